@@ -1,0 +1,14 @@
+//! Pure domain types and rules: contest, rubric, works, judges, points. No I/O here except
+//! parsing text that callers have already read.
+
+pub mod contest;
+pub mod datafile;
+pub mod points;
+pub mod rubric;
+pub mod work;
+
+pub use contest::{Aggregation, AwardRules, Contest, MediaRules};
+pub use datafile::DataError;
+pub use points::Points;
+pub use rubric::{Criterion, Group, Rubric};
+pub use work::{Judge, ScoreStatus, Work};

@@ -1,0 +1,113 @@
+//! Opening SQLCipher files. Every encrypted file in jury goes through `open_encrypted`, which
+//! refuses to run on plain SQLite, silences SQLCipher's stderr logging (it would draw over
+//! the TUI) and proves the key with a first read.
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
+use std::path::Path;
+
+use super::key::BallotKey;
+use super::{Result, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Create a new file; fails if it exists.
+    Create,
+    ReadWrite,
+    ReadOnly,
+}
+
+/// SQLCipher's version string; an error means this build would write plaintext.
+pub fn cipher_version(conn: &Connection) -> Result<String> {
+    let version: Option<String> = conn
+        .query_row("PRAGMA cipher_version", [], |r| r.get(0))
+        .optional()
+        .map_err(|_| StoreError::NotSqlCipher)?;
+    version.filter(|v| !v.is_empty()).ok_or(StoreError::NotSqlCipher)
+}
+
+pub fn sqlite_err(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+    move |source| StoreError::Sqlite { path: path.to_path_buf(), source }
+}
+
+pub fn open_encrypted(path: &Path, key: &BallotKey, mode: OpenMode) -> Result<Connection> {
+    let exists = path.exists();
+    match mode {
+        OpenMode::Create if exists => return Err(StoreError::Exists { path: path.into() }),
+        OpenMode::ReadWrite | OpenMode::ReadOnly if !exists => {
+            return Err(StoreError::NotFound { path: path.into() })
+        }
+        _ => {}
+    }
+    let flags = match mode {
+        OpenMode::Create => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        OpenMode::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
+        OpenMode::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
+    } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let err = sqlite_err(path);
+    let conn = Connection::open_with_flags(path, flags).map_err(&err)?;
+    cipher_version(&conn)?;
+    // Must come before the key: a wrong key otherwise prints "hmac check failed" on stderr.
+    conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))
+        .optional()
+        .map_err(&err)?;
+    conn.pragma_update(None, "key", key.secret()).map_err(&err)?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        Ok(_) => Ok(conn),
+        Err(e) if e.sqlite_error_code() == Some(ErrorCode::NotADatabase) => {
+            Err(StoreError::WrongKey { path: path.into() })
+        }
+        Err(e) => Err(err(e)),
+    }
+}
+
+/// Durable-write settings: each COMMIT reaches the disk before it returns.
+pub fn set_durable(conn: &Connection, path: &Path) -> Result<()> {
+    let err = sqlite_err(path);
+    conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
+        .map_err(&err)?;
+    conn.pragma_update(None, "synchronous", "FULL").map_err(&err)?;
+    conn.pragma_update(None, "foreign_keys", "ON").map_err(&err)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlcipher_is_linked() {
+        let conn = Connection::open_in_memory().unwrap();
+        let v = cipher_version(&conn).unwrap();
+        assert!(v.starts_with('4'), "SQLCipher {v}");
+    }
+
+    #[test]
+    fn wrong_key_is_a_typed_error_and_file_is_not_plain_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        let key = BallotKey::generate();
+        let conn = open_encrypted(&path, &key, OpenMode::Create).unwrap();
+        conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (42);").unwrap();
+        drop(conn);
+        let head = std::fs::read(&path).unwrap();
+        assert_ne!(&head[..16], b"SQLite format 3\0");
+        let wrong = BallotKey::generate();
+        assert!(matches!(
+            open_encrypted(&path, &wrong, OpenMode::ReadOnly),
+            Err(StoreError::WrongKey { .. })
+        ));
+        let conn = open_encrypted(&path, &key, OpenMode::ReadOnly).unwrap();
+        let x: i64 = conn.query_row("SELECT x FROM t", [], |r| r.get(0)).unwrap();
+        assert_eq!(x, 42);
+    }
+
+    #[test]
+    fn missing_and_existing_files_are_refused_by_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("none.db");
+        let key = BallotKey::generate();
+        assert!(matches!(open_encrypted(&path, &key, OpenMode::ReadWrite), Err(StoreError::NotFound { .. })));
+        std::fs::write(&path, b"").unwrap();
+        assert!(matches!(open_encrypted(&path, &key, OpenMode::Create), Err(StoreError::Exists { .. })));
+    }
+}

@@ -1,0 +1,50 @@
+//! SQLCipher storage: opening encrypted files safely, the judge's ballot file, and (later)
+//! the organizer's master database.
+
+pub mod ballot;
+pub mod chain;
+pub mod cipher;
+pub mod key;
+
+pub use ballot::{Ballot, BallotData, BallotInit, Commit, Progress};
+pub use key::BallotKey;
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong with an encrypted jury file, phrased for the person at the
+/// keyboard: what happened, to which file, and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: wrong key, or not a jury file (check the key card and the file name)")]
+    WrongKey { path: PathBuf },
+    #[error("this jury build links plain SQLite instead of SQLCipher, so files would not be encrypted; rebuild with rusqlite's bundled-sqlcipher feature")]
+    NotSqlCipher,
+    #[error("{path}: no such file (check the path)")]
+    NotFound { path: PathBuf },
+    #[error("{path}: already exists; choose another name or remove it first")]
+    Exists { path: PathBuf },
+    #[error("{path}: this is a jury file of format {found}, this build reads format {expected}; update jury")]
+    Format { path: PathBuf, found: String, expected: String },
+    #[error("{path}: {source}")]
+    Sqlite { path: PathBuf, source: rusqlite::Error },
+    #[error("{path}: stored contest data is unreadable: {detail}")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("score {steps} for criterion `{criterion}` is out of range 0–{max_steps}; nothing was saved")]
+    OutOfRange { criterion: String, steps: u32, max_steps: u32 },
+    #[error("no work `{0}` on this ballot")]
+    UnknownWork(String),
+    #[error("no criterion `{0}` in this rubric")]
+    UnknownCriterion(String),
+    #[error("work `{0}` is recused; withdraw the recusal before scoring it")]
+    Recused(String),
+    #[error("a recusal needs a reason")]
+    EmptyReason,
+    #[error("the ballot is submitted and read-only; reopen it to change anything")]
+    Submitted,
+    #[error("the ballot is not submitted, so there is nothing to reopen")]
+    NotSubmitted,
+    #[error("{path}: event log broken at event {seq}: {why}")]
+    Chain { path: PathBuf, seq: i64, why: String },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
