@@ -1,1 +1,110 @@
-//! demo
+//! The demo contest: the 2023 rubric, four tiny sample videos and one ballot with a fixed,
+//! printed key, created in the user's data dir (or a chosen folder) and reused on later runs
+//! so that scores survive a restart.
+
+use std::path::{Path, PathBuf};
+
+use crate::data::{self, DEMO_WORKS};
+use crate::model::{DataError, Judge, Work};
+use crate::store::chain::sha256_hex;
+use crate::store::{Ballot, BallotInit, BallotKey, StoreError};
+
+/// The demo ballot's key (a valid card key, published on purpose).
+pub const DEMO_KEY: &str = "JVRYD-EM0KE-Y2023-CQ000-00001";
+pub const DEMO_BALLOT: &str = "cq-2023-short-video-demo.ballot";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("{path}: cannot write the demo files: {source} (choose another folder with --dir)")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Data(#[from] DataError),
+}
+
+pub fn demo_key() -> BallotKey {
+    BallotKey::parse(DEMO_KEY).expect("demo key is a valid card key")
+}
+
+/// Where the demo lives unless `--dir` says otherwise.
+pub fn default_dir() -> PathBuf {
+    directories::ProjectDirs::from("", "", "jury")
+        .map(|d| d.data_local_dir().join("demo"))
+        .unwrap_or_else(|| std::env::temp_dir().join("jury-demo"))
+}
+
+/// Makes sure the demo folder holds the sample videos and a ballot; returns the ballot path.
+/// An existing ballot is kept (with its scores) unless `fresh`.
+pub fn ensure(dir: &Path, fresh: bool) -> Result<PathBuf, DemoError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| DemoError::Io { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    for w in &DEMO_WORKS {
+        let path = dir.join(w.file);
+        let current = std::fs::read(&path).ok();
+        if current.as_deref() != Some(w.bytes) {
+            std::fs::write(&path, w.bytes).map_err(io(&path))?;
+        }
+    }
+    let ballot = dir.join(DEMO_BALLOT);
+    if fresh {
+        for suffix in ["", "-wal", "-shm"] {
+            let p = PathBuf::from(format!("{}{suffix}", ballot.display()));
+            if p.exists() {
+                std::fs::remove_file(&p).map_err(io(&p))?;
+            }
+        }
+    }
+    if !ballot.exists() {
+        Ballot::create(&ballot, &demo_key(), &init(dir)?)?;
+    }
+    Ok(ballot)
+}
+
+fn init(dir: &Path) -> Result<BallotInit, DataError> {
+    let works = DEMO_WORKS
+        .iter()
+        .map(|w| Work {
+            id: w.id.into(),
+            title: w.title.into(),
+            unit: w.unit.into(),
+            district: w.district.into(),
+            media_file: w.file.into(),
+            media_sha256: Some(sha256_hex(w.bytes)),
+            probe_note: None,
+            duration_ms: None,
+        })
+        .collect();
+    Ok(BallotInit {
+        ballot_id: "demo-ballot-0001".into(),
+        contest: data::contest_template("cq-2023-short-video")?,
+        judge: Judge { id: "J01".into(), name: "演示评委".into(), unit: "重庆市科学技术协会".into(), district: "渝中区".into() },
+        works,
+        media_dir: Some(dir.display().to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_is_created_once_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = ensure(dir.path(), false).unwrap();
+        let mut b = Ballot::open(&path, &demo_key()).unwrap();
+        b.set_score("001", "theme", Some(20)).unwrap();
+        drop(b);
+        let again = ensure(dir.path(), false).unwrap();
+        let data = Ballot::open(&again, &demo_key()).unwrap().load().unwrap();
+        assert_eq!(data.score("001", "theme"), Some(20));
+        assert_eq!(data.works.len(), 4);
+        assert!(dir.path().join("001-rice.mp4").exists());
+        let fresh = ensure(dir.path(), true).unwrap();
+        let data = Ballot::open(&fresh, &demo_key()).unwrap().load().unwrap();
+        assert_eq!(data.score("001", "theme"), None);
+    }
+}

@@ -1,0 +1,61 @@
+//! Everything a user can do, as data. Key events become `Action`s through the keymap; text
+//! typed into an input layer arrives as `Type`/`Edit`.
+
+macro_rules! bindable {
+    ($($variant:ident => $name:literal),* $(,)?) => {
+        /// An action that can be bound to a key in a keymap file.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Command { $($variant),* }
+
+        impl Command {
+            pub fn name(self) -> &'static str {
+                match self { $(Command::$variant => $name),* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Command> {
+                match name { $($name => Some(Command::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+bindable! {
+    Next => "next", Prev => "prev", First => "first", Last => "last",
+    PageDown => "page_down", PageUp => "page_up", NextUnscored => "next_unscored",
+    Score => "score", Comment => "comment", Recuse => "recuse", Filter => "filter",
+    Play => "play", Pause => "pause", SeekBack => "seek_back", SeekForward => "seek_forward",
+    SeekBackLong => "seek_back_long", SeekForwardLong => "seek_forward_long", Restart => "restart",
+    SpeedUp => "speed_up", SpeedDown => "speed_down", VolumeUp => "volume_up",
+    VolumeDown => "volume_down", Mute => "mute", Fullscreen => "fullscreen", Stop => "stop",
+    Submit => "submit", Reopen => "reopen", Help => "help", Quit => "quit",
+    ScoreConfirm => "score_confirm", ScoreNext => "score_next", ScorePrev => "score_prev",
+    ScoreInc => "score_inc", ScoreDec => "score_dec", ScoreMax => "score_max",
+    ScoreClear => "score_clear", ScoreExit => "score_exit",
+    InputSubmit => "input_submit", InputNewline => "input_newline", InputCancel => "input_cancel",
+    Confirm => "confirm", Cancel => "cancel", Close => "close",
+}
+
+/// Caret movement and deletion inside a text input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    Left,
+    Right,
+    Home,
+    End,
+    Backspace,
+    Delete,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Command(Command),
+    /// A character typed into an input, or a digit in score mode.
+    Type(char),
+    Edit(Edit),
+}
+
+impl From<Command> for Action {
+    fn from(c: Command) -> Action {
+        Action::Command(c)
+    }
+}

@@ -1,0 +1,611 @@
+//! The judge TUI's state and its pure `update`: an `Action` changes the `App` and returns the
+//! `Effect`s (writes, playback) for the runtime to carry out. Ballot data in `App` changes
+//! only through `on_saved`, i.e. after the store has committed.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+
+use super::action::{Action, Command};
+use super::editor::Editor;
+use super::keymap::{Keymap, Layer};
+use crate::i18n::{Lang, Msg};
+use crate::model::{Criterion, ScoreStatus};
+use crate::store::{BallotData, Commit, Progress};
+
+/// Something the runtime must do outside the pure state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    SetScore { work: String, criterion: String, steps: Option<u32> },
+    SetComment { work: String, text: String },
+    Recuse { work: String, reason: String },
+    Unrecuse { work: String },
+    Submit,
+    Reopen,
+    Play { work: String },
+    Player(PlayerCommand),
+    Quit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PlayerCommand {
+    TogglePause,
+    SeekSeconds(f64),
+    Restart,
+    Speed(f64),
+    Volume(i64),
+    Mute,
+    Fullscreen,
+    Stop,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputPurpose {
+    Comment { work: String },
+    Recuse { work: String },
+    Filter,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialog {
+    Submit { unfinished: Vec<String> },
+    Reopen,
+    Receipt { code: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    List,
+    Score { criterion: usize, buffer: String },
+    Input { purpose: InputPurpose, editor: Editor, back: Box<Mode> },
+    Confirm(Dialog),
+    Help { filter: Editor, selected: usize, back: Box<Mode> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Saved,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub kind: StatusKind,
+    pub text: String,
+}
+
+/// What the player line shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlayerView {
+    pub work: Option<String>,
+    pub position_ms: u64,
+    pub duration_ms: Option<u64>,
+    pub paused: bool,
+    pub speed: f64,
+}
+
+pub struct App {
+    pub lang: Lang,
+    pub data: BallotData,
+    pub keymap: Keymap,
+    pub mode: Mode,
+    /// Index into `visible`.
+    pub selected: usize,
+    visible: Vec<usize>,
+    pub filter: String,
+    pub status: Option<Status>,
+    pub player: PlayerView,
+    /// Per-work media check notes (missing file, modified file…).
+    pub media_notes: HashMap<String, String>,
+    pub quit: bool,
+    /// First list row on screen; the view keeps the selection visible.
+    pub scroll: Cell<usize>,
+}
+
+const PAGE: usize = 10;
+
+impl App {
+    pub fn new(data: BallotData, keymap: Keymap, lang: Lang) -> App {
+        let mut app = App {
+            lang,
+            data,
+            keymap,
+            mode: Mode::List,
+            selected: 0,
+            visible: Vec::new(),
+            filter: String::new(),
+            status: None,
+            player: PlayerView { speed: 1.0, ..PlayerView::default() },
+            media_notes: HashMap::new(),
+            quit: false,
+            scroll: Cell::new(0),
+        };
+        app.refilter();
+        app
+    }
+
+    pub fn t(&self, m: Msg) -> &'static str {
+        m.text(self.lang)
+    }
+
+    pub fn layer(&self) -> Layer {
+        match self.mode {
+            Mode::List => Layer::List,
+            Mode::Score { .. } => Layer::Score,
+            Mode::Input { .. } => Layer::Input,
+            Mode::Confirm(_) => Layer::Confirm,
+            Mode::Help { .. } => Layer::Help,
+        }
+    }
+
+    /// Indices into `data.works` that pass the filter, in list order.
+    pub fn visible(&self) -> &[usize] {
+        &self.visible
+    }
+
+    pub fn selected_work_index(&self) -> Option<usize> {
+        self.visible.get(self.selected).copied()
+    }
+
+    pub fn selected_work_id(&self) -> Option<String> {
+        self.selected_work_index().map(|i| self.data.works[i].id.clone())
+    }
+
+    fn refilter(&mut self) {
+        let keep = self.selected_work_index();
+        let needle = self.filter.to_lowercase();
+        self.visible = self
+            .data
+            .works
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| {
+                needle.is_empty()
+                    || [&w.id, &w.title, &w.unit, &w.district]
+                        .iter()
+                        .any(|f| f.to_lowercase().contains(&needle))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        self.selected = keep
+            .and_then(|k| self.visible.iter().position(|&v| v == k))
+            .unwrap_or(0);
+    }
+
+    fn say(&mut self, kind: StatusKind, text: impl Into<String>) {
+        self.status = Some(Status { kind, text: text.into() });
+    }
+
+    fn criteria(&self) -> Vec<&Criterion> {
+        self.data.contest.rubric.criteria().collect()
+    }
+
+    /// Applies one action. Pure: all I/O is returned as effects.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match self.mode.clone() {
+            Mode::List => self.update_list(action),
+            Mode::Score { criterion, buffer } => self.update_score(action, criterion, buffer),
+            Mode::Input { purpose, editor, back } => self.update_input(action, purpose, editor, *back),
+            Mode::Confirm(dialog) => self.update_confirm(action, dialog),
+            Mode::Help { filter, selected, back } => self.update_help(action, filter, selected, *back),
+        }
+    }
+
+    fn read_only(&mut self) -> bool {
+        if self.data.submitted {
+            self.say(StatusKind::Warn, self.t(Msg::ReadOnly));
+        }
+        self.data.submitted
+    }
+
+    fn player_command(c: Command) -> Option<PlayerCommand> {
+        Some(match c {
+            Command::Pause => PlayerCommand::TogglePause,
+            Command::SeekBack => PlayerCommand::SeekSeconds(-5.0),
+            Command::SeekForward => PlayerCommand::SeekSeconds(5.0),
+            Command::SeekBackLong => PlayerCommand::SeekSeconds(-30.0),
+            Command::SeekForwardLong => PlayerCommand::SeekSeconds(30.0),
+            Command::Restart => PlayerCommand::Restart,
+            Command::SpeedUp => PlayerCommand::Speed(0.25),
+            Command::SpeedDown => PlayerCommand::Speed(-0.25),
+            Command::VolumeUp => PlayerCommand::Volume(5),
+            Command::VolumeDown => PlayerCommand::Volume(-5),
+            Command::Mute => PlayerCommand::Mute,
+            Command::Fullscreen => PlayerCommand::Fullscreen,
+            Command::Stop => PlayerCommand::Stop,
+            _ => return None,
+        })
+    }
+
+    fn update_list(&mut self, action: Action) -> Vec<Effect> {
+        let Action::Command(c) = action else { return vec![] };
+        if let Some(p) = Self::player_command(c) {
+            return vec![Effect::Player(p)];
+        }
+        let n = self.visible.len();
+        let last = n.saturating_sub(1);
+        match c {
+            Command::Next => self.selected = (self.selected + 1).min(last),
+            Command::Prev => self.selected = self.selected.saturating_sub(1),
+            Command::First => self.selected = 0,
+            Command::Last => self.selected = last,
+            Command::PageDown => self.selected = (self.selected + PAGE).min(last),
+            Command::PageUp => self.selected = self.selected.saturating_sub(PAGE),
+            Command::NextUnscored => {
+                let found = (1..=n)
+                    .map(|step| (self.selected + step) % n.max(1))
+                    .find(|&i| !self.data.status(&self.data.works[self.visible[i]].id).is_done());
+                match found {
+                    Some(i) => self.selected = i,
+                    None => self.say(StatusKind::Info, self.lang.pick("所有作品均已评完", "Every work is scored")),
+                }
+            }
+            Command::Score => return self.enter_score(),
+            Command::Comment => self.open_comment(Mode::List),
+            Command::Recuse => return self.toggle_recusal(),
+            Command::Filter => {
+                self.mode = Mode::Input { purpose: InputPurpose::Filter, editor: Editor::new(&self.filter), back: Box::new(Mode::List) }
+            }
+            Command::Play => {
+                if let Some(work) = self.selected_work_id() {
+                    return vec![Effect::Play { work }];
+                }
+            }
+            Command::Submit => {
+                if self.data.submitted {
+                    self.say(StatusKind::Info, self.t(Msg::ReadOnly));
+                } else {
+                    let unfinished = self
+                        .data
+                        .works
+                        .iter()
+                        .filter(|w| !self.data.status(&w.id).is_done())
+                        .map(|w| w.id.clone())
+                        .collect();
+                    self.mode = Mode::Confirm(Dialog::Submit { unfinished });
+                }
+            }
+            Command::Reopen => {
+                if self.data.submitted {
+                    self.mode = Mode::Confirm(Dialog::Reopen);
+                } else {
+                    self.say(StatusKind::Info, self.lang.pick("选票尚未提交", "The ballot is not submitted"));
+                }
+            }
+            Command::Help => self.open_help(Mode::List),
+            Command::Quit => {
+                self.quit = true;
+                return vec![Effect::Quit];
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn open_help(&mut self, back: Mode) {
+        self.mode = Mode::Help { filter: Editor::default(), selected: 0, back: Box::new(back) };
+    }
+
+    fn open_comment(&mut self, back: Mode) {
+        if self.read_only() {
+            return;
+        }
+        if let Some(work) = self.selected_work_id() {
+            let existing = self.data.comments.get(&work).cloned().unwrap_or_default();
+            self.mode = Mode::Input { purpose: InputPurpose::Comment { work }, editor: Editor::multiline(&existing), back: Box::new(back) };
+        }
+    }
+
+    fn toggle_recusal(&mut self) -> Vec<Effect> {
+        if self.read_only() {
+            return vec![];
+        }
+        let Some(work) = self.selected_work_id() else { return vec![] };
+        if self.data.recusals.contains_key(&work) {
+            return vec![Effect::Unrecuse { work }];
+        }
+        self.mode = Mode::Input { purpose: InputPurpose::Recuse { work }, editor: Editor::new(""), back: Box::new(Mode::List) };
+        vec![]
+    }
+
+    fn enter_score(&mut self) -> Vec<Effect> {
+        if self.read_only() {
+            return vec![];
+        }
+        let Some(work) = self.selected_work_id() else { return vec![] };
+        if self.data.recusals.contains_key(&work) {
+            self.say(StatusKind::Warn, self.t(Msg::ScoringBlockedRecused));
+            return vec![];
+        }
+        let first_open = self
+            .criteria()
+            .iter()
+            .position(|c| self.data.score(&work, &c.id).is_none())
+            .unwrap_or(0);
+        self.mode = Mode::Score { criterion: first_open, buffer: String::new() };
+        self.status = None;
+        self.warn_if_unwatched(&work);
+        vec![]
+    }
+
+    fn warn_if_unwatched(&mut self, work: &str) {
+        let need = self.data.contest.min_watch_percent;
+        if need == 0 {
+            return;
+        }
+        let duration = self.data.works.iter().find(|w| w.id == work).and_then(|w| w.duration_ms);
+        let furthest = self.data.progress.get(work).map(|p| p.furthest_ms).unwrap_or(0);
+        if let Some(d) = duration.filter(|d| *d > 0) {
+            let share = furthest.saturating_mul(100) / d;
+            if share < u64::from(need) {
+                self.say(StatusKind::Warn, format!("{} ({share}% < {need}%)", self.t(Msg::WatchWarning)));
+            }
+        }
+    }
+
+    /// Values a criterion accepts, as typed: "0", "1", … "27.5".
+    fn typed_values(c: &Criterion) -> impl Iterator<Item = (u32, String)> + '_ {
+        (0..=c.max_steps()).map(move |s| (s, c.points(s).to_string()))
+    }
+
+    fn update_score(&mut self, action: Action, index: usize, mut buffer: String) -> Vec<Effect> {
+        let Some(work) = self.selected_work_id() else {
+            self.mode = Mode::List;
+            return vec![];
+        };
+        let criteria = self.criteria();
+        let count = criteria.len();
+        let Some(criterion) = criteria.get(index).map(|c| (*c).clone()) else {
+            self.mode = Mode::List;
+            return vec![];
+        };
+        let current = self.data.score(&work, &criterion.id);
+        let set = |steps: Option<u32>| Effect::SetScore { work: work.clone(), criterion: criterion.id.clone(), steps };
+        let range = format!("{} 0–{}", self.t(Msg::OutOfRange), criterion.max);
+        match action {
+            Action::Type(ch) => {
+                buffer.push(ch);
+                let candidates: Vec<(u32, String)> = Self::typed_values(&criterion).filter(|(_, v)| v.starts_with(&buffer)).collect();
+                let exact = candidates.iter().find(|(_, v)| *v == buffer).map(|(s, _)| *s);
+                if candidates.is_empty() {
+                    self.say(StatusKind::Error, format!("{buffer}: {range}"));
+                    self.mode = Mode::Score { criterion: index, buffer: String::new() };
+                } else if let (Some(steps), 1) = (exact, candidates.len()) {
+                    // Nothing longer could be meant: take it and move on.
+                    return self.commit_and_advance(index, count, set(Some(steps)));
+                } else {
+                    self.mode = Mode::Score { criterion: index, buffer };
+                }
+            }
+            Action::Command(Command::ScoreConfirm | Command::ScoreNext) if !buffer.is_empty() => {
+                match Self::typed_values(&criterion).find(|(_, v)| *v == buffer) {
+                    Some((steps, _)) => return self.commit_and_advance(index, count, set(Some(steps))),
+                    None => {
+                        self.say(StatusKind::Error, format!("{buffer}: {}", self.t(Msg::NotANumber)));
+                        self.mode = Mode::Score { criterion: index, buffer: String::new() };
+                    }
+                }
+            }
+            Action::Command(Command::ScoreConfirm) => self.advance(index, count),
+            Action::Command(Command::ScoreNext) => self.mode = Mode::Score { criterion: (index + 1) % count, buffer: String::new() },
+            Action::Command(Command::ScorePrev) => self.mode = Mode::Score { criterion: (index + count - 1) % count, buffer: String::new() },
+            Action::Command(Command::ScoreInc) => {
+                let next = current.map_or(criterion.max_steps().min(1), |s| (s + 1).min(criterion.max_steps()));
+                self.mode = Mode::Score { criterion: index, buffer: String::new() };
+                if Some(next) != current {
+                    return vec![set(Some(next))];
+                }
+            }
+            Action::Command(Command::ScoreDec) => {
+                let next = current.map_or(0, |s| s.saturating_sub(1));
+                self.mode = Mode::Score { criterion: index, buffer: String::new() };
+                if Some(next) != current {
+                    return vec![set(Some(next))];
+                }
+            }
+            Action::Command(Command::ScoreMax) => return self.commit_and_advance(index, count, set(Some(criterion.max_steps()))),
+            Action::Command(Command::ScoreClear) => {
+                if buffer.pop().is_some() {
+                    self.mode = Mode::Score { criterion: index, buffer };
+                } else if current.is_some() {
+                    return vec![set(None)];
+                }
+            }
+            Action::Command(Command::ScoreExit) => self.mode = Mode::List,
+            Action::Command(Command::Comment) => self.open_comment(Mode::Score { criterion: index, buffer: String::new() }),
+            Action::Command(Command::Help) => self.open_help(Mode::Score { criterion: index, buffer }),
+            Action::Command(c) => {
+                if let Some(p) = Self::player_command(c) {
+                    return vec![Effect::Player(p)];
+                }
+                if c == Command::Play {
+                    return vec![Effect::Play { work }];
+                }
+            }
+            Action::Edit(_) => {}
+        }
+        vec![]
+    }
+
+    fn commit_and_advance(&mut self, index: usize, count: usize, effect: Effect) -> Vec<Effect> {
+        self.advance(index, count);
+        vec![effect]
+    }
+
+    /// Next criterion, or back to the list after the last one.
+    fn advance(&mut self, index: usize, count: usize) {
+        self.mode = if index + 1 < count {
+            Mode::Score { criterion: index + 1, buffer: String::new() }
+        } else {
+            Mode::List
+        };
+    }
+
+    fn update_input(&mut self, action: Action, purpose: InputPurpose, mut editor: Editor, back: Mode) -> Vec<Effect> {
+        let mut stay = true;
+        let mut effects = vec![];
+        match action {
+            Action::Type(c) => editor.insert(c),
+            Action::Edit(e) => editor.edit(e),
+            Action::Command(Command::InputNewline) => editor.insert('\n'),
+            Action::Command(Command::InputCancel) => {
+                stay = false;
+                if purpose == InputPurpose::Filter {
+                    self.filter.clear();
+                    self.refilter();
+                }
+            }
+            Action::Command(Command::InputSubmit) => match &purpose {
+                InputPurpose::Comment { work } => {
+                    stay = false;
+                    let text = editor.text().trim_end().to_string();
+                    if self.data.comments.get(work).map(String::as_str).unwrap_or("") != text {
+                        effects.push(Effect::SetComment { work: work.clone(), text });
+                    }
+                }
+                InputPurpose::Recuse { work } => {
+                    if editor.text().trim().is_empty() {
+                        self.say(StatusKind::Error, self.lang.pick("回避需要填写理由", "A recusal needs a reason"));
+                    } else {
+                        stay = false;
+                        effects.push(Effect::Recuse { work: work.clone(), reason: editor.text().trim().to_string() });
+                    }
+                }
+                InputPurpose::Filter => stay = false,
+            },
+            Action::Command(_) => {}
+        }
+        if purpose == InputPurpose::Filter && stay {
+            self.filter = editor.text();
+            self.refilter();
+        }
+        self.mode = if stay { Mode::Input { purpose, editor, back: Box::new(back) } } else { back };
+        effects
+    }
+
+    fn update_confirm(&mut self, action: Action, dialog: Dialog) -> Vec<Effect> {
+        match action {
+            Action::Command(Command::Confirm) => {
+                self.mode = Mode::List;
+                match dialog {
+                    Dialog::Submit { .. } => vec![Effect::Submit],
+                    Dialog::Reopen => vec![Effect::Reopen],
+                    Dialog::Receipt { .. } => vec![],
+                }
+            }
+            Action::Command(Command::Cancel) => {
+                self.mode = Mode::List;
+                vec![]
+            }
+            _ => vec![],
+        }
+    }
+
+    fn update_help(&mut self, action: Action, mut filter: Editor, mut selected: usize, back: Mode) -> Vec<Effect> {
+        match action {
+            Action::Command(Command::Close) => {
+                self.mode = back;
+                return vec![];
+            }
+            Action::Command(Command::Next) => selected += 1,
+            Action::Command(Command::Prev) => selected = selected.saturating_sub(1),
+            Action::Type(c) => {
+                filter.insert(c);
+                selected = 0;
+            }
+            Action::Edit(e) => {
+                filter.edit(e);
+                selected = 0;
+            }
+            _ => {}
+        }
+        let rows = self.help_rows(&filter.text()).len();
+        selected = selected.min(rows.saturating_sub(1));
+        self.mode = Mode::Help { filter, selected, back: Box::new(back) };
+        vec![]
+    }
+
+    /// (layer, keys, description) rows of the help screen matching `filter`.
+    pub fn help_rows(&self, filter: &str) -> Vec<(Layer, String, String)> {
+        let needle = filter.to_lowercase();
+        Layer::ALL
+            .iter()
+            .flat_map(|&layer| {
+                self.keymap.bindings(layer).iter().map(move |b| (layer, b.keys_label(), b.desc(self.lang).to_string()))
+            })
+            .filter(|(layer, keys, desc)| {
+                needle.is_empty()
+                    || desc.to_lowercase().contains(&needle)
+                    || keys.to_lowercase().contains(&needle)
+                    || layer.label(self.lang).to_lowercase().contains(&needle)
+            })
+            .collect()
+    }
+
+    /// Records the store's answer to an effect; ballot data changes only here.
+    pub fn on_saved(&mut self, effect: &Effect, result: Result<Commit, String>) {
+        let commit = match result {
+            Ok(c) => c,
+            Err(message) => {
+                self.say(StatusKind::Error, format!("{}: {message}", self.lang.pick("未保存", "not saved")));
+                return;
+            }
+        };
+        let d = &mut self.data;
+        match effect {
+            Effect::SetScore { work, criterion, steps } => {
+                let key = (work.clone(), criterion.clone());
+                match steps {
+                    Some(s) => d.scores.insert(key, *s),
+                    None => d.scores.remove(&key),
+                };
+            }
+            Effect::SetComment { work, text } => {
+                if text.is_empty() {
+                    d.comments.remove(work);
+                } else {
+                    d.comments.insert(work.clone(), text.clone());
+                }
+            }
+            Effect::Recuse { work, reason } => {
+                d.scores.retain(|(w, _), _| w != work);
+                d.recusals.insert(work.clone(), reason.clone());
+            }
+            Effect::Unrecuse { work } => {
+                d.recusals.remove(work);
+            }
+            Effect::Submit => d.submitted = true,
+            Effect::Reopen => d.submitted = false,
+            Effect::Play { .. } | Effect::Player(_) | Effect::Quit => {}
+        }
+        d.revision = commit.revision;
+        d.chain_head = commit.chain_head;
+        let saved = format!("{} · {} {}", self.t(Msg::Saved), self.t(Msg::Revision), self.data.revision);
+        self.say(StatusKind::Saved, saved);
+        if *effect == Effect::Submit {
+            self.mode = Mode::Confirm(Dialog::Receipt { code: self.data.receipt() });
+        }
+        self.refilter();
+    }
+
+    /// Records saved playback progress (no status message: it happens in the background).
+    pub fn on_progress_saved(&mut self, work: &str, progress: Progress, commit: Commit) {
+        self.data.progress.insert(work.to_string(), progress);
+        self.data.revision = commit.revision;
+        self.data.chain_head = commit.chain_head;
+    }
+
+    pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
+        self.say(kind, text);
+    }
+
+    pub fn status_label(&self, s: ScoreStatus) -> &'static str {
+        self.t(match s {
+            ScoreStatus::Unscored => Msg::Unscored,
+            ScoreStatus::Partial => Msg::Partial,
+            ScoreStatus::Scored => Msg::Scored,
+            ScoreStatus::Recused => Msg::Recused,
+        })
+    }
+}

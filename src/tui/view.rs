@@ -1,0 +1,422 @@
+//! Views: functions from `&App` to widgets. ASCII chrome only (no box-drawing or other
+//! ambiguous-width glyphs), and every cell of text is measured in display width.
+
+use ratatui::layout::{Constraint, Direction, Layout, Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols::border;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+use super::action::Command;
+use super::app::{App, Dialog, InputPurpose, Mode, StatusKind};
+use super::keymap::Layer;
+use super::text::{caret_position, clock, fit, width, wrap};
+use crate::i18n::Msg;
+use crate::model::ScoreStatus;
+
+const ASCII: border::Set = border::Set {
+    top_left: "+",
+    top_right: "+",
+    bottom_left: "+",
+    bottom_right: "+",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "-",
+    horizontal_bottom: "-",
+};
+
+const BAR: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
+const DIM: Style = Style::new().fg(Color::DarkGray);
+const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
+const SELECTED: Style = Style::new().add_modifier(Modifier::REVERSED);
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let rows = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([Constraint::Length(1), Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)])
+        .split(area);
+    draw_header(frame, app, rows[0]);
+    let list_share = if area.width >= 110 { 52 } else { 50 };
+    let main = Layout::default()
+        .direction(Direction::Horizontal)
+        .constraints([Constraint::Percentage(list_share), Constraint::Percentage(100 - list_share)])
+        .split(rows[1]);
+    draw_list(frame, app, main[0]);
+    draw_detail(frame, app, main[1]);
+    draw_status(frame, app, rows[2]);
+    draw_hints(frame, app, rows[3]);
+    match &app.mode {
+        Mode::Input { purpose, editor, .. } => draw_input(frame, app, purpose, editor),
+        Mode::Confirm(dialog) => draw_dialog(frame, app, dialog),
+        Mode::Help { filter, selected, .. } => draw_help(frame, app, &filter.text(), *selected),
+        Mode::List | Mode::Score { .. } => {}
+    }
+}
+
+fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
+    let total = app.data.works.len();
+    let done = app.data.done_count();
+    let bar_cells = 10usize;
+    let filled = if total == 0 { 0 } else { done * bar_cells / total };
+    let count = format!(" {done}/{total} ");
+    let state = if app.data.submitted {
+        format!(" {} ", app.t(Msg::Submitted))
+    } else {
+        format!(" {} {} ", app.t(Msg::Revision), app.data.revision)
+    };
+    let right_width = bar_cells + width(&count) + width(&state);
+    let judge = format!(" {}: {} ", app.t(Msg::Judge), app.data.judge.name);
+    let left_width = (area.width as usize).saturating_sub(right_width + width(&judge));
+    let title = fit(&format!(" {}", app.data.contest.title(app.lang)), left_width);
+    let line = Line::from(vec![
+        Span::styled(title, BAR.add_modifier(Modifier::BOLD)),
+        Span::styled(judge, BAR),
+        Span::styled(count, BAR),
+        Span::styled(" ".repeat(filled), Style::new().bg(Color::Green)),
+        Span::styled(" ".repeat(bar_cells - filled), Style::new().bg(Color::DarkGray)),
+        Span::styled(state, BAR),
+    ]);
+    frame.render_widget(Paragraph::new(line).style(BAR), area);
+}
+
+/// Column widths of the works list for an inner width: (number, title, unit, status, total).
+fn list_columns(inner: usize) -> (usize, usize, usize, usize, usize) {
+    let (no, status, total) = (4, 4, 5);
+    let rest = inner.saturating_sub(no + status + total + 5);
+    let unit = rest * 2 / 5;
+    (no, rest - unit, unit, status, total)
+}
+
+fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
+    let inner_width = area.width.saturating_sub(1) as usize;
+    let (no, title, unit, status, total) = list_columns(inner_width);
+    let header = format!(
+        " {} {} {} {} {}",
+        fit(app.t(Msg::Number), no),
+        fit(app.t(Msg::Title), title),
+        fit(app.t(Msg::Unit), unit),
+        fit(app.t(Msg::Status), status),
+        fit(app.t(Msg::Total), total)
+    );
+    let mut lines = vec![Line::styled(header, BOLD.add_modifier(Modifier::UNDERLINED))];
+    let height = area.height.saturating_sub(1) as usize;
+    let visible = app.visible();
+    // Keep the selection on screen, moving the window as little as possible.
+    let mut top = app.scroll.get();
+    if app.selected < top {
+        top = app.selected;
+    } else if height > 0 && app.selected >= top + height {
+        top = app.selected + 1 - height;
+    }
+    top = top.min(visible.len().saturating_sub(height.max(1)));
+    app.scroll.set(top);
+    for (row, &index) in visible.iter().enumerate().skip(top).take(height) {
+        let w = &app.data.works[index];
+        let st = app.data.status(&w.id);
+        let total_text = match st {
+            ScoreStatus::Unscored | ScoreStatus::Recused => "-".to_string(),
+            _ => app.data.total(&w.id).to_string(),
+        };
+        let marker = if row == app.selected { ">" } else { " " };
+        let text = format!(
+            "{marker}{} {} {} {} {:>total$}",
+            fit(&w.id, no),
+            fit(&w.title, title),
+            fit(&w.unit, unit),
+            fit(app.status_label(st), status),
+            total_text
+        );
+        let color = match st {
+            ScoreStatus::Scored => Style::new().fg(Color::Green),
+            ScoreStatus::Partial => Style::new().fg(Color::Yellow),
+            ScoreStatus::Recused => DIM,
+            ScoreStatus::Unscored => Style::new(),
+        };
+        let style = if row == app.selected { color.patch(SELECTED) } else { color };
+        lines.push(Line::styled(text, style));
+    }
+    if visible.is_empty() {
+        let msg = if app.data.works.is_empty() { Msg::Unassigned } else { Msg::NothingToFilter };
+        lines.push(Line::styled(format!(" {}", app.t(msg)), DIM));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn draw_detail(frame: &mut Frame, app: &App, area: Rect) {
+    let block = Block::default().borders(Borders::LEFT).border_set(ASCII).border_style(DIM);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width.saturating_sub(1) as usize;
+    let Some(index) = app.selected_work_index() else { return };
+    let work = &app.data.works[index];
+    let mut lines: Vec<Line> = Vec::new();
+    for l in wrap(&format!("{} {}", work.id, work.title), w) {
+        lines.push(Line::styled(l, BOLD));
+    }
+    lines.push(Line::raw(fit(&format!("{} · {}", work.unit, work.district), w)));
+    let watched = app.data.progress.get(&work.id).map(|p| p.furthest_ms);
+    let media = match (watched, work.duration_ms) {
+        (Some(p), Some(d)) => format!("{} {} · {} {}/{}", app.t(Msg::Media), work.media_file, app.t(Msg::Watched), clock(p), clock(d)),
+        (Some(p), None) => format!("{} {} · {} {}", app.t(Msg::Media), work.media_file, app.t(Msg::Watched), clock(p)),
+        _ => format!("{} {}", app.t(Msg::Media), work.media_file),
+    };
+    lines.push(Line::styled(fit(&media, w), DIM));
+    let compliance = app
+        .media_notes
+        .get(&work.id)
+        .cloned()
+        .or_else(|| work.probe_note.clone())
+        .unwrap_or_else(|| app.t(Msg::NotProbed).to_string());
+    lines.push(Line::styled(fit(&format!("{} {}", app.t(Msg::Compliance), compliance), w), DIM));
+    if let Some(reason) = app.data.recusals.get(&work.id) {
+        lines.push(Line::styled(fit(&format!("{}: {reason}", app.t(Msg::Recused)), w), Style::new().fg(Color::Magenta)));
+    }
+
+    let focus = match &app.mode {
+        Mode::Score { criterion, buffer } => Some((*criterion, buffer.as_str())),
+        _ => None,
+    };
+    let roomy = inner.height >= 34;
+    let score_w = 9;
+    let label_w = w.saturating_sub(score_w + 1);
+    let mut flat = 0usize;
+    for (gi, group) in app.data.contest.rubric.groups.iter().enumerate() {
+        let sub = app.data.group_subtotal(&work.id, gi);
+        let head = format!("{} {}", fit(group.label(app.lang), label_w), fit(&format!("{:>4}/{:<3}", sub.to_string(), group.max().to_string()), score_w));
+        lines.push(Line::styled(head, BOLD));
+        for c in &group.criteria {
+            let value = app.data.score(&work.id, &c.id).map(|s| c.points(s).to_string());
+            let focused = focus.filter(|(i, _)| *i == flat);
+            let shown = match focused {
+                Some((_, buf)) if !buf.is_empty() => format!("{buf}_"),
+                _ => value.unwrap_or_else(|| "-".into()),
+            };
+            let score = format!("{shown:>4}/{:<3}", c.max.to_string());
+            let marker = if focused.is_some() { ">" } else { " " };
+            let text = format!("{marker}{} {}", fit(c.label(app.lang), label_w.saturating_sub(1)), fit(&score, score_w));
+            let style = if focused.is_some() { SELECTED } else { Style::new() };
+            lines.push(Line::styled(text, style));
+            if roomy {
+                for l in wrap(c.standard(app.lang), w.saturating_sub(2)) {
+                    lines.push(Line::styled(format!("  {l}"), DIM));
+                }
+            }
+            flat += 1;
+        }
+    }
+    let total = format!(
+        "{} {}",
+        fit(app.t(Msg::Total), label_w),
+        fit(&format!("{:>4}/{:<3}", app.data.total(&work.id).to_string(), app.data.contest.rubric.max_total().to_string()), score_w)
+    );
+    lines.push(Line::styled(total, BOLD.fg(Color::Green)));
+    if !roomy {
+        let shown = focus.map(|(i, _)| i).unwrap_or(0);
+        if let Some(c) = app.data.contest.rubric.criteria().nth(shown) {
+            lines.push(Line::styled(fit(&format!("{}: {}", app.t(Msg::Criterion), c.label(app.lang)), w), DIM));
+            for l in wrap(c.standard(app.lang), w) {
+                lines.push(Line::styled(l, DIM));
+            }
+        }
+    }
+    let comment = app.data.comments.get(&work.id).map(String::as_str).unwrap_or(app.t(Msg::NoComment));
+    lines.push(Line::styled(format!("{}:", app.t(Msg::Comment)), BOLD));
+    for l in wrap(comment, w) {
+        lines.push(Line::raw(l));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
+    let w = area.width as usize;
+    let player = match &app.player.work {
+        Some(id) => {
+            let state = if app.player.paused { app.t(Msg::Paused) } else { app.t(Msg::Playing) };
+            let duration = app.player.duration_ms.map(clock).unwrap_or_else(|| "?".into());
+            format!(" {state} {id} {}/{duration} x{:.2} ", clock(app.player.position_ms), app.player.speed)
+        }
+        None => String::new(),
+    };
+    let (style, message) = match &app.status {
+        Some(s) => (
+            match s.kind {
+                StatusKind::Info => Style::new(),
+                StatusKind::Saved => Style::new().fg(Color::Green),
+                StatusKind::Warn => Style::new().fg(Color::Yellow),
+                StatusKind::Error => Style::new().fg(Color::White).bg(Color::Red),
+            },
+            format!(" {}", s.text),
+        ),
+        None => (DIM, String::new()),
+    };
+    let message_w = w.saturating_sub(width(&player));
+    let line = Line::from(vec![
+        Span::styled(fit(&message, message_w), style),
+        Span::styled(player, Style::new().fg(Color::Cyan)),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The main commands of each layer, shown in the hint bar with their first key.
+fn hint_commands(layer: Layer) -> &'static [Command] {
+    match layer {
+        Layer::List => &[Command::Score, Command::Play, Command::Comment, Command::Recuse, Command::Filter, Command::Submit, Command::Help, Command::Quit],
+        Layer::Score => &[Command::ScoreConfirm, Command::ScoreNext, Command::ScoreInc, Command::ScoreDec, Command::ScoreMax, Command::ScoreClear, Command::ScoreExit],
+        Layer::Input => &[Command::InputSubmit, Command::InputNewline, Command::InputCancel],
+        Layer::Confirm => &[Command::Confirm, Command::Cancel],
+        Layer::Help => &[Command::Close],
+    }
+}
+
+fn draw_hints(frame: &mut Frame, app: &App, area: Rect) {
+    let layer = app.layer();
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    if layer == Layer::Score {
+        let digits = format!(" 0-9 {} ", app.t(Msg::Score));
+        used += width(&digits);
+        spans.push(Span::styled(digits, BAR));
+    }
+    for &command in hint_commands(layer) {
+        let Some(key) = app.keymap.key_for(layer, command) else { continue };
+        let desc = app
+            .keymap
+            .bindings(layer)
+            .iter()
+            .find(|b| b.command == command)
+            .map(|b| b.desc(app.lang).to_string())
+            .unwrap_or_default();
+        let key_text = format!(" {key} ");
+        let desc_text = format!("{desc} ");
+        if used + width(&key_text) + width(&desc_text) > area.width as usize {
+            break;
+        }
+        used += width(&key_text) + width(&desc_text);
+        spans.push(Span::styled(key_text, BAR.add_modifier(Modifier::BOLD)));
+        spans.push(Span::raw(desc_text));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn popup(area: Rect, width_cells: u16, height: u16) -> Rect {
+    let w = width_cells.min(area.width);
+    let h = height.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+fn boxed(title: &str) -> Block<'static> {
+    Block::default().borders(Borders::ALL).border_set(ASCII).title(format!(" {title} ")).title_style(BOLD)
+}
+
+fn draw_input(frame: &mut Frame, app: &App, purpose: &InputPurpose, editor: &super::editor::Editor) {
+    let (title, hint, height) = match purpose {
+        InputPurpose::Comment { work } => (format!("{} {work}", app.t(Msg::Comment)), app.t(Msg::CommentHint), 10),
+        InputPurpose::Recuse { work } => (format!("{} {work}", app.t(Msg::Recused)), app.t(Msg::RecuseReason), 6),
+        InputPurpose::Filter => (app.t(Msg::Filter).to_string(), app.t(Msg::HelpFilter), 5),
+    };
+    let area = popup(frame.area(), 64.min(frame.area().width.saturating_sub(4)).max(20), height);
+    frame.render_widget(Clear, area);
+    let block = boxed(&title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let text_w = inner.width.max(2) as usize;
+    let text_rows = inner.height.saturating_sub(1) as usize;
+    let lines = wrap(&editor.shown(), text_w);
+    let (caret_row, caret_col) = caret_position(&editor.shown_before_caret(), text_w);
+    let first = caret_row.saturating_sub(text_rows.saturating_sub(1));
+    let mut shown: Vec<Line> = lines.iter().skip(first).take(text_rows).map(|l| Line::raw(l.clone())).collect();
+    while shown.len() < text_rows {
+        shown.push(Line::raw(""));
+    }
+    shown.push(Line::styled(fit(hint, text_w), DIM));
+    frame.render_widget(Paragraph::new(shown), inner);
+    // The terminal cursor sits at the caret, in display cells, so the IME window follows it.
+    frame.set_cursor_position(Position { x: inner.x + caret_col as u16, y: inner.y + (caret_row - first) as u16 });
+}
+
+fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
+    let mut lines: Vec<Line> = Vec::new();
+    let title = match dialog {
+        Dialog::Submit { unfinished } => {
+            lines.push(Line::styled(app.t(Msg::ConfirmSubmit), BOLD));
+            if !unfinished.is_empty() {
+                lines.push(Line::styled(app.t(Msg::ConfirmSubmitUnscored), Style::new().fg(Color::Yellow)));
+                let shown: Vec<String> = unfinished.iter().take(12).cloned().collect();
+                let more = unfinished.len().saturating_sub(shown.len());
+                let mut list = shown.join(", ");
+                if more > 0 {
+                    list.push_str(&format!(" +{more}"));
+                }
+                lines.push(Line::raw(list));
+            }
+            lines.push(Line::styled(app.t(Msg::ConfirmYesNo), DIM));
+            app.t(Msg::Submitted)
+        }
+        Dialog::Reopen => {
+            lines.push(Line::styled(app.t(Msg::ConfirmReopen), BOLD));
+            lines.push(Line::styled(app.t(Msg::ConfirmYesNo), DIM));
+            app.t(Msg::Revision)
+        }
+        Dialog::Receipt { code } => {
+            lines.push(Line::styled(format!("{}: {code}", app.t(Msg::Receipt)), BOLD.fg(Color::Green)));
+            lines.push(Line::raw(app.t(Msg::ReceiptNote)));
+            lines.push(Line::styled("Enter / Esc", DIM));
+            app.t(Msg::Submitted)
+        }
+    };
+    let inner_w = 56usize.min(frame.area().width.saturating_sub(6) as usize);
+    let wrapped: Vec<Line> = lines
+        .into_iter()
+        .flat_map(|l| {
+            let style = l.style;
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            wrap(&text, inner_w).into_iter().map(move |t| Line::styled(t, style))
+        })
+        .collect();
+    let area = popup(frame.area(), inner_w as u16 + 2, wrapped.len() as u16 + 2);
+    frame.render_widget(Clear, area);
+    let block = boxed(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(Paragraph::new(wrapped), inner);
+}
+
+fn draw_help(frame: &mut Frame, app: &App, filter: &str, selected: usize) {
+    let full = frame.area();
+    let area = Rect { x: full.x + 1, y: full.y + 1, width: full.width.saturating_sub(2), height: full.height.saturating_sub(2) };
+    frame.render_widget(Clear, area);
+    let block = boxed(&format!("{} · {}: {filter}_", app.t(Msg::Help), app.t(Msg::Filter)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let layer_w = 10;
+    let keys_w = 16;
+    let desc_w = w.saturating_sub(layer_w + keys_w + 2);
+    let rows = app.help_rows(filter);
+    let height = inner.height.saturating_sub(1) as usize;
+    let top = selected.saturating_sub(height.saturating_sub(1));
+    let mut lines = vec![Line::styled(
+        format!("{} {} {}", fit(app.t(Msg::Layer), layer_w), fit(app.t(Msg::Keys), keys_w), fit(app.t(Msg::Action), desc_w)),
+        BOLD.add_modifier(Modifier::UNDERLINED),
+    )];
+    for (i, (layer, keys, desc)) in rows.iter().enumerate().skip(top).take(height) {
+        let text = format!("{} {} {}", fit(layer.label(app.lang), layer_w), fit(keys, keys_w), fit(desc, desc_w));
+        lines.push(Line::styled(text, if i == selected { SELECTED } else { Style::new() }));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_columns_fill_the_width() {
+        for inner in [39usize, 59, 80] {
+            let (a, b, c, d, e) = list_columns(inner);
+            assert_eq!(1 + a + 1 + b + 1 + c + 1 + d + 1 + e, inner);
+        }
+    }
+}
