@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use crate::i18n::Lang;
 
 #[derive(Debug, Parser)]
-#[command(name = "jury", version, about = "Expert judging panels for video competitions, from the terminal")]
+#[command(
+    name = "jury",
+    version,
+    about = "Expert judging panels for video competitions, from the terminal"
+)]
 pub struct Cli {
     /// Interface language (default: from the locale, else the contest's language).
     #[arg(long, global = true, value_enum)]

@@ -31,7 +31,15 @@ pub fn contest_text(name: &str) -> Option<&'static str> {
 pub fn rubric(name: &str) -> Result<Rubric, DataError> {
     let file = format!("data/rubrics/{name}.toml");
     let text = rubric_text(name).ok_or_else(|| {
-        DataError::new(&file, 1, "rubric", format!("no shipped rubric `{name}` (known: {})", TEMPLATES.join(", ")))
+        DataError::new(
+            &file,
+            1,
+            "rubric",
+            format!(
+                "no shipped rubric `{name}` (known: {})",
+                TEMPLATES.join(", ")
+            ),
+        )
     })?;
     Rubric::from_toml(&file, text)
 }
@@ -39,7 +47,12 @@ pub fn rubric(name: &str) -> Result<Rubric, DataError> {
 pub fn contest_template(name: &str) -> Result<Contest, DataError> {
     let file = format!("data/contests/{name}.toml");
     let text = contest_text(name).ok_or_else(|| {
-        DataError::new(&file, 1, "template", format!("no template `{name}` (known: {})", TEMPLATES.join(", ")))
+        DataError::new(
+            &file,
+            1,
+            "template",
+            format!("no template `{name}` (known: {})", TEMPLATES.join(", ")),
+        )
     })?;
     Contest::from_toml(&file, text, rubric)
 }

@@ -70,10 +70,10 @@ messages! {
     District => "区县", "District";
     Status => "状态", "Status";
     Total => "总分", "Total";
-    Unscored => "未评", "unscored";
-    Partial => "部分", "partial";
-    Scored => "已评", "scored";
-    Recused => "回避", "recused";
+    Unscored => "未评", "todo";
+    Partial => "部分", "part";
+    Scored => "已评", "done";
+    Recused => "回避", "rec.";
     Scoring => "评分", "Scoring";
     Criterion => "评选标准", "Criterion";
     Max => "满分", "Max";
@@ -97,13 +97,13 @@ messages! {
     ReceiptNote => "请记下回执码，以便核对计分结果", "Note this receipt to check your ballot was counted as cast";
     KeyPrompt => "请输入评审密钥（见密钥卡）", "Enter the ballot key from your key card";
     KeyWrong => "密钥不正确，请核对密钥卡后重试", "Wrong key: check the key card and try again";
-    Opening => "正在打开选票……", "Opening ballot…";
+    Opening => "正在打开选票", "Opening ballot";
     ConfirmSubmit => "确认提交选票？", "Submit this ballot?";
     ConfirmSubmitUnscored => "以下作品尚未评完：", "These works are not fully scored:";
     ConfirmReopen => "重新打开已提交的选票？（版本号将增加）", "Reopen the submitted ballot? (raises the revision)";
-    ConfirmYesNo => "y 确认 · n 取消", "y confirm · n cancel";
+    ConfirmYesNo => "y 确认 / n 取消", "y confirm / n cancel";
     RecuseReason => "回避理由（Enter 确认，Esc 取消）", "Reason for recusal (Enter confirms, Esc cancels)";
-    CommentHint => "Enter 保存 · Alt+Enter 换行 · Esc 取消", "Enter saves · Alt+Enter newline · Esc cancels";
+    CommentHint => "Enter 保存 / Alt+Enter 换行 / Esc 取消", "Enter saves / Alt+Enter newline / Esc cancels";
     OutOfRange => "超出范围", "out of range";
     NotANumber => "不是有效分数", "not a valid score";
     ScoreEdit => "打分模式", "score mode";
@@ -118,6 +118,8 @@ messages! {
     Action => "操作", "Action";
     ScoringBlockedRecused => "已回避的作品不能打分（按 r 取消回避）", "Recused work: unrecuse with r to score";
     WatchWarning => "观看比例低于要求", "watched less than the contest asks";
+    SubmitTitle => "提交选票", "Submit ballot";
+    ReopenTitle => "重新打开", "Reopen ballot";
     Unassigned => "无作品", "no works";
 }
 
@@ -136,8 +138,47 @@ mod tests {
     #[test]
     fn every_message_is_translated_both_ways() {
         for m in Msg::ALL {
-            assert!(!m.text(Lang::Zh).is_empty() && !m.text(Lang::En).is_empty(), "{m:?}");
+            assert!(
+                !m.text(Lang::Zh).is_empty() && !m.text(Lang::En).is_empty(),
+                "{m:?}"
+            );
         }
         assert_ne!(Msg::Saved.text(Lang::Zh), Msg::Saved.text(Lang::En));
+    }
+}
+
+#[cfg(test)]
+mod width_tests {
+    use super::*;
+    use unicode_width::UnicodeWidthChar;
+
+    /// Ambiguous-width characters (·, –, …, ①, ■) are one cell in some terminals and two in
+    /// CJK ones; the interface's own strings must not use them.
+    pub fn ambiguous(text: &str) -> Vec<char> {
+        text.chars()
+            .filter(|c| c.width() != c.width_cjk())
+            .collect()
+    }
+
+    #[test]
+    fn interface_strings_have_no_ambiguous_width_glyphs() {
+        for m in Msg::ALL {
+            for lang in [Lang::Zh, Lang::En] {
+                assert_eq!(
+                    ambiguous(m.text(lang)),
+                    Vec::<char>::new(),
+                    "{m:?} {lang:?}"
+                );
+            }
+        }
+        let keymap = crate::tui::Keymap::default_keymap();
+        for layer in crate::tui::Layer::ALL {
+            for b in keymap.bindings(layer) {
+                assert!(
+                    ambiguous(&b.desc_zh).is_empty() && ambiguous(&b.desc_en).is_empty(),
+                    "{b:?}"
+                );
+            }
+        }
     }
 }

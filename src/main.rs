@@ -25,12 +25,15 @@ fn main() -> ExitCode {
 /// The key from --key-file or JURY_KEY, if given.
 fn key_from(cli_key_file: Option<&Path>) -> Result<Option<BallotKey>> {
     if let Some(path) = cli_key_file {
-        let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the key file", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read the key file", path.display()))?;
         return BallotKey::parse(&text)
             .map(Some)
             .with_context(|| format!("{}: the key file is empty", path.display()));
     }
-    Ok(std::env::var("JURY_KEY").ok().and_then(|k| BallotKey::parse(&k)))
+    Ok(std::env::var("JURY_KEY")
+        .ok()
+        .and_then(|k| BallotKey::parse(&k)))
 }
 
 /// Preset, then the user's keymap.toml from the config dir (if any).
@@ -46,9 +49,21 @@ fn load_keymap(ui: &UiArgs) -> Result<Keymap> {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    let command = cli.command.unwrap_or(Cmd::Demo { dir: None, fresh: false, no_tui: false, ui: UiArgs { keymap: "default".into() } });
+    let command = cli.command.unwrap_or(Cmd::Demo {
+        dir: None,
+        fresh: false,
+        no_tui: false,
+        ui: UiArgs {
+            keymap: "default".into(),
+        },
+    });
     match command {
-        Cmd::Demo { dir, fresh, no_tui, ui } => {
+        Cmd::Demo {
+            dir,
+            fresh,
+            no_tui,
+            ui,
+        } => {
             let dir = dir.unwrap_or_else(jury::demo::default_dir);
             let ballot = jury::demo::ensure(&dir, fresh)?;
             if no_tui {
@@ -57,11 +72,20 @@ fn run(cli: Cli) -> Result<()> {
                 return Ok(());
             }
             let key = key_from(cli.key_file.as_deref())?.or_else(|| Some(jury::demo::demo_key()));
-            run_judge(JudgeOptions { ballot, key, lang: cli.lang, keymap: load_keymap(&ui)?, media_dirs: vec![dir] })
+            run_judge(JudgeOptions {
+                ballot,
+                key,
+                lang: cli.lang,
+                keymap: load_keymap(&ui)?,
+                media_dirs: vec![dir],
+            })
         }
         Cmd::Judge { ballot, media, ui } => {
             if !ballot.exists() {
-                anyhow::bail!("{}: no such ballot file (check the path on your key card)", ballot.display());
+                anyhow::bail!(
+                    "{}: no such ballot file (check the path on your key card)",
+                    ballot.display()
+                );
             }
             let key = key_from(cli.key_file.as_deref())?;
             let keymap = load_keymap(&ui)?;
@@ -69,7 +93,13 @@ fn run(cli: Cli) -> Result<()> {
             if let Some(parent) = ballot.parent() {
                 media_dirs.push(parent.to_path_buf());
             }
-            run_judge(JudgeOptions { ballot, key, lang: cli.lang, keymap, media_dirs })
+            run_judge(JudgeOptions {
+                ballot,
+                key,
+                lang: cli.lang,
+                keymap,
+                media_dirs,
+            })
         }
     }
 }

@@ -56,7 +56,10 @@ pub struct MediaRules {
 impl MediaRules {
     /// Allowed resolutions as (width, height).
     pub fn resolution_pairs(&self) -> Vec<(u32, u32)> {
-        self.resolutions.iter().filter_map(|r| parse_pair(r, 'x')).collect()
+        self.resolutions
+            .iter()
+            .filter_map(|r| parse_pair(r, 'x'))
+            .collect()
     }
 
     pub fn aspect_pair(&self) -> Option<(u32, u32)> {
@@ -182,14 +185,25 @@ impl Contest {
         text: &str,
         load_rubric: impl FnOnce(&str) -> Result<Rubric, DataError>,
     ) -> Result<Contest, DataError> {
-        let raw: RawContest = toml::from_str(text).map_err(|e| DataError::from_toml(file, text, &e))?;
-        let at = |needle: &str, field: &str, message: String| DataError::at_text(file, text, needle, field, message);
+        let raw: RawContest =
+            toml::from_str(text).map_err(|e| DataError::from_toml(file, text, &e))?;
+        let at = |needle: &str, field: &str, message: String| {
+            DataError::at_text(file, text, needle, field, message)
+        };
         let rubric = load_rubric(&raw.rubric)?;
         if raw.judges_per_work == 0 {
-            return Err(at("judges_per_work", "judges_per_work", "must be at least 1".into()));
+            return Err(at(
+                "judges_per_work",
+                "judges_per_work",
+                "must be at least 1".into(),
+            ));
         }
         if raw.min_watch_percent > 100 {
-            return Err(at("min_watch_percent", "min_watch_percent", "a percentage from 0 to 100".into()));
+            return Err(at(
+                "min_watch_percent",
+                "min_watch_percent",
+                "a percentage from 0 to 100".into(),
+            ));
         }
         let mut tie_break = Vec::new();
         for item in &raw.tie_break {
@@ -197,7 +211,19 @@ impl Contest {
                 TieBreak::TopScores
             } else if let Some(g) = item.strip_prefix("group:") {
                 if !rubric.groups.iter().any(|x| x.id == g) {
-                    return Err(at(item, "tie_break", format!("no rubric group `{g}` (groups: {})", rubric.groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(", "))));
+                    return Err(at(
+                        item,
+                        "tie_break",
+                        format!(
+                            "no rubric group `{g}` (groups: {})",
+                            rubric
+                                .groups
+                                .iter()
+                                .map(|g| g.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ));
                 }
                 TieBreak::Group(g.to_string())
             } else if let Some(c) = item.strip_prefix("criterion:") {
@@ -206,17 +232,29 @@ impl Contest {
                 }
                 TieBreak::Criterion(c.to_string())
             } else {
-                return Err(at(item, "tie_break", format!("`{item}` is not one of group:ID, criterion:ID, top_scores")));
+                return Err(at(
+                    item,
+                    "tie_break",
+                    format!("`{item}` is not one of group:ID, criterion:ID, top_scores"),
+                ));
             };
             tie_break.push(parsed);
         }
         let share: u32 = raw.awards.tiers.iter().map(|t| t.share_percent).sum();
         if share > 100 {
-            return Err(at("share_percent", "awards.tiers.share_percent", format!("tier shares add up to {share} %, more than 100 %")));
+            return Err(at(
+                "share_percent",
+                "awards.tiers.share_percent",
+                format!("tier shares add up to {share} %, more than 100 %"),
+            ));
         }
         for r in &raw.media.resolutions {
             if parse_pair(r, 'x').is_none() {
-                return Err(at(r, "media.resolutions", format!("`{r}` is not WIDTHxHEIGHT")));
+                return Err(at(
+                    r,
+                    "media.resolutions",
+                    format!("`{r}` is not WIDTHxHEIGHT"),
+                ));
             }
         }
         if let Some(a) = &raw.media.aspect {
@@ -226,7 +264,11 @@ impl Contest {
         }
         if let (Some(lo), Some(hi)) = (raw.media.min_duration_s, raw.media.max_duration_s) {
             if lo > hi {
-                return Err(at("min_duration_s", "media.min_duration_s", format!("{lo} s is above max_duration_s {hi} s")));
+                return Err(at(
+                    "min_duration_s",
+                    "media.min_duration_s",
+                    format!("{lo} s is above max_duration_s {hi} s"),
+                ));
             }
         }
         Ok(Contest {
@@ -255,7 +297,10 @@ mod tests {
     fn shipped_2023_contest_has_the_calls_rules() {
         let c = data::contest_template("cq-2023-short-video").unwrap();
         assert_eq!(c.media.containers, ["mp4"]);
-        assert_eq!((c.media.min_duration_s, c.media.max_duration_s), (Some(180), Some(240)));
+        assert_eq!(
+            (c.media.min_duration_s, c.media.max_duration_s),
+            (Some(180), Some(240))
+        );
         assert_eq!(c.media.resolution_pairs(), [(1920, 1080), (1280, 720)]);
         assert_eq!(c.media.aspect_pair(), Some((16, 9)));
         let shares: Vec<u32> = c.awards.tiers.iter().map(|t| t.share_percent).collect();
@@ -275,16 +320,22 @@ mod tests {
     #[test]
     fn unknown_tie_break_group_is_reported_with_its_line() {
         let text = data::CONTEST_2023.replace("\"group:technique\"", "\"group:sound\"");
-        let e = Contest::from_toml("contest.toml", &text, |n| data::rubric(n)).unwrap_err();
+        let e = Contest::from_toml("contest.toml", &text, data::rubric).unwrap_err();
         assert_eq!(e.field, "tie_break");
         assert!(e.message.contains("sound"), "{e}");
-        assert_eq!(e.line, text.lines().position(|l| l.starts_with("tie_break")).unwrap() + 1);
+        assert_eq!(
+            e.line,
+            text.lines()
+                .position(|l| l.starts_with("tie_break"))
+                .unwrap()
+                + 1
+        );
     }
 
     #[test]
     fn overfull_award_shares_are_refused() {
         let text = data::CONTEST_2023.replace("share_percent = 25", "share_percent = 80");
-        let e = Contest::from_toml("contest.toml", &text, |n| data::rubric(n)).unwrap_err();
+        let e = Contest::from_toml("contest.toml", &text, data::rubric).unwrap_err();
         assert!(e.message.contains("105"), "{e}");
     }
 }

@@ -23,7 +23,12 @@ impl fmt::Display for DataError {
 }
 
 impl DataError {
-    pub fn new(file: &str, line: usize, field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        file: &str,
+        line: usize,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             file: file.to_string(),
             line,
@@ -45,7 +50,13 @@ impl DataError {
 
     /// For semantic errors found after parsing: points at the line where `needle` first
     /// appears (typically `id = "…"`), or line 1.
-    pub fn at_text(file: &str, text: &str, needle: &str, field: &str, message: impl Into<String>) -> Self {
+    pub fn at_text(
+        file: &str,
+        text: &str,
+        needle: &str,
+        field: &str,
+        message: impl Into<String>,
+    ) -> Self {
         let line = text
             .find(needle)
             .map(|offset| line_of_offset(text, offset))
@@ -57,7 +68,11 @@ impl DataError {
 /// 1-based line number of a byte offset.
 pub fn line_of_offset(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 fn quoted_field(message: &str) -> Option<String> {

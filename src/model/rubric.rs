@@ -95,31 +95,78 @@ impl Rubric {
 
     /// Parses and validates rubric TOML; `file` is only used in error messages.
     pub fn from_toml(file: &str, text: &str) -> Result<Rubric, DataError> {
-        let raw: RawRubric = toml::from_str(text).map_err(|e| DataError::from_toml(file, text, &e))?;
+        let raw: RawRubric =
+            toml::from_str(text).map_err(|e| DataError::from_toml(file, text, &e))?;
         let mut groups = Vec::new();
         let mut seen_criteria: Vec<String> = Vec::new();
         if raw.groups.is_empty() {
-            return Err(DataError::new(file, 1, "groups", "a rubric needs at least one [[groups]] table"));
+            return Err(DataError::new(
+                file,
+                1,
+                "groups",
+                "a rubric needs at least one [[groups]] table",
+            ));
         }
         for (gi, g) in raw.groups.into_iter().enumerate() {
             if groups.iter().any(|existing: &Group| existing.id == g.id) {
-                return Err(DataError::at_text(file, text, &format!("\"{}\"", g.id), &format!("groups[{gi}].id"), format!("group id `{}` is used twice", g.id)));
+                return Err(DataError::at_text(
+                    file,
+                    text,
+                    &format!("\"{}\"", g.id),
+                    &format!("groups[{gi}].id"),
+                    format!("group id `{}` is used twice", g.id),
+                ));
             }
             if g.criteria.is_empty() {
-                return Err(DataError::at_text(file, text, &format!("\"{}\"", g.id), &format!("groups[{gi}].criteria"), format!("group `{}` has no criteria", g.id)));
+                return Err(DataError::at_text(
+                    file,
+                    text,
+                    &format!("\"{}\"", g.id),
+                    &format!("groups[{gi}].criteria"),
+                    format!("group `{}` has no criteria", g.id),
+                ));
             }
             let mut criteria = Vec::new();
             for (ci, c) in g.criteria.into_iter().enumerate() {
                 let at = |field: &str, message: String| {
-                    DataError::at_text(file, text, &format!("id = \"{}\"", c.id), &format!("groups[{gi}].criteria[{ci}].{field}"), message)
+                    DataError::at_text(
+                        file,
+                        text,
+                        &format!("id = \"{}\"", c.id),
+                        &format!("groups[{gi}].criteria[{ci}].{field}"),
+                        message,
+                    )
                 };
                 if seen_criteria.contains(&c.id) {
                     return Err(at("id", format!("criterion id `{}` is used twice", c.id)));
                 }
-                let max = Points::from_decimal(c.max).filter(|p| p.0 > 0).ok_or_else(|| at("max", format!("max must be a positive number with at most two decimals, got {}", c.max)))?;
-                let step = Points::from_decimal(c.step).filter(|p| p.0 > 0).ok_or_else(|| at("step", format!("step must be a positive number with at most two decimals, got {}", c.step)))?;
+                let max = Points::from_decimal(c.max)
+                    .filter(|p| p.0 > 0)
+                    .ok_or_else(|| {
+                        at(
+                            "max",
+                            format!(
+                                "max must be a positive number with at most two decimals, got {}",
+                                c.max
+                            ),
+                        )
+                    })?;
+                let step = Points::from_decimal(c.step)
+                    .filter(|p| p.0 > 0)
+                    .ok_or_else(|| {
+                        at(
+                            "step",
+                            format!(
+                                "step must be a positive number with at most two decimals, got {}",
+                                c.step
+                            ),
+                        )
+                    })?;
                 if max.0 % step.0 != 0 {
-                    return Err(at("step", format!("max {max} is not a whole number of steps of {step}")));
+                    return Err(at(
+                        "step",
+                        format!("max {max} is not a whole number of steps of {step}"),
+                    ));
                 }
                 seen_criteria.push(c.id.clone());
                 criteria.push(Criterion {
@@ -132,9 +179,19 @@ impl Rubric {
                     step,
                 });
             }
-            groups.push(Group { id: g.id, label_zh: g.label_zh, label_en: g.label_en, criteria });
+            groups.push(Group {
+                id: g.id,
+                label_zh: g.label_zh,
+                label_en: g.label_en,
+                criteria,
+            });
         }
-        Ok(Rubric { id: raw.id, title_zh: raw.title_zh, title_en: raw.title_en, groups })
+        Ok(Rubric {
+            id: raw.id,
+            title_zh: raw.title_zh,
+            title_en: raw.title_en,
+            groups,
+        })
     }
 }
 
@@ -188,7 +245,11 @@ mod tests {
         let groups: Vec<&str> = r.groups.iter().map(|g| g.label_zh.as_str()).collect();
         assert_eq!(groups, ["题材内容", "技术性", "创意性", "艺术性"]);
         assert_eq!(r.max_total(), Points::whole(100));
-        assert!(r.criterion("editing").unwrap().standard_zh.contains("无跳轴夹帧"));
+        assert!(r
+            .criterion("editing")
+            .unwrap()
+            .standard_zh
+            .contains("无跳轴夹帧"));
     }
 
     #[test]
@@ -217,7 +278,10 @@ mod tests {
     #[test]
     fn malformed_rubric_names_file_line_and_field() {
         let e = Rubric::from_toml("bad.toml", &minimal("max = \"thirty\"\n")).unwrap_err();
-        assert_eq!((e.file.as_str(), e.line, e.field.as_str()), ("bad.toml", 14, "max"));
+        assert_eq!(
+            (e.file.as_str(), e.line, e.field.as_str()),
+            ("bad.toml", 14, "max")
+        );
 
         let e = Rubric::from_toml("bad.toml", &minimal("max = 5\nstep = 2\n")).unwrap_err();
         assert_eq!(e.line, 9);

@@ -121,7 +121,9 @@ pub struct BallotData {
 
 impl BallotData {
     pub fn score(&self, work: &str, criterion: &str) -> Option<u32> {
-        self.scores.get(&(work.to_string(), criterion.to_string())).copied()
+        self.scores
+            .get(&(work.to_string(), criterion.to_string()))
+            .copied()
     }
 
     pub fn status(&self, work: &str) -> ScoreStatus {
@@ -131,7 +133,11 @@ impl BallotData {
             .criteria()
             .filter(|c| self.score(work, &c.id).is_some())
             .count();
-        ScoreStatus::of(self.recusals.contains_key(work), scored, self.contest.rubric.criteria().count())
+        ScoreStatus::of(
+            self.recusals.contains_key(work),
+            scored,
+            self.contest.rubric.criteria().count(),
+        )
     }
 
     /// Sum of the scored criteria of a work (partial sums for partly scored works).
@@ -156,7 +162,10 @@ impl BallotData {
     }
 
     pub fn done_count(&self) -> usize {
-        self.works.iter().filter(|w| self.status(&w.id).is_done()).count()
+        self.works
+            .iter()
+            .filter(|w| self.status(&w.id).is_done())
+            .count()
     }
 }
 
@@ -177,7 +186,10 @@ impl Ballot {
     pub fn create(path: &Path, key: &BallotKey, init: &BallotInit) -> Result<Ballot> {
         let conn = open_encrypted(path, key, OpenMode::Create)?;
         set_durable(&conn, path)?;
-        let mut ballot = Ballot { conn, path: path.to_path_buf() };
+        let mut ballot = Ballot {
+            conn,
+            path: path.to_path_buf(),
+        };
         ballot.write_initial(init)?;
         Ok(ballot)
     }
@@ -201,7 +213,11 @@ impl Ballot {
             meta.push(("media_dir", dir.clone()));
         }
         for (k, v) in meta {
-            tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![k, v]).map_err(&err)?;
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                params![k, v],
+            )
+            .map_err(&err)?;
         }
         for (i, w) in init.works.iter().enumerate() {
             tx.execute(
@@ -218,19 +234,18 @@ impl Ballot {
             )
             .map_err(&err)?;
         }
-        let genesis = chain::genesis(&init.ballot_id);
-        tx.execute(
-            "INSERT INTO state (id, revision, submitted, chain_head) VALUES (1, 1, 0, ?1)",
-            params![genesis],
-        )
-        .map_err(&err)?;
         let created = Event::Created {
             ballot_id: init.ballot_id.clone(),
             contest_id: init.contest.id.clone(),
             judge_id: init.judge.id.clone(),
             works: init.works.iter().map(|w| w.id.clone()).collect(),
         };
-        append_event(&tx, &path, 1, &genesis, &created)?;
+        let head = append_event(&tx, &path, 1, &chain::genesis(&init.ballot_id), &created)?;
+        tx.execute(
+            "INSERT INTO state (id, revision, submitted, chain_head) VALUES (1, 1, 0, ?1)",
+            params![head],
+        )
+        .map_err(&err)?;
         tx.commit().map_err(&err)?;
         Ok(())
     }
@@ -239,7 +254,10 @@ impl Ballot {
     pub fn open(path: &Path, key: &BallotKey) -> Result<Ballot> {
         let conn = open_encrypted(path, key, OpenMode::ReadWrite)?;
         set_durable(&conn, path)?;
-        let ballot = Ballot { conn, path: path.to_path_buf() };
+        let ballot = Ballot {
+            conn,
+            path: path.to_path_buf(),
+        };
         ballot.check_format()?;
         Ok(ballot)
     }
@@ -255,7 +273,11 @@ impl Ballot {
     fn check_format(&self) -> Result<()> {
         let found = self.meta("format")?.unwrap_or_else(|| "none".into());
         if found != FORMAT_VERSION {
-            return Err(StoreError::Format { path: self.path.clone(), found, expected: FORMAT_VERSION.into() });
+            return Err(StoreError::Format {
+                path: self.path.clone(),
+                found,
+                expected: FORMAT_VERSION.into(),
+            });
         }
         Ok(())
     }
@@ -268,16 +290,20 @@ impl Ballot {
     }
 
     fn required_meta(&self, key: &str) -> Result<String> {
-        self.meta(key)?
-            .ok_or_else(|| StoreError::Corrupt { path: self.path.clone(), detail: format!("meta `{key}` is missing") })
+        self.meta(key)?.ok_or_else(|| StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: format!("meta `{key}` is missing"),
+        })
     }
 
     /// Reads the whole ballot.
     pub fn load(&self) -> Result<BallotData> {
         let path = &self.path;
         let err = sqlite_err(path);
-        let contest: Contest = serde_json::from_str(&self.required_meta("contest")?).map_err(|e| corrupt(path, e))?;
-        let judge: Judge = serde_json::from_str(&self.required_meta("judge")?).map_err(|e| corrupt(path, e))?;
+        let contest: Contest =
+            serde_json::from_str(&self.required_meta("contest")?).map_err(|e| corrupt(path, e))?;
+        let judge: Judge =
+            serde_json::from_str(&self.required_meta("judge")?).map_err(|e| corrupt(path, e))?;
         let mut stmt = self
             .conn
             .prepare("SELECT id, title, unit, district, media_file, media_sha256, probe_note, duration_ms FROM works ORDER BY position")
@@ -297,22 +323,28 @@ impl Ballot {
             })
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(&err)?;
-        let scores = self
-            .pairs("SELECT work_id, criterion_id, steps FROM scores", |r| {
-                Ok(((r.get(0)?, r.get(1)?), r.get::<_, u32>(2)?))
-            })?;
-        let comments = self.pairs("SELECT work_id, text FROM comments", |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let recusals = self.pairs("SELECT work_id, reason FROM recusals", |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let progress = self.pairs("SELECT work_id, furthest_ms, watched_ms, last_ms FROM progress", |r| {
-            Ok((
-                r.get(0)?,
-                Progress {
-                    furthest_ms: r.get::<_, i64>(1)?.max(0) as u64,
-                    watched_ms: r.get::<_, i64>(2)?.max(0) as u64,
-                    last_ms: r.get::<_, i64>(3)?.max(0) as u64,
-                },
-            ))
+        let scores = self.pairs("SELECT work_id, criterion_id, steps FROM scores", |r| {
+            Ok(((r.get(0)?, r.get(1)?), r.get::<_, u32>(2)?))
         })?;
+        let comments = self.pairs("SELECT work_id, text FROM comments", |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        let recusals = self.pairs("SELECT work_id, reason FROM recusals", |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        let progress = self.pairs(
+            "SELECT work_id, furthest_ms, watched_ms, last_ms FROM progress",
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    Progress {
+                        furthest_ms: r.get::<_, i64>(1)?.max(0) as u64,
+                        watched_ms: r.get::<_, i64>(2)?.max(0) as u64,
+                        last_ms: r.get::<_, i64>(3)?.max(0) as u64,
+                    },
+                ))
+            },
+        )?;
         let (revision, submitted, chain_head) = self.state()?;
         Ok(BallotData {
             ballot_id: self.required_meta("ballot_id")?,
@@ -338,14 +370,23 @@ impl Ballot {
         let err = sqlite_err(&self.path);
         let mut stmt = self.conn.prepare(sql).map_err(&err)?;
         let rows = stmt.query_map([], row).map_err(&err)?;
-        rows.collect::<rusqlite::Result<BTreeMap<K, V>>>().map_err(&err)
+        rows.collect::<rusqlite::Result<BTreeMap<K, V>>>()
+            .map_err(&err)
     }
 
     fn state(&self) -> Result<(u64, bool, String)> {
         self.conn
-            .query_row("SELECT revision, submitted, chain_head FROM state WHERE id = 1", [], |r| {
-                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? == 1, r.get(2)?))
-            })
+            .query_row(
+                "SELECT revision, submitted, chain_head FROM state WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)? as u64,
+                        r.get::<_, i64>(1)? == 1,
+                        r.get(2)?,
+                    ))
+                },
+            )
             .map_err(sqlite_err(&self.path))
     }
 
@@ -354,14 +395,18 @@ impl Ballot {
             .query_row("SELECT 1 FROM works WHERE id = ?1", [work], |r| r.get(0))
             .optional()
             .map_err(sqlite_err(path))?;
-        found.map(|_| ()).ok_or_else(|| StoreError::UnknownWork(work.to_string()))
+        found
+            .map(|_| ())
+            .ok_or_else(|| StoreError::UnknownWork(work.to_string()))
     }
 
     fn is_recused(tx: &rusqlite::Transaction<'_>, path: &Path, work: &str) -> Result<bool> {
-        tx.query_row("SELECT 1 FROM recusals WHERE work_id = ?1", [work], |_| Ok(()))
-            .optional()
-            .map(|o| o.is_some())
-            .map_err(sqlite_err(path))
+        tx.query_row("SELECT 1 FROM recusals WHERE work_id = ?1", [work], |_| {
+            Ok(())
+        })
+        .optional()
+        .map(|o| o.is_some())
+        .map_err(sqlite_err(path))
     }
 
     /// Runs `apply` and appends `event` in one transaction; refuses changes to a submitted
@@ -373,11 +418,16 @@ impl Ballot {
     ) -> Result<Commit> {
         let path = self.path.clone();
         let err = sqlite_err(&path);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
         let (revision, submitted, head): (i64, bool, String) = tx
-            .query_row("SELECT revision, submitted, chain_head FROM state WHERE id = 1", [], |r| {
-                Ok((r.get(0)?, r.get::<_, i64>(1)? == 1, r.get(2)?))
-            })
+            .query_row(
+                "SELECT revision, submitted, chain_head FROM state WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get::<_, i64>(1)? == 1, r.get(2)?)),
+            )
             .map_err(&err)?;
         match (&event, submitted) {
             (Event::Reopen, false) => return Err(StoreError::NotSubmitted),
@@ -390,20 +440,31 @@ impl Ballot {
         let hash = append_event(&tx, &path, revision, &head, &event)?;
         tx.execute(
             "UPDATE state SET revision = ?1, chain_head = ?2, submitted = ?3 WHERE id = 1",
-            params![revision, hash, i64::from(match event {
-                Event::Submit => true,
-                Event::Reopen => false,
-                _ => submitted,
-            })],
+            params![
+                revision,
+                hash,
+                i64::from(match event {
+                    Event::Submit => true,
+                    Event::Reopen => false,
+                    _ => submitted,
+                })
+            ],
         )
         .map_err(&err)?;
         tx.commit().map_err(&err)?;
-        Ok(Commit { revision: revision as u64, chain_head: hash })
+        Ok(Commit {
+            revision: revision as u64,
+            chain_head: hash,
+        })
     }
 
     /// Sets (Some) or clears (None) one criterion's score, in step units.
     pub fn set_score(&mut self, work: &str, criterion: &str, steps: Option<u32>) -> Result<Commit> {
-        let event = Event::Score { work: work.into(), criterion: criterion.into(), steps };
+        let event = Event::Score {
+            work: work.into(),
+            criterion: criterion.into(),
+            steps,
+        };
         self.change(event, |tx, path| {
             let err = sqlite_err(path);
             Self::work_exists(tx, path, work)?;
@@ -437,12 +498,16 @@ impl Ballot {
 
     /// Sets a work's comment; an empty text removes it.
     pub fn set_comment(&mut self, work: &str, text: &str) -> Result<Commit> {
-        let event = Event::Comment { work: work.into(), text: text.into() };
+        let event = Event::Comment {
+            work: work.into(),
+            text: text.into(),
+        };
         self.change(event, |tx, path| {
             Self::work_exists(tx, path, work)?;
             let err = sqlite_err(path);
             if text.is_empty() {
-                tx.execute("DELETE FROM comments WHERE work_id = ?1", [work]).map_err(&err)?;
+                tx.execute("DELETE FROM comments WHERE work_id = ?1", [work])
+                    .map_err(&err)?;
             } else {
                 tx.execute(
                     "INSERT INTO comments (work_id, text) VALUES (?1, ?2)
@@ -461,11 +526,15 @@ impl Ballot {
         if reason.is_empty() {
             return Err(StoreError::EmptyReason);
         }
-        let event = Event::Recuse { work: work.into(), reason: reason.into() };
+        let event = Event::Recuse {
+            work: work.into(),
+            reason: reason.into(),
+        };
         self.change(event, |tx, path| {
             Self::work_exists(tx, path, work)?;
             let err = sqlite_err(path);
-            tx.execute("DELETE FROM scores WHERE work_id = ?1", [work]).map_err(&err)?;
+            tx.execute("DELETE FROM scores WHERE work_id = ?1", [work])
+                .map_err(&err)?;
             tx.execute(
                 "INSERT INTO recusals (work_id, reason) VALUES (?1, ?2)
                  ON CONFLICT (work_id) DO UPDATE SET reason = excluded.reason",
@@ -486,7 +555,12 @@ impl Ballot {
     }
 
     pub fn record_progress(&mut self, work: &str, p: Progress) -> Result<Commit> {
-        let event = Event::Progress { work: work.into(), furthest_ms: p.furthest_ms, watched_ms: p.watched_ms, last_ms: p.last_ms };
+        let event = Event::Progress {
+            work: work.into(),
+            furthest_ms: p.furthest_ms,
+            watched_ms: p.watched_ms,
+            last_ms: p.last_ms,
+        };
         self.change(event, |tx, path| {
             Self::work_exists(tx, path, work)?;
             tx.execute(
@@ -512,7 +586,11 @@ impl Ballot {
     pub fn verify(&self) -> Result<Replay> {
         let path = &self.path;
         let err = sqlite_err(path);
-        let broken = |seq: i64, why: String| StoreError::Chain { path: path.clone(), seq, why };
+        let broken = |seq: i64, why: String| StoreError::Chain {
+            path: path.clone(),
+            seq,
+            why,
+        };
         let ballot_id = self.required_meta("ballot_id")?;
         let mut stmt = self
             .conn
@@ -520,7 +598,14 @@ impl Ballot {
             .map_err(&err)?;
         let rows = stmt
             .query_map([], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?))
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
             })
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(&err)?;
@@ -536,14 +621,25 @@ impl Ballot {
             if *hash != chain::event_hash(prev_hash, *seq, *at, payload) {
                 return Err(broken(*seq, "hash does not match its content".into()));
             }
-            let event: Event = serde_json::from_str(payload).map_err(|e| broken(*seq, format!("unreadable event: {e}")))?;
+            let event: Event = serde_json::from_str(payload)
+                .map_err(|e| broken(*seq, format!("unreadable event: {e}")))?;
             if event.kind() != kind {
-                return Err(broken(*seq, format!("kind `{kind}` does not match payload")));
+                return Err(broken(
+                    *seq,
+                    format!("kind `{kind}` does not match payload"),
+                ));
             }
             match (&event, *seq) {
                 (Event::Created { ballot_id: id, .. }, 1) if *id == ballot_id => {}
-                (_, 1) => return Err(broken(1, "first event is not this ballot's creation".into())),
-                (Event::Created { .. }, _) => return Err(broken(*seq, "a second creation event".into())),
+                (_, 1) => {
+                    return Err(broken(
+                        1,
+                        "first event is not this ballot's creation".into(),
+                    ))
+                }
+                (Event::Created { .. }, _) => {
+                    return Err(broken(*seq, "a second creation event".into()))
+                }
                 _ => {}
             }
             replay.apply(&event);
@@ -551,25 +647,47 @@ impl Ballot {
         }
         let (revision, submitted, head) = self.state()?;
         if head != prev {
-            return Err(broken(rows.len() as i64, "chain head in state does not match the last event".into()));
+            return Err(broken(
+                rows.len() as i64,
+                "chain head in state does not match the last event".into(),
+            ));
         }
         if revision != rows.len() as u64 {
-            return Err(broken(rows.len() as i64, format!("revision {revision} but {} events", rows.len())));
+            return Err(broken(
+                rows.len() as i64,
+                format!("revision {revision} but {} events", rows.len()),
+            ));
         }
         let data = self.load()?;
-        if replay.scores != data.scores || replay.comments != data.comments || replay.recusals != data.recusals || replay.submitted != submitted {
-            return Err(broken(rows.len() as i64, "current scores differ from what the events say".into()));
+        if replay.scores != data.scores
+            || replay.comments != data.comments
+            || replay.recusals != data.recusals
+            || replay.submitted != submitted
+        {
+            return Err(broken(
+                rows.len() as i64,
+                "current scores differ from what the events say".into(),
+            ));
         }
         Ok(replay)
     }
 }
 
 fn corrupt(path: &Path, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt { path: path.to_path_buf(), detail: e.to_string() }
+    StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    }
 }
 
 /// Inserts the event with sequence number `seq` after `prev`, returning its hash.
-fn append_event(tx: &rusqlite::Transaction<'_>, path: &Path, seq: i64, prev: &str, event: &Event) -> Result<String> {
+fn append_event(
+    tx: &rusqlite::Transaction<'_>,
+    path: &Path,
+    seq: i64,
+    prev: &str,
+    event: &Event,
+) -> Result<String> {
     let payload = serde_json::to_string(event).map_err(|e| corrupt(path, e))?;
     let at = now_secs();
     let hash = chain::event_hash(prev, seq, at, &payload);

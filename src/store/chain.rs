@@ -12,12 +12,34 @@ use super::key::base32_code;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
-    Created { ballot_id: String, contest_id: String, judge_id: String, works: Vec<String> },
-    Score { work: String, criterion: String, steps: Option<u32> },
-    Comment { work: String, text: String },
-    Recuse { work: String, reason: String },
-    Unrecuse { work: String },
-    Progress { work: String, furthest_ms: u64, watched_ms: u64, last_ms: u64 },
+    Created {
+        ballot_id: String,
+        contest_id: String,
+        judge_id: String,
+        works: Vec<String>,
+    },
+    Score {
+        work: String,
+        criterion: String,
+        steps: Option<u32>,
+    },
+    Comment {
+        work: String,
+        text: String,
+    },
+    Recuse {
+        work: String,
+        reason: String,
+    },
+    Unrecuse {
+        work: String,
+    },
+    Progress {
+        work: String,
+        furthest_ms: u64,
+        watched_ms: u64,
+        last_ms: u64,
+    },
     Submit,
     Reopen,
 }
@@ -55,7 +77,11 @@ pub fn event_hash(prev: &str, seq: i64, at: i64, payload: &str) -> String {
 pub fn receipt(chain_head: &str) -> String {
     let bytes = hex::decode(chain_head).unwrap_or_default();
     let code = base32_code(&bytes, 8);
-    format!("{}-{}", &code[..code.len().min(4)], &code[code.len().min(4)..])
+    format!(
+        "{}-{}",
+        &code[..code.len().min(4)],
+        &code[code.len().min(4)..]
+    )
 }
 
 /// The state that events imply; compared against the ballot's tables when verifying.
@@ -71,7 +97,11 @@ impl Replay {
     pub fn apply(&mut self, event: &Event) {
         match event {
             Event::Created { .. } | Event::Progress { .. } => {}
-            Event::Score { work, criterion, steps } => {
+            Event::Score {
+                work,
+                criterion,
+                steps,
+            } => {
                 let key = (work.clone(), criterion.clone());
                 match steps {
                     Some(s) => self.scores.insert(key, *s),
@@ -124,12 +154,27 @@ mod tests {
     #[test]
     fn replay_recusal_clears_scores() {
         let mut r = Replay::default();
-        r.apply(&Event::Score { work: "1".into(), criterion: "a".into(), steps: Some(3) });
-        r.apply(&Event::Score { work: "2".into(), criterion: "a".into(), steps: Some(4) });
-        r.apply(&Event::Recuse { work: "1".into(), reason: "same unit".into() });
+        r.apply(&Event::Score {
+            work: "1".into(),
+            criterion: "a".into(),
+            steps: Some(3),
+        });
+        r.apply(&Event::Score {
+            work: "2".into(),
+            criterion: "a".into(),
+            steps: Some(4),
+        });
+        r.apply(&Event::Recuse {
+            work: "1".into(),
+            reason: "same unit".into(),
+        });
         assert_eq!(r.scores.len(), 1);
         assert!(r.recusals.contains_key("1"));
-        r.apply(&Event::Score { work: "2".into(), criterion: "a".into(), steps: None });
+        r.apply(&Event::Score {
+            work: "2".into(),
+            criterion: "a".into(),
+            steps: None,
+        });
         assert!(r.scores.is_empty());
     }
 }

@@ -22,11 +22,16 @@ pub fn cipher_version(conn: &Connection) -> Result<String> {
         .query_row("PRAGMA cipher_version", [], |r| r.get(0))
         .optional()
         .map_err(|_| StoreError::NotSqlCipher)?;
-    version.filter(|v| !v.is_empty()).ok_or(StoreError::NotSqlCipher)
+    version
+        .filter(|v| !v.is_empty())
+        .ok_or(StoreError::NotSqlCipher)
 }
 
 pub fn sqlite_err(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-    move |source| StoreError::Sqlite { path: path.to_path_buf(), source }
+    move |source| StoreError::Sqlite {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 pub fn open_encrypted(path: &Path, key: &BallotKey, mode: OpenMode) -> Result<Connection> {
@@ -50,8 +55,11 @@ pub fn open_encrypted(path: &Path, key: &BallotKey, mode: OpenMode) -> Result<Co
     conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))
         .optional()
         .map_err(&err)?;
-    conn.pragma_update(None, "key", key.secret()).map_err(&err)?;
-    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+    conn.pragma_update(None, "key", key.secret())
+        .map_err(&err)?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
         Ok(_) => Ok(conn),
         Err(e) if e.sqlite_error_code() == Some(ErrorCode::NotADatabase) => {
             Err(StoreError::WrongKey { path: path.into() })
@@ -65,8 +73,10 @@ pub fn set_durable(conn: &Connection, path: &Path) -> Result<()> {
     let err = sqlite_err(path);
     conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
         .map_err(&err)?;
-    conn.pragma_update(None, "synchronous", "FULL").map_err(&err)?;
-    conn.pragma_update(None, "foreign_keys", "ON").map_err(&err)?;
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(&err)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(&err)?;
     Ok(())
 }
 
@@ -87,7 +97,8 @@ mod tests {
         let path = dir.path().join("x.db");
         let key = BallotKey::generate();
         let conn = open_encrypted(&path, &key, OpenMode::Create).unwrap();
-        conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (42);").unwrap();
+        conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (42);")
+            .unwrap();
         drop(conn);
         let head = std::fs::read(&path).unwrap();
         assert_ne!(&head[..16], b"SQLite format 3\0");
@@ -106,8 +117,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("none.db");
         let key = BallotKey::generate();
-        assert!(matches!(open_encrypted(&path, &key, OpenMode::ReadWrite), Err(StoreError::NotFound { .. })));
+        assert!(matches!(
+            open_encrypted(&path, &key, OpenMode::ReadWrite),
+            Err(StoreError::NotFound { .. })
+        ));
         std::fs::write(&path, b"").unwrap();
-        assert!(matches!(open_encrypted(&path, &key, OpenMode::Create), Err(StoreError::Exists { .. })));
+        assert!(matches!(
+            open_encrypted(&path, &key, OpenMode::Create),
+            Err(StoreError::Exists { .. })
+        ));
     }
 }

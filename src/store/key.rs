@@ -99,7 +99,7 @@ mod tests {
         let b = BallotKey::generate();
         assert_ne!(a, b);
         assert_eq!(a.secret().len(), 25);
-        assert!(BallotKey::CARD_BITS >= 100);
+        const { assert!(BallotKey::CARD_BITS >= 100) };
         assert_eq!(a.grouped().len(), 29);
     }
 
@@ -109,11 +109,16 @@ mod tests {
         let typed = k.grouped().to_lowercase().replace('-', " ");
         assert_eq!(BallotKey::parse(&typed), Some(k));
         assert_eq!(
-            BallotKey::parse("ol234-56789-abcde-fghjk-mnpqr").unwrap().secret(),
+            BallotKey::parse("ol234-56789-abcde-fghjk-mnpqr")
+                .unwrap()
+                .secret(),
             "0123456789ABCDEFGHJKMNPQR"
         );
         assert_eq!(BallotKey::parse("  "), None);
-        assert_eq!(BallotKey::parse("my organizer pass").unwrap().secret(), "my organizer pass");
+        assert_eq!(
+            BallotKey::parse("my organizer pass").unwrap().secret(),
+            "my organizer pass"
+        );
     }
 
     #[test]

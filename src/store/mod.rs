@@ -24,13 +24,24 @@ pub enum StoreError {
     #[error("{path}: already exists; choose another name or remove it first")]
     Exists { path: PathBuf },
     #[error("{path}: this is a jury file of format {found}, this build reads format {expected}; update jury")]
-    Format { path: PathBuf, found: String, expected: String },
+    Format {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
     #[error("{path}: {source}")]
-    Sqlite { path: PathBuf, source: rusqlite::Error },
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error("{path}: stored contest data is unreadable: {detail}")]
     Corrupt { path: PathBuf, detail: String },
     #[error("score {steps} for criterion `{criterion}` is out of range 0–{max_steps}; nothing was saved")]
-    OutOfRange { criterion: String, steps: u32, max_steps: u32 },
+    OutOfRange {
+        criterion: String,
+        steps: u32,
+        max_steps: u32,
+    },
     #[error("no work `{0}` on this ballot")]
     UnknownWork(String),
     #[error("no criterion `{0}` in this rubric")]
@@ -44,7 +55,11 @@ pub enum StoreError {
     #[error("the ballot is not submitted, so there is nothing to reopen")]
     NotSubmitted,
     #[error("{path}: event log broken at event {seq}: {why}")]
-    Chain { path: PathBuf, seq: i64, why: String },
+    Chain {
+        path: PathBuf,
+        seq: i64,
+        why: String,
+    },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -15,13 +15,27 @@ use crate::store::{BallotData, Commit, Progress};
 /// Something the runtime must do outside the pure state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    SetScore { work: String, criterion: String, steps: Option<u32> },
-    SetComment { work: String, text: String },
-    Recuse { work: String, reason: String },
-    Unrecuse { work: String },
+    SetScore {
+        work: String,
+        criterion: String,
+        steps: Option<u32>,
+    },
+    SetComment {
+        work: String,
+        text: String,
+    },
+    Recuse {
+        work: String,
+        reason: String,
+    },
+    Unrecuse {
+        work: String,
+    },
     Submit,
     Reopen,
-    Play { work: String },
+    Play {
+        work: String,
+    },
     Player(PlayerCommand),
     Quit,
 }
@@ -55,10 +69,21 @@ pub enum Dialog {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
     List,
-    Score { criterion: usize, buffer: String },
-    Input { purpose: InputPurpose, editor: Editor, back: Box<Mode> },
+    Score {
+        criterion: usize,
+        buffer: String,
+    },
+    Input {
+        purpose: InputPurpose,
+        editor: Editor,
+        back: Box<Mode>,
+    },
     Confirm(Dialog),
-    Help { filter: Editor, selected: usize, back: Box<Mode> },
+    Help {
+        filter: Editor,
+        selected: usize,
+        back: Box<Mode>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +141,10 @@ impl App {
             visible: Vec::new(),
             filter: String::new(),
             status: None,
-            player: PlayerView { speed: 1.0, ..PlayerView::default() },
+            player: PlayerView {
+                speed: 1.0,
+                ..PlayerView::default()
+            },
             media_notes: HashMap::new(),
             quit: false,
             scroll: Cell::new(0),
@@ -149,7 +177,8 @@ impl App {
     }
 
     pub fn selected_work_id(&self) -> Option<String> {
-        self.selected_work_index().map(|i| self.data.works[i].id.clone())
+        self.selected_work_index()
+            .map(|i| self.data.works[i].id.clone())
     }
 
     fn refilter(&mut self) {
@@ -174,7 +203,10 @@ impl App {
     }
 
     fn say(&mut self, kind: StatusKind, text: impl Into<String>) {
-        self.status = Some(Status { kind, text: text.into() });
+        self.status = Some(Status {
+            kind,
+            text: text.into(),
+        });
     }
 
     fn criteria(&self) -> Vec<&Criterion> {
@@ -186,9 +218,17 @@ impl App {
         match self.mode.clone() {
             Mode::List => self.update_list(action),
             Mode::Score { criterion, buffer } => self.update_score(action, criterion, buffer),
-            Mode::Input { purpose, editor, back } => self.update_input(action, purpose, editor, *back),
+            Mode::Input {
+                purpose,
+                editor,
+                back,
+            } => self.update_input(action, purpose, editor, *back),
             Mode::Confirm(dialog) => self.update_confirm(action, dialog),
-            Mode::Help { filter, selected, back } => self.update_help(action, filter, selected, *back),
+            Mode::Help {
+                filter,
+                selected,
+                back,
+            } => self.update_help(action, filter, selected, *back),
         }
     }
 
@@ -219,7 +259,9 @@ impl App {
     }
 
     fn update_list(&mut self, action: Action) -> Vec<Effect> {
-        let Action::Command(c) = action else { return vec![] };
+        let Action::Command(c) = action else {
+            return vec![];
+        };
         if let Some(p) = Self::player_command(c) {
             return vec![Effect::Player(p)];
         }
@@ -235,17 +277,29 @@ impl App {
             Command::NextUnscored => {
                 let found = (1..=n)
                     .map(|step| (self.selected + step) % n.max(1))
-                    .find(|&i| !self.data.status(&self.data.works[self.visible[i]].id).is_done());
+                    .find(|&i| {
+                        !self
+                            .data
+                            .status(&self.data.works[self.visible[i]].id)
+                            .is_done()
+                    });
                 match found {
                     Some(i) => self.selected = i,
-                    None => self.say(StatusKind::Info, self.lang.pick("所有作品均已评完", "Every work is scored")),
+                    None => self.say(
+                        StatusKind::Info,
+                        self.lang.pick("所有作品均已评完", "Every work is scored"),
+                    ),
                 }
             }
             Command::Score => return self.enter_score(),
             Command::Comment => self.open_comment(Mode::List),
             Command::Recuse => return self.toggle_recusal(),
             Command::Filter => {
-                self.mode = Mode::Input { purpose: InputPurpose::Filter, editor: Editor::new(&self.filter), back: Box::new(Mode::List) }
+                self.mode = Mode::Input {
+                    purpose: InputPurpose::Filter,
+                    editor: Editor::new(&self.filter),
+                    back: Box::new(Mode::List),
+                }
             }
             Command::Play => {
                 if let Some(work) = self.selected_work_id() {
@@ -270,7 +324,11 @@ impl App {
                 if self.data.submitted {
                     self.mode = Mode::Confirm(Dialog::Reopen);
                 } else {
-                    self.say(StatusKind::Info, self.lang.pick("选票尚未提交", "The ballot is not submitted"));
+                    self.say(
+                        StatusKind::Info,
+                        self.lang
+                            .pick("选票尚未提交", "The ballot is not submitted"),
+                    );
                 }
             }
             Command::Help => self.open_help(Mode::List),
@@ -284,7 +342,11 @@ impl App {
     }
 
     fn open_help(&mut self, back: Mode) {
-        self.mode = Mode::Help { filter: Editor::default(), selected: 0, back: Box::new(back) };
+        self.mode = Mode::Help {
+            filter: Editor::default(),
+            selected: 0,
+            back: Box::new(back),
+        };
     }
 
     fn open_comment(&mut self, back: Mode) {
@@ -293,7 +355,11 @@ impl App {
         }
         if let Some(work) = self.selected_work_id() {
             let existing = self.data.comments.get(&work).cloned().unwrap_or_default();
-            self.mode = Mode::Input { purpose: InputPurpose::Comment { work }, editor: Editor::multiline(&existing), back: Box::new(back) };
+            self.mode = Mode::Input {
+                purpose: InputPurpose::Comment { work },
+                editor: Editor::multiline(&existing),
+                back: Box::new(back),
+            };
         }
     }
 
@@ -301,11 +367,17 @@ impl App {
         if self.read_only() {
             return vec![];
         }
-        let Some(work) = self.selected_work_id() else { return vec![] };
+        let Some(work) = self.selected_work_id() else {
+            return vec![];
+        };
         if self.data.recusals.contains_key(&work) {
             return vec![Effect::Unrecuse { work }];
         }
-        self.mode = Mode::Input { purpose: InputPurpose::Recuse { work }, editor: Editor::new(""), back: Box::new(Mode::List) };
+        self.mode = Mode::Input {
+            purpose: InputPurpose::Recuse { work },
+            editor: Editor::new(""),
+            back: Box::new(Mode::List),
+        };
         vec![]
     }
 
@@ -313,7 +385,9 @@ impl App {
         if self.read_only() {
             return vec![];
         }
-        let Some(work) = self.selected_work_id() else { return vec![] };
+        let Some(work) = self.selected_work_id() else {
+            return vec![];
+        };
         if self.data.recusals.contains_key(&work) {
             self.say(StatusKind::Warn, self.t(Msg::ScoringBlockedRecused));
             return vec![];
@@ -323,7 +397,10 @@ impl App {
             .iter()
             .position(|c| self.data.score(&work, &c.id).is_none())
             .unwrap_or(0);
-        self.mode = Mode::Score { criterion: first_open, buffer: String::new() };
+        self.mode = Mode::Score {
+            criterion: first_open,
+            buffer: String::new(),
+        };
         self.status = None;
         self.warn_if_unwatched(&work);
         vec![]
@@ -334,12 +411,25 @@ impl App {
         if need == 0 {
             return;
         }
-        let duration = self.data.works.iter().find(|w| w.id == work).and_then(|w| w.duration_ms);
-        let furthest = self.data.progress.get(work).map(|p| p.furthest_ms).unwrap_or(0);
+        let duration = self
+            .data
+            .works
+            .iter()
+            .find(|w| w.id == work)
+            .and_then(|w| w.duration_ms);
+        let furthest = self
+            .data
+            .progress
+            .get(work)
+            .map(|p| p.furthest_ms)
+            .unwrap_or(0);
         if let Some(d) = duration.filter(|d| *d > 0) {
             let share = furthest.saturating_mul(100) / d;
             if share < u64::from(need) {
-                self.say(StatusKind::Warn, format!("{} ({share}% < {need}%)", self.t(Msg::WatchWarning)));
+                self.say(
+                    StatusKind::Warn,
+                    format!("{} ({share}% < {need}%)", self.t(Msg::WatchWarning)),
+                );
             }
         }
     }
@@ -361,60 +451,112 @@ impl App {
             return vec![];
         };
         let current = self.data.score(&work, &criterion.id);
-        let set = |steps: Option<u32>| Effect::SetScore { work: work.clone(), criterion: criterion.id.clone(), steps };
-        let range = format!("{} 0–{}", self.t(Msg::OutOfRange), criterion.max);
+        let set = |steps: Option<u32>| Effect::SetScore {
+            work: work.clone(),
+            criterion: criterion.id.clone(),
+            steps,
+        };
+        let range = format!("{} 0-{}", self.t(Msg::OutOfRange), criterion.max);
         match action {
             Action::Type(ch) => {
                 buffer.push(ch);
-                let candidates: Vec<(u32, String)> = Self::typed_values(&criterion).filter(|(_, v)| v.starts_with(&buffer)).collect();
-                let exact = candidates.iter().find(|(_, v)| *v == buffer).map(|(s, _)| *s);
+                let candidates: Vec<(u32, String)> = Self::typed_values(&criterion)
+                    .filter(|(_, v)| v.starts_with(&buffer))
+                    .collect();
+                let exact = candidates
+                    .iter()
+                    .find(|(_, v)| *v == buffer)
+                    .map(|(s, _)| *s);
                 if candidates.is_empty() {
                     self.say(StatusKind::Error, format!("{buffer}: {range}"));
-                    self.mode = Mode::Score { criterion: index, buffer: String::new() };
+                    self.mode = Mode::Score {
+                        criterion: index,
+                        buffer: String::new(),
+                    };
                 } else if let (Some(steps), 1) = (exact, candidates.len()) {
                     // Nothing longer could be meant: take it and move on.
                     return self.commit_and_advance(index, count, set(Some(steps)));
                 } else {
-                    self.mode = Mode::Score { criterion: index, buffer };
+                    self.mode = Mode::Score {
+                        criterion: index,
+                        buffer,
+                    };
                 }
             }
             Action::Command(Command::ScoreConfirm | Command::ScoreNext) if !buffer.is_empty() => {
                 match Self::typed_values(&criterion).find(|(_, v)| *v == buffer) {
-                    Some((steps, _)) => return self.commit_and_advance(index, count, set(Some(steps))),
+                    Some((steps, _)) => {
+                        return self.commit_and_advance(index, count, set(Some(steps)))
+                    }
                     None => {
-                        self.say(StatusKind::Error, format!("{buffer}: {}", self.t(Msg::NotANumber)));
-                        self.mode = Mode::Score { criterion: index, buffer: String::new() };
+                        self.say(
+                            StatusKind::Error,
+                            format!("{buffer}: {}", self.t(Msg::NotANumber)),
+                        );
+                        self.mode = Mode::Score {
+                            criterion: index,
+                            buffer: String::new(),
+                        };
                     }
                 }
             }
             Action::Command(Command::ScoreConfirm) => self.advance(index, count),
-            Action::Command(Command::ScoreNext) => self.mode = Mode::Score { criterion: (index + 1) % count, buffer: String::new() },
-            Action::Command(Command::ScorePrev) => self.mode = Mode::Score { criterion: (index + count - 1) % count, buffer: String::new() },
+            Action::Command(Command::ScoreNext) => {
+                self.mode = Mode::Score {
+                    criterion: (index + 1) % count,
+                    buffer: String::new(),
+                }
+            }
+            Action::Command(Command::ScorePrev) => {
+                self.mode = Mode::Score {
+                    criterion: (index + count - 1) % count,
+                    buffer: String::new(),
+                }
+            }
             Action::Command(Command::ScoreInc) => {
-                let next = current.map_or(criterion.max_steps().min(1), |s| (s + 1).min(criterion.max_steps()));
-                self.mode = Mode::Score { criterion: index, buffer: String::new() };
+                let next = current.map_or(criterion.max_steps().min(1), |s| {
+                    (s + 1).min(criterion.max_steps())
+                });
+                self.mode = Mode::Score {
+                    criterion: index,
+                    buffer: String::new(),
+                };
                 if Some(next) != current {
                     return vec![set(Some(next))];
                 }
             }
             Action::Command(Command::ScoreDec) => {
                 let next = current.map_or(0, |s| s.saturating_sub(1));
-                self.mode = Mode::Score { criterion: index, buffer: String::new() };
+                self.mode = Mode::Score {
+                    criterion: index,
+                    buffer: String::new(),
+                };
                 if Some(next) != current {
                     return vec![set(Some(next))];
                 }
             }
-            Action::Command(Command::ScoreMax) => return self.commit_and_advance(index, count, set(Some(criterion.max_steps()))),
+            Action::Command(Command::ScoreMax) => {
+                return self.commit_and_advance(index, count, set(Some(criterion.max_steps())))
+            }
             Action::Command(Command::ScoreClear) => {
                 if buffer.pop().is_some() {
-                    self.mode = Mode::Score { criterion: index, buffer };
+                    self.mode = Mode::Score {
+                        criterion: index,
+                        buffer,
+                    };
                 } else if current.is_some() {
                     return vec![set(None)];
                 }
             }
             Action::Command(Command::ScoreExit) => self.mode = Mode::List,
-            Action::Command(Command::Comment) => self.open_comment(Mode::Score { criterion: index, buffer: String::new() }),
-            Action::Command(Command::Help) => self.open_help(Mode::Score { criterion: index, buffer }),
+            Action::Command(Command::Comment) => self.open_comment(Mode::Score {
+                criterion: index,
+                buffer: String::new(),
+            }),
+            Action::Command(Command::Help) => self.open_help(Mode::Score {
+                criterion: index,
+                buffer,
+            }),
             Action::Command(c) => {
                 if let Some(p) = Self::player_command(c) {
                     return vec![Effect::Player(p)];
@@ -436,13 +578,22 @@ impl App {
     /// Next criterion, or back to the list after the last one.
     fn advance(&mut self, index: usize, count: usize) {
         self.mode = if index + 1 < count {
-            Mode::Score { criterion: index + 1, buffer: String::new() }
+            Mode::Score {
+                criterion: index + 1,
+                buffer: String::new(),
+            }
         } else {
             Mode::List
         };
     }
 
-    fn update_input(&mut self, action: Action, purpose: InputPurpose, mut editor: Editor, back: Mode) -> Vec<Effect> {
+    fn update_input(
+        &mut self,
+        action: Action,
+        purpose: InputPurpose,
+        mut editor: Editor,
+        back: Mode,
+    ) -> Vec<Effect> {
         let mut stay = true;
         let mut effects = vec![];
         match action {
@@ -460,16 +611,33 @@ impl App {
                 InputPurpose::Comment { work } => {
                     stay = false;
                     let text = editor.text().trim_end().to_string();
-                    if self.data.comments.get(work).map(String::as_str).unwrap_or("") != text {
-                        effects.push(Effect::SetComment { work: work.clone(), text });
+                    if self
+                        .data
+                        .comments
+                        .get(work)
+                        .map(String::as_str)
+                        .unwrap_or("")
+                        != text
+                    {
+                        effects.push(Effect::SetComment {
+                            work: work.clone(),
+                            text,
+                        });
                     }
                 }
                 InputPurpose::Recuse { work } => {
                     if editor.text().trim().is_empty() {
-                        self.say(StatusKind::Error, self.lang.pick("回避需要填写理由", "A recusal needs a reason"));
+                        self.say(
+                            StatusKind::Error,
+                            self.lang
+                                .pick("回避需要填写理由", "A recusal needs a reason"),
+                        );
                     } else {
                         stay = false;
-                        effects.push(Effect::Recuse { work: work.clone(), reason: editor.text().trim().to_string() });
+                        effects.push(Effect::Recuse {
+                            work: work.clone(),
+                            reason: editor.text().trim().to_string(),
+                        });
                     }
                 }
                 InputPurpose::Filter => stay = false,
@@ -480,7 +648,15 @@ impl App {
             self.filter = editor.text();
             self.refilter();
         }
-        self.mode = if stay { Mode::Input { purpose, editor, back: Box::new(back) } } else { back };
+        self.mode = if stay {
+            Mode::Input {
+                purpose,
+                editor,
+                back: Box::new(back),
+            }
+        } else {
+            back
+        };
         effects
     }
 
@@ -502,7 +678,13 @@ impl App {
         }
     }
 
-    fn update_help(&mut self, action: Action, mut filter: Editor, mut selected: usize, back: Mode) -> Vec<Effect> {
+    fn update_help(
+        &mut self,
+        action: Action,
+        mut filter: Editor,
+        mut selected: usize,
+        back: Mode,
+    ) -> Vec<Effect> {
         match action {
             Action::Command(Command::Close) => {
                 self.mode = back;
@@ -522,7 +704,11 @@ impl App {
         }
         let rows = self.help_rows(&filter.text()).len();
         selected = selected.min(rows.saturating_sub(1));
-        self.mode = Mode::Help { filter, selected, back: Box::new(back) };
+        self.mode = Mode::Help {
+            filter,
+            selected,
+            back: Box::new(back),
+        };
         vec![]
     }
 
@@ -532,7 +718,10 @@ impl App {
         Layer::ALL
             .iter()
             .flat_map(|&layer| {
-                self.keymap.bindings(layer).iter().map(move |b| (layer, b.keys_label(), b.desc(self.lang).to_string()))
+                self.keymap
+                    .bindings(layer)
+                    .iter()
+                    .map(move |b| (layer, b.keys_label(), b.desc(self.lang).to_string()))
             })
             .filter(|(layer, keys, desc)| {
                 needle.is_empty()
@@ -548,13 +737,20 @@ impl App {
         let commit = match result {
             Ok(c) => c,
             Err(message) => {
-                self.say(StatusKind::Error, format!("{}: {message}", self.lang.pick("未保存", "not saved")));
+                self.say(
+                    StatusKind::Error,
+                    format!("{}: {message}", self.lang.pick("未保存", "not saved")),
+                );
                 return;
             }
         };
         let d = &mut self.data;
         match effect {
-            Effect::SetScore { work, criterion, steps } => {
+            Effect::SetScore {
+                work,
+                criterion,
+                steps,
+            } => {
                 let key = (work.clone(), criterion.clone());
                 match steps {
                     Some(s) => d.scores.insert(key, *s),
@@ -581,10 +777,17 @@ impl App {
         }
         d.revision = commit.revision;
         d.chain_head = commit.chain_head;
-        let saved = format!("{} · {} {}", self.t(Msg::Saved), self.t(Msg::Revision), self.data.revision);
+        let saved = format!(
+            "{}, {} {}",
+            self.t(Msg::Saved),
+            self.t(Msg::Revision),
+            self.data.revision
+        );
         self.say(StatusKind::Saved, saved);
         if *effect == Effect::Submit {
-            self.mode = Mode::Confirm(Dialog::Receipt { code: self.data.receipt() });
+            self.mode = Mode::Confirm(Dialog::Receipt {
+                code: self.data.receipt(),
+            });
         }
         self.refilter();
     }
@@ -609,3 +812,7 @@ impl App {
         })
     }
 }
+
+#[cfg(test)]
+#[path = "app_tests.rs"]
+mod tests;

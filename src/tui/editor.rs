@@ -15,15 +15,26 @@ pub struct Editor {
 impl Editor {
     pub fn new(text: &str) -> Editor {
         let chars: Vec<char> = text.chars().collect();
-        Editor { caret: chars.len(), chars, masked: false, multiline: false }
+        Editor {
+            caret: chars.len(),
+            chars,
+            masked: false,
+            multiline: false,
+        }
     }
 
     pub fn multiline(text: &str) -> Editor {
-        Editor { multiline: true, ..Editor::new(text) }
+        Editor {
+            multiline: true,
+            ..Editor::new(text)
+        }
     }
 
     pub fn masked() -> Editor {
-        Editor { masked: true, ..Editor::default() }
+        Editor {
+            masked: true,
+            ..Editor::default()
+        }
     }
 
     pub fn text(&self) -> String {

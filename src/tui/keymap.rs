@@ -26,7 +26,13 @@ pub enum Layer {
 }
 
 impl Layer {
-    pub const ALL: [Layer; 5] = [Layer::List, Layer::Score, Layer::Input, Layer::Confirm, Layer::Help];
+    pub const ALL: [Layer; 5] = [
+        Layer::List,
+        Layer::Score,
+        Layer::Input,
+        Layer::Confirm,
+        Layer::Help,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -54,13 +60,40 @@ impl Layer {
         match self {
             Layer::List => !matches!(
                 c,
-                ScoreConfirm | ScoreNext | ScorePrev | ScoreInc | ScoreDec | ScoreMax | ScoreClear | ScoreExit
-                    | InputSubmit | InputNewline | InputCancel | Confirm | Cancel | Close
+                ScoreConfirm
+                    | ScoreNext
+                    | ScorePrev
+                    | ScoreInc
+                    | ScoreDec
+                    | ScoreMax
+                    | ScoreClear
+                    | ScoreExit
+                    | InputSubmit
+                    | InputNewline
+                    | InputCancel
+                    | Confirm
+                    | Cancel
+                    | Close
             ),
             Layer::Score => matches!(
                 c,
-                ScoreConfirm | ScoreNext | ScorePrev | ScoreInc | ScoreDec | ScoreMax | ScoreClear | ScoreExit
-                    | Comment | Help | Pause | SeekBack | SeekForward | SeekBackLong | SeekForwardLong | Play | Stop
+                ScoreConfirm
+                    | ScoreNext
+                    | ScorePrev
+                    | ScoreInc
+                    | ScoreDec
+                    | ScoreMax
+                    | ScoreClear
+                    | ScoreExit
+                    | Comment
+                    | Help
+                    | Pause
+                    | SeekBack
+                    | SeekForward
+                    | SeekBackLong
+                    | SeekForwardLong
+                    | Play
+                    | Stop
             ),
             Layer::Input => matches!(c, InputSubmit | InputNewline | InputCancel),
             Layer::Confirm => matches!(c, Confirm | Cancel),
@@ -78,7 +111,8 @@ pub struct Chord {
 
 impl Chord {
     pub fn from_event(ev: KeyEvent) -> Chord {
-        let mut mods = ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let mut mods =
+            ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
         let code = match ev.code {
             KeyCode::Char(c) => {
                 mods.remove(KeyModifiers::SHIFT);
@@ -97,7 +131,10 @@ impl Chord {
     pub fn parse(text: &str) -> Option<Chord> {
         let mut chars = text.chars();
         if let (Some(c), None) = (chars.next(), chars.next()) {
-            return Some(Chord { code: KeyCode::Char(c), mods: KeyModifiers::NONE });
+            return Some(Chord {
+                code: KeyCode::Char(c),
+                mods: KeyModifiers::NONE,
+            });
         }
         let inner = text.strip_prefix('<')?.strip_suffix('>')?;
         let mut mods = KeyModifiers::NONE;
@@ -132,7 +169,9 @@ impl Chord {
             "PageDown" => KeyCode::PageDown,
             "Space" => KeyCode::Char(' '),
             "lt" => KeyCode::Char('<'),
-            f if f.starts_with('F') => KeyCode::F(f[1..].parse().ok().filter(|n| (1..=12).contains(n))?),
+            f if f.starts_with('F') => {
+                KeyCode::F(f[1..].parse().ok().filter(|n| (1..=12).contains(n))?)
+            }
             single => {
                 let mut cs = single.chars();
                 match (cs.next(), cs.next()) {
@@ -196,7 +235,11 @@ impl Binding {
     }
 
     pub fn keys_label(&self) -> String {
-        self.keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(" ")
+        self.keys
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -248,7 +291,12 @@ impl Keymap {
             "default" => {}
             "vim" => k.apply("keymaps/vim.toml", VIM_KEYMAP)?,
             other => {
-                return Err(DataError::new("--keymap", 1, "keymap", format!("no preset `{other}` (presets: default, vim)")))
+                return Err(DataError::new(
+                    "--keymap",
+                    1,
+                    "keymap",
+                    format!("no preset `{other}` (presets: default, vim)"),
+                ))
             }
         }
         Ok(k)
@@ -256,7 +304,8 @@ impl Keymap {
 
     /// Applies a keymap file on top: each listed key is taken from whatever it did before.
     pub fn apply(&mut self, file: &str, text: &str) -> Result<(), DataError> {
-        let raw: RawFile = toml::from_str(text).map_err(|e| DataError::from_toml(file, text, &e))?;
+        let raw: RawFile =
+            toml::from_str(text).map_err(|e| DataError::from_toml(file, text, &e))?;
         let layers = [
             (Layer::List, raw.list),
             (Layer::Score, raw.score),
@@ -272,32 +321,59 @@ impl Keymap {
                 let line = line_of_offset(text, entry.span().start);
                 let b = entry.into_inner();
                 let field = format!("{}.keymap", layer.name());
-                let command = Command::from_name(&b.run)
-                    .ok_or_else(|| DataError::new(file, line, &field, format!("unknown action `{}`", b.run)))?;
+                let command = Command::from_name(&b.run).ok_or_else(|| {
+                    DataError::new(file, line, &field, format!("unknown action `{}`", b.run))
+                })?;
                 if !layer.allows(command) {
-                    return Err(DataError::new(file, line, &field, format!("action `{}` does not belong in layer [{}]", b.run, layer.name())));
+                    return Err(DataError::new(
+                        file,
+                        line,
+                        &field,
+                        format!(
+                            "action `{}` does not belong in layer [{}]",
+                            b.run,
+                            layer.name()
+                        ),
+                    ));
                 }
                 if b.on.is_empty() {
                     return Err(DataError::new(file, line, &field, "`on` lists no keys"));
                 }
                 let mut keys = Vec::new();
                 for key in &b.on {
-                    let chord = Chord::parse(key)
-                        .ok_or_else(|| DataError::new(file, line, &field, format!("unknown key `{key}`")))?;
-                    if layer == Layer::Score && matches!(chord.code, KeyCode::Char(c) if c.is_ascii_digit() || c == '.') && chord.mods.is_empty() {
-                        return Err(DataError::new(file, line, &field, format!("`{key}` types scores in score mode and cannot be bound")));
+                    let chord = Chord::parse(key).ok_or_else(|| {
+                        DataError::new(file, line, &field, format!("unknown key `{key}`"))
+                    })?;
+                    if layer == Layer::Score
+                        && matches!(chord.code, KeyCode::Char(c) if c.is_ascii_digit() || c == '.')
+                        && chord.mods.is_empty()
+                    {
+                        return Err(DataError::new(
+                            file,
+                            line,
+                            &field,
+                            format!("`{key}` types scores in score mode and cannot be bound"),
+                        ));
                     }
                     if let Some(first) = seen.insert(chord, line) {
-                        return Err(DataError::new(file, line, &field, format!("key `{key}` is already bound on line {first} of this layer")));
+                        return Err(DataError::new(
+                            file,
+                            line,
+                            &field,
+                            format!("key `{key}` is already bound on line {first} of this layer"),
+                        ));
                     }
                     keys.push(chord);
                 }
-                staged.push((layer, Binding {
-                    keys,
-                    command,
-                    desc_zh: b.desc_zh.unwrap_or_else(|| b.run.clone()),
-                    desc_en: b.desc_en.unwrap_or_else(|| b.run.clone()),
-                }));
+                staged.push((
+                    layer,
+                    Binding {
+                        keys,
+                        command,
+                        desc_zh: b.desc_zh.unwrap_or_else(|| b.run.clone()),
+                        desc_en: b.desc_en.unwrap_or_else(|| b.run.clone()),
+                    },
+                ));
             }
         }
         for (layer, binding) in staged {
@@ -334,7 +410,9 @@ impl Keymap {
         if let Some(c) = self.command(layer, chord) {
             return Some(Action::Command(c));
         }
-        let plain = !chord.mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let plain = !chord
+            .mods
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         let edit = match chord.code {
             KeyCode::Left => Some(Edit::Left),
             KeyCode::Right => Some(Edit::Right),
@@ -347,7 +425,9 @@ impl Keymap {
         match (layer, chord.code) {
             (Layer::Input | Layer::Help, KeyCode::Char(c)) if plain => Some(Action::Type(c)),
             (Layer::Input | Layer::Help, _) => edit.map(Action::Edit),
-            (Layer::Score, KeyCode::Char(c)) if plain && (c.is_ascii_digit() || c == '.') => Some(Action::Type(c)),
+            (Layer::Score, KeyCode::Char(c)) if plain && (c.is_ascii_digit() || c == '.') => {
+                Some(Action::Type(c))
+            }
             _ => None,
         }
     }
@@ -358,7 +438,10 @@ impl Keymap {
 
     /// First key bound to a command in a layer, for hints ("s 打分").
     pub fn key_for(&self, layer: Layer, command: Command) -> Option<Chord> {
-        self.bindings(layer).iter().find(|b| b.command == command).and_then(|b| b.keys.first().copied())
+        self.bindings(layer)
+            .iter()
+            .find(|b| b.command == command)
+            .and_then(|b| b.keys.first().copied())
     }
 }
 
@@ -373,33 +456,73 @@ mod tests {
     #[test]
     fn default_binds_arrows_and_vim_keys() {
         let k = Keymap::default_keymap();
-        assert_eq!(k.resolve(Layer::List, key(KeyCode::Char('j'))), Some(Command::Next.into()));
-        assert_eq!(k.resolve(Layer::List, key(KeyCode::Down)), Some(Command::Next.into()));
-        assert_eq!(k.resolve(Layer::List, KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Command::Last.into()));
-        assert_eq!(k.resolve(Layer::Score, KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Command::ScorePrev.into()));
+        assert_eq!(
+            k.resolve(Layer::List, key(KeyCode::Char('j'))),
+            Some(Command::Next.into())
+        );
+        assert_eq!(
+            k.resolve(Layer::List, key(KeyCode::Down)),
+            Some(Command::Next.into())
+        );
+        assert_eq!(
+            k.resolve(
+                Layer::List,
+                KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT)
+            ),
+            Some(Command::Last.into())
+        );
+        assert_eq!(
+            k.resolve(
+                Layer::Score,
+                KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)
+            ),
+            Some(Command::ScorePrev.into())
+        );
     }
 
     #[test]
     fn digits_are_scores_only_in_score_mode() {
         let k = Keymap::default_keymap();
         assert_eq!(k.resolve(Layer::List, key(KeyCode::Char('7'))), None);
-        assert_eq!(k.resolve(Layer::Score, key(KeyCode::Char('7'))), Some(Action::Type('7')));
-        assert_eq!(k.resolve(Layer::Input, key(KeyCode::Char('7'))), Some(Action::Type('7')));
+        assert_eq!(
+            k.resolve(Layer::Score, key(KeyCode::Char('7'))),
+            Some(Action::Type('7'))
+        );
+        assert_eq!(
+            k.resolve(Layer::Input, key(KeyCode::Char('7'))),
+            Some(Action::Type('7'))
+        );
     }
 
     #[test]
     fn user_file_overrides_only_listed_keys() {
         let mut k = Keymap::default_keymap();
-        k.apply("user.toml", "[list]\nkeymap = [ { on = [\"j\"], run = \"quit\" } ]\n").unwrap();
-        assert_eq!(k.resolve(Layer::List, key(KeyCode::Char('j'))), Some(Command::Quit.into()));
-        assert_eq!(k.resolve(Layer::List, key(KeyCode::Down)), Some(Command::Next.into()));
-        assert_eq!(k.resolve(Layer::List, key(KeyCode::Char('k'))), Some(Command::Prev.into()));
+        k.apply(
+            "user.toml",
+            "[list]\nkeymap = [ { on = [\"j\"], run = \"quit\" } ]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            k.resolve(Layer::List, key(KeyCode::Char('j'))),
+            Some(Command::Quit.into())
+        );
+        assert_eq!(
+            k.resolve(Layer::List, key(KeyCode::Down)),
+            Some(Command::Next.into())
+        );
+        assert_eq!(
+            k.resolve(Layer::List, key(KeyCode::Char('k'))),
+            Some(Command::Prev.into())
+        );
     }
 
     #[test]
     fn vim_preset_loads() {
         let k = Keymap::preset("vim").unwrap();
-        assert_eq!(k.resolve(Layer::List, key(KeyCode::Char('i'))), Some(Command::Score.into()));
+        assert_eq!(
+            k.resolve(Layer::List, key(KeyCode::Char('i'))),
+            Some(Command::Score.into())
+        );
         assert!(Keymap::preset("emacs").is_err());
     }
 
@@ -416,18 +539,39 @@ mod tests {
         assert_eq!(e.line, 4);
         assert!(e.message.contains("line 3"), "{e}");
 
-        let e = k.apply("user.toml", "[score]\nkeymap = [ { on = [\"5\"], run = \"score_max\" } ]\n").unwrap_err();
+        let e = k
+            .apply(
+                "user.toml",
+                "[score]\nkeymap = [ { on = [\"5\"], run = \"score_max\" } ]\n",
+            )
+            .unwrap_err();
         assert!(e.message.contains("types scores"), "{e}");
 
-        let e = k.apply("user.toml", "[list]\nkeymap = [ { on = [\"<Hyper-x>\"], run = \"next\" } ]\n").unwrap_err();
+        let e = k
+            .apply(
+                "user.toml",
+                "[list]\nkeymap = [ { on = [\"<Hyper-x>\"], run = \"next\" } ]\n",
+            )
+            .unwrap_err();
         assert!(e.message.contains("unknown key"), "{e}");
         // A failed file changes nothing.
-        assert_eq!(k.resolve(Layer::List, key(KeyCode::Char('j'))), Some(Command::Next.into()));
+        assert_eq!(
+            k.resolve(Layer::List, key(KeyCode::Char('j'))),
+            Some(Command::Next.into())
+        );
     }
 
     #[test]
     fn chords_round_trip_through_names() {
-        for name in ["j", "<Down>", "<C-d>", "<A-Enter>", "<BackTab>", "<F1>", "<Space>"] {
+        for name in [
+            "j",
+            "<Down>",
+            "<C-d>",
+            "<A-Enter>",
+            "<BackTab>",
+            "<F1>",
+            "<Space>",
+        ] {
             assert!(Chord::parse(name).is_some(), "{name}");
         }
         assert_eq!(Chord::parse("<C-d>").unwrap().to_string(), "C-d");

@@ -111,14 +111,23 @@ impl Session {
     fn carry_out(&mut self, app: &mut App, effect: Effect) {
         let b = &mut self.ballot;
         let result = match &effect {
-            Effect::SetScore { work, criterion, steps } => b.set_score(work, criterion, *steps),
+            Effect::SetScore {
+                work,
+                criterion,
+                steps,
+            } => b.set_score(work, criterion, *steps),
             Effect::SetComment { work, text } => b.set_comment(work, text),
             Effect::Recuse { work, reason } => b.recuse(work, reason),
             Effect::Unrecuse { work } => b.unrecuse(work),
             Effect::Submit => b.submit(),
             Effect::Reopen => b.reopen(),
             Effect::Play { .. } | Effect::Player(_) => {
-                let text = format!("{}: {}", app.t(Msg::PlaybackUnavailable), app.lang.pick("此版本未接入播放器", "this build has no player"));
+                let text = format!(
+                    "{}: {}",
+                    app.t(Msg::PlaybackUnavailable),
+                    app.lang
+                        .pick("此版本未接入播放器", "this build has no player")
+                );
                 app.set_status(StatusKind::Warn, text);
                 return;
             }
@@ -145,7 +154,8 @@ fn obtain_ballot<B: Backend>(
         opening = true;
     }
     loop {
-        terminal.draw(|f| draw_prompt(f, lang, &opts.ballot, &editor, message.as_deref(), opening))?;
+        terminal
+            .draw(|f| draw_prompt(f, lang, &opts.ballot, &editor, message.as_deref(), opening))?;
         match rx.recv_timeout(Duration::from_millis(250)) {
             Ok(Incoming::Opened(Ok(ballot))) => return Ok(Some(ballot)),
             Ok(Incoming::Opened(Err(StoreError::WrongKey { .. }))) => {
@@ -155,7 +165,8 @@ fn obtain_ballot<B: Backend>(
             }
             Ok(Incoming::Opened(Err(e))) => return Err(e.into()),
             Ok(Incoming::Key(k)) if !opening => {
-                let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+                let ctrl_c =
+                    k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
                 match k.code {
                     _ if ctrl_c => return Ok(None),
                     KeyCode::Esc => return Ok(None),
@@ -169,7 +180,9 @@ fn obtain_ballot<B: Backend>(
                     KeyCode::Backspace => editor.edit(Edit::Backspace),
                     KeyCode::Left => editor.edit(Edit::Left),
                     KeyCode::Right => editor.edit(Edit::Right),
-                    KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => editor.insert(c),
+                    KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
+                        editor.insert(c)
+                    }
                     _ => {}
                 }
             }
@@ -179,35 +192,64 @@ fn obtain_ballot<B: Backend>(
     }
 }
 
-fn draw_prompt(frame: &mut ratatui::Frame, lang: Lang, path: &Path, editor: &Editor, message: Option<&str>, opening: bool) {
+fn draw_prompt(
+    frame: &mut ratatui::Frame,
+    lang: Lang,
+    path: &Path,
+    editor: &Editor,
+    message: Option<&str>,
+    opening: bool,
+) {
     let area = frame.area();
     let w = 60.min(area.width);
     let h = 7.min(area.height);
-    let rect = Rect { x: (area.width - w) / 2, y: (area.height - h) / 2, width: w, height: h };
+    let rect = Rect {
+        x: (area.width - w) / 2,
+        y: (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
     let title = format!(" {} ", Msg::AppName.text(lang));
-    let block = Block::default().borders(Borders::ALL).border_set(ratatui::symbols::border::Set {
-        top_left: "+",
-        top_right: "+",
-        bottom_left: "+",
-        bottom_right: "+",
-        vertical_left: "|",
-        vertical_right: "|",
-        horizontal_top: "-",
-        horizontal_bottom: "-",
-    }).title(title);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(ratatui::symbols::border::Set {
+            top_left: "+",
+            top_right: "+",
+            bottom_left: "+",
+            bottom_right: "+",
+            vertical_left: "|",
+            vertical_right: "|",
+            horizontal_top: "-",
+            horizontal_bottom: "-",
+        })
+        .title(title);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let iw = inner.width as usize;
-    let file = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .unwrap_or_default();
     let shown = editor.shown();
     let lines = vec![
         Line::styled(fit(&file, iw), Style::new().add_modifier(Modifier::BOLD)),
         Line::raw(fit(Msg::KeyPrompt.text(lang), iw)),
         Line::raw(fit(&format!("> {shown}"), iw)),
         match (opening, message) {
-            (true, _) => Line::styled(fit(Msg::Opening.text(lang), iw), Style::new().fg(Color::Cyan)),
-            (false, Some(m)) => Line::styled(fit(m, iw), Style::new().fg(Color::White).bg(Color::Red)),
-            (false, None) => Line::styled(fit(lang.pick("Enter 打开 · Esc 退出", "Enter opens · Esc quits"), iw), Style::new().fg(Color::DarkGray)),
+            (true, _) => Line::styled(
+                fit(Msg::Opening.text(lang), iw),
+                Style::new().fg(Color::Cyan),
+            ),
+            (false, Some(m)) => {
+                Line::styled(fit(m, iw), Style::new().fg(Color::White).bg(Color::Red))
+            }
+            (false, None) => Line::styled(
+                fit(
+                    lang.pick("Enter 打开 / Esc 退出", "Enter opens / Esc quits"),
+                    iw,
+                ),
+                Style::new().fg(Color::DarkGray),
+            ),
         },
     ];
     frame.render_widget(Paragraph::new(lines), inner);

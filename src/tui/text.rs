@@ -128,3 +128,80 @@ mod tests {
         assert_eq!(clock(3_723_000), "1:02:03");
     }
 }
+
+/// Like `wrap`, but keeps runs of non-CJK letters (words) together where they fit, for
+/// English text. CJK characters may break anywhere, as in print.
+pub fn wrap_words(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(2);
+    let mut lines = vec![String::new()];
+    let mut used = 0;
+    let mut word = String::new();
+    let flush = |lines: &mut Vec<String>, used: &mut usize, word: &mut String| {
+        let w = width(word);
+        if w == 0 {
+            return;
+        }
+        if *used + w > max && *used > 0 {
+            lines.push(String::new());
+            *used = 0;
+        }
+        for piece in wrap(word, max) {
+            if let Some(last) = lines.last_mut() {
+                if !last.is_empty() && *used + width(&piece) > max {
+                    lines.push(String::new());
+                    *used = 0;
+                }
+            }
+            if let Some(last) = lines.last_mut() {
+                last.push_str(&piece);
+            }
+            *used += width(&piece);
+        }
+        word.clear();
+    };
+    for c in s.chars() {
+        if c == '\n' {
+            flush(&mut lines, &mut used, &mut word);
+            lines.push(String::new());
+            used = 0;
+        } else if c.is_whitespace() || char_width(c) > 1 {
+            flush(&mut lines, &mut used, &mut word);
+            let w = char_width(c);
+            if used + w > max {
+                lines.push(String::new());
+                used = 0;
+            }
+            if !(c.is_whitespace() && used == 0 && lines.len() > 1) {
+                if let Some(last) = lines.last_mut() {
+                    last.push(c);
+                }
+                used += w;
+            }
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut lines, &mut used, &mut word);
+    lines
+}
+
+#[cfg(test)]
+mod word_tests {
+    use super::*;
+
+    #[test]
+    fn words_stay_whole_and_cjk_breaks_anywhere() {
+        assert_eq!(
+            wrap_words("the spirit of the times", 10),
+            ["the spirit", "of the ", "times"]
+        );
+        assert_eq!(wrap_words("科学家精神", 6), ["科学家", "精神"]);
+        assert_eq!(
+            wrap_words("supercalifragilistic", 8),
+            ["supercal", "ifragili", "stic"]
+        );
+        for line in wrap_words("画面清晰 Nice pacing, 配乐优美", 9) {
+            assert!(width(&line) <= 9, "{line:?}");
+        }
+    }
+}

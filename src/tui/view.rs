@@ -11,7 +11,7 @@ use ratatui::Frame;
 use super::action::Command;
 use super::app::{App, Dialog, InputPurpose, Mode, StatusKind};
 use super::keymap::Layer;
-use super::text::{caret_position, clock, fit, width, wrap};
+use super::text::{caret_position, clock, fit, width, wrap, wrap_words};
 use crate::i18n::Msg;
 use crate::model::ScoreStatus;
 
@@ -35,22 +35,34 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let rows = Layout::default()
         .direction(Direction::Vertical)
-        .constraints([Constraint::Length(1), Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)])
+        .constraints([
+            Constraint::Length(1),
+            Constraint::Min(3),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
         .split(area);
     draw_header(frame, app, rows[0]);
     let list_share = if area.width >= 110 { 52 } else { 50 };
     let main = Layout::default()
         .direction(Direction::Horizontal)
-        .constraints([Constraint::Percentage(list_share), Constraint::Percentage(100 - list_share)])
+        .constraints([
+            Constraint::Percentage(list_share),
+            Constraint::Percentage(100 - list_share),
+        ])
         .split(rows[1]);
     draw_list(frame, app, main[0]);
     draw_detail(frame, app, main[1]);
     draw_status(frame, app, rows[2]);
     draw_hints(frame, app, rows[3]);
     match &app.mode {
-        Mode::Input { purpose, editor, .. } => draw_input(frame, app, purpose, editor),
+        Mode::Input {
+            purpose, editor, ..
+        } => draw_input(frame, app, purpose, editor),
         Mode::Confirm(dialog) => draw_dialog(frame, app, dialog),
-        Mode::Help { filter, selected, .. } => draw_help(frame, app, &filter.text(), *selected),
+        Mode::Help {
+            filter, selected, ..
+        } => draw_help(frame, app, &filter.text(), *selected),
         Mode::List | Mode::Score { .. } => {}
     }
 }
@@ -59,7 +71,7 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     let total = app.data.works.len();
     let done = app.data.done_count();
     let bar_cells = 10usize;
-    let filled = if total == 0 { 0 } else { done * bar_cells / total };
+    let filled = (done * bar_cells).checked_div(total).unwrap_or(0);
     let count = format!(" {done}/{total} ");
     let state = if app.data.submitted {
         format!(" {} ", app.t(Msg::Submitted))
@@ -69,13 +81,19 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     let right_width = bar_cells + width(&count) + width(&state);
     let judge = format!(" {}: {} ", app.t(Msg::Judge), app.data.judge.name);
     let left_width = (area.width as usize).saturating_sub(right_width + width(&judge));
-    let title = fit(&format!(" {}", app.data.contest.title(app.lang)), left_width);
+    let title = fit(
+        &format!(" {}", app.data.contest.title(app.lang)),
+        left_width,
+    );
     let line = Line::from(vec![
         Span::styled(title, BAR.add_modifier(Modifier::BOLD)),
         Span::styled(judge, BAR),
         Span::styled(count, BAR),
         Span::styled(" ".repeat(filled), Style::new().bg(Color::Green)),
-        Span::styled(" ".repeat(bar_cells - filled), Style::new().bg(Color::DarkGray)),
+        Span::styled(
+            " ".repeat(bar_cells - filled),
+            Style::new().bg(Color::DarkGray),
+        ),
         Span::styled(state, BAR),
     ]);
     frame.render_widget(Paragraph::new(line).style(BAR), area);
@@ -100,7 +118,10 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
         fit(app.t(Msg::Status), status),
         fit(app.t(Msg::Total), total)
     );
-    let mut lines = vec![Line::styled(header, BOLD.add_modifier(Modifier::UNDERLINED))];
+    let mut lines = vec![Line::styled(
+        header,
+        BOLD.add_modifier(Modifier::UNDERLINED),
+    )];
     let height = area.height.saturating_sub(1) as usize;
     let visible = app.visible();
     // Keep the selection on screen, moving the window as little as possible.
@@ -134,32 +155,61 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
             ScoreStatus::Recused => DIM,
             ScoreStatus::Unscored => Style::new(),
         };
-        let style = if row == app.selected { color.patch(SELECTED) } else { color };
+        let style = if row == app.selected {
+            color.patch(SELECTED)
+        } else {
+            color
+        };
         lines.push(Line::styled(text, style));
     }
     if visible.is_empty() {
-        let msg = if app.data.works.is_empty() { Msg::Unassigned } else { Msg::NothingToFilter };
+        let msg = if app.data.works.is_empty() {
+            Msg::Unassigned
+        } else {
+            Msg::NothingToFilter
+        };
         lines.push(Line::styled(format!(" {}", app.t(msg)), DIM));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
 
 fn draw_detail(frame: &mut Frame, app: &App, area: Rect) {
-    let block = Block::default().borders(Borders::LEFT).border_set(ASCII).border_style(DIM);
+    let block = Block::default()
+        .borders(Borders::LEFT)
+        .border_set(ASCII)
+        .border_style(DIM);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width.saturating_sub(1) as usize;
-    let Some(index) = app.selected_work_index() else { return };
+    let Some(index) = app.selected_work_index() else {
+        return;
+    };
     let work = &app.data.works[index];
     let mut lines: Vec<Line> = Vec::new();
-    for l in wrap(&format!("{} {}", work.id, work.title), w) {
+    for l in wrap_words(&format!("{} {}", work.id, work.title), w) {
         lines.push(Line::styled(l, BOLD));
     }
-    lines.push(Line::raw(fit(&format!("{} · {}", work.unit, work.district), w)));
+    lines.push(Line::raw(fit(
+        &format!("{} / {}", work.unit, work.district),
+        w,
+    )));
     let watched = app.data.progress.get(&work.id).map(|p| p.furthest_ms);
     let media = match (watched, work.duration_ms) {
-        (Some(p), Some(d)) => format!("{} {} · {} {}/{}", app.t(Msg::Media), work.media_file, app.t(Msg::Watched), clock(p), clock(d)),
-        (Some(p), None) => format!("{} {} · {} {}", app.t(Msg::Media), work.media_file, app.t(Msg::Watched), clock(p)),
+        (Some(p), Some(d)) => format!(
+            "{} {}, {} {}/{}",
+            app.t(Msg::Media),
+            work.media_file,
+            app.t(Msg::Watched),
+            clock(p),
+            clock(d)
+        ),
+        (Some(p), None) => format!(
+            "{} {}, {} {}",
+            app.t(Msg::Media),
+            work.media_file,
+            app.t(Msg::Watched),
+            clock(p)
+        ),
         _ => format!("{} {}", app.t(Msg::Media), work.media_file),
     };
     lines.push(Line::styled(fit(&media, w), DIM));
@@ -169,9 +219,15 @@ fn draw_detail(frame: &mut Frame, app: &App, area: Rect) {
         .cloned()
         .or_else(|| work.probe_note.clone())
         .unwrap_or_else(|| app.t(Msg::NotProbed).to_string());
-    lines.push(Line::styled(fit(&format!("{} {}", app.t(Msg::Compliance), compliance), w), DIM));
+    lines.push(Line::styled(
+        fit(&format!("{} {}", app.t(Msg::Compliance), compliance), w),
+        DIM,
+    ));
     if let Some(reason) = app.data.recusals.get(&work.id) {
-        lines.push(Line::styled(fit(&format!("{}: {reason}", app.t(Msg::Recused)), w), Style::new().fg(Color::Magenta)));
+        lines.push(Line::styled(
+            fit(&format!("{}: {reason}", app.t(Msg::Recused)), w),
+            Style::new().fg(Color::Magenta),
+        ));
     }
 
     let focus = match &app.mode {
@@ -184,10 +240,20 @@ fn draw_detail(frame: &mut Frame, app: &App, area: Rect) {
     let mut flat = 0usize;
     for (gi, group) in app.data.contest.rubric.groups.iter().enumerate() {
         let sub = app.data.group_subtotal(&work.id, gi);
-        let head = format!("{} {}", fit(group.label(app.lang), label_w), fit(&format!("{:>4}/{:<3}", sub.to_string(), group.max().to_string()), score_w));
+        let head = format!(
+            "{} {}",
+            fit(group.label(app.lang), label_w),
+            fit(
+                &format!("{:>4}/{:<3}", sub.to_string(), group.max().to_string()),
+                score_w
+            )
+        );
         lines.push(Line::styled(head, BOLD));
         for c in &group.criteria {
-            let value = app.data.score(&work.id, &c.id).map(|s| c.points(s).to_string());
+            let value = app
+                .data
+                .score(&work.id, &c.id)
+                .map(|s| c.points(s).to_string());
             let focused = focus.filter(|(i, _)| *i == flat);
             let shown = match focused {
                 Some((_, buf)) if !buf.is_empty() => format!("{buf}_"),
@@ -195,11 +261,19 @@ fn draw_detail(frame: &mut Frame, app: &App, area: Rect) {
             };
             let score = format!("{shown:>4}/{:<3}", c.max.to_string());
             let marker = if focused.is_some() { ">" } else { " " };
-            let text = format!("{marker}{} {}", fit(c.label(app.lang), label_w.saturating_sub(1)), fit(&score, score_w));
-            let style = if focused.is_some() { SELECTED } else { Style::new() };
+            let text = format!(
+                "{marker}{} {}",
+                fit(c.label(app.lang), label_w.saturating_sub(1)),
+                fit(&score, score_w)
+            );
+            let style = if focused.is_some() {
+                SELECTED
+            } else {
+                Style::new()
+            };
             lines.push(Line::styled(text, style));
             if roomy {
-                for l in wrap(c.standard(app.lang), w.saturating_sub(2)) {
+                for l in wrap_words(c.standard(app.lang), w.saturating_sub(2)) {
                     lines.push(Line::styled(format!("  {l}"), DIM));
                 }
             }
@@ -209,21 +283,39 @@ fn draw_detail(frame: &mut Frame, app: &App, area: Rect) {
     let total = format!(
         "{} {}",
         fit(app.t(Msg::Total), label_w),
-        fit(&format!("{:>4}/{:<3}", app.data.total(&work.id).to_string(), app.data.contest.rubric.max_total().to_string()), score_w)
+        fit(
+            &format!(
+                "{:>4}/{:<3}",
+                app.data.total(&work.id).to_string(),
+                app.data.contest.rubric.max_total().to_string()
+            ),
+            score_w
+        )
     );
     lines.push(Line::styled(total, BOLD.fg(Color::Green)));
     if !roomy {
         let shown = focus.map(|(i, _)| i).unwrap_or(0);
         if let Some(c) = app.data.contest.rubric.criteria().nth(shown) {
-            lines.push(Line::styled(fit(&format!("{}: {}", app.t(Msg::Criterion), c.label(app.lang)), w), DIM));
-            for l in wrap(c.standard(app.lang), w) {
+            lines.push(Line::styled(
+                fit(
+                    &format!("{}: {}", app.t(Msg::Criterion), c.label(app.lang)),
+                    w,
+                ),
+                DIM,
+            ));
+            for l in wrap_words(c.standard(app.lang), w) {
                 lines.push(Line::styled(l, DIM));
             }
         }
     }
-    let comment = app.data.comments.get(&work.id).map(String::as_str).unwrap_or(app.t(Msg::NoComment));
+    let comment = app
+        .data
+        .comments
+        .get(&work.id)
+        .map(String::as_str)
+        .unwrap_or(app.t(Msg::NoComment));
     lines.push(Line::styled(format!("{}:", app.t(Msg::Comment)), BOLD));
-    for l in wrap(comment, w) {
+    for l in wrap_words(comment, w) {
         lines.push(Line::raw(l));
     }
     frame.render_widget(Paragraph::new(lines), inner);
@@ -233,9 +325,21 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let w = area.width as usize;
     let player = match &app.player.work {
         Some(id) => {
-            let state = if app.player.paused { app.t(Msg::Paused) } else { app.t(Msg::Playing) };
-            let duration = app.player.duration_ms.map(clock).unwrap_or_else(|| "?".into());
-            format!(" {state} {id} {}/{duration} x{:.2} ", clock(app.player.position_ms), app.player.speed)
+            let state = if app.player.paused {
+                app.t(Msg::Paused)
+            } else {
+                app.t(Msg::Playing)
+            };
+            let duration = app
+                .player
+                .duration_ms
+                .map(clock)
+                .unwrap_or_else(|| "?".into());
+            format!(
+                " {state} {id} {}/{duration} x{:.2} ",
+                clock(app.player.position_ms),
+                app.player.speed
+            )
         }
         None => String::new(),
     };
@@ -262,9 +366,30 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
 /// The main commands of each layer, shown in the hint bar with their first key.
 fn hint_commands(layer: Layer) -> &'static [Command] {
     match layer {
-        Layer::List => &[Command::Score, Command::Play, Command::Comment, Command::Recuse, Command::Filter, Command::Submit, Command::Help, Command::Quit],
-        Layer::Score => &[Command::ScoreConfirm, Command::ScoreNext, Command::ScoreInc, Command::ScoreDec, Command::ScoreMax, Command::ScoreClear, Command::ScoreExit],
-        Layer::Input => &[Command::InputSubmit, Command::InputNewline, Command::InputCancel],
+        Layer::List => &[
+            Command::Score,
+            Command::Play,
+            Command::Comment,
+            Command::Recuse,
+            Command::Filter,
+            Command::Submit,
+            Command::Help,
+            Command::Quit,
+        ],
+        Layer::Score => &[
+            Command::ScoreConfirm,
+            Command::ScoreNext,
+            Command::ScoreInc,
+            Command::ScoreDec,
+            Command::ScoreMax,
+            Command::ScoreClear,
+            Command::ScoreExit,
+        ],
+        Layer::Input => &[
+            Command::InputSubmit,
+            Command::InputNewline,
+            Command::InputCancel,
+        ],
         Layer::Confirm => &[Command::Confirm, Command::Cancel],
         Layer::Help => &[Command::Close],
     }
@@ -280,7 +405,9 @@ fn draw_hints(frame: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::styled(digits, BAR));
     }
     for &command in hint_commands(layer) {
-        let Some(key) = app.keymap.key_for(layer, command) else { continue };
+        let Some(key) = app.keymap.key_for(layer, command) else {
+            continue;
+        };
         let desc = app
             .keymap
             .bindings(layer)
@@ -303,20 +430,46 @@ fn draw_hints(frame: &mut Frame, app: &App, area: Rect) {
 fn popup(area: Rect, width_cells: u16, height: u16) -> Rect {
     let w = width_cells.min(area.width);
     let h = height.min(area.height);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }
 
 fn boxed(title: &str) -> Block<'static> {
-    Block::default().borders(Borders::ALL).border_set(ASCII).title(format!(" {title} ")).title_style(BOLD)
+    Block::default()
+        .borders(Borders::ALL)
+        .border_set(ASCII)
+        .title(format!(" {title} "))
+        .title_style(BOLD)
 }
 
-fn draw_input(frame: &mut Frame, app: &App, purpose: &InputPurpose, editor: &super::editor::Editor) {
+fn draw_input(
+    frame: &mut Frame,
+    app: &App,
+    purpose: &InputPurpose,
+    editor: &super::editor::Editor,
+) {
     let (title, hint, height) = match purpose {
-        InputPurpose::Comment { work } => (format!("{} {work}", app.t(Msg::Comment)), app.t(Msg::CommentHint), 10),
-        InputPurpose::Recuse { work } => (format!("{} {work}", app.t(Msg::Recused)), app.t(Msg::RecuseReason), 6),
+        InputPurpose::Comment { work } => (
+            format!("{} {work}", app.t(Msg::Comment)),
+            app.t(Msg::CommentHint),
+            10,
+        ),
+        InputPurpose::Recuse { work } => (
+            format!("{} {work}", app.t(Msg::Recused)),
+            app.t(Msg::RecuseReason),
+            6,
+        ),
         InputPurpose::Filter => (app.t(Msg::Filter).to_string(), app.t(Msg::HelpFilter), 5),
     };
-    let area = popup(frame.area(), 64.min(frame.area().width.saturating_sub(4)).max(20), height);
+    let area = popup(
+        frame.area(),
+        64.min(frame.area().width.saturating_sub(4)).max(20),
+        height,
+    );
     frame.render_widget(Clear, area);
     let block = boxed(&title);
     let inner = block.inner(area);
@@ -326,14 +479,22 @@ fn draw_input(frame: &mut Frame, app: &App, purpose: &InputPurpose, editor: &sup
     let lines = wrap(&editor.shown(), text_w);
     let (caret_row, caret_col) = caret_position(&editor.shown_before_caret(), text_w);
     let first = caret_row.saturating_sub(text_rows.saturating_sub(1));
-    let mut shown: Vec<Line> = lines.iter().skip(first).take(text_rows).map(|l| Line::raw(l.clone())).collect();
+    let mut shown: Vec<Line> = lines
+        .iter()
+        .skip(first)
+        .take(text_rows)
+        .map(|l| Line::raw(l.clone()))
+        .collect();
     while shown.len() < text_rows {
         shown.push(Line::raw(""));
     }
     shown.push(Line::styled(fit(hint, text_w), DIM));
     frame.render_widget(Paragraph::new(shown), inner);
     // The terminal cursor sits at the caret, in display cells, so the IME window follows it.
-    frame.set_cursor_position(Position { x: inner.x + caret_col as u16, y: inner.y + (caret_row - first) as u16 });
+    frame.set_cursor_position(Position {
+        x: inner.x + caret_col as u16,
+        y: inner.y + (caret_row - first) as u16,
+    });
 }
 
 fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
@@ -342,7 +503,10 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
         Dialog::Submit { unfinished } => {
             lines.push(Line::styled(app.t(Msg::ConfirmSubmit), BOLD));
             if !unfinished.is_empty() {
-                lines.push(Line::styled(app.t(Msg::ConfirmSubmitUnscored), Style::new().fg(Color::Yellow)));
+                lines.push(Line::styled(
+                    app.t(Msg::ConfirmSubmitUnscored),
+                    Style::new().fg(Color::Yellow),
+                ));
                 let shown: Vec<String> = unfinished.iter().take(12).cloned().collect();
                 let more = unfinished.len().saturating_sub(shown.len());
                 let mut list = shown.join(", ");
@@ -352,15 +516,18 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
                 lines.push(Line::raw(list));
             }
             lines.push(Line::styled(app.t(Msg::ConfirmYesNo), DIM));
-            app.t(Msg::Submitted)
+            app.t(Msg::SubmitTitle)
         }
         Dialog::Reopen => {
             lines.push(Line::styled(app.t(Msg::ConfirmReopen), BOLD));
             lines.push(Line::styled(app.t(Msg::ConfirmYesNo), DIM));
-            app.t(Msg::Revision)
+            app.t(Msg::ReopenTitle)
         }
         Dialog::Receipt { code } => {
-            lines.push(Line::styled(format!("{}: {code}", app.t(Msg::Receipt)), BOLD.fg(Color::Green)));
+            lines.push(Line::styled(
+                format!("{}: {code}", app.t(Msg::Receipt)),
+                BOLD.fg(Color::Green),
+            ));
             lines.push(Line::raw(app.t(Msg::ReceiptNote)));
             lines.push(Line::styled("Enter / Esc", DIM));
             app.t(Msg::Submitted)
@@ -372,7 +539,9 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
         .flat_map(|l| {
             let style = l.style;
             let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-            wrap(&text, inner_w).into_iter().map(move |t| Line::styled(t, style))
+            wrap_words(&text, inner_w)
+                .into_iter()
+                .map(move |t| Line::styled(t, style))
         })
         .collect();
     let area = popup(frame.area(), inner_w as u16 + 2, wrapped.len() as u16 + 2);
@@ -385,9 +554,18 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
 
 fn draw_help(frame: &mut Frame, app: &App, filter: &str, selected: usize) {
     let full = frame.area();
-    let area = Rect { x: full.x + 1, y: full.y + 1, width: full.width.saturating_sub(2), height: full.height.saturating_sub(2) };
+    let area = Rect {
+        x: full.x + 1,
+        y: full.y + 1,
+        width: full.width.saturating_sub(2),
+        height: full.height.saturating_sub(2),
+    };
     frame.render_widget(Clear, area);
-    let block = boxed(&format!("{} · {}: {filter}_", app.t(Msg::Help), app.t(Msg::Filter)));
+    let block = boxed(&format!(
+        "{} / {}: {filter}_",
+        app.t(Msg::Help),
+        app.t(Msg::Filter)
+    ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
@@ -398,12 +576,29 @@ fn draw_help(frame: &mut Frame, app: &App, filter: &str, selected: usize) {
     let height = inner.height.saturating_sub(1) as usize;
     let top = selected.saturating_sub(height.saturating_sub(1));
     let mut lines = vec![Line::styled(
-        format!("{} {} {}", fit(app.t(Msg::Layer), layer_w), fit(app.t(Msg::Keys), keys_w), fit(app.t(Msg::Action), desc_w)),
+        format!(
+            "{} {} {}",
+            fit(app.t(Msg::Layer), layer_w),
+            fit(app.t(Msg::Keys), keys_w),
+            fit(app.t(Msg::Action), desc_w)
+        ),
         BOLD.add_modifier(Modifier::UNDERLINED),
     )];
     for (i, (layer, keys, desc)) in rows.iter().enumerate().skip(top).take(height) {
-        let text = format!("{} {} {}", fit(layer.label(app.lang), layer_w), fit(keys, keys_w), fit(desc, desc_w));
-        lines.push(Line::styled(text, if i == selected { SELECTED } else { Style::new() }));
+        let text = format!(
+            "{} {} {}",
+            fit(layer.label(app.lang), layer_w),
+            fit(keys, keys_w),
+            fit(desc, desc_w)
+        );
+        lines.push(Line::styled(
+            text,
+            if i == selected {
+                SELECTED
+            } else {
+                Style::new()
+            },
+        ));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -1,0 +1,349 @@
+use super::*;
+use crate::demo::sample_data;
+use crate::tui::action::Edit;
+
+fn app() -> App {
+    App::new(sample_data(4), Keymap::default_keymap(), Lang::Zh)
+}
+
+fn cmd(c: Command) -> Action {
+    Action::Command(c)
+}
+
+/// Feeds actions, applying every effect as if the store committed it.
+fn run(app: &mut App, actions: impl IntoIterator<Item = Action>) -> Vec<Effect> {
+    let mut all = vec![];
+    for a in actions {
+        for e in app.update(a) {
+            let rev = app.data.revision + 1;
+            app.on_saved(
+                &e,
+                Ok(Commit {
+                    revision: rev,
+                    chain_head: format!("{rev:064x}"),
+                }),
+            );
+            all.push(e);
+        }
+    }
+    all
+}
+
+fn typed(s: &str) -> Vec<Action> {
+    s.chars().map(Action::Type).collect()
+}
+
+#[test]
+fn full_score_of_seven_criteria_in_at_most_twelve_keys() {
+    let mut a = app();
+    let mut keys = vec![cmd(Command::Score)];
+    keys.extend(typed("2526128444"));
+    assert!(keys.len() <= 12);
+    let effects = run(&mut a, keys);
+    assert_eq!(effects.len(), 7);
+    assert_eq!(a.data.status("001"), ScoreStatus::Scored);
+    assert_eq!(a.data.total("001").to_string(), "83");
+    assert_eq!(
+        a.mode,
+        Mode::List,
+        "after the last criterion the list is back"
+    );
+}
+
+#[test]
+fn full_marks_with_the_max_key() {
+    let mut a = app();
+    run(
+        &mut a,
+        std::iter::once(cmd(Command::Score)).chain(std::iter::repeat_n(cmd(Command::ScoreMax), 7)),
+    );
+    assert_eq!(a.data.total("001").to_string(), "100");
+}
+
+#[test]
+fn out_of_range_input_is_refused_and_not_stored() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Score)]);
+    let effects = run(&mut a, typed("35"));
+    assert!(effects.is_empty());
+    assert_eq!(a.data.score("001", "theme"), None);
+    assert_eq!(a.status.as_ref().map(|s| s.kind), Some(StatusKind::Error));
+    assert!(a.status.as_ref().unwrap().text.contains("0-30"));
+    assert_eq!(
+        a.mode,
+        Mode::Score {
+            criterion: 0,
+            buffer: String::new()
+        }
+    );
+    // "9" on a 5-point criterion is refused at once.
+    run(&mut a, [cmd(Command::ScorePrev)]);
+    let effects = run(&mut a, typed("9"));
+    assert!(effects.is_empty());
+    assert_eq!(a.data.score("001", "artistry"), None);
+}
+
+#[test]
+fn ambiguous_prefix_waits_for_enter() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Score)]);
+    assert!(
+        run(&mut a, typed("3")).is_empty(),
+        "3 could still become 30"
+    );
+    run(&mut a, [cmd(Command::ScoreConfirm)]);
+    assert_eq!(a.data.score("001", "theme"), Some(3));
+    assert!(matches!(a.mode, Mode::Score { criterion: 1, .. }));
+}
+
+#[test]
+fn plus_minus_clear_and_backspace() {
+    let mut a = app();
+    run(
+        &mut a,
+        [
+            cmd(Command::Score),
+            cmd(Command::ScoreInc),
+            cmd(Command::ScoreInc),
+        ],
+    );
+    assert_eq!(a.data.score("001", "theme"), Some(2));
+    run(&mut a, [cmd(Command::ScoreDec)]);
+    assert_eq!(a.data.score("001", "theme"), Some(1));
+    run(&mut a, typed("2"));
+    run(&mut a, [cmd(Command::ScoreClear)]);
+    assert_eq!(
+        a.mode,
+        Mode::Score {
+            criterion: 0,
+            buffer: String::new()
+        },
+        "backspace erases typing first"
+    );
+    assert_eq!(a.data.score("001", "theme"), Some(1));
+    run(&mut a, [cmd(Command::ScoreClear)]);
+    assert_eq!(a.data.score("001", "theme"), None);
+}
+
+#[test]
+fn tab_moves_between_criteria_and_wraps() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Score), cmd(Command::ScorePrev)]);
+    assert!(matches!(a.mode, Mode::Score { criterion: 6, .. }));
+    run(&mut a, [cmd(Command::ScoreNext)]);
+    assert!(matches!(a.mode, Mode::Score { criterion: 0, .. }));
+}
+
+#[test]
+fn score_mode_starts_at_first_unscored_criterion() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Score)]);
+    run(&mut a, typed("2526"));
+    run(&mut a, [cmd(Command::ScoreExit), cmd(Command::Score)]);
+    assert!(matches!(a.mode, Mode::Score { criterion: 2, .. }));
+}
+
+#[test]
+fn digits_do_nothing_in_the_list() {
+    let mut a = app();
+    assert!(run(&mut a, typed("25")).is_empty());
+    assert_eq!(a.mode, Mode::List);
+}
+
+#[test]
+fn comment_with_chinese_text_is_saved_on_enter() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Comment)]);
+    let mut keys = typed("画面清晰");
+    keys.push(cmd(Command::InputNewline));
+    keys.extend(typed("配乐好"));
+    keys.push(Action::Edit(Edit::Backspace));
+    keys.push(cmd(Command::InputSubmit));
+    let effects = run(&mut a, keys);
+    assert_eq!(
+        effects,
+        [Effect::SetComment {
+            work: "001".into(),
+            text: "画面清晰\n配乐".into()
+        }]
+    );
+    assert_eq!(a.data.comments["001"], "画面清晰\n配乐");
+    assert_eq!(a.mode, Mode::List);
+}
+
+#[test]
+fn cancelled_comment_changes_nothing() {
+    let mut a = app();
+    let effects = run(
+        &mut a,
+        [
+            cmd(Command::Comment),
+            Action::Type('x'),
+            cmd(Command::InputCancel),
+        ],
+    );
+    assert!(effects.is_empty());
+    assert!(a.data.comments.is_empty());
+}
+
+#[test]
+fn recusal_needs_a_reason_and_blocks_scoring() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Score)]);
+    run(&mut a, typed("25"));
+    run(
+        &mut a,
+        [
+            cmd(Command::ScoreExit),
+            cmd(Command::Recuse),
+            cmd(Command::InputSubmit),
+        ],
+    );
+    assert!(
+        matches!(a.mode, Mode::Input { .. }),
+        "empty reason keeps the dialog open"
+    );
+    let mut keys = typed("同单位");
+    keys.push(cmd(Command::InputSubmit));
+    run(&mut a, keys);
+    assert_eq!(a.data.status("001"), ScoreStatus::Recused);
+    assert_eq!(
+        a.data.score("001", "theme"),
+        None,
+        "recusal clears the work's scores"
+    );
+    run(&mut a, [cmd(Command::Score)]);
+    assert_eq!(a.mode, Mode::List);
+    let effects = run(&mut a, [cmd(Command::Recuse)]);
+    assert_eq!(effects, [Effect::Unrecuse { work: "001".into() }]);
+    assert_eq!(a.data.status("001"), ScoreStatus::Unscored);
+}
+
+#[test]
+fn submit_lists_unfinished_then_shows_receipt_and_locks() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Submit)]);
+    match &a.mode {
+        Mode::Confirm(Dialog::Submit { unfinished }) => assert_eq!(unfinished.len(), 4),
+        other => panic!("expected submit dialog, got {other:?}"),
+    }
+    run(&mut a, [cmd(Command::Cancel)]);
+    assert!(!a.data.submitted);
+    run(&mut a, [cmd(Command::Submit), cmd(Command::Confirm)]);
+    assert!(a.data.submitted);
+    let receipt = a.data.receipt();
+    assert_eq!(a.mode, Mode::Confirm(Dialog::Receipt { code: receipt }));
+    run(&mut a, [cmd(Command::Confirm)]);
+    assert!(run(&mut a, [cmd(Command::Score)]).is_empty());
+    assert_eq!(a.mode, Mode::List, "a submitted ballot is read-only");
+    assert!(run(&mut a, [cmd(Command::Comment)]).is_empty());
+    let effects = run(&mut a, [cmd(Command::Reopen), cmd(Command::Confirm)]);
+    assert_eq!(effects, [Effect::Reopen]);
+    assert!(!a.data.submitted);
+}
+
+#[test]
+fn failed_save_changes_no_score_and_says_so() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Score)]);
+    let effects = a.update(Action::Type('7'));
+    assert_eq!(effects.len(), 1);
+    a.on_saved(&effects[0], Err("disk full".into()));
+    assert_eq!(a.data.score("001", "theme"), None);
+    let status = a.status.clone().unwrap();
+    assert_eq!(status.kind, StatusKind::Error);
+    assert!(status.text.contains("disk full"));
+}
+
+#[test]
+fn filter_narrows_the_list_and_esc_clears_it() {
+    let mut a = app();
+    let mut keys = vec![cmd(Command::Filter)];
+    keys.extend(typed("quantum"));
+    run(&mut a, keys);
+    assert_eq!(a.visible().len(), 1);
+    assert_eq!(a.selected_work_id().as_deref(), Some("002"));
+    run(&mut a, [cmd(Command::InputSubmit)]);
+    assert_eq!(a.visible().len(), 1, "Enter keeps the filter");
+    run(&mut a, [cmd(Command::Filter), cmd(Command::InputCancel)]);
+    assert_eq!(a.visible().len(), 4);
+    assert_eq!(
+        a.selected_work_id().as_deref(),
+        Some("002"),
+        "selection survives filtering"
+    );
+}
+
+#[test]
+fn navigation_stays_in_bounds_and_finds_unscored() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Prev)]);
+    assert_eq!(a.selected, 0);
+    run(&mut a, [cmd(Command::Last), cmd(Command::Next)]);
+    assert_eq!(a.selected, 3);
+    run(
+        &mut a,
+        [
+            cmd(Command::First),
+            cmd(Command::Score),
+            cmd(Command::ScoreMax),
+        ],
+    );
+    run(&mut a, std::iter::repeat_n(cmd(Command::ScoreMax), 6));
+    run(&mut a, [cmd(Command::Last), cmd(Command::NextUnscored)]);
+    assert_eq!(
+        a.selected_work_id().as_deref(),
+        Some("002"),
+        "wraps past the scored 001"
+    );
+}
+
+#[test]
+fn help_is_generated_from_the_keymap_and_filters() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Help)]);
+    let all = a.help_rows("").len();
+    assert_eq!(
+        all,
+        Layer::ALL
+            .iter()
+            .map(|l| a.keymap.bindings(*l).len())
+            .sum::<usize>()
+    );
+    run(&mut a, typed("评语"));
+    let Mode::Help { filter, .. } = &a.mode else {
+        panic!("help closed")
+    };
+    let rows = a.help_rows(&filter.text());
+    assert!(!rows.is_empty() && rows.len() < all);
+    assert!(rows.iter().all(|(_, _, d)| d.contains("评语")));
+    run(&mut a, [cmd(Command::Close)]);
+    assert_eq!(a.mode, Mode::List);
+}
+
+#[test]
+fn playback_keys_become_player_effects() {
+    let mut a = app();
+    assert_eq!(
+        run(&mut a, [cmd(Command::Play)]),
+        [Effect::Play { work: "001".into() }]
+    );
+    assert_eq!(
+        run(&mut a, [cmd(Command::SeekForwardLong)]),
+        [Effect::Player(PlayerCommand::SeekSeconds(30.0))]
+    );
+}
+
+#[test]
+fn half_point_criteria_accept_decimals() {
+    let text = crate::data::RUBRIC_2023.replace("max = 5\nstep = 1", "max = 5\nstep = 0.5");
+    let rubric = crate::model::Rubric::from_toml("r.toml", &text).unwrap();
+    let mut data = sample_data(1);
+    data.contest.rubric = rubric;
+    let mut a = App::new(data, Keymap::default_keymap(), Lang::En);
+    run(&mut a, [cmd(Command::Score)]);
+    run(&mut a, std::iter::repeat_n(cmd(Command::ScoreMax), 4));
+    let effects = run(&mut a, typed("3.5"));
+    assert_eq!(effects.len(), 1);
+    assert_eq!(a.data.score("001", "subtitles"), Some(7));
+}
