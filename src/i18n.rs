@@ -68,7 +68,7 @@ messages! {
     Title => "作品名称", "Title";
     Unit => "创作单位", "Unit";
     District => "区县", "District";
-    Status => "状态", "Status";
+    Status => "状态", "Stat";
     Total => "总分", "Total";
     Unscored => "未评", "todo";
     Partial => "部分", "part";

@@ -293,30 +293,27 @@ fn draw_detail(frame: &mut Frame, app: &App, area: Rect) {
         )
     );
     lines.push(Line::styled(total, BOLD.fg(Color::Green)));
-    if !roomy {
-        let shown = focus.map(|(i, _)| i).unwrap_or(0);
-        if let Some(c) = app.data.contest.rubric.criteria().nth(shown) {
-            lines.push(Line::styled(
-                fit(
-                    &format!("{}: {}", app.t(Msg::Criterion), c.label(app.lang)),
-                    w,
-                ),
-                DIM,
-            ));
-            for l in wrap_words(c.standard(app.lang), w) {
-                lines.push(Line::styled(l, DIM));
-            }
-        }
-    }
     let comment = app
         .data
         .comments
         .get(&work.id)
         .map(String::as_str)
         .unwrap_or(app.t(Msg::NoComment));
-    lines.push(Line::styled(format!("{}:", app.t(Msg::Comment)), BOLD));
-    for l in wrap_words(comment, w) {
-        lines.push(Line::raw(l));
+    let mut comment_lines = wrap_words(&format!("{}: {comment}", app.t(Msg::Comment)), w);
+    if !roomy {
+        comment_lines.truncate(2);
+    }
+    lines.extend(comment_lines.into_iter().map(Line::raw));
+    if !roomy {
+        let shown = focus.map(|(i, _)| i).unwrap_or(0);
+        if let Some(c) = app.data.contest.rubric.criteria().nth(shown) {
+            let text = format!("{}: {}", c.label(app.lang), c.standard(app.lang));
+            lines.extend(
+                wrap_words(&text, w)
+                    .into_iter()
+                    .map(|l| Line::styled(l, DIM)),
+            );
+        }
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }

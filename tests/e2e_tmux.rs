@@ -1,0 +1,227 @@
+//! The real binary, driven through tmux like a judge at a keyboard: score by keys, quit,
+//! reopen; a wrong key and a retry; SIGKILL in the middle of scoring loses nothing shown saved.
+
+use jury::store::{Ballot, BallotKey};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new(name: &str) -> Tmux {
+        assert!(
+            Command::new("tmux").arg("-V").output().is_ok(),
+            "tmux is required for the end-to-end tests (make test installs it)"
+        );
+        Tmux {
+            socket: format!("jury-e2e-{}-{name}", std::process::id()),
+        }
+    }
+
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    /// Starts `jury ARGS` in an 80×24 pane with a clean config dir.
+    fn start(&self, config: &Path, args: &str, extra_env: &str) {
+        let bin = env!("CARGO_BIN_EXE_jury");
+        let line = format!(
+            "exec env XDG_CONFIG_HOME={} LANG=en_US.UTF-8 {extra_env} {bin} {args} 2>{}/stderr.txt",
+            config.display(),
+            config.display()
+        );
+        let out = self.cmd(&[
+            "new-session",
+            "-d",
+            "-s",
+            "j",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            &line,
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "j"]).stdout).to_string()
+    }
+
+    fn wait_for(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(needle) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {needle:?}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let out = self.cmd(&["send-keys", "-t", "j", k]);
+            assert!(out.status.success());
+        }
+    }
+
+    fn alive(&self) -> bool {
+        self.cmd(&["has-session", "-t", "j"]).status.success()
+    }
+
+    fn wait_exit(&self) {
+        let start = Instant::now();
+        while self.alive() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "jury did not quit:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn pane_pid(&self) -> i32 {
+        let out = self.cmd(&["display-message", "-p", "-t", "j", "#{pane_pid}"]);
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("pane pid")
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+fn demo_ballot(dir: &Path) -> PathBuf {
+    dir.join(jury::demo::DEMO_BALLOT)
+}
+
+fn load(path: &Path) -> jury::store::BallotData {
+    Ballot::open(path, &jury::demo::demo_key())
+        .unwrap()
+        .load()
+        .unwrap()
+}
+
+#[test]
+fn score_a_work_by_keys_quit_and_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::new("score");
+    let args = format!("demo --dir {}", dir.path().display());
+    t.start(dir.path(), &args, "");
+    t.wait_for("todo");
+    t.keys(&["s", "2", "5", "2", "6", "1", "2", "8", "4", "4", "4"]);
+    let screen = t.wait_for("saved, rev 8");
+    assert!(screen.contains("done"), "{screen}");
+    t.keys(&["c"]);
+    t.wait_for("Enter saves");
+    t.keys(&["-l", "Good pacing"]);
+    t.keys(&["Enter"]);
+    t.wait_for("saved, rev 9");
+    t.keys(&["q"]);
+    t.wait_exit();
+
+    let data = load(&demo_ballot(dir.path()));
+    assert_eq!(data.total("001").to_string(), "83");
+    assert_eq!(data.comments["001"], "Good pacing");
+
+    t.start(dir.path(), &args, "");
+    let screen = t.wait_for("rev 9");
+    assert!(
+        screen.contains("83"),
+        "the total is back after reopening:\n{screen}"
+    );
+    assert!(screen.contains("Good pacing"), "{screen}");
+    t.keys(&["q"]);
+    t.wait_exit();
+}
+
+#[test]
+fn chinese_screen_and_wrong_key_then_retry() {
+    let dir = tempfile::tempdir().unwrap();
+    let ballot = jury::demo::ensure(dir.path(), false).unwrap();
+    let t = Tmux::new("key");
+    let wrong = BallotKey::generate();
+    let args = format!("judge {} --lang zh", ballot.display());
+    t.start(dir.path(), &args, &format!("JURY_KEY={}", wrong.secret()));
+    t.wait_for("密钥不正确");
+    t.keys(&["-l", &jury::demo::DEMO_KEY.to_lowercase()]);
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("作品名称");
+    assert!(screen.contains("稻田里的守"), "{screen}");
+    t.keys(&["q"]);
+    t.wait_exit();
+    let stderr = std::fs::read_to_string(dir.path().join("stderr.txt")).unwrap_or_default();
+    assert!(
+        !stderr.contains("hmac"),
+        "SQLCipher must not log over the TUI: {stderr}"
+    );
+}
+
+#[test]
+fn sigkill_while_scoring_loses_nothing_shown_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::new("kill");
+    t.start(
+        dir.path(),
+        &format!("demo --dir {}", dir.path().display()),
+        "",
+    );
+    t.wait_for("todo");
+    t.keys(&["s", "2", "5", "2", "6", "1", "2"]);
+    t.wait_for("saved, rev 4");
+    let pid = t.pane_pid();
+    // Keep typing and kill mid-stream.
+    t.keys(&["8", "4", "4"]);
+    let shown = t.screen();
+    // SAFETY: plain libc call with a pid we read from tmux.
+    let killed = unsafe { libc::kill(pid, libc::SIGKILL) };
+    assert_eq!(killed, 0);
+    let shown_rev: u64 = shown
+        .split("saved, rev ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .expect("a saved revision on screen");
+    std::thread::sleep(Duration::from_millis(300));
+    let path = demo_ballot(dir.path());
+    let ballot = Ballot::open(&path, &jury::demo::demo_key()).unwrap();
+    let data = ballot.load().unwrap();
+    assert!(
+        data.revision >= shown_rev,
+        "screen showed rev {shown_rev}, file has {}",
+        data.revision
+    );
+    assert_eq!(data.score("001", "theme"), Some(25));
+    assert_eq!(data.score("001", "story"), Some(26));
+    assert_eq!(data.score("001", "image"), Some(12));
+    ballot
+        .verify()
+        .expect("chain and state agree after SIGKILL");
+    let ok: String = ballot
+        .connection()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+}
