@@ -118,6 +118,8 @@ pub struct App {
     /// Index into `visible`.
     pub selected: usize,
     visible: Vec<usize>,
+    /// Works scored or recused, recounted whenever ballot data changes.
+    done: usize,
     pub filter: String,
     pub status: Option<Status>,
     pub player: PlayerView,
@@ -139,6 +141,7 @@ impl App {
             mode: Mode::List,
             selected: 0,
             visible: Vec::new(),
+            done: 0,
             filter: String::new(),
             status: None,
             player: PlayerView {
@@ -181,7 +184,12 @@ impl App {
             .map(|i| self.data.works[i].id.clone())
     }
 
+    pub fn done_count(&self) -> usize {
+        self.done
+    }
+
     fn refilter(&mut self) {
+        self.done = self.data.done_count();
         let keep = self.selected_work_index();
         let needle = self.filter.to_lowercase();
         self.visible = self

@@ -69,7 +69,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
 
 fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     let total = app.data.works.len();
-    let done = app.data.done_count();
+    let done = app.done_count();
     let bar_cells = 10usize;
     let filled = (done * bar_cells).checked_div(total).unwrap_or(0);
     let count = format!(" {done}/{total} ");
