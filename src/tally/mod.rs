@@ -227,14 +227,11 @@ pub fn tally(input: &TallyInput, params: &TallyParams) -> Tally {
     let statistics = stats::compute(&panel, &agg, params);
 
     let mut works = Vec::with_capacity(panel.works.len());
-    let ranked = ranking.order.iter().enumerate().map(|(pos, r)| {
-        (
-            r.work,
-            Some(r.place),
-            Some(awarded.outcomes[pos]),
-            r.tie,
-        )
-    });
+    let ranked = ranking
+        .order
+        .iter()
+        .enumerate()
+        .map(|(pos, r)| (r.work, Some(r.place), Some(awarded.outcomes[pos]), r.tie));
     let unranked = ranking
         .unranked
         .iter()
