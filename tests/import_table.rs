@@ -454,4 +454,37 @@ proptest! {
             let _ = jury::organize::import::parse_works(&table);
         }
     }
+
+    #[test]
+    fn junk_behind_workbook_magic_never_panics(magic in prop_oneof![Just(&b"PK\x03\x04"[..]), Just(&[0xD0u8, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1][..])], tail in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = magic.to_vec();
+        bytes.extend(tail);
+        let e = read_table(&write(dir.path(), "f.xlsx", &bytes));
+        prop_assert!(e.is_err());
+    }
+}
+
+/// A real workbook cut short or with a byte changed must fail cleanly, never panic.
+#[test]
+fn damaged_workbooks_fail_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.xlsx");
+    district_workbook(&good);
+    let bytes = std::fs::read(&good).unwrap();
+    let mut x = 12345u64;
+    for i in 0..120 {
+        let mut damaged = bytes.clone();
+        if i % 2 == 0 {
+            damaged.truncate(bytes.len() * i / 120);
+        } else {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let at = (x >> 33) as usize % bytes.len();
+            damaged[at] ^= 0x5A;
+        }
+        let path = write(dir.path(), "damaged.xlsx", &damaged);
+        let _ = read_table(&path);
+    }
 }

@@ -31,7 +31,7 @@ use std::fmt;
 
 pub use super::table::{read_table, ImportError, ImportErrorKind, Table};
 use crate::i18n::Lang;
-use crate::model::contest::Quotas;
+use crate::model::contest::{DistrictQuota, Quotas};
 
 /// A column jury understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -68,10 +68,6 @@ impl Field {
             Field::ConflictWorks => ("回避作品", "conflict works"),
         };
         lang.pick(zh, en)
-    }
-
-    fn both_labels(self) -> String {
-        format!("{} ({})", self.label(Lang::Zh), self.label(Lang::En))
     }
 
     /// Longest text accepted in this column, in characters.
@@ -117,6 +113,43 @@ impl FormKind {
         match self {
             FormKind::Works => &[Field::Id, Field::Title],
             FormKind::Judges => &[Field::Name],
+        }
+    }
+
+    /// A column's usual header in this form (创作单位 for a work's unit).
+    pub fn label(self, field: Field, lang: Lang) -> &'static str {
+        match (self, field) {
+            (FormKind::Works, Field::Unit) => lang.pick("创作单位", "unit"),
+            (FormKind::Works, Field::District) => lang.pick("推荐单位", "district"),
+            _ => field.label(lang),
+        }
+    }
+
+    fn both_labels(self, field: Field) -> String {
+        format!(
+            "{} ({})",
+            self.label(field, Lang::Zh),
+            self.label(field, Lang::En)
+        )
+    }
+
+    /// The columns named when no header is found.
+    fn usual(self) -> &'static [Field] {
+        match self {
+            FormKind::Works => &[
+                Field::Id,
+                Field::Title,
+                Field::Unit,
+                Field::District,
+                Field::MediaFile,
+            ],
+            FormKind::Judges => &[
+                Field::Name,
+                Field::Unit,
+                Field::District,
+                Field::Contact,
+                Field::ConflictUnits,
+            ],
         }
     }
 
@@ -749,8 +782,10 @@ fn defaults_from_titles(kind: FormKind, titles: &[Vec<String>], field: Field) ->
 // ---------------------------------------------------------------------------------------
 // Cell checks
 
+/// Fields whose line breaks and runs of spaces collapse to one space. Not the summary
+/// (paragraphs) nor file names (spaces in them are real).
 fn is_line_field(field: Field) -> bool {
-    !matches!(field, Field::Summary)
+    !matches!(field, Field::Summary | Field::MediaFile)
 }
 
 /// One-line text: line breaks and runs of spaces become one space.
@@ -903,6 +938,7 @@ struct Parsed<T> {
 
 /// Field values of one body row, with the problems found in them.
 struct RowReader<'a> {
+    kind: FormKind,
     /// 1-based row number as Excel shows it.
     number: usize,
     row: &'a [String],
@@ -916,7 +952,7 @@ impl<'a> RowReader<'a> {
             .names
             .get(&field)
             .cloned()
-            .unwrap_or_else(|| field.label(Lang::Zh).to_string())
+            .unwrap_or_else(|| self.kind.label(field, Lang::Zh).to_string())
     }
 
     /// The raw text of a field: the first filled cell among its columns.
@@ -1035,12 +1071,7 @@ fn parse<T>(
                     .join(" | ")
             })
             .unwrap_or_default();
-        let expected: Vec<String> = kind
-            .required()
-            .iter()
-            .chain([Field::District, Field::MediaFile].iter())
-            .map(|f| f.both_labels())
-            .collect();
+        let expected: Vec<String> = kind.usual().iter().map(|f| kind.both_labels(*f)).collect();
         return Err(ImportError::new(
             ImportErrorKind::NoHeader,
             &table.path,
@@ -1093,7 +1124,7 @@ fn parse<T>(
         } else {
             String::new()
         };
-        let names: Vec<String> = missing.iter().map(|f| f.both_labels()).collect();
+        let names: Vec<String> = missing.iter().map(|f| kind.both_labels(*f)).collect();
         return Err(ImportError::new(
             ImportErrorKind::MissingColumns,
             &table.path,
@@ -1103,7 +1134,7 @@ fn parse<T>(
                 names.join(", "),
                 if missing.len() > 1 { "s" } else { "" },
                 found_distinct.join(", "),
-                missing.iter().map(|f| format!("{} or {}", f.label(Lang::Zh), f.label(Lang::En))).collect::<Vec<_>>().join("; ")
+                missing.iter().map(|f| format!("{} or {}", kind.label(*f, Lang::Zh), kind.label(*f, Lang::En))).collect::<Vec<_>>().join("; ")
             ),
         ));
     }
@@ -1151,7 +1182,12 @@ fn parse<T>(
         let unused_line = kind == FormKind::Works
             && filled.iter().all(|(c, _)| quiet_cols.contains(c))
             && !id_cols.is_empty();
-        let note = !has_id && ((distinct.len() == 1 && filled.len() >= 2) || is_note(filled[0].1));
+        // Notes start in the first column (or the number column); a title that happens to
+        // start with 说明 further right is a work missing its number, not a note.
+        let starts_left = filled[0].0 == 0 || id_cols.contains(&filled[0].0);
+        let note = !has_id
+            && ((distinct.len() == 1 && filled.len() >= 2)
+                || (starts_left && is_note(filled[0].1)));
         if unused_line || note {
             skipped.push(SkippedRow { row: number, text });
             continue;
@@ -1162,6 +1198,7 @@ fn parse<T>(
             }
         }
         let mut reader = RowReader {
+            kind,
             number,
             row,
             cols: &cols,
@@ -1522,41 +1559,19 @@ pub fn check_quotas(rows: &[WorkRow], quotas: &Quotas) -> Vec<QuotaIssue> {
     if quotas.districts.is_empty() {
         return issues;
     }
-    let mut districts: Vec<(String, String, Vec<usize>)> = Vec::new();
+    // (key, name shown, quota, rows): districts named by a quota are counted under that name.
+    let mut districts: Vec<(String, String, &DistrictQuota, Vec<usize>)> = Vec::new();
     for w in rows.iter().filter(|w| !w.district.is_empty()) {
-        let key = name_key(&w.district);
-        match districts.iter_mut().find(|(k, _, _)| *k == key) {
-            Some((_, _, r)) => r.push(w.row),
-            None => districts.push((key, w.district.clone(), vec![w.row])),
+        let Some((name, quota)) = district_quota(&w.district, quotas) else {
+            continue;
+        };
+        let key = name_key(&name);
+        match districts.iter_mut().find(|(k, ..)| *k == key) {
+            Some((.., r)) => r.push(w.row),
+            None => districts.push((key, name, quota, vec![w.row])),
         }
     }
-    for (key, district, r) in districts {
-        let quota = quotas
-            .districts
-            .iter()
-            .find(|q| q.names.iter().any(|n| name_key(n) == key))
-            .or_else(|| {
-                let mut best: Option<(usize, &crate::model::contest::DistrictQuota)> = None;
-                for q in &quotas.districts {
-                    for n in q.names.iter().filter(|n| n.as_str() != "*") {
-                        let nk = name_key(n);
-                        if !nk.is_empty()
-                            && key.contains(&nk)
-                            && best.is_none_or(|(len, _)| nk.len() > len)
-                        {
-                            best = Some((nk.len(), q));
-                        }
-                    }
-                }
-                best.map(|(_, q)| q)
-            })
-            .or_else(|| {
-                quotas
-                    .districts
-                    .iter()
-                    .find(|q| q.names.iter().any(|n| n == "*"))
-            });
-        let Some(q) = quota else { continue };
+    for (_, district, q, r) in districts {
         let count = r.len();
         if count > q.max as usize {
             issues.push(QuotaIssue::DistrictOver {
@@ -1575,6 +1590,37 @@ pub fn check_quotas(rows: &[WorkRow], quotas: &Quotas) -> Vec<QuotaIssue> {
         }
     }
     issues
+}
+
+/// The quota that covers a district, and the name it is counted under: the quota's own
+/// spelling when a quota names it (exactly or as the longest name it contains), else the
+/// district as written under the `*` quota.
+fn district_quota<'q>(district: &str, quotas: &'q Quotas) -> Option<(String, &'q DistrictQuota)> {
+    let key = name_key(district);
+    let named = quotas.districts.iter().flat_map(|q| {
+        q.names
+            .iter()
+            .filter(|n| n.as_str() != "*")
+            .map(move |n| (n, q))
+    });
+    if let Some((n, q)) = named.clone().find(|(n, _)| name_key(n) == key) {
+        return Some((n.clone(), q));
+    }
+    let mut best: Option<(usize, &String, &DistrictQuota)> = None;
+    for (n, q) in named {
+        let nk = name_key(n);
+        if !nk.is_empty() && key.contains(&nk) && best.is_none_or(|(len, ..)| nk.len() > len) {
+            best = Some((nk.len(), n, q));
+        }
+    }
+    if let Some((_, n, q)) = best {
+        return Some((n.clone(), q));
+    }
+    quotas
+        .districts
+        .iter()
+        .find(|q| q.names.iter().any(|n| n == "*"))
+        .map(|q| (district.to_string(), q))
 }
 
 #[cfg(test)]

@@ -249,10 +249,11 @@ fn looks_like_text(head: &[u8]) -> bool {
 }
 
 fn looks_like_markup(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let start: Vec<u8> = head
         .iter()
-        .skip_while(|b| b.is_ascii_whitespace() || **b >= 0x80)
-        .take(200)
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take(16)
         .map(|b| b.to_ascii_lowercase())
         .collect();
     [&b"<html"[..], b"<!doctype", b"<?xml", b"<table", b"<meta"]
