@@ -543,3 +543,32 @@ fn quotas_per_unit_and_per_district() {
         []
     );
 }
+
+#[test]
+fn forms_pasted_one_under_another_keep_their_districts() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "作品区县推荐表\n推荐单位（盖章）：渝中区科学技术局\n序号,作品名称,创作单位\n1,甲,重庆大学\n2,乙,西南大学\n\
+                作品区县推荐表\n推荐单位（盖章）：江北区科学技术局\n序号,作品名称,创作单位\n3,丙,重庆交通大学\n";
+    let r = import_works(&csv(dir.path(), "all.csv", text)).unwrap();
+    assert!(r.bad.is_empty(), "{:?}", r.bad);
+    let got: Vec<(&str, &str)> = r
+        .rows
+        .iter()
+        .map(|w| (w.id.as_str(), w.district.as_str()))
+        .collect();
+    assert_eq!(got, [("1", "渝中区"), ("2", "渝中区"), ("3", "江北区")]);
+    assert_eq!(
+        r.skipped.iter().map(|s| s.row).collect::<Vec<_>>(),
+        [6, 7, 8],
+        "the second form's title, 推荐单位 and header rows"
+    );
+}
+
+#[test]
+fn padded_chinese_names_lose_their_padding() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "姓名,单位\n王\u{3000}芳,重庆大学\n张 明,西南大学\nAnna Li,重庆邮电大学\n";
+    let r = import_judges(&csv(dir.path(), "judges.csv", text)).unwrap();
+    let names: Vec<&str> = r.rows.iter().map(|j| j.name.as_str()).collect();
+    assert_eq!(names, ["王芳", "张明", "Anna Li"]);
+}

@@ -17,6 +17,9 @@
 //! - Rows that hold nothing but a number (an unused line of a pre-numbered form), and note
 //!   rows without a work number (合计, 说明：…, 推荐意见, one text merged across the row) are
 //!   skipped and listed in [`ImportReport::skipped`]; anything else that fails is a bad row.
+//!   Forms pasted one under another work: a later `推荐单位：…` row sets the district for
+//!   the rows below it, and a repeated header row is skipped.
+//! - Chinese names padded to line up (`王　芳`) lose the padding; other names keep spaces.
 //! - Duplicate work numbers make every row that uses them bad, so nobody guesses which one
 //!   was meant. Judges with the same name and unit likewise.
 //! - An empty 推荐单位/区县 cell takes the district from the nearest filled cell above it (a
@@ -797,6 +800,16 @@ fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
 }
 
+/// Chinese names are often padded to line up (`王　芳`, `张 明`): spaces between Chinese
+/// characters go; other names keep theirs.
+fn person_name(text: &str) -> String {
+    if text.chars().any(is_cjk) {
+        text.chars().filter(|c| !c.is_whitespace()).collect()
+    } else {
+        text.to_string()
+    }
+}
+
 /// Replacement characters, the GBK-of-U+FFFD pattern 锟斤拷, or UTF-8 Chinese read as
 /// Windows-1252 (`ä½œå“`).
 fn is_garbled(text: &str) -> bool {
@@ -1185,10 +1198,29 @@ fn parse<T>(
         // Notes start in the first column (or the number column); a title that happens to
         // start with 说明 further right is a work missing its number, not a note.
         let starts_left = filled[0].0 == 0 || id_cols.contains(&filled[0].0);
+        // One text alone in the number column or in a column not read (a title line of
+        // a pasted form, a stray remark) is no work; alone in 姓名 it is a judge without unit.
+        let lone_text = filled.len() == 1
+            && (id_cols.contains(&filled[0].0)
+                || !cols.fields.values().any(|c| c.contains(&filled[0].0)));
         let note = !has_id
-            && ((distinct.len() == 1 && filled.len() >= 2)
+            && ((distinct.len() == 1 && (filled.len() >= 2 || lone_text))
                 || (starts_left && is_note(filled[0].1)));
-        if unused_line || note {
+        // Forms pasted one under another: their title rows set the district (or unit) for
+        // the rows that follow, and their header rows are not works.
+        if !has_id && distinct.len() == 1 {
+            if let Some(d) = title_default(kind, distinct[0], Field::District) {
+                state.default_district = Some(district_of(&d));
+                state.last_district = None;
+            } else if let Some(u) = title_default(kind, distinct[0], Field::Unit) {
+                state.default_unit = Some(u);
+            }
+        }
+        let repeated_header = !has_id && {
+            let fields = row_fields(kind, row);
+            fields.len() >= 2 && fields.iter().any(|f| kind.key_fields().contains(f))
+        };
+        if unused_line || note || repeated_header {
             skipped.push(SkippedRow { row: number, text });
             continue;
         }
@@ -1352,7 +1384,7 @@ pub fn parse_works(table: &Table) -> Result<ImportReport<WorkRow>, ImportError> 
             district,
             address: r.get(Field::Address),
             contact: r.get(Field::Contact),
-            contact_person: r.get(Field::ContactPerson),
+            contact_person: person_name(&r.get(Field::ContactPerson)),
             media_file: (!media.is_empty()).then_some(media),
             summary: r.get(Field::Summary),
             row: r.number,
@@ -1368,7 +1400,7 @@ pub fn parse_works(table: &Table) -> Result<ImportReport<WorkRow>, ImportError> 
 /// Parses a judges list (name, unit, district, contact, declared conflicts).
 pub fn parse_judges(table: &Table) -> Result<ImportReport<JudgeRow>, ImportError> {
     let parsed = parse(table, FormKind::Judges, |r, state| {
-        let name = r.get(Field::Name);
+        let name = person_name(&r.get(Field::Name));
         r.require(Field::Name, &name);
         let unit = r.get(Field::Unit);
         r.require(Field::Unit, &unit);
