@@ -1,1 +1,4 @@
-//! placeholder
+//! Organizer tasks over the master store: import, probe, assign, issue, merge, sync.
+
+pub mod import;
+pub mod table;
