@@ -51,6 +51,27 @@ pub enum Cmd {
         #[command(flatten)]
         ui: UiArgs,
     },
+    /// Organizer commands (init, import, probe, assign, issue, …).
+    #[command(flatten)]
+    Organizer(crate::organize::cli::OrganizerCmd),
+}
+
+/// The global flags, as subcommand handlers need them.
+#[derive(Debug, Clone, Default)]
+pub struct Globals {
+    pub lang: Option<Lang>,
+    pub contest: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
+}
+
+impl Cli {
+    pub fn globals(&self) -> Globals {
+        Globals {
+            lang: self.lang,
+            contest: self.contest.clone(),
+            key_file: self.key_file.clone(),
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]

@@ -49,6 +49,7 @@ fn load_keymap(ui: &UiArgs) -> Result<Keymap> {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    let globals = cli.globals();
     let command = cli.command.unwrap_or(Cmd::Demo {
         dir: None,
         fresh: false,
