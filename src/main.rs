@@ -102,5 +102,12 @@ fn run(cli: Cli) -> Result<()> {
                 media_dirs,
             })
         }
+        Cmd::Organizer(cmd) => {
+            if jury::organize::cli::run(cmd, &globals)? {
+                Ok(())
+            } else {
+                std::process::exit(1)
+            }
+        }
     }
 }
