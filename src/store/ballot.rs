@@ -16,7 +16,8 @@ use crate::model::{Contest, Judge, Points, ScoreStatus, Work};
 
 pub const FORMAT_VERSION: &str = "1";
 
-const SCHEMA: &str = "
+/// The exact ballot schema; the merger refuses any file whose schema differs.
+pub const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE state (
     id INTEGER PRIMARY KEY CHECK (id = 1),
