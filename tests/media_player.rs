@@ -344,3 +344,34 @@ fn events_can_go_to_a_sink_and_drop_does_not_hang() {
         .recv_timeout(WAIT)
         .expect("dropping the player finished");
 }
+
+#[test]
+fn rapid_opens_report_errors_for_the_file_asked_for_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = clip(dir.path(), "good.mp4", 2);
+    let text = dir.path().join("text.mp4");
+    std::fs::write(&text, "not a video\n".repeat(100)).unwrap();
+    let player = headless();
+    // A double press, then another work: mpv may skip the first files entirely.
+    player.open(&good, 0).unwrap();
+    player.open(&good, 0).unwrap();
+    player.open(&text, 0).unwrap();
+    let seen = wait_for(&player, "an error", |e| matches!(e, PlayerEvent::Error(_)));
+    assert_eq!(
+        seen.last(),
+        Some(&PlayerEvent::Error(PlayerError::NotVideo(
+            std::path::absolute(&text).unwrap()
+        )))
+    );
+    // And the next error still names its own file.
+    let other = dir.path().join("other.mp4");
+    std::fs::write(&other, "still not a video\n".repeat(100)).unwrap();
+    player.open(&other, 0).unwrap();
+    let seen = wait_for(&player, "an error", |e| matches!(e, PlayerEvent::Error(_)));
+    assert_eq!(
+        seen.last(),
+        Some(&PlayerEvent::Error(PlayerError::NotVideo(
+            std::path::absolute(&other).unwrap()
+        )))
+    );
+}

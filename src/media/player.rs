@@ -19,13 +19,16 @@
 //! Keys pressed in mpv's own window work too (space, arrows, `f`, `m`, `9`/`0`…); `q` and the
 //! window's close button stop playback ([`PlayerEvent::Stopped`]) instead of quitting mpv.
 //!
+//! mpv writes nothing to the terminal (its log goes to [`PlayerConfig::log_file`]). Libraries it
+//! loads may: on a machine without any sound device, ALSA prints a few lines to stderr when
+//! playback starts, so a full-screen TUI should send its stderr to a file while it runs.
+//!
 //! Dropping the player stops playback, ends both threads and destroys the mpv core; it does
 //! not wait on the file being played.
 //!
 //! Without the cargo feature `mpv`, [`Player::new`] returns [`PlayerError::Unavailable`] and
 //! jury carries on without playback.
 
-use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -49,7 +52,10 @@ pub enum VideoOutput {
     /// mpv's own window (laptop screen or projector).
     Window,
     /// Drawn into the terminal with mpv's `tct` output. mpv draws from the top-left corner over
-    /// whatever is on screen, so the TUI must hand the whole terminal over while it plays.
+    /// whatever is on screen, so the TUI must hand the whole terminal over while it plays
+    /// (leave the alternate screen and stop drawing until [`PlayerEvent::Stopped`] or
+    /// [`PlayerEvent::Ended`]). mpv does not read the terminal (`terminal=no`): the TUI keeps
+    /// reading keys and drives the player as usual.
     Terminal,
     /// Sound only (`vid=no`).
     AudioOnly,
@@ -221,12 +227,15 @@ enum Cmd {
 #[derive(Default)]
 #[cfg_attr(not(feature = "mpv"), allow(dead_code))]
 struct Shared {
-    /// Files handed to mpv whose start has not been seen yet, oldest first.
-    pending: Mutex<VecDeque<PathBuf>>,
+    /// The file last handed to mpv. A file that mpv starts is taken to be this one, so a load
+    /// error is reported for the file the judge asked for last.
+    requested: Mutex<Option<PathBuf>>,
     /// The current file has played to its end (mpv keeps it open, paused).
     at_eof: AtomicBool,
     /// The player is being dropped.
     closing: AtomicBool,
+    /// mpv's core has quit; commands can no longer work.
+    dead: AtomicBool,
 }
 
 #[cfg_attr(not(feature = "mpv"), allow(dead_code))]
@@ -351,6 +360,11 @@ impl Player {
     }
 
     fn send(&self, cmd: Cmd) -> Result<(), PlayerError> {
+        if self.shared.dead.load(Ordering::SeqCst) {
+            return Err(PlayerError::Unavailable(
+                "mpv has quit; start a new player".into(),
+            ));
+        }
         self.commands
             .as_ref()
             .and_then(|tx| tx.send(cmd).ok())
@@ -630,15 +644,12 @@ pub(crate) mod backend {
             match cmd {
                 Cmd::Open(path, start_ms) => {
                     let Some(url) = path.to_str() else { continue };
-                    if let Ok(mut pending) = shared.pending.lock() {
-                        pending.push_back(path.clone());
+                    if let Ok(mut requested) = shared.requested.lock() {
+                        *requested = Some(path.clone());
                     }
                     let _ = mpv.set_property("start", secs(start_ms));
                     let _ = mpv.set_property("pause", false);
                     if let Err(e) = mpv.command("loadfile", &[url, "replace"]) {
-                        if let Ok(mut pending) = shared.pending.lock() {
-                            pending.pop_back();
-                        }
                         emit(
                             sink,
                             PlayerEvent::Error(PlayerError::Load(path, error_text(&e))),
@@ -799,11 +810,7 @@ pub(crate) mod backend {
             let event = match mpv.wait_event(timeout) {
                 None => None,
                 Some(Ok(Event::StartFile)) => {
-                    let next = shared.pending.lock().ok().and_then(|mut p| p.pop_front());
-                    // A file mpv started on its own (playlist entry) keeps the opened name.
-                    if let Some(next) = next {
-                        st.current = Some(next);
-                    }
+                    st.current = shared.requested.lock().ok().and_then(|r| r.clone());
                     st.loaded = false;
                     st.ended = false;
                     st.position = 0.0;
@@ -871,6 +878,7 @@ pub(crate) mod backend {
                     }
                 }
                 Some(Ok(Event::Shutdown)) => {
+                    shared.dead.store(true, Ordering::SeqCst);
                     if !shared.closing.load(Ordering::SeqCst) {
                         emit(
                             sink,
