@@ -49,11 +49,11 @@ fn clip(dir: &Path, name: &str, secs: u32) -> PathBuf {
     out
 }
 
-fn headless() -> Player {
-    let log = std::env::temp_dir().join(format!("jury-mpv-test-{}.log", std::process::id()));
+/// A headless player whose mpv log goes into `dir`.
+fn headless(dir: &Path) -> Player {
     Player::new(PlayerConfig {
         output: VideoOutput::None,
-        log_file: Some(log),
+        log_file: Some(dir.join("mpv.log")),
         ..PlayerConfig::default()
     })
     .expect("libmpv player")
@@ -94,7 +94,7 @@ fn position(e: &PlayerEvent) -> Option<(u64, bool, f64)> {
 fn loads_plays_and_reports_advancing_positions_then_the_end() {
     let dir = tempfile::tempdir().unwrap();
     let p = clip(dir.path(), "three.mp4", 3);
-    let player = headless();
+    let player = headless(dir.path());
     assert_eq!(player.output(), VideoOutput::None);
     player.open(&p, 0).unwrap();
     let seen = wait_for(&player, "Loaded", |e| {
@@ -151,13 +151,16 @@ fn loads_plays_and_reports_advancing_positions_then_the_end() {
     wait_for(&player, "Stopped", |e| {
         matches!(e, PlayerEvent::Stopped { .. })
     });
+    drop(player);
+    let log = std::fs::read_to_string(dir.path().join("mpv.log")).expect("mpv log file");
+    assert!(log.contains("three.mp4"), "mpv's log goes to the log file");
 }
 
 #[test]
 fn pause_seek_and_speed_change_what_mpv_reports() {
     let dir = tempfile::tempdir().unwrap();
     let p = clip(dir.path(), "four.mp4", 4);
-    let player = headless();
+    let player = headless(dir.path());
     player.open(&p, 0).unwrap();
     wait_for(&player, "Loaded", |e| {
         matches!(e, PlayerEvent::Loaded { .. })
@@ -215,7 +218,7 @@ fn pause_seek_and_speed_change_what_mpv_reports() {
 fn starts_where_the_judge_left_off() {
     let dir = tempfile::tempdir().unwrap();
     let p = clip(dir.path(), "three.mp4", 3);
-    let player = headless();
+    let player = headless(dir.path());
     player.open(&p, 1500).unwrap();
     let seen = wait_for(&player, "a position", |e| position(e).is_some());
     let first = seen.iter().find_map(position).unwrap().0;
@@ -226,7 +229,7 @@ fn starts_where_the_judge_left_off() {
 fn bad_files_give_typed_errors_and_the_player_stays_usable() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let player = headless();
+    let player = headless(dir.path());
 
     let missing = d.join("missing.mp4");
     assert_eq!(
@@ -282,7 +285,7 @@ fn opening_another_file_stops_the_first() {
     let dir = tempfile::tempdir().unwrap();
     let a = clip(dir.path(), "a.mp4", 3);
     let b = clip(dir.path(), "b.mp4", 2);
-    let player = headless();
+    let player = headless(dir.path());
     player.open(&a, 0).unwrap();
     wait_for(&player, "Loaded a", |e| {
         matches!(e, PlayerEvent::Loaded { .. })
@@ -351,7 +354,7 @@ fn rapid_opens_report_errors_for_the_file_asked_for_last() {
     let good = clip(dir.path(), "good.mp4", 2);
     let text = dir.path().join("text.mp4");
     std::fs::write(&text, "not a video\n".repeat(100)).unwrap();
-    let player = headless();
+    let player = headless(dir.path());
     // A double press, then another work: mpv may skip the first files entirely.
     player.open(&good, 0).unwrap();
     player.open(&good, 0).unwrap();
