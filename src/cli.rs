@@ -79,4 +79,35 @@ pub struct UiArgs {
     /// Keymap preset: default or vim (your config-dir keymap.toml applies on top).
     #[arg(long, default_value = "default")]
     pub keymap: String,
+    /// Where videos play: mpv's window if a display exists, else the terminal (auto).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub video_output: crate::media::VideoOutput,
+    /// Start videos in fullscreen (window output).
+    #[arg(long)]
+    pub fullscreen: bool,
+    /// Screen for the video window, from 0 (e.g. the projector).
+    #[arg(long)]
+    pub screen: Option<u32>,
+}
+
+impl UiArgs {
+    pub fn player_config(&self) -> crate::media::PlayerConfig {
+        crate::media::PlayerConfig {
+            output: self.video_output,
+            fullscreen: self.fullscreen,
+            screen: self.screen,
+            ..Default::default()
+        }
+    }
+}
+
+impl Default for UiArgs {
+    fn default() -> Self {
+        UiArgs {
+            keymap: "default".into(),
+            video_output: crate::media::VideoOutput::Auto,
+            fullscreen: false,
+            screen: None,
+        }
+    }
 }

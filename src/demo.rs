@@ -68,22 +68,33 @@ pub fn ensure(dir: &Path, fresh: bool) -> Result<PathBuf, DemoError> {
 }
 
 fn init(dir: &Path) -> Result<BallotInit, DataError> {
+    let contest = data::contest_template("cq-2023-short-video")?;
     let works = DEMO_WORKS
         .iter()
-        .map(|w| Work {
+        .map(|w| {
+            // The organizer's probe, as `jury probe` would record it (skipped without libmpv).
+            let assessment = crate::media::assess(&dir.join(w.file), &contest.media);
+            let probed = assessment.info.is_some();
+            (
+                w,
+                probed.then(|| assessment.note(contest.language)),
+                assessment.info.and_then(|i| i.duration_ms),
+            )
+        })
+        .map(|(w, probe_note, duration_ms)| Work {
             id: w.id.into(),
             title: w.title.into(),
             unit: w.unit.into(),
             district: w.district.into(),
             media_file: w.file.into(),
             media_sha256: Some(sha256_hex(w.bytes)),
-            probe_note: None,
-            duration_ms: None,
+            probe_note,
+            duration_ms,
         })
         .collect();
     Ok(BallotInit {
         ballot_id: "demo-ballot-0001".into(),
-        contest: data::contest_template("cq-2023-short-video")?,
+        contest,
         judge: Judge {
             id: "J01".into(),
             name: "演示评委".into(),

@@ -54,9 +54,7 @@ fn run(cli: Cli) -> Result<()> {
         dir: None,
         fresh: false,
         no_tui: false,
-        ui: UiArgs {
-            keymap: "default".into(),
-        },
+        ui: UiArgs::default(),
     });
     match command {
         Cmd::Demo {
@@ -79,6 +77,7 @@ fn run(cli: Cli) -> Result<()> {
                 lang: cli.lang,
                 keymap: load_keymap(&ui)?,
                 media_dirs: vec![dir],
+                player: ui.player_config(),
             })
         }
         Cmd::Judge { ballot, media, ui } => {
@@ -100,6 +99,7 @@ fn run(cli: Cli) -> Result<()> {
                 lang: cli.lang,
                 keymap,
                 media_dirs,
+                player: ui.player_config(),
             })
         }
         Cmd::Organizer(cmd) => {

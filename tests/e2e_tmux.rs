@@ -225,3 +225,54 @@ fn sigkill_while_scoring_loses_nothing_shown_saved() {
         .unwrap();
     assert_eq!(ok, "ok");
 }
+
+#[test]
+fn play_a_video_headless_and_progress_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::new("play");
+    t.start(
+        dir.path(),
+        &format!("demo --dir {} --video-output none", dir.path().display()),
+        "",
+    );
+    t.wait_for("todo");
+    t.keys(&["Enter"]);
+    t.wait_for("playing 001");
+    // The clip is six seconds long; when it ends the player pauses on the last frame.
+    t.wait_for("paused 001 0:0");
+    t.keys(&["x"]);
+    t.keys(&["q"]);
+    t.wait_exit();
+    let data = load(&demo_ballot(dir.path()));
+    let p = data.progress.get("001").copied().expect("progress saved");
+    assert!(p.furthest_ms >= 4_000, "{p:?}");
+    assert!(p.watched_ms >= 3_000, "{p:?}");
+}
+
+#[test]
+fn a_missing_or_modified_video_is_reported_and_the_app_keeps_running() {
+    let dir = tempfile::tempdir().unwrap();
+    jury::demo::ensure(dir.path(), false).unwrap();
+    std::fs::remove_file(dir.path().join("001-rice.mp4")).unwrap();
+    std::fs::write(
+        dir.path().join("002-quantum.mp4"),
+        b"not the registered file",
+    )
+    .unwrap();
+    let t = Tmux::new("missing");
+    let ballot = demo_ballot(dir.path());
+    t.start(
+        dir.path(),
+        &format!("judge {} --video-output none", ballot.display()),
+        &format!("JURY_KEY={}", jury::demo::DEMO_KEY),
+    );
+    t.wait_for("todo");
+    t.keys(&["Enter"]);
+    t.wait_for("not found");
+    t.keys(&["j", "Enter"]);
+    t.wait_for("differs");
+    t.keys(&["s", "5"]);
+    t.wait_for("saved, rev 2");
+    t.keys(&["Escape", "q"]);
+    t.wait_exit();
+}

@@ -30,9 +30,17 @@ pub enum OrganizeError {
 /// error line), e.g. `jury probe` finding rule violations.
 pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> {
     match cmd {
-        OrganizerCmd::Probe { .. } => {
-            let _ = globals;
-            Err(OrganizeError::Other("probe is not wired yet".into()))
+        OrganizerCmd::Probe { files, template } => {
+            if files.is_empty() {
+                return Err(OrganizeError::Other(
+                    "name the video files to check, e.g. `jury probe media/*.mp4`".into(),
+                ));
+            }
+            let contest = crate::data::contest_template(&template)?;
+            let lang = crate::i18n::Lang::choose(globals.lang, contest.language);
+            let (report, all_ok) = crate::media::probe_files(&files, &contest.media, lang);
+            print!("{report}");
+            Ok(all_ok)
         }
     }
 }

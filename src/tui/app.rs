@@ -9,6 +9,7 @@ use super::action::{Action, Command};
 use super::editor::Editor;
 use super::keymap::{Keymap, Layer};
 use crate::i18n::{Lang, Msg};
+use crate::media::PlayerEvent;
 use crate::model::{Criterion, ScoreStatus};
 use crate::store::{BallotData, Commit, Progress};
 
@@ -37,6 +38,11 @@ pub enum Effect {
         work: String,
     },
     Player(PlayerCommand),
+    /// Store how much of a work was watched (in the background, no status message).
+    SaveProgress {
+        work: String,
+        progress: Progress,
+    },
     Quit,
 }
 
@@ -110,6 +116,20 @@ pub struct PlayerView {
     pub speed: f64,
 }
 
+/// What the judge actually watched of the work that is playing.
+#[derive(Debug, Clone, PartialEq)]
+struct Watch {
+    work: String,
+    progress: Progress,
+    last_position: Option<u64>,
+    unsaved_ms: u64,
+}
+
+/// Save watch progress at least this often while playing.
+const SAVE_EVERY_MS: u64 = 15_000;
+/// Position jumps larger than this are seeks, not watching.
+const MAX_WATCH_STEP_MS: u64 = 2_000;
+
 pub struct App {
     pub lang: Lang,
     pub data: BallotData,
@@ -126,6 +146,7 @@ pub struct App {
     /// Per-work media check notes (missing file, modified file…).
     pub media_notes: HashMap<String, String>,
     pub quit: bool,
+    watch: Option<Watch>,
     /// First list row on screen; the view keeps the selection visible.
     pub scroll: Cell<usize>,
 }
@@ -150,6 +171,7 @@ impl App {
             },
             media_notes: HashMap::new(),
             quit: false,
+            watch: None,
             scroll: Cell::new(0),
         };
         app.refilter();
@@ -342,7 +364,9 @@ impl App {
             Command::Help => self.open_help(Mode::List),
             Command::Quit => {
                 self.quit = true;
-                return vec![Effect::Quit];
+                let mut effects = self.flush_watch();
+                effects.push(Effect::Quit);
+                return effects;
             }
             _ => {}
         }
@@ -781,7 +805,10 @@ impl App {
             }
             Effect::Submit => d.submitted = true,
             Effect::Reopen => d.submitted = false,
-            Effect::Play { .. } | Effect::Player(_) | Effect::Quit => {}
+            Effect::Play { .. }
+            | Effect::Player(_)
+            | Effect::SaveProgress { .. }
+            | Effect::Quit => {}
         }
         d.revision = commit.revision;
         d.chain_head = commit.chain_head;
@@ -798,6 +825,142 @@ impl App {
             });
         }
         self.refilter();
+    }
+
+    /// Where to resume a work: where the judge stopped, unless that was (nearly) the end.
+    pub fn resume_position(&self, work: &str) -> u64 {
+        let last = self.data.progress.get(work).map(|p| p.last_ms).unwrap_or(0);
+        let duration = self
+            .data
+            .works
+            .iter()
+            .find(|w| w.id == work)
+            .and_then(|w| w.duration_ms);
+        match duration {
+            Some(d) if last + 3_000 >= d => 0,
+            _ => last,
+        }
+    }
+
+    /// The runtime opened `work` in the player.
+    pub fn playing_started(&mut self, work: &str) -> Vec<Effect> {
+        let mut effects = self.flush_watch();
+        let progress = self.data.progress.get(work).copied().unwrap_or_default();
+        self.watch = Some(Watch {
+            work: work.to_string(),
+            progress,
+            last_position: None,
+            unsaved_ms: 0,
+        });
+        self.player = PlayerView {
+            work: Some(work.to_string()),
+            speed: 1.0,
+            ..PlayerView::default()
+        };
+        self.status = None;
+        effects.retain(|e| matches!(e, Effect::SaveProgress { .. }));
+        effects
+    }
+
+    /// Progress not yet saved, as an effect (none after submitting: the ballot is read-only).
+    fn flush_watch(&mut self) -> Vec<Effect> {
+        match &mut self.watch {
+            Some(w) if w.unsaved_ms > 0 && !self.data.submitted => {
+                w.unsaved_ms = 0;
+                vec![Effect::SaveProgress {
+                    work: w.work.clone(),
+                    progress: w.progress,
+                }]
+            }
+            _ => vec![],
+        }
+    }
+
+    /// Applies a player event; returns progress saves when due.
+    pub fn on_player(&mut self, event: PlayerEvent) -> Vec<Effect> {
+        match event {
+            PlayerEvent::Loaded { duration_ms, .. } => {
+                self.player.duration_ms = duration_ms;
+                if let (Some(d), Some(w)) = (duration_ms, &self.watch) {
+                    if let Some(work) = self.data.works.iter_mut().find(|x| x.id == w.work) {
+                        work.duration_ms.get_or_insert(d);
+                    }
+                }
+                vec![]
+            }
+            PlayerEvent::Position {
+                position_ms,
+                duration_ms,
+                paused,
+                speed,
+            } => {
+                self.player.position_ms = position_ms;
+                self.player.duration_ms = duration_ms.or(self.player.duration_ms);
+                self.player.paused = paused;
+                self.player.speed = speed;
+                let Some(w) = &mut self.watch else {
+                    return vec![];
+                };
+                if let Some(last) = w.last_position {
+                    let step = position_ms.saturating_sub(last);
+                    if !paused && position_ms > last && step <= MAX_WATCH_STEP_MS {
+                        w.progress.watched_ms += step;
+                        w.unsaved_ms += step;
+                    }
+                }
+                w.last_position = Some(position_ms);
+                let reached = self
+                    .player
+                    .duration_ms
+                    .map_or(position_ms, |d| position_ms.min(d));
+                w.progress.furthest_ms = w.progress.furthest_ms.max(reached);
+                w.progress.last_ms = position_ms;
+                if w.unsaved_ms >= SAVE_EVERY_MS {
+                    return self.flush_watch();
+                }
+                vec![]
+            }
+            PlayerEvent::Ended { position_ms } => {
+                self.player.paused = true;
+                let position_ms = self
+                    .player
+                    .duration_ms
+                    .map_or(position_ms, |d| position_ms.min(d));
+                self.player.position_ms = position_ms;
+                if let Some(w) = &mut self.watch {
+                    w.progress.furthest_ms = w.progress.furthest_ms.max(position_ms);
+                    w.progress.last_ms = position_ms;
+                    w.unsaved_ms += 1;
+                }
+                self.flush_watch()
+            }
+            PlayerEvent::Stopped { position_ms } => {
+                if let Some(w) = &mut self.watch {
+                    w.progress.last_ms = position_ms;
+                    w.unsaved_ms += 1;
+                }
+                let effects = self.flush_watch();
+                self.watch = None;
+                self.player = PlayerView {
+                    speed: 1.0,
+                    ..PlayerView::default()
+                };
+                effects
+            }
+            PlayerEvent::Error(e) => {
+                let effects = self.flush_watch();
+                self.watch = None;
+                self.player = PlayerView {
+                    speed: 1.0,
+                    ..PlayerView::default()
+                };
+                self.say(
+                    StatusKind::Error,
+                    super::text::plain_punctuation(&e.message(self.lang)),
+                );
+                effects
+            }
+        }
     }
 
     /// Records saved playback progress (no status message: it happens in the background).

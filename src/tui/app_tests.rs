@@ -347,3 +347,97 @@ fn half_point_criteria_accept_decimals() {
     assert_eq!(effects.len(), 1);
     assert_eq!(a.data.score("001", "subtitles"), Some(7));
 }
+
+fn position(ms: u64, paused: bool) -> PlayerEvent {
+    PlayerEvent::Position {
+        position_ms: ms,
+        duration_ms: Some(200_000),
+        paused,
+        speed: 1.0,
+    }
+}
+
+#[test]
+fn watching_counts_played_time_not_seeks_or_pauses() {
+    let mut a = app();
+    assert!(a.playing_started("001").is_empty());
+    let mut saves = vec![];
+    for ms in (0..=10_000).step_by(250) {
+        saves.extend(a.on_player(position(ms, false)));
+    }
+    saves.extend(a.on_player(position(60_000, false))); // a seek: not watched
+    saves.extend(a.on_player(position(60_250, true))); // paused: not watched
+    assert!(saves.is_empty(), "nothing to save before 15 s of watching");
+    let effects = a.on_player(PlayerEvent::Stopped {
+        position_ms: 60_250,
+    });
+    let [Effect::SaveProgress { work, progress }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(work, "001");
+    assert_eq!(progress.watched_ms, 10_000);
+    assert_eq!(progress.furthest_ms, 60_250);
+    assert_eq!(progress.last_ms, 60_250);
+    assert_eq!(a.player.work, None);
+}
+
+#[test]
+fn long_viewing_is_saved_periodically() {
+    let mut a = app();
+    a.playing_started("001");
+    let saves: Vec<Effect> = (0..=64)
+        .flat_map(|i| a.on_player(position(i * 250, false)))
+        .collect();
+    assert_eq!(saves.len(), 1, "one save after 15 s: {saves:?}");
+}
+
+#[test]
+fn resume_from_where_the_judge_stopped_unless_at_the_end() {
+    let mut a = app();
+    a.playing_started("001");
+    a.on_player(position(1_000, false));
+    let effects = a.on_player(PlayerEvent::Stopped {
+        position_ms: 42_000,
+    });
+    let Effect::SaveProgress { progress, .. } = &effects[0] else {
+        panic!()
+    };
+    a.on_progress_saved(
+        "001",
+        *progress,
+        Commit {
+            revision: 2,
+            chain_head: "00".repeat(32),
+        },
+    );
+    assert_eq!(a.resume_position("001"), 42_000);
+    a.data.progress.get_mut("001").unwrap().last_ms = 199_000;
+    assert_eq!(a.resume_position("001"), 0, "finished works start over");
+}
+
+#[test]
+fn player_errors_are_shown_and_playback_state_cleared() {
+    let mut a = app();
+    a.playing_started("001");
+    a.on_player(PlayerEvent::Error(crate::media::PlayerError::NotVideo(
+        "x.mp4".into(),
+    )));
+    assert_eq!(a.player.work, None);
+    assert_eq!(a.status.as_ref().map(|s| s.kind), Some(StatusKind::Error));
+}
+
+#[test]
+fn quitting_saves_unsaved_progress_first() {
+    let mut a = app();
+    a.playing_started("001");
+    a.on_player(position(0, false));
+    a.on_player(position(1_000, false));
+    let effects = a.update(cmd(Command::Quit));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::SaveProgress { .. }, Effect::Quit]
+        ),
+        "{effects:?}"
+    );
+}

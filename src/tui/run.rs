@@ -14,19 +14,30 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
-use super::app::{App, Effect, StatusKind};
+use super::app::{App, Effect, PlayerCommand, StatusKind};
 use super::editor::Editor;
 use super::keymap::Keymap;
 use super::text::{fit, width};
 use super::{action::Edit, view};
 use crate::i18n::{Lang, Msg};
+use crate::media::{
+    check_media, locate, MediaCheck, Player, PlayerConfig, PlayerError, PlayerEvent, VideoOutput,
+};
 use crate::store::{Ballot, BallotKey, StoreError};
+use std::collections::HashMap;
 
 /// Everything the loop reacts to.
 pub enum Incoming {
     Key(crossterm::event::KeyEvent),
     Resize,
     Opened(Result<Ballot, StoreError>),
+    Player(PlayerEvent),
+    /// A work's video was located and its SHA-256 checked (off the UI thread).
+    MediaChecked {
+        work: String,
+        path: Option<PathBuf>,
+        check: MediaCheck,
+    },
 }
 
 pub struct JudgeOptions {
@@ -35,6 +46,7 @@ pub struct JudgeOptions {
     pub lang: Option<Lang>,
     pub keymap: Keymap,
     pub media_dirs: Vec<PathBuf>,
+    pub player: PlayerConfig,
 }
 
 /// Reads terminal events on a thread of its own and forwards them.
@@ -63,11 +75,74 @@ fn spawn_open(tx: Sender<Incoming>, path: PathBuf, key: BallotKey) {
     });
 }
 
+/// Where jury keeps its logs: the user's cache dir, else the temp dir.
+pub fn log_dir() -> PathBuf {
+    directories::ProjectDirs::from("", "", "jury")
+        .map(|d| d.cache_dir().to_path_buf())
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// Sends the process's stderr to a log file while the TUI owns the terminal: libraries
+/// below jury (ALSA, mpv's drivers) may print there and would draw over the screen.
+struct StderrToFile {
+    saved: Option<i32>,
+}
+
+impl StderrToFile {
+    fn start(path: &Path) -> StderrToFile {
+        use std::os::fd::IntoRawFd;
+        let Some(file) = path
+            .parent()
+            .and_then(|p| std::fs::create_dir_all(p).ok())
+            .and_then(|_| {
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .ok()
+            })
+        else {
+            return StderrToFile { saved: None };
+        };
+        let fd = file.into_raw_fd();
+        // SAFETY: dup/dup2/close on descriptors this function owns or on fd 2.
+        let saved = unsafe {
+            let saved = libc::dup(2);
+            if saved >= 0 && libc::dup2(fd, 2) >= 0 {
+                libc::close(fd);
+                Some(saved)
+            } else {
+                libc::close(fd);
+                None
+            }
+        };
+        StderrToFile { saved }
+    }
+}
+
+impl Drop for StderrToFile {
+    fn drop(&mut self) {
+        if let Some(saved) = self.saved.take() {
+            // SAFETY: restores the descriptor saved in `start`.
+            unsafe {
+                libc::dup2(saved, 2);
+                libc::close(saved);
+            }
+        }
+    }
+}
+
 /// Runs the judge TUI until the judge quits.
-pub fn run_judge(opts: JudgeOptions) -> anyhow::Result<()> {
+pub fn run_judge(mut opts: JudgeOptions) -> anyhow::Result<()> {
+    let logs = log_dir();
+    if opts.player.log_file.is_none() {
+        opts.player.log_file = Some(logs.join("mpv.log"));
+    }
+    let redirect = StderrToFile::start(&logs.join("stderr.log"));
     let mut terminal = ratatui::init();
     let result = judge_session(&mut terminal, opts);
     ratatui::restore();
+    drop(redirect);
     result
 }
 
@@ -80,31 +155,93 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
     };
     let data = ballot.load()?;
     let lang = Lang::choose(opts.lang, data.contest.language);
+    let mut media_dirs = opts.media_dirs.clone();
+    if let Some(dir) = &data.media_dir {
+        media_dirs.push(PathBuf::from(dir));
+    }
     let mut app = App::new(data, opts.keymap, lang);
-    let mut session = Session { ballot };
+    let mut session = Session {
+        ballot,
+        player: None,
+        player_config: opts.player,
+        tx: tx.clone(),
+        media_dirs,
+        checked: HashMap::new(),
+        handed_over: false,
+    };
     loop {
-        terminal.draw(|f| view::draw(f, &app))?;
+        if !session.handed_over {
+            terminal.draw(|f| view::draw(f, &app))?;
+        }
+        let mut effects = Vec::new();
         match rx.recv_timeout(Duration::from_millis(250)) {
             Ok(Incoming::Key(k)) => {
                 if let Some(action) = app.keymap.resolve(app.layer(), k) {
-                    for effect in app.update(action) {
-                        session.carry_out(&mut app, effect);
-                    }
+                    effects = app.update(action);
+                }
+            }
+            Ok(Incoming::Player(event)) => {
+                let finished = matches!(
+                    event,
+                    PlayerEvent::Ended { .. } | PlayerEvent::Stopped { .. } | PlayerEvent::Error(_)
+                );
+                effects = app.on_player(event);
+                if finished && session.handed_over {
+                    take_back_terminal(terminal)?;
+                    session.handed_over = false;
+                }
+            }
+            Ok(Incoming::MediaChecked { work, path, check }) => {
+                effects = session.media_checked(&mut app, work, path, check);
+                if session.should_hand_over(&app) {
+                    hand_over_terminal()?;
+                    session.handed_over = true;
                 }
             }
             Ok(Incoming::Resize) | Ok(Incoming::Opened(_)) | Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
+        for effect in effects {
+            session.carry_out(&mut app, effect);
+        }
         if app.quit {
             break;
         }
     }
+    if session.handed_over {
+        take_back_terminal(terminal)?;
+    }
     Ok(())
 }
 
-/// The open ballot and, later, the player: where effects become I/O.
+/// mpv's terminal output draws from the top-left over whatever is on screen: give it the
+/// normal screen and stop drawing until playback ends.
+fn hand_over_terminal() -> anyhow::Result<()> {
+    crossterm::execute!(
+        std::io::stdout(),
+        crossterm::terminal::LeaveAlternateScreen,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )?;
+    Ok(())
+}
+
+fn take_back_terminal<B: Backend>(terminal: &mut Terminal<B>) -> anyhow::Result<()> {
+    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    terminal.clear()?;
+    Ok(())
+}
+
+/// The open ballot and the player: where effects become I/O.
 struct Session {
     ballot: Ballot,
+    /// Started on first use; an error is kept so the judge is told why, once per attempt.
+    player: Option<Result<Player, PlayerError>>,
+    player_config: PlayerConfig,
+    tx: Sender<Incoming>,
+    media_dirs: Vec<PathBuf>,
+    /// Media checks already done this session (hashing a 500 MB file takes seconds).
+    checked: HashMap<String, (Option<PathBuf>, MediaCheck)>,
+    handed_over: bool,
 }
 
 impl Session {
@@ -121,19 +258,135 @@ impl Session {
             Effect::Unrecuse { work } => b.unrecuse(work),
             Effect::Submit => b.submit(),
             Effect::Reopen => b.reopen(),
-            Effect::Play { .. } | Effect::Player(_) => {
-                let text = format!(
-                    "{}: {}",
-                    app.t(Msg::PlaybackUnavailable),
-                    app.lang
-                        .pick("此版本未接入播放器", "this build has no player")
-                );
-                app.set_status(StatusKind::Warn, text);
+            Effect::SaveProgress { work, progress } => {
+                match b.record_progress(work, *progress) {
+                    Ok(commit) => app.on_progress_saved(work, *progress, commit),
+                    Err(e) => app.set_status(StatusKind::Error, e.to_string()),
+                }
                 return;
             }
-            Effect::Quit => return,
+            Effect::Play { work } => return self.play(app, work),
+            Effect::Player(command) => return self.transport(app, *command),
+            Effect::Quit => {
+                if let Some(Ok(player)) = &self.player {
+                    player.stop();
+                }
+                return;
+            }
         };
         app.on_saved(&effect, result.map_err(|e| e.to_string()));
+    }
+
+    /// Finds and checks the video off the UI thread; playback starts when the check is in.
+    fn play(&mut self, app: &mut App, work_id: &str) {
+        if let Some((path, check)) = self.checked.get(work_id).cloned() {
+            let effects = self.media_checked(app, work_id.to_string(), path, check);
+            for e in effects {
+                self.carry_out(app, e);
+            }
+            return;
+        }
+        let Some(work) = app.data.works.iter().find(|w| w.id == work_id).cloned() else {
+            return;
+        };
+        let dirs = self.media_dirs.clone();
+        let tx = self.tx.clone();
+        app.set_status(
+            StatusKind::Info,
+            app.lang.pick("正在检查视频文件", "Checking the video file"),
+        );
+        std::thread::spawn(move || {
+            let path = locate(&work.media_file, &dirs);
+            let check = match &path {
+                Some(p) => check_media(p, work.media_sha256.as_deref()),
+                None => MediaCheck::Missing,
+            };
+            let _ = tx.send(Incoming::MediaChecked {
+                work: work.id,
+                path,
+                check,
+            });
+        });
+    }
+
+    fn media_checked(
+        &mut self,
+        app: &mut App,
+        work: String,
+        path: Option<PathBuf>,
+        check: MediaCheck,
+    ) -> Vec<Effect> {
+        self.checked
+            .insert(work.clone(), (path.clone(), check.clone()));
+        let (Some(path), true) = (path, check.is_ok()) else {
+            let file = app
+                .data
+                .works
+                .iter()
+                .find(|w| w.id == work)
+                .map(|w| w.media_file.clone())
+                .unwrap_or_default();
+            let message =
+                super::text::plain_punctuation(&format!("{file}: {}", check.message(app.lang)));
+            app.media_notes.insert(work, message.clone());
+            app.set_status(StatusKind::Error, message);
+            return vec![];
+        };
+        let player = self.player.get_or_insert_with(|| {
+            let tx = self.tx.clone();
+            Player::with_sink(self.player_config.clone(), move |e| {
+                let _ = tx.send(Incoming::Player(e));
+            })
+        });
+        match player {
+            Ok(p) => match p.open(&path, app.resume_position(&work)) {
+                Ok(()) => app.playing_started(&work),
+                Err(e) => {
+                    app.set_status(StatusKind::Error, e.message(app.lang));
+                    vec![]
+                }
+            },
+            Err(e) => {
+                let message = format!(
+                    "{}: {}",
+                    app.t(Msg::PlaybackUnavailable),
+                    e.message(app.lang)
+                );
+                app.set_status(StatusKind::Warn, message);
+                // Try again next time (a display or device may have appeared).
+                self.player = None;
+                vec![]
+            }
+        }
+    }
+
+    fn should_hand_over(&self, app: &App) -> bool {
+        let terminal_output =
+            matches!(&self.player, Some(Ok(p)) if p.output() == VideoOutput::Terminal);
+        terminal_output && app.player.work.is_some() && !self.handed_over
+    }
+
+    fn transport(&mut self, app: &mut App, command: PlayerCommand) {
+        let Some(Ok(p)) = &self.player else {
+            app.set_status(
+                StatusKind::Info,
+                app.lang.pick(
+                    "没有正在播放的视频（Enter 播放）",
+                    "Nothing is playing (Enter plays)",
+                ),
+            );
+            return;
+        };
+        match command {
+            PlayerCommand::TogglePause => p.toggle_pause(),
+            PlayerCommand::SeekSeconds(s) => p.seek_relative(s),
+            PlayerCommand::Restart => p.restart(),
+            PlayerCommand::Speed(d) => p.adjust_speed(d),
+            PlayerCommand::Volume(d) => p.adjust_volume(d as i32),
+            PlayerCommand::Mute => p.toggle_mute(),
+            PlayerCommand::Fullscreen => p.toggle_fullscreen(),
+            PlayerCommand::Stop => p.stop(),
+        }
     }
 }
 

@@ -205,3 +205,12 @@ mod word_tests {
         }
     }
 }
+
+/// Replaces the ambiguous-width punctuation that generated messages use (×, ·, –, …) with
+/// ASCII, for text jury writes itself into tight columns; works' own titles are left alone.
+pub fn plain_punctuation(s: &str) -> String {
+    s.replace('×', "x")
+        .replace('·', ",")
+        .replace('–', "-")
+        .replace('…', "...")
+}

@@ -11,7 +11,7 @@ use ratatui::Frame;
 use super::action::Command;
 use super::app::{App, Dialog, InputPurpose, Mode, StatusKind};
 use super::keymap::Layer;
-use super::text::{caret_position, clock, fit, width, wrap, wrap_words};
+use super::text::{caret_position, clock, fit, plain_punctuation, width, wrap, wrap_words};
 use crate::i18n::Msg;
 use crate::model::ScoreStatus;
 
@@ -218,6 +218,7 @@ fn draw_detail(frame: &mut Frame, app: &App, area: Rect) {
         .get(&work.id)
         .cloned()
         .or_else(|| work.probe_note.clone())
+        .map(|n| plain_punctuation(&n))
         .unwrap_or_else(|| app.t(Msg::NotProbed).to_string());
     lines.push(Line::styled(
         fit(&format!("{} {}", app.t(Msg::Compliance), compliance), w),
