@@ -29,6 +29,7 @@ demo: deps
 test: deps
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) check --lib --no-default-features
 	$(CARGO) test --all-targets
 
 bench: deps

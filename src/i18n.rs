@@ -86,6 +86,7 @@ messages! {
     Compliance => "技术检查", "Compliance";
     NotProbed => "未检查", "not checked";
     Watched => "已看", "Watched";
+    Seen => "已看", "Seen";
     Progress => "进度", "Progress";
     Filter => "筛选", "Filter";
     Help => "帮助", "Help";

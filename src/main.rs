@@ -63,6 +63,7 @@ fn run(cli: Cli) -> Result<()> {
             no_tui,
             ui,
         } => {
+            let keymap = load_keymap(&ui)?;
             let dir = dir.unwrap_or_else(jury::demo::default_dir);
             let ballot = jury::demo::ensure(&dir, fresh)?;
             if no_tui {
@@ -75,7 +76,7 @@ fn run(cli: Cli) -> Result<()> {
                 ballot,
                 key,
                 lang: cli.lang,
-                keymap: load_keymap(&ui)?,
+                keymap,
                 media_dirs: vec![dir],
                 player: ui.player_config(),
             })

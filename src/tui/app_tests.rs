@@ -441,3 +441,30 @@ fn quitting_saves_unsaved_progress_first() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn scoring_an_unwatched_work_warns_but_never_blocks() {
+    let mut data = sample_data(2);
+    data.contest.min_watch_percent = 80;
+    data.progress.insert(
+        "001".into(),
+        Progress {
+            furthest_ms: 100_000,
+            watched_ms: 100_000,
+            last_ms: 100_000,
+        },
+    );
+    let mut a = App::new(data, Keymap::default_keymap(), Lang::En);
+    run(&mut a, [cmd(Command::Score)]);
+    assert!(
+        matches!(a.mode, Mode::Score { .. }),
+        "scoring is still possible"
+    );
+    let status = a.status.clone().unwrap();
+    assert_eq!(status.kind, StatusKind::Warn);
+    assert!(status.text.contains("50%"), "{status:?}");
+    run(&mut a, [cmd(Command::ScoreExit)]);
+    a.data.progress.get_mut("001").unwrap().furthest_ms = 180_000;
+    run(&mut a, [cmd(Command::Score)]);
+    assert_eq!(a.status, None, "90% watched: no warning");
+}

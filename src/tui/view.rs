@@ -99,24 +99,27 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(line).style(BAR), area);
 }
 
-/// Column widths of the works list for an inner width: (number, title, unit, status, total).
-fn list_columns(inner: usize) -> (usize, usize, usize, usize, usize) {
+/// Column widths of the works list for an inner width: (number, title, unit, status, total,
+/// watched). The watched share gets a column only where titles keep enough room.
+fn list_columns(inner: usize) -> (usize, usize, usize, usize, usize, usize) {
     let (no, status, total) = (4, 4, 5);
-    let rest = inner.saturating_sub(no + status + total + 5);
+    let seen = if inner >= 56 { 5 } else { 0 };
+    let rest = inner.saturating_sub(no + status + total + 5 + seen);
     let unit = rest * 2 / 5;
-    (no, rest - unit, unit, status, total)
+    (no, rest - unit, unit, status, total, seen)
 }
 
 fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
     let inner_width = area.width.saturating_sub(1) as usize;
-    let (no, title, unit, status, total) = list_columns(inner_width);
+    let (no, title, unit, status, total, seen) = list_columns(inner_width);
     let header = format!(
-        " {} {} {} {} {}",
+        " {} {} {} {} {}{}",
         fit(app.t(Msg::Number), no),
         fit(app.t(Msg::Title), title),
         fit(app.t(Msg::Unit), unit),
         fit(app.t(Msg::Status), status),
-        fit(app.t(Msg::Total), total)
+        fit(app.t(Msg::Total), total),
+        fit(&format!(" {}", app.t(Msg::Seen)), seen)
     );
     let mut lines = vec![Line::styled(
         header,
@@ -141,8 +144,16 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
             _ => app.data.total(&w.id).to_string(),
         };
         let marker = if row == app.selected { ">" } else { " " };
+        let watched = match (seen, app.data.progress.get(&w.id), w.duration_ms) {
+            (0, _, _) => String::new(),
+            (_, Some(p), Some(d)) if d > 0 => format!(
+                "{:>seen$}",
+                format!("{}%", (p.furthest_ms * 100 / d).min(100))
+            ),
+            _ => format!("{:>seen$}", "-"),
+        };
         let text = format!(
-            "{marker}{} {} {} {} {:>total$}",
+            "{marker}{} {} {} {} {:>total$}{watched}",
             fit(&w.id, no),
             fit(&w.title, title),
             fit(&w.unit, unit),
@@ -608,8 +619,8 @@ mod tests {
     #[test]
     fn list_columns_fill_the_width() {
         for inner in [39usize, 59, 80] {
-            let (a, b, c, d, e) = list_columns(inner);
-            assert_eq!(1 + a + 1 + b + 1 + c + 1 + d + 1 + e, inner);
+            let (a, b, c, d, e, f) = list_columns(inner);
+            assert_eq!(1 + a + 1 + b + 1 + c + 1 + d + 1 + e + f, inner);
         }
     }
 }

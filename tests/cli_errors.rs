@@ -1,0 +1,125 @@
+//! The binary's one-line errors for bad files and arguments (no TUI needed).
+
+use std::process::Command;
+
+fn jury(config: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_jury"));
+    c.env("XDG_CONFIG_HOME", config)
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("JURY_KEY");
+    c
+}
+
+#[test]
+fn a_bad_user_keymap_is_reported_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("jury")).unwrap();
+    std::fs::write(
+        dir.path().join("jury/keymap.toml"),
+        "[list]\nkeymap = [\n  { on = [\"j\"], run = \"next\" },\n  { on = [\"x\"], run = \"fly\" },\n]\n",
+    )
+    .unwrap();
+    let out = jury(dir.path())
+        .args(["demo", "--dir"])
+        .arg(dir.path().join("demo"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("keymap.toml:4"), "{err}");
+    assert!(err.contains("unknown action `fly`"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+}
+
+#[test]
+fn a_missing_ballot_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = jury(dir.path())
+        .args(["judge", "/nonexistent/x.ballot"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("x.ballot") && err.contains("check the path"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_key_file_that_is_empty_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let ballot = jury::demo::ensure(&dir.path().join("demo"), false).unwrap();
+    let key = dir.path().join("key.txt");
+    std::fs::write(&key, "\n").unwrap();
+    let out = jury(dir.path())
+        .arg("--key-file")
+        .arg(&key)
+        .arg("judge")
+        .arg(&ballot)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("key file is empty"));
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = jury(dir.path()).args(["judge"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn probe_exits_1_on_rule_violations_and_0_when_compliant() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    jury::demo::ensure(&demo, false).unwrap();
+    let out = jury(dir.path())
+        .args(["probe", "--lang", "en"])
+        .arg(demo.join("004-night-lab.mp4"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("4:3"), "{report}");
+    let clip = dir.path().join("ok.mp4");
+    let made = Command::new("ffmpeg")
+        .args([
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=1280x720:rate=5",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=3",
+            "-t",
+            "3",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-c:a",
+            "aac",
+        ])
+        .arg(&clip)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Three seconds is too short for the 2023 contest but fine for the micro-lecture call.
+    let out = jury(dir.path())
+        .args(["probe", "--template", "cq-micro-lecture"])
+        .arg(&clip)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
