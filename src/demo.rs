@@ -26,6 +26,15 @@ pub enum DemoError {
     Data(#[from] DataError),
 }
 
+fn demo_judge() -> Judge {
+    Judge {
+        id: "J01".into(),
+        name: "演示评委".into(),
+        unit: "重庆市科学技术协会".into(),
+        district: "渝中区".into(),
+    }
+}
+
 pub fn demo_key() -> BallotKey {
     BallotKey::parse(DEMO_KEY).expect("demo key is a valid card key")
 }
@@ -95,12 +104,7 @@ fn init(dir: &Path) -> Result<BallotInit, DataError> {
     Ok(BallotInit {
         ballot_id: "demo-ballot-0001".into(),
         contest,
-        judge: Judge {
-            id: "J01".into(),
-            name: "演示评委".into(),
-            unit: "重庆市科学技术协会".into(),
-            district: "渝中区".into(),
-        },
+        judge: demo_judge(),
         works,
         media_dir: Some(dir.display().to_string()),
     })
@@ -137,12 +141,7 @@ pub fn sample_data(works: usize) -> crate::store::BallotData {
     crate::store::BallotData {
         ballot_id: "sample".into(),
         contest,
-        judge: Judge {
-            id: "J01".into(),
-            name: "演示评委".into(),
-            unit: "重庆市科学技术协会".into(),
-            district: "渝中区".into(),
-        },
+        judge: demo_judge(),
         works,
         media_dir: None,
         scores: Default::default(),

@@ -162,6 +162,17 @@ impl BallotData {
         chain::receipt(&self.chain_head)
     }
 
+    /// Applies a committed change to this in-memory copy (see `chain::apply_event`).
+    pub fn apply(&mut self, event: &Event) {
+        chain::apply_event(
+            &mut self.scores,
+            &mut self.comments,
+            &mut self.recusals,
+            &mut self.submitted,
+            event,
+        );
+    }
+
     pub fn done_count(&self) -> usize {
         self.works
             .iter()

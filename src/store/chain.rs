@@ -95,36 +95,54 @@ pub struct Replay {
 
 impl Replay {
     pub fn apply(&mut self, event: &Event) {
-        match event {
-            Event::Created { .. } | Event::Progress { .. } => {}
-            Event::Score {
-                work,
-                criterion,
-                steps,
-            } => {
-                let key = (work.clone(), criterion.clone());
-                match steps {
-                    Some(s) => self.scores.insert(key, *s),
-                    None => self.scores.remove(&key),
-                };
-            }
-            Event::Comment { work, text } => {
-                if text.is_empty() {
-                    self.comments.remove(work);
-                } else {
-                    self.comments.insert(work.clone(), text.clone());
-                }
-            }
-            Event::Recuse { work, reason } => {
-                self.scores.retain(|(w, _), _| w != work);
-                self.recusals.insert(work.clone(), reason.clone());
-            }
-            Event::Unrecuse { work } => {
-                self.recusals.remove(work);
-            }
-            Event::Submit => self.submitted = true,
-            Event::Reopen => self.submitted = false,
+        apply_event(
+            &mut self.scores,
+            &mut self.comments,
+            &mut self.recusals,
+            &mut self.submitted,
+            event,
+        );
+    }
+}
+
+/// The one definition of what an event does to a ballot's state; the store's replay and the
+/// TUI's copy of the ballot both go through it.
+pub fn apply_event(
+    scores: &mut BTreeMap<(String, String), u32>,
+    comments: &mut BTreeMap<String, String>,
+    recusals: &mut BTreeMap<String, String>,
+    submitted: &mut bool,
+    event: &Event,
+) {
+    match event {
+        Event::Created { .. } | Event::Progress { .. } => {}
+        Event::Score {
+            work,
+            criterion,
+            steps,
+        } => {
+            let key = (work.clone(), criterion.clone());
+            match steps {
+                Some(s) => scores.insert(key, *s),
+                None => scores.remove(&key),
+            };
         }
+        Event::Comment { work, text } => {
+            if text.is_empty() {
+                comments.remove(work);
+            } else {
+                comments.insert(work.clone(), text.clone());
+            }
+        }
+        Event::Recuse { work, reason } => {
+            scores.retain(|(w, _), _| w != work);
+            recusals.insert(work.clone(), reason.clone());
+        }
+        Event::Unrecuse { work } => {
+            recusals.remove(work);
+        }
+        Event::Submit => *submitted = true,
+        Event::Reopen => *submitted = false,
     }
 }
 

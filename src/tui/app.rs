@@ -11,6 +11,7 @@ use super::keymap::{Keymap, Layer};
 use crate::i18n::{Lang, Msg};
 use crate::media::PlayerEvent;
 use crate::model::{Criterion, ScoreStatus};
+use crate::store::chain::Event;
 use crate::store::{BallotData, Commit, Progress};
 
 /// Something the runtime must do outside the pure state.
@@ -44,6 +45,39 @@ pub enum Effect {
         progress: Progress,
     },
     Quit,
+}
+
+impl Effect {
+    /// The ballot event this effect commits, if it changes scores, comments, recusals or the
+    /// submitted state.
+    pub fn event(&self) -> Option<Event> {
+        Some(match self {
+            Effect::SetScore {
+                work,
+                criterion,
+                steps,
+            } => Event::Score {
+                work: work.clone(),
+                criterion: criterion.clone(),
+                steps: *steps,
+            },
+            Effect::SetComment { work, text } => Event::Comment {
+                work: work.clone(),
+                text: text.clone(),
+            },
+            Effect::Recuse { work, reason } => Event::Recuse {
+                work: work.clone(),
+                reason: reason.clone(),
+            },
+            Effect::Unrecuse { work } => Event::Unrecuse { work: work.clone() },
+            Effect::Submit => Event::Submit,
+            Effect::Reopen => Event::Reopen,
+            Effect::Play { .. }
+            | Effect::Player(_)
+            | Effect::SaveProgress { .. }
+            | Effect::Quit => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -776,40 +810,10 @@ impl App {
                 return;
             }
         };
-        let d = &mut self.data;
-        match effect {
-            Effect::SetScore {
-                work,
-                criterion,
-                steps,
-            } => {
-                let key = (work.clone(), criterion.clone());
-                match steps {
-                    Some(s) => d.scores.insert(key, *s),
-                    None => d.scores.remove(&key),
-                };
-            }
-            Effect::SetComment { work, text } => {
-                if text.is_empty() {
-                    d.comments.remove(work);
-                } else {
-                    d.comments.insert(work.clone(), text.clone());
-                }
-            }
-            Effect::Recuse { work, reason } => {
-                d.scores.retain(|(w, _), _| w != work);
-                d.recusals.insert(work.clone(), reason.clone());
-            }
-            Effect::Unrecuse { work } => {
-                d.recusals.remove(work);
-            }
-            Effect::Submit => d.submitted = true,
-            Effect::Reopen => d.submitted = false,
-            Effect::Play { .. }
-            | Effect::Player(_)
-            | Effect::SaveProgress { .. }
-            | Effect::Quit => {}
+        if let Some(event) = effect.event() {
+            self.data.apply(&event);
         }
+        let d = &mut self.data;
         d.revision = commit.revision;
         d.chain_head = commit.chain_head;
         let saved = format!(

@@ -465,16 +465,7 @@ fn draw_prompt(
     let title = format!(" {} ", Msg::AppName.text(lang));
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_set(ratatui::symbols::border::Set {
-            top_left: "+",
-            top_right: "+",
-            bottom_left: "+",
-            bottom_right: "+",
-            vertical_left: "|",
-            vertical_right: "|",
-            horizontal_top: "-",
-            horizontal_bottom: "-",
-        })
+        .border_set(view::ASCII)
         .title(title);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);

@@ -83,12 +83,7 @@ pub fn caret_position(before: &str, max: usize) -> (usize, usize) {
 
 /// "m:ss" for a millisecond duration.
 pub fn clock(ms: u64) -> String {
-    let s = ms / 1000;
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
+    crate::media::format_clock(ms / 1000)
 }
 
 #[cfg(test)]

@@ -15,7 +15,8 @@ use super::text::{caret_position, clock, fit, plain_punctuation, width, wrap, wr
 use crate::i18n::Msg;
 use crate::model::ScoreStatus;
 
-const ASCII: border::Set = border::Set {
+/// Borders drawn with ASCII only: box-drawing characters are ambiguous-width in CJK terminals.
+pub const ASCII: border::Set = border::Set {
     top_left: "+",
     top_right: "+",
     bottom_left: "+",
