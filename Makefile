@@ -32,5 +32,28 @@ test: deps
 	$(CARGO) check --lib --no-default-features
 	$(CARGO) test --all-targets
 
+## criterion benches; the media bench compares against the mpv command-line player.
 bench: deps
+	@dpkg-query -W -f='$${Status}' mpv 2>/dev/null | grep -q "install ok installed" || \
+	  { SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends mpv; }
 	$(CARGO) bench
+
+## Fuzz the ballot verifier and the CSV/XLSX importers, FUZZ_SECONDS each (cargo-fuzz on
+## nightly). Without a nightly toolchain the same fuzz bodies run as a long randomised
+## `cargo test` instead (JURY_FUZZ_CASES inputs per target).
+FUZZ_SECONDS ?= 180
+FUZZ_TARGETS := verify_ballot import_table
+fuzz: deps
+	@if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then \
+	  rustup toolchain install nightly --profile minimal || true; \
+	fi; \
+	if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then \
+	  command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked; \
+	  for t in $(FUZZ_TARGETS); do \
+	    mkdir -p fuzz/corpus/$$t; \
+	    (cd fuzz && $(CARGO) +nightly fuzz run $$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1) || exit 1; \
+	  done; \
+	else \
+	  echo "jury: no nightly toolchain; running the fuzz bodies as a randomised cargo test"; \
+	  JURY_FUZZ_CASES=$${JURY_FUZZ_CASES:-20000} $(CARGO) test --release --test fuzz_smoke; \
+	fi

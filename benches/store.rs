@@ -18,6 +18,8 @@ fn ballot_with(works: usize, dir: &std::path::Path) -> (Ballot, BallotKey) {
         judge: d.judge,
         works: d.works,
         media_dir: None,
+        assignment_version: 1,
+        sync_dir: None,
     };
     let key = BallotKey::generate();
     (

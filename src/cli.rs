@@ -51,6 +51,12 @@ pub enum Cmd {
         #[command(flatten)]
         ui: UiArgs,
     },
+    /// The organizer TUI: works, judges, the assignment matrix and live sync of ballots.
+    Organize {
+        /// Keymap preset: default or vim (your config-dir keymap.toml applies on top).
+        #[arg(long, default_value = "default")]
+        keymap: String,
+    },
     /// Organizer commands (init, import, probe, assign, issue, …).
     #[command(flatten)]
     Organizer(crate::organize::cli::OrganizerCmd),
@@ -62,6 +68,36 @@ pub struct Globals {
     pub lang: Option<Lang>,
     pub contest: Option<PathBuf>,
     pub key_file: Option<PathBuf>,
+}
+
+/// Why a key given on the command line or in the environment cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("{path}: cannot read the key file: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}: the key file is empty")]
+    Empty(PathBuf),
+}
+
+impl Globals {
+    /// The key from --key-file or JURY_KEY, if either is given.
+    pub fn key(&self) -> Result<Option<crate::store::BallotKey>, KeyError> {
+        if let Some(path) = &self.key_file {
+            let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            return crate::store::BallotKey::parse(&text)
+                .map(Some)
+                .ok_or_else(|| KeyError::Empty(path.clone()));
+        }
+        Ok(std::env::var("JURY_KEY")
+            .ok()
+            .and_then(|k| crate::store::BallotKey::parse(&k)))
+    }
 }
 
 impl Cli {
@@ -88,6 +124,10 @@ pub struct UiArgs {
     /// Screen for the video window, from 0 (e.g. the projector).
     #[arg(long)]
     pub screen: Option<u32>,
+    /// Also keep an up-to-date encrypted copy of the ballot in this folder (shared folder or
+    /// USB stick) for the organizer.
+    #[arg(long)]
+    pub sync_dir: Option<PathBuf>,
 }
 
 impl UiArgs {
@@ -108,6 +148,64 @@ impl Default for UiArgs {
             video_output: crate::media::VideoOutput::Auto,
             fullscreen: false,
             screen: None,
+            sync_dir: None,
         }
+    }
+}
+
+/// The user's `config.toml` in jury's config folder (e.g. `~/.config/jury/config.toml`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserConfig {
+    /// Default sync folder for `jury judge` when neither `--sync-dir` nor the ballot names one.
+    pub sync_dir: Option<PathBuf>,
+}
+
+impl UserConfig {
+    /// Where jury looks for config.toml and keymap.toml.
+    pub fn dir() -> Option<PathBuf> {
+        directories::ProjectDirs::from("", "", "jury").map(|d| d.config_dir().to_path_buf())
+    }
+
+    /// Reads `config.toml` from `dir`; a missing file is the default, a malformed one an
+    /// error naming the file, line and field.
+    pub fn load(dir: Option<&std::path::Path>) -> Result<UserConfig, crate::model::DataError> {
+        let Some(path) = dir.map(|d| d.join("config.toml")) else {
+            return Ok(UserConfig::default());
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let file = path.display().to_string();
+                toml::from_str(&text)
+                    .map_err(|e| crate::model::DataError::from_toml(&file, &text, &e))
+            }
+            Err(_) => Ok(UserConfig::default()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_gives_a_sync_dir_and_names_bad_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            UserConfig::load(Some(dir.path())).unwrap(),
+            UserConfig::default()
+        );
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "sync_dir = \"/mnt/share\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            UserConfig::load(Some(dir.path())).unwrap().sync_dir,
+            Some(PathBuf::from("/mnt/share"))
+        );
+        std::fs::write(dir.path().join("config.toml"), "\nsync_folder = 3\n").unwrap();
+        let err = UserConfig::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(err.contains("config.toml:2"), "{err}");
     }
 }

@@ -62,7 +62,15 @@ pub fn ensure(dir: &Path, fresh: bool) -> Result<PathBuf, DemoError> {
         }
     }
     let ballot = dir.join(DEMO_BALLOT);
-    if fresh {
+    // A demo ballot that the demo key no longer opens was made by an older jury (keys were
+    // stretched with PBKDF2 before format 1 settled on raw card keys): start it over.
+    let stale = !fresh
+        && ballot.exists()
+        && matches!(
+            Ballot::open(&ballot, &demo_key()),
+            Err(crate::store::StoreError::WrongKey { .. })
+        );
+    if fresh || stale {
         for suffix in ["", "-wal", "-shm"] {
             let p = PathBuf::from(format!("{}{suffix}", ballot.display()));
             if p.exists() {
@@ -107,6 +115,8 @@ fn init(dir: &Path) -> Result<BallotInit, DataError> {
         judge: demo_judge(),
         works,
         media_dir: Some(dir.display().to_string()),
+        assignment_version: 0,
+        sync_dir: None,
     })
 }
 
@@ -144,6 +154,8 @@ pub fn sample_data(works: usize) -> crate::store::BallotData {
         judge: demo_judge(),
         works,
         media_dir: None,
+        assignment_version: 0,
+        sync_dir: None,
         scores: Default::default(),
         comments: Default::default(),
         recusals: Default::default(),
@@ -157,6 +169,16 @@ pub fn sample_data(works: usize) -> crate::store::BallotData {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_demo_ballot_the_demo_key_cannot_open_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DEMO_BALLOT);
+        let other = crate::store::BallotKey::parse("an older build's key").unwrap();
+        Ballot::create(&path, &other, &init(dir.path()).unwrap()).unwrap();
+        let again = ensure(dir.path(), false).unwrap();
+        assert!(Ballot::open(&again, &demo_key()).is_ok());
+    }
 
     #[test]
     fn demo_is_created_once_and_kept() {

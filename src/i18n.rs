@@ -122,6 +122,8 @@ messages! {
     SubmitTitle => "提交选票", "Submit ballot";
     ReopenTitle => "重新打开", "Reopen ballot";
     Unassigned => "无作品", "no works";
+    Synced => "已同步", "synced";
+    SyncFailed => "同步失败", "sync failed";
 }
 
 #[cfg(test)]

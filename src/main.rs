@@ -1,13 +1,12 @@
 //! The `jury` binary: parse the command line, call the library, map errors to exit codes
 //! (0 ok, 1 user-facing error, 2 bad usage — clap's own).
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Parser;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use jury::cli::{Cli, Cmd, UiArgs};
-use jury::store::BallotKey;
 use jury::tui::keymap::Keymap;
 use jury::tui::run::{run_judge, JudgeOptions};
 
@@ -22,25 +21,11 @@ fn main() -> ExitCode {
     }
 }
 
-/// The key from --key-file or JURY_KEY, if given.
-fn key_from(cli_key_file: Option<&Path>) -> Result<Option<BallotKey>> {
-    if let Some(path) = cli_key_file {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read the key file", path.display()))?;
-        return BallotKey::parse(&text)
-            .map(Some)
-            .with_context(|| format!("{}: the key file is empty", path.display()));
-    }
-    Ok(std::env::var("JURY_KEY")
-        .ok()
-        .and_then(|k| BallotKey::parse(&k)))
-}
-
 /// Preset, then the user's keymap.toml from the config dir (if any).
-fn load_keymap(ui: &UiArgs) -> Result<Keymap> {
-    let mut keymap = Keymap::preset(&ui.keymap)?;
-    if let Some(dirs) = directories::ProjectDirs::from("", "", "jury") {
-        let path = dirs.config_dir().join("keymap.toml");
+fn load_keymap(preset: &str) -> Result<Keymap> {
+    let mut keymap = Keymap::preset(preset)?;
+    if let Some(dir) = jury::cli::UserConfig::dir() {
+        let path = dir.join("keymap.toml");
         if let Ok(text) = std::fs::read_to_string(&path) {
             keymap.apply(&path.display().to_string(), &text)?;
         }
@@ -63,7 +48,7 @@ fn run(cli: Cli) -> Result<()> {
             no_tui,
             ui,
         } => {
-            let keymap = load_keymap(&ui)?;
+            let keymap = load_keymap(&ui.keymap)?;
             let dir = dir.unwrap_or_else(jury::demo::default_dir);
             let ballot = jury::demo::ensure(&dir, fresh)?;
             if no_tui {
@@ -71,7 +56,7 @@ fn run(cli: Cli) -> Result<()> {
                 println!("key: {}", jury::demo::DEMO_KEY);
                 return Ok(());
             }
-            let key = key_from(cli.key_file.as_deref())?.or_else(|| Some(jury::demo::demo_key()));
+            let key = globals.key()?.or_else(|| Some(jury::demo::demo_key()));
             run_judge(JudgeOptions {
                 ballot,
                 key,
@@ -79,6 +64,11 @@ fn run(cli: Cli) -> Result<()> {
                 keymap,
                 media_dirs: vec![dir],
                 player: ui.player_config(),
+                sync_dir: ui.sync_dir.clone(),
+                fallback_sync_dir: jury::cli::UserConfig::load(
+                    jury::cli::UserConfig::dir().as_deref(),
+                )?
+                .sync_dir,
             })
         }
         Cmd::Judge { ballot, media, ui } => {
@@ -88,8 +78,8 @@ fn run(cli: Cli) -> Result<()> {
                     ballot.display()
                 );
             }
-            let key = key_from(cli.key_file.as_deref())?;
-            let keymap = load_keymap(&ui)?;
+            let key = globals.key()?;
+            let keymap = load_keymap(&ui.keymap)?;
             let mut media_dirs: Vec<PathBuf> = media;
             if let Some(parent) = ballot.parent() {
                 media_dirs.push(parent.to_path_buf());
@@ -101,7 +91,18 @@ fn run(cli: Cli) -> Result<()> {
                 keymap,
                 media_dirs,
                 player: ui.player_config(),
+                sync_dir: ui.sync_dir.clone(),
+                fallback_sync_dir: jury::cli::UserConfig::load(
+                    jury::cli::UserConfig::dir().as_deref(),
+                )?
+                .sync_dir,
             })
+        }
+        Cmd::Organize { keymap } => {
+            let keymap = load_keymap(&keymap)?;
+            let (folder, master) = jury::organize::cli::open_contest(&globals)?;
+            let lang = jury::i18n::Lang::choose(cli.lang, folder.contest.language);
+            jury::tui::organizer::run_organizer(master, folder.contest, lang, keymap)
         }
         Cmd::Organizer(cmd) => {
             if jury::organize::cli::run(cmd, &globals)? {

@@ -14,6 +14,8 @@ fn init() -> BallotInit {
         judge: d.judge,
         works: d.works,
         media_dir: None,
+        assignment_version: 1,
+        sync_dir: None,
     }
 }
 

@@ -239,7 +239,12 @@ fn play_a_video_headless_and_progress_is_kept() {
     t.keys(&["Enter"]);
     t.wait_for("playing 001");
     // The clip is six seconds long; when it ends the player pauses on the last frame.
-    t.wait_for("paused 001 0:0");
+    let screen = t.wait_for("paused 001");
+    let at = shown_position(&screen).expect("position on the status line");
+    assert!(
+        at >= 5,
+        "paused at the end of the six-second clip: {screen}"
+    );
     t.keys(&["x"]);
     t.keys(&["q"]);
     t.wait_exit();
@@ -275,4 +280,116 @@ fn a_missing_or_modified_video_is_reported_and_the_app_keeps_running() {
     t.wait_for("saved, rev 2");
     t.keys(&["Escape", "q"]);
     t.wait_exit();
+}
+
+/// "playing 001 title 0:03/0:06 x1.00" → position in seconds.
+fn shown_position(screen: &str) -> Option<u64> {
+    let line = screen.lines().find(|l| l.contains(" 001 "))?;
+    let clock = line
+        .split_whitespace()
+        .find(|w| w.contains('/') && w.contains(':'))?;
+    let (pos, _) = clock.split_once('/')?;
+    let (m, s) = pos.split_once(':')?;
+    Some(m.parse::<u64>().ok()? * 60 + s.parse::<u64>().ok()?)
+}
+
+#[test]
+fn transport_keys_pause_seek_and_stop_with_the_status_line_following() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::new("transport");
+    t.start(
+        dir.path(),
+        &format!("demo --dir {} --video-output none", dir.path().display()),
+        "",
+    );
+    t.wait_for("todo");
+    t.keys(&["Enter"]);
+    t.wait_for("playing 001");
+    t.keys(&["Space"]);
+    let paused = t.wait_for("paused 001");
+    let at_pause = shown_position(&paused).expect("position on the status line");
+    std::thread::sleep(Duration::from_millis(1200));
+    assert_eq!(
+        shown_position(&t.screen()),
+        Some(at_pause),
+        "paused playback does not move"
+    );
+    t.keys(&[">"]);
+    t.wait_for("x1.25");
+    t.keys(&["]"]);
+    let start = Instant::now();
+    loop {
+        let pos = shown_position(&t.screen()).unwrap_or(0);
+        if pos >= (at_pause + 4).min(5) {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "seek did not move the position: {}",
+            t.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    t.keys(&["x"]);
+    let start = Instant::now();
+    while t.screen().contains(" 001 ") && t.screen().contains("x1.") {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "stop did not clear the player line"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    t.keys(&["q"]);
+    t.wait_exit();
+}
+
+#[test]
+fn scores_reach_the_sync_folder_and_a_vanished_folder_does_not_stop_scoring() {
+    let dir = tempfile::tempdir().unwrap();
+    let sync = dir.path().join("share");
+    std::fs::create_dir(&sync).unwrap();
+    let t = Tmux::new("sync");
+    t.start(
+        dir.path(),
+        &format!(
+            "demo --dir {} --sync-dir {}",
+            dir.path().display(),
+            sync.display()
+        ),
+        "",
+    );
+    t.wait_for("todo");
+    t.wait_for("synced");
+    t.keys(&["s", "2", "5", "2", "6", "1", "2", "8", "4", "4", "4"]);
+    t.wait_for("saved, rev 8");
+    let copy = sync.join(jury::demo::DEMO_BALLOT);
+    let start = Instant::now();
+    loop {
+        // A reader only ever sees a whole ballot: every poll opens and verifies.
+        if copy.exists() {
+            let b = Ballot::open(&copy, &jury::demo::demo_key()).expect("a whole ballot");
+            let data = b.load().unwrap();
+            if data.revision >= 8 {
+                assert_eq!(data.score("001", "theme"), Some(25));
+                b.verify().unwrap();
+                break;
+            }
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no synced copy; screen:\n{}",
+            t.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The stick is pulled: the judge is told, and scoring goes on.
+    std::fs::remove_dir_all(&sync).unwrap();
+    t.keys(&["j", "s", "9"]);
+    t.wait_for("sync failed");
+    t.keys(&["Escape", "q"]);
+    t.wait_exit();
+    assert_eq!(
+        load(&demo_ballot(dir.path())).score("002", "theme"),
+        Some(9)
+    );
 }

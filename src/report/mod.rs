@@ -1,1 +1,87 @@
-//! placeholder
+//! Results outputs (the terminal table, CSV, XLSX and a self-contained HTML report) and
+//! the judges' key cards.
+//!
+//! Every output renders one [`ResultsView`], built once from a tally and the master
+//! database's records ([`ResultsView::build`]). The view already applies the disclosure rule
+//! below, so no renderer (and no future one, such as the organizer TUI's results tab) can
+//! publish more than the rule allows by accident. The full [`crate::tally::Tally`] stays
+//! available as [`ResultsView::tally`] for organizer-only screens.
+//!
+//! # Disclosure rule: what a reader can infer
+//!
+//! Results files travel: they are printed, signed, mailed to units and posted. A reader may
+//! know a lot besides the file (their own scores, which works they or a colleague judged,
+//! which unit a judge comes from), so the rule is about what can be *worked out*, not just
+//! what is printed:
+//!
+//! 1. **A recused pair contributes nothing, anywhere.** The tally never counts a sheet for a
+//!    recused (judge, work) pair and reports such a sheet without values; recusals are listed
+//!    by judge and work only, never with the judge's reason (reasons name the conflict, often
+//!    a person).
+//! 2. **Per-judge figures are sums in disguise.** A judge's mean total over one work *is* that
+//!    work's score, and over two works anyone who knows one of the two scores gets the other.
+//!    So a judge's mean total, severity and score distribution are published only when they
+//!    cover at least [`MIN_JUDGE_WORKS`] counted works; below that they are withheld ("-")
+//!    and the report says why. Per-judge figures never say *which* works they cover.
+//! 3. **A spread with a mean is two scores.** For a work with two counted totals, mean ±
+//!    spread/2 are exactly the two judges' totals, so spread and standard deviation are
+//!    published only for works with at least [`MIN_SPREAD_TOTALS`] counted totals; the
+//!    high-spread *flag* is still shown (it asks the panel to look, without the values).
+//! 4. **Outliers are named, not valued.** An outlier names the work, the judge and whether the
+//!    total was above or below the work's trimmed mean, never the total or the deviation
+//!    (either, with the published reference, is the judge's score for that work).
+//! 5. What remains, and cannot be avoided while ranking on means: a work scored by one judge
+//!    shows that judge's total as its aggregate, and co-judges of a two-judge work can each
+//!    compute the other's total from the mean. Such works are listed as having too few scores.
+
+pub mod csv;
+pub mod html;
+pub mod keycard;
+pub mod table;
+pub mod view;
+pub mod xlsx;
+
+use std::path::{Path, PathBuf};
+
+pub use view::{
+    JudgeRow, MethodCell, OutlierNote, ReceiptRow, ResultsView, ShortWork, WorkRow,
+    MIN_JUDGE_WORKS, MIN_SPREAD_TOTALS,
+};
+
+/// Errors while writing a results file.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{path}: cannot write: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: cannot write the spreadsheet: {message}")]
+    Xlsx { path: PathBuf, message: String },
+    #[error("cannot write CSV: {0}")]
+    Csv(String),
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so an
+/// interrupted run never leaves a half-written report where the old one was.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    let io = |source| ReportError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let tmp = temp_path(path);
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })
+}
+
+/// `.name.tmp` next to `path`.
+pub(crate) fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "results".into());
+    path.with_file_name(format!(".{name}.tmp"))
+}

@@ -83,6 +83,13 @@ pub struct BallotInit {
     pub works: Vec<Work>,
     /// Where the videos were when the ballot was issued, if known.
     pub media_dir: Option<String>,
+    /// The master's assignment version this ballot's works come from. A re-issued ballot keeps
+    /// its ballot id but starts its revisions again, so the merger orders copies of one ballot
+    /// by (assignment_version, revision).
+    pub assignment_version: u64,
+    /// Folder the judge's TUI exports snapshots to (shared folder or USB stick), if the
+    /// organizer named one at issue time.
+    pub sync_dir: Option<String>,
 }
 
 /// Playback progress of one work, in milliseconds.
@@ -111,6 +118,9 @@ pub struct BallotData {
     pub judge: Judge,
     pub works: Vec<Work>,
     pub media_dir: Option<String>,
+    /// 0 for ballots written before assignment versions were recorded (the demo).
+    pub assignment_version: u64,
+    pub sync_dir: Option<String>,
     pub scores: BTreeMap<(String, String), u32>,
     pub comments: BTreeMap<String, String>,
     pub recusals: BTreeMap<String, String>,
@@ -220,9 +230,13 @@ impl Ballot {
             ("judge_id", init.judge.id.clone()),
             ("contest", contest_json),
             ("judge", judge_json),
+            ("assignment_version", init.assignment_version.to_string()),
         ];
         if let Some(dir) = &init.media_dir {
             meta.push(("media_dir", dir.clone()));
+        }
+        if let Some(dir) = &init.sync_dir {
+            meta.push(("sync_dir", dir.clone()));
         }
         for (k, v) in meta {
             tx.execute(
@@ -364,6 +378,11 @@ impl Ballot {
             judge,
             works,
             media_dir: self.meta("media_dir")?,
+            assignment_version: match self.meta("assignment_version")? {
+                None => 0,
+                Some(v) => v.parse().map_err(|e| corrupt(path, e))?,
+            },
+            sync_dir: self.meta("sync_dir")?,
             scores,
             comments,
             recusals,

@@ -55,7 +55,7 @@ pub fn open_encrypted(path: &Path, key: &BallotKey, mode: OpenMode) -> Result<Co
     conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))
         .optional()
         .map_err(&err)?;
-    conn.pragma_update(None, "key", key.secret())
+    conn.pragma_update(None, "key", key.sqlcipher_key())
         .map_err(&err)?;
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)

@@ -1,10 +1,13 @@
-//! SQLCipher storage: opening encrypted files safely, the judge's ballot file, and (later)
-//! the organizer's master database.
+//! SQLCipher storage: opening encrypted files safely, the judge's ballot file, and the
+//! organizer's master database.
 
 pub mod ballot;
 pub mod chain;
 pub mod cipher;
 pub mod key;
+pub mod master;
+pub mod snapshot;
+pub mod verify;
 
 pub use ballot::{Ballot, BallotData, BallotInit, Commit, Progress};
 pub use key::BallotKey;

@@ -33,6 +33,8 @@ bindable! {
     ScoreClear => "score_clear", ScoreExit => "score_exit",
     InputSubmit => "input_submit", InputNewline => "input_newline", InputCancel => "input_cancel",
     Confirm => "confirm", Cancel => "cancel", Close => "close",
+    TabNext => "tab_next", TabPrev => "tab_prev", ScrollLeft => "scroll_left",
+    ScrollRight => "scroll_right", CycleMethod => "cycle_method", Refresh => "refresh",
 }
 
 /// Caret movement and deletion inside a text input.

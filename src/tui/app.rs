@@ -183,6 +183,18 @@ pub struct App {
     watch: Option<Watch>,
     /// First list row on screen; the view keeps the selection visible.
     pub scroll: Cell<usize>,
+    /// The last sync-folder write, when a sync folder is set.
+    pub sync: Option<SyncState>,
+}
+
+/// What the status line says about the sync folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncState {
+    pub ok: bool,
+    /// Local time of the attempt, "14:03:12".
+    pub at: String,
+    /// Revision written, when ok.
+    pub revision: Option<u64>,
 }
 
 const PAGE: usize = 10;
@@ -207,6 +219,7 @@ impl App {
             quit: false,
             watch: None,
             scroll: Cell::new(0),
+            sync: None,
         };
         app.refilter();
         app
@@ -781,7 +794,7 @@ impl App {
     /// (layer, keys, description) rows of the help screen matching `filter`.
     pub fn help_rows(&self, filter: &str) -> Vec<(Layer, String, String)> {
         let needle = filter.to_lowercase();
-        Layer::ALL
+        Layer::JUDGE
             .iter()
             .flat_map(|&layer| {
                 self.keymap
@@ -972,6 +985,32 @@ impl App {
         self.data.progress.insert(work.to_string(), progress);
         self.data.revision = commit.revision;
         self.data.chain_head = commit.chain_head;
+    }
+
+    /// Records a sync attempt; a failure is also said once on the message line, with the
+    /// reason, while the judge keeps working (the ballot itself is saved either way).
+    pub fn on_synced(&mut self, at: String, result: Result<u64, String>) {
+        let was_ok = self.sync.as_ref().is_none_or(|s| s.ok);
+        match result {
+            Ok(revision) => {
+                self.sync = Some(SyncState {
+                    ok: true,
+                    at,
+                    revision: Some(revision),
+                })
+            }
+            Err(why) => {
+                if was_ok {
+                    let text = format!("{}: {why}", self.t(Msg::SyncFailed));
+                    self.say(StatusKind::Warn, text);
+                }
+                self.sync = Some(SyncState {
+                    ok: false,
+                    at,
+                    revision: None,
+                });
+            }
+        }
     }
 
     pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {

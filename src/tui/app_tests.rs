@@ -305,7 +305,7 @@ fn help_is_generated_from_the_keymap_and_filters() {
     let all = a.help_rows("").len();
     assert_eq!(
         all,
-        Layer::ALL
+        Layer::JUDGE
             .iter()
             .map(|l| a.keymap.bindings(*l).len())
             .sum::<usize>()
@@ -467,4 +467,33 @@ fn scoring_an_unwatched_work_warns_but_never_blocks() {
     a.data.progress.get_mut("001").unwrap().furthest_ms = 180_000;
     run(&mut a, [cmd(Command::Score)]);
     assert_eq!(a.status, None, "90% watched: no warning");
+}
+
+#[test]
+fn sync_results_show_and_a_failure_is_said_once_while_work_goes_on() {
+    let mut a = app();
+    assert_eq!(a.sync, None);
+    a.on_synced("14:03:12".into(), Ok(3));
+    assert_eq!(
+        a.sync,
+        Some(SyncState {
+            ok: true,
+            at: "14:03:12".into(),
+            revision: Some(3)
+        })
+    );
+    assert_eq!(a.status, None);
+    a.on_synced("14:03:20".into(), Err("U盘已拔出".into()));
+    let status = a.status.clone().expect("the failure is said");
+    assert_eq!(status.kind, StatusKind::Warn);
+    assert!(status.text.contains("同步失败") && status.text.contains("U盘已拔出"));
+    assert!(!a.sync.as_ref().unwrap().ok);
+    // Scoring still works, and a repeated failure does not cover the "saved" message.
+    run(&mut a, [cmd(Command::Score), Action::Type('9')]);
+    let saved = a.status.clone();
+    a.on_synced("14:03:30".into(), Err("U盘已拔出".into()));
+    assert_eq!(a.status, saved);
+    assert_eq!(a.sync.as_ref().unwrap().at, "14:03:30");
+    a.on_synced("14:04:00".into(), Ok(5));
+    assert!(a.sync.as_ref().unwrap().ok);
 }

@@ -23,10 +23,22 @@ pub enum Layer {
     Input,
     Confirm,
     Help,
+    /// The organizer TUI's tabs.
+    Organizer,
 }
 
 impl Layer {
-    pub const ALL: [Layer; 5] = [
+    pub const ALL: [Layer; 6] = [
+        Layer::List,
+        Layer::Score,
+        Layer::Input,
+        Layer::Confirm,
+        Layer::Help,
+        Layer::Organizer,
+    ];
+
+    /// The judge TUI's layers (its help lists these).
+    pub const JUDGE: [Layer; 5] = [
         Layer::List,
         Layer::Score,
         Layer::Input,
@@ -41,6 +53,7 @@ impl Layer {
             Layer::Input => "input",
             Layer::Confirm => "confirm",
             Layer::Help => "help",
+            Layer::Organizer => "organizer",
         }
     }
 
@@ -51,6 +64,7 @@ impl Layer {
             Layer::Input => lang.pick("输入", "Text input"),
             Layer::Confirm => lang.pick("确认", "Confirm"),
             Layer::Help => lang.pick("帮助", "Help"),
+            Layer::Organizer => lang.pick("组织者", "Organizer"),
         }
     }
 
@@ -74,6 +88,12 @@ impl Layer {
                     | Confirm
                     | Cancel
                     | Close
+                    | TabNext
+                    | TabPrev
+                    | ScrollLeft
+                    | ScrollRight
+                    | CycleMethod
+                    | Refresh
             ),
             Layer::Score => matches!(
                 c,
@@ -98,6 +118,22 @@ impl Layer {
             Layer::Input => matches!(c, InputSubmit | InputNewline | InputCancel),
             Layer::Confirm => matches!(c, Confirm | Cancel),
             Layer::Help => matches!(c, Close | Next | Prev),
+            Layer::Organizer => matches!(
+                c,
+                Next | Prev
+                    | First
+                    | Last
+                    | PageDown
+                    | PageUp
+                    | TabNext
+                    | TabPrev
+                    | ScrollLeft
+                    | ScrollRight
+                    | CycleMethod
+                    | Refresh
+                    | Help
+                    | Quit
+            ),
         }
     }
 }
@@ -257,6 +293,7 @@ struct RawFile {
     input: Option<RawLayer>,
     confirm: Option<RawLayer>,
     help: Option<RawLayer>,
+    organizer: Option<RawLayer>,
 }
 
 #[derive(Deserialize)]
@@ -312,6 +349,7 @@ impl Keymap {
             (Layer::Input, raw.input),
             (Layer::Confirm, raw.confirm),
             (Layer::Help, raw.help),
+            (Layer::Organizer, raw.organizer),
         ];
         let mut staged: Vec<(Layer, Binding)> = Vec::new();
         for (layer, raw_layer) in layers {

@@ -1,10 +1,13 @@
-//! The judge TUI: state + pure update (app), actions, keymap, views, and the event loop.
+//! The judge TUI: state + pure update (app), actions, keymap, views, and the event loop;
+//! and the organizer TUI in `organizer`, built from the same keymap system.
 
 pub mod action;
 pub mod app;
 pub mod editor;
 pub mod keymap;
+pub mod organizer;
 pub mod run;
+pub mod sync;
 pub mod text;
 pub mod view;
 

@@ -30,7 +30,9 @@ use std::collections::HashMap;
 pub enum Incoming {
     Key(crossterm::event::KeyEvent),
     Resize,
-    Opened(Result<Ballot, StoreError>),
+    Opened(Result<(Ballot, BallotKey), StoreError>),
+    /// The sync thread finished an attempt.
+    Synced(super::sync::SyncReport),
     Player(PlayerEvent),
     /// A work's video was located and its SHA-256 checked (off the UI thread).
     MediaChecked {
@@ -47,6 +49,10 @@ pub struct JudgeOptions {
     pub keymap: Keymap,
     pub media_dirs: Vec<PathBuf>,
     pub player: PlayerConfig,
+    /// Sync folder from the command line (else the one recorded in the ballot, if any).
+    pub sync_dir: Option<PathBuf>,
+    /// The user's config.toml `sync_dir`: used when neither the flag nor the ballot names one.
+    pub fallback_sync_dir: Option<PathBuf>,
 }
 
 /// Reads terminal events on a thread of its own and forwards them.
@@ -71,7 +77,9 @@ fn spawn_input(tx: Sender<Incoming>) {
 
 fn spawn_open(tx: Sender<Incoming>, path: PathBuf, key: BallotKey) {
     std::thread::spawn(move || {
-        let _ = tx.send(Incoming::Opened(Ballot::open(&path, &key)));
+        let _ = tx.send(Incoming::Opened(
+            Ballot::open(&path, &key).map(|b| (b, key)),
+        ));
     });
 }
 
@@ -150,9 +158,20 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
     let (tx, rx) = mpsc::channel();
     spawn_input(tx.clone());
     let prompt_lang = opts.lang.or_else(Lang::from_locale).unwrap_or(Lang::Zh);
-    let Some(ballot) = obtain_ballot(terminal, &tx, &rx, &opts, prompt_lang)? else {
+    let Some((ballot, key)) = obtain_ballot(terminal, &tx, &rx, &opts, prompt_lang)? else {
         return Ok(());
     };
+    let sync = opts
+        .sync_dir
+        .clone()
+        .or_else(|| super::sync::ballot_sync_dir(&ballot))
+        .or_else(|| opts.fallback_sync_dir.clone())
+        .map(|dir| {
+            let tx = tx.clone();
+            super::sync::SyncWorker::start(ballot.path().to_path_buf(), key, dir, move |r| {
+                let _ = tx.send(Incoming::Synced(r));
+            })
+        });
     let data = ballot.load()?;
     let lang = Lang::choose(opts.lang, data.contest.language);
     let mut media_dirs = opts.media_dirs.clone();
@@ -198,15 +217,30 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
                     session.handed_over = true;
                 }
             }
+            Ok(Incoming::Synced(report)) => {
+                let at = crate::store::snapshot::local_time(report.at, false);
+                app.on_synced(at, report.result);
+            }
             Ok(Incoming::Resize) | Ok(Incoming::Opened(_)) | Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
+        let (revision, submitted) = (app.data.revision, app.data.submitted);
         for effect in effects {
             session.carry_out(&mut app, effect);
+        }
+        if let Some(sync) = &sync {
+            if app.data.submitted && !submitted {
+                sync.now();
+            } else if app.data.revision != revision {
+                sync.changed();
+            }
         }
         if app.quit {
             break;
         }
+    }
+    if let Some(sync) = sync {
+        sync.finish(Duration::from_secs(10));
     }
     if session.handed_over {
         take_back_terminal(terminal)?;
@@ -398,7 +432,7 @@ fn obtain_ballot<B: Backend>(
     rx: &Receiver<Incoming>,
     opts: &JudgeOptions,
     lang: Lang,
-) -> anyhow::Result<Option<Ballot>> {
+) -> anyhow::Result<Option<(Ballot, BallotKey)>> {
     let mut editor = Editor::masked();
     let mut message: Option<String> = None;
     let mut opening = false;
@@ -410,7 +444,7 @@ fn obtain_ballot<B: Backend>(
         terminal
             .draw(|f| draw_prompt(f, lang, &opts.ballot, &editor, message.as_deref(), opening))?;
         match rx.recv_timeout(Duration::from_millis(250)) {
-            Ok(Incoming::Opened(Ok(ballot))) => return Ok(Some(ballot)),
+            Ok(Incoming::Opened(Ok(opened))) => return Ok(Some(opened)),
             Ok(Incoming::Opened(Err(StoreError::WrongKey { .. }))) => {
                 opening = false;
                 editor = Editor::masked();

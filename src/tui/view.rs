@@ -345,8 +345,17 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
                 .duration_ms
                 .map(clock)
                 .unwrap_or_else(|| "?".into());
+            let title = app
+                .data
+                .works
+                .iter()
+                .find(|w| &w.id == id)
+                .map(|w| w.title.as_str())
+                .unwrap_or("");
+            let title_w = (area.width as usize / 4).clamp(6, 24);
             format!(
-                " {state} {id} {}/{duration} x{:.2} ",
+                " {state} {id} {} {}/{duration} x{:.2} ",
+                fit(title, title_w).trim_end(),
                 clock(app.player.position_ms),
                 app.player.speed
             )
@@ -365,16 +374,28 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         ),
         None => (DIM, String::new()),
     };
-    let message_w = w.saturating_sub(width(&player));
+    let (sync, sync_style) = match &app.sync {
+        Some(s) if s.ok => (
+            format!(" {} {} ", app.t(Msg::Synced), s.at),
+            Style::new().fg(Color::Green),
+        ),
+        Some(s) => (
+            format!(" {} {} ", app.t(Msg::SyncFailed), s.at),
+            Style::new().fg(Color::White).bg(Color::Red),
+        ),
+        None => (String::new(), DIM),
+    };
+    let message_w = w.saturating_sub(width(&player) + width(&sync));
     let line = Line::from(vec![
         Span::styled(fit(&message, message_w), style),
+        Span::styled(sync, sync_style),
         Span::styled(player, Style::new().fg(Color::Cyan)),
     ]);
     frame.render_widget(Paragraph::new(line), area);
 }
 
 /// The main commands of each layer, shown in the hint bar with their first key.
-fn hint_commands(layer: Layer) -> &'static [Command] {
+pub(crate) fn hint_commands(layer: Layer) -> &'static [Command] {
     match layer {
         Layer::List => &[
             Command::Score,
@@ -402,6 +423,12 @@ fn hint_commands(layer: Layer) -> &'static [Command] {
         ],
         Layer::Confirm => &[Command::Confirm, Command::Cancel],
         Layer::Help => &[Command::Close],
+        Layer::Organizer => &[
+            Command::TabNext,
+            Command::Next,
+            Command::Help,
+            Command::Quit,
+        ],
     }
 }
 
@@ -414,27 +441,47 @@ fn draw_hints(frame: &mut Frame, app: &App, area: Rect) {
         used += width(&digits);
         spans.push(Span::styled(digits, BAR));
     }
-    for &command in hint_commands(layer) {
-        let Some(key) = app.keymap.key_for(layer, command) else {
+    spans.extend(hint_spans(
+        &app.keymap,
+        layer,
+        hint_commands(layer),
+        app.lang,
+        (area.width as usize).saturating_sub(used),
+    ));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// "key description" pairs for the hint bar, as many as fit in `room` cells, each with the
+/// first key the keymap binds to the command in `layer`.
+pub(crate) fn hint_spans(
+    keymap: &super::keymap::Keymap,
+    layer: Layer,
+    commands: &[Command],
+    lang: crate::i18n::Lang,
+    room: usize,
+) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for &command in commands {
+        let Some(key) = keymap.key_for(layer, command) else {
             continue;
         };
-        let desc = app
-            .keymap
+        let desc = keymap
             .bindings(layer)
             .iter()
             .find(|b| b.command == command)
-            .map(|b| b.desc(app.lang).to_string())
+            .map(|b| b.desc(lang).to_string())
             .unwrap_or_default();
         let key_text = format!(" {key} ");
         let desc_text = format!("{desc} ");
-        if used + width(&key_text) + width(&desc_text) > area.width as usize {
+        if used + width(&key_text) + width(&desc_text) > room {
             break;
         }
         used += width(&key_text) + width(&desc_text);
         spans.push(Span::styled(key_text, BAR.add_modifier(Modifier::BOLD)));
         spans.push(Span::raw(desc_text));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    spans
 }
 
 fn popup(area: Rect, width_cells: u16, height: u16) -> Rect {

@@ -1,0 +1,843 @@
+//! One self-contained HTML file: the panel's signed summary sheet.
+//!
+//! No external assets (no scripts, fonts, images or style sheets from elsewhere): the file is
+//! mailed, archived and opened offline years later, and must look the same then. The plots
+//! are inline SVG written here by hand, so they print sharp at any size. `@media print` rules
+//! keep tables and plots from splitting across pages and put the signatures on their own page.
+//!
+//! Every string that comes from a user or a file (titles, units, names, labels from
+//! contest.toml) goes through [`esc`]: a work titled `<script>` is shown, never run.
+
+use std::fmt::Write as _;
+
+use super::view::{fmt_f64, method_label, missing_label, JudgeRow, ResultsView};
+use crate::i18n::Lang;
+use crate::model::Points;
+use crate::tally::{Award, AwardOutcome, TallyParams};
+
+/// Above this many works with a spread, the spread plot draws only the flagged ones.
+pub const MAX_SPREAD_BARS: usize = 150;
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 2em auto; max-width: 60em; color: #111; line-height: 1.4; }
+h1 { font-size: 1.5em; margin-bottom: 0.2em; }
+h2 { font-size: 1.15em; border-bottom: 1px solid #999; margin-top: 1.6em; }
+.meta { color: #444; margin-top: 0; }
+.banner { border: 3px solid #c00000; color: #c00000; font-weight: bold; padding: 0.6em 1em; margin: 1em 0; }
+.final { border: 2px solid #2e7d32; color: #2e7d32; font-weight: bold; padding: 0.4em 1em; margin: 1em 0; }
+table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.92em; }
+th, td { border: 1px solid #bbb; padding: 0.2em 0.5em; text-align: left; vertical-align: top; }
+th { background: #eee; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.tier-0 td:first-child, tr.tier-0 td:nth-child(2) { background: #fff3c4; }
+tr.tier-1 td:first-child, tr.tier-1 td:nth-child(2) { background: #e8eef5; }
+tr.tier-2 td:first-child, tr.tier-2 td:nth-child(2) { background: #f5e6dc; }
+tr.undecided td:nth-child(2) { color: #c00000; font-weight: bold; }
+tr.unranked td { color: #666; }
+.receipt { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 1.1em; letter-spacing: 0.05em; }
+figure { margin: 1em 0; }
+figcaption { font-size: 0.9em; color: #444; }
+svg text { font-size: 11px; fill: #222; }
+.small { font-size: 0.85em; color: #444; }
+.sign { display: flex; flex-wrap: wrap; gap: 1.2em 3em; margin-top: 1em; }
+.sign div { min-width: 18em; padding-top: 2.2em; border-bottom: 1px solid #000; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10.5pt; }
+  @page { size: A4; margin: 14mm; }
+  table, figure, .banner { page-break-inside: avoid; break-inside: avoid; }
+  tr { page-break-inside: avoid; break-inside: avoid; }
+  h2 { page-break-after: avoid; break-after: avoid; }
+  section.signatures { page-break-before: always; break-before: page; }
+  .banner { border-width: 4px; }
+}
+"#;
+
+/// CSS class of a work's row by its award.
+fn row_class(outcome: Option<AwardOutcome>) -> String {
+    match outcome {
+        Some(AwardOutcome::Awarded(Award::Tier(i))) => format!("tier-{i}"),
+        Some(AwardOutcome::Awarded(Award::Rest)) => "rest".into(),
+        Some(AwardOutcome::PanelDecides { .. }) => "undecided".into(),
+        None => "unranked".into(),
+    }
+}
+
+/// Colour of a tier in the plots.
+fn tier_colour(outcome: Option<AwardOutcome>) -> &'static str {
+    match outcome {
+        Some(AwardOutcome::Awarded(Award::Tier(0))) => "#c99700",
+        Some(AwardOutcome::Awarded(Award::Tier(1))) => "#4a6fa5",
+        Some(AwardOutcome::Awarded(Award::Tier(2))) => "#a0522d",
+        Some(AwardOutcome::Awarded(Award::Tier(_))) => "#2e7d32",
+        Some(AwardOutcome::Awarded(Award::Rest)) => "#777777",
+        Some(AwardOutcome::PanelDecides { .. }) => "#c00000",
+        None => "#bbbbbb",
+    }
+}
+
+/// The whole HTML document.
+pub fn render(view: &ResultsView, lang: Lang) -> String {
+    let mut h = String::new();
+    let title = esc(view.title(lang));
+    let html_lang = lang.pick("zh-CN", "en");
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"{html_lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title} - {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        lang.pick("评审结果", "Results")
+    );
+    let _ = write!(
+        h,
+        "<header>\n<h1>{title}</h1>\n<p class=\"meta\">{} &nbsp;|&nbsp; {}: {}</p>\n</header>\n",
+        esc(view.contest.rubric.title(lang)),
+        lang.pick("排名依据", "Ranked on"),
+        esc(method_label(view.method, lang))
+    );
+    match view.provisional_banner(lang) {
+        Some(b) => {
+            let _ = writeln!(h, "<div class=\"banner provisional\">{}</div>", esc(&b));
+        }
+        None => {
+            let _ = writeln!(
+                h,
+                "<div class=\"final\">{}</div>",
+                lang.pick(
+                    "最终结果：全部选票已提交并合并",
+                    "Final results: every ballot is submitted and merged"
+                )
+            );
+        }
+    }
+    ranked(&mut h, view, lang);
+    cutoffs(&mut h, view, lang);
+    plots(&mut h, view, lang);
+    judges(&mut h, view, lang);
+    statistics(&mut h, view, lang);
+    receipts(&mut h, view, lang);
+    signatures(&mut h, view, lang);
+    h.push_str("</body>\n</html>\n");
+    h
+}
+
+fn ranked(h: &mut String, view: &ResultsView, lang: Lang) {
+    let _ = writeln!(
+        h,
+        "<section class=\"ranked\">\n<h2>{}</h2>\n<table>\n<thead><tr>",
+        lang.pick("排名与奖项", "Ranking and awards")
+    );
+    let mut heads = vec![
+        lang.pick("名次", "Place").to_string(),
+        lang.pick("奖项", "Award").into(),
+        lang.pick("编号", "No.").into(),
+        lang.pick("作品名称", "Title").into(),
+        lang.pick("创作单位", "Unit").into(),
+        lang.pick("得分", "Score").into(),
+    ];
+    heads.extend(view.group_labels(lang).into_iter().map(String::from));
+    heads.push(lang.pick("评委数", "Judges").into());
+    for t in &heads {
+        let _ = write!(h, "<th>{}</th>", esc(t));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for r in &view.rows {
+        let mut agg = super::view::fmt_score(r.aggregate);
+        if r.fallback {
+            agg.push('*');
+        }
+        let _ = write!(
+            h,
+            "<tr class=\"{}\" data-work=\"{}\"><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>",
+            row_class(r.award),
+            esc(&r.work),
+            esc(&ResultsView::place_label(r)),
+            esc(&view.award_label(r, lang)),
+            esc(&r.work),
+            esc(&r.title),
+            esc(&r.unit),
+            esc(&agg)
+        );
+        for i in 0..view.contest.rubric.groups.len() {
+            let _ = write!(
+                h,
+                "<td class=\"num\">{}</td>",
+                esc(&super::view::fmt_score(r.group_means.get(i).copied()))
+            );
+        }
+        let _ = writeln!(h, "<td class=\"num\">{}</td></tr>", r.scored);
+    }
+    h.push_str("</tbody>\n</table>\n");
+    let notes = view.rule_notes(lang);
+    if !notes.is_empty() {
+        h.push_str("<p class=\"small\">");
+        for (w, n) in notes {
+            let _ = write!(h, "* {}: {}<br>", esc(&w), esc(&n));
+        }
+        h.push_str("</p>\n");
+    }
+    if let Some(note) = view.zscore_note(lang) {
+        let _ = writeln!(h, "<p class=\"small\">{}</p>", esc(&note));
+    }
+    h.push_str("</section>\n");
+}
+
+fn cutoffs(h: &mut String, view: &ResultsView, lang: Lang) {
+    let _ = writeln!(
+        h,
+        "<section class=\"cutoffs\">\n<h2>{}</h2>\n<ul>",
+        lang.pick("奖项分数线", "Tier cut-offs")
+    );
+    for line in view.cutoff_lines(lang) {
+        let _ = writeln!(h, "<li>{}</li>", esc(&line));
+    }
+    h.push_str("</ul>\n");
+    let ties = view.boundary_lines(lang);
+    if !ties.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p><strong>{}</strong></p>\n<ul>",
+            lang.pick("跨分界并列", "Ties across a tier boundary")
+        );
+        for line in ties {
+            let _ = writeln!(h, "<li>{}</li>", esc(&line));
+        }
+        h.push_str("</ul>\n");
+    }
+    h.push_str("</section>\n");
+}
+
+fn plots(h: &mut String, view: &ResultsView, lang: Lang) {
+    let _ = writeln!(
+        h,
+        "<section class=\"plots\">\n<h2>{}</h2>",
+        lang.pick("图", "Plots")
+    );
+    let _ = writeln!(
+        h,
+        "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>",
+        svg_ranked(view, lang),
+        esc(lang.pick(
+            "按名次排列的得分与各奖项分数线（虚线）",
+            "Scores in rank order with the tier cut-offs (dashed)"
+        ))
+    );
+    let _ = writeln!(
+        h,
+        "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>",
+        svg_judges(view, lang),
+        esc(&match lang {
+            Lang::Zh => format!(
+                "各评委总分分布（箱线图与各点；有效评分少于 {} 件的评委不画出）",
+                super::MIN_JUDGE_WORKS
+            ),
+            Lang::En => format!(
+                "Distribution of each judge's totals (box and points; judges with fewer than {} counted works are not drawn)",
+                super::MIN_JUDGE_WORKS
+            ),
+        })
+    );
+    let _ = writeln!(
+        h,
+        "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>",
+        svg_spread(view, lang),
+        esc(&match lang {
+            Lang::Zh => format!(
+                "各作品评委总分极差（最高减最低；红色超过警示线；有效评分少于 {} 个的作品不画出）",
+                super::MIN_SPREAD_TOTALS
+            ),
+            Lang::En => format!(
+                "Spread of judge totals per work (max - min; red above the flag line; works with fewer than {} counted totals are not drawn)",
+                super::MIN_SPREAD_TOTALS
+            ),
+        })
+    );
+    h.push_str("</section>\n");
+}
+
+/// A "nice" axis range around `lo..hi` in points, on multiples of 10, within 0..=max.
+fn axis(lo: f64, hi: f64, max: f64) -> (f64, f64) {
+    let lo = ((lo / 10.0).floor() * 10.0).max(0.0);
+    let mut hi = ((hi / 10.0).ceil() * 10.0).min(max.max(1.0));
+    if hi <= lo {
+        hi = lo + 10.0;
+    }
+    (lo, hi)
+}
+
+/// Tick values from `lo` to `hi` on a round step (1, 2, 5, 10, …) giving at most 6 intervals.
+fn ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let span = (hi - lo).max(1.0);
+    let step = [
+        1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 500.0, 1000.0,
+    ]
+    .into_iter()
+    .find(|s| span / s <= 6.0)
+    .unwrap_or(span);
+    let mut out = Vec::new();
+    let mut v = (lo / step).ceil() * step;
+    while v <= hi + 1e-9 {
+        out.push(v);
+        v += step;
+    }
+    out
+}
+
+fn pts(p: Points) -> f64 {
+    p.0 as f64 / Points::SCALE as f64
+}
+
+fn empty_svg(text: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"40\" viewBox=\"0 0 640 40\" role=\"img\"><text x=\"10\" y=\"25\">{}</text></svg>",
+        esc(text)
+    )
+}
+
+/// Aggregates in rank order (dots by tier) with a dashed line at each tier's lowest score.
+fn svg_ranked(view: &ResultsView, lang: Lang) -> String {
+    let ranked: Vec<_> = view
+        .rows
+        .iter()
+        .filter(|r| r.place.is_some())
+        .filter_map(|r| r.aggregate.map(|a| (r, a.to_f64())))
+        .collect();
+    if ranked.is_empty() {
+        return empty_svg(lang.pick("没有已排名的作品", "No ranked works"));
+    }
+    let (w, hgt, ml, mr, mt, mb) = (640.0, 280.0, 50.0, 130.0, 15.0, 35.0);
+    let lo = ranked.iter().map(|r| r.1).fold(f64::MAX, f64::min);
+    let hi = ranked.iter().map(|r| r.1).fold(f64::MIN, f64::max);
+    let (y0, y1) = axis(lo, hi, pts(view.contest.rubric.max_total()));
+    let n = ranked.len();
+    let x = |i: usize| ml + (w - ml - mr) * (i as f64 + 0.5) / n as f64;
+    let y = |v: f64| mt + (hgt - mt - mb) * (1.0 - (v - y0) / (y1 - y0));
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot-ranked\" width=\"{w}\" height=\"{hgt}\" viewBox=\"0 0 {w} {hgt}\" role=\"img\">\n"
+    );
+    let _ = writeln!(
+        s,
+        "<line x1=\"{ml}\" y1=\"{mt}\" x2=\"{ml}\" y2=\"{:.1}\" stroke=\"#333\"/><line x1=\"{ml}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#333\"/>",
+        hgt - mb,
+        hgt - mb,
+        w - mr,
+        hgt - mb
+    );
+    for v in ticks(y0, y1) {
+        let _ = writeln!(
+            s,
+            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{ml}\" y2=\"{:.1}\" stroke=\"#333\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{v:.0}</text>",
+            ml - 4.0,
+            y(v),
+            y(v),
+            ml - 6.0,
+            y(v) + 4.0
+        );
+    }
+    let _ = writeln!(
+        s,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+        ml + (w - ml - mr) / 2.0,
+        hgt - 4.0,
+        esc(lang.pick("名次", "place"))
+    );
+    for t in &view.tally.tiers {
+        if let Some(low) = t.lowest {
+            if matches!(t.award, Award::Rest) {
+                continue;
+            }
+            let yy = y(low.to_f64());
+            let label = format!("{} {}", t.award.label(&view.contest.awards, lang), low);
+            let _ = writeln!(
+                s,
+                "<line class=\"cutoff\" x1=\"{ml}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\" stroke=\"#555\" stroke-dasharray=\"4 3\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                w - mr,
+                w - mr + 4.0,
+                yy + 4.0,
+                esc(&label)
+            );
+        }
+    }
+    for (i, (r, v)) in ranked.iter().enumerate() {
+        if n <= 40 {
+            let _ = writeln!(
+                s,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                x(i),
+                hgt - mb + 14.0,
+                r.place.unwrap_or(0)
+            );
+        }
+        let _ = writeln!(
+            s,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{}\"><title>{} {}</title></circle>",
+            x(i),
+            y(*v),
+            tier_colour(r.award),
+            esc(&r.work),
+            esc(&super::view::fmt_score(r.aggregate))
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Linear-interpolated quantile of sorted values (R type 7).
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let pos = q * (sorted.len() - 1) as f64;
+    let (i, frac) = (pos.floor() as usize, pos - pos.floor());
+    match sorted.get(i + 1) {
+        Some(next) => sorted[i] + frac * (next - sorted[i]),
+        None => sorted[i],
+    }
+}
+
+/// Box plot with points per published judge.
+fn svg_judges(view: &ResultsView, lang: Lang) -> String {
+    let shown: Vec<&JudgeRow> = view
+        .judges
+        .iter()
+        .filter(|j| j.published && !j.totals.is_empty())
+        .collect();
+    if shown.is_empty() {
+        return empty_svg(lang.pick("没有可公布的评委分布", "No judge distribution to show"));
+    }
+    let row_h = 26.0;
+    let (w, ml, mr, mt, mb) = (640.0, 130.0, 20.0, 10.0, 30.0);
+    let hgt = mt + mb + row_h * shown.len() as f64;
+    let all: Vec<f64> = shown
+        .iter()
+        .flat_map(|j| j.totals.iter().map(|&p| pts(p)))
+        .collect();
+    let lo = all.iter().copied().fold(f64::MAX, f64::min);
+    let hi = all.iter().copied().fold(f64::MIN, f64::max);
+    let (x0, x1) = axis(lo, hi, pts(view.contest.rubric.max_total()));
+    let x = |v: f64| ml + (w - ml - mr) * (v - x0) / (x1 - x0);
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot-judges\" width=\"{w}\" height=\"{hgt}\" viewBox=\"0 0 {w} {hgt}\" role=\"img\">\n"
+    );
+    let base = hgt - mb;
+    let _ = writeln!(
+        s,
+        "<line x1=\"{ml}\" y1=\"{base:.1}\" x2=\"{:.1}\" y2=\"{base:.1}\" stroke=\"#333\"/>",
+        w - mr
+    );
+    for v in ticks(x0, x1) {
+        let _ = writeln!(
+            s,
+            "<line x1=\"{:.1}\" y1=\"{base:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#333\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{v:.0}</text>",
+            x(v),
+            x(v),
+            base + 4.0,
+            x(v),
+            base + 16.0
+        );
+    }
+    for (i, j) in shown.iter().enumerate() {
+        let cy = mt + row_h * (i as f64 + 0.5);
+        let vals: Vec<f64> = j.totals.iter().map(|&p| pts(p)).collect();
+        let (q1, med, q3) = (
+            quantile(&vals, 0.25),
+            quantile(&vals, 0.5),
+            quantile(&vals, 0.75),
+        );
+        let (mn, mx) = (vals[0], vals[vals.len() - 1]);
+        let label = if j.name.is_empty() {
+            j.judge.clone()
+        } else {
+            format!("{} {}", j.judge, j.name)
+        };
+        let _ = writeln!(
+            s,
+            "<g class=\"judge\"><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            ml - 8.0,
+            cy + 4.0,
+            esc(&label)
+        );
+        let _ = writeln!(
+            s,
+            "<line x1=\"{:.1}\" y1=\"{cy:.1}\" x2=\"{:.1}\" y2=\"{cy:.1}\" stroke=\"#555\"/><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#dde6f0\" stroke=\"#4a6fa5\"/><line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#1a3d6d\" stroke-width=\"2\"/>",
+            x(mn),
+            x(mx),
+            x(q1),
+            cy - 8.0,
+            (x(q3) - x(q1)).max(1.0),
+            16.0,
+            x(med),
+            cy - 8.0,
+            x(med),
+            cy + 8.0
+        );
+        for v in &vals {
+            let _ = write!(
+                s,
+                "<circle cx=\"{:.1}\" cy=\"{cy:.1}\" r=\"2\" fill=\"#222\" fill-opacity=\"0.6\"/>",
+                x(*v)
+            );
+        }
+        s.push_str("</g>\n");
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Horizontal bars: spread of judge totals per work, in rank order, flag line dashed.
+fn svg_spread(view: &ResultsView, lang: Lang) -> String {
+    let mut shown: Vec<_> = view
+        .rows
+        .iter()
+        .filter_map(|r| r.spread.map(|s| (r, pts(s))))
+        .collect();
+    // A bar per work stops being readable (and printable) in large contests: then only the
+    // flagged works are drawn, and the plot says so.
+    let capped = shown.len() > MAX_SPREAD_BARS;
+    if capped {
+        shown.retain(|(r, _)| r.high_spread);
+        shown.truncate(MAX_SPREAD_BARS);
+        if shown.is_empty() {
+            return empty_svg(lang.pick("没有评分分歧大的作品", "No work has a high spread"));
+        }
+    }
+    if shown.is_empty() {
+        return empty_svg(lang.pick(
+            "没有可公布的极差（各作品有效评分太少）",
+            "No spread to show (too few counted totals per work)",
+        ));
+    }
+    let flag = pts(TallyParams::for_contest(&view.contest).high_spread);
+    let row_h = 16.0;
+    let (w, ml, mr, mb) = (640.0, 70.0, 30.0, 30.0);
+    let mt = if capped { 24.0 } else { 10.0 };
+    let hgt = mt + mb + row_h * shown.len() as f64;
+    let top = shown.iter().map(|r| r.1).fold(flag, f64::max);
+    let (_, x1) = axis(0.0, top, f64::MAX);
+    let x = |v: f64| ml + (w - ml - mr) * v / x1;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot-spread\" width=\"{w}\" height=\"{hgt}\" viewBox=\"0 0 {w} {hgt}\" role=\"img\">\n"
+    );
+    let base = hgt - mb;
+    if capped {
+        let _ = writeln!(
+            s,
+            "<text x=\"{ml}\" y=\"14\">{}</text>",
+            esc(&match lang {
+                Lang::Zh => format!("作品较多（超过 {MAX_SPREAD_BARS} 件），只画出分歧大的作品"),
+                Lang::En => format!(
+                    "More than {MAX_SPREAD_BARS} works: only those with a high spread are drawn"
+                ),
+            })
+        );
+    }
+    for v in ticks(0.0, x1) {
+        let _ = writeln!(
+            s,
+            "<line x1=\"{:.1}\" y1=\"{base:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#333\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{v:.0}</text>",
+            x(v),
+            x(v),
+            base + 4.0,
+            x(v),
+            base + 16.0
+        );
+    }
+    for (i, (r, v)) in shown.iter().enumerate() {
+        let y = mt + row_h * i as f64;
+        let _ = writeln!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text><rect x=\"{ml}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"><title>{} {}</title></rect>",
+            ml - 6.0,
+            y + row_h - 4.0,
+            esc(&r.work),
+            y + 2.0,
+            (x(*v) - ml).max(0.5),
+            row_h - 4.0,
+            if r.high_spread { "#c00000" } else { "#7a9cc6" },
+            esc(&r.work),
+            v
+        );
+    }
+    let _ = writeln!(
+        s,
+        "<line x1=\"{ml}\" y1=\"{base:.1}\" x2=\"{:.1}\" y2=\"{base:.1}\" stroke=\"#333\"/><line class=\"flag\" x1=\"{:.1}\" y1=\"{mt}\" x2=\"{:.1}\" y2=\"{base:.1}\" stroke=\"#c00000\" stroke-dasharray=\"4 3\"/>",
+        w - mr,
+        x(flag),
+        x(flag)
+    );
+    s.push_str("</svg>");
+    s
+}
+
+fn judges(h: &mut String, view: &ResultsView, lang: Lang) {
+    let _ = writeln!(
+        h,
+        "<section class=\"judges\">\n<h2>{}</h2>\n<table>\n<thead><tr>",
+        lang.pick("评委", "Judges")
+    );
+    for t in [
+        lang.pick("评委编号", "Judge"),
+        lang.pick("姓名", "Name"),
+        lang.pick("单位", "Unit"),
+        lang.pick("已提交", "Submitted"),
+        lang.pick("有效评分数", "Scored"),
+        lang.pick("回避数", "Recused"),
+        lang.pick("平均总分", "Mean total"),
+        lang.pick("宽严度", "Severity"),
+    ] {
+        let _ = write!(h, "<th>{}</th>", esc(t));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for j in &view.judges {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(&j.judge),
+            esc(&j.name),
+            esc(&j.unit),
+            if j.submitted { lang.pick("是", "yes") } else { lang.pick("否", "no") },
+            j.scored,
+            j.recused,
+            esc(&super::view::fmt_score(j.mean_total)),
+            esc(&fmt_f64(j.severity, 2))
+        );
+    }
+    let _ = writeln!(
+        h,
+        "</tbody>\n</table>\n<p class=\"small\">{}</p>\n</section>",
+        esc(&match lang {
+            Lang::Zh => format!(
+                "有效评分少于 {} 件的评委不公布平均总分与宽严度（-），以免推算出个别评分；回避的作品不计入任何数字。宽严度为负表示偏严。",
+                super::MIN_JUDGE_WORKS
+            ),
+            Lang::En => format!(
+                "Judges with fewer than {} counted works have no mean total or severity shown (-), so that no single score can be worked out; recused works enter no figure. Negative severity is stricter.",
+                super::MIN_JUDGE_WORKS
+            ),
+        })
+    );
+}
+
+fn statistics(h: &mut String, view: &ResultsView, lang: Lang) {
+    let rel = &view.tally.reliability;
+    let _ = writeln!(
+        h,
+        "<section class=\"statistics\">\n<h2>{}</h2>\n<ul>",
+        lang.pick("统计与缺失", "Statistics and gaps")
+    );
+    let one = rel.icc_oneway;
+    let _ = writeln!(
+        h,
+        "<li>Krippendorff alpha ({}) = {}</li><li>ICC(1) = {}, ICC(1,k) = {}</li>",
+        lang.pick("区间尺度", "interval"),
+        fmt_f64(rel.alpha_interval, 3),
+        fmt_f64(one.map(|i| i.single), 3),
+        fmt_f64(one.map(|i| i.average), 3)
+    );
+    h.push_str("</ul>\n");
+    let list = |h: &mut String, title: &str, items: Vec<String>| {
+        let _ = write!(h, "<p><strong>{}</strong>: ", esc(title));
+        if items.is_empty() {
+            h.push_str(lang.pick("无", "none"));
+        } else {
+            h.push_str(
+                &items
+                    .iter()
+                    .map(|i| esc(i))
+                    .collect::<Vec<_>>()
+                    .join(lang.pick("；", "; ")),
+            );
+        }
+        h.push_str("</p>\n");
+    };
+    list(
+        h,
+        lang.pick("评分分歧大的作品", "Works with a high spread"),
+        view.rows
+            .iter()
+            .filter(|r| r.high_spread)
+            .map(|r| match r.spread {
+                Some(s) => format!("{} ({s})", r.work),
+                None => r.work.clone(),
+            })
+            .collect(),
+    );
+    list(
+        h,
+        lang.pick("离群评分", "Outlying judge totals"),
+        view.outliers
+            .iter()
+            .map(|o| {
+                let dir = if o.above {
+                    lang.pick("偏高", "high")
+                } else {
+                    lang.pick("偏低", "low")
+                };
+                format!("{} / {} {dir}", o.work, o.judge)
+            })
+            .collect(),
+    );
+    list(
+        h,
+        lang.pick("评分不足的作品", "Works with too few scores"),
+        view.short
+            .iter()
+            .map(|s| format!("{} ({}/{})", s.work, s.scored, s.needed))
+            .collect(),
+    );
+    list(
+        h,
+        lang.pick(
+            "未提交或未合并的选票",
+            "Ballots not submitted or not merged",
+        ),
+        view.tally.unsubmitted.clone(),
+    );
+    list(
+        h,
+        lang.pick("回避", "Recusals"),
+        view.tally
+            .recusals
+            .iter()
+            .map(|(j, w)| format!("{j} / {w}"))
+            .collect(),
+    );
+    list(
+        h,
+        lang.pick("缺失的评分", "Missing scores"),
+        view.tally
+            .missing
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} / {}: {}",
+                    m.work,
+                    m.judge,
+                    missing_label(&m.reason, &view.contest, lang)
+                )
+            })
+            .collect(),
+    );
+    h.push_str("</section>\n");
+}
+
+fn receipts(h: &mut String, view: &ResultsView, lang: Lang) {
+    let _ = writeln!(
+        h,
+        "<section class=\"receipts\">\n<h2>{}</h2>\n<p class=\"small\">{}</p>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>",
+        lang.pick("选票回执码", "Ballot receipts"),
+        esc(lang.pick(
+            "请各位评委核对：此处的回执码应与您提交选票时屏幕上显示的回执码一致，说明您的选票按原样计入结果。回执码对应最后一次合并的选票版本。",
+            "Judges: the receipt code here must match the one your screen showed when you submitted; then your ballot was counted exactly as cast. The code is that of the last revision merged."
+        )),
+        lang.pick("评委编号", "Judge"),
+        lang.pick("姓名", "Name"),
+        lang.pick("选票版本", "Revision"),
+        lang.pick("回执码", "Receipt"),
+        lang.pick("已提交", "Submitted")
+    );
+    for r in &view.receipts {
+        let code = r
+            .receipt
+            .clone()
+            .unwrap_or_else(|| lang.pick("未合并", "not merged").into());
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"receipt\">{}</td><td>{}</td></tr>",
+            esc(&r.judge),
+            esc(&r.name),
+            r.revision,
+            esc(&code),
+            if r.submitted { lang.pick("是", "yes") } else { lang.pick("否", "no") }
+        );
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn signatures(h: &mut String, view: &ResultsView, lang: Lang) {
+    let _ = writeln!(
+        h,
+        "<section class=\"signatures\">\n<h2>{}</h2>\n<p>{}</p>",
+        lang.pick("评审组签字", "Panel signatures"),
+        esc(&match lang {
+            Lang::Zh => format!("本人确认以上《{}》评审结果。", view.title(lang)),
+            Lang::En => format!("We confirm the results above of {}.", view.title(lang)),
+        })
+    );
+    if view.provisional {
+        let _ = writeln!(
+            h,
+            "<p class=\"banner\">{}</p>",
+            esc(lang.pick(
+                "暂定结果，请勿作为最终结果签字。",
+                "Provisional results: do not sign as final."
+            ))
+        );
+    }
+    h.push_str("<div class=\"sign\">\n");
+    let sign = lang.pick("签字", "Signature");
+    let date = lang.pick("日期", "Date");
+    // Judges with assignments sign; a judge who had nothing to score has nothing to confirm.
+    let panel = view.receipts.iter().filter(|r| {
+        view.judges
+            .iter()
+            .any(|j| j.judge == r.judge && j.assigned > 0)
+    });
+    for r in panel {
+        let who = if r.name.is_empty() { &r.judge } else { &r.name };
+        let _ = writeln!(
+            h,
+            "<div>{} {}: &nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;{date}:</div>",
+            esc(who),
+            sign
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<div>{}: &nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;{date}:</div>\n<div>{}: &nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;{date}:</div>",
+        lang.pick("评审组长", "Panel chair"),
+        lang.pick("组织单位", "Organizer")
+    );
+    h.push_str("</div>\n</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn esc_neutralises_markup_and_quotes() {
+        assert_eq!(
+            esc(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(esc("科学家精神"), "科学家精神");
+    }
+
+    #[test]
+    fn ticks_fall_on_round_steps() {
+        assert_eq!(ticks(0.0, 30.0), [0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0]);
+        assert_eq!(ticks(70.0, 90.0), [70.0, 75.0, 80.0, 85.0, 90.0]);
+        assert_eq!(ticks(50.0, 100.0), [50.0, 60.0, 70.0, 80.0, 90.0, 100.0]);
+    }
+
+    #[test]
+    fn quantiles_interpolate_like_r_type_7() {
+        let v = [50.0, 79.0, 83.0, 85.0, 88.0, 93.0];
+        assert_eq!(quantile(&v, 0.5), 84.0);
+        assert_eq!(quantile(&v, 0.25), 80.0);
+        assert_eq!(quantile(&v, 0.0), 50.0);
+        assert_eq!(quantile(&v, 1.0), 93.0);
+        assert_eq!(quantile(&[7.0], 0.75), 7.0);
+    }
+}

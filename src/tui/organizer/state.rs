@@ -1,0 +1,398 @@
+//! The organizer TUI's state: a read-only picture of the master database (reloaded on a
+//! timer, so merges done by `jury watch` in another terminal show up live) and the cursor of
+//! each tab. `update` is pure, like the judge TUI's.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::i18n::Lang;
+use crate::model::contest::AggregationMethod;
+use crate::model::Contest;
+use crate::organize::results::ResultsSource;
+use crate::report::view::{ResultsView, METHODS};
+use crate::store::master::{BallotRecord, JudgeRecord, Master, ProbeRecord, WorkRecord};
+use crate::store::StoreError;
+use crate::tui::action::{Action, Command};
+use crate::tui::keymap::{Keymap, Layer};
+
+/// Where a work's video stands after `jury probe`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compliance {
+    NotProbed,
+    Missing,
+    BreaksRules,
+    Ok,
+}
+
+impl Compliance {
+    pub fn of(probe: Option<&ProbeRecord>) -> Compliance {
+        match probe {
+            None => Compliance::NotProbed,
+            Some(p) if !p.found => Compliance::Missing,
+            Some(p) if !p.compliant => Compliance::BreaksRules,
+            Some(_) => Compliance::Ok,
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Compliance::NotProbed => lang.pick("未检", "unchecked"),
+            Compliance::Missing => lang.pick("缺视频", "missing"),
+            Compliance::BreaksRules => lang.pick("不合规", "breaks"),
+            Compliance::Ok => lang.pick("合规", "ok"),
+        }
+    }
+}
+
+/// One judge's standing with one work, as the assignment matrix shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    /// Not assigned, and could be.
+    Free,
+    /// Not assignable: same unit or district, or a declared conflict.
+    Conflict,
+    Assigned,
+    /// Assigned, and every criterion scored in a merged ballot.
+    Scored,
+    Recused,
+}
+
+impl Cell {
+    /// ASCII only: the matrix must line up in any CJK terminal.
+    pub fn symbol(self) -> char {
+        match self {
+            Cell::Free => '.',
+            Cell::Conflict => 'x',
+            Cell::Assigned => 'o',
+            Cell::Scored => '#',
+            Cell::Recused => 'r',
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkRow {
+    pub record: WorkRecord,
+    pub probe: Option<ProbeRecord>,
+    pub assigned: usize,
+    /// Judges whose merged ballot scores every criterion of this work.
+    pub scored: usize,
+    pub recused: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct JudgeRow {
+    pub record: JudgeRecord,
+    pub load: usize,
+    pub scored: usize,
+    pub recused: usize,
+    pub ballot: Option<BallotRecord>,
+}
+
+/// Everything the organizer TUI shows, read from the master in one go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgData {
+    pub contest: Contest,
+    pub works: Vec<WorkRow>,
+    pub judges: Vec<JudgeRow>,
+    pub cells: BTreeMap<(usize, usize), Cell>,
+    pub assignment_version: u64,
+    /// What the results tabs tally.
+    pub source: ResultsSource,
+}
+
+/// Whether a judge may not judge a work (the same rule `jury assign` enforces).
+pub fn conflict(judge: &JudgeRecord, work: &WorkRecord) -> bool {
+    crate::organize::assign::conflict(&work.into(), &judge.into()).is_some()
+}
+
+impl OrgData {
+    pub fn load(master: &Master, contest: &Contest) -> Result<OrgData, StoreError> {
+        let probes = master.probes()?;
+        let records = master.works()?;
+        let judges = master.judges()?;
+        let assigned: BTreeSet<(String, String)> = master.assignments()?.into_iter().collect();
+        let source = ResultsSource::load(master)?;
+        let merged = &source.merged;
+        let ballots = &source.ballots;
+        let criteria = contest.rubric.criteria().count();
+        let mut scored_counts: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for (judge, work, _) in merged.scores.keys() {
+            *scored_counts
+                .entry((judge.clone(), work.clone()))
+                .or_default() += 1;
+        }
+        let mut cells = BTreeMap::new();
+        for (wi, w) in records.iter().enumerate() {
+            for (ji, j) in judges.iter().enumerate() {
+                let key = (j.id.clone(), w.id.clone());
+                let cell = if merged.recusals.contains_key(&key) {
+                    Cell::Recused
+                } else if assigned.contains(&(w.id.clone(), j.id.clone())) {
+                    if scored_counts.get(&key).copied().unwrap_or(0) >= criteria {
+                        Cell::Scored
+                    } else {
+                        Cell::Assigned
+                    }
+                } else if conflict(j, w) {
+                    Cell::Conflict
+                } else {
+                    Cell::Free
+                };
+                cells.insert((wi, ji), cell);
+            }
+        }
+        let count = |wi: Option<usize>, ji: Option<usize>, want: &[Cell]| {
+            cells
+                .iter()
+                .filter(|((w, j), c)| {
+                    wi.is_none_or(|x| x == *w) && ji.is_none_or(|x| x == *j) && want.contains(c)
+                })
+                .count()
+        };
+        let assigned_like = [Cell::Assigned, Cell::Scored, Cell::Recused];
+        let works = records
+            .iter()
+            .enumerate()
+            .map(|(wi, w)| WorkRow {
+                probe: probes.get(&w.id).cloned(),
+                assigned: count(Some(wi), None, &assigned_like),
+                scored: count(Some(wi), None, &[Cell::Scored]),
+                recused: count(Some(wi), None, &[Cell::Recused]),
+                record: w.clone(),
+            })
+            .collect();
+        let judges = judges
+            .iter()
+            .enumerate()
+            .map(|(ji, j)| JudgeRow {
+                load: count(None, Some(ji), &assigned_like),
+                scored: count(None, Some(ji), &[Cell::Scored]),
+                recused: count(None, Some(ji), &[Cell::Recused]),
+                ballot: ballots.iter().find(|b| b.judge_id == j.id).cloned(),
+                record: j.clone(),
+            })
+            .collect();
+        Ok(OrgData {
+            contest: contest.clone(),
+            works,
+            judges,
+            cells,
+            assignment_version: master.assignment_version()?,
+            source,
+        })
+    }
+
+    pub fn cell(&self, work: usize, judge: usize) -> Cell {
+        self.cells
+            .get(&(work, judge))
+            .copied()
+            .unwrap_or(Cell::Free)
+    }
+
+    /// Ballots merged at least once, and of those, submitted.
+    pub fn merged_and_submitted(&self) -> (usize, usize) {
+        let merged = self
+            .judges
+            .iter()
+            .filter(|j| j.ballot.as_ref().is_some_and(|b| b.merged_revision > 0))
+            .count();
+        let submitted = self
+            .judges
+            .iter()
+            .filter(|j| j.ballot.as_ref().is_some_and(|b| b.submitted))
+            .count();
+        (merged, submitted)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Works,
+    Judges,
+    Matrix,
+    Sync,
+    Results,
+    Severity,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 6] = [
+        Tab::Works,
+        Tab::Judges,
+        Tab::Matrix,
+        Tab::Sync,
+        Tab::Results,
+        Tab::Severity,
+    ];
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Tab::Works => lang.pick("作品", "Works"),
+            Tab::Judges => lang.pick("评委", "Judges"),
+            Tab::Matrix => lang.pick("分配矩阵", "Assignment"),
+            Tab::Sync => lang.pick("回收", "Sync"),
+            Tab::Results => lang.pick("结果", "Results"),
+            Tab::Severity => lang.pick("评委尺度", "Severity"),
+        }
+    }
+
+    fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+pub enum OrgEffect {
+    Quit,
+    Refresh,
+}
+
+pub struct OrgApp {
+    pub data: OrgData,
+    pub lang: Lang,
+    pub keymap: Keymap,
+    pub tab: Tab,
+    /// Selected row per tab.
+    pub rows: [usize; 6],
+    /// The method the results tab ranks by (starts as the contest's).
+    pub method: AggregationMethod,
+    /// Results of `data` under `method`, rebuilt only when either changes.
+    pub results: ResultsView,
+    /// First judge column shown in the matrix.
+    pub matrix_left: usize,
+    /// Rows that fit on one page, set by the view from the last frame.
+    pub page: usize,
+    pub help: Option<usize>,
+    /// One line for the status bar, e.g. a failed refresh.
+    pub status: Option<String>,
+    /// Unix seconds the "synced 12s ago" column counts from (set by the loop; fixed in tests).
+    pub now: i64,
+}
+
+impl OrgApp {
+    pub fn new(data: OrgData, lang: Lang, keymap: Keymap) -> OrgApp {
+        let method = data.contest.aggregation.method;
+        let results = data.source.view(&data.contest, Some(method));
+        OrgApp {
+            data,
+            lang,
+            keymap,
+            tab: Tab::Works,
+            rows: [0; 6],
+            method,
+            results,
+            matrix_left: 0,
+            page: 10,
+            help: None,
+            status: None,
+            now: crate::store::master::now_secs(),
+        }
+    }
+
+    pub fn layer(&self) -> Layer {
+        if self.help.is_some() {
+            Layer::Help
+        } else {
+            Layer::Organizer
+        }
+    }
+
+    fn rows_of(&self, tab: Tab) -> usize {
+        match tab {
+            Tab::Works | Tab::Matrix => self.data.works.len(),
+            Tab::Judges | Tab::Sync => self.data.judges.len(),
+            Tab::Results => self.results.rows.len(),
+            Tab::Severity => self.results.judges.len(),
+        }
+    }
+
+    fn row_count(&self) -> usize {
+        self.rows_of(self.tab)
+    }
+
+    fn rebuild_results(&mut self) {
+        self.results = self.data.source.view(&self.data.contest, Some(self.method));
+    }
+
+    pub fn selected(&self) -> usize {
+        self.rows[self.tab.index()]
+    }
+
+    /// (layer, keys, description) of the organizer's help.
+    pub fn help_rows(&self) -> Vec<(Layer, String, String)> {
+        [Layer::Organizer, Layer::Help]
+            .iter()
+            .flat_map(|&layer| {
+                self.keymap
+                    .bindings(layer)
+                    .iter()
+                    .map(move |b| (layer, b.keys_label(), b.desc(self.lang).to_string()))
+            })
+            .collect()
+    }
+
+    /// New data from the master; cursors stay where they were (clamped).
+    pub fn replace_data(&mut self, data: OrgData) {
+        if data == self.data {
+            return;
+        }
+        self.data = data;
+        self.rebuild_results();
+        for (i, tab) in Tab::ALL.iter().enumerate() {
+            let n = self.rows_of(*tab);
+            self.rows[i] = self.rows[i].min(n.saturating_sub(1));
+        }
+        self.matrix_left = self
+            .matrix_left
+            .min(self.data.judges.len().saturating_sub(1));
+    }
+
+    pub fn update(&mut self, action: Action) -> Option<OrgEffect> {
+        let Action::Command(command) = action else {
+            return None;
+        };
+        if let Some(selected) = self.help {
+            let rows = self.help_rows().len();
+            self.help = match command {
+                Command::Close | Command::Help => None,
+                Command::Next => Some((selected + 1).min(rows.saturating_sub(1))),
+                Command::Prev => Some(selected.saturating_sub(1)),
+                _ => Some(selected),
+            };
+            return None;
+        }
+        let n = self.row_count();
+        let last = n.saturating_sub(1);
+        let row = &mut self.rows[self.tab.index()];
+        match command {
+            Command::Next => *row = (*row + 1).min(last),
+            Command::Prev => *row = row.saturating_sub(1),
+            Command::First => *row = 0,
+            Command::Last => *row = last,
+            Command::PageDown => *row = (*row + self.page.max(1)).min(last),
+            Command::PageUp => *row = row.saturating_sub(self.page.max(1)),
+            Command::TabNext => {
+                self.tab = Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()];
+            }
+            Command::TabPrev => {
+                self.tab = Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()];
+            }
+            Command::ScrollRight if self.tab == Tab::Matrix => {
+                self.matrix_left =
+                    (self.matrix_left + 1).min(self.data.judges.len().saturating_sub(1));
+            }
+            Command::ScrollLeft if self.tab == Tab::Matrix => {
+                self.matrix_left = self.matrix_left.saturating_sub(1);
+            }
+            Command::CycleMethod if matches!(self.tab, Tab::Results | Tab::Severity) => {
+                let at = METHODS.iter().position(|m| *m == self.method).unwrap_or(0);
+                self.method = METHODS[(at + 1) % METHODS.len()];
+                self.rebuild_results();
+            }
+            Command::Help => self.help = Some(0),
+            Command::Refresh => return Some(OrgEffect::Refresh),
+            Command::Quit => return Some(OrgEffect::Quit),
+            _ => {}
+        }
+        None
+    }
+}

@@ -1,0 +1,718 @@
+//! Organizer views: one table per tab, ASCII chrome, every column cut to its display width so
+//! Chinese titles and units line up.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+use super::state::{Compliance, OrgApp, OrgData, Tab};
+use crate::i18n::Lang;
+use crate::model::contest::AggregationMethod;
+use crate::report::view::{ResultsView, METHODS};
+use crate::store::chain::receipt;
+use crate::tui::action::Command;
+use crate::tui::keymap::Layer;
+use crate::tui::text::{fit, width};
+use crate::tui::view::{hint_commands, hint_spans, ASCII};
+
+const BAR: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
+const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
+const SELECTED: Style = Style::new().add_modifier(Modifier::REVERSED);
+const DIM: Style = Style::new().fg(Color::DarkGray);
+const WARN: Style = Style::new().fg(Color::Red);
+
+fn rect(area: Rect, y: u16, height: u16) -> Rect {
+    Rect {
+        x: area.x,
+        y: area.y + y,
+        width: area.width,
+        height,
+    }
+}
+
+pub fn draw(frame: &mut Frame, app: &mut OrgApp) {
+    let area = frame.area();
+    if area.height < 8 || area.width < 30 {
+        frame.render_widget(Paragraph::new("jury: window too small"), area);
+        return;
+    }
+    draw_header(frame, app, rect(area, 0, 1));
+    draw_tabs(frame, app, rect(area, 1, 1));
+    let mut body_height = area.height - 5;
+    // The results tab keeps room under the table for the selected work's judge totals.
+    let chart_height = if app.tab == Tab::Results && body_height >= 12 {
+        (app.data.contest.judges_per_work as u16 + 1).clamp(3, body_height / 2)
+    } else {
+        0
+    };
+    body_height -= chart_height;
+    let body = rect(area, 2, body_height);
+    // Header row of the table takes one line.
+    app.page = body_height.saturating_sub(1) as usize;
+    let lines = match app.tab {
+        Tab::Works => works_lines(app, body.width as usize),
+        Tab::Judges => judges_lines(app, body.width as usize),
+        Tab::Matrix => matrix_lines(app, body.width as usize),
+        Tab::Sync => sync_lines(app, body.width as usize),
+        Tab::Results => results_lines(app, body.width as usize),
+        Tab::Severity => severity_lines(app, body.width as usize),
+    };
+    frame.render_widget(Paragraph::new(scrolled(lines, app, body.height)), body);
+    if chart_height > 0 {
+        let chart = rect(area, 2 + body_height, chart_height);
+        frame.render_widget(Paragraph::new(chart_lines(app, chart)), chart);
+    }
+    draw_detail(frame, app, rect(area, area.height - 3, 2));
+    draw_hints(frame, app, rect(area, area.height - 1, 1));
+    if let Some(selected) = app.help {
+        draw_help(frame, app, selected);
+    }
+}
+
+/// Keeps the table header and scrolls the rows so the selected one is visible.
+fn scrolled(mut lines: Vec<Line<'static>>, app: &OrgApp, height: u16) -> Vec<Line<'static>> {
+    if lines.is_empty() {
+        return lines;
+    }
+    let header = lines.remove(0);
+    let visible = height.saturating_sub(1) as usize;
+    let selected = app.selected();
+    let top = selected.saturating_sub(visible.saturating_sub(1));
+    let mut out = vec![header];
+    out.extend(lines.into_iter().skip(top).take(visible));
+    out
+}
+
+fn draw_header(frame: &mut Frame, app: &OrgApp, area: Rect) {
+    let lang = app.lang;
+    let d = &app.data;
+    let (merged, submitted) = d.merged_and_submitted();
+    let right = match lang {
+        Lang::Zh => format!(
+            " 作品 {} 评委 {} 分配 v{} 回收 {}/{} 提交 {} ",
+            d.works.len(),
+            d.judges.len(),
+            d.assignment_version,
+            merged,
+            d.judges.iter().filter(|j| j.ballot.is_some()).count(),
+            submitted
+        ),
+        Lang::En => format!(
+            " works {} judges {} assignment v{} in {}/{} submitted {} ",
+            d.works.len(),
+            d.judges.len(),
+            d.assignment_version,
+            merged,
+            d.judges.iter().filter(|j| j.ballot.is_some()).count(),
+            submitted
+        ),
+    };
+    let left_w = (area.width as usize).saturating_sub(width(&right));
+    let title = fit(&format!(" {}", d.contest.title(lang)), left_w);
+    let line = Line::from(vec![
+        Span::styled(title, BAR.add_modifier(Modifier::BOLD)),
+        Span::styled(right, BAR),
+    ]);
+    frame.render_widget(Paragraph::new(line).style(BAR), area);
+}
+
+fn draw_tabs(frame: &mut Frame, app: &OrgApp, area: Rect) {
+    let mut spans = Vec::new();
+    for (i, tab) in Tab::ALL.iter().enumerate() {
+        let text = format!(" {} {} ", i + 1, tab.label(app.lang));
+        let style = if *tab == app.tab { SELECTED } else { BOLD };
+        spans.push(Span::styled(text, style));
+        spans.push(Span::raw("|"));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Splits what is left after fixed columns between flexible ones, by weight.
+fn flex(total: usize, fixed: &[usize], weights: &[usize]) -> Vec<usize> {
+    let gaps = fixed.len() + weights.len();
+    let rest = total.saturating_sub(fixed.iter().sum::<usize>() + gaps);
+    let sum: usize = weights.iter().sum::<usize>().max(1);
+    let mut out: Vec<usize> = weights.iter().map(|w| rest * w / sum).collect();
+    let used: usize = out.iter().sum();
+    if let Some(first) = out.first_mut() {
+        *first += rest - used;
+    }
+    out
+}
+
+/// One table row: each cell fitted to its width, separated by one space.
+fn row(cells: &[(&str, usize)]) -> String {
+    let mut s = String::from(" ");
+    for (i, (text, w)) in cells.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(&fit(text, *w));
+    }
+    s
+}
+
+fn styled_rows(app: &OrgApp, header: String, rows: Vec<(String, Style)>) -> Vec<Line<'static>> {
+    let selected = app.selected();
+    let mut lines = vec![Line::styled(
+        header,
+        BOLD.add_modifier(Modifier::UNDERLINED),
+    )];
+    for (i, (text, style)) in rows.into_iter().enumerate() {
+        lines.push(Line::styled(
+            text,
+            if i == selected { SELECTED } else { style },
+        ));
+    }
+    lines
+}
+
+fn works_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let (no, district, video, judges, scored) = (4, 8, 7, 4, 4);
+    let f = flex(total, &[no, district, video, judges, scored], &[3, 2]);
+    let (title, unit) = (f[0], f[1]);
+    let header = row(&[
+        (lang.pick("序号", "No."), no),
+        (lang.pick("作品名称", "Title"), title),
+        (lang.pick("创作单位", "Unit"), unit),
+        (lang.pick("区县", "District"), district),
+        (lang.pick("视频", "Video"), video),
+        (lang.pick("评委", "Jdg"), judges),
+        (lang.pick("已评", "Done"), scored),
+    ]);
+    let rows = app
+        .data
+        .works
+        .iter()
+        .map(|w| {
+            let compliance = Compliance::of(w.probe.as_ref());
+            let style = match compliance {
+                Compliance::Missing | Compliance::BreaksRules => WARN,
+                _ => Style::new(),
+            };
+            (
+                row(&[
+                    (&w.record.id, no),
+                    (&w.record.title, title),
+                    (&w.record.unit, unit),
+                    (&w.record.district, district),
+                    (compliance.label(lang), video),
+                    (&w.assigned.to_string(), judges),
+                    (&w.scored.to_string(), scored),
+                ]),
+                style,
+            )
+        })
+        .collect();
+    styled_rows(app, header, rows)
+}
+
+fn judges_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let (id, name, district, load, ballot) = (4, 8, 8, 4, 6);
+    let f = flex(total, &[id, name, district, load, ballot], &[3, 2]);
+    let (unit, conflicts) = (f[0], f[1]);
+    let header = row(&[
+        ("ID", id),
+        (lang.pick("姓名", "Name"), name),
+        (lang.pick("单位", "Unit"), unit),
+        (lang.pick("区县", "District"), district),
+        (lang.pick("负荷", "Load"), load),
+        (lang.pick("申报回避", "Conflicts"), conflicts),
+        (lang.pick("选票", "Ballot"), ballot),
+    ]);
+    let rows = app
+        .data
+        .judges
+        .iter()
+        .map(|j| {
+            let declared: Vec<&str> = j
+                .record
+                .conflict_units
+                .iter()
+                .chain(j.record.conflict_works.iter())
+                .map(String::as_str)
+                .collect();
+            let ballot_text = match &j.ballot {
+                Some(b) if b.assignment_version < app.data.assignment_version => {
+                    format!("v{}!", b.assignment_version)
+                }
+                Some(b) => format!("v{}", b.assignment_version),
+                None => "-".into(),
+            };
+            let stale = j
+                .ballot
+                .as_ref()
+                .is_some_and(|b| b.assignment_version < app.data.assignment_version);
+            (
+                row(&[
+                    (&j.record.id, id),
+                    (&j.record.name, name),
+                    (&j.record.unit, unit),
+                    (&j.record.district, district),
+                    (&j.load.to_string(), load),
+                    (&declared.join(", "), conflicts),
+                    (&ballot_text, ballot),
+                ]),
+                if stale { WARN } else { Style::new() },
+            )
+        })
+        .collect();
+    styled_rows(app, header, rows)
+}
+
+/// Each judge takes a 4-cell column ("J01 "), works a number and a short title.
+fn matrix_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+    let d = &app.data;
+    let (no, title) = (4, 12);
+    let col = 4;
+    let fits = total.saturating_sub(no + title + 3) / col;
+    let judges: Vec<usize> = (app.matrix_left..d.judges.len()).take(fits).collect();
+    let mut header = row(&[(app.lang.pick("序号", "No."), no), ("", title)]);
+    header.push(' ');
+    for &j in &judges {
+        header.push_str(&fit(&d.judges[j].record.id, col - 1));
+        header.push(' ');
+    }
+    let rows = d
+        .works
+        .iter()
+        .enumerate()
+        .map(|(wi, w)| {
+            let mut text = row(&[(&w.record.id, no), (&w.record.title, title)]);
+            text.push(' ');
+            for &j in &judges {
+                text.push(' ');
+                text.push(d.cell(wi, j).symbol());
+                text.push_str("  ");
+            }
+            (text, Style::new())
+        })
+        .collect();
+    styled_rows(app, header, rows)
+}
+
+/// "12s", "5m", "3h" ago, in the UI language.
+fn ago(lang: Lang, at: i64, now: i64) -> String {
+    let secs = (now - at).max(0);
+    let (n, zh, en) = if secs < 60 {
+        (secs, "秒前", "s ago")
+    } else if secs < 3600 {
+        (secs / 60, "分前", "m ago")
+    } else if secs < 86_400 {
+        (secs / 3600, "时前", "h ago")
+    } else {
+        (secs / 86_400, "天前", "d ago")
+    };
+    format!("{n}{}", lang.pick(zh, en))
+}
+
+fn sync_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let (id, name, rev, when, done, submitted, code) = (4, 8, 4, 7, 7, 4, 9);
+    let f = flex(total, &[id, name, rev, when, done, submitted, code], &[1]);
+    let file = f[0];
+    let header = row(&[
+        ("ID", id),
+        (lang.pick("姓名", "Name"), name),
+        (lang.pick("选票文件", "Ballot file"), file),
+        (lang.pick("版本", "Rev"), rev),
+        (lang.pick("回收", "Synced"), when),
+        (lang.pick("已评/分配", "Done/all"), done),
+        (lang.pick("提交", "Sub"), submitted),
+        (lang.pick("回执", "Receipt"), code),
+    ]);
+    let rows = app
+        .data
+        .judges
+        .iter()
+        .map(|j| {
+            let b = j.ballot.as_ref();
+            let revision = b
+                .filter(|b| b.merged_revision > 0)
+                .map(|b| b.merged_revision.to_string())
+                .unwrap_or_else(|| "-".into());
+            let when_text = b
+                .and_then(|b| b.merged_at)
+                .map(|at| ago(lang, at, app.now))
+                .unwrap_or_else(|| "-".into());
+            let done_text = format!("{}/{}", j.scored + j.recused, j.load);
+            let yes = if b.is_some_and(|b| b.submitted) {
+                lang.pick("是", "yes")
+            } else {
+                "-"
+            };
+            let receipt_code = b
+                .and_then(|b| b.merged_head.as_deref())
+                .map(receipt)
+                .unwrap_or_else(|| "-".into());
+            let file_name = b.map(|b| b.file_name.as_str()).unwrap_or("-");
+            let style = if b.is_some_and(|b| b.merged_revision > 0) {
+                Style::new()
+            } else {
+                DIM
+            };
+            (
+                row(&[
+                    (&j.record.id, id),
+                    (&j.record.name, name),
+                    (file_name, file),
+                    (&revision, rev),
+                    (&when_text, when),
+                    (&done_text, done),
+                    (yes, submitted),
+                    (&receipt_code, code),
+                ]),
+                style,
+            )
+        })
+        .collect();
+    styled_rows(app, header, rows)
+}
+
+fn score_text(score: Option<crate::tally::Score>) -> String {
+    score.map(|s| s.to_string()).unwrap_or_else(|| "-".into())
+}
+
+fn method_label(method: AggregationMethod, lang: Lang) -> &'static str {
+    match method {
+        AggregationMethod::Mean => lang.pick("均值", "mean"),
+        AggregationMethod::TrimmedMean => lang.pick("去极值", "trimmed"),
+        AggregationMethod::Zscore => lang.pick("标准化", "z-score"),
+    }
+}
+
+/// Ranked works with their tier, and the three methods side by side (the one ranking marked).
+fn results_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let r = &app.results;
+    let (place, tier, no, score) = (4, 8, 4, 8);
+    let f = flex(total, &[place, tier, no, score, score, score], &[3, 1]);
+    let (title, unit) = (f[0], f[1]);
+    let method_head = |m: AggregationMethod| {
+        let mark = if m == app.method { "*" } else { "" };
+        format!("{mark}{}", method_label(m, lang))
+    };
+    let header = row(&[
+        (lang.pick("名次", "Rank"), place),
+        (lang.pick("奖项", "Award"), tier),
+        (lang.pick("序号", "No."), no),
+        (lang.pick("作品名称", "Title"), title),
+        (lang.pick("创作单位", "Unit"), unit),
+        (&method_head(METHODS[0]), score),
+        (&method_head(METHODS[1]), score),
+        (&method_head(METHODS[2]), score),
+    ]);
+    let rows = r
+        .rows
+        .iter()
+        .map(|w| {
+            let cell = |m: AggregationMethod| {
+                w.methods
+                    .iter()
+                    .find(|c| c.method == m)
+                    .map(|c| score_text(c.aggregate))
+                    .unwrap_or_else(|| "-".into())
+            };
+            let style = if w.place.is_none() || w.high_spread {
+                WARN
+            } else {
+                Style::new()
+            };
+            (
+                row(&[
+                    (&ResultsView::place_label(w), place),
+                    (&r.award_label(w, lang), tier),
+                    (&w.work, no),
+                    (&w.title, title),
+                    (&w.unit, unit),
+                    (&cell(METHODS[0]), score),
+                    (&cell(METHODS[1]), score),
+                    (&cell(METHODS[2]), score),
+                ]),
+                style,
+            )
+        })
+        .collect();
+    styled_rows(app, header, rows)
+}
+
+/// One bar per judge total of the selected work, on the rubric's full scale (organizer only).
+fn chart_lines(app: &OrgApp, area: Rect) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let Some(row) = app.results.rows.get(app.selected()) else {
+        return vec![];
+    };
+    let Some(result) = app.results.tally.work(&row.work) else {
+        return vec![];
+    };
+    let max = app.data.contest.rubric.max_total().0.max(1);
+    let mut lines = vec![Line::styled(
+        fit(
+            &format!(
+                " {} {}: {}",
+                row.work,
+                lang.pick("各评委总分", "judge totals"),
+                row.title
+            ),
+            area.width as usize,
+        ),
+        BOLD,
+    )];
+    let name_w = 10;
+    let value_w = 7;
+    let bar_w = (area.width as usize).saturating_sub(name_w + value_w + 4);
+    for (judge, total) in result.judge_totals.iter().take(area.height as usize - 1) {
+        let name = app
+            .data
+            .judges
+            .iter()
+            .find(|j| &j.record.id == judge)
+            .map(|j| format!("{judge} {}", j.record.name))
+            .unwrap_or_else(|| judge.clone());
+        let filled = (total.0.max(0) as usize * bar_w / max as usize).min(bar_w);
+        lines.push(Line::from(vec![
+            Span::raw(format!(" {} ", fit(&name, name_w))),
+            Span::styled("#".repeat(filled), Style::new().fg(Color::Green)),
+            Span::styled(".".repeat(bar_w - filled), DIM),
+            Span::raw(format!(" {:>6}", total.to_string())),
+        ]));
+    }
+    if result.judge_totals.is_empty() {
+        lines.push(Line::styled(
+            lang.pick(" （尚无已计入的评分）", " (no counted scores yet)"),
+            DIM,
+        ));
+    }
+    lines
+}
+
+/// Per-judge severity: how far each judge's totals sit from the panel's, with outlier counts.
+fn severity_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let (id, name, sub, done, mean, severity, outliers) = (4, 8, 4, 8, 8, 8, 4);
+    let f = flex(
+        total,
+        &[id, name, sub, done, mean, severity, outliers],
+        &[1],
+    );
+    let unit = f[0];
+    let header = row(&[
+        ("ID", id),
+        (lang.pick("姓名", "Name"), name),
+        (lang.pick("单位", "Unit"), unit),
+        (lang.pick("提交", "Sub"), sub),
+        (lang.pick("已评/分配", "Done/all"), done),
+        (lang.pick("平均总分", "Mean"), mean),
+        (lang.pick("尺度偏差", "Severity"), severity),
+        (lang.pick("离群", "Out"), outliers),
+    ]);
+    let rows = app
+        .results
+        .judges
+        .iter()
+        .map(|j| {
+            let severity_text = j
+                .severity
+                .map(|s| format!("{s:+.1}"))
+                .unwrap_or_else(|| "-".into());
+            let style = if j.outliers > 0 { WARN } else { Style::new() };
+            (
+                row(&[
+                    (&j.judge, id),
+                    (&j.name, name),
+                    (&j.unit, unit),
+                    (
+                        if j.submitted {
+                            lang.pick("是", "yes")
+                        } else {
+                            "-"
+                        },
+                        sub,
+                    ),
+                    (&format!("{}/{}", j.scored + j.recused, j.assigned), done),
+                    (&score_text(j.mean_total), mean),
+                    (&severity_text, severity),
+                    (&j.outliers.to_string(), outliers),
+                ]),
+                style,
+            )
+        })
+        .collect();
+    styled_rows(app, header, rows)
+}
+
+/// Two lines about the selected row (full text that the table had to cut), or the status.
+fn draw_detail(frame: &mut Frame, app: &OrgApp, area: Rect) {
+    let lang = app.lang;
+    let d: &OrgData = &app.data;
+    let i = app.selected();
+    let mut lines: Vec<Line> = Vec::new();
+    match app.tab {
+        Tab::Works | Tab::Matrix => {
+            if let Some(w) = d.works.get(i) {
+                lines.push(Line::raw(format!(
+                    " {} {} / {} / {}",
+                    w.record.id, w.record.title, w.record.unit, w.record.district
+                )));
+                let video = w.record.media_file.as_deref().unwrap_or("-");
+                let note = w.probe.as_ref().map(|p| p.note.as_str()).unwrap_or("");
+                let legend = if app.tab == Tab::Matrix {
+                    lang.pick(
+                        " o 已分配  # 已评  r 回避  x 利益冲突  . 可分配",
+                        " o assigned  # scored  r recused  x conflict  . free",
+                    )
+                    .to_string()
+                } else {
+                    format!(" {}: {video} {note}", lang.pick("视频", "Video"))
+                };
+                lines.push(Line::styled(legend, DIM));
+            }
+        }
+        Tab::Results | Tab::Severity => {
+            let r = &app.results;
+            let first = r
+                .provisional_banner(lang)
+                .map(|b| format!(" {b}"))
+                .unwrap_or_else(|| {
+                    format!(
+                        " {} {}",
+                        lang.pick("最终结果，排名方法：", "Final results, ranked by"),
+                        method_label(app.method, lang)
+                    )
+                });
+            lines.push(Line::styled(first, if r.provisional { WARN } else { BOLD }));
+            let cutoffs = r.cutoff_lines(lang).join("; ");
+            lines.push(Line::styled(format!(" {cutoffs}"), DIM));
+        }
+        Tab::Judges | Tab::Sync => {
+            if let Some(j) = d.judges.get(i) {
+                lines.push(Line::raw(format!(
+                    " {} {} / {} / {} {}",
+                    j.record.id, j.record.name, j.record.unit, j.record.district, j.record.contact
+                )));
+                let stale = j
+                    .ballot
+                    .as_ref()
+                    .is_some_and(|b| b.assignment_version < d.assignment_version);
+                let text = if stale {
+                    lang.pick(
+                        " 分配已改动，请重新发放选票（jury issue）",
+                        " assignment changed since this ballot was issued: run jury issue",
+                    )
+                } else {
+                    ""
+                };
+                lines.push(Line::styled(text, WARN));
+            }
+        }
+    }
+    if let Some(status) = &app.status {
+        lines.truncate(1);
+        lines.push(Line::styled(format!(" {status}"), WARN));
+    }
+    let cut: Vec<Line> = lines
+        .into_iter()
+        .map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            Line::styled(fit(&text, area.width as usize), l.style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(cut), area);
+}
+
+/// The hint bar names what the current tab can do, Help and Quit last so they always fit.
+fn hints(app: &OrgApp) -> Vec<Command> {
+    if app.help.is_some() {
+        return hint_commands(Layer::Help).to_vec();
+    }
+    let mut list = vec![Command::TabNext, Command::Next];
+    match app.tab {
+        Tab::Matrix => list.push(Command::ScrollRight),
+        Tab::Results | Tab::Severity => list.push(Command::CycleMethod),
+        _ => {}
+    }
+    list.extend([Command::Refresh, Command::Help, Command::Quit]);
+    list
+}
+
+fn draw_hints(frame: &mut Frame, app: &OrgApp, area: Rect) {
+    let spans = hint_spans(
+        &app.keymap,
+        app.layer(),
+        &hints(app),
+        app.lang,
+        area.width as usize,
+    );
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_help(frame: &mut Frame, app: &OrgApp, selected: usize) {
+    let full = frame.area();
+    let area = Rect {
+        x: full.x + 1,
+        y: full.y + 1,
+        width: full.width.saturating_sub(2),
+        height: full.height.saturating_sub(2),
+    };
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(ASCII)
+        .title(format!(" {} ", app.lang.pick("帮助", "Help")));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let (layer_w, keys_w) = (10, 16);
+    let desc_w = w.saturating_sub(layer_w + keys_w + 2);
+    let rows = app.help_rows();
+    let height = inner.height as usize;
+    let top = selected.saturating_sub(height.saturating_sub(1));
+    let lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(height)
+        .map(|(i, (layer, keys, desc))| {
+            Line::styled(
+                format!(
+                    "{} {} {}",
+                    fit(layer.label(app.lang), layer_w),
+                    fit(keys, keys_w),
+                    fit(desc, desc_w)
+                ),
+                if i == selected {
+                    SELECTED
+                } else {
+                    Style::new()
+                },
+            )
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flexible_columns_fill_the_width() {
+        for total in [60usize, 80, 133] {
+            let fixed = [4, 8, 7, 4, 4];
+            let f = flex(total, &fixed, &[3, 2]);
+            let used: usize = fixed.iter().sum::<usize>() + f.iter().sum::<usize>() + 7;
+            assert_eq!(used, total);
+        }
+    }
+
+    #[test]
+    fn rows_have_the_same_display_width_with_chinese_text() {
+        let a = row(&[("1", 4), ("稻田里的守望者：袁隆平团队的一天", 12), ("x", 3)]);
+        let b = row(&[("12", 4), ("Quantum", 12), ("重庆", 3)]);
+        assert_eq!(width(&a), width(&b));
+    }
+}

@@ -1,0 +1,99 @@
+//! `jury watch`: a ballot written into the watched folder (as the judge's sync does: temp
+//! name, then rename) is merged once, and the CLI's merge/log commands print one line each.
+
+use jury::organize::merge::watch;
+use jury::organize::testkit::{self, ORGANIZER_KEY};
+use jury::store::snapshot::write_snapshot;
+use std::cell::RefCell;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+#[test]
+fn a_ballot_appearing_in_the_watched_folder_is_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = testkit::build(dir.path(), 2, 4, |_, _| true);
+    let share = dir.path().join("share");
+    std::fs::create_dir(&share).unwrap();
+    let b = f.ballots[1].clone();
+    let key = b.key.clone();
+    let src = b.path.clone();
+    let share2 = share.clone();
+    let writer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(800));
+        let mut ballot = jury::store::Ballot::open(&src, &key).unwrap();
+        ballot.set_score("001", "theme", Some(17)).unwrap();
+        write_snapshot(ballot.connection(), &key, &src, &share2).unwrap();
+    });
+    let lines = RefCell::new(Vec::<String>::new());
+    let start = Instant::now();
+    let contest = f.folder.contest.clone();
+    watch(
+        &mut f.master,
+        &contest,
+        &share,
+        |l| lines.borrow_mut().push(l.to_string()),
+        || {
+            start.elapsed() > Duration::from_secs(30)
+                || lines.borrow().iter().any(|l| l.starts_with("merged"))
+        },
+    )
+    .unwrap();
+    writer.join().unwrap();
+    let lines = lines.into_inner();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("merged") && l.contains("J02")),
+        "{lines:?}"
+    );
+    assert!(!lines.iter().any(|l| l.starts_with("refused")), "{lines:?}");
+    let key = (b.judge_id.clone(), "001".to_string(), "theme".to_string());
+    assert_eq!(f.master.merged().unwrap().scores[&key], 17);
+}
+
+#[test]
+fn merge_and_log_commands_print_one_line_per_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = testkit::build(dir.path(), 2, 4, |_, _| true);
+    drop(testkit::fill(&f.ballots[0], &f.folder.contest, 2));
+    std::fs::write(dir.path().join("issued").join("junk.ballot"), b"junk").unwrap();
+    drop(f);
+    let jury = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_jury"))
+            .arg("--contest")
+            .arg(dir.path())
+            .args(args)
+            .env("JURY_KEY", ORGANIZER_KEY)
+            .output()
+            .unwrap()
+    };
+    let issued = dir.path().join("issued");
+    let out = jury(&["merge", issued.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a refused file fails the run: {text}"
+    );
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("merged")).count(),
+        2,
+        "{text}"
+    );
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("refused")).count(),
+        1,
+        "{text}"
+    );
+    assert!(
+        text.contains("2 merged, 0 unchanged, 0 stale, 1 refused"),
+        "{text}"
+    );
+    let again = jury(&["merge", issued.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 merged, 2 unchanged"));
+    let log = jury(&["log"]);
+    let text = String::from_utf8_lossy(&log.stdout);
+    assert!(log.status.success());
+    assert_eq!(text.lines().count(), 3, "header and two merges:\n{text}");
+    assert!(text.contains("+28 new"), "{text}");
+}
