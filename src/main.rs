@@ -15,7 +15,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("jury: {e:#}");
+            // `{e}`, not `{e:#}`: the library's messages already quote their cause
+            // (`{path}: {source}`), so the chain would say it twice.
+            eprintln!("jury: {e}");
             ExitCode::from(1)
         }
     }

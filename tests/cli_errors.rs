@@ -123,3 +123,60 @@ fn probe_exits_1_on_rule_violations_and_0_when_compliant() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn without_a_terminal_the_judge_screen_says_so_instead_of_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    let ballot = jury::demo::ensure(&dir.path().join("demo"), false).unwrap();
+    // `output()` pipes stdin, stdout and stderr: no terminal anywhere.
+    let out = jury(dir.path())
+        .env("JURY_KEY", jury::demo::DEMO_KEY)
+        .arg("judge")
+        .arg(&ballot)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "no panic (101)");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("need a terminal"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+}
+
+#[test]
+fn an_error_and_its_cause_are_each_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.txt");
+    std::fs::write(&key, "organizer passphrase").unwrap();
+    let contest = dir.path().join("cq");
+    let out = jury(dir.path())
+        .arg("--key-file")
+        .arg(&key)
+        .arg("init")
+        .arg(&contest)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A master that SQLite cannot open: the message quotes SQLite's reason, which is also
+    // the error's cause; it must not be printed twice.
+    std::fs::remove_file(contest.join("master.jury")).unwrap();
+    std::fs::create_dir(contest.join("master.jury")).unwrap();
+    let out = jury(dir.path())
+        .arg("--key-file")
+        .arg(&key)
+        .arg("--contest")
+        .arg(&contest)
+        .arg("results")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    assert!(err.contains("master.jury"), "{err}");
+    let parts: Vec<&str> = err.split(": ").collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for part in &parts[1..] {
+        assert!(seen.insert(*part), "`{part}` said twice: {err}");
+    }
+}

@@ -75,6 +75,22 @@ impl Tmux {
         }
     }
 
+    /// Escape, then `q` once the score hints are gone: sent together, the terminal reads
+    /// ESC q as Alt+q and the app never quits.
+    fn leave_scoring_and_quit(&self) {
+        self.keys(&["Escape"]);
+        let start = Instant::now();
+        while self.screen().contains("0-9 ") {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "still scoring after Escape:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.keys(&["q"]);
+    }
+
     fn keys(&self, keys: &[&str]) {
         for k in keys {
             let out = self.cmd(&["send-keys", "-t", "j", k]);
@@ -278,7 +294,7 @@ fn a_missing_or_modified_video_is_reported_and_the_app_keeps_running() {
     t.wait_for("differs");
     t.keys(&["s", "5"]);
     t.wait_for("saved, rev 2");
-    t.keys(&["Escape", "q"]);
+    t.leave_scoring_and_quit();
     t.wait_exit();
 }
 
@@ -386,7 +402,7 @@ fn scores_reach_the_sync_folder_and_a_vanished_folder_does_not_stop_scoring() {
     std::fs::remove_dir_all(&sync).unwrap();
     t.keys(&["j", "s", "9"]);
     t.wait_for("sync failed");
-    t.keys(&["Escape", "q"]);
+    t.leave_scoring_and_quit();
     t.wait_exit();
     assert_eq!(
         load(&demo_ballot(dir.path())).score("002", "theme"),

@@ -424,6 +424,28 @@ fn surviving_ties_share_the_place_competition_style() {
     assert_eq!(t.works[2].tie, TieNote::Shared);
 }
 
+#[test]
+fn tied_and_unranked_works_follow_work_numbers_not_text() {
+    // "10" sorts before "2" as text; people number works 2 before 10.
+    let mut fx = Fx::default();
+    fx.total("J1", "10", 80)
+        .total("J1", "2", 80)
+        .total("J1", "1", 90)
+        .assign("J1", "11")
+        .assign("J1", "3");
+    let t = fx.run(&contest(AggregationMethod::Mean, default_chain()));
+    assert_eq!(
+        places(&t),
+        [
+            ("1", Some(1)),
+            ("2", Some(2)),
+            ("10", Some(2)),
+            ("3", None),
+            ("11", None)
+        ]
+    );
+}
+
 // ---------------------------------------------------------------- award tiers
 
 /// Ten works ranked by one total each from two judges (so nothing breaks ties): 2023 tiers

@@ -11,4 +11,4 @@ pub use contest::{Aggregation, AwardRules, Contest, MediaRules};
 pub use datafile::DataError;
 pub use points::Points;
 pub use rubric::{Criterion, Group, Rubric};
-pub use work::{Judge, ScoreStatus, Work};
+pub use work::{work_number_order, Judge, ScoreStatus, Work};

@@ -52,6 +52,26 @@ impl ScoreStatus {
     }
 }
 
+/// Work numbers as people sort them: "2" before "10", then text order ("A3" after "A2").
+pub fn work_number_order(a: &str, b: &str) -> std::cmp::Ordering {
+    // The number the digits spell (no allocation: this runs inside every sort).
+    let key = |s: &str| {
+        s.bytes()
+            .filter(u8::is_ascii_digit)
+            .try_fold(None::<u64>, |acc, d| {
+                acc.unwrap_or(0)
+                    .checked_mul(10)
+                    .and_then(|v| v.checked_add(u64::from(d - b'0')))
+                    .map(Some)
+            })
+            .flatten()
+    };
+    match (key(a), key(b)) {
+        (Some(x), Some(y)) if x != y => x.cmp(&y),
+        _ => a.cmp(b),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +83,12 @@ mod tests {
         assert_eq!(ScoreStatus::of(false, 7, 7), ScoreStatus::Scored);
         assert_eq!(ScoreStatus::of(true, 7, 7), ScoreStatus::Recused);
         assert!(!ScoreStatus::Partial.is_done());
+    }
+
+    #[test]
+    fn work_numbers_sort_like_people_expect() {
+        let mut ids = vec!["10", "2", "A1", "1"];
+        ids.sort_by(|a, b| work_number_order(a, b));
+        assert_eq!(ids, vec!["1", "A1", "2", "10"]);
     }
 }

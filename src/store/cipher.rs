@@ -4,6 +4,7 @@
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
 
 use super::key::BallotKey;
 use super::{Result, StoreError};
@@ -34,6 +35,18 @@ pub fn sqlite_err(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
     }
 }
 
+/// Held while a connection is keyed and its key proven by the first read. OpenSSL 3.0's
+/// first fetch of an algorithm can fail when threads race to fill its method cache
+/// (openssl/openssl#13682, #17633); SQLCipher then answers `PRAGMA key` with "An error
+/// occurred with PRAGMA key or rekey", which a CI run hit with tests keying in parallel.
+/// Keying is cheap for card keys, so one connection at a time costs little.
+pub fn keying_lock() -> MutexGuard<'static, ()> {
+    static KEYING: Mutex<()> = Mutex::new(());
+    KEYING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 pub fn open_encrypted(path: &Path, key: &BallotKey, mode: OpenMode) -> Result<Connection> {
     let exists = path.exists();
     match mode {
@@ -55,6 +68,7 @@ pub fn open_encrypted(path: &Path, key: &BallotKey, mode: OpenMode) -> Result<Co
     conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))
         .optional()
         .map_err(&err)?;
+    let _keying = keying_lock();
     conn.pragma_update(None, "key", key.sqlcipher_key())
         .map_err(&err)?;
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use super::cipher::{open_encrypted, set_durable, sqlite_err, OpenMode};
 use super::key::BallotKey;
 use super::{Result, StoreError};
+pub use crate::model::work_number_order;
 use crate::model::{Judge, Work};
 
 pub const MASTER_FORMAT: &str = "1";
@@ -658,26 +659,6 @@ pub fn append_audit(tx: &Transaction<'_>, path: &Path, entry: &AuditEntry) -> Re
     Ok(tx.last_insert_rowid())
 }
 
-/// Work numbers as people sort them: "2" before "10", then text order ("A3" after "A2").
-pub fn work_number_order(a: &str, b: &str) -> std::cmp::Ordering {
-    // The number the digits spell (no allocation: this runs inside every sort).
-    let key = |s: &str| {
-        s.bytes()
-            .filter(u8::is_ascii_digit)
-            .try_fold(None::<u64>, |acc, d| {
-                acc.unwrap_or(0)
-                    .checked_mul(10)
-                    .and_then(|v| v.checked_add(u64::from(d - b'0')))
-                    .map(Some)
-            })
-            .flatten()
-    };
-    match (key(a), key(b)) {
-        (Some(x), Some(y)) if x != y => x.cmp(&y),
-        _ => a.cmp(b),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -783,12 +764,5 @@ mod tests {
         assert_eq!(works[0].media_file, "v.mp4");
         assert_eq!(works[0].duration_ms, Some(6000));
         assert_eq!(works[0].probe_note.as_deref(), Some("too short"));
-    }
-
-    #[test]
-    fn work_numbers_sort_like_people_expect() {
-        let mut ids = vec!["10", "2", "A1", "1"];
-        ids.sort_by(|a, b| work_number_order(a, b));
-        assert_eq!(ids, vec!["1", "A1", "2", "10"]);
     }
 }

@@ -32,7 +32,7 @@ pub enum StoreError {
         found: String,
         expected: String,
     },
-    #[error("{path}: {source}")]
+    #[error("{}", sqlite_message(.path, .source))]
     Sqlite {
         path: PathBuf,
         source: rusqlite::Error,
@@ -66,3 +66,14 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// `path: SQLite's reason`, without the path a second time when SQLite's message (open
+/// errors) already ends with it.
+fn sqlite_message(path: &std::path::Path, source: &rusqlite::Error) -> String {
+    let shown = path.display().to_string();
+    let reason = source.to_string();
+    let reason = reason
+        .strip_suffix(shown.as_str())
+        .map_or(reason.as_str(), |r| r.trim_end_matches([':', ' ']));
+    format!("{shown}: {reason}")
+}

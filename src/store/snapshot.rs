@@ -13,7 +13,7 @@ use rusqlite::Connection;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::cipher::{open_encrypted, OpenMode};
+use super::cipher::{keying_lock, open_encrypted, OpenMode};
 use super::key::BallotKey;
 
 /// Why a snapshot could not be written. Each message names the folder and says what to do.
@@ -159,8 +159,12 @@ fn write_temp_then_rename(
         source: std::io::Error::other("the sync folder's path is not valid UTF-8"),
     })?;
     // One statement, one read transaction: the copy is one committed state of the ballot.
-    conn.execute("VACUUM INTO ?1", [temp_str])
-        .map_err(|e| sqlite_error(temp, dir, e))?;
+    // It keys a new file, so it takes the keying lock like every other open.
+    {
+        let _keying = keying_lock();
+        conn.execute("VACUUM INTO ?1", [temp_str])
+            .map_err(|e| sqlite_error(temp, dir, e))?;
+    }
     // Reopen the copy with the key: proves it is encrypted with it, and leaves WAL mode so
     // the file stands alone on read-only or slow media.
     let revision = {

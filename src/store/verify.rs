@@ -321,6 +321,7 @@ fn open_defensive(
     ] {
         conn.set_limit(limit, value).map_err(damaged)?;
     }
+    let _keying = super::cipher::keying_lock();
     if let Some(secret) = secret {
         conn.pragma_update(None, "key", secret).map_err(damaged)?;
     }

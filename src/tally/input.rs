@@ -109,7 +109,7 @@ pub(crate) struct Counts {
     pub missing: usize,
 }
 
-/// The checked, indexed input. Works and judges are sorted by id, so nothing downstream
+/// The checked, indexed input. Works and judges are sorted by number, so nothing downstream
 /// depends on input order.
 pub(crate) struct Panel {
     pub works: Vec<String>,
@@ -130,9 +130,13 @@ pub(crate) struct Panel {
     pub unsubmitted: Vec<String>,
 }
 
+/// Distinct ids in work-number order ("2" before "10"), so that lists which follow the
+/// panel's order (unranked works, equal places) read the way people number works.
 fn sorted_ids(ids: &[String]) -> Vec<String> {
     let set: BTreeSet<&String> = ids.iter().collect();
-    set.into_iter().cloned().collect()
+    let mut ids: Vec<String> = set.into_iter().cloned().collect();
+    ids.sort_by(|a, b| crate::model::work_number_order(a, b));
+    ids
 }
 
 impl Panel {

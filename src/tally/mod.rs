@@ -167,7 +167,7 @@ pub struct Tally {
     pub method: AggregationMethod,
     /// For the z-score method: applied, or why it fell back to the plain mean.
     pub zscore: Option<ZscoreStatus>,
-    /// Ranked works in rank order (ties by work id), then unranked works by id.
+    /// Ranked works in rank order (ties by work number), then unranked works by number.
     pub works: Vec<WorkResult>,
     /// One cut-off per configured tier, then one for the rest label.
     pub tiers: Vec<TierCutoff>,

@@ -79,7 +79,7 @@ pub(crate) fn rank(
     let (mut ranked, unranked): (Vec<usize>, Vec<usize>) = (0..panel.works.len())
         .partition(|&w| panel.cells[w].len() >= min_scores && agg.works[w].aggregate.is_some());
     let cmp = |a: usize, b: usize| compare(&agg.works[a], &agg.works[b], &keys);
-    // Work indices follow work ids, so equal works come out by id.
+    // Work indices follow work numbers, so equal works come out in number order.
     ranked.sort_by(|&a, &b| cmp(a, b).0.then(a.cmp(&b)));
     let mut order: Vec<Ranked> = Vec::with_capacity(ranked.len());
     for (pos, &w) in ranked.iter().enumerate() {

@@ -140,14 +140,26 @@ impl Drop for StderrToFile {
     }
 }
 
+/// Takes over the terminal, or says why it cannot (output piped or redirected, no tty)
+/// instead of panicking inside ratatui.
+pub fn start_terminal() -> anyhow::Result<ratatui::DefaultTerminal> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the screens need a terminal, and input or output is not one; run jury in a terminal window (not piped or redirected)"
+        );
+    }
+    ratatui::try_init().map_err(|e| anyhow::anyhow!("cannot take over the terminal: {e}"))
+}
+
 /// Runs the judge TUI until the judge quits.
 pub fn run_judge(mut opts: JudgeOptions) -> anyhow::Result<()> {
     let logs = log_dir();
     if opts.player.log_file.is_none() {
         opts.player.log_file = Some(logs.join("mpv.log"));
     }
+    let mut terminal = start_terminal()?;
     let redirect = StderrToFile::start(&logs.join("stderr.log"));
-    let mut terminal = ratatui::init();
     let result = judge_session(&mut terminal, opts);
     ratatui::restore();
     drop(redirect);
