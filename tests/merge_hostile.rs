@@ -572,7 +572,7 @@ fn order_case() -> &'static OrderCase {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 4, failure_persistence: None, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 6, failure_persistence: None, .. ProptestConfig::default() })]
     #[test]
     fn merging_in_any_order_gives_the_same_master(order in Just(()).prop_flat_map(|_| {
         let n = order_case().files.len();
@@ -587,8 +587,15 @@ proptest! {
         let copy = work.path().join("copy.jury");
         std::fs::copy(&case.pristine, &copy).unwrap();
         let mut m = Master::open(&copy, &testkit::organizer_key()).unwrap();
-        for file in &order {
-            let _ = m.merge_file(&case.contest, file);
+        // The whole run at once: files verified on worker threads, merged in this order.
+        let mut lines = Vec::new();
+        let tally = jury::organize::merge::merge_all(&mut m, &case.contest, &order, |l| {
+            lines.push(l.to_string())
+        });
+        prop_assert_eq!(tally.merged + tally.unchanged + tally.stale + tally.refused, order.len());
+        prop_assert_eq!(tally.refused, 0, "{:?}", lines);
+        for (line, file) in lines.iter().zip(&order) {
+            prop_assert!(line.contains(&file.display().to_string()), "{} for {}", line, file.display());
         }
         prop_assert_eq!(&(m.merged().unwrap(), ballot_state(&m).unwrap()), &case.reference);
     }

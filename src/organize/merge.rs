@@ -118,8 +118,8 @@ enum Decision {
     Forked(u64, String),
 }
 
-/// Ballots whose file name matches `file` come first: trying a key costs a key derivation
-/// (~0.1 s), so the right one should usually be the first.
+/// Ballots whose file name matches `file` come first: each wrong key tried costs an open
+/// and a failed page check, so the right one should usually be the first.
 fn candidates(ballots: &[BallotRecord], file: &Path) -> Vec<BallotRecord> {
     let name = file
         .file_name()
@@ -181,39 +181,43 @@ impl MergeContext {
         Ok((copy, record, verified))
     }
 
-    /// [`MergeContext::verify`] for every file, on up to one thread per core; results in
-    /// input order.
-    pub fn verify_all(
-        &self,
-        files: &[PathBuf],
-    ) -> Vec<Result<(PrivateCopy, BallotRecord, VerifiedBallot), VerifyError>> {
+    /// [`MergeContext::verify`] for every file on up to one thread per core. `each` runs on
+    /// the calling thread, in input order, as soon as a file's turn is ready, so the caller
+    /// can merge one file while the next ones are still being verified.
+    pub fn verify_each(&self, files: &[PathBuf], mut each: impl FnMut(&Path, Verified)) {
         use std::sync::atomic::{AtomicUsize, Ordering};
-        use std::sync::Mutex;
         let workers = std::thread::available_parallelism()
             .map_or(2, |n| n.get())
             .min(files.len())
             .max(1);
         let next = AtomicUsize::new(0);
-        let results = Mutex::new((0..files.len()).map(|_| None).collect::<Vec<_>>());
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Verified)>();
         std::thread::scope(|s| {
             for _ in 0..workers {
-                s.spawn(|| loop {
+                let tx = tx.clone();
+                let next = &next;
+                s.spawn(move || loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(file) = files.get(i) else { break };
-                    let result = self.verify(file);
-                    if let Ok(mut r) = results.lock() {
-                        r[i] = Some(result);
+                    if tx.send((i, self.verify(file))).is_err() {
+                        break;
                     }
                 });
             }
-        });
-        results
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner())
-            .into_iter()
-            .zip(files)
-            .map(|(r, file)| {
-                r.unwrap_or_else(|| {
+            drop(tx);
+            // Results arrive in any order; hand them out in input order.
+            let mut waiting = BTreeMap::new();
+            let mut turn = 0;
+            for (i, result) in rx {
+                waiting.insert(i, result);
+                while let Some(result) = waiting.remove(&turn) {
+                    each(&files[turn], result);
+                    turn += 1;
+                }
+            }
+            // A worker that died (it cannot panic on file input, but be sure) leaves gaps.
+            for file in &files[turn..] {
+                let result = waiting.remove(&turn).unwrap_or_else(|| {
                     Err(VerifyError::Master {
                         at: Origin {
                             file: file.clone(),
@@ -221,11 +225,16 @@ impl MergeContext {
                         },
                         detail: "verification did not finish".into(),
                     })
-                })
-            })
-            .collect()
+                });
+                each(file, result);
+                turn += 1;
+            }
+        });
     }
 }
+
+/// What [`MergeContext::verify`] gives for one file.
+pub type Verified = Result<(PrivateCopy, BallotRecord, VerifiedBallot), VerifyError>;
 
 impl Master {
     /// What the master expects of `record`'s ballot.
@@ -603,39 +612,40 @@ pub fn merge_all(
     mut out: impl FnMut(&str),
 ) -> MergeTally {
     let mut tally = MergeTally::default();
-    // Files are verified in parallel (reading only them), then merged one transaction at a
-    // time in the order given, so a later copy of the same ballot still meets the earlier.
-    let verified = match master.merge_context(contest) {
-        Ok(context) => context.verify_all(files),
-        Err(e) => files
-            .iter()
-            .map(|file| {
-                Err(VerifyError::Master {
+    let mut record = |file: &Path, checked: Verified, master: &mut Master| match checked
+        .and_then(|v| master.merge_checked(v, file))
+    {
+        Ok(report) => {
+            match report.outcome {
+                MergeOutcome::Merged(_) => tally.merged += 1,
+                MergeOutcome::Unchanged => tally.unchanged += 1,
+            }
+            out(&report.line());
+        }
+        Err(e @ VerifyError::Stale { .. }) => {
+            tally.stale += 1;
+            out(&format!("stale      {e}"));
+        }
+        Err(e) => {
+            tally.refused += 1;
+            out(&format!("refused    {e}"));
+        }
+    };
+    // Files are verified in parallel (reading only them) while the calling thread merges
+    // them one transaction at a time in the order given, so a later copy of the same ballot
+    // still meets the earlier one.
+    match master.merge_context(contest) {
+        Ok(context) => context.verify_each(files, |file, checked| record(file, checked, master)),
+        Err(e) => {
+            for file in files {
+                let refused = Err(VerifyError::Master {
                     at: Origin {
                         file: file.clone(),
                         judge: None,
                     },
                     detail: e.to_string(),
-                })
-            })
-            .collect(),
-    };
-    for (file, checked) in files.iter().zip(verified) {
-        match checked.and_then(|v| master.merge_checked(v, file)) {
-            Ok(report) => {
-                match report.outcome {
-                    MergeOutcome::Merged(_) => tally.merged += 1,
-                    MergeOutcome::Unchanged => tally.unchanged += 1,
-                }
-                out(&report.line());
-            }
-            Err(e @ VerifyError::Stale { .. }) => {
-                tally.stale += 1;
-                out(&format!("stale      {e}"));
-            }
-            Err(e) => {
-                tally.refused += 1;
-                out(&format!("refused    {e}"));
+                });
+                record(file, refused, master);
             }
         }
     }
