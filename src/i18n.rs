@@ -110,7 +110,6 @@ messages! {
     ScoreEdit => "打分模式", "score mode";
     Quit => "退出", "quit";
     NothingToFilter => "没有匹配的作品", "no works match";
-    PlaybackUnavailable => "无法播放", "playback unavailable";
     Playing => "播放中", "playing";
     Paused => "已暂停", "paused";
     HelpFilter => "输入以筛选", "type to filter";

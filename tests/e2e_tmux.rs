@@ -409,3 +409,40 @@ fn scores_reach_the_sync_folder_and_a_vanished_folder_does_not_stop_scoring() {
         Some(9)
     );
 }
+
+/// libmpv is loaded at run time: without it jury starts, says why it cannot play, and scores.
+#[test]
+fn without_libmpv_jury_starts_explains_and_scores() {
+    let ldd = Command::new("ldd")
+        .arg(env!("CARGO_BIN_EXE_jury"))
+        .output()
+        .unwrap();
+    let needed = String::from_utf8_lossy(&ldd.stdout);
+    assert!(
+        !needed.contains("libmpv"),
+        "the binary must not need libmpv to start:\n{needed}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    jury::demo::ensure(dir.path(), false).unwrap();
+    let t = Tmux::new("nompv");
+    let ballot = demo_ballot(dir.path());
+    t.start(
+        dir.path(),
+        &format!("judge {} --video-output none", ballot.display()),
+        &format!(
+            "JURY_KEY={} JURY_LIBMPV=/nonexistent/libmpv.so.2",
+            jury::demo::DEMO_KEY
+        ),
+    );
+    t.wait_for("todo");
+    t.keys(&["Enter"]);
+    t.wait_for("libmpv not found");
+    t.keys(&["s", "7"]);
+    t.wait_for("saved, rev 2");
+    t.leave_scoring_and_quit();
+    t.wait_exit();
+    assert_eq!(
+        load(&demo_ballot(dir.path())).score("001", "theme"),
+        Some(7)
+    );
+}

@@ -1,12 +1,15 @@
 //! Media: playback through libmpv ([`player`]), technical compliance checks against a
 //! contest's media rules ([`probe`]), and file identity (SHA-256) and lookup ([`hash`]).
 //!
-//! Every libmpv call of jury lives in this module. Nothing here knows about the terminal: the
+//! Every libmpv call of jury lives in this module; libmpv itself is loaded at run time
+//! ([`libmpv`]), so jury starts and scores on a machine without it. Nothing here knows about the terminal: the
 //! TUI drives a [`Player`] through a few non-blocking commands and reads [`PlayerEvent`]s.
 //! Without the default cargo feature `mpv`, the same API exists but [`Player::new`] and
 //! [`probe::probe`] report that playback is unavailable.
 
 pub mod hash;
+#[cfg(feature = "mpv")]
+pub mod libmpv;
 pub mod player;
 pub mod probe;
 

@@ -455,8 +455,7 @@ pub(crate) mod backend {
     use std::sync::mpsc::Receiver;
     use std::time::{Duration, Instant};
 
-    use libmpv2::events::{Event, PropertyData};
-    use libmpv2::{mpv_end_file_reason, Format, Mpv};
+    use crate::media::libmpv::{EndFileReason, Event, Format, Mpv, MpvError, PropertyData};
 
     use super::*;
 
@@ -476,69 +475,24 @@ pub(crate) mod backend {
         }
     }
 
-    /// A human reading of an mpv error code (mpv's own `mpv_error_string`).
-    pub(crate) fn error_text(e: &libmpv2::Error) -> String {
-        match e {
-            libmpv2::Error::Raw(code) => match code {
-                -1 => "event queue full",
-                -2 => "out of memory",
-                -3 => "not initialized",
-                -4 => "invalid parameter",
-                -5 => "option not found",
-                -6 => "unsupported format for accessing option",
-                -7 => "error setting option",
-                -8 => "property not found",
-                -9 => "unsupported format for accessing property",
-                -10 => "property unavailable",
-                -11 => "error accessing property",
-                -12 => "error running command",
-                -13 => "loading failed",
-                -14 => "audio output initialization failed",
-                -15 => "video output initialization failed",
-                -16 => "no audio or video data played",
-                -17 => "unrecognized file format",
-                -18 => "not supported",
-                -19 => "operation not implemented",
-                -20 => "something happened",
-                _ => "unknown error",
-            }
-            .to_string(),
-            libmpv2::Error::VersionMismatch { linked, loaded } => format!(
-                "libmpv client API {}.{} found, {}.{} needed",
-                loaded >> 16,
-                loaded & 0xffff,
-                linked >> 16,
-                linked & 0xffff
-            ),
-            libmpv2::Error::InvalidUtf8 => "invalid UTF-8 from mpv".into(),
-            libmpv2::Error::Null => "mpv returned nothing".into(),
-        }
+    /// A human reading of an mpv error.
+    pub(crate) fn error_text(e: &MpvError) -> String {
+        e.to_string()
     }
 
     /// Creates an mpv core with `options` (name, value as on mpv's command line). Errors name
     /// the option that failed.
     pub(crate) fn create_with(options: &[(&str, String)]) -> Result<Mpv, PlayerError> {
         ensure_c_numeric();
-        let failed = std::cell::RefCell::new(None);
-        let result = Mpv::with_initializer(|init| {
-            for (name, value) in options {
-                if let Err(e) = init.set_option(name, value.as_str()) {
-                    *failed.borrow_mut() = Some(format!("{name}={value}"));
-                    return Err(e);
-                }
+        Mpv::with_options(options).map_err(|(option, e)| match (option, e) {
+            (_, MpvError::Library(why)) => PlayerError::Unavailable(why),
+            (Some(option), e) => {
+                PlayerError::Unavailable(format!("mpv refused option {option}: {e}"))
             }
-            Ok(())
-        });
-        result.map_err(|e| match (failed.into_inner(), &e) {
-            (Some(option), _) => {
-                PlayerError::Unavailable(format!("mpv refused option {option}: {}", error_text(&e)))
-            }
-            (None, libmpv2::Error::Null) => PlayerError::Unavailable(
+            (None, MpvError::Null) => PlayerError::Unavailable(
                 "mpv could not start (out of memory, or a non-C LC_NUMERIC locale)".into(),
             ),
-            (None, e) => {
-                PlayerError::Unavailable(format!("mpv could not start: {}", error_text(e)))
-            }
+            (None, e) => PlayerError::Unavailable(format!("mpv could not start: {e}")),
         })
     }
 
@@ -778,16 +732,14 @@ pub(crate) mod backend {
     }
 
     /// A player error for an end-file error `e` while playing `path`.
-    pub(crate) fn load_error(path: Option<PathBuf>, e: &libmpv2::Error) -> PlayerError {
+    pub(crate) fn load_error(path: Option<PathBuf>, e: &MpvError) -> PlayerError {
         let Some(path) = path else {
             return PlayerError::Mpv(error_text(e));
         };
         match e {
-            libmpv2::Error::Raw(-13) if !path.exists() => PlayerError::Missing(path),
-            libmpv2::Error::Raw(-13) => {
-                PlayerError::Load(path, "mpv could not open the file".into())
-            }
-            libmpv2::Error::Raw(-18..=-16) => PlayerError::NotVideo(path),
+            MpvError::Raw(-13) if !path.exists() => PlayerError::Missing(path),
+            MpvError::Raw(-13) => PlayerError::Load(path, "mpv could not open the file".into()),
+            MpvError::Raw(-18..=-16) => PlayerError::NotVideo(path),
             e => PlayerError::Load(path, error_text(e)),
         }
     }
@@ -868,10 +820,8 @@ pub(crate) mod backend {
                     shared.at_eof.store(false, Ordering::SeqCst);
                     let position_ms = st.position_ms();
                     match reason {
-                        mpv_end_file_reason::Eof if !st.ended => {
-                            Some(PlayerEvent::Ended { position_ms })
-                        }
-                        mpv_end_file_reason::Stop | mpv_end_file_reason::Quit if was_loaded => {
+                        EndFileReason::Eof if !st.ended => Some(PlayerEvent::Ended { position_ms }),
+                        EndFileReason::Stop | EndFileReason::Quit if was_loaded => {
                             Some(PlayerEvent::Stopped { position_ms })
                         }
                         _ => None,
@@ -986,7 +936,7 @@ mod tests {
     #[cfg(feature = "mpv")]
     #[test]
     fn end_file_errors_map_to_typed_errors() {
-        use libmpv2::Error::Raw;
+        use crate::media::libmpv::MpvError::Raw;
         let dir = tempfile::tempdir().unwrap();
         let there = dir.path().join("x.mp4");
         std::fs::write(&there, b"x").unwrap();

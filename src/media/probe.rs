@@ -208,8 +208,7 @@ mod backend {
 mod backend {
     use std::time::Instant;
 
-    use libmpv2::events::Event;
-    use libmpv2::Mpv;
+    use crate::media::libmpv::{Event, Mpv, MpvError};
 
     use super::*;
     use crate::media::player::backend::{create_with, display_size, error_text};
@@ -272,12 +271,8 @@ mod backend {
                 Some(Ok(_)) => {}
                 Some(Err(e)) => {
                     return Err(match e {
-                        libmpv2::Error::Raw(-13) if !path.exists() => {
-                            ProbeError::Missing(path.into())
-                        }
-                        libmpv2::Error::Raw(-13 | -16 | -17 | -18) => {
-                            ProbeError::NotMedia(path.into())
-                        }
+                        MpvError::Raw(-13) if !path.exists() => ProbeError::Missing(path.into()),
+                        MpvError::Raw(-13 | -16 | -17 | -18) => ProbeError::NotMedia(path.into()),
                         e => ProbeError::Unreadable(path.into(), error_text(&e)),
                     })
                 }

@@ -393,12 +393,8 @@ impl Session {
                 }
             },
             Err(e) => {
-                let message = format!(
-                    "{}: {}",
-                    app.t(Msg::PlaybackUnavailable),
-                    e.message(app.lang)
-                );
-                app.set_status(StatusKind::Warn, message);
+                // The message starts with "playback unavailable" itself.
+                app.set_status(StatusKind::Warn, e.message(app.lang));
                 // Try again next time (a display or device may have appeared).
                 self.player = None;
                 vec![]
