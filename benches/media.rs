@@ -5,38 +5,19 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use jury::media::player::{Player, PlayerConfig, PlayerEvent, VideoOutput};
+use jury::media::testclip::Clip;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn clip(dir: &Path, name: &str, secs: u32, size: &str) -> PathBuf {
+fn clip(dir: &Path, name: &str, secs: u32, (width, height): (u32, u32)) -> PathBuf {
     let out = dir.join(name);
-    let status = Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-        ])
-        .arg(format!("testsrc=size={size}:rate=25:duration={secs}"))
-        .args(["-f", "lavfi", "-i"])
-        .arg(format!("sine=frequency=440:duration={secs}"))
-        .args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-        ])
-        .args(["-c:a", "aac"])
-        .arg(&out)
-        .status()
-        .expect("ffmpeg must be installed (make bench installs it)");
-    assert!(status.success(), "ffmpeg failed for {name}");
+    Clip {
+        fps: 25,
+        ..Clip::sized(width, height, secs)
+    }
+    .make(&out)
+    .unwrap();
     out
 }
 
@@ -63,7 +44,7 @@ fn wait(player: &Player, want: impl Fn(&PlayerEvent) -> bool) {
 
 fn play_to_loaded(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let video = clip(dir.path(), "play.mp4", 5, "1280x720");
+    let video = clip(dir.path(), "play.mp4", 5, (1280, 720));
     let mut group = c.benchmark_group("play_to_loaded");
     group.sample_size(30);
     // As in the judge TUI: one player per session, each play action opens a file.
@@ -123,7 +104,7 @@ fn play_to_loaded(c: &mut Criterion) {
 
 fn probe_fifty(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let first = clip(dir.path(), "c00.mp4", 2, "640x360");
+    let first = clip(dir.path(), "c00.mp4", 2, (640, 360));
     let clips: Vec<PathBuf> = (0..50)
         .map(|i| {
             let p = dir.path().join(format!("c{i:02}.mp4"));

@@ -84,32 +84,12 @@ fn probe_exits_1_on_rule_violations_and_0_when_compliant() {
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(report.contains("4:3"), "{report}");
     let clip = dir.path().join("ok.mp4");
-    let made = Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=1280x720:rate=5",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=duration=3",
-            "-t",
-            "3",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-c:a",
-            "aac",
-        ])
-        .arg(&clip)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    jury::media::testclip::Clip {
+        fps: 5,
+        ..jury::media::testclip::Clip::sized(1280, 720, 3)
+    }
+    .make(&clip)
+    .unwrap();
     // Three seconds is too short for the 2023 contest but fine for the micro-lecture call.
     let out = jury(dir.path())
         .args(["probe", "--template", "cq-micro-lecture"])

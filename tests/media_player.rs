@@ -3,49 +3,22 @@
 #![cfg(feature = "mpv")]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use jury::media::player::{Player, PlayerConfig, PlayerError, PlayerEvent, VideoOutput};
+use jury::media::testclip::Clip;
 
 const WAIT: Duration = Duration::from_secs(10);
 
 fn clip(dir: &Path, name: &str, secs: u32) -> PathBuf {
     let out = dir.join(name);
-    let video = format!("testsrc=size=320x180:rate=15:duration={secs}");
-    let audio = format!("sine=frequency=440:duration={secs}");
-    let status = Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            &video,
-            "-f",
-            "lavfi",
-            "-i",
-            &audio,
-        ])
-        .args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-g",
-            "15",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-        ])
-        .arg(&out)
-        .status()
-        .expect("ffmpeg must be installed to run the media tests");
-    assert!(status.success());
+    Clip {
+        seconds: secs,
+        ..Clip::default()
+    }
+    .make(&out)
+    .unwrap();
     out
 }
 

@@ -12,6 +12,7 @@ use jury::i18n::Lang;
 use jury::media::probe::{
     assess, assess_many, check, probe, probe_files, probe_with_timeout, ProbeError, Violation,
 };
+use jury::media::testclip::Clip;
 use jury::model::MediaRules;
 
 /// Runs ffmpeg quietly; panics with its message if it fails (ffmpeg is a test requirement).
@@ -39,25 +40,13 @@ fn clip(
     extra: &[&str],
 ) -> PathBuf {
     let out = dir.join(name);
-    let video = format!("testsrc=size={w}x{h}:rate=15:duration={secs}");
-    let audio = format!("sine=frequency=440:duration={secs}");
-    let mut args = vec!["-f", "lavfi", "-i", &video];
-    if !silent {
-        args.extend(["-f", "lavfi", "-i", &audio, "-c:a", "aac", "-b:a", "32k"]);
+    Clip {
+        audio: !silent,
+        extra,
+        ..Clip::sized(w, h, secs)
     }
-    args.extend([
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-g",
-        "15",
-        "-pix_fmt",
-        "yuv420p",
-    ]);
-    args.extend(extra);
-    args.push(out.to_str().unwrap());
-    ffmpeg(&args);
+    .make(&out)
+    .unwrap();
     out
 }
 

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use jury::media::testclip::Clip;
 use jury::store::master::Master;
 use jury::store::BallotKey;
 use rust_xlsxwriter::{Format, Workbook};
@@ -481,36 +482,13 @@ fn judges_keep_their_ids_and_declared_conflicts() {
     assert_eq!(before, snapshot(&c));
 }
 
-fn clip(path: &Path, size: &str, audio: bool) {
-    let mut cmd = Command::new("ffmpeg");
-    cmd.args([
-        "-hide_banner",
-        "-loglevel",
-        "error",
-        "-y",
-        "-f",
-        "lavfi",
-        "-i",
-    ])
-    .arg(format!("testsrc=size={size}:rate=25"));
-    if audio {
-        cmd.args(["-f", "lavfi", "-i", "sine"]);
+fn clip(path: &Path, (width, height): (u32, u32), audio: bool) {
+    Clip {
+        audio,
+        ..Clip::sized(width, height, 2)
     }
-    cmd.args([
-        "-t",
-        "2",
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-pix_fmt",
-        "yuv420p",
-    ]);
-    if audio {
-        cmd.args(["-c:a", "aac"]);
-    }
-    let status = cmd.arg(path).status().unwrap();
-    assert!(status.success(), "ffmpeg failed for {}", path.display());
+    .make(path)
+    .unwrap();
 }
 
 #[test]
@@ -535,9 +513,9 @@ fn probe_checks_every_work_stores_results_and_gates_on_missing_or_breaking() {
         ["4", "还没到", "重庆师范大学", "江北区", "4.mp4"],
     ];
     let form = write(&forms, "推荐表.csv", csv_text(&header, &works));
-    clip(&c.join("media/1.mp4"), "1280x720", true);
-    clip(&forms.join("videos/2.mp4"), "1280x720", true);
-    clip(&c.join("media/3.mp4"), "640x480", true);
+    clip(&c.join("media/1.mp4"), (1280, 720), true);
+    clip(&forms.join("videos/2.mp4"), (1280, 720), true);
+    clip(&c.join("media/3.mp4"), (640, 480), true);
     let out = import(&c, "works", &form, &[]);
     assert!(out.status.success(), "{}", show(&out));
     assert!(
@@ -616,8 +594,8 @@ fn probe_checks_every_work_stores_results_and_gates_on_missing_or_breaking() {
     assert_eq!(ballot_works[0].media_sha256, p1.sha256);
 
     // Fix the two: probe passes and says so with exit 0.
-    clip(&c.join("media/3.mp4"), "1920x1080", true);
-    clip(&c.join("media/4.mp4"), "1280x720", false);
+    clip(&c.join("media/3.mp4"), (1920, 1080), true);
+    clip(&c.join("media/4.mp4"), (1280, 720), false);
     let out = run(&c, &["probe"]);
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
     assert!(text(&out.stdout).contains("4 works: 4 compliant, 0 break a rule, 0 missing"));

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+use jury::media::testclip::Clip;
 use jury::report::keycard::key_from_text;
 use jury::store::Ballot;
 
@@ -38,31 +39,12 @@ fn ok(out: &Output, what: &str) -> String {
 /// A compliant clip: 1280x720, 16:9, a little over three minutes (one frame a second keeps it
 /// small and quick to encode).
 fn clip(path: &Path) {
-    let status = Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-        ])
-        .arg("testsrc=size=1280x720:rate=1:duration=185")
-        .args(["-f", "lavfi", "-i", "sine=frequency=440:duration=185"])
-        .args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-        ])
-        .args(["-c:a", "aac", "-b:a", "32k"])
-        .arg(path)
-        .status()
-        .expect("ffmpeg must be installed (make test installs it)");
-    assert!(status.success());
+    Clip {
+        fps: 1,
+        ..Clip::sized(1280, 720, 185)
+    }
+    .make(path)
+    .unwrap();
 }
 
 /// The works form as districts send it: a title row, GBK encoding, 推荐单位 per row.

@@ -12,6 +12,7 @@ pub mod hash;
 pub mod libmpv;
 pub mod player;
 pub mod probe;
+pub mod testclip;
 
 pub use hash::{check_media, locate, sha256_file, MediaCheck};
 pub use player::{Player, PlayerConfig, PlayerError, PlayerEvent, VideoOutput};
