@@ -210,6 +210,24 @@ fn keys_move_between_tabs_rows_and_matrix_columns() {
 }
 
 #[test]
+fn the_digits_on_the_tab_bar_jump_to_their_tab() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = app(Lang::Zh);
+    for (digit, tab) in
+        ['5', '2', '6', '1']
+            .into_iter()
+            .zip([Tab::Results, Tab::Judges, Tab::Severity, Tab::Works])
+    {
+        let key = KeyEvent::new(KeyCode::Char(digit), KeyModifiers::NONE);
+        let action = app.keymap.resolve(app.layer(), key).expect("bound");
+        app.update(action);
+        assert_eq!(app.tab, tab, "key {digit}");
+    }
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("1 作品 | 2 评委"), "{screen}");
+}
+
+#[test]
 fn every_tab_at_80x24_in_both_languages() {
     for lang in [Lang::Zh, Lang::En] {
         let mut app = app(lang);

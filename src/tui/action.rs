@@ -35,6 +35,24 @@ bindable! {
     Confirm => "confirm", Cancel => "cancel", Close => "close",
     TabNext => "tab_next", TabPrev => "tab_prev", ScrollLeft => "scroll_left",
     ScrollRight => "scroll_right", CycleMethod => "cycle_method", Refresh => "refresh",
+    Tab1 => "tab_1", Tab2 => "tab_2", Tab3 => "tab_3", Tab4 => "tab_4", Tab5 => "tab_5",
+    Tab6 => "tab_6",
+}
+
+impl Command {
+    /// The 0-based tab a `tab_N` command jumps to.
+    pub fn tab_index(self) -> Option<usize> {
+        use Command::*;
+        match self {
+            Tab1 => Some(0),
+            Tab2 => Some(1),
+            Tab3 => Some(2),
+            Tab4 => Some(3),
+            Tab5 => Some(4),
+            Tab6 => Some(5),
+            _ => None,
+        }
+    }
 }
 
 /// Caret movement and deletion inside a text input.

@@ -94,6 +94,12 @@ impl Layer {
                     | ScrollRight
                     | CycleMethod
                     | Refresh
+                    | Tab1
+                    | Tab2
+                    | Tab3
+                    | Tab4
+                    | Tab5
+                    | Tab6
             ),
             Layer::Score => matches!(
                 c,
@@ -133,6 +139,12 @@ impl Layer {
                     | Refresh
                     | Help
                     | Quit
+                    | Tab1
+                    | Tab2
+                    | Tab3
+                    | Tab4
+                    | Tab5
+                    | Tab6
             ),
         }
     }

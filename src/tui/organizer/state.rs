@@ -376,6 +376,9 @@ impl OrgApp {
             Command::TabPrev => {
                 self.tab = Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()];
             }
+            c if c.tab_index().is_some_and(|i| i < Tab::ALL.len()) => {
+                self.tab = Tab::ALL[c.tab_index().unwrap_or(0)];
+            }
             Command::ScrollRight if self.tab == Tab::Matrix => {
                 self.matrix_left =
                     (self.matrix_left + 1).min(self.data.judges.len().saturating_sub(1));
