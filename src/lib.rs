@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod media;
 pub mod model;
 pub mod organize;
+pub mod parallel;
 pub mod report;
 pub mod store;
 pub mod tally;

@@ -679,40 +679,7 @@ pub fn assess(path: &Path, rules: &MediaRules) -> Assessment {
 
 /// [`assess`] for many files, in parallel on up to one thread per core; results in input order.
 pub fn assess_many(paths: &[PathBuf], rules: &MediaRules) -> Vec<Assessment> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Mutex;
-    let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .min(paths.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Assessment>>> = Mutex::new(vec![None; paths.len()]);
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some(path) = paths.get(i) else { break };
-                let a = assess(path, rules);
-                if let Ok(mut r) = results.lock() {
-                    r[i] = Some(a);
-                }
-            });
-        }
-    });
-    let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    results
-        .into_iter()
-        .zip(paths)
-        .map(|(a, p)| {
-            a.unwrap_or_else(|| Assessment {
-                path: p.clone(),
-                info: None,
-                violations: vec![Violation::Probe(ProbeError::Unavailable(
-                    "probe failed".into(),
-                ))],
-            })
-        })
-        .collect()
+    crate::parallel::map_in_order(paths, crate::parallel::default_jobs(), |p| assess(p, rules))
 }
 
 /// The `jury probe FILE...` report: one line per file (marker, name, summary), its violations

@@ -12,8 +12,6 @@
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 
 use super::ingest::{media_candidates, resolve_media, IngestError};
 use crate::i18n::Lang;
@@ -111,7 +109,7 @@ fn probe_found(path: &Path, rules: &MediaRules, lang: Lang) -> ProbeRecord {
 
 /// Default number of parallel probes: one per core.
 pub fn default_jobs() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
+    crate::parallel::default_jobs()
 }
 
 /// Probes every work on `jobs` threads; `on_done` runs on the calling thread after each
@@ -124,52 +122,37 @@ pub fn probe_works(
     lang: Lang,
     mut on_done: impl FnMut(&WorkRecord),
 ) -> Vec<WorkProbe> {
-    let located: Vec<Option<PathBuf>> = works
+    let located: Vec<(&WorkRecord, Option<PathBuf>)> = works
         .iter()
-        .map(|w| resolve_media(w, media_dir).map(|p| std::path::absolute(&p).unwrap_or(p)))
+        .map(|w| {
+            let path = resolve_media(w, media_dir).map(|p| std::path::absolute(&p).unwrap_or(p));
+            (w, path)
+        })
         .collect();
-    let mut records: Vec<Option<ProbeRecord>> = vec![None; works.len()];
-    let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::channel::<(usize, ProbeRecord)>();
-    std::thread::scope(|s| {
-        for _ in 0..jobs.clamp(1, works.len().max(1)) {
-            let tx = tx.clone();
-            let (next, located) = (&next, &located);
-            s.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(work) = works.get(i) else { break };
-                let record = match &located[i] {
-                    Some(path) => probe_found(path, rules, lang),
-                    None => ProbeRecord {
-                        checked_at: now_secs(),
-                        note: missing_note(work, media_dir, lang),
-                        ..Default::default()
-                    },
-                };
-                if tx.send((i, record)).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(tx);
-        for (i, record) in rx {
+    let mut records = Vec::with_capacity(works.len());
+    crate::parallel::for_each_in_order(
+        &located,
+        jobs,
+        |(work, path)| match path {
+            Some(path) => probe_found(path, rules, lang),
+            None => ProbeRecord {
+                checked_at: now_secs(),
+                note: missing_note(work, media_dir, lang),
+                ..Default::default()
+            },
+        },
+        |i, record| {
             on_done(&works[i]);
-            records[i] = Some(record);
-        }
-    });
+            records.push(record);
+        },
+    );
     works
         .iter()
         .zip(records)
-        .map(|(w, r)| WorkProbe {
+        .map(|(w, record)| WorkProbe {
             work_id: w.id.clone(),
             title: w.title.clone(),
-            // A worker that died leaves its work unprobed: reported, never silently compliant.
-            record: r.unwrap_or_else(|| ProbeRecord {
-                checked_at: now_secs(),
-                found: false,
-                note: lang.pick("检查失败", "probe failed").to_string(),
-                ..Default::default()
-            }),
+            record,
         })
         .collect()
 }

@@ -185,51 +185,12 @@ impl MergeContext {
     /// the calling thread, in input order, as soon as a file's turn is ready, so the caller
     /// can merge one file while the next ones are still being verified.
     pub fn verify_each(&self, files: &[PathBuf], mut each: impl FnMut(&Path, Verified)) {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        let workers = std::thread::available_parallelism()
-            .map_or(2, |n| n.get())
-            .min(files.len())
-            .max(1);
-        let next = AtomicUsize::new(0);
-        let (tx, rx) = std::sync::mpsc::channel::<(usize, Verified)>();
-        std::thread::scope(|s| {
-            for _ in 0..workers {
-                let tx = tx.clone();
-                let next = &next;
-                s.spawn(move || loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(file) = files.get(i) else { break };
-                    if tx.send((i, self.verify(file))).is_err() {
-                        break;
-                    }
-                });
-            }
-            drop(tx);
-            // Results arrive in any order; hand them out in input order.
-            let mut waiting = BTreeMap::new();
-            let mut turn = 0;
-            for (i, result) in rx {
-                waiting.insert(i, result);
-                while let Some(result) = waiting.remove(&turn) {
-                    each(&files[turn], result);
-                    turn += 1;
-                }
-            }
-            // A worker that died (it cannot panic on file input, but be sure) leaves gaps.
-            for file in &files[turn..] {
-                let result = waiting.remove(&turn).unwrap_or_else(|| {
-                    Err(VerifyError::Master {
-                        at: Origin {
-                            file: file.clone(),
-                            judge: None,
-                        },
-                        detail: "verification did not finish".into(),
-                    })
-                });
-                each(file, result);
-                turn += 1;
-            }
-        });
+        crate::parallel::for_each_in_order(
+            files,
+            crate::parallel::default_jobs(),
+            |file| self.verify(file),
+            |i, result| each(&files[i], result),
+        );
     }
 }
 
