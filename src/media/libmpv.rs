@@ -435,23 +435,22 @@ fn set_plain<C>(mpv: &Mpv, name: &CStr, format: Format, mut value: C) -> Result<
     })
 }
 
-impl PropertyValue for f64 {
-    fn get(mpv: &Mpv, name: &CStr) -> Result<f64> {
-        get_plain(mpv, name, Format::Double)
-    }
-    fn set(self, mpv: &Mpv, name: &CStr) -> Result<()> {
-        set_plain(mpv, name, Format::Double, self)
-    }
+/// Numbers pass through as their C type.
+macro_rules! plain_property {
+    ($type:ty, $format:expr) => {
+        impl PropertyValue for $type {
+            fn get(mpv: &Mpv, name: &CStr) -> Result<$type> {
+                get_plain(mpv, name, $format)
+            }
+            fn set(self, mpv: &Mpv, name: &CStr) -> Result<()> {
+                set_plain(mpv, name, $format, self)
+            }
+        }
+    };
 }
 
-impl PropertyValue for i64 {
-    fn get(mpv: &Mpv, name: &CStr) -> Result<i64> {
-        get_plain(mpv, name, Format::Int64)
-    }
-    fn set(self, mpv: &Mpv, name: &CStr) -> Result<()> {
-        set_plain(mpv, name, Format::Int64, self)
-    }
-}
+plain_property!(f64, Format::Double);
+plain_property!(i64, Format::Int64);
 
 impl PropertyValue for bool {
     fn get(mpv: &Mpv, name: &CStr) -> Result<bool> {

@@ -72,35 +72,31 @@ impl Layer {
     fn allows(self, c: Command) -> bool {
         use Command::*;
         match self {
-            Layer::List => !matches!(
-                c,
-                ScoreConfirm
-                    | ScoreNext
-                    | ScorePrev
-                    | ScoreInc
-                    | ScoreDec
-                    | ScoreMax
-                    | ScoreClear
-                    | ScoreExit
-                    | InputSubmit
-                    | InputNewline
-                    | InputCancel
-                    | Confirm
-                    | Cancel
-                    | Close
-                    | TabNext
-                    | TabPrev
-                    | ScrollLeft
-                    | ScrollRight
-                    | CycleMethod
-                    | Refresh
-                    | Tab1
-                    | Tab2
-                    | Tab3
-                    | Tab4
-                    | Tab5
-                    | Tab6
-            ),
+            Layer::List => {
+                !matches!(
+                    c,
+                    ScoreConfirm
+                        | ScoreNext
+                        | ScorePrev
+                        | ScoreInc
+                        | ScoreDec
+                        | ScoreMax
+                        | ScoreClear
+                        | ScoreExit
+                        | InputSubmit
+                        | InputNewline
+                        | InputCancel
+                        | Confirm
+                        | Cancel
+                        | Close
+                        | TabNext
+                        | TabPrev
+                        | ScrollLeft
+                        | ScrollRight
+                        | CycleMethod
+                        | Refresh
+                ) && c.tab_index().is_none()
+            }
             Layer::Score => matches!(
                 c,
                 ScoreConfirm
@@ -124,28 +120,24 @@ impl Layer {
             Layer::Input => matches!(c, InputSubmit | InputNewline | InputCancel),
             Layer::Confirm => matches!(c, Confirm | Cancel),
             Layer::Help => matches!(c, Close | Next | Prev),
-            Layer::Organizer => matches!(
-                c,
-                Next | Prev
-                    | First
-                    | Last
-                    | PageDown
-                    | PageUp
-                    | TabNext
-                    | TabPrev
-                    | ScrollLeft
-                    | ScrollRight
-                    | CycleMethod
-                    | Refresh
-                    | Help
-                    | Quit
-                    | Tab1
-                    | Tab2
-                    | Tab3
-                    | Tab4
-                    | Tab5
-                    | Tab6
-            ),
+            Layer::Organizer => {
+                matches!(
+                    c,
+                    Next | Prev
+                        | First
+                        | Last
+                        | PageDown
+                        | PageUp
+                        | TabNext
+                        | TabPrev
+                        | ScrollLeft
+                        | ScrollRight
+                        | CycleMethod
+                        | Refresh
+                        | Help
+                        | Quit
+                ) || c.tab_index().is_some()
+            }
         }
     }
 }
