@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod data;
 pub mod demo;
+pub mod guard;
 pub mod i18n;
 pub mod media;
 pub mod model;

@@ -488,3 +488,56 @@ fn damaged_workbooks_fail_cleanly() {
         let _ = read_table(&path);
     }
 }
+
+/// A minimal XLSX whose one sheet holds a single inline-string cell at `reference`.
+fn xlsx_with_cell(dir: &Path, name: &str, reference: &str) -> PathBuf {
+    use std::io::Write;
+    let path = dir.join(name);
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored);
+    let parts = [
+        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string()),
+        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string()),
+        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string()),
+        ("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="{reference}" t="inlineStr"><is><t>序号</t></is></c></row></sheetData></worksheet>"#)),
+    ];
+    for (part, text) in parts {
+        zip.start_file(part, stored).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    path
+}
+
+#[test]
+fn absurd_cell_references_are_a_workbook_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    // The same hand-made workbook reads with a sane reference…
+    let fine = xlsx_with_cell(dir.path(), "fine.xlsx", "B2");
+    let table = read_table(&fine).unwrap();
+    assert!(table.rows.iter().any(|r| r.iter().any(|c| c == "序号")));
+    // …but these lie far beyond Excel's last column and row (calamine overflows on them,
+    // a panic in this debug build).
+    for reference in ["ZZZZZZZZ1", "A99999999999"] {
+        let path = xlsx_with_cell(dir.path(), &format!("{reference}.xlsx"), reference);
+        let e = read_table(&path).unwrap_err();
+        assert_eq!(e.kind, ImportErrorKind::Workbook, "{e}");
+        assert!(e.to_string().contains("save it again"), "{e}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_refused_without_waiting_for_a_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("form.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let err = read_table(&fifo).unwrap_err();
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+}

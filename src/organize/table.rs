@@ -132,6 +132,14 @@ pub fn read_table(path: &Path) -> Result<Table, ImportError> {
             format!("{file_name} is a folder; name the form file (CSV or XLSX) inside it"),
         ));
     }
+    if !meta.is_file() {
+        // A pipe or device would block the read or never end.
+        return Err(ImportError::new(
+            ImportErrorKind::Io,
+            path,
+            format!("{file_name} is not a regular file; copy the form to a file first"),
+        ));
+    }
     let len = meta.len();
     if len == 0 {
         return Err(ImportError::new(
@@ -186,13 +194,13 @@ pub fn read_table(path: &Path) -> Result<Table, ImportError> {
         if len > MAX_WORKBOOK_BYTES {
             return Err(too_large(MAX_WORKBOOK_BYTES));
         }
-        return read_xlsx(path);
+        return contained(path, "XLSX", || read_xlsx(path));
     }
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         if len > MAX_WORKBOOK_BYTES {
             return Err(too_large(MAX_WORKBOOK_BYTES));
         }
-        return read_xls(path);
+        return contained(path, "XLS", || read_xls(path));
     }
     if matches!(ext.as_str(), "xlsx" | "xlsm") && !looks_like_text(&head) {
         return Err(ImportError::new(
@@ -520,6 +528,24 @@ fn workbook_error(path: &Path, kind: &str, e: impl std::fmt::Display) -> ImportE
             path.display()
         ),
     )
+}
+
+/// A workbook reader that panics on a malformed file gives the usual workbook error.
+fn contained(
+    path: &Path,
+    kind: &str,
+    read: impl FnOnce() -> Result<Table, ImportError>,
+) -> Result<Table, ImportError> {
+    crate::guard::contain(read).unwrap_or_else(|panic| {
+        Err(workbook_error(
+            path,
+            kind,
+            format!(
+                "malformed workbook: {}",
+                crate::store::verify::one_line(&panic, 120)
+            ),
+        ))
+    })
 }
 
 fn read_xlsx(path: &Path) -> Result<Table, ImportError> {
