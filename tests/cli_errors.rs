@@ -160,3 +160,47 @@ fn an_error_and_its_cause_are_each_said_once() {
         assert!(seen.insert(*part), "`{part}` said twice: {err}");
     }
 }
+
+#[test]
+fn results_never_overwrite_the_contest_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.txt");
+    std::fs::write(&key, "organizer passphrase").unwrap();
+    let contest = dir.path().join("cq");
+    let run = |args: &[&str]| {
+        jury(dir.path())
+            .arg("--key-file")
+            .arg(&key)
+            .arg("--contest")
+            .arg(&contest)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = jury(dir.path())
+        .arg("--key-file")
+        .arg(&key)
+        .arg("init")
+        .arg(&contest)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let master_before = std::fs::read(contest.join("master.jury")).unwrap();
+    for target in ["master.jury", "contest.toml", "rubric.toml"] {
+        let target = contest.join(target).display().to_string();
+        let out = run(&["results", "--format", "csv", "--out", &target]);
+        assert_eq!(out.status.code(), Some(1), "{target}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("keeps contest data"), "{err}");
+    }
+    assert_eq!(
+        std::fs::read(contest.join("master.jury")).unwrap(),
+        master_before
+    );
+    let out = run(&["results"]);
+    assert!(
+        out.status.success(),
+        "the contest still opens: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -307,6 +307,44 @@ fn flipped_truncated_and_extended_files_are_refused() {
 }
 
 /// Opens `b` with its key for editing behind jury's back.
+#[cfg(unix)]
+#[test]
+fn pipes_folders_and_empty_files_are_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = fixture(dir.path());
+    let before = state(&f.master);
+    let name = f.ballots[0].path.file_name().unwrap().to_owned();
+    let pipe_dir = dir.path().join("pipe");
+    std::fs::create_dir(&pipe_dir).unwrap();
+    let pipe = pipe_dir.join(&name);
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap()
+        .success());
+    let empty_dir = dir.path().join("empty");
+    std::fs::create_dir(&empty_dir).unwrap();
+    let empty = empty_dir.join(&name);
+    std::fs::write(&empty, b"").unwrap();
+    let folder = dir.path().join("folder.ballot");
+    std::fs::create_dir(&folder).unwrap();
+    for (file, why) in [
+        (&pipe, "not a regular file"),
+        (&empty, "empty"),
+        (&folder, "not a regular file"),
+    ] {
+        let err = merge(&mut f, file).unwrap_err();
+        assert!(matches!(err, VerifyError::Io { .. }), "{err}");
+        assert!(err.to_string().contains(why), "{err}");
+    }
+    // Export refuses them as ballots too, without creating anything.
+    let out = dir.path().join("stick");
+    for file in [&pipe, &empty, &folder] {
+        assert!(export(file, &f.ballots[0].key, &out).is_err());
+    }
+    assert_eq!(state(&f.master), before);
+}
+
 fn raw(b: &Issued) -> Connection {
     let conn = open_encrypted(&b.path, &b.key, OpenMode::ReadWrite).unwrap();
     conn.pragma_update(None, "ignore_check_constraints", "ON")

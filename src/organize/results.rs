@@ -197,5 +197,30 @@ pub fn run(
         (f, None) => Some(default_out(&folder, f)),
         (_, Some(p)) => Some(p),
     };
+    if let Some(out) = &out {
+        refuse_jury_files(out)?;
+    }
     write_results(&view, lang, format, out.as_deref())
+}
+
+/// `--out` must never name a file jury keeps its data in: the master database (and its WAL),
+/// a ballot, or a contest or rubric TOML. A slip there would replace the contest with a report.
+pub fn refuse_jury_files(out: &Path) -> Result<(), OrganizeError> {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let ext = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if name.starts_with(crate::store::master::MASTER_FILE)
+        || matches!(ext.as_str(), "jury" | "ballot" | "toml")
+    {
+        return Err(OrganizeError::Other(format!(
+            "{}: jury keeps contest data in files like this; write results to a .csv, .xlsx, .html or .txt file instead",
+            out.display()
+        )));
+    }
+    Ok(())
 }

@@ -48,12 +48,14 @@ pub fn keying_lock() -> MutexGuard<'static, ()> {
 }
 
 pub fn open_encrypted(path: &Path, key: &BallotKey, mode: OpenMode) -> Result<Connection> {
-    let exists = path.exists();
-    match mode {
-        OpenMode::Create if exists => return Err(StoreError::Exists { path: path.into() }),
-        OpenMode::ReadWrite | OpenMode::ReadOnly if !exists => {
-            return Err(StoreError::NotFound { path: path.into() })
-        }
+    // Checked before SQLite sees the path: opening a pipe would block, and SQLite would turn
+    // an empty file into a new database.
+    match (mode, std::fs::metadata(path)) {
+        (OpenMode::Create, Ok(_)) => return Err(StoreError::Exists { path: path.into() }),
+        (OpenMode::Create, Err(_)) => {}
+        (_, Err(_)) => return Err(StoreError::NotFound { path: path.into() }),
+        (_, Ok(meta)) if !meta.is_file() => return Err(StoreError::NotAFile { path: path.into() }),
+        (_, Ok(meta)) if meta.len() == 0 => return Err(StoreError::Empty { path: path.into() }),
         _ => {}
     }
     let flags = match mode {
@@ -139,6 +141,25 @@ mod tests {
         assert!(matches!(
             open_encrypted(&path, &key, OpenMode::Create),
             Err(StoreError::Exists { .. })
+        ));
+    }
+
+    #[test]
+    fn empty_files_and_folders_are_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = BallotKey::generate();
+        let empty = dir.path().join("empty.jury");
+        std::fs::write(&empty, b"").unwrap();
+        for mode in [OpenMode::ReadWrite, OpenMode::ReadOnly] {
+            assert!(matches!(
+                open_encrypted(&empty, &key, mode),
+                Err(StoreError::Empty { .. })
+            ));
+        }
+        assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0, "not grown");
+        assert!(matches!(
+            open_encrypted(dir.path(), &key, OpenMode::ReadWrite),
+            Err(StoreError::NotAFile { .. })
         ));
     }
 }

@@ -260,12 +260,26 @@ impl Master {
     /// Opens an existing master database read-write.
     pub fn open(path: &Path, key: &BallotKey) -> Result<Master> {
         let conn = open_encrypted(path, key, OpenMode::ReadWrite)?;
-        set_durable(&conn, path)?;
         let master = Master {
             conn,
             path: path.to_path_buf(),
         };
-        let found = master.meta("format")?.unwrap_or_else(|| "none".into());
+        // Read before anything is written (WAL mode changes the header): a damaged or foreign
+        // file is reported and left as it was.
+        let found = master
+            .meta("format")
+            .map_err(|e| StoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail: format!(
+                    "{}; this is not a whole jury master database, restore master.jury from a backup",
+                    match e {
+                        StoreError::Sqlite { source, .. } => source.to_string(),
+                        other => other.to_string(),
+                    }
+                ),
+            })?
+            .unwrap_or_else(|| "none".into());
+        set_durable(&master.conn, path)?;
         if found != MASTER_FORMAT {
             return Err(StoreError::Format {
                 path: path.to_path_buf(),

@@ -26,6 +26,10 @@ pub enum StoreError {
     NotFound { path: PathBuf },
     #[error("{path}: already exists; choose another name or remove it first")]
     Exists { path: PathBuf },
+    #[error("{path}: not a regular file (a folder, pipe or device); name the jury file itself")]
+    NotAFile { path: PathBuf },
+    #[error("{path}: the file is empty (0 bytes), perhaps an interrupted copy; copy it again")]
+    Empty { path: PathBuf },
     #[error("{path}: this is a jury file of format {found}, this build reads format {expected}; update jury")]
     Format {
         path: PathBuf,
@@ -75,5 +79,49 @@ fn sqlite_message(path: &std::path::Path, source: &rusqlite::Error) -> String {
     let reason = reason
         .strip_suffix(shown.as_str())
         .map_or(reason.as_str(), |r| r.trim_end_matches([':', ' ']));
-    format!("{shown}: {reason}")
+    let advice = match source.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+            "; the file is damaged, restore it from a backup copy"
+        }
+        _ => "",
+    };
+    format!("{shown}: {reason}{advice}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(code: i32, message: &str) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), Some(message.into()))
+    }
+
+    #[test]
+    fn sqlite_errors_name_the_file_once_and_say_what_to_do_when_damaged() {
+        let path = PathBuf::from("/c/master.jury");
+        let open = StoreError::Sqlite {
+            path: path.clone(),
+            source: failure(
+                rusqlite::ffi::SQLITE_CANTOPEN,
+                "unable to open database file: /c/master.jury",
+            ),
+        };
+        assert_eq!(
+            open.to_string(),
+            "/c/master.jury: unable to open database file"
+        );
+        let corrupt = StoreError::Sqlite {
+            path,
+            source: failure(
+                rusqlite::ffi::SQLITE_CORRUPT,
+                "database disk image is malformed",
+            ),
+        };
+        assert!(
+            corrupt
+                .to_string()
+                .ends_with("restore it from a backup copy"),
+            "{corrupt}"
+        );
+    }
 }

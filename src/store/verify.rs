@@ -220,10 +220,13 @@ impl PrivateCopy {
             at: at.clone(),
             source,
         };
-        let source = std::fs::File::open(file).map_err(io)?;
-        let meta = source.metadata().map_err(io)?;
+        // Looked at before opening: opening a pipe would wait for a writer.
+        let meta = std::fs::metadata(file).map_err(io)?;
         if !meta.is_file() {
             return Err(io(std::io::Error::other("not a regular file")));
+        }
+        if meta.len() == 0 {
+            return Err(io(std::io::Error::other("the file is empty (0 bytes)")));
         }
         if meta.len() > MAX_BALLOT_BYTES {
             return Err(VerifyError::TooLarge {
@@ -231,6 +234,7 @@ impl PrivateCopy {
                 bytes: meta.len(),
             });
         }
+        let source = std::fs::File::open(file).map_err(io)?;
         let mut bytes = Vec::with_capacity(meta.len() as usize);
         // Read one byte past the limit: the file may grow between stat and read.
         source
