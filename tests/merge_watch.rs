@@ -97,3 +97,36 @@ fn merge_and_log_commands_print_one_line_per_file() {
     assert_eq!(text.lines().count(), 3, "header and two merges:\n{text}");
     assert!(text.contains("+28 new"), "{text}");
 }
+
+/// `jury watch share` (a relative folder, as organizers type it) over a folder that already
+/// holds a ballot: merged and printed once, even though reading it stirs the watcher.
+#[test]
+fn watch_reports_a_file_already_there_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = testkit::build(dir.path(), 2, 4, |_, _| true);
+    drop(testkit::fill(&f.ballots[0], &f.folder.contest, 2));
+    let share = dir.path().join("share");
+    std::fs::create_dir(&share).unwrap();
+    let name = f.ballots[0].path.file_name().unwrap().to_owned();
+    std::fs::copy(&f.ballots[0].path, share.join(&name)).unwrap();
+    drop(f);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jury"))
+        .current_dir(dir.path())
+        .args(["--contest", ".", "watch", "share"])
+        .env("JURY_KEY", ORGANIZER_KEY)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Long enough for the debounced events of the first read (700 ms) to arrive.
+    std::thread::sleep(Duration::from_millis(2500));
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let name = name.to_string_lossy();
+    assert_eq!(
+        text.lines().filter(|l| l.contains(name.as_ref())).count(),
+        1,
+        "{text}"
+    );
+    assert!(text.lines().any(|l| l.starts_with("merged")), "{text}");
+}

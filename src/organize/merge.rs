@@ -631,6 +631,9 @@ pub fn watch(
             dir.display()
         ));
     }
+    // One spelling of every path: the first listing and the watcher's events must meet in
+    // `seen`, or a file is merged (and printed) twice.
+    let dir = &std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     let (tx, rx) = std::sync::mpsc::channel();
     let mut debouncer = new_debouncer(Duration::from_millis(700), tx)
         .map_err(|e| format!("{}: cannot watch: {e}", dir.display()))?;
@@ -641,6 +644,10 @@ pub fn watch(
     let mut seen: BTreeMap<PathBuf, String> = BTreeMap::new();
     let mut consider = |files: Vec<PathBuf>, out: &mut dyn FnMut(&str)| {
         for file in files {
+            // Only whole regular files: a pipe named *.ballot would block the read.
+            if !std::fs::metadata(&file).is_ok_and(|m| m.is_file()) {
+                continue;
+            }
             let Ok(bytes) = std::fs::read(&file) else {
                 continue;
             };

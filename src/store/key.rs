@@ -30,6 +30,8 @@ impl BallotKey {
     /// Accepts a key as typed or read from a file: case, spaces and dashes don't matter and
     /// O/I/L read as 0/1/1. Anything else is kept as a passphrase (organizer keys).
     pub fn parse(input: &str) -> Option<BallotKey> {
+        // Windows Notepad starts a saved key file with a byte-order mark.
+        let input = input.trim_start_matches('\u{feff}');
         let compact: String = input
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
@@ -142,7 +144,7 @@ mod tests {
     fn typed_keys_normalise() {
         let k = BallotKey::generate();
         let typed = k.grouped().to_lowercase().replace('-', " ");
-        assert_eq!(BallotKey::parse(&typed), Some(k));
+        assert_eq!(BallotKey::parse(&typed), Some(k.clone()));
         assert_eq!(
             BallotKey::parse("ol234-56789-abcde-fghjk-mnpqr")
                 .unwrap()
@@ -152,6 +154,15 @@ mod tests {
         assert_eq!(BallotKey::parse("  "), None);
         assert_eq!(
             BallotKey::parse("my organizer pass").unwrap().secret(),
+            "my organizer pass"
+        );
+        // A key file saved with a byte-order mark reads the same.
+        let bom = format!("\u{feff}{}\r\n", k.grouped());
+        assert_eq!(BallotKey::parse(&bom), Some(k));
+        assert_eq!(
+            BallotKey::parse("\u{feff}my organizer pass\n")
+                .unwrap()
+                .secret(),
             "my organizer pass"
         );
     }
