@@ -31,12 +31,10 @@ pub fn contest_text(name: &str) -> Option<&'static str> {
 pub fn rubric(name: &str) -> Result<Rubric, DataError> {
     let file = format!("data/rubrics/{name}.toml");
     let text = rubric_text(name).ok_or_else(|| {
-        DataError::new(
-            &file,
-            1,
+        DataError::unplaced(
             "rubric",
             format!(
-                "no shipped rubric `{name}` (known: {})",
+                "no rubric file `{name}` next to contest.toml and no shipped rubric of that name (shipped: {}); restore the file or name a shipped one",
                 TEMPLATES.join(", ")
             ),
         )
@@ -47,10 +45,8 @@ pub fn rubric(name: &str) -> Result<Rubric, DataError> {
 pub fn contest_template(name: &str) -> Result<Contest, DataError> {
     let file = format!("data/contests/{name}.toml");
     let text = contest_text(name).ok_or_else(|| {
-        DataError::new(
-            &file,
-            1,
-            "template",
+        DataError::unplaced(
+            "--template",
             format!("no template `{name}` (known: {})", TEMPLATES.join(", ")),
         )
     })?;

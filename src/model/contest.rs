@@ -190,7 +190,13 @@ impl Contest {
         let at = |needle: &str, field: &str, message: String| {
             DataError::at_text(file, text, needle, field, message)
         };
-        let rubric = load_rubric(&raw.rubric)?;
+        let rubric = load_rubric(&raw.rubric).map_err(|e| {
+            if e.is_unplaced() {
+                at(&format!("\"{}\"", raw.rubric), "rubric", e.message)
+            } else {
+                e
+            }
+        })?;
         if raw.judges_per_work == 0 {
             return Err(at(
                 "judges_per_work",
@@ -212,7 +218,7 @@ impl Contest {
             } else if let Some(g) = item.strip_prefix("group:") {
                 if !rubric.groups.iter().any(|x| x.id == g) {
                     return Err(at(
-                        item,
+                        &format!("\"{item}\""),
                         "tie_break",
                         format!(
                             "no rubric group `{g}` (groups: {})",
@@ -228,12 +234,16 @@ impl Contest {
                 TieBreak::Group(g.to_string())
             } else if let Some(c) = item.strip_prefix("criterion:") {
                 if rubric.criterion(c).is_none() {
-                    return Err(at(item, "tie_break", format!("no rubric criterion `{c}`")));
+                    return Err(at(
+                        &format!("\"{item}\""),
+                        "tie_break",
+                        format!("no rubric criterion `{c}`"),
+                    ));
                 }
                 TieBreak::Criterion(c.to_string())
             } else {
                 return Err(at(
-                    item,
+                    &format!("\"{item}\""),
                     "tie_break",
                     format!("`{item}` is not one of group:ID, criterion:ID, top_scores"),
                 ));

@@ -14,6 +14,9 @@ pub struct DataError {
 
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.file.is_empty() {
+            return write!(f, "{}: {}", self.field, self.message);
+        }
         write!(
             f,
             "{}:{}: field `{}`: {}",
@@ -37,6 +40,17 @@ impl DataError {
         }
     }
 
+    /// An error about a name given elsewhere (a rubric named in contest.toml, a template
+    /// named on the command line); the file that names it places it (see
+    /// [`DataError::is_unplaced`]).
+    pub fn unplaced(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new("", 0, field, message)
+    }
+
+    pub fn is_unplaced(&self) -> bool {
+        self.file.is_empty()
+    }
+
     /// Turns a TOML/serde error into one naming the line and the offending key.
     pub fn from_toml(file: &str, text: &str, err: &toml::de::Error) -> Self {
         let message = err.message().trim().to_string();
@@ -49,7 +63,7 @@ impl DataError {
     }
 
     /// For semantic errors found after parsing: points at the line where `needle` first
-    /// appears (typically `id = "…"`), or line 1.
+    /// appears outside a comment (typically `id = "…"`), or line 1.
     pub fn at_text(
         file: &str,
         text: &str,
@@ -57,12 +71,47 @@ impl DataError {
         field: &str,
         message: impl Into<String>,
     ) -> Self {
+        Self::at_nth_text(file, text, needle, 1, field, message)
+    }
+
+    /// As [`DataError::at_text`], at the `nth` (1-based) appearance: a value used twice is
+    /// wrong where it comes the second time.
+    pub fn at_nth_text(
+        file: &str,
+        text: &str,
+        needle: &str,
+        nth: usize,
+        field: &str,
+        message: impl Into<String>,
+    ) -> Self {
         let line = text
-            .find(needle)
-            .map(|offset| line_of_offset(text, offset))
-            .unwrap_or(1);
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| without_comment(l).contains(needle))
+            .nth(nth.saturating_sub(1))
+            .map_or(1, |(i, _)| i + 1);
         Self::new(file, line, field, message)
     }
+}
+
+/// A TOML line without its comment: everything from a `#` outside a quoted string.
+fn without_comment(line: &str) -> &str {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (Some('"'), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(q), c) if c == q && !escaped => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') => return &line[..i],
+            _ => {}
+        }
+        escaped = false;
+    }
+    line
 }
 
 /// 1-based line number of a byte offset.
@@ -96,6 +145,22 @@ fn key_on_line(text: &str, line: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_lookups_skip_comments_and_find_the_nth_use() {
+        let text = "# the watched folder\nid = \"a\" # not \"b\"\nname = \"x#y\"\nid = \"a\"\n";
+        assert_eq!(
+            DataError::at_text("f", text, "wat", "k", "m").line,
+            1,
+            "not found: line 1"
+        );
+        assert_eq!(DataError::at_text("f", text, "\"b\"", "k", "m").line, 1);
+        assert_eq!(DataError::at_text("f", text, "x#y", "k", "m").line, 3);
+        assert_eq!(
+            DataError::at_nth_text("f", text, "id = \"a\"", 2, "k", "m").line,
+            4
+        );
+    }
 
     #[test]
     fn line_numbers_are_one_based() {

@@ -109,10 +109,11 @@ impl Rubric {
         }
         for (gi, g) in raw.groups.into_iter().enumerate() {
             if groups.iter().any(|existing: &Group| existing.id == g.id) {
-                return Err(DataError::at_text(
+                return Err(DataError::at_nth_text(
                     file,
                     text,
                     &format!("\"{}\"", g.id),
+                    2,
                     &format!("groups[{gi}].id"),
                     format!("group id `{}` is used twice", g.id),
                 ));
@@ -138,7 +139,14 @@ impl Rubric {
                     )
                 };
                 if seen_criteria.contains(&c.id) {
-                    return Err(at("id", format!("criterion id `{}` is used twice", c.id)));
+                    return Err(DataError::at_nth_text(
+                        file,
+                        text,
+                        &format!("id = \"{}\"", c.id),
+                        2,
+                        &format!("groups[{gi}].criteria[{ci}].id"),
+                        format!("criterion id `{}` is used twice", c.id),
+                    ));
                 }
                 let max = Points::from_decimal(c.max)
                     .filter(|p| p.0 > 0)

@@ -141,6 +141,27 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_rubric_file_is_reported_at_contest_toml_where_it_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let contest = crate::data::CONTEST_2023.replace(
+            "rubric = \"cq-2023-short-video\"",
+            "rubric = \"rubric.toml\"",
+        );
+        let line = contest
+            .lines()
+            .position(|l| l.starts_with("rubric ="))
+            .unwrap()
+            + 1;
+        std::fs::write(dir.path().join(CONTEST_FILE), contest).unwrap();
+        let Err(FolderError::Data(e)) = ContestFolder::load(dir.path()) else {
+            panic!("expected a data error");
+        };
+        assert!(e.file.ends_with(CONTEST_FILE), "{e}");
+        assert_eq!((e.line, e.field.as_str()), (line, "rubric"), "{e}");
+        assert!(e.message.contains("`rubric.toml`"), "{e}");
+    }
+
+    #[test]
     fn a_missing_folder_says_what_to_do() {
         let dir = tempfile::tempdir().unwrap();
         let err = ContestFolder::find(None, dir.path()).unwrap_err();
