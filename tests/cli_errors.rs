@@ -204,3 +204,20 @@ fn results_never_overwrite_the_contest_files() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn help_texts_read_as_prose_not_rustdoc() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in [
+        "demo", "judge", "init", "import", "probe", "assign", "issue", "export", "merge", "watch",
+        "log", "results", "organize",
+    ] {
+        let out = jury(dir.path()).args([command, "--help"]).output().unwrap();
+        assert!(out.status.success(), "{command} --help");
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !help.contains("[`"),
+            "{command} --help shows a doc link:\n{help}"
+        );
+    }
+}

@@ -48,19 +48,24 @@ use crate::i18n::Lang;
 pub enum VideoOutput {
     /// [`VideoOutput::Window`] when a display exists, else [`VideoOutput::Terminal`].
     #[default]
+    #[value(help = "mpv's window when a display exists, else the terminal")]
     Auto,
     /// mpv's own window (laptop screen or projector).
+    #[value(help = "mpv's own window (laptop screen or projector)")]
     Window,
     /// Drawn into the terminal with mpv's `tct` output. mpv draws from the top-left corner over
     /// whatever is on screen, so the TUI must hand the whole terminal over while it plays
     /// (leave the alternate screen and stop drawing until [`PlayerEvent::Stopped`] or
     /// [`PlayerEvent::Ended`]). mpv does not read the terminal (`terminal=no`): the TUI keeps
     /// reading keys and drives the player as usual.
+    #[value(help = "drawn in this terminal; jury hands the screen to mpv while it plays")]
     Terminal,
     /// Sound only (`vid=no`).
+    #[value(help = "sound only")]
     AudioOnly,
     /// Neither picture nor sound (`vo=null`, `ao=null`): headless use and tests. Timing,
     /// positions and events behave as in real playback.
+    #[value(help = "neither picture nor sound (headless use and tests)")]
     None,
 }
 
