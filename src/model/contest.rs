@@ -250,6 +250,37 @@ impl Contest {
             };
             tie_break.push(parsed);
         }
+        for (i, tier) in raw.awards.tiers.iter().enumerate() {
+            if raw.awards.tiers[..i].iter().any(|t| t.id == tier.id) {
+                return Err(DataError::at_nth_text(
+                    file,
+                    text,
+                    &format!("\"{}\"", tier.id),
+                    2,
+                    "awards.tiers.id",
+                    format!("tier id `{}` is used twice", tier.id),
+                ));
+            }
+        }
+        if raw.aggregation.trim_min_judges < 3 {
+            return Err(at(
+                "trim_min_judges",
+                "aggregation.trim_min_judges",
+                format!(
+                    "{} is too few: dropping the highest and the lowest total needs at least 3 judges",
+                    raw.aggregation.trim_min_judges
+                ),
+            ));
+        }
+        for quota in &raw.quotas.districts {
+            if quota.min > quota.max {
+                return Err(at(
+                    &format!("min = {}", quota.min),
+                    "quotas.districts.min",
+                    format!("min {} is above max {}", quota.min, quota.max),
+                ));
+            }
+        }
         let share: u32 = raw.awards.tiers.iter().map(|t| t.share_percent).sum();
         if share > 100 {
             return Err(at(
@@ -340,6 +371,31 @@ mod tests {
                 .unwrap()
                 + 1
         );
+    }
+
+    #[test]
+    fn duplicate_tiers_thin_trimming_and_upside_down_quotas_are_refused() {
+        let line_of = |text: &str, needle: &str, nth: usize| {
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| l.contains(needle))
+                .nth(nth - 1)
+                .unwrap()
+                .0
+                + 1
+        };
+        let twice = data::CONTEST_2023.replace("id = \"third\"", "id = \"first\"");
+        let e = Contest::from_toml("contest.toml", &twice, data::rubric).unwrap_err();
+        assert_eq!(e.field, "awards.tiers.id", "{e}");
+        assert_eq!(e.line, line_of(&twice, "id = \"first\"", 2), "{e}");
+        let thin = data::CONTEST_2023.replace("trim_min_judges = 5", "trim_min_judges = 2");
+        let e = Contest::from_toml("contest.toml", &thin, data::rubric).unwrap_err();
+        assert_eq!(e.field, "aggregation.trim_min_judges", "{e}");
+        assert_eq!(e.line, line_of(&thin, "trim_min_judges", 1), "{e}");
+        let upside = data::CONTEST_2023.replacen("min = 3", "min = 9", 1);
+        let e = Contest::from_toml("contest.toml", &upside, data::rubric).unwrap_err();
+        assert_eq!(e.field, "quotas.districts.min", "{e}");
+        assert!(e.message.contains("above max"), "{e}");
     }
 
     #[test]
