@@ -221,3 +221,26 @@ fn help_texts_read_as_prose_not_rustdoc() {
         );
     }
 }
+
+#[test]
+fn a_file_where_a_folder_must_go_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.txt");
+    std::fs::write(&key, "organizer passphrase").unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "x").unwrap();
+    for target in [file.clone(), file.join("cq")] {
+        let out = jury(dir.path())
+            .arg("--key-file")
+            .arg(&key)
+            .arg("init")
+            .arg(&target)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("is a file"), "{err}");
+        assert!(!err.contains("os error"), "{err}");
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}

@@ -172,6 +172,18 @@ fn unknown_columns_only_is_a_clear_error() {
     );
     assert!(e.message.contains("foo | bar | baz"), "{e}");
     assert!(!e.message.contains('\n'));
+    // A very wide header-less row is shown in part, so the message stays one readable line.
+    let wide: Vec<String> = (0..10_000).map(|i| format!("column{i}")).collect();
+    let path = csv(dir.path(), "wide.csv", &(wide.join(",") + "\n"));
+    let e = import_works(&path).unwrap_err();
+    assert_eq!(e.kind, ImportErrorKind::NoHeader);
+    assert!(e.message.contains("column0 | column1"), "{e}");
+    assert!(e.message.contains(" cells)"), "{e}");
+    assert!(
+        e.message.chars().count() < 600,
+        "{} chars",
+        e.message.chars().count()
+    );
 }
 
 #[test]

@@ -135,6 +135,26 @@ pub(crate) fn io_err(path: &Path) -> impl Fn(std::io::Error) -> OrganizeError + 
     }
 }
 
+/// Creates `dir` and its parents; a file standing where a folder must go is named as such
+/// (the OS only says "File exists" or "Not a directory").
+pub(crate) fn create_folder(dir: &Path) -> Result<(), OrganizeError> {
+    std::fs::create_dir_all(dir).map_err(|source| match dir.ancestors().find(|a| a.is_file()) {
+        Some(file) if file == dir => OrganizeError::Other(format!(
+            "{}: this is a file; name a folder instead",
+            dir.display()
+        )),
+        Some(file) => OrganizeError::Other(format!(
+            "{}: {} is a file, not a folder; choose another folder",
+            dir.display(),
+            file.display()
+        )),
+        None => OrganizeError::Io {
+            path: dir.to_path_buf(),
+            source,
+        },
+    })
+}
+
 /// Shortest organizer passphrase accepted when one is typed.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
@@ -193,7 +213,8 @@ pub fn init(dir: &Path, template: &str, globals: &Globals) -> Result<String, Org
     let rubric_text = crate::data::rubric_text(template)
         .ok_or_else(|| OrganizeError::Other(format!("no rubric for template `{template}`")))?;
     let key = organizer_key(globals, true)?;
-    std::fs::create_dir_all(dir.join(MEDIA_DIR)).map_err(io_err(dir))?;
+    create_folder(dir)?;
+    create_folder(&dir.join(MEDIA_DIR))?;
     let local_rubric = contest_text.replace(
         &format!("rubric = \"{template}\""),
         "rubric = \"rubric.toml\"",

@@ -1073,15 +1073,21 @@ fn parse<T>(
         } else {
             String::new()
         };
+        // The first few cells, each shortened: enough to recognise the row, one line long.
         let first = table
             .rows
             .first()
             .map(|r| {
-                r.iter()
-                    .filter(|c| !c.is_empty())
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(" | ")
+                let filled: Vec<&String> = r.iter().filter(|c| !c.is_empty()).collect();
+                let mut shown: Vec<String> = filled
+                    .iter()
+                    .take(8)
+                    .map(|c| crate::store::verify::one_line(c, 24))
+                    .collect();
+                if filled.len() > 8 {
+                    shown.push(format!("… ({} cells)", filled.len()));
+                }
+                shown.join(" | ")
             })
             .unwrap_or_default();
         let expected: Vec<String> = kind.usual().iter().map(|f| kind.both_labels(*f)).collect();

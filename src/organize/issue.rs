@@ -224,7 +224,7 @@ pub fn run_issue(
             .into(),
         ));
     }
-    std::fs::create_dir_all(&opts.out).map_err(io_err(&opts.out))?;
+    super::cli::create_folder(&opts.out)?;
     let cards_dir = opts
         .cards
         .clone()
@@ -526,7 +526,7 @@ pub fn run_issue(
     sync_dir(&opts.out);
 
     // 4. Key cards for every judge with works (also the unchanged ones: cards are derived).
-    std::fs::create_dir_all(&cards_dir).map_err(io_err(&cards_dir))?;
+    super::cli::create_folder(&cards_dir)?;
     let mut ballots = Vec::new();
     for plan in &plans {
         let stem = plan
