@@ -123,8 +123,13 @@ fn bench_merge_files(c: &mut Criterion) {
                     Master::open(&path, &testkit::organizer_key()).unwrap()
                 },
                 |mut m| {
-                    let tally =
-                        jury::organize::merge::merge_all(&mut m, &f.folder.contest, &files, |_| {});
+                    let tally = jury::organize::merge::merge_all(
+                        &mut m,
+                        &f.folder.contest,
+                        &files,
+                        jury::i18n::Lang::En,
+                        |_| {},
+                    );
                     assert_eq!(tally.merged, BALLOTS);
                     m
                 },

@@ -111,7 +111,7 @@ fn a_good_ballot_merges_and_the_same_file_again_changes_nothing() {
         (0, 1, 1)
     );
     assert!(!f.master.ballot(&b.ballot_id).unwrap().unwrap().submitted);
-    let log = jury::organize::merge::render_log(&f.master.audit().unwrap());
+    let log = jury::organize::merge::render_log(&f.master.audit().unwrap(), jury::i18n::Lang::En);
     assert!(log.contains("1 changed, 1 removed"), "{log}");
 }
 
@@ -627,7 +627,7 @@ proptest! {
         let mut m = Master::open(&copy, &testkit::organizer_key()).unwrap();
         // The whole run at once: files verified on worker threads, merged in this order.
         let mut lines = Vec::new();
-        let tally = jury::organize::merge::merge_all(&mut m, &case.contest, &order, |l| {
+        let tally = jury::organize::merge::merge_all(&mut m, &case.contest, &order, jury::i18n::Lang::En, |l| {
             lines.push(l.to_string())
         });
         prop_assert_eq!(tally.merged + tally.unchanged + tally.stale + tally.refused, order.len());

@@ -31,6 +31,7 @@ fn a_ballot_appearing_in_the_watched_folder_is_merged() {
         &mut f.master,
         &contest,
         &share,
+        jury::i18n::Lang::En,
         |l| lines.borrow_mut().push(l.to_string()),
         || {
             start.elapsed() > Duration::from_secs(30)
@@ -62,6 +63,7 @@ fn merge_and_log_commands_print_one_line_per_file() {
         Command::new(env!("CARGO_BIN_EXE_jury"))
             .arg("--contest")
             .arg(dir.path())
+            .args(["--lang", "en"])
             .args(args)
             .env("JURY_KEY", ORGANIZER_KEY)
             .output()
@@ -96,6 +98,30 @@ fn merge_and_log_commands_print_one_line_per_file() {
     assert!(log.status.success());
     assert_eq!(text.lines().count(), 3, "header and two merges:\n{text}");
     assert!(text.contains("+28 new"), "{text}");
+    // The same in Chinese: the contest's language, or --lang zh.
+    let zh = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_jury"))
+            .arg("--contest")
+            .arg(dir.path())
+            .args(["--lang", "zh"])
+            .args(args)
+            .env("JURY_KEY", ORGANIZER_KEY)
+            .output()
+            .unwrap()
+    };
+    let log = String::from_utf8_lossy(&zh(&["log"]).stdout).to_string();
+    assert!(log.contains("时间") && log.contains("新增 28"), "{log}");
+    let again =
+        String::from_utf8_lossy(&zh(&["merge", issued.to_str().unwrap()]).stdout).to_string();
+    assert!(again.contains("无变化 "), "{again}");
+    assert!(
+        again.contains("已拒绝 ") && again.contains("未合并"),
+        "{again}"
+    );
+    assert!(
+        again.contains("合并 0，无变化 2，过期 0，拒绝 1"),
+        "{again}"
+    );
 }
 
 /// `jury watch share` (a relative folder, as organizers type it) over a folder that already
@@ -112,7 +138,7 @@ fn watch_reports_a_file_already_there_once() {
     drop(f);
     let mut child = Command::new(env!("CARGO_BIN_EXE_jury"))
         .current_dir(dir.path())
-        .args(["--contest", ".", "watch", "share"])
+        .args(["--contest", ".", "--lang", "en", "watch", "share"])
         .env("JURY_KEY", ORGANIZER_KEY)
         .stdout(std::process::Stdio::piped())
         .spawn()

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::i18n::Lang;
 use crate::model::Contest;
 use crate::store::cipher::sqlite_err;
 use crate::store::master::{append_audit, now_secs, AuditEntry, BallotRecord, Master};
@@ -45,22 +46,42 @@ pub struct MergeDiff {
 }
 
 impl MergeDiff {
-    /// "+3 new, 1 changed, 0 removed".
+    /// "+3 new, 1 changed, 0 removed scores" (stored in the audit log in English).
     pub fn summary(&self) -> String {
-        let mut s = format!(
-            "+{} new, {} changed, {} removed scores",
-            self.new.len(),
-            self.changed.len(),
-            self.removed.len()
-        );
-        if self.comments_changed > 0 {
-            s.push_str(&format!(", {} comments", self.comments_changed));
-        }
-        if self.recusals_changed > 0 {
-            s.push_str(&format!(", {} recusals", self.recusals_changed));
-        }
-        s
+        self.summary_in(Lang::En)
     }
+
+    pub fn summary_in(&self, lang: Lang) -> String {
+        summary_of(
+            [self.new.len(), self.changed.len(), self.removed.len()],
+            self.comments_changed,
+            self.recusals_changed,
+            lang,
+        )
+    }
+}
+
+/// A merge's counts as words: new, changed and removed scores, changed comments and
+/// recusals.
+fn summary_of(scores: [usize; 3], comments: usize, recusals: usize, lang: Lang) -> String {
+    let [new, changed, removed] = scores;
+    let mut s = match lang {
+        Lang::Zh => format!("新增 {new}、修改 {changed}、删除 {removed} 个分数"),
+        Lang::En => format!("+{new} new, {changed} changed, {removed} removed scores"),
+    };
+    if comments > 0 {
+        s.push_str(&match lang {
+            Lang::Zh => format!("，评语 {comments} 条"),
+            Lang::En => format!(", {comments} comments"),
+        });
+    }
+    if recusals > 0 {
+        s.push_str(&match lang {
+            Lang::Zh => format!("，回避 {recusals} 项"),
+            Lang::En => format!(", {recusals} recusals"),
+        });
+    }
+    s
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,28 +104,57 @@ pub struct MergeReport {
     pub outcome: MergeOutcome,
 }
 
+/// The word that starts each line of `jury merge` / `jury watch`, padded to one width.
+pub fn outcome_word(outcome: &str, lang: Lang) -> &'static str {
+    match (outcome, lang) {
+        ("merged", Lang::Zh) => "已合并 ",
+        ("unchanged", Lang::Zh) => "无变化 ",
+        ("stale", Lang::Zh) => "已过期 ",
+        (_, Lang::Zh) => "已拒绝 ",
+        ("merged", Lang::En) => "merged     ",
+        ("unchanged", Lang::En) => "unchanged  ",
+        ("stale", Lang::En) => "stale      ",
+        (_, Lang::En) => "refused    ",
+    }
+}
+
 impl MergeReport {
-    /// One line for the terminal.
+    /// One line for the terminal, in English.
     pub fn line(&self) -> String {
-        let state = if self.submitted {
-            "submitted"
-        } else {
-            "not submitted"
-        };
-        match &self.outcome {
-            MergeOutcome::Merged(diff) => format!(
-                "merged     {}: judge {}, revision {}, receipt {}, {state}; {}",
-                self.file.display(),
-                self.judge_id,
-                self.revision,
-                self.receipt,
-                diff.summary()
+        self.line_in(Lang::En)
+    }
+
+    pub fn line_in(&self, lang: Lang) -> String {
+        let file = self.file.display();
+        let (judge, revision, receipt) = (&self.judge_id, self.revision, &self.receipt);
+        match (&self.outcome, lang) {
+            (MergeOutcome::Merged(diff), Lang::En) => format!(
+                "{}{file}: judge {judge}, revision {revision}, receipt {receipt}, {}; {}",
+                outcome_word("merged", lang),
+                if self.submitted {
+                    "submitted"
+                } else {
+                    "not submitted"
+                },
+                diff.summary_in(lang)
             ),
-            MergeOutcome::Unchanged => format!(
-                "unchanged  {}: judge {}, revision {} was merged before; nothing to do",
-                self.file.display(),
-                self.judge_id,
-                self.revision
+            (MergeOutcome::Merged(diff), Lang::Zh) => format!(
+                "{}{file}：评委 {judge}，版本 {revision}，回执 {receipt}，{}；{}",
+                outcome_word("merged", lang),
+                if self.submitted {
+                    "已提交"
+                } else {
+                    "未提交"
+                },
+                diff.summary_in(lang)
+            ),
+            (MergeOutcome::Unchanged, Lang::En) => format!(
+                "{}{file}: judge {judge}, revision {revision} was merged before; nothing to do",
+                outcome_word("unchanged", lang)
+            ),
+            (MergeOutcome::Unchanged, Lang::Zh) => format!(
+                "{}{file}：评委 {judge} 的版本 {revision} 已合并过；无需处理",
+                outcome_word("unchanged", lang)
             ),
         }
     }
@@ -519,6 +569,17 @@ fn apply_merge(
     Ok(Decision::Merged(diff))
 }
 
+/// The counts of a merge's audit detail (see `apply_merge`), if it has them.
+fn merge_counts(detail: &serde_json::Value) -> Option<([usize; 3], usize, usize)> {
+    let len = |key: &str| detail.get(key)?.as_array().map(Vec::len);
+    let count = |key: &str| detail.get(key)?.as_u64().map(|n| n as usize);
+    Some((
+        [len("new")?, len("changed")?, len("removed")?],
+        count("comments_changed")?,
+        count("recusals_changed")?,
+    ))
+}
+
 /// Files named by `paths`: files as given, folders' `*.ballot` files (not temporary ones),
 /// sorted so a run is reproducible.
 pub fn ballot_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, VerifyError> {
@@ -570,6 +631,7 @@ pub fn merge_all(
     master: &mut Master,
     contest: &Contest,
     files: &[PathBuf],
+    lang: Lang,
     mut out: impl FnMut(&str),
 ) -> MergeTally {
     let mut tally = MergeTally::default();
@@ -581,15 +643,23 @@ pub fn merge_all(
                 MergeOutcome::Merged(_) => tally.merged += 1,
                 MergeOutcome::Unchanged => tally.unchanged += 1,
             }
-            out(&report.line());
+            out(&report.line_in(lang));
         }
         Err(e @ VerifyError::Stale { .. }) => {
             tally.stale += 1;
-            out(&format!("stale      {e}"));
+            out(&format!(
+                "{}{}",
+                outcome_word("stale", lang),
+                e.message(lang)
+            ));
         }
         Err(e) => {
             tally.refused += 1;
-            out(&format!("refused    {e}"));
+            out(&format!(
+                "{}{}",
+                outcome_word("refused", lang),
+                e.message(lang)
+            ));
         }
     };
     // Files are verified in parallel (reading only them) while the calling thread merges
@@ -621,6 +691,7 @@ pub fn watch(
     master: &mut Master,
     contest: &Contest,
     dir: &Path,
+    lang: Lang,
     mut out: impl FnMut(&str),
     stop: impl Fn() -> bool,
 ) -> Result<(), String> {
@@ -656,13 +727,19 @@ pub fn watch(
                 continue;
             }
             seen.insert(file.clone(), sha);
-            merge_all(master, contest, std::slice::from_ref(&file), &mut *out);
+            merge_all(
+                master,
+                contest,
+                std::slice::from_ref(&file),
+                lang,
+                &mut *out,
+            );
         }
     };
-    out(&format!(
-        "watching {} for ballots (Ctrl-C stops)",
-        dir.display()
-    ));
+    out(&match lang {
+        Lang::Zh => format!("正在监视 {} 中的选票（Ctrl-C 停止）", dir.display()),
+        Lang::En => format!("watching {} for ballots (Ctrl-C stops)", dir.display()),
+    });
     let initial = ballot_files(&[dir.to_path_buf()]).map_err(|e| e.to_string())?;
     consider(initial, &mut out);
     while !stop() {
@@ -689,11 +766,16 @@ pub fn local_datetime(secs: i64) -> String {
 }
 
 /// `jury log`: the audit log as a table aligned for CJK terminals.
-pub fn render_log(entries: &[AuditEntry]) -> String {
-    let header = [
-        "#", "time", "action", "outcome", "judge", "ballot", "rev", "receipt", "sha256", "file",
-        "detail",
-    ];
+pub fn render_log(entries: &[AuditEntry], lang: Lang) -> String {
+    let header = match lang {
+        Lang::Zh => [
+            "#", "时间", "操作", "结果", "评委", "选票", "版本", "回执", "sha256", "文件", "详情",
+        ],
+        Lang::En => [
+            "#", "time", "action", "outcome", "judge", "ballot", "rev", "receipt", "sha256",
+            "file", "detail",
+        ],
+    };
     let rows: Vec<Vec<String>> = entries
         .iter()
         .map(|e| {
@@ -707,9 +789,14 @@ pub fn render_log(entries: &[AuditEntry]) -> String {
                 .unwrap_or_default();
             let summary = detail
                 .as_ref()
-                .and_then(|d| d.get("summary"))
-                .and_then(|r| r.as_str())
-                .map(str::to_string)
+                .and_then(|d| merge_counts(d).map(|(s, c, r)| summary_of(s, c, r, lang)))
+                .or_else(|| {
+                    detail
+                        .as_ref()
+                        .and_then(|d| d.get("summary"))
+                        .and_then(|r| r.as_str())
+                        .map(str::to_string)
+                })
                 .unwrap_or_else(|| e.detail.clone());
             vec![
                 e.seq.to_string(),

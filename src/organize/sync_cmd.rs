@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::cli::{open_contest, OrganizeError};
 use super::merge::{ballot_files, merge_all, render_log, watch};
 use crate::cli::Globals;
+use crate::i18n::Lang;
 use crate::store::snapshot::export;
 use crate::store::BallotKey;
 
@@ -29,12 +30,20 @@ pub fn run_merge(paths: &[PathBuf], globals: &Globals) -> Result<bool, OrganizeE
                 .join(", ")
         )));
     }
-    let tally = merge_all(&mut master, &folder.contest, &files, |line| {
+    let lang = Lang::choose(globals.lang, folder.contest.language);
+    let tally = merge_all(&mut master, &folder.contest, &files, lang, |line| {
         println!("{line}")
     });
+    let (merged, unchanged, stale, refused) =
+        (tally.merged, tally.unchanged, tally.stale, tally.refused);
     println!(
-        "{} merged, {} unchanged, {} stale, {} refused",
-        tally.merged, tally.unchanged, tally.stale, tally.refused
+        "{}",
+        match lang {
+            Lang::Zh => format!("合并 {merged}，无变化 {unchanged}，过期 {stale}，拒绝 {refused}"),
+            Lang::En => {
+                format!("{merged} merged, {unchanged} unchanged, {stale} stale, {refused} refused")
+            }
+        }
     );
     Ok(tally.refused == 0)
 }
@@ -42,10 +51,12 @@ pub fn run_merge(paths: &[PathBuf], globals: &Globals) -> Result<bool, OrganizeE
 /// `jury watch DIR`.
 pub fn run_watch(dir: &Path, globals: &Globals) -> Result<bool, OrganizeError> {
     let (folder, mut master) = open_contest(globals)?;
+    let lang = Lang::choose(globals.lang, folder.contest.language);
     watch(
         &mut master,
         &folder.contest,
         dir,
+        lang,
         |line| println!("{line}"),
         || false,
     )
@@ -55,12 +66,19 @@ pub fn run_watch(dir: &Path, globals: &Globals) -> Result<bool, OrganizeError> {
 
 /// `jury log`.
 pub fn run_log(globals: &Globals) -> Result<bool, OrganizeError> {
-    let (_, master) = open_contest(globals)?;
+    let (folder, master) = open_contest(globals)?;
+    let lang = Lang::choose(globals.lang, folder.contest.language);
     let entries = master.audit()?;
     if entries.is_empty() {
-        println!("the audit log is empty: nothing merged yet");
+        println!(
+            "{}",
+            lang.pick(
+                "审计日志为空：尚未合并任何选票",
+                "the audit log is empty: nothing merged yet"
+            )
+        );
     } else {
-        print!("{}", render_log(&entries));
+        print!("{}", render_log(&entries, lang));
     }
     Ok(true)
 }
@@ -82,11 +100,15 @@ pub fn run_export(ballot: &Path, dir: &Path, globals: &Globals) -> Result<bool, 
         }
     };
     let snap = export(ballot, &key, dir).map_err(|e| OrganizeError::Other(e.to_string()))?;
+    let (revision, path, bytes) = (snap.revision, snap.path.display(), snap.bytes);
     println!(
-        "exported revision {} to {} ({} bytes); hand this file to the organizer",
-        snap.revision,
-        snap.path.display(),
-        snap.bytes
+        "{}",
+        match globals.lang.or_else(Lang::from_locale).unwrap_or(Lang::Zh) {
+            Lang::Zh => format!("已将版本 {revision} 导出到 {path}（{bytes} 字节）；请把这个文件交给主办方"),
+            Lang::En => format!(
+                "exported revision {revision} to {path} ({bytes} bytes); hand this file to the organizer"
+            ),
+        }
     );
     Ok(true)
 }

@@ -22,6 +22,7 @@ use std::sync::OnceLock;
 use super::ballot::{FORMAT_VERSION, SCHEMA};
 use super::chain::{self, sha256_hex, Event, Replay};
 use super::key::BallotKey;
+use crate::i18n::Lang;
 
 /// Larger files are refused unread: a ballot of 1,000 works with a long history is a few MB.
 pub const MAX_BALLOT_BYTES: u64 = 64 * 1024 * 1024;
@@ -112,7 +113,80 @@ pub enum VerifyError {
     Master { at: Origin, detail: String },
 }
 
+impl Origin {
+    /// The file, and the judge once known, in `lang`.
+    pub fn show(&self, lang: Lang) -> String {
+        let file = one_line(&self.file.display().to_string(), 300);
+        match (&self.judge, lang) {
+            (None, _) => file,
+            (Some(j), Lang::Zh) => format!("{file}（评委 {}）", one_line(j, 40)),
+            (Some(j), Lang::En) => format!("{file} (judge {})", one_line(j, 40)),
+        }
+    }
+}
+
 impl VerifyError {
+    /// The one-line message in `lang` (English is the `Display` text). Details that come from
+    /// SQLite or the file itself stay as they are.
+    pub fn message(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        let at = self.origin().show(lang);
+        const ALTERED: &str = "未合并，文件在 jury 之外被改动过，请评委重新导出选票";
+        match self {
+            VerifyError::Io { source, .. } => {
+                format!("{at}：无法读取文件：{source}；请检查路径，并确认文件已复制完整")
+            }
+            VerifyError::TooLarge { bytes, .. } => {
+                format!("{at}：{bytes} 字节，远大于任何选票；未合并，请核实文件来源")
+            }
+            VerifyError::NoKey { .. } => format!(
+                "{at}：已发放的评审密钥都打不开此文件（其他评审的选票、不是选票，或传输中损坏）；未合并，请评委重新导出选票"
+            ),
+            VerifyError::Damaged { detail, .. } => {
+                format!("{at}：文件已损坏（{detail}）；未合并，请评委重新导出选票")
+            }
+            VerifyError::Schema { detail, .. } => {
+                format!("{at}：不是选票的结构（{detail}）；{ALTERED}")
+            }
+            VerifyError::Unreadable { detail, .. } => {
+                format!("{at}：无法读取的值（{detail}）；{ALTERED}")
+            }
+            VerifyError::Format {
+                found, expected, ..
+            } => format!(
+                "{at}：选票格式为 {found}，本版本 jury 读取格式 {expected}；请更新 jury"
+            ),
+            VerifyError::Chain { seq, why, .. } => {
+                format!("{at}：事件记录在第 {seq} 条断开（{why}）；{ALTERED}")
+            }
+            VerifyError::OtherContest {
+                found, expected, ..
+            } => format!(
+                "{at}：此选票属于评审活动 `{found}`，不是 `{expected}`；请合并到它所属的评审活动"
+            ),
+            VerifyError::Identity { detail, .. } => {
+                format!("{at}：{detail}；未合并，请核实文件来源")
+            }
+            VerifyError::Content { detail, .. } => format!("{at}：{detail}；{ALTERED}"),
+            VerifyError::Stale {
+                revision, merged, ..
+            } => format!(
+                "{at}：版本 {revision} 早于已合并的版本 {merged}；未合并（更新的副本已合并），无需处理"
+            ),
+            VerifyError::Forked {
+                revision,
+                merged,
+                detail,
+                ..
+            } => format!(
+                "{at}：版本 {revision} 不是已合并版本 {merged} 的延续（{detail}）；未合并，请向评委确认哪一份是最新的"
+            ),
+            VerifyError::Master { detail, .. } => format!("{at}：{detail}"),
+        }
+    }
+
     /// The file and judge this error is about.
     pub fn origin(&self) -> &Origin {
         match self {
