@@ -541,3 +541,25 @@ fn a_named_pipe_is_refused_without_waiting_for_a_writer() {
     let err = read_table(&fifo).unwrap_err();
     assert!(err.to_string().contains("not a regular file"), "{err}");
 }
+
+#[test]
+fn an_unclosed_quote_is_named_with_its_row_not_read_as_one_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "works.csv",
+        "序号,作品名称,创作单位\n1,\"追光者,重庆大学\n2,长江,西南大学\n3,桥都,重庆交通大学\n"
+            .as_bytes(),
+    );
+    let e = read_table(&path).unwrap_err();
+    assert!(e.to_string().contains("never closed"), "{e}");
+    assert!(e.to_string().contains("row 2"), "{e}");
+    // Quotes that do close, even around line breaks, are fine.
+    let fine = write(
+        dir.path(),
+        "fine.csv",
+        "序号,作品名称\n1,\"两行\n标题\"\n2,\"a \"\"quoted\"\" word\"\n".as_bytes(),
+    );
+    let table = read_table(&fine).unwrap();
+    assert_eq!(table.rows.len(), 3);
+}

@@ -381,6 +381,24 @@ fn read_delimited(path: &Path, text: &str, encoding: String) -> Result<Table, Im
         }
         breaks += count_breaks(bytes, counted, start);
         counted = counted.max(start);
+        // A quote that is never closed swallows the rest of the file into one cell: the
+        // record runs to the end, spans lines, and holds an odd number of quote marks.
+        let end = (reader.position().byte() as usize).min(bytes.len());
+        if end == bytes.len()
+            && record.iter().any(|f| f.contains('\n'))
+            && bytes
+                .get(start..end)
+                .is_some_and(|raw| raw.iter().filter(|&&b| b == b'"').count() % 2 == 1)
+        {
+            return Err(ImportError::new(
+                ImportErrorKind::Encoding,
+                path,
+                format!(
+                    "{file_name}: a quote mark (\") opened in row {} is never closed, so the rest of the file reads as one cell; fix that cell or save the file again from Excel",
+                    breaks.saturating_sub(embedded) + 1
+                ),
+            ));
+        }
         let row: Vec<String> = record.iter().take(MAX_COLUMNS).map(clean_cell).collect();
         if row.iter().any(|c| !c.is_empty()) {
             cells += row.len();
