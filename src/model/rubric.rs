@@ -155,7 +155,7 @@ impl Rubric {
                             "max",
                             format!(
                                 "max must be a positive number with at most two decimals, got {}",
-                                c.max
+                                shown(c.max)
                             ),
                         )
                     })?;
@@ -166,7 +166,7 @@ impl Rubric {
                             "step",
                             format!(
                                 "step must be a positive number with at most two decimals, got {}",
-                                c.step
+                                shown(c.step)
                             ),
                         )
                     })?;
@@ -240,6 +240,16 @@ fn one() -> f64 {
     1.0
 }
 
+/// A number from the file as people write it; huge or tiny ones in exponent form rather
+/// than hundreds of digits.
+fn shown(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && !(1e-4..1e9).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        x.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +280,15 @@ mod tests {
         format!(
             "id = \"r\"\ntitle_zh = \"t\"\ntitle_en = \"t\"\n[[groups]]\nid = \"g\"\nlabel_zh = \"g\"\nlabel_en = \"g\"\n[[groups.criteria]]\nid = \"c\"\nlabel_zh = \"c\"\nlabel_en = \"c\"\nstandard_zh = \"s\"\nstandard_en = \"s\"\n{criterion}"
         )
+    }
+
+    #[test]
+    fn absurd_maxima_are_refused_in_a_short_line() {
+        let e = Rubric::from_toml("r.toml", &minimal("max = 1e308\n")).unwrap_err();
+        assert!(e.message.contains("1e308"), "{e}");
+        assert!(e.to_string().len() < 200, "{e}");
+        let e = Rubric::from_toml("r.toml", &minimal("max = 0.125\n")).unwrap_err();
+        assert!(e.message.contains("got 0.125"), "{e}");
     }
 
     #[test]
