@@ -562,4 +562,12 @@ fn an_unclosed_quote_is_named_with_its_row_not_read_as_one_cell() {
     );
     let table = read_table(&fine).unwrap();
     assert_eq!(table.rows.len(), 3);
+    // A stray quote inside an unquoted cell is text, even after a multi-line cell.
+    let inch = write(
+        dir.path(),
+        "inch.csv",
+        "序号,作品名称,备注\n1,\"两行\n标题\",12\" screen\n".as_bytes(),
+    );
+    let table = read_table(&inch).unwrap();
+    assert_eq!(table.rows[1][2], "12\" screen");
 }

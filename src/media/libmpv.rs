@@ -12,7 +12,7 @@
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::fmt;
 use std::ptr::NonNull;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use libloading::Library;
 
@@ -116,16 +116,17 @@ pub enum PropertyData {
     Other,
 }
 
-/// The events jury reacts to; the rest come as [`Event::Other`].
+/// The events jury reacts to; the rest come as [`Event::Other`]. Owned: mpv frees an event
+/// at the next wait.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Event<'a> {
+pub enum Event {
     Shutdown,
     StartFile,
     EndFile(EndFileReason),
     FileLoaded,
     PlaybackRestart,
     PropertyChange {
-        name: &'a str,
+        name: String,
         change: PropertyData,
         reply_userdata: u64,
     },
@@ -259,12 +260,14 @@ fn c_string(text: &str) -> Result<CString> {
 pub struct Mpv {
     api: &'static Api,
     handle: NonNull<c_void>,
+    /// `mpv_wait_event` must not run on two threads at once.
+    waiting: Mutex<()>,
 }
 
 // SAFETY: libmpv's client API may be called from any thread (client.h, "Thread safety").
 unsafe impl Send for Mpv {}
-// SAFETY: as above; the only call with a one-thread rule (`mpv_wait_event`) is documented on
-// `wait_event` and kept to one thread by the player and the probe.
+// SAFETY: as above; the one call with a one-thread rule (`mpv_wait_event`) runs under
+// `waiting`, and the event it returns is copied before the lock is released.
 unsafe impl Sync for Mpv {}
 
 impl Mpv {
@@ -276,7 +279,11 @@ impl Mpv {
         let api = api().map_err(|e| (None, e))?;
         // SAFETY: mpv_create has no preconditions; a null result is handled.
         let handle = NonNull::new(unsafe { (api.create)() }).ok_or((None, MpvError::Null))?;
-        let mpv = Mpv { api, handle };
+        let mpv = Mpv {
+            api,
+            handle,
+            waiting: Mutex::new(()),
+        };
         for (name, value) in options {
             let failed = |e| (Some(format!("{name}={value}")), e);
             let (n, v) = (
@@ -327,10 +334,15 @@ impl Mpv {
         })
     }
 
-    /// The next event within `timeout` seconds, if any. Call from one thread only.
-    pub fn wait_event(&self, timeout: f64) -> Option<Result<Event<'_>>> {
+    /// The next event within `timeout` seconds, if any. Calls from several threads take
+    /// turns.
+    pub fn wait_event(&self, timeout: f64) -> Option<Result<Event>> {
+        let _turn = self
+            .waiting
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         // SAFETY: valid handle; mpv returns a pointer to an event it owns, valid until the
-        // next wait_event on this handle (the borrow of `self` ties the event to it).
+        // next wait_event on this handle, which `_turn` holds off until it is copied.
         let event = unsafe { (self.api.wait_event)(self.raw(), timeout).as_ref() }?;
         if event.event_id == 0 {
             return None;
@@ -369,7 +381,7 @@ impl Mpv {
                 // SAFETY: `data` points to a value of `format` (or is null for NONE).
                 let change = unsafe { property_data(property.format, property.data) };
                 Event::PropertyChange {
-                    name,
+                    name: name.to_string(),
                     change,
                     reply_userdata: event.reply_userdata,
                 }
@@ -463,7 +475,16 @@ impl PropertyValue for bool {
 
 impl PropertyValue for String {
     fn get(mpv: &Mpv, name: &CStr) -> Result<String> {
-        let raw: *mut c_char = get_plain(mpv, name, Format::String)?;
+        let mut raw: *mut c_char = std::ptr::null_mut();
+        // SAFETY: MPV_FORMAT_STRING writes a `char *` that the caller must mpv_free.
+        check(unsafe {
+            (mpv.api.get_property)(
+                mpv.raw(),
+                name.as_ptr(),
+                Format::String as c_int,
+                &mut raw as *mut *mut c_char as *mut c_void,
+            )
+        })?;
         if raw.is_null() {
             return Err(MpvError::Null);
         }

@@ -793,6 +793,7 @@ pub(crate) mod backend {
                     })
                 }
                 Some(Ok(Event::PropertyChange { name, change, .. })) => {
+                    let name = name.as_str();
                     match (name, change) {
                         ("time-pos", PropertyData::Double(p)) => st.position = p,
                         ("duration", PropertyData::Double(d)) => st.duration = Some(d),

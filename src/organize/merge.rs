@@ -704,7 +704,9 @@ pub fn watch(
     }
     // One spelling of every path: the first listing and the watcher's events must meet in
     // `seen`, or a file is merged (and printed) twice.
-    let dir = &std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let dir = &std::fs::canonicalize(dir)
+        .or_else(|_| std::path::absolute(dir))
+        .unwrap_or_else(|_| dir.to_path_buf());
     let (tx, rx) = std::sync::mpsc::channel();
     let mut debouncer = new_debouncer(Duration::from_millis(700), tx)
         .map_err(|e| format!("{}: cannot watch: {e}", dir.display()))?;
@@ -719,6 +721,8 @@ pub fn watch(
             if !std::fs::metadata(&file).is_ok_and(|m| m.is_file()) {
                 continue;
             }
+            // Watchers may report a folder's real path (macOS: /private/tmp for /tmp).
+            let file = std::fs::canonicalize(&file).unwrap_or(file);
             let Ok(bytes) = std::fs::read(&file) else {
                 continue;
             };

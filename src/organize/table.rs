@@ -382,13 +382,13 @@ fn read_delimited(path: &Path, text: &str, encoding: String) -> Result<Table, Im
         breaks += count_breaks(bytes, counted, start);
         counted = counted.max(start);
         // A quote that is never closed swallows the rest of the file into one cell: the
-        // record runs to the end, spans lines, and holds an odd number of quote marks.
+        // record runs to the end, spans lines, and its text ends inside a quoted field.
         let end = (reader.position().byte() as usize).min(bytes.len());
         if end == bytes.len()
             && record.iter().any(|f| f.contains('\n'))
             && bytes
                 .get(start..end)
-                .is_some_and(|raw| raw.iter().filter(|&&b| b == b'"').count() % 2 == 1)
+                .is_some_and(|raw| ends_inside_quotes(raw, delimiter))
         {
             return Err(ImportError::new(
                 ImportErrorKind::Encoding,
@@ -432,6 +432,31 @@ fn read_delimited(path: &Path, text: &str, encoding: String) -> Result<Table, Im
 }
 
 /// Line breaks (`\n`, `\r\n` or a lone `\r`) in `bytes[from..to]`.
+/// Whether CSV text ends inside a quoted field. Only a quote that opens a field starts
+/// quoting (`12" screen` is plain text); inside, `""` is an escaped quote.
+fn ends_inside_quotes(raw: &[u8], delimiter: u8) -> bool {
+    let mut quoted = false;
+    let mut field_start = true;
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        if quoted {
+            if b == b'"' {
+                if raw.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if field_start && b == b'"' {
+            quoted = true;
+        }
+        field_start = !quoted && (b == delimiter || b == b'\n' || b == b'\r');
+        i += 1;
+    }
+    quoted
+}
+
 fn count_breaks(bytes: &[u8], from: usize, to: usize) -> usize {
     let to = to.min(bytes.len());
     (from..to)
@@ -753,6 +778,14 @@ fn grid_table(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_quote_that_opens_a_field_starts_quoting() {
+        assert!(ends_inside_quotes(b"1,\"open\n2,x\n", b','));
+        assert!(!ends_inside_quotes(b"1,\"two\nlines\",12\" screen\n", b','));
+        assert!(!ends_inside_quotes(b"1,\"a \"\"b\"\"\"\n", b','));
+        assert!(ends_inside_quotes(b"1;\"x\"\"\n", b';'));
+    }
 
     #[test]
     fn numbers_render_like_excel_general_cells() {

@@ -52,8 +52,16 @@ pub fn open_encrypted(path: &Path, key: &BallotKey, mode: OpenMode) -> Result<Co
     // an empty file into a new database.
     match (mode, std::fs::metadata(path)) {
         (OpenMode::Create, Ok(_)) => return Err(StoreError::Exists { path: path.into() }),
-        (OpenMode::Create, Err(_)) => {}
-        (_, Err(_)) => return Err(StoreError::NotFound { path: path.into() }),
+        (OpenMode::Create, Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
+        (_, Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(StoreError::NotFound { path: path.into() })
+        }
+        (_, Err(source)) => {
+            return Err(StoreError::Io {
+                path: path.into(),
+                source,
+            })
+        }
         (_, Ok(meta)) if !meta.is_file() => return Err(StoreError::NotAFile { path: path.into() }),
         (_, Ok(meta)) if meta.len() == 0 => return Err(StoreError::Empty { path: path.into() }),
         _ => {}
@@ -73,6 +81,11 @@ pub fn open_encrypted(path: &Path, key: &BallotKey, mode: OpenMode) -> Result<Co
     let _keying = keying_lock();
     conn.pragma_update(None, "key", key.sqlcipher_key())
         .map_err(&err)?;
+    if mode == OpenMode::Create {
+        // SQLCipher derives the key and encrypts at the first page written; on a new file
+        // that is this header write, kept under the lock like the first read of an old one.
+        conn.pragma_update(None, "user_version", 0).map_err(&err)?;
+    }
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
     }) {
@@ -142,6 +155,18 @@ mod tests {
             open_encrypted(&path, &key, OpenMode::Create),
             Err(StoreError::Exists { .. })
         ));
+    }
+
+    #[test]
+    fn a_created_file_is_keyed_and_written_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.jury");
+        let key = BallotKey::generate();
+        drop(open_encrypted(&path, &key, OpenMode::Create).unwrap());
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.len() >= 1024, "{} bytes", bytes.len());
+        assert_ne!(&bytes[..16], b"SQLite format 3\0");
+        assert!(open_encrypted(&path, &key, OpenMode::ReadOnly).is_ok());
     }
 
     #[test]

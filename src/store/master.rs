@@ -279,7 +279,6 @@ impl Master {
                 ),
             })?
             .unwrap_or_else(|| "none".into());
-        set_durable(&master.conn, path)?;
         if found != MASTER_FORMAT {
             return Err(StoreError::Format {
                 path: path.to_path_buf(),
@@ -287,6 +286,7 @@ impl Master {
                 expected: MASTER_FORMAT.into(),
             });
         }
+        set_durable(&master.conn, path)?;
         Ok(master)
     }
 

@@ -30,6 +30,11 @@ pub enum StoreError {
     NotAFile { path: PathBuf },
     #[error("{path}: the file is empty (0 bytes), perhaps an interrupted copy; copy it again")]
     Empty { path: PathBuf },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: this is a jury file of format {found}, this build reads format {expected}; update jury")]
     Format {
         path: PathBuf,

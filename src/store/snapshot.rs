@@ -159,7 +159,8 @@ fn write_temp_then_rename(
         source: std::io::Error::other("the sync folder's path is not valid UTF-8"),
     })?;
     // One statement, one read transaction: the copy is one committed state of the ballot.
-    // It keys a new file, so it takes the keying lock like every other open.
+    // It keys a new file, so it takes the keying lock like every other open. The lock is
+    // held while a slow stick is written; in the judge's process nothing else keys then.
     {
         let _keying = keying_lock();
         conn.execute("VACUUM INTO ?1", [temp_str])
