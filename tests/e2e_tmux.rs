@@ -30,6 +30,18 @@ impl Tmux {
             .expect("tmux runs")
     }
 
+    /// The demo in `dir` with headless playback, started and showing its list.
+    fn headless_demo(name: &str, dir: &Path) -> Tmux {
+        let t = Tmux::new(name);
+        t.start(
+            dir,
+            &format!("demo --dir {} --video-output none", dir.display()),
+            "",
+        );
+        t.wait_for("todo");
+        t
+    }
+
     /// Starts `jury ARGS` in an 80×24 pane with a clean config dir.
     fn start(&self, config: &Path, args: &str, extra_env: &str) {
         let bin = env!("CARGO_BIN_EXE_jury");
@@ -245,13 +257,7 @@ fn sigkill_while_scoring_loses_nothing_shown_saved() {
 #[test]
 fn play_a_video_headless_and_progress_is_kept() {
     let dir = tempfile::tempdir().unwrap();
-    let t = Tmux::new("play");
-    t.start(
-        dir.path(),
-        &format!("demo --dir {} --video-output none", dir.path().display()),
-        "",
-    );
-    t.wait_for("todo");
+    let t = Tmux::headless_demo("play", dir.path());
     t.keys(&["Enter"]);
     t.wait_for("playing 001");
     // The clip is six seconds long; when it ends the player pauses on the last frame.
@@ -312,13 +318,7 @@ fn shown_position(screen: &str) -> Option<u64> {
 #[test]
 fn transport_keys_pause_seek_and_stop_with_the_status_line_following() {
     let dir = tempfile::tempdir().unwrap();
-    let t = Tmux::new("transport");
-    t.start(
-        dir.path(),
-        &format!("demo --dir {} --video-output none", dir.path().display()),
-        "",
-    );
-    t.wait_for("todo");
+    let t = Tmux::headless_demo("transport", dir.path());
     t.keys(&["Enter"]);
     t.wait_for("playing 001");
     t.keys(&["Space"]);

@@ -15,7 +15,7 @@ use jury::organize::folder::ContestFolder;
 use jury::organize::issue::{run_issue, IssueAction, IssueOptions};
 use jury::report::keycard::key_from_text;
 use jury::store::cipher::sqlite_err;
-use jury::store::master::Master;
+use jury::store::master::{BallotRecord, Master};
 use jury::store::{Ballot, BallotKey};
 
 const PASS: &str = "organizer passphrase for tests";
@@ -126,6 +126,16 @@ fn issue_opts(c: &Contest) -> IssueOptions {
         cards: Some(c.root.join("cards")),
         force: false,
     }
+}
+
+/// The master's record of `judge`'s ballot.
+fn ballot_of(master: &Master, judge: &str) -> BallotRecord {
+    master
+        .ballots()
+        .unwrap()
+        .into_iter()
+        .find(|b| b.judge_id == judge)
+        .unwrap()
 }
 
 fn works_by_judge(master: &Master) -> BTreeMap<String, Vec<String>> {
@@ -334,13 +344,7 @@ fn reissue_refuses_to_drop_entries_unless_forced() {
     assign(&mut c, 4);
     let opts = issue_opts(&c);
     run_issue(&c.folder, &mut c.master, &opts, Lang::En).unwrap();
-    let record = c
-        .master
-        .ballots()
-        .unwrap()
-        .into_iter()
-        .find(|b| b.judge_id == "J2")
-        .unwrap();
+    let record = ballot_of(&c.master, "J2");
     let path = opts.out.join(&record.file_name);
     let work = works_by_judge(&c.master)["J2"][0].clone();
     {
@@ -367,16 +371,7 @@ fn reissue_refuses_to_drop_entries_unless_forced() {
     // Nothing moved: the file, the master's ballots and the audit are as they were.
     assert_eq!(std::fs::read(&path).unwrap(), before_file);
     assert_eq!(c.master.audit().unwrap().len(), before_audit);
-    assert_eq!(
-        c.master
-            .ballots()
-            .unwrap()
-            .iter()
-            .find(|b| b.judge_id == "J2")
-            .unwrap()
-            .assignment_version,
-        1
-    );
+    assert_eq!(ballot_of(&c.master, "J2").assignment_version, 1);
 
     let forced = IssueOptions {
         force: true,
@@ -464,13 +459,7 @@ fn an_old_copy_of_a_reissued_ballot_is_refused_by_the_merge() {
     assign(&mut c, 1);
     let opts = issue_opts(&c);
     run_issue(&c.folder, &mut c.master, &opts, Lang::En).unwrap();
-    let j3 = c
-        .master
-        .ballots()
-        .unwrap()
-        .into_iter()
-        .find(|b| b.judge_id == "J3")
-        .unwrap();
+    let j3 = ballot_of(&c.master, "J3");
     let path = opts.out.join(&j3.file_name);
     let first_work = works_by_judge(&c.master)["J3"][0].clone();
     {
