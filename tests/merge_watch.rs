@@ -143,16 +143,39 @@ fn watch_reports_a_file_already_there_once() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Long enough for the debounced events of the first read (700 ms) to arrive.
-    std::thread::sleep(Duration::from_millis(2500));
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    // Wait for the merge however slow the machine, then long enough for the debounced
+    // events of that first read (700 ms) to arrive and be handled.
+    let mut lines = Vec::new();
+    let start = Instant::now();
+    while !lines.iter().any(|l: &String| l.starts_with("merged")) {
+        assert!(start.elapsed() < Duration::from_secs(60), "{lines:?}");
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(100)) {
+            lines.push(line);
+        }
+    }
+    let settle = Instant::now();
+    while settle.elapsed() < Duration::from_millis(2500) {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(100)) {
+            lines.push(line);
+        }
+    }
     child.kill().unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    child.wait().unwrap();
     let name = name.to_string_lossy();
     assert_eq!(
-        text.lines().filter(|l| l.contains(name.as_ref())).count(),
+        lines.iter().filter(|l| l.contains(name.as_ref())).count(),
         1,
-        "{text}"
+        "{lines:?}"
     );
-    assert!(text.lines().any(|l| l.starts_with("merged")), "{text}");
 }
