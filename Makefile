@@ -28,15 +28,15 @@ demo: deps
 ## Format check, lints, every test (unit, integration, tmux end-to-end, snapshots).
 test: deps
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --all-targets -- -D warnings
-	$(CARGO) check --lib --no-default-features
-	$(CARGO) test --all-targets
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) check -p jury --lib --no-default-features
+	$(CARGO) test --workspace --all-targets
 
 ## criterion benches; the media bench compares against the mpv command-line player.
 bench: deps
 	@dpkg-query -W -f='$${Status}' mpv 2>/dev/null | grep -q "install ok installed" || \
 	  { SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends mpv; }
-	$(CARGO) bench
+	$(CARGO) bench --workspace
 
 ## Fuzz the ballot verifier and the CSV/XLSX importers, FUZZ_SECONDS each (cargo-fuzz on
 ## nightly). Without a nightly toolchain the same fuzz bodies run as a long randomised
@@ -55,5 +55,5 @@ fuzz: deps
 	  done; \
 	else \
 	  echo "jury: no nightly toolchain; running the fuzz bodies as a randomised cargo test"; \
-	  JURY_FUZZ_CASES=$${JURY_FUZZ_CASES:-20000} $(CARGO) test --release --test fuzz_smoke; \
+	  JURY_FUZZ_CASES=$${JURY_FUZZ_CASES:-20000} $(CARGO) test --release --test integration fuzz_smoke; \
 	fi

@@ -5,7 +5,7 @@
 //! conflicts each.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use jury::organize::assign::{assign, AssignJudge, AssignWork, SplitMix64};
+use jury_core::assign::{assign, AssignJudge, AssignWork, SplitMix64};
 
 pub fn contest(works: usize, judges: usize) -> (Vec<AssignWork>, Vec<AssignJudge>) {
     let mut rng = SplitMix64::new(2023);

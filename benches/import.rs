@@ -3,11 +3,11 @@
 //! the quota check — everything `jury import works` does but printing.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use jury::commands::import::import_works_into;
 use jury::i18n::Lang;
-use jury::organize::import::import_works;
-use jury::organize::ingest::import_works_into;
-use jury::store::master::{Master, MASTER_FILE};
-use jury::store::BallotKey;
+use jury_store::master::{Master, MASTER_FILE};
+use jury_store::table::import_works;
+use jury_store::BallotKey;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -40,7 +40,7 @@ fn import_5000(c: &mut Criterion) {
     // Same filesystem as a contest folder would be on: not a tmpfs /tmp.
     let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
     let path = form(dir.path());
-    let quotas = jury::data::contest_template("cq-micro-lecture")
+    let quotas = jury_core::data::contest_template("cq-micro-lecture")
         .unwrap()
         .quotas;
     let key = BallotKey::generate();

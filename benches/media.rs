@@ -4,8 +4,8 @@
 #![cfg(feature = "mpv")]
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use jury::media::player::{Player, PlayerConfig, PlayerEvent, VideoOutput};
-use jury::media::testclip::Clip;
+use jury_media::player::{Player, PlayerConfig, PlayerEvent, VideoOutput};
+use jury_media::testclip::Clip;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -114,19 +114,19 @@ fn probe_fifty(c: &mut Criterion) {
             p
         })
         .collect();
-    let rules = jury::data::contest_template("cq-2023-short-video")
+    let rules = jury_core::data::contest_template("cq-2023-short-video")
         .unwrap()
         .media;
     let mut group = c.benchmark_group("probe_50_clips");
     group.sample_size(10);
     group.bench_function("parallel", |b| {
-        b.iter(|| jury::media::probe::assess_many(&clips, &rules))
+        b.iter(|| jury_media::probe::assess_many(&clips, &rules))
     });
     group.bench_function("one_at_a_time", |b| {
         b.iter(|| {
             clips
                 .iter()
-                .map(|p| jury::media::probe::assess(p, &rules))
+                .map(|p| jury_media::probe::assess(p, &rules))
                 .collect::<Vec<_>>()
         })
     });

@@ -3,16 +3,15 @@
 //! `jury merge` of 100 real files.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use jury::organize::testkit;
-use jury::store::master::Master;
-use jury::store::verify::VerifiedBallot;
+use jury_store::master::Master;
+use jury_store::verify::VerifiedBallot;
 use std::path::Path;
 
 const BALLOTS: usize = 100;
 const WORKS: usize = 200;
 
 fn verified(
-    contest: &jury::model::Contest,
+    contest: &jury_core::model::Contest,
     judge: &str,
     ballot: &str,
     works: &[String],
@@ -28,7 +27,7 @@ fn verified(
             scores.insert((w.clone(), c.clone()), (i as u32 + k as u32) % (max + 1));
         }
     }
-    let head = jury::store::chain::genesis(ballot);
+    let head = jury_core::chain::genesis(ballot);
     VerifiedBallot {
         ballot_id: ballot.into(),
         contest_id: contest.id.clone(),
@@ -48,7 +47,7 @@ fn verified(
 
 fn bench_merge(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let f = testkit::build_with(dir.path(), BALLOTS, WORKS, |_, _| true, false);
+    let f = jury_testkit::build_with(dir.path(), BALLOTS, WORKS, |_, _| true, false);
     let ballots: Vec<VerifiedBallot> = f
         .ballots
         .iter()
@@ -69,7 +68,7 @@ fn bench_merge(c: &mut Criterion) {
                     n += 1;
                     let path = dir.path().join(format!("m{n}.jury"));
                     std::fs::copy(&pristine, &path).unwrap();
-                    Master::open(&path, &testkit::organizer_key()).unwrap()
+                    Master::open(&path, &jury_testkit::organizer_key()).unwrap()
                 },
                 |mut m| {
                     for b in &ballots {
@@ -84,8 +83,8 @@ fn bench_merge(c: &mut Criterion) {
 
     // One real ballot file of 200 works × 7 criteria, verified from disk.
     let one = tempfile::tempdir().unwrap();
-    let g = testkit::build(one.path(), 1, WORKS, |_, _| true);
-    drop(testkit::fill(&g.ballots[0], &g.folder.contest, 3));
+    let g = jury_testkit::build(one.path(), 1, WORKS, |_, _| true);
+    drop(jury_testkit::fill(&g.ballots[0], &g.folder.contest, 3));
     let file = g.ballots[0].path.clone();
     c.bench_function(
         "verify one ballot file of 200 works x 7 criteria",
@@ -98,9 +97,9 @@ fn bench_merge(c: &mut Criterion) {
 /// the master, one transaction per ballot.
 fn bench_merge_files(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let f = testkit::build(dir.path(), BALLOTS, WORKS, |_, _| true);
+    let f = jury_testkit::build(dir.path(), BALLOTS, WORKS, |_, _| true);
     for (i, b) in f.ballots.iter().enumerate() {
-        drop(testkit::fill(b, &f.folder.contest, i as u32));
+        drop(jury_testkit::fill(b, &f.folder.contest, i as u32));
     }
     let files: Vec<std::path::PathBuf> = f.ballots.iter().map(|b| b.path.clone()).collect();
     f.master
@@ -120,10 +119,10 @@ fn bench_merge_files(c: &mut Criterion) {
                     n += 1;
                     let path = dir.path().join(format!("f{n}.jury"));
                     std::fs::copy(&pristine, &path).unwrap();
-                    Master::open(&path, &testkit::organizer_key()).unwrap()
+                    Master::open(&path, &jury_testkit::organizer_key()).unwrap()
                 },
                 |mut m| {
-                    let tally = jury::organize::merge::merge_all(
+                    let tally = jury_store::merge::merge_all(
                         &mut m,
                         &f.folder.contest,
                         &files,

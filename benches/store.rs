@@ -3,15 +3,15 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use jury::i18n::Lang;
-use jury::store::{Ballot, BallotInit, BallotKey};
 use jury::tui::{view, App, Keymap};
+use jury_store::{Ballot, BallotInit, BallotKey};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::io::Write;
 use std::os::unix::fs::FileExt;
 
 fn ballot_with(works: usize, dir: &std::path::Path) -> (Ballot, BallotKey) {
-    let d = jury::demo::sample_data(works);
+    let d = jury_core::sample::sample_data(works);
     let init = BallotInit {
         ballot_id: "bench".into(),
         contest: d.contest,

@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use jury::data;
-use jury::model::contest::AggregationMethod;
-use jury::model::Contest;
-use jury::tally::{tally, Sheet, TallyInput, TallyParams, ZscoreStatus};
+use jury_core::data;
+use jury_core::model::contest::AggregationMethod;
+use jury_core::model::Contest;
+use jury_core::tally::{tally, Sheet, TallyInput, TallyParams, ZscoreStatus};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 

@@ -10,7 +10,7 @@ use ratatui::Terminal;
 fn keypress(c: &mut Criterion) {
     for (w, h) in [(80u16, 24u16), (200, 60)] {
         let mut app = App::new(
-            jury::demo::sample_data(2000),
+            jury_core::sample::sample_data(2000),
             Keymap::default_keymap(),
             Lang::Zh,
         );

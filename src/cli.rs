@@ -59,7 +59,7 @@ pub enum Cmd {
     },
     /// Organizer commands (init, import, probe, assign, issue, …).
     #[command(flatten)]
-    Organizer(crate::organize::cli::OrganizerCmd),
+    Organizer(crate::commands::cli::OrganizerCmd),
 }
 
 /// The global flags, as subcommand handlers need them.
@@ -84,19 +84,19 @@ pub enum KeyError {
 
 impl Globals {
     /// The key from --key-file or JURY_KEY, if either is given.
-    pub fn key(&self) -> Result<Option<crate::store::BallotKey>, KeyError> {
+    pub fn key(&self) -> Result<Option<jury_store::BallotKey>, KeyError> {
         if let Some(path) = &self.key_file {
             let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
                 path: path.clone(),
                 source,
             })?;
-            return crate::store::BallotKey::parse(&text)
+            return jury_store::BallotKey::parse(&text)
                 .map(Some)
                 .ok_or_else(|| KeyError::Empty(path.clone()));
         }
         Ok(std::env::var("JURY_KEY")
             .ok()
-            .and_then(|k| crate::store::BallotKey::parse(&k)))
+            .and_then(|k| jury_store::BallotKey::parse(&k)))
     }
 }
 
@@ -110,6 +110,34 @@ impl Cli {
     }
 }
 
+/// `--video-output`: where videos play (jury-media's [`jury_media::VideoOutput`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VideoOutputArg {
+    #[value(help = "mpv's window when a display exists, else the terminal")]
+    Auto,
+    #[value(help = "mpv's own window (laptop screen or projector)")]
+    Window,
+    #[value(help = "drawn in this terminal; jury hands the screen to mpv while it plays")]
+    Terminal,
+    #[value(help = "sound only")]
+    AudioOnly,
+    #[value(help = "neither picture nor sound (headless use and tests)")]
+    None,
+}
+
+impl From<VideoOutputArg> for jury_media::VideoOutput {
+    fn from(arg: VideoOutputArg) -> Self {
+        use jury_media::VideoOutput as V;
+        match arg {
+            VideoOutputArg::Auto => V::Auto,
+            VideoOutputArg::Window => V::Window,
+            VideoOutputArg::Terminal => V::Terminal,
+            VideoOutputArg::AudioOnly => V::AudioOnly,
+            VideoOutputArg::None => V::None,
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct UiArgs {
     /// Keymap preset: default or vim (your config-dir keymap.toml applies on top).
@@ -117,7 +145,7 @@ pub struct UiArgs {
     pub keymap: String,
     /// Where videos play: mpv's window if a display exists, else the terminal (auto).
     #[arg(long, value_enum, default_value = "auto")]
-    pub video_output: crate::media::VideoOutput,
+    pub video_output: VideoOutputArg,
     /// Start videos in fullscreen (window output).
     #[arg(long)]
     pub fullscreen: bool,
@@ -131,9 +159,9 @@ pub struct UiArgs {
 }
 
 impl UiArgs {
-    pub fn player_config(&self) -> crate::media::PlayerConfig {
-        crate::media::PlayerConfig {
-            output: self.video_output,
+    pub fn player_config(&self) -> jury_media::PlayerConfig {
+        jury_media::PlayerConfig {
+            output: self.video_output.into(),
             fullscreen: self.fullscreen,
             screen: self.screen,
             ..Default::default()
@@ -145,7 +173,7 @@ impl Default for UiArgs {
     fn default() -> Self {
         UiArgs {
             keymap: "default".into(),
-            video_output: crate::media::VideoOutput::Auto,
+            video_output: VideoOutputArg::Auto,
             fullscreen: false,
             screen: None,
             sync_dir: None,
@@ -169,7 +197,7 @@ impl UserConfig {
 
     /// Reads `config.toml` from `dir`; a missing file is the default, a malformed one an
     /// error naming the file, line and field.
-    pub fn load(dir: Option<&std::path::Path>) -> Result<UserConfig, crate::model::DataError> {
+    pub fn load(dir: Option<&std::path::Path>) -> Result<UserConfig, jury_core::model::DataError> {
         let Some(path) = dir.map(|d| d.join("config.toml")) else {
             return Ok(UserConfig::default());
         };
@@ -177,7 +205,7 @@ impl UserConfig {
             Ok(text) => {
                 let file = path.display().to_string();
                 toml::from_str(&text)
-                    .map_err(|e| crate::model::DataError::from_toml(&file, &text, &e))
+                    .map_err(|e| jury_core::model::DataError::from_toml(&file, &text, &e))
             }
             Err(_) => Ok(UserConfig::default()),
         }

@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::data::{self, DEMO_WORKS};
-use crate::model::{DataError, Judge, Work};
-use crate::store::chain::sha256_hex;
-use crate::store::{Ballot, BallotInit, BallotKey, StoreError};
+use jury_core::chain::sha256_hex;
+use jury_core::data;
+use jury_core::model::{DataError, Judge, Work};
+use jury_store::{Ballot, BallotInit, BallotKey, StoreError};
 
 /// The demo ballot's key (a valid card key, published on purpose).
 pub const DEMO_KEY: &str = "JVRYD-EM0KE-Y2023-CQ000-00001";
@@ -27,12 +27,7 @@ pub enum DemoError {
 }
 
 fn demo_judge() -> Judge {
-    Judge {
-        id: "J01".into(),
-        name: "演示评委".into(),
-        unit: "重庆市科学技术协会".into(),
-        district: "渝中区".into(),
-    }
+    jury_core::sample::sample_judge()
 }
 
 pub fn demo_key() -> BallotKey {
@@ -68,7 +63,7 @@ pub fn ensure(dir: &Path, fresh: bool) -> Result<PathBuf, DemoError> {
         && ballot.exists()
         && matches!(
             Ballot::open(&ballot, &demo_key()),
-            Err(crate::store::StoreError::WrongKey { .. })
+            Err(jury_store::StoreError::WrongKey { .. })
         );
     if fresh || stale {
         for suffix in ["", "-wal", "-shm"] {
@@ -90,7 +85,7 @@ fn init(dir: &Path) -> Result<BallotInit, DataError> {
         .iter()
         .map(|w| {
             // The organizer's probe, as `jury probe` would record it (skipped without libmpv).
-            let assessment = crate::media::assess(&dir.join(w.file), &contest.media);
+            let assessment = jury_media::assess(&dir.join(w.file), &contest.media);
             let probed = assessment.info.is_some();
             (
                 w,
@@ -120,51 +115,50 @@ fn init(dir: &Path) -> Result<BallotInit, DataError> {
     })
 }
 
-/// An in-memory ballot of `works` generated works on the 2023 rubric, for tests, snapshots
-/// and benchmarks that need a realistic `BallotData` without a file.
-pub fn sample_data(works: usize) -> crate::store::BallotData {
-    let contest = data::contest_template("cq-2023-short-video").expect("shipped template is valid");
-    let titles = [
-        "稻田里的守望者",
-        "Quantum Dots in a Chongqing Lab",
-        "桥都匠心——山城桥梁里的科学家精神",
-        "深夜实验室",
-    ];
-    let units = [
-        "重庆市农业科学院",
-        "Chongqing University",
-        "重庆交通大学",
-        "中国科学院重庆绿色智能技术研究院",
-    ];
-    let works = (0..works)
-        .map(|i| Work {
-            id: format!("{:03}", i + 1),
-            title: format!("{} {}", titles[i % titles.len()], i + 1),
-            unit: units[i % units.len()].to_string(),
-            district: "渝中区".into(),
-            media_file: format!("{:03}.mp4", i + 1),
-            media_sha256: None,
-            probe_note: None,
-            duration_ms: Some(200_000),
-        })
-        .collect();
-    crate::store::BallotData {
-        ballot_id: "sample".into(),
-        contest,
-        judge: demo_judge(),
-        works,
-        media_dir: None,
-        assignment_version: 0,
-        sync_dir: None,
-        scores: Default::default(),
-        comments: Default::default(),
-        recusals: Default::default(),
-        progress: Default::default(),
-        revision: 1,
-        submitted: false,
-        chain_head: crate::store::chain::genesis("sample"),
-    }
+/// Demo works: (number, title, unit, district, clip file name, clip bytes).
+pub struct DemoWork {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub unit: &'static str,
+    pub district: &'static str,
+    pub file: &'static str,
+    pub bytes: &'static [u8],
 }
+
+pub const DEMO_WORKS: [DemoWork; 4] = [
+    DemoWork {
+        id: "001",
+        title: "稻田里的守望者：袁隆平团队的一天",
+        unit: "重庆市农业科学院",
+        district: "九龙坡区",
+        file: "001-rice.mp4",
+        bytes: include_bytes!("../data/demo/media/001-rice.mp4"),
+    },
+    DemoWork {
+        id: "002",
+        title: "Quantum Dots in a Chongqing Lab",
+        unit: "Chongqing University",
+        district: "沙坪坝区",
+        file: "002-quantum.mp4",
+        bytes: include_bytes!("../data/demo/media/002-quantum.mp4"),
+    },
+    DemoWork {
+        id: "003",
+        title: "桥都匠心——山城桥梁里的科学家精神",
+        unit: "重庆交通大学",
+        district: "南岸区",
+        file: "003-bridges.mp4",
+        bytes: include_bytes!("../data/demo/media/003-bridges.mp4"),
+    },
+    DemoWork {
+        id: "004",
+        title: "深夜实验室：一位青年研究员的求实之路",
+        unit: "中国科学院重庆绿色智能技术研究院",
+        district: "北碚区",
+        file: "004-night-lab.mp4",
+        bytes: include_bytes!("../data/demo/media/004-night-lab.mp4"),
+    },
+];
 
 #[cfg(test)]
 mod tests {
@@ -174,7 +168,7 @@ mod tests {
     fn a_demo_ballot_the_demo_key_cannot_open_is_made_again() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(DEMO_BALLOT);
-        let other = crate::store::BallotKey::parse("an older build's key").unwrap();
+        let other = jury_store::BallotKey::parse("an older build's key").unwrap();
         Ballot::create(&path, &other, &init(dir.path()).unwrap()).unwrap();
         let again = ensure(dir.path(), false).unwrap();
         assert!(Ballot::open(&again, &demo_key()).is_ok());

@@ -1,48 +1,7 @@
 //! Languages and the translated strings of the interface. Every user-visible string of the
 //! TUI is a `Msg`, so a missing translation is a compile error rather than an English island.
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    Zh,
-    En,
-}
-
-impl Lang {
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-
-    /// The language of the user's locale (LC_ALL, LC_MESSAGES, LANG), if it says one.
-    pub fn from_locale() -> Option<Lang> {
-        ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .iter()
-            .filter_map(|k| std::env::var(k).ok())
-            .find(|v| !v.is_empty())
-            .and_then(|v| Lang::from_locale_name(&v))
-    }
-
-    pub fn from_locale_name(name: &str) -> Option<Lang> {
-        let lower = name.to_ascii_lowercase();
-        if lower.starts_with("zh") {
-            Some(Lang::Zh)
-        } else if lower == "c" || lower == "posix" || lower.starts_with("c.") {
-            None
-        } else {
-            Some(Lang::En)
-        }
-    }
-
-    /// Flag first, then locale, then the contest's own language.
-    pub fn choose(flag: Option<Lang>, contest_default: Lang) -> Lang {
-        flag.or_else(Lang::from_locale).unwrap_or(contest_default)
-    }
-}
+pub use jury_core::lang::Lang;
 
 macro_rules! messages {
     ($($name:ident => $zh:literal, $en:literal;)*) => {

@@ -1,18 +1,13 @@
 //! jury: judging panels for video competitions, from the terminal.
 //!
-//! Layering (dependencies point one way): `tui`, `organize`, `report` → `tally`, `store`,
-//! `media` → `model`. `model` and `tally` do no I/O.
+//! The application crate: the command line (`cli`, one file per subcommand in `commands`),
+//! the report renderers (`report`), both TUIs on one runtime (`tui`) and the i18n glue.
+//! Dependencies point one way, and the compiler enforces it: this crate → `jury-store`,
+//! `jury-media` → `jury-core`.
 
 pub mod cli;
-pub mod data;
+pub mod commands;
 pub mod demo;
-pub mod guard;
 pub mod i18n;
-pub mod media;
-pub mod model;
-pub mod organize;
-pub mod parallel;
 pub mod report;
-pub mod store;
-pub mod tally;
 pub mod tui;

@@ -102,12 +102,12 @@ fn run(cli: Cli) -> Result<()> {
         }
         Cmd::Organize { keymap } => {
             let keymap = load_keymap(&keymap)?;
-            let (folder, master) = jury::organize::cli::open_contest(&globals)?;
+            let (folder, master) = jury::commands::cli::open_contest(&globals)?;
             let lang = jury::i18n::Lang::choose(cli.lang, folder.contest.language);
             jury::tui::organizer::run_organizer(master, folder.contest, lang, keymap)
         }
         Cmd::Organizer(cmd) => {
-            if jury::organize::cli::run(cmd, &globals)? {
+            if jury::commands::cli::run(cmd, &globals)? {
                 Ok(())
             } else {
                 std::process::exit(1)

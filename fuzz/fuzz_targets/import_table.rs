@@ -5,5 +5,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    jury::organize::testkit::fuzz_import_table(data);
+    jury_testkit::fuzz_import_table(data);
 });

@@ -9,9 +9,9 @@ use std::sync::OnceLock;
 
 fn seed() -> &'static [u8] {
     static SEED: OnceLock<Vec<u8>> = OnceLock::new();
-    SEED.get_or_init(jury::store::verify::fuzzing::plain_seed)
+    SEED.get_or_init(jury_store::verify::fuzzing::plain_seed)
 }
 
 fuzz_target!(|data: &[u8]| {
-    jury::organize::testkit::fuzz_verify(seed(), data);
+    jury_testkit::fuzz_verify(seed(), data);
 });

@@ -12,8 +12,8 @@ use std::fmt::Write as _;
 
 use super::view::{fmt_f64, method_label, missing_label, JudgeRow, ResultsView};
 use crate::i18n::Lang;
-use crate::model::Points;
-use crate::tally::{Award, AwardOutcome, TallyParams};
+use jury_core::model::Points;
+use jury_core::tally::{Award, AwardOutcome, TallyParams};
 
 /// Above this many works with a spread, the spread plot draws only the flagged ones.
 pub const MAX_SPREAD_BARS: usize = 150;

@@ -2,7 +2,7 @@
 //! printable, self-contained HTML page (no scripts, no external fonts or images, so it prints
 //! the same offline). Both languages are on every card: a judge reads whichever they prefer.
 
-use crate::store::BallotKey;
+use jury_store::BallotKey;
 
 /// Everything printed on one card.
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 //! Every output renders one [`ResultsView`], built once from a tally and the master
 //! database's records ([`ResultsView::build`]). The view already applies the disclosure rule
 //! below, so no renderer (and no future one, such as the organizer TUI's results tab) can
-//! publish more than the rule allows by accident. The full [`crate::tally::Tally`] stays
+//! publish more than the rule allows by accident. The full [`jury_core::tally::Tally`] stays
 //! available as [`ResultsView::tally`] for organizer-only screens.
 //!
 //! # Disclosure rule: what a reader can infer
@@ -38,7 +38,7 @@ pub mod csv;
 pub mod html;
 pub mod keycard;
 pub mod table;
-pub mod view;
+pub use jury_core::results as view;
 pub mod xlsx;
 
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@
 
 use super::view::{fmt_f64, fmt_score, method_label, missing_label, ResultsView};
 use crate::i18n::Lang;
-use crate::tui::text::{fit, width};
+use jury_core::text::{fit, width};
 
 /// Widest title and unit columns, in cells; longer text is cut with "..".
 const TITLE_MAX: usize = 30;
@@ -148,7 +148,7 @@ pub fn render(view: &ResultsView, lang: Lang) -> String {
             .map(|(w, n)| format!("{w}: {n}"))
             .collect(),
     );
-    if view.method == crate::model::contest::AggregationMethod::Zscore {
+    if view.method == jury_core::model::contest::AggregationMethod::Zscore {
         section(
             lang.pick("标准分：", "Z-scores:"),
             view.zscore_note(lang).into_iter().collect(),

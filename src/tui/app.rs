@@ -9,10 +9,10 @@ use super::action::{Action, Command};
 use super::editor::Editor;
 use super::keymap::{Keymap, Layer};
 use crate::i18n::{Lang, Msg};
-use crate::media::PlayerEvent;
-use crate::model::{Criterion, ScoreStatus};
-use crate::store::chain::Event;
-use crate::store::{BallotData, Commit, Progress};
+use jury_core::chain::Event;
+use jury_core::model::{Criterion, ScoreStatus};
+use jury_media::PlayerEvent;
+use jury_store::{BallotData, Commit, Progress};
 
 /// Something the runtime must do outside the pure state.
 #[derive(Debug, Clone, PartialEq)]
@@ -973,7 +973,7 @@ impl App {
                 };
                 self.say(
                     StatusKind::Error,
-                    super::text::plain_punctuation(&e.message(self.lang)),
+                    jury_core::text::plain_punctuation(&e.message(self.lang)),
                 );
                 effects
             }

@@ -1,6 +1,6 @@
 use super::*;
-use crate::demo::sample_data;
 use crate::tui::action::Edit;
+use jury_core::sample::sample_data;
 
 fn app() -> App {
     App::new(sample_data(4), Keymap::default_keymap(), Lang::Zh)
@@ -336,8 +336,8 @@ fn playback_keys_become_player_effects() {
 
 #[test]
 fn half_point_criteria_accept_decimals() {
-    let text = crate::data::RUBRIC_2023.replace("max = 5\nstep = 1", "max = 5\nstep = 0.5");
-    let rubric = crate::model::Rubric::from_toml("r.toml", &text).unwrap();
+    let text = jury_core::data::RUBRIC_2023.replace("max = 5\nstep = 1", "max = 5\nstep = 0.5");
+    let rubric = jury_core::model::Rubric::from_toml("r.toml", &text).unwrap();
     let mut data = sample_data(1);
     data.contest.rubric = rubric;
     let mut a = App::new(data, Keymap::default_keymap(), Lang::En);
@@ -419,7 +419,7 @@ fn resume_from_where_the_judge_stopped_unless_at_the_end() {
 fn player_errors_are_shown_and_playback_state_cleared() {
     let mut a = app();
     a.playing_started("001");
-    a.on_player(PlayerEvent::Error(crate::media::PlayerError::NotVideo(
+    a.on_player(PlayerEvent::Error(jury_media::PlayerError::NotVideo(
         "x.mp4".into(),
     )));
     assert_eq!(a.player.work, None);

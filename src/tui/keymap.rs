@@ -9,8 +9,8 @@ use toml::Spanned;
 
 use super::action::{Action, Command, Edit};
 use crate::i18n::Lang;
-use crate::model::datafile::line_of_offset;
-use crate::model::DataError;
+use jury_core::model::datafile::line_of_offset;
+use jury_core::model::DataError;
 
 pub const DEFAULT_KEYMAP: &str = include_str!("../../keymaps/default.toml");
 pub const VIM_KEYMAP: &str = include_str!("../../keymaps/vim.toml");

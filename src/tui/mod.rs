@@ -8,7 +8,6 @@ pub mod keymap;
 pub mod organizer;
 pub mod run;
 pub mod sync;
-pub mod text;
 pub mod view;
 
 pub use action::{Action, Command};

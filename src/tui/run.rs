@@ -17,13 +17,13 @@ use std::time::Duration;
 use super::app::{App, Effect, PlayerCommand, StatusKind};
 use super::editor::Editor;
 use super::keymap::Keymap;
-use super::text::{fit, width};
 use super::{action::Edit, view};
 use crate::i18n::{Lang, Msg};
-use crate::media::{
+use jury_core::text::{fit, width};
+use jury_media::{
     check_media, locate, MediaCheck, Player, PlayerConfig, PlayerError, PlayerEvent, VideoOutput,
 };
-use crate::store::{Ballot, BallotKey, StoreError};
+use jury_store::{Ballot, BallotKey, StoreError};
 use std::collections::HashMap;
 
 /// Everything the loop reacts to.
@@ -230,7 +230,7 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
                 }
             }
             Ok(Incoming::Synced(report)) => {
-                let at = crate::store::snapshot::local_time(report.at, false);
+                let at = jury_store::snapshot::local_time(report.at, false);
                 app.on_synced(at, report.result);
             }
             Ok(Incoming::Resize) | Ok(Incoming::Opened(_)) | Err(RecvTimeoutError::Timeout) => {}
@@ -373,7 +373,7 @@ impl Session {
                 .map(|w| w.media_file.clone())
                 .unwrap_or_default();
             let message =
-                super::text::plain_punctuation(&format!("{file}: {}", check.message(app.lang)));
+                jury_core::text::plain_punctuation(&format!("{file}: {}", check.message(app.lang)));
             app.media_notes.insert(work, message.clone());
             app.set_status(StatusKind::Error, message);
             return vec![];

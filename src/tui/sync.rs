@@ -9,9 +9,9 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::store::cipher::{open_encrypted, OpenMode};
-use crate::store::snapshot::write_snapshot;
-use crate::store::{Ballot, BallotKey};
+use jury_store::cipher::{open_encrypted, OpenMode};
+use jury_store::snapshot::write_snapshot;
+use jury_store::{Ballot, BallotKey};
 
 /// Quiet time after a change before the snapshot is written.
 pub const DEBOUNCE: Duration = Duration::from_secs(3);

@@ -11,9 +11,9 @@ use ratatui::Frame;
 use super::action::Command;
 use super::app::{App, Dialog, InputPurpose, Mode, StatusKind};
 use super::keymap::Layer;
-use super::text::{caret_position, clock, fit, plain_punctuation, width, wrap, wrap_words};
 use crate::i18n::Msg;
-use crate::model::ScoreStatus;
+use jury_core::model::ScoreStatus;
+use jury_core::text::{caret_position, clock, fit, plain_punctuation, width, wrap, wrap_words};
 
 /// Borders drawn with ASCII only: box-drawing characters are ambiguous-width in CJK terminals.
 pub const ASCII: border::Set = border::Set {

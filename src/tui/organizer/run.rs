@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use super::state::{OrgApp, OrgData, OrgEffect};
 use super::view;
 use crate::i18n::Lang;
-use crate::model::Contest;
-use crate::store::master::Master;
 use crate::tui::keymap::Keymap;
+use jury_core::model::Contest;
+use jury_store::master::Master;
 
 const RELOAD_EVERY: Duration = Duration::from_secs(2);
 
@@ -25,7 +25,7 @@ pub fn run_organizer(
     let result = (|| -> anyhow::Result<()> {
         let mut loaded = Instant::now();
         loop {
-            app.now = crate::store::master::now_secs();
+            app.now = jury_store::master::now_secs();
             terminal.draw(|frame| view::draw(frame, &mut app))?;
             let mut effect = None;
             if event::poll(Duration::from_millis(250))? {

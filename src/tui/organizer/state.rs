@@ -4,15 +4,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::commands::results::ResultsSource;
 use crate::i18n::Lang;
-use crate::model::contest::AggregationMethod;
-use crate::model::Contest;
-use crate::organize::results::ResultsSource;
-use crate::report::view::{ResultsView, METHODS};
-use crate::store::master::{BallotRecord, JudgeRecord, Master, ProbeRecord, WorkRecord};
-use crate::store::StoreError;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::{Keymap, Layer};
+use jury_core::model::contest::AggregationMethod;
+use jury_core::model::Contest;
+use jury_core::results::{ResultsView, METHODS};
+use jury_store::master::{BallotRecord, JudgeRecord, Master, ProbeRecord, WorkRecord};
+use jury_store::StoreError;
 
 /// Where a work's video stands after `jury probe`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,7 +102,7 @@ pub struct OrgData {
 
 /// Whether a judge may not judge a work (the same rule `jury assign` enforces).
 pub fn conflict(judge: &JudgeRecord, work: &WorkRecord) -> bool {
-    crate::organize::assign::conflict(&work.into(), &judge.into()).is_some()
+    jury_core::assign::conflict(&work.into(), &judge.into()).is_some()
 }
 
 impl OrgData {
@@ -284,7 +284,7 @@ impl OrgApp {
             page: 10,
             help: None,
             status: None,
-            now: crate::store::master::now_secs(),
+            now: jury_store::master::now_secs(),
         }
     }
 

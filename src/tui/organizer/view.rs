@@ -9,13 +9,13 @@ use ratatui::Frame;
 
 use super::state::{Compliance, OrgApp, OrgData, Tab};
 use crate::i18n::Lang;
-use crate::model::contest::AggregationMethod;
-use crate::report::view::{ResultsView, METHODS};
-use crate::store::chain::receipt;
 use crate::tui::action::Command;
 use crate::tui::keymap::Layer;
-use crate::tui::text::{fit, width};
 use crate::tui::view::{hint_commands, hint_spans, ASCII};
+use jury_core::chain::receipt;
+use jury_core::model::contest::AggregationMethod;
+use jury_core::results::{ResultsView, METHODS};
+use jury_core::text::{fit, width};
 
 const BAR: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
 const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
@@ -373,7 +373,7 @@ fn sync_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
     styled_rows(app, header, rows)
 }
 
-fn score_text(score: Option<crate::tally::Score>) -> String {
+fn score_text(score: Option<jury_core::tally::Score>) -> String {
     score.map(|s| s.to_string()).unwrap_or_else(|| "-".into())
 }
 

@@ -1,0 +1,124 @@
+//! What a ballot holds, as plain data: what the organizer puts in a new one, and everything on
+//! it read in one go (the judge TUI's model of the file). The file itself is jury-store's.
+
+use std::collections::BTreeMap;
+
+use crate::chain::{self, Event};
+use crate::model::{Contest, Judge, Points, ScoreStatus, Work};
+
+/// What the organizer puts in a new ballot.
+#[derive(Debug, Clone)]
+pub struct BallotInit {
+    pub ballot_id: String,
+    pub contest: Contest,
+    pub judge: Judge,
+    pub works: Vec<Work>,
+    /// Where the videos were when the ballot was issued, if known.
+    pub media_dir: Option<String>,
+    /// The master's assignment version this ballot's works come from. A re-issued ballot keeps
+    /// its ballot id but starts its revisions again, so the merger orders copies of one ballot
+    /// by (assignment_version, revision).
+    pub assignment_version: u64,
+    /// Folder the judge's TUI exports snapshots to (shared folder or USB stick), if the
+    /// organizer named one at issue time.
+    pub sync_dir: Option<String>,
+}
+
+/// Playback progress of one work, in milliseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Furthest position reached.
+    pub furthest_ms: u64,
+    /// Time actually spent playing.
+    pub watched_ms: u64,
+    /// Where playback stopped, to resume from.
+    pub last_ms: u64,
+}
+
+/// Result of one committed change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commit {
+    pub revision: u64,
+    pub chain_head: String,
+}
+
+/// Everything on a ballot, read in one go (the TUI's model of the file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BallotData {
+    pub ballot_id: String,
+    pub contest: Contest,
+    pub judge: Judge,
+    pub works: Vec<Work>,
+    pub media_dir: Option<String>,
+    /// 0 for ballots written before assignment versions were recorded (the demo).
+    pub assignment_version: u64,
+    pub sync_dir: Option<String>,
+    pub scores: BTreeMap<(String, String), u32>,
+    pub comments: BTreeMap<String, String>,
+    pub recusals: BTreeMap<String, String>,
+    pub progress: BTreeMap<String, Progress>,
+    pub revision: u64,
+    pub submitted: bool,
+    pub chain_head: String,
+}
+
+impl BallotData {
+    pub fn score(&self, work: &str, criterion: &str) -> Option<u32> {
+        self.scores
+            .get(&(work.to_string(), criterion.to_string()))
+            .copied()
+    }
+
+    pub fn status(&self, work: &str) -> ScoreStatus {
+        let scored = self
+            .contest
+            .rubric
+            .criteria()
+            .filter(|c| self.score(work, &c.id).is_some())
+            .count();
+        ScoreStatus::of(
+            self.recusals.contains_key(work),
+            scored,
+            self.contest.rubric.criteria().count(),
+        )
+    }
+
+    /// Sum of the scored criteria of a work (partial sums for partly scored works).
+    pub fn total(&self, work: &str) -> Points {
+        self.contest
+            .rubric
+            .criteria()
+            .filter_map(|c| self.score(work, &c.id).map(|s| c.points(s)))
+            .sum()
+    }
+
+    pub fn group_subtotal(&self, work: &str, group_index: usize) -> Points {
+        self.contest.rubric.groups[group_index]
+            .criteria
+            .iter()
+            .filter_map(|c| self.score(work, &c.id).map(|s| c.points(s)))
+            .sum()
+    }
+
+    pub fn receipt(&self) -> String {
+        chain::receipt(&self.chain_head)
+    }
+
+    /// Applies a committed change to this in-memory copy (see `chain::apply_event`).
+    pub fn apply(&mut self, event: &Event) {
+        chain::apply_event(
+            &mut self.scores,
+            &mut self.comments,
+            &mut self.recusals,
+            &mut self.submitted,
+            event,
+        );
+    }
+
+    pub fn done_count(&self) -> usize {
+        self.works
+            .iter()
+            .filter(|w| self.status(&w.id).is_done())
+            .count()
+    }
+}

@@ -1,0 +1,246 @@
+//! Planning an import: which incoming works and judges are new, which change an existing
+//! record (and which fields), and which clash with a work from another form. Pure; the
+//! master applies a plan in one transaction.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::forms::{Field, JudgeRow, WorkRow};
+use crate::records::{JudgeRecord, WorkRecord};
+
+/// A parsed work row as the master stores it.
+pub fn work_record(row: &WorkRow, source: &str) -> WorkRecord {
+    WorkRecord {
+        id: row.id.clone(),
+        title: row.title.clone(),
+        unit: row.unit.clone(),
+        district: row.district.clone(),
+        address: row.address.clone(),
+        contact: row.contact.clone(),
+        contact_person: row.contact_person.clone(),
+        summary: row.summary.clone(),
+        media_file: row.media_file.clone(),
+        source: source.to_string(),
+        source_row: row.row,
+    }
+}
+
+/// The fields of a work that differ between two records (source_row is bookkeeping, not a
+/// change the organizer needs to hear about).
+fn work_changes(old: &WorkRecord, new: &WorkRecord) -> Vec<Field> {
+    let mut fields = Vec::new();
+    let pairs: [(Field, bool); 8] = [
+        (Field::Title, old.title != new.title),
+        (Field::Unit, old.unit != new.unit),
+        (Field::District, old.district != new.district),
+        (Field::Address, old.address != new.address),
+        (Field::Contact, old.contact != new.contact),
+        (
+            Field::ContactPerson,
+            old.contact_person != new.contact_person,
+        ),
+        (Field::Summary, old.summary != new.summary),
+        (
+            Field::MediaFile,
+            old.media_file != new.media_file || old.source != new.source,
+        ),
+    ];
+    for (field, differs) in pairs {
+        if differs {
+            fields.push(field);
+        }
+    }
+    fields
+}
+
+/// How a works file lands in the master.
+#[derive(Debug, Default)]
+pub struct WorkPlan {
+    pub new: Vec<WorkRecord>,
+    /// Changed works with the fields that changed (empty: only the row moved).
+    pub changed: Vec<(WorkRecord, Vec<Field>)>,
+    pub unchanged: usize,
+    /// Rows whose work number belongs to another form's, different work: (row, existing).
+    pub clashes: Vec<(usize, WorkRecord)>,
+}
+
+/// Compares incoming works with the master's. Pure: no I/O.
+pub fn plan_works(existing: &[WorkRecord], incoming: Vec<WorkRecord>) -> WorkPlan {
+    let by_id: HashMap<&str, &WorkRecord> = existing.iter().map(|w| (w.id.as_str(), w)).collect();
+    let mut plan = WorkPlan::default();
+    for work in incoming {
+        match by_id.get(work.id.as_str()) {
+            None => plan.new.push(work),
+            Some(old) if **old == work => plan.unchanged += 1,
+            Some(old) => {
+                let other_form = !old.source.is_empty() && old.source != work.source;
+                if other_form && old.title != work.title && old.unit != work.unit {
+                    plan.clashes.push((work.source_row, (*old).clone()));
+                    continue;
+                }
+                let fields = work_changes(old, &work);
+                if fields.is_empty() {
+                    // Only the row number moved: written, but not reported as a change.
+                    plan.unchanged += 1;
+                    plan.changed.push((work, fields));
+                } else {
+                    plan.changed.push((work, fields));
+                }
+            }
+        }
+    }
+    plan
+}
+
+fn person_key(name: &str, unit: &str) -> String {
+    let fold = |s: &str| -> String {
+        s.nfkc()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    format!("{}\u{1F}{}", fold(name), fold(unit))
+}
+
+/// The number in a `J<digits>` id.
+fn judge_number(id: &str) -> Option<u64> {
+    id.strip_prefix('J')
+        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|d| d.parse().ok())
+}
+
+/// How a judges file lands in the master.
+#[derive(Debug, Default)]
+pub struct JudgePlan {
+    /// New judges with their freshly assigned ids.
+    pub new: Vec<JudgeRecord>,
+    /// Changed judges (existing ids) with what changed, as short labels.
+    pub changed: Vec<(JudgeRecord, Vec<&'static str>)>,
+    pub unchanged: usize,
+}
+
+/// Matches incoming judges with the master's, keeping existing ids and numbering new ones
+/// `J01`, `J02`, … after the highest existing number. Pure: no I/O.
+pub fn plan_judges(existing: &[JudgeRecord], incoming: Vec<JudgeRecord>) -> JudgePlan {
+    let by_key: HashMap<String, &JudgeRecord> = existing
+        .iter()
+        .map(|j| (person_key(&j.name, &j.unit), j))
+        .collect();
+    let mut claimed: HashSet<&str> = HashSet::new();
+    let mut plan = JudgePlan::default();
+    let mut fresh = Vec::new();
+    for mut judge in incoming {
+        judge.conflict_units.sort();
+        judge.conflict_units.dedup();
+        judge.conflict_works.sort();
+        judge.conflict_works.dedup();
+        let old = by_key
+            .get(&person_key(&judge.name, &judge.unit))
+            .filter(|old| claimed.insert(old.id.as_str()));
+        let Some(old) = old else {
+            fresh.push(judge);
+            continue;
+        };
+        judge.id = old.id.clone();
+        let mut old_units = old.conflict_units.clone();
+        old_units.sort();
+        let mut old_works = old.conflict_works.clone();
+        old_works.sort();
+        let mut what = Vec::new();
+        if old.name != judge.name {
+            what.push("name");
+        }
+        if old.unit != judge.unit {
+            what.push("unit");
+        }
+        if old.district != judge.district {
+            what.push("district");
+        }
+        if old.contact != judge.contact {
+            what.push("contact");
+        }
+        if old_units != judge.conflict_units || old_works != judge.conflict_works {
+            what.push("conflicts");
+        }
+        let moved = old.source != judge.source || old.source_row != judge.source_row;
+        if what.is_empty() {
+            plan.unchanged += 1;
+            if moved {
+                plan.changed.push((judge, what));
+            }
+        } else {
+            plan.changed.push((judge, what));
+        }
+    }
+    let total = existing.len() + fresh.len();
+    let width = total.to_string().len().max(2);
+    let mut next = existing
+        .iter()
+        .filter_map(|j| judge_number(&j.id))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let taken: HashSet<&str> = existing.iter().map(|j| j.id.as_str()).collect();
+    for mut judge in fresh {
+        let mut id = format!("J{next:0width$}");
+        while taken.contains(id.as_str()) {
+            next += 1;
+            id = format!("J{next:0width$}");
+        }
+        next += 1;
+        judge.id = id;
+        plan.new.push(judge);
+    }
+    plan
+}
+
+/// A parsed judge row as the master stores it (id assigned later).
+pub fn judge_record(row: &JudgeRow, source: &str) -> JudgeRecord {
+    JudgeRecord {
+        id: String::new(),
+        name: row.name.clone(),
+        unit: row.unit.clone(),
+        district: row.district.clone(),
+        contact: row.contact.clone(),
+        conflict_units: row.conflict_units.clone(),
+        conflict_works: row.conflict_works.clone(),
+        source: source.to_string(),
+        source_row: row.row,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Media paths
+
+/// Where a work's video may be, in order: an absolute path as given; else the path relative
+/// to the form's own folder, then to the contest's media folder, then its bare file name in
+/// the media folder (a form naming `D:\作品\1.mp4` on another computer). Pure: no I/O.
+pub fn media_candidates(work: &WorkRecord, media_dir: &Path) -> Vec<PathBuf> {
+    let Some(named) = work.media_file.as_deref().map(str::trim) else {
+        return Vec::new();
+    };
+    if named.is_empty() {
+        return Vec::new();
+    }
+    let given = Path::new(named);
+    if given.is_absolute() {
+        return vec![given.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    if let Some(form_dir) = Path::new(&work.source).parent() {
+        if !work.source.is_empty() {
+            out.push(form_dir.join(given));
+        }
+    }
+    out.push(media_dir.join(given));
+    // `/` separators only (the parser turns `\` into `/`); drive prefixes fall away here.
+    if let Some(base) = named.rsplit('/').next().filter(|b| !b.is_empty()) {
+        let bare = media_dir.join(base);
+        if !out.contains(&bare) {
+            out.push(bare);
+        }
+    }
+    out
+}

@@ -1,0 +1,407 @@
+//! Contest definition (contest.toml): everything that differs between calls for entries is
+//! data here, never code.
+
+use serde::{Deserialize, Serialize};
+
+use super::datafile::DataError;
+use super::rubric::Rubric;
+use crate::lang::Lang;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contest {
+    pub id: String,
+    pub title_zh: String,
+    pub title_en: String,
+    pub rubric: Rubric,
+    pub language: Lang,
+    pub judges_per_work: u32,
+    /// Warn (never block) when a judge scores a work after watching less than this share.
+    pub min_watch_percent: u32,
+    pub tie_break: Vec<TieBreak>,
+    pub media: MediaRules,
+    pub awards: AwardRules,
+    pub aggregation: Aggregation,
+    pub quotas: Quotas,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TieBreak {
+    /// Higher subtotal of a rubric group wins.
+    Group(String),
+    /// Higher mean score on one criterion wins.
+    Criterion(String),
+    /// More judge totals at the top of the scale (HotCRP's Minshall counts).
+    TopScores,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaRules {
+    /// Lower-case container names, e.g. "mp4".
+    #[serde(default)]
+    pub containers: Vec<String>,
+    pub min_duration_s: Option<u32>,
+    pub max_duration_s: Option<u32>,
+    pub max_size_mb: Option<u64>,
+    /// "1920x1080" strings; empty = any.
+    #[serde(default)]
+    pub resolutions: Vec<String>,
+    /// "16:9"; none = any.
+    pub aspect: Option<String>,
+    #[serde(default)]
+    pub aspect_tolerance_percent: f64,
+}
+
+impl MediaRules {
+    /// Allowed resolutions as (width, height).
+    pub fn resolution_pairs(&self) -> Vec<(u32, u32)> {
+        self.resolutions
+            .iter()
+            .filter_map(|r| parse_pair(r, 'x'))
+            .collect()
+    }
+
+    pub fn aspect_pair(&self) -> Option<(u32, u32)> {
+        self.aspect.as_deref().and_then(|a| parse_pair(a, ':'))
+    }
+}
+
+fn parse_pair(text: &str, sep: char) -> Option<(u32, u32)> {
+    let (a, b) = text.split_once(sep)?;
+    let a = a.trim().parse().ok()?;
+    let b = b.trim().parse().ok()?;
+    (a > 0 && b > 0).then_some((a, b))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwardTier {
+    pub id: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub share_percent: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    Floor,
+    Ceil,
+    Nearest,
+}
+
+/// What to do when tied works straddle a tier boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoundaryTies {
+    Up,
+    Down,
+    Flag,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwardRules {
+    pub rounding: Rounding,
+    pub boundary_ties: BoundaryTies,
+    pub rest_zh: String,
+    pub rest_en: String,
+    #[serde(default)]
+    pub tiers: Vec<AwardTier>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AggregationMethod {
+    Mean,
+    TrimmedMean,
+    Zscore,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Aggregation {
+    pub method: AggregationMethod,
+    #[serde(default = "five")]
+    pub trim_min_judges: u32,
+}
+
+fn five() -> u32 {
+    5
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quotas {
+    pub max_works_per_unit: Option<u32>,
+    #[serde(default)]
+    pub districts: Vec<DistrictQuota>,
+}
+
+/// `names = ["*"]` matches every district not named in an earlier quota.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistrictQuota {
+    pub names: Vec<String>,
+    pub min: u32,
+    pub max: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContest {
+    id: String,
+    title_zh: String,
+    title_en: String,
+    rubric: String,
+    #[serde(default = "zh")]
+    language: Lang,
+    judges_per_work: u32,
+    #[serde(default)]
+    min_watch_percent: u32,
+    #[serde(default)]
+    tie_break: Vec<String>,
+    #[serde(default)]
+    media: MediaRules,
+    awards: AwardRules,
+    aggregation: Aggregation,
+    #[serde(default)]
+    quotas: Quotas,
+}
+
+fn zh() -> Lang {
+    Lang::Zh
+}
+
+impl Contest {
+    pub fn title(&self, lang: Lang) -> &str {
+        lang.pick(&self.title_zh, &self.title_en)
+    }
+
+    /// Parses contest.toml; `load_rubric` resolves its `rubric = "…"` reference.
+    pub fn from_toml(
+        file: &str,
+        text: &str,
+        load_rubric: impl FnOnce(&str) -> Result<Rubric, DataError>,
+    ) -> Result<Contest, DataError> {
+        let raw: RawContest =
+            toml::from_str(text).map_err(|e| DataError::from_toml(file, text, &e))?;
+        let at = |needle: &str, field: &str, message: String| {
+            DataError::at_text(file, text, needle, field, message)
+        };
+        let rubric = load_rubric(&raw.rubric).map_err(|e| {
+            if e.is_unplaced() {
+                at(&format!("\"{}\"", raw.rubric), "rubric", e.message)
+            } else {
+                e
+            }
+        })?;
+        if raw.judges_per_work == 0 {
+            return Err(at(
+                "judges_per_work",
+                "judges_per_work",
+                "must be at least 1".into(),
+            ));
+        }
+        if raw.min_watch_percent > 100 {
+            return Err(at(
+                "min_watch_percent",
+                "min_watch_percent",
+                "a percentage from 0 to 100".into(),
+            ));
+        }
+        let mut tie_break = Vec::new();
+        for item in &raw.tie_break {
+            let parsed = if item == "top_scores" {
+                TieBreak::TopScores
+            } else if let Some(g) = item.strip_prefix("group:") {
+                if !rubric.groups.iter().any(|x| x.id == g) {
+                    return Err(at(
+                        &format!("\"{item}\""),
+                        "tie_break",
+                        format!(
+                            "no rubric group `{g}` (groups: {})",
+                            rubric
+                                .groups
+                                .iter()
+                                .map(|g| g.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ));
+                }
+                TieBreak::Group(g.to_string())
+            } else if let Some(c) = item.strip_prefix("criterion:") {
+                if rubric.criterion(c).is_none() {
+                    return Err(at(
+                        &format!("\"{item}\""),
+                        "tie_break",
+                        format!("no rubric criterion `{c}`"),
+                    ));
+                }
+                TieBreak::Criterion(c.to_string())
+            } else {
+                return Err(at(
+                    &format!("\"{item}\""),
+                    "tie_break",
+                    format!("`{item}` is not one of group:ID, criterion:ID, top_scores"),
+                ));
+            };
+            tie_break.push(parsed);
+        }
+        for (i, tier) in raw.awards.tiers.iter().enumerate() {
+            if raw.awards.tiers[..i].iter().any(|t| t.id == tier.id) {
+                return Err(DataError::at_nth_text(
+                    file,
+                    text,
+                    &format!("\"{}\"", tier.id),
+                    2,
+                    "awards.tiers.id",
+                    format!("tier id `{}` is used twice", tier.id),
+                ));
+            }
+        }
+        if raw.aggregation.trim_min_judges < 3 {
+            return Err(at(
+                "trim_min_judges",
+                "aggregation.trim_min_judges",
+                format!(
+                    "{} is too few: dropping the highest and the lowest total needs at least 3 judges",
+                    raw.aggregation.trim_min_judges
+                ),
+            ));
+        }
+        for quota in &raw.quotas.districts {
+            if quota.min > quota.max {
+                return Err(at(
+                    &format!("min = {}", quota.min),
+                    "quotas.districts.min",
+                    format!("min {} is above max {}", quota.min, quota.max),
+                ));
+            }
+        }
+        let share: u32 = raw.awards.tiers.iter().map(|t| t.share_percent).sum();
+        if share > 100 {
+            return Err(at(
+                "share_percent",
+                "awards.tiers.share_percent",
+                format!("tier shares add up to {share} %, more than 100 %"),
+            ));
+        }
+        for r in &raw.media.resolutions {
+            if parse_pair(r, 'x').is_none() {
+                return Err(at(
+                    r,
+                    "media.resolutions",
+                    format!("`{r}` is not WIDTHxHEIGHT"),
+                ));
+            }
+        }
+        if let Some(a) = &raw.media.aspect {
+            if parse_pair(a, ':').is_none() {
+                return Err(at(a, "media.aspect", format!("`{a}` is not W:H")));
+            }
+        }
+        if let (Some(lo), Some(hi)) = (raw.media.min_duration_s, raw.media.max_duration_s) {
+            if lo > hi {
+                return Err(at(
+                    "min_duration_s",
+                    "media.min_duration_s",
+                    format!("{lo} s is above max_duration_s {hi} s"),
+                ));
+            }
+        }
+        Ok(Contest {
+            id: raw.id,
+            title_zh: raw.title_zh,
+            title_en: raw.title_en,
+            rubric,
+            language: raw.language,
+            judges_per_work: raw.judges_per_work,
+            min_watch_percent: raw.min_watch_percent,
+            tie_break,
+            media: raw.media,
+            awards: raw.awards,
+            aggregation: raw.aggregation,
+            quotas: raw.quotas,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data;
+
+    #[test]
+    fn shipped_2023_contest_has_the_calls_rules() {
+        let c = data::contest_template("cq-2023-short-video").unwrap();
+        assert_eq!(c.media.containers, ["mp4"]);
+        assert_eq!(
+            (c.media.min_duration_s, c.media.max_duration_s),
+            (Some(180), Some(240))
+        );
+        assert_eq!(c.media.resolution_pairs(), [(1920, 1080), (1280, 720)]);
+        assert_eq!(c.media.aspect_pair(), Some((16, 9)));
+        let shares: Vec<u32> = c.awards.tiers.iter().map(|t| t.share_percent).collect();
+        assert_eq!(shares, [10, 15, 25]);
+        assert_eq!(c.awards.rest_zh, "优秀奖");
+        assert_eq!(c.tie_break[0], TieBreak::Group("content".into()));
+    }
+
+    #[test]
+    fn shipped_micro_lecture_contest_has_the_calls_rules() {
+        let c = data::contest_template("cq-micro-lecture").unwrap();
+        assert_eq!(c.media.max_duration_s, Some(600));
+        assert_eq!(c.media.max_size_mb, Some(500));
+        assert_eq!(c.quotas.max_works_per_unit, Some(2));
+    }
+
+    #[test]
+    fn unknown_tie_break_group_is_reported_with_its_line() {
+        let text = data::CONTEST_2023.replace("\"group:technique\"", "\"group:sound\"");
+        let e = Contest::from_toml("contest.toml", &text, data::rubric).unwrap_err();
+        assert_eq!(e.field, "tie_break");
+        assert!(e.message.contains("sound"), "{e}");
+        assert_eq!(
+            e.line,
+            text.lines()
+                .position(|l| l.starts_with("tie_break"))
+                .unwrap()
+                + 1
+        );
+    }
+
+    #[test]
+    fn duplicate_tiers_thin_trimming_and_upside_down_quotas_are_refused() {
+        let line_of = |text: &str, needle: &str, nth: usize| {
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| l.contains(needle))
+                .nth(nth - 1)
+                .unwrap()
+                .0
+                + 1
+        };
+        let twice = data::CONTEST_2023.replace("id = \"third\"", "id = \"first\"");
+        let e = Contest::from_toml("contest.toml", &twice, data::rubric).unwrap_err();
+        assert_eq!(e.field, "awards.tiers.id", "{e}");
+        assert_eq!(e.line, line_of(&twice, "id = \"first\"", 2), "{e}");
+        let thin = data::CONTEST_2023.replace("trim_min_judges = 5", "trim_min_judges = 2");
+        let e = Contest::from_toml("contest.toml", &thin, data::rubric).unwrap_err();
+        assert_eq!(e.field, "aggregation.trim_min_judges", "{e}");
+        assert_eq!(e.line, line_of(&thin, "trim_min_judges", 1), "{e}");
+        let upside = data::CONTEST_2023.replacen("min = 3", "min = 9", 1);
+        let e = Contest::from_toml("contest.toml", &upside, data::rubric).unwrap_err();
+        assert_eq!(e.field, "quotas.districts.min", "{e}");
+        assert!(e.message.contains("above max"), "{e}");
+    }
+
+    #[test]
+    fn overfull_award_shares_are_refused() {
+        let text = data::CONTEST_2023.replace("share_percent = 25", "share_percent = 80");
+        let e = Contest::from_toml("contest.toml", &text, data::rubric).unwrap_err();
+        assert!(e.message.contains("105"), "{e}");
+    }
+}

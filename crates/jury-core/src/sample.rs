@@ -1,0 +1,61 @@
+//! A realistic in-memory ballot, for tests, snapshots and benchmarks that need one without a file.
+
+use crate::ballot::BallotData;
+use crate::model::{Judge, Work};
+
+/// An in-memory ballot of `works` generated works on the 2023 rubric, for tests, snapshots
+/// and benchmarks that need a realistic `BallotData` without a file.
+pub fn sample_data(works: usize) -> BallotData {
+    let contest =
+        crate::data::contest_template("cq-2023-short-video").expect("shipped template is valid");
+    let titles = [
+        "稻田里的守望者",
+        "Quantum Dots in a Chongqing Lab",
+        "桥都匠心——山城桥梁里的科学家精神",
+        "深夜实验室",
+    ];
+    let units = [
+        "重庆市农业科学院",
+        "Chongqing University",
+        "重庆交通大学",
+        "中国科学院重庆绿色智能技术研究院",
+    ];
+    let works = (0..works)
+        .map(|i| Work {
+            id: format!("{:03}", i + 1),
+            title: format!("{} {}", titles[i % titles.len()], i + 1),
+            unit: units[i % units.len()].to_string(),
+            district: "渝中区".into(),
+            media_file: format!("{:03}.mp4", i + 1),
+            media_sha256: None,
+            probe_note: None,
+            duration_ms: Some(200_000),
+        })
+        .collect();
+    BallotData {
+        ballot_id: "sample".into(),
+        contest,
+        judge: sample_judge(),
+        works,
+        media_dir: None,
+        assignment_version: 0,
+        sync_dir: None,
+        scores: Default::default(),
+        comments: Default::default(),
+        recusals: Default::default(),
+        progress: Default::default(),
+        revision: 1,
+        submitted: false,
+        chain_head: crate::chain::genesis("sample"),
+    }
+}
+
+/// The judge of the demo and sample ballots.
+pub fn sample_judge() -> Judge {
+    Judge {
+        id: "J01".into(),
+        name: "演示评委".into(),
+        unit: "重庆市科学技术协会".into(),
+        district: "渝中区".into(),
+    }
+}

@@ -1,0 +1,224 @@
+//! Award tiers by share of the ranked works.
+//!
+//! With `n` ranked works and tiers of shares s₁, s₂, … percent, tier `i` nominally takes
+//! the positions up to the cumulative cut-off `cᵢ = round((s₁ + … + sᵢ) · n / 100)` with the
+//! contest's rounding (`floor`, `ceil`, or `nearest` with halves rounded up). Rounding the
+//! cumulative share, not each tier's share, keeps rounding errors from adding up. Positions
+//! after the last cut-off get the rest label.
+//!
+//! Works that share a place but whose positions fall on both sides of a cut-off are a
+//! boundary tie, settled by `awards.boundary_ties`: `up` gives every tied work the best
+//! tier any of them reaches, `down` the worst, `flag` gives none of them a tier and asks the
+//! panel to decide ([`AwardOutcome::PanelDecides`], listed in [`BoundaryTie`]). The next
+//! tier still ends at its own cumulative cut-off, so works pulled up by `up` come out of the
+//! tier below, and works pushed down by `down` join it. A tie may span several cut-offs.
+
+use super::Score;
+use crate::lang::Lang;
+use crate::model::contest::{AwardRules, BoundaryTies, Rounding};
+
+/// A tier of `awards.tiers` by index, or the rest label. Better awards order first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Award {
+    Tier(usize),
+    Rest,
+}
+
+impl Award {
+    pub fn label(self, rules: &AwardRules, lang: Lang) -> &str {
+        match self {
+            Award::Tier(i) => lang.pick(&rules.tiers[i].label_zh, &rules.tiers[i].label_en),
+            Award::Rest => lang.pick(&rules.rest_zh, &rules.rest_en),
+        }
+    }
+
+    /// The tier's id from contest.toml, or "rest".
+    pub fn id(self, rules: &AwardRules) -> &str {
+        match self {
+            Award::Tier(i) => &rules.tiers[i].id,
+            Award::Rest => "rest",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AwardOutcome {
+    Awarded(Award),
+    /// Tied across a cut-off under the `flag` rule: the panel chooses between `best` and
+    /// `worst` (inclusive).
+    PanelDecides {
+        best: Award,
+        worst: Award,
+    },
+}
+
+/// Tied works straddling one or more cut-offs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundaryTie {
+    pub place: usize,
+    /// Work ids, by id.
+    pub works: Vec<String>,
+    pub best: Award,
+    pub worst: Award,
+    /// What the rule gave them: `best` (up), `worst` (down), or `None` (flag).
+    pub settled: Option<Award>,
+}
+
+/// What the report states about one tier (and, last, about the rest label).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierCutoff {
+    pub award: Award,
+    pub share_percent: u32,
+    /// Positions this tier and the better ones take by share and rounding.
+    pub cumulative_target: usize,
+    /// Positions this tier takes by share and rounding.
+    pub target: usize,
+    /// Works that got this award after the boundary rule.
+    pub awarded: usize,
+    /// Worst place and lowest aggregate among them: the cut-off.
+    pub last_place: Option<usize>,
+    pub lowest: Option<Score>,
+    /// Flagged works for which this award is one of the panel's options.
+    pub undecided: usize,
+}
+
+pub(crate) struct Awarded {
+    pub outcomes: Vec<AwardOutcome>,
+    pub cutoffs: Vec<TierCutoff>,
+    pub boundary_ties: Vec<BoundaryTie>,
+}
+
+/// Cumulative cut-off: how many of `n` positions `share_percent` covers under `rounding`.
+pub fn cutoff(share_percent: u32, n: usize, rounding: Rounding) -> usize {
+    let x = u64::from(share_percent) * n as u64;
+    let c = match rounding {
+        Rounding::Floor => x / 100,
+        Rounding::Ceil => x.div_ceil(100),
+        Rounding::Nearest => (2 * x + 100) / 200,
+    };
+    (c as usize).min(n)
+}
+
+/// `places`, `aggregates` and `ids` describe the ranked works in rank order.
+pub(crate) fn assign(
+    places: &[usize],
+    aggregates: &[Score],
+    ids: &[&str],
+    rules: &AwardRules,
+) -> Awarded {
+    let n = places.len();
+    let mut cumulative = Vec::with_capacity(rules.tiers.len());
+    let mut share = 0;
+    for t in &rules.tiers {
+        share += t.share_percent;
+        cumulative.push(cutoff(share.min(100), n, rules.rounding));
+    }
+    let nominal = |pos: usize| {
+        cumulative
+            .iter()
+            .position(|&c| pos < c)
+            .map_or(Award::Rest, Award::Tier)
+    };
+
+    let mut outcomes = Vec::with_capacity(n);
+    let mut boundary_ties = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let end = (start..n)
+            .find(|&p| places[p] != places[start])
+            .unwrap_or(n);
+        let (best, worst) = (nominal(start), nominal(end - 1));
+        let outcome = if best == worst {
+            AwardOutcome::Awarded(best)
+        } else {
+            let settled = match rules.boundary_ties {
+                BoundaryTies::Up => Some(best),
+                BoundaryTies::Down => Some(worst),
+                BoundaryTies::Flag => None,
+            };
+            let mut works: Vec<String> = ids[start..end].iter().map(|s| s.to_string()).collect();
+            works.sort();
+            boundary_ties.push(BoundaryTie {
+                place: places[start],
+                works,
+                best,
+                worst,
+                settled,
+            });
+            settled.map_or(
+                AwardOutcome::PanelDecides { best, worst },
+                AwardOutcome::Awarded,
+            )
+        };
+        outcomes.extend(std::iter::repeat_n(outcome, end - start));
+        start = end;
+    }
+
+    let awards = (0..rules.tiers.len()).map(Award::Tier).chain([Award::Rest]);
+    let cutoffs = awards
+        .map(|award| {
+            let (cumulative_target, previous, share_percent) = match award {
+                Award::Tier(i) => (cumulative[i], if i == 0 { 0 } else { cumulative[i - 1] }, rules.tiers[i].share_percent),
+                Award::Rest => (n, cumulative.last().copied().unwrap_or(0), 100u32.saturating_sub(share)),
+            };
+            let mine: Vec<usize> = (0..n).filter(|&p| outcomes[p] == AwardOutcome::Awarded(award)).collect();
+            let undecided = outcomes
+                .iter()
+                .filter(|o| matches!(o, AwardOutcome::PanelDecides { best, worst } if (*best..=*worst).contains(&award)))
+                .count();
+            TierCutoff {
+                award,
+                share_percent,
+                cumulative_target,
+                target: cumulative_target - previous,
+                awarded: mine.len(),
+                last_place: mine.last().map(|&p| places[p]),
+                lowest: mine.last().map(|&p| aggregates[p]),
+                undecided,
+            }
+        })
+        .collect();
+    Awarded {
+        outcomes,
+        cutoffs,
+        boundary_ties,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cutoffs_round_the_cumulative_share() {
+        use Rounding::*;
+        // 10 % of 23 = 2.3, 25 % = 5.75, 50 % = 11.5.
+        assert_eq!(
+            [
+                cutoff(10, 23, Floor),
+                cutoff(25, 23, Floor),
+                cutoff(50, 23, Floor)
+            ],
+            [2, 5, 11]
+        );
+        assert_eq!(
+            [
+                cutoff(10, 23, Ceil),
+                cutoff(25, 23, Ceil),
+                cutoff(50, 23, Ceil)
+            ],
+            [3, 6, 12]
+        );
+        assert_eq!(
+            [
+                cutoff(10, 23, Nearest),
+                cutoff(25, 23, Nearest),
+                cutoff(50, 23, Nearest)
+            ],
+            [2, 6, 12]
+        );
+        assert_eq!(cutoff(10, 5, Nearest), 1); // 0.5 rounds up
+        assert_eq!(cutoff(100, 7, Ceil), 7);
+        assert_eq!(cutoff(10, 0, Ceil), 0);
+    }
+}

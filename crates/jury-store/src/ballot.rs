@@ -1,0 +1,610 @@
+//! The judge's ballot file: an SQLCipher database holding a snapshot of the contest and the
+//! judge's works, their scores, comments, recusals and playback progress, and a hash-chained
+//! event log. Every change is one IMMEDIATE transaction that also appends its event and
+//! raises the revision; callers show "saved" only once a method here has returned Ok.
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::cipher::{open_encrypted, set_durable, sqlite_err, OpenMode};
+use super::{Result, StoreError};
+use jury_core::chain::{self, Event, Replay};
+use jury_core::key::BallotKey;
+use jury_core::model::{Contest, Judge, Work};
+
+pub const FORMAT_VERSION: &str = "1";
+
+/// The exact ballot schema; the merger refuses any file whose schema differs.
+pub const SCHEMA: &str = "
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    revision INTEGER NOT NULL CHECK (revision >= 1),
+    submitted INTEGER NOT NULL CHECK (submitted IN (0, 1)),
+    chain_head TEXT NOT NULL
+);
+CREATE TABLE works (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    district TEXT NOT NULL,
+    media_file TEXT NOT NULL,
+    media_sha256 TEXT,
+    probe_note TEXT,
+    duration_ms INTEGER
+);
+CREATE TABLE criteria (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL UNIQUE,
+    max_steps INTEGER NOT NULL CHECK (max_steps > 0),
+    UNIQUE (id, max_steps)
+);
+CREATE TABLE scores (
+    work_id TEXT NOT NULL REFERENCES works(id),
+    criterion_id TEXT NOT NULL,
+    max_steps INTEGER NOT NULL,
+    steps INTEGER NOT NULL CHECK (steps >= 0 AND steps <= max_steps),
+    PRIMARY KEY (work_id, criterion_id),
+    FOREIGN KEY (criterion_id, max_steps) REFERENCES criteria(id, max_steps)
+);
+CREATE TABLE comments (
+    work_id TEXT PRIMARY KEY REFERENCES works(id),
+    text TEXT NOT NULL CHECK (length(text) > 0)
+);
+CREATE TABLE recusals (
+    work_id TEXT PRIMARY KEY REFERENCES works(id),
+    reason TEXT NOT NULL CHECK (length(reason) > 0)
+);
+CREATE TABLE progress (
+    work_id TEXT PRIMARY KEY REFERENCES works(id),
+    furthest_ms INTEGER NOT NULL CHECK (furthest_ms >= 0),
+    watched_ms INTEGER NOT NULL CHECK (watched_ms >= 0),
+    last_ms INTEGER NOT NULL CHECK (last_ms >= 0)
+);
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE
+);
+";
+
+pub use jury_core::ballot::{BallotData, BallotInit, Commit, Progress};
+
+pub struct Ballot {
+    conn: Connection,
+    path: PathBuf,
+}
+
+use crate::master::now_secs;
+
+impl Ballot {
+    /// Writes a new ballot file. Fails if `path` exists.
+    pub fn create(path: &Path, key: &BallotKey, init: &BallotInit) -> Result<Ballot> {
+        let conn = open_encrypted(path, key, OpenMode::Create)?;
+        set_durable(&conn, path)?;
+        let mut ballot = Ballot {
+            conn,
+            path: path.to_path_buf(),
+        };
+        ballot.write_initial(init)?;
+        Ok(ballot)
+    }
+
+    fn write_initial(&mut self, init: &BallotInit) -> Result<()> {
+        let path = self.path.clone();
+        let err = sqlite_err(&path);
+        let tx = self.conn.transaction().map_err(&err)?;
+        tx.execute_batch(SCHEMA).map_err(&err)?;
+        let contest_json = serde_json::to_string(&init.contest).map_err(|e| corrupt(&path, e))?;
+        let judge_json = serde_json::to_string(&init.judge).map_err(|e| corrupt(&path, e))?;
+        let mut meta = vec![
+            ("format", FORMAT_VERSION.to_string()),
+            ("ballot_id", init.ballot_id.clone()),
+            ("contest_id", init.contest.id.clone()),
+            ("judge_id", init.judge.id.clone()),
+            ("contest", contest_json),
+            ("judge", judge_json),
+            ("assignment_version", init.assignment_version.to_string()),
+        ];
+        if let Some(dir) = &init.media_dir {
+            meta.push(("media_dir", dir.clone()));
+        }
+        if let Some(dir) = &init.sync_dir {
+            meta.push(("sync_dir", dir.clone()));
+        }
+        for (k, v) in meta {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                params![k, v],
+            )
+            .map_err(&err)?;
+        }
+        for (i, w) in init.works.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO works (id, position, title, unit, district, media_file, media_sha256, probe_note, duration_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![w.id, i as i64, w.title, w.unit, w.district, w.media_file, w.media_sha256, w.probe_note, w.duration_ms.map(|d| d as i64)],
+            )
+            .map_err(&err)?;
+        }
+        for (i, c) in init.contest.rubric.criteria().enumerate() {
+            tx.execute(
+                "INSERT INTO criteria (id, position, max_steps) VALUES (?1, ?2, ?3)",
+                params![c.id, i as i64, c.max_steps()],
+            )
+            .map_err(&err)?;
+        }
+        let created = Event::Created {
+            ballot_id: init.ballot_id.clone(),
+            contest_id: init.contest.id.clone(),
+            judge_id: init.judge.id.clone(),
+            works: init.works.iter().map(|w| w.id.clone()).collect(),
+        };
+        let head = append_event(&tx, &path, 1, &chain::genesis(&init.ballot_id), &created)?;
+        tx.execute(
+            "INSERT INTO state (id, revision, submitted, chain_head) VALUES (1, 1, 0, ?1)",
+            params![head],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        Ok(())
+    }
+
+    /// Opens an existing ballot for reading and writing (the judge's TUI).
+    pub fn open(path: &Path, key: &BallotKey) -> Result<Ballot> {
+        let conn = open_encrypted(path, key, OpenMode::ReadWrite)?;
+        set_durable(&conn, path)?;
+        let ballot = Ballot {
+            conn,
+            path: path.to_path_buf(),
+        };
+        ballot.check_format()?;
+        Ok(ballot)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn check_format(&self) -> Result<()> {
+        let found = self.meta("format")?.unwrap_or_else(|| "none".into());
+        if found != FORMAT_VERSION {
+            return Err(StoreError::Format {
+                path: self.path.clone(),
+                found,
+                expected: FORMAT_VERSION.into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(sqlite_err(&self.path))
+    }
+
+    fn required_meta(&self, key: &str) -> Result<String> {
+        self.meta(key)?.ok_or_else(|| StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: format!("meta `{key}` is missing"),
+        })
+    }
+
+    /// Reads the whole ballot.
+    pub fn load(&self) -> Result<BallotData> {
+        let path = &self.path;
+        let err = sqlite_err(path);
+        let contest: Contest =
+            serde_json::from_str(&self.required_meta("contest")?).map_err(|e| corrupt(path, e))?;
+        let judge: Judge =
+            serde_json::from_str(&self.required_meta("judge")?).map_err(|e| corrupt(path, e))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, title, unit, district, media_file, media_sha256, probe_note, duration_ms FROM works ORDER BY position")
+            .map_err(&err)?;
+        let works = stmt
+            .query_map([], |r| {
+                Ok(Work {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    unit: r.get(2)?,
+                    district: r.get(3)?,
+                    media_file: r.get(4)?,
+                    media_sha256: r.get(5)?,
+                    probe_note: r.get(6)?,
+                    duration_ms: r.get::<_, Option<i64>>(7)?.map(|d| d.max(0) as u64),
+                })
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(&err)?;
+        let scores = self.pairs("SELECT work_id, criterion_id, steps FROM scores", |r| {
+            Ok(((r.get(0)?, r.get(1)?), r.get::<_, u32>(2)?))
+        })?;
+        let comments = self.pairs("SELECT work_id, text FROM comments", |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        let recusals = self.pairs("SELECT work_id, reason FROM recusals", |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        let progress = self.pairs(
+            "SELECT work_id, furthest_ms, watched_ms, last_ms FROM progress",
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    Progress {
+                        furthest_ms: r.get::<_, i64>(1)?.max(0) as u64,
+                        watched_ms: r.get::<_, i64>(2)?.max(0) as u64,
+                        last_ms: r.get::<_, i64>(3)?.max(0) as u64,
+                    },
+                ))
+            },
+        )?;
+        let (revision, submitted, chain_head) = self.state()?;
+        Ok(BallotData {
+            ballot_id: self.required_meta("ballot_id")?,
+            contest,
+            judge,
+            works,
+            media_dir: self.meta("media_dir")?,
+            assignment_version: match self.meta("assignment_version")? {
+                None => 0,
+                Some(v) => v.parse().map_err(|e| corrupt(path, e))?,
+            },
+            sync_dir: self.meta("sync_dir")?,
+            scores,
+            comments,
+            recusals,
+            progress,
+            revision,
+            submitted,
+            chain_head,
+        })
+    }
+
+    fn pairs<K: Ord, V>(
+        &self,
+        sql: &str,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<(K, V)>,
+    ) -> Result<BTreeMap<K, V>> {
+        let err = sqlite_err(&self.path);
+        let mut stmt = self.conn.prepare(sql).map_err(&err)?;
+        let rows = stmt.query_map([], row).map_err(&err)?;
+        rows.collect::<rusqlite::Result<BTreeMap<K, V>>>()
+            .map_err(&err)
+    }
+
+    fn state(&self) -> Result<(u64, bool, String)> {
+        self.conn
+            .query_row(
+                "SELECT revision, submitted, chain_head FROM state WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)? as u64,
+                        r.get::<_, i64>(1)? == 1,
+                        r.get(2)?,
+                    ))
+                },
+            )
+            .map_err(sqlite_err(&self.path))
+    }
+
+    fn work_exists(tx: &rusqlite::Transaction<'_>, path: &Path, work: &str) -> Result<()> {
+        let found: Option<i64> = tx
+            .query_row("SELECT 1 FROM works WHERE id = ?1", [work], |r| r.get(0))
+            .optional()
+            .map_err(sqlite_err(path))?;
+        found
+            .map(|_| ())
+            .ok_or_else(|| StoreError::UnknownWork(work.to_string()))
+    }
+
+    fn is_recused(tx: &rusqlite::Transaction<'_>, path: &Path, work: &str) -> Result<bool> {
+        tx.query_row("SELECT 1 FROM recusals WHERE work_id = ?1", [work], |_| {
+            Ok(())
+        })
+        .optional()
+        .map(|o| o.is_some())
+        .map_err(sqlite_err(path))
+    }
+
+    /// Runs `apply` and appends `event` in one transaction; refuses changes to a submitted
+    /// ballot except reopening it.
+    fn change(
+        &mut self,
+        event: Event,
+        apply: impl FnOnce(&rusqlite::Transaction<'_>, &Path) -> Result<()>,
+    ) -> Result<Commit> {
+        let path = self.path.clone();
+        let err = sqlite_err(&path);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
+        let (revision, submitted, head): (i64, bool, String) = tx
+            .query_row(
+                "SELECT revision, submitted, chain_head FROM state WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get::<_, i64>(1)? == 1, r.get(2)?)),
+            )
+            .map_err(&err)?;
+        match (&event, submitted) {
+            (Event::Reopen, false) => return Err(StoreError::NotSubmitted),
+            (Event::Reopen, true) => {}
+            (_, true) => return Err(StoreError::Submitted),
+            _ => {}
+        }
+        apply(&tx, &path)?;
+        let revision = revision + 1;
+        let hash = append_event(&tx, &path, revision, &head, &event)?;
+        tx.execute(
+            "UPDATE state SET revision = ?1, chain_head = ?2, submitted = ?3 WHERE id = 1",
+            params![
+                revision,
+                hash,
+                i64::from(match event {
+                    Event::Submit => true,
+                    Event::Reopen => false,
+                    _ => submitted,
+                })
+            ],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        Ok(Commit {
+            revision: revision as u64,
+            chain_head: hash,
+        })
+    }
+
+    /// Sets (Some) or clears (None) one criterion's score, in step units.
+    pub fn set_score(&mut self, work: &str, criterion: &str, steps: Option<u32>) -> Result<Commit> {
+        let event = Event::Score {
+            work: work.into(),
+            criterion: criterion.into(),
+            steps,
+        };
+        self.change(event, |tx, path| {
+            let err = sqlite_err(path);
+            Self::work_exists(tx, path, work)?;
+            let max_steps: u32 = tx
+                .query_row("SELECT max_steps FROM criteria WHERE id = ?1", [criterion], |r| r.get(0))
+                .optional()
+                .map_err(&err)?
+                .ok_or_else(|| StoreError::UnknownCriterion(criterion.to_string()))?;
+            if Self::is_recused(tx, path, work)? {
+                return Err(StoreError::Recused(work.to_string()));
+            }
+            match steps {
+                Some(s) if s > max_steps => {
+                    Err(StoreError::OutOfRange { criterion: criterion.into(), steps: s, max_steps })
+                }
+                Some(s) => tx
+                    .execute(
+                        "INSERT INTO scores (work_id, criterion_id, max_steps, steps) VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (work_id, criterion_id) DO UPDATE SET steps = excluded.steps",
+                        params![work, criterion, max_steps, s],
+                    )
+                    .map(|_| ())
+                    .map_err(&err),
+                None => tx
+                    .execute("DELETE FROM scores WHERE work_id = ?1 AND criterion_id = ?2", params![work, criterion])
+                    .map(|_| ())
+                    .map_err(&err),
+            }
+        })
+    }
+
+    /// Sets a work's comment; an empty text removes it.
+    pub fn set_comment(&mut self, work: &str, text: &str) -> Result<Commit> {
+        let event = Event::Comment {
+            work: work.into(),
+            text: text.into(),
+        };
+        self.change(event, |tx, path| {
+            Self::work_exists(tx, path, work)?;
+            let err = sqlite_err(path);
+            if text.is_empty() {
+                tx.execute("DELETE FROM comments WHERE work_id = ?1", [work])
+                    .map_err(&err)?;
+            } else {
+                tx.execute(
+                    "INSERT INTO comments (work_id, text) VALUES (?1, ?2)
+                     ON CONFLICT (work_id) DO UPDATE SET text = excluded.text",
+                    params![work, text],
+                )
+                .map_err(&err)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Recuses the judge from a work; its scores are removed (a recused work is not scored).
+    pub fn recuse(&mut self, work: &str, reason: &str) -> Result<Commit> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::EmptyReason);
+        }
+        let event = Event::Recuse {
+            work: work.into(),
+            reason: reason.into(),
+        };
+        self.change(event, |tx, path| {
+            Self::work_exists(tx, path, work)?;
+            let err = sqlite_err(path);
+            tx.execute("DELETE FROM scores WHERE work_id = ?1", [work])
+                .map_err(&err)?;
+            tx.execute(
+                "INSERT INTO recusals (work_id, reason) VALUES (?1, ?2)
+                 ON CONFLICT (work_id) DO UPDATE SET reason = excluded.reason",
+                params![work, reason],
+            )
+            .map_err(&err)?;
+            Ok(())
+        })
+    }
+
+    pub fn unrecuse(&mut self, work: &str) -> Result<Commit> {
+        self.change(Event::Unrecuse { work: work.into() }, |tx, path| {
+            Self::work_exists(tx, path, work)?;
+            tx.execute("DELETE FROM recusals WHERE work_id = ?1", [work])
+                .map(|_| ())
+                .map_err(sqlite_err(path))
+        })
+    }
+
+    pub fn record_progress(&mut self, work: &str, p: Progress) -> Result<Commit> {
+        let event = Event::Progress {
+            work: work.into(),
+            furthest_ms: p.furthest_ms,
+            watched_ms: p.watched_ms,
+            last_ms: p.last_ms,
+        };
+        self.change(event, |tx, path| {
+            Self::work_exists(tx, path, work)?;
+            tx.execute(
+                "INSERT INTO progress (work_id, furthest_ms, watched_ms, last_ms) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (work_id) DO UPDATE SET furthest_ms = excluded.furthest_ms,
+                     watched_ms = excluded.watched_ms, last_ms = excluded.last_ms",
+                params![work, p.furthest_ms as i64, p.watched_ms as i64, p.last_ms as i64],
+            )
+            .map(|_| ())
+            .map_err(sqlite_err(path))
+        })
+    }
+
+    pub fn submit(&mut self) -> Result<Commit> {
+        self.change(Event::Submit, |_, _| Ok(()))
+    }
+
+    pub fn reopen(&mut self) -> Result<Commit> {
+        self.change(Event::Reopen, |_, _| Ok(()))
+    }
+
+    /// Recomputes the event chain and replays it; the tables must equal what the events say.
+    pub fn verify(&self) -> Result<Replay> {
+        let path = &self.path;
+        let err = sqlite_err(path);
+        let broken = |seq: i64, why: String| StoreError::Chain {
+            path: path.clone(),
+            seq,
+            why,
+        };
+        let ballot_id = self.required_meta("ballot_id")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, at, kind, payload, prev_hash, hash FROM events ORDER BY seq")
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(&err)?;
+        let mut prev = chain::genesis(&ballot_id);
+        let mut replay = Replay::default();
+        for (index, (seq, at, kind, payload, prev_hash, hash)) in rows.iter().enumerate() {
+            if *seq != index as i64 + 1 {
+                return Err(broken(*seq, format!("expected event {}", index + 1)));
+            }
+            if *prev_hash != prev {
+                return Err(broken(*seq, "previous-hash link does not match".into()));
+            }
+            if *hash != chain::event_hash(prev_hash, *seq, *at, payload) {
+                return Err(broken(*seq, "hash does not match its content".into()));
+            }
+            let event: Event = serde_json::from_str(payload)
+                .map_err(|e| broken(*seq, format!("unreadable event: {e}")))?;
+            if event.kind() != kind {
+                return Err(broken(
+                    *seq,
+                    format!("kind `{kind}` does not match payload"),
+                ));
+            }
+            match (&event, *seq) {
+                (Event::Created { ballot_id: id, .. }, 1) if *id == ballot_id => {}
+                (_, 1) => {
+                    return Err(broken(
+                        1,
+                        "first event is not this ballot's creation".into(),
+                    ))
+                }
+                (Event::Created { .. }, _) => {
+                    return Err(broken(*seq, "a second creation event".into()))
+                }
+                _ => {}
+            }
+            replay.apply(&event);
+            prev = hash.clone();
+        }
+        let (revision, submitted, head) = self.state()?;
+        if head != prev {
+            return Err(broken(
+                rows.len() as i64,
+                "chain head in state does not match the last event".into(),
+            ));
+        }
+        if revision != rows.len() as u64 {
+            return Err(broken(
+                rows.len() as i64,
+                format!("revision {revision} but {} events", rows.len()),
+            ));
+        }
+        let data = self.load()?;
+        if replay.scores != data.scores
+            || replay.comments != data.comments
+            || replay.recusals != data.recusals
+            || replay.submitted != submitted
+        {
+            return Err(broken(
+                rows.len() as i64,
+                "current scores differ from what the events say".into(),
+            ));
+        }
+        Ok(replay)
+    }
+}
+
+fn corrupt(path: &Path, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    }
+}
+
+/// Inserts the event with sequence number `seq` after `prev`, returning its hash.
+fn append_event(
+    tx: &rusqlite::Transaction<'_>,
+    path: &Path,
+    seq: i64,
+    prev: &str,
+    event: &Event,
+) -> Result<String> {
+    let payload = serde_json::to_string(event).map_err(|e| corrupt(path, e))?;
+    let at = now_secs();
+    let hash = chain::event_hash(prev, seq, at, &payload);
+    tx.execute(
+        "INSERT INTO events (seq, at, kind, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![seq, at, event.kind(), payload, prev, hash],
+    )
+    .map_err(sqlite_err(path))?;
+    Ok(hash)
+}

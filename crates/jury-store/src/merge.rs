@@ -1,0 +1,684 @@
+//! Merging returned ballots into the master database (the engine behind `jury merge`, `jury
+//! watch` and the organizer TUI).
+//!
+//! Each file is verified as hostile input first (`store::verify`); only a ballot that passes
+//! every check is merged, in one master transaction that replaces that judge's scores,
+//! comments and recusals with the ballot's, records the merged revision and chain head, and
+//! appends an audit row with the file's SHA-256 and what changed. A refused file writes
+//! nothing. The revision rule makes merging order-independent: the highest revision of each
+//! ballot wins, an older one is refused as stale, the same one again changes nothing.
+
+use rusqlite::{params, Transaction};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::cipher::sqlite_err;
+use crate::master::{append_audit, now_secs, AuditEntry, BallotRecord, Master};
+use crate::snapshot::is_temp_name;
+use crate::verify::{
+    check_against, read_verified, Expectation, Origin, PrivateCopy, VerifiedBallot, VerifyError,
+};
+use jury_core::model::Contest;
+use jury_core::Lang;
+
+/// File extension of ballots.
+pub const BALLOT_EXT: &str = "ballot";
+
+/// One score that differs between the master and a merged ballot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScoreChange {
+    pub work: String,
+    pub criterion: String,
+    pub old: Option<u32>,
+    pub new: Option<u32>,
+}
+
+/// What a merge changed for one judge.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MergeDiff {
+    pub new: Vec<ScoreChange>,
+    pub changed: Vec<ScoreChange>,
+    pub removed: Vec<ScoreChange>,
+    pub comments_changed: usize,
+    pub recusals_changed: usize,
+    pub submitted: bool,
+}
+
+impl MergeDiff {
+    /// "+3 new, 1 changed, 0 removed scores" (stored in the audit log in English).
+    pub fn summary(&self) -> String {
+        self.summary_in(Lang::En)
+    }
+
+    pub fn summary_in(&self, lang: Lang) -> String {
+        summary_of(
+            [self.new.len(), self.changed.len(), self.removed.len()],
+            self.comments_changed,
+            self.recusals_changed,
+            lang,
+        )
+    }
+}
+
+/// A merge's counts as words: new, changed and removed scores, changed comments and
+/// recusals.
+pub fn summary_of(scores: [usize; 3], comments: usize, recusals: usize, lang: Lang) -> String {
+    let [new, changed, removed] = scores;
+    let mut s = match lang {
+        Lang::Zh => format!("新增 {new}、修改 {changed}、删除 {removed} 个分数"),
+        Lang::En => format!("+{new} new, {changed} changed, {removed} removed scores"),
+    };
+    if comments > 0 {
+        s.push_str(&match lang {
+            Lang::Zh => format!("，评语 {comments} 条"),
+            Lang::En => format!(", {comments} comments"),
+        });
+    }
+    if recusals > 0 {
+        s.push_str(&match lang {
+            Lang::Zh => format!("，回避 {recusals} 项"),
+            Lang::En => format!(", {recusals} recusals"),
+        });
+    }
+    s
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MergeOutcome {
+    Merged(MergeDiff),
+    /// This revision (and chain head) was merged before; nothing was written.
+    Unchanged,
+}
+
+/// The result of merging one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeReport {
+    pub file: PathBuf,
+    pub file_sha256: String,
+    pub ballot_id: String,
+    pub judge_id: String,
+    pub revision: u64,
+    pub receipt: String,
+    pub submitted: bool,
+    pub outcome: MergeOutcome,
+}
+
+/// The word that starts each line of `jury merge` / `jury watch`, padded to one width.
+pub fn outcome_word(outcome: &str, lang: Lang) -> &'static str {
+    match (outcome, lang) {
+        ("merged", Lang::Zh) => "已合并 ",
+        ("unchanged", Lang::Zh) => "无变化 ",
+        ("stale", Lang::Zh) => "已过期 ",
+        (_, Lang::Zh) => "已拒绝 ",
+        ("merged", Lang::En) => "merged     ",
+        ("unchanged", Lang::En) => "unchanged  ",
+        ("stale", Lang::En) => "stale      ",
+        (_, Lang::En) => "refused    ",
+    }
+}
+
+impl MergeReport {
+    /// One line for the terminal, in English.
+    pub fn line(&self) -> String {
+        self.line_in(Lang::En)
+    }
+
+    pub fn line_in(&self, lang: Lang) -> String {
+        let file = self.file.display();
+        let (judge, revision, receipt) = (&self.judge_id, self.revision, &self.receipt);
+        match (&self.outcome, lang) {
+            (MergeOutcome::Merged(diff), Lang::En) => format!(
+                "{}{file}: judge {judge}, revision {revision}, receipt {receipt}, {}; {}",
+                outcome_word("merged", lang),
+                if self.submitted {
+                    "submitted"
+                } else {
+                    "not submitted"
+                },
+                diff.summary_in(lang)
+            ),
+            (MergeOutcome::Merged(diff), Lang::Zh) => format!(
+                "{}{file}：评委 {judge}，版本 {revision}，回执 {receipt}，{}；{}",
+                outcome_word("merged", lang),
+                if self.submitted {
+                    "已提交"
+                } else {
+                    "未提交"
+                },
+                diff.summary_in(lang)
+            ),
+            (MergeOutcome::Unchanged, Lang::En) => format!(
+                "{}{file}: judge {judge}, revision {revision} was merged before; nothing to do",
+                outcome_word("unchanged", lang)
+            ),
+            (MergeOutcome::Unchanged, Lang::Zh) => format!(
+                "{}{file}：评委 {judge} 的版本 {revision} 已合并过；无需处理",
+                outcome_word("unchanged", lang)
+            ),
+        }
+    }
+}
+
+/// What the transaction decided after re-reading the ballot's row.
+enum Decision {
+    Merged(MergeDiff),
+    Unchanged,
+    Stale(u64),
+    Forked(u64, String),
+}
+
+/// Ballots whose file name matches `file` come first: each wrong key tried costs an open
+/// and a failed page check, so the right one should usually be the first.
+fn candidates(ballots: &[BallotRecord], file: &Path) -> Vec<BallotRecord> {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut ordered: Vec<BallotRecord> = ballots.to_vec();
+    ordered.sort_by_key(|b| {
+        if b.file_name == name {
+            0
+        } else if name.contains(&b.judge_id) {
+            1
+        } else {
+            2
+        }
+    });
+    ordered
+}
+
+/// The issued ballots and what the master expects of each, read once so that many files can
+/// be verified in parallel (a database connection cannot be shared between threads).
+pub struct MergeContext {
+    ballots: Vec<BallotRecord>,
+    /// By ballot id.
+    expectations: BTreeMap<String, Expectation>,
+}
+
+impl MergeContext {
+    /// Identifies `file` by the issued keys (the one whose file name matches first) and
+    /// verifies it against its expectation. Reads only the file.
+    pub fn verify(
+        &self,
+        file: &Path,
+    ) -> Result<(PrivateCopy, BallotRecord, VerifiedBallot), VerifyError> {
+        let copy = PrivateCopy::new(file)?;
+        let mut opened = None;
+        for record in candidates(&self.ballots, file) {
+            match copy.open(&record.key) {
+                Ok(conn) => {
+                    opened = Some((conn, record));
+                    break;
+                }
+                Err(VerifyError::NoKey { .. }) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        let Some((conn, record)) = opened else {
+            return Err(VerifyError::NoKey { at: copy.origin });
+        };
+        let verified = read_verified(&conn, &copy.origin)?;
+        drop(conn);
+        let expect =
+            self.expectations
+                .get(&record.ballot_id)
+                .ok_or_else(|| VerifyError::Master {
+                    at: copy.origin.clone(),
+                    detail: format!("no expectation for ballot {}", record.ballot_id),
+                })?;
+        check_against(&verified, expect, file)?;
+        Ok((copy, record, verified))
+    }
+
+    /// [`MergeContext::verify`] for every file on up to one thread per core. `each` runs on
+    /// the calling thread, in input order, as soon as a file's turn is ready, so the caller
+    /// can merge one file while the next ones are still being verified.
+    pub fn verify_each(&self, files: &[PathBuf], mut each: impl FnMut(&Path, Verified)) {
+        jury_core::parallel::for_each_in_order(
+            files,
+            jury_core::parallel::default_jobs(),
+            |file| self.verify(file),
+            |i, result| each(&files[i], result),
+        );
+    }
+}
+
+/// What [`MergeContext::verify`] gives for one file.
+pub type Verified = Result<(PrivateCopy, BallotRecord, VerifiedBallot), VerifyError>;
+
+impl Master {
+    /// What the master expects of `record`'s ballot.
+    pub fn expectation(
+        &self,
+        contest: &Contest,
+        record: &BallotRecord,
+    ) -> crate::Result<Expectation> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT work_id FROM assignments WHERE judge_id = ?1")
+            .map_err(self.err())?;
+        let assigned: BTreeSet<String> = stmt
+            .query_map([&record.judge_id], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(self.err())?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM works")
+            .map_err(self.err())?;
+        let known_works: BTreeSet<String> = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(self.err())?;
+        Ok(Expectation {
+            contest_id: self.contest_id()?,
+            ballot_id: record.ballot_id.clone(),
+            judge_id: record.judge_id.clone(),
+            criteria: contest
+                .rubric
+                .criteria()
+                .map(|c| (c.id.clone(), c.max_steps()))
+                .collect(),
+            assigned,
+            known_works,
+            assignment_version: record.assignment_version,
+        })
+    }
+
+    /// What verifying files needs from the master, read once (see [`MergeContext`]).
+    pub fn merge_context(&self, contest: &Contest) -> crate::Result<MergeContext> {
+        let ballots = self.ballots()?;
+        let expectations = ballots
+            .iter()
+            .map(|b| Ok((b.ballot_id.clone(), self.expectation(contest, b)?)))
+            .collect::<crate::Result<_>>()?;
+        Ok(MergeContext {
+            ballots,
+            expectations,
+        })
+    }
+
+    /// Identifies and verifies `file` without writing anything: which issued ballot it is,
+    /// and its checked content.
+    pub fn verify_file(
+        &self,
+        contest: &Contest,
+        file: &Path,
+    ) -> Result<(PrivateCopy, BallotRecord, VerifiedBallot), VerifyError> {
+        let context = self
+            .merge_context(contest)
+            .map_err(|e| VerifyError::Master {
+                at: Origin {
+                    file: file.to_path_buf(),
+                    judge: None,
+                },
+                detail: e.to_string(),
+            })?;
+        context.verify(file)
+    }
+
+    /// Verifies `file` and merges it in one transaction (see the module comment).
+    pub fn merge_file(
+        &mut self,
+        contest: &Contest,
+        file: &Path,
+    ) -> Result<MergeReport, VerifyError> {
+        let verified = self.verify_file(contest, file)?;
+        self.merge_checked(verified, file)
+    }
+
+    /// The master side for a file already verified: one transaction, and the report.
+    fn merge_checked(
+        &mut self,
+        (copy, _record, ballot): (PrivateCopy, BallotRecord, VerifiedBallot),
+        file: &Path,
+    ) -> Result<MergeReport, VerifyError> {
+        let outcome = self.merge_verified(&ballot, file, &copy.sha256)?;
+        Ok(MergeReport {
+            file: file.to_path_buf(),
+            file_sha256: copy.sha256,
+            ballot_id: ballot.ballot_id.clone(),
+            judge_id: ballot.judge_id.clone(),
+            revision: ballot.revision,
+            receipt: ballot.receipt(),
+            submitted: ballot.submitted,
+            outcome,
+        })
+    }
+
+    /// The master side of a merge, for a ballot `verify_file` accepted: one transaction.
+    pub fn merge_verified(
+        &mut self,
+        ballot: &VerifiedBallot,
+        file: &Path,
+        sha: &str,
+    ) -> Result<MergeOutcome, VerifyError> {
+        let at = Origin {
+            file: file.to_path_buf(),
+            judge: Some(ballot.judge_id.clone()),
+        };
+        let file_label = file.display().to_string();
+        let decision = self
+            .write(|tx, path| apply_merge(tx, path, ballot, &file_label, sha))
+            .map_err(|e| VerifyError::Master {
+                at: at.clone(),
+                detail: format!("{e}; the master is unchanged"),
+            })?;
+        let outcome = match decision {
+            Decision::Merged(diff) => MergeOutcome::Merged(diff),
+            Decision::Unchanged => MergeOutcome::Unchanged,
+            Decision::Stale(merged) => {
+                return Err(VerifyError::Stale {
+                    at,
+                    revision: ballot.revision,
+                    merged,
+                })
+            }
+            Decision::Forked(merged, detail) => {
+                return Err(VerifyError::Forked {
+                    at,
+                    revision: ballot.revision,
+                    merged,
+                    detail,
+                })
+            }
+        };
+        Ok(outcome)
+    }
+}
+
+/// The master side of one merge, inside the caller's transaction. The ballot's row is read
+/// again here so a concurrent merge (`jury watch` plus `jury merge`) cannot interleave.
+fn apply_merge(
+    tx: &Transaction<'_>,
+    path: &Path,
+    ballot: &VerifiedBallot,
+    file: &str,
+    sha: &str,
+) -> crate::Result<Decision> {
+    let err = sqlite_err(path);
+    let (merged, head): (i64, Option<String>) = tx
+        .query_row(
+            "SELECT merged_revision, merged_head FROM ballots WHERE ballot_id = ?1",
+            [&ballot.ballot_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(&err)?;
+    let merged = merged.max(0) as u64;
+    if ballot.revision < merged {
+        return Ok(Decision::Stale(merged));
+    }
+    if merged > 0 {
+        let ours = ballot.event_hashes.get(merged as usize - 1);
+        if ours != head.as_ref() {
+            let detail = if ballot.revision == merged {
+                "same revision, different content".to_string()
+            } else {
+                "its history does not contain the merged one".to_string()
+            };
+            return Ok(Decision::Forked(merged, detail));
+        }
+        if ballot.revision == merged {
+            return Ok(Decision::Unchanged);
+        }
+    }
+    let judge = &ballot.judge_id;
+    // Current master rows of this judge.
+    let mut stmt = tx
+        .prepare_cached("SELECT work_id, criterion_id, steps FROM scores WHERE judge_id = ?1")
+        .map_err(&err)?;
+    let old_scores: BTreeMap<(String, String), u32> = stmt
+        .query_map([judge], |r| {
+            Ok(((r.get(0)?, r.get(1)?), r.get::<_, i64>(2)?.max(0) as u32))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(&err)?;
+    let old_text = |table: &str, column: &str| -> crate::Result<BTreeMap<String, String>> {
+        let mut stmt = tx
+            .prepare_cached(&format!(
+                "SELECT work_id, {column} FROM {table} WHERE judge_id = ?1"
+            ))
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map([judge], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(&err)?;
+        Ok(rows)
+    };
+    let old_comments = old_text("comments", "text")?;
+    let old_recusals = old_text("recusals", "reason")?;
+    let mut diff = MergeDiff {
+        submitted: ballot.submitted,
+        ..Default::default()
+    };
+    for ((work, criterion), new) in &ballot.scores {
+        let change = |old: Option<u32>| ScoreChange {
+            work: work.clone(),
+            criterion: criterion.clone(),
+            old,
+            new: Some(*new),
+        };
+        match old_scores.get(&(work.clone(), criterion.clone())) {
+            None => diff.new.push(change(None)),
+            Some(old) if old != new => diff.changed.push(change(Some(*old))),
+            Some(_) => {}
+        }
+    }
+    for ((work, criterion), old) in &old_scores {
+        if !ballot
+            .scores
+            .contains_key(&(work.clone(), criterion.clone()))
+        {
+            diff.removed.push(ScoreChange {
+                work: work.clone(),
+                criterion: criterion.clone(),
+                old: Some(*old),
+                new: None,
+            });
+        }
+    }
+    let changed_keys = |a: &BTreeMap<String, String>, b: &BTreeMap<String, String>| {
+        a.keys()
+            .chain(b.keys())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .filter(|k| a.get(*k) != b.get(*k))
+            .count()
+    };
+    diff.comments_changed = changed_keys(&old_comments, &ballot.comments);
+    diff.recusals_changed = changed_keys(&old_recusals, &ballot.recusals);
+
+    for table in ["scores", "comments", "recusals"] {
+        tx.execute(&format!("DELETE FROM {table} WHERE judge_id = ?1"), [judge])
+            .map_err(&err)?;
+    }
+    let revision = ballot.revision as i64;
+    {
+        let mut insert = tx
+            .prepare_cached(
+                "INSERT INTO scores (judge_id, work_id, criterion_id, steps, ballot_id, revision)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .map_err(&err)?;
+        for ((work, criterion), steps) in &ballot.scores {
+            insert
+                .execute(params![
+                    judge,
+                    work,
+                    criterion,
+                    steps,
+                    ballot.ballot_id,
+                    revision
+                ])
+                .map_err(&err)?;
+        }
+    }
+    for (table, column, rows) in [
+        ("comments", "text", &ballot.comments),
+        ("recusals", "reason", &ballot.recusals),
+    ] {
+        let mut insert = tx
+            .prepare_cached(&format!(
+                "INSERT INTO {table} (judge_id, work_id, {column}) VALUES (?1, ?2, ?3)"
+            ))
+            .map_err(&err)?;
+        for (work, text) in rows {
+            insert.execute(params![judge, work, text]).map_err(&err)?;
+        }
+    }
+    let now = now_secs();
+    tx.execute(
+        "UPDATE ballots SET merged_revision = ?1, merged_head = ?2, merged_at = ?3, submitted = ?4
+         WHERE ballot_id = ?5",
+        params![
+            revision,
+            ballot.chain_head,
+            now,
+            ballot.submitted,
+            ballot.ballot_id
+        ],
+    )
+    .map_err(&err)?;
+    let detail = serde_json::json!({
+        "receipt": ballot.receipt(),
+        "summary": diff.summary(),
+        "submitted": diff.submitted,
+        "new": diff.new,
+        "changed": diff.changed,
+        "removed": diff.removed,
+        "comments_changed": diff.comments_changed,
+        "recusals_changed": diff.recusals_changed,
+    });
+    append_audit(
+        tx,
+        path,
+        &AuditEntry {
+            seq: 0,
+            at: now,
+            action: "merge".into(),
+            file: file.to_string(),
+            file_sha256: sha.to_string(),
+            ballot_id: Some(ballot.ballot_id.clone()),
+            judge_id: Some(judge.clone()),
+            revision: Some(ballot.revision),
+            chain_head: Some(ballot.chain_head.clone()),
+            outcome: "merged".into(),
+            detail: detail.to_string(),
+        },
+    )?;
+    Ok(Decision::Merged(diff))
+}
+
+/// The counts of a merge's audit detail (see `apply_merge`), if it has them.
+pub fn merge_counts(detail: &serde_json::Value) -> Option<([usize; 3], usize, usize)> {
+    let len = |key: &str| detail.get(key)?.as_array().map(Vec::len);
+    let count = |key: &str| detail.get(key)?.as_u64().map(|n| n as usize);
+    Some((
+        [len("new")?, len("changed")?, len("removed")?],
+        count("comments_changed")?,
+        count("recusals_changed")?,
+    ))
+}
+
+/// Files named by `paths`: files as given, folders' `*.ballot` files (not temporary ones),
+/// sorted so a run is reproducible.
+pub fn ballot_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, VerifyError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let entries = std::fs::read_dir(p).map_err(|source| VerifyError::Io {
+                at: Origin {
+                    file: p.clone(),
+                    judge: None,
+                },
+                source,
+            })?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|f| is_ballot_name(f) && f.is_file())
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// `*.ballot`, and not a snapshot writer's temporary name.
+pub fn is_ballot_name(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    !is_temp_name(&name) && path.extension().is_some_and(|e| e == BALLOT_EXT)
+}
+
+/// Counts of one `jury merge` run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MergeTally {
+    pub merged: usize,
+    pub unchanged: usize,
+    pub stale: usize,
+    pub refused: usize,
+}
+
+/// Merges `files` one by one, printing one line each through `out`. Stale copies are
+/// reported but are not failures (a newer copy is already in).
+pub fn merge_all(
+    master: &mut Master,
+    contest: &Contest,
+    files: &[PathBuf],
+    lang: Lang,
+    mut out: impl FnMut(&str),
+) -> MergeTally {
+    let mut tally = MergeTally::default();
+    let mut record = |file: &Path, checked: Verified, master: &mut Master| match checked
+        .and_then(|v| master.merge_checked(v, file))
+    {
+        Ok(report) => {
+            match report.outcome {
+                MergeOutcome::Merged(_) => tally.merged += 1,
+                MergeOutcome::Unchanged => tally.unchanged += 1,
+            }
+            out(&report.line_in(lang));
+        }
+        Err(e @ VerifyError::Stale { .. }) => {
+            tally.stale += 1;
+            out(&format!(
+                "{}{}",
+                outcome_word("stale", lang),
+                e.message(lang)
+            ));
+        }
+        Err(e) => {
+            tally.refused += 1;
+            out(&format!(
+                "{}{}",
+                outcome_word("refused", lang),
+                e.message(lang)
+            ));
+        }
+    };
+    // Files are verified in parallel (reading only them) while the calling thread merges
+    // them one transaction at a time in the order given, so a later copy of the same ballot
+    // still meets the earlier one.
+    match master.merge_context(contest) {
+        Ok(context) => context.verify_each(files, |file, checked| record(file, checked, master)),
+        Err(e) => {
+            for file in files {
+                let refused = Err(VerifyError::Master {
+                    at: Origin {
+                        file: file.clone(),
+                        judge: None,
+                    },
+                    detail: e.to_string(),
+                });
+                record(file, refused, master);
+            }
+        }
+    }
+    tally
+}

@@ -1,0 +1,235 @@
+//! Contest fixtures for merge tests, benchmarks and fuzzing: a contest folder with a master
+//! database, works, judges, an assignment and issued ballots, built directly (without the
+//! import/assign/issue commands) so those can change without breaking these tests.
+
+use rusqlite::params;
+use std::path::{Path, PathBuf};
+
+use jury_core::model::{Judge, Work};
+use jury_store::cipher::sqlite_err;
+use jury_store::folder::{ContestFolder, CONTEST_FILE};
+use jury_store::master::Master;
+use jury_store::{Ballot, BallotInit, BallotKey};
+
+/// The organizer passphrase of fixtures.
+pub const ORGANIZER_KEY: &str = "fixture organizer passphrase";
+
+/// One issued ballot of a fixture.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub judge_id: String,
+    pub ballot_id: String,
+    pub key: BallotKey,
+    pub path: PathBuf,
+    pub works: Vec<String>,
+}
+
+pub struct Fixture {
+    pub folder: ContestFolder,
+    pub master: Master,
+    pub ballots: Vec<Issued>,
+}
+
+pub fn organizer_key() -> BallotKey {
+    BallotKey::parse(ORGANIZER_KEY).expect("fixture key")
+}
+
+fn work(i: usize) -> Work {
+    Work {
+        id: format!("{:03}", i + 1),
+        title: format!("作品 {}", i + 1),
+        unit: format!("单位{}", i % 5),
+        district: "渝中区".into(),
+        media_file: format!("{:03}.mp4", i + 1),
+        media_sha256: None,
+        probe_note: None,
+        duration_ms: Some(200_000),
+    }
+}
+
+/// Builds a contest in `dir` (the 2023 rubric) with `works` works and `judges` judges;
+/// judge `j` gets work `w` when `assign(j, w)`. Ballots go to `dir/issued/`.
+pub fn build(
+    dir: &Path,
+    judges: usize,
+    works: usize,
+    assign: impl Fn(usize, usize) -> bool,
+) -> Fixture {
+    build_with(dir, judges, works, assign, true)
+}
+
+/// As [`build`]; without `files` no ballot files are written (each costs a key derivation),
+/// only the master's rows, for benchmarks that bring their own verified ballots.
+pub fn build_with(
+    dir: &Path,
+    judges: usize,
+    works: usize,
+    assign: impl Fn(usize, usize) -> bool,
+    files: bool,
+) -> Fixture {
+    std::fs::create_dir_all(dir.join("issued")).expect("fixture folder");
+    std::fs::write(dir.join(CONTEST_FILE), jury_core::data::CONTEST_2023).expect("contest.toml");
+    let folder = ContestFolder::load(dir).expect("fixture contest loads");
+    let mut master = Master::create(&folder.master_path(), &organizer_key(), &folder.contest.id)
+        .expect("master");
+    let all: Vec<Work> = (0..works).map(work).collect();
+    let mut ballots = Vec::new();
+    for j in 0..judges {
+        let judge = Judge {
+            id: format!("J{:02}", j + 1),
+            name: format!("评委{}", j + 1),
+            unit: format!("评委单位{j}"),
+            district: "渝中区".into(),
+        };
+        let mine: Vec<Work> = all
+            .iter()
+            .enumerate()
+            .filter(|(w, _)| assign(j, *w))
+            .map(|(_, w)| w.clone())
+            .collect();
+        let key = BallotKey::generate();
+        let ballot_id = format!("ballot-{}", judge.id);
+        let file_name = format!("{}-{}.ballot", folder.contest.id, judge.id);
+        let path = dir.join("issued").join(&file_name);
+        if files {
+            Ballot::create(
+                &path,
+                &key,
+                &BallotInit {
+                    ballot_id: ballot_id.clone(),
+                    contest: folder.contest.clone(),
+                    judge: judge.clone(),
+                    works: mine.clone(),
+                    media_dir: None,
+                    assignment_version: 1,
+                    sync_dir: None,
+                },
+            )
+            .expect("fixture ballot");
+        }
+        ballots.push(Issued {
+            judge_id: judge.id.clone(),
+            ballot_id,
+            key,
+            path,
+            works: mine.iter().map(|w| w.id.clone()).collect(),
+        });
+        let file_name_row = file_name.clone();
+        master
+            .write(|tx, p| {
+                let err = sqlite_err(p);
+                tx.execute(
+                    "INSERT INTO judges (id, name, unit) VALUES (?1, ?2, ?3)",
+                    params![judge.id, judge.name, judge.unit],
+                )
+                .map_err(&err)?;
+                Ok(())
+            })
+            .expect("judge row");
+        let issued = ballots.last().expect("just pushed").clone();
+        master
+            .write(|tx, p| {
+                let err = sqlite_err(p);
+                tx.execute(
+                    "INSERT INTO ballots (ballot_id, judge_id, key, file_name, assignment_version, issued_at)
+                     VALUES (?1, ?2, ?3, ?4, 1, 0)",
+                    params![issued.ballot_id, issued.judge_id, issued.key.secret(), file_name_row],
+                )
+                .map_err(&err)?;
+                Ok(())
+            })
+            .expect("ballot row");
+    }
+    master
+        .write(|tx, p| {
+            let err = sqlite_err(p);
+            for w in &all {
+                tx.execute(
+                    "INSERT INTO works (id, title, unit, district) VALUES (?1, ?2, ?3, ?4)",
+                    params![w.id, w.title, w.unit, w.district],
+                )
+                .map_err(&err)?;
+            }
+            for b in &ballots {
+                for w in &b.works {
+                    tx.execute(
+                        "INSERT INTO assignments (work_id, judge_id) VALUES (?1, ?2)",
+                        params![w, b.judge_id],
+                    )
+                    .map_err(&err)?;
+                }
+            }
+            Ok(())
+        })
+        .expect("works and assignments");
+    Fixture {
+        folder,
+        master,
+        ballots,
+    }
+}
+
+/// Opens an issued ballot quickly (no per-commit fsync) for filling in tests.
+pub fn open_fast(b: &Issued) -> Ballot {
+    let ballot = Ballot::open(&b.path, &b.key).expect("open fixture ballot");
+    ballot
+        .connection()
+        .pragma_update(None, "synchronous", "OFF")
+        .expect("pragma");
+    ballot
+}
+
+/// Scores every assigned work on every criterion with values derived from `seed`.
+pub fn fill(b: &Issued, contest: &jury_core::model::Contest, seed: u32) -> Ballot {
+    let mut ballot = open_fast(b);
+    for (i, w) in b.works.iter().enumerate() {
+        for (k, c) in contest.rubric.criteria().enumerate() {
+            let steps = (seed + i as u32 * 7 + k as u32 * 3) % (c.max_steps() + 1);
+            ballot
+                .set_score(w, &c.id, Some(steps))
+                .expect("fixture score");
+        }
+    }
+    ballot
+}
+
+/// Fuzz body: verification of `seed` (a plaintext ballot) mutated by `data`.
+pub fn fuzz_verify(seed: &[u8], data: &[u8]) {
+    use jury_store::verify::fuzzing::{mutate, verify_plain_bytes};
+    let bytes = if data.first() == Some(&0xff) {
+        // Raw input as the whole file, too.
+        data[1..].to_vec()
+    } else {
+        mutate(seed, data)
+    };
+    let _ = verify_plain_bytes(&bytes);
+}
+
+/// Fuzz body: the table reader on `data`, written to a temporary file whose extension the
+/// first byte chooses (the reader sniffs content, but the name steers its first guess).
+pub fn fuzz_import_table(data: &[u8]) {
+    let ext = match data.first().map(|b| b % 4) {
+        Some(0) => "csv",
+        Some(1) => "tsv",
+        Some(2) => "xlsx",
+        _ => "xls",
+    };
+    let Ok(dir) = tempfile::tempdir() else {
+        return;
+    };
+    let path = dir.path().join(format!("form.{ext}"));
+    if std::fs::write(&path, data.get(1..).unwrap_or_default()).is_ok() {
+        let _ = jury_store::table::read_table(&path);
+    }
+}
+
+/// One ballot's merged state: (id, merged revision, chain head, submitted).
+pub type BallotState = (String, u64, Option<String>, bool);
+
+/// Each ballot's merged state, without the merge time.
+pub fn ballot_state(m: &Master) -> jury_store::Result<Vec<BallotState>> {
+    Ok(m.ballots()?
+        .into_iter()
+        .map(|b| (b.ballot_id, b.merged_revision, b.merged_head, b.submitted))
+        .collect())
+}

@@ -1,0 +1,352 @@
+//! Organizer subcommands, flattened into the top-level `jury` command line.
+
+use clap::Subcommand;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use crate::cli::{Globals, KeyError};
+use crate::i18n::Lang;
+use jury_store::folder::{ContestFolder, FolderError, CONTEST_FILE, MEDIA_DIR};
+use jury_store::master::Master;
+use jury_store::BallotKey;
+
+#[derive(Debug, Subcommand)]
+pub enum OrganizerCmd {
+    /// Create a contest folder: contest.toml, its rubric, a media folder and the master database.
+    Init {
+        /// The new contest folder (created if missing; must not hold a contest yet).
+        dir: PathBuf,
+        /// Contest template to start from.
+        #[arg(long, default_value = "cq-2023-short-video", value_parser = clap::builder::PossibleValuesParser::new(jury_core::data::TEMPLATES))]
+        template: String,
+    },
+    /// Check video files against a contest's media rules.
+    Probe {
+        /// Files to check (none: every work of the contest).
+        files: Vec<PathBuf>,
+        /// Contest template whose rules apply to loose files.
+        #[arg(long, default_value = "cq-2023-short-video")]
+        template: String,
+        /// Videos probed at once (default: one per core).
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
+        jobs: Option<u16>,
+    },
+    /// Import works or judges from a recommendation form (CSV in UTF-8 or GBK, XLSX, XLS).
+    Import {
+        /// What the form lists.
+        what: super::import::ImportWhat,
+        /// The form.
+        file: PathBuf,
+        /// Import the good rows and leave out the bad ones (default: any bad row refuses the file).
+        #[arg(long)]
+        skip_bad: bool,
+    },
+    /// Ranked results with award tiers and statistics (table on screen, or a CSV/XLSX/HTML file).
+    Results {
+        /// Output format; csv, xlsx and html go to --out (default: results.EXT in the contest folder).
+        #[arg(long, value_enum, default_value = "table")]
+        format: super::results::ResultsFormat,
+        /// File to write (the table is printed when this is not given).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Rank on this method instead of the contest's (for comparison).
+        #[arg(long, value_enum)]
+        method: Option<super::results::MethodArg>,
+    },
+    /// Assign judges to works: N per work, conflict-free, balanced loads, connected design.
+    Assign {
+        /// Judges per work (default: the contest's judges_per_work).
+        #[arg(long)]
+        per_work: Option<u32>,
+        /// Seed of the tie-breaks; the same data and seed give the same assignment.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Add WORK:JUDGE to the stored assignment (checked against the conflict rules).
+        #[arg(long, value_name = "WORK:JUDGE")]
+        add: Vec<String>,
+        /// Remove WORK:JUDGE from the stored assignment.
+        #[arg(long, value_name = "WORK:JUDGE")]
+        remove: Vec<String>,
+    },
+    /// Write one encrypted ballot per judge and a key card per judge.
+    Issue {
+        /// Folder for the ballot files.
+        #[arg(long)]
+        out: PathBuf,
+        /// Sync folder recorded in each ballot (shared folder or USB stick).
+        #[arg(long)]
+        sync_dir: Option<String>,
+        /// Folder for the key cards (default: keycards/ in the contest folder).
+        #[arg(long)]
+        cards: Option<PathBuf>,
+        /// Re-issue even if entries for removed works would be dropped.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Verify returned ballots and merge them into the master database.
+    Merge {
+        /// Ballot files, or folders holding *.ballot files.
+        paths: Vec<PathBuf>,
+    },
+    /// Merge ballots live as they appear or change in a sync folder (Ctrl-C stops).
+    Watch {
+        /// The sync folder.
+        dir: PathBuf,
+    },
+    /// Show the audit log of merges.
+    Log,
+    /// Write a consistent snapshot of a ballot into a folder (e.g. a USB stick), for a judge.
+    Export {
+        /// The ballot file.
+        ballot: PathBuf,
+        /// Target folder.
+        dir: PathBuf,
+    },
+}
+
+/// Errors of organizer commands, one line each for the terminal.
+#[derive(Debug, thiserror::Error)]
+pub enum OrganizeError {
+    #[error(transparent)]
+    Data(#[from] jury_core::model::DataError),
+    #[error(transparent)]
+    Folder(#[from] FolderError),
+    #[error(transparent)]
+    Store(#[from] jury_store::StoreError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error("{0}")]
+    Report(#[from] crate::report::ReportError),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Ingest(#[from] super::import::IngestError),
+    #[error("{0}")]
+    Other(String),
+}
+
+pub(crate) fn io_err(path: &Path) -> impl Fn(std::io::Error) -> OrganizeError + '_ {
+    move |source| OrganizeError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Creates `dir` and its parents; a file standing where a folder must go is named as such
+/// (the OS only says "File exists" or "Not a directory").
+pub(crate) fn create_folder(dir: &Path) -> Result<(), OrganizeError> {
+    std::fs::create_dir_all(dir).map_err(|source| match dir.ancestors().find(|a| a.is_file()) {
+        Some(file) if file == dir => OrganizeError::Other(format!(
+            "{}: this is a file; name a folder instead",
+            dir.display()
+        )),
+        Some(file) => OrganizeError::Other(format!(
+            "{}: {} is a file, not a folder; choose another folder",
+            dir.display(),
+            file.display()
+        )),
+        None => OrganizeError::Io {
+            path: dir.to_path_buf(),
+            source,
+        },
+    })
+}
+
+/// Shortest organizer passphrase accepted when one is typed.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// The organizer's key: --key-file, JURY_KEY, or a masked prompt (asked twice when `confirm`).
+pub fn organizer_key(globals: &Globals, confirm: bool) -> Result<BallotKey, OrganizeError> {
+    if let Some(key) = globals.key()? {
+        return Ok(key);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(OrganizeError::Other(
+            "no organizer passphrase: pass --key-file FILE or set JURY_KEY".into(),
+        ));
+    }
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt).map_err(|e| OrganizeError::Other(format!("{e}")))
+    };
+    let first = ask("Organizer passphrase / 组织者口令: ")?;
+    if confirm {
+        if first.chars().count() < MIN_PASSPHRASE_CHARS {
+            return Err(OrganizeError::Other(format!(
+                "the passphrase needs at least {MIN_PASSPHRASE_CHARS} characters; run the command again"
+            )));
+        }
+        let second = ask("Again / 再输入一次: ")?;
+        if first != second {
+            return Err(OrganizeError::Other(
+                "the two passphrases differ; nothing was created, run the command again".into(),
+            ));
+        }
+    }
+    BallotKey::parse(&first)
+        .ok_or_else(|| OrganizeError::Other("an empty passphrase; run the command again".into()))
+}
+
+/// The contest folder of this command and its master database, opened with the organizer key.
+pub fn open_contest(globals: &Globals) -> Result<(ContestFolder, Master), OrganizeError> {
+    let cwd = std::env::current_dir().map_err(io_err(Path::new(".")))?;
+    let folder = ContestFolder::find(globals.contest.as_deref(), &cwd)?;
+    let key = organizer_key(globals, false)?;
+    let master = folder.open_master(&key)?;
+    Ok((folder, master))
+}
+
+/// `jury init`: writes the folder, then the master database last, so a refused passphrase
+/// leaves no master behind.
+pub fn init(dir: &Path, template: &str, globals: &Globals) -> Result<String, OrganizeError> {
+    let contest_path = dir.join(CONTEST_FILE);
+    if contest_path.exists() {
+        return Err(OrganizeError::Other(format!(
+            "{}: a contest already exists here; choose a new folder",
+            contest_path.display()
+        )));
+    }
+    let contest_text = jury_core::data::contest_text(template)
+        .ok_or_else(|| OrganizeError::Other(format!("no template `{template}`")))?;
+    let rubric_text = jury_core::data::rubric_text(template)
+        .ok_or_else(|| OrganizeError::Other(format!("no rubric for template `{template}`")))?;
+    let key = organizer_key(globals, true)?;
+    create_folder(dir)?;
+    create_folder(&dir.join(MEDIA_DIR))?;
+    let local_rubric = contest_text.replace(
+        &format!("rubric = \"{template}\""),
+        "rubric = \"rubric.toml\"",
+    );
+    std::fs::write(dir.join("rubric.toml"), rubric_text).map_err(io_err(dir))?;
+    std::fs::write(&contest_path, local_rubric).map_err(io_err(&contest_path))?;
+    let folder = ContestFolder::load(dir)?;
+    Master::create(&folder.master_path(), &key, &folder.contest.id)?;
+    let lang = Lang::choose(globals.lang, folder.contest.language);
+    let shown = dir.display();
+    Ok(match lang {
+        Lang::Zh => format!(
+            "已创建评审 {shown}（{}）。\n下一步：\n  1. 按征集通知核对 {shown}/contest.toml 与 rubric.toml\n  2. jury --contest {shown} import works 推荐表.xlsx\n  3. jury --contest {shown} import judges 专家名单.xlsx\n  4. 把视频放进 {shown}/media，然后 jury --contest {shown} probe\n  5. jury --contest {shown} assign --per-work {}\n  6. jury --contest {shown} issue --out 选票\n",
+            folder.contest.title(lang),
+            folder.contest.judges_per_work
+        ),
+        Lang::En => format!(
+            "Created contest {shown} ({}).\nNext:\n  1. check {shown}/contest.toml and rubric.toml against the call\n  2. jury --contest {shown} import works FORM.xlsx\n  3. jury --contest {shown} import judges JUDGES.xlsx\n  4. put the videos in {shown}/media, then jury --contest {shown} probe\n  5. jury --contest {shown} assign --per-work {}\n  6. jury --contest {shown} issue --out ballots\n",
+            folder.contest.title(lang),
+            folder.contest.judges_per_work
+        ),
+    })
+}
+
+/// Runs an organizer command. `Ok(false)` means "done, but report failure" (exit 1 without an
+/// error line), e.g. `jury probe` finding rule violations.
+pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> {
+    match cmd {
+        OrganizerCmd::Init { dir, template } => {
+            print!("{}", init(&dir, &template, globals)?);
+            Ok(true)
+        }
+        OrganizerCmd::Probe {
+            files,
+            template,
+            jobs,
+        } => {
+            if files.is_empty() {
+                let (folder, mut master) = open_contest(globals)?;
+                let lang = Lang::choose(globals.lang, folder.contest.language);
+                let jobs = jobs.map_or_else(super::compliance::default_jobs, usize::from);
+                let (table, all_ok) = super::compliance::probe_contest(
+                    &mut master,
+                    &folder.media_dir(),
+                    &folder.contest.media,
+                    jobs,
+                    lang,
+                )?;
+                print!("{table}");
+                return Ok(all_ok);
+            }
+            let contest = jury_core::data::contest_template(&template)?;
+            let lang = crate::i18n::Lang::choose(globals.lang, contest.language);
+            let (report, all_ok) = jury_media::probe_files(&files, &contest.media, lang);
+            print!("{report}");
+            Ok(all_ok)
+        }
+        OrganizerCmd::Import {
+            what,
+            file,
+            skip_bad,
+        } => {
+            let (folder, mut master) = open_contest(globals)?;
+            let lang = Lang::choose(globals.lang, folder.contest.language);
+            let outcome = match what {
+                super::import::ImportWhat::Works => super::import::import_works_into(
+                    &mut master,
+                    &folder.media_dir(),
+                    &folder.contest.quotas,
+                    &file,
+                    skip_bad,
+                    lang,
+                ),
+                super::import::ImportWhat::Judges => {
+                    super::import::import_judges_into(&mut master, &file, skip_bad, lang)
+                }
+            }
+            .inspect_err(|e| print!("{}", e.report().unwrap_or_default()))?;
+            print!("{}", outcome.report);
+            Ok(true)
+        }
+        OrganizerCmd::Results {
+            format,
+            out,
+            method,
+        } => {
+            print!("{}", super::results::run(globals, format, out, method)?);
+            Ok(true)
+        }
+        OrganizerCmd::Assign {
+            per_work,
+            seed,
+            add,
+            remove,
+        } => {
+            let (folder, mut master) = open_contest(globals)?;
+            let lang = Lang::choose(globals.lang, folder.contest.language);
+            let opts = super::assign::AssignOptions {
+                per_work,
+                seed,
+                add,
+                remove,
+            };
+            print!(
+                "{}",
+                super::assign::run_assign(&folder, &mut master, &opts, lang)?.text
+            );
+            Ok(true)
+        }
+        OrganizerCmd::Issue {
+            out,
+            sync_dir,
+            cards,
+            force,
+        } => {
+            let (folder, mut master) = open_contest(globals)?;
+            let lang = Lang::choose(globals.lang, folder.contest.language);
+            let opts = super::issue::IssueOptions {
+                out,
+                sync_dir,
+                cards,
+                force,
+            };
+            print!(
+                "{}",
+                super::issue::run_issue(&folder, &mut master, &opts, lang)?.text
+            );
+            Ok(true)
+        }
+        OrganizerCmd::Merge { paths } => super::sync_cmd::run_merge(&paths, globals),
+        OrganizerCmd::Watch { dir } => super::sync_cmd::run_watch(&dir, globals),
+        OrganizerCmd::Log => super::sync_cmd::run_log(globals),
+        OrganizerCmd::Export { ballot, dir } => super::sync_cmd::run_export(&ballot, &dir, globals),
+    }
+}

@@ -1,0 +1,713 @@
+//! `jury import works|judges FILE`: the parsed form rows (see [`super::import`]) written into
+//! the master database in one transaction.
+//!
+//! Decisions:
+//! - All or nothing: one bad row refuses the whole file unless `--skip-bad` is given, and a
+//!   refused or failed import leaves the master exactly as it was (nothing is written before
+//!   every row has been checked).
+//! - A work is identified by its work number. A row whose number exists updates that work;
+//!   works missing from the file are kept (forms arrive one district at a time).
+//! - A work number already used by a *different* form for a work with another title and
+//!   another unit is a bad row, not an update: district forms each numbering from 1 would
+//!   otherwise silently overwrite each other.
+//! - `source` is the form's canonical path, so a relative video path can be resolved
+//!   against the form's folder later, whatever the current directory.
+//! - A changed video name or form invalidates the work's stored probe (its SHA-256 would be
+//!   of another file).
+//! - Judges are identified by name and unit (compared without spaces, case or width). New
+//!   judges get `J01`, `J02`, … (zero-padded to the number of judges); existing ids never
+//!   change. Declared conflicts are replaced by the ones in the file.
+//! - Every import that writes (including one that finds nothing to change) appends one audit
+//!   row, action `import`; the works, judges and conflicts tables stay untouched when nothing
+//!   changed.
+//! - Quotas are checked over every work of the contest after the import and reported; they
+//!   do not block the import (the organizer decides what to do about them).
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::i18n::Lang;
+use jury_core::forms::{check_quotas, BadRow, FormKind, ImportError, ImportReport, WorkRow};
+use jury_core::intake::{judge_record, media_candidates, plan_judges, plan_works, work_record};
+use jury_store::master::{now_secs, AuditEntry, JudgeRecord, Master, WorkRecord};
+use jury_store::table::{import_judges, import_works};
+use jury_store::StoreError;
+
+/// Errors of `jury import` and `jury probe` over a contest, one line each.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The file as a whole cannot be imported (unreadable, empty, junk, no header, …).
+    #[error("{lead}{error}")]
+    Form {
+        lead: &'static str,
+        error: ImportError,
+    },
+    /// Bad rows and no `--skip-bad`, or nothing to import; `message` says what to do, `report`
+    /// is what was understood of the file (printed before the error line).
+    #[error("{message}")]
+    Refused { report: String, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Which form `jury import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportWhat {
+    Works,
+    Judges,
+}
+
+/// What an import changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    /// Bad rows left out under `--skip-bad`.
+    pub skipped_bad: usize,
+}
+
+/// The report printed to the organizer and the counts behind it.
+#[derive(Debug, Clone)]
+pub struct ImportOutcome {
+    pub report: String,
+    pub counts: ImportCounts,
+}
+
+/// A bad row as shown: the parser's reasons, or a clash with a work from another form.
+#[derive(Debug, Clone)]
+struct ShownBad {
+    row: usize,
+    reason: String,
+}
+
+// ---------------------------------------------------------------------------------------
+// Works
+
+/// The first candidate (see [`media_candidates`]) that is a file.
+pub fn resolve_media(work: &WorkRecord, media_dir: &Path) -> Option<PathBuf> {
+    media_candidates(work, media_dir)
+        .into_iter()
+        .find(|p| p.is_file())
+}
+
+// ---------------------------------------------------------------------------------------
+// The command
+
+/// The form's path as stored in `source`: canonical when possible, so it means the same
+/// from any current directory.
+fn source_of(file: &Path) -> String {
+    std::fs::canonicalize(file)
+        .or_else(|_| std::path::absolute(file))
+        .unwrap_or_else(|_| file.to_path_buf())
+        .display()
+        .to_string()
+}
+
+fn form_error(lang: Lang) -> impl Fn(ImportError) -> IngestError {
+    move |error| IngestError::Form {
+        lead: lang.pick(
+            "未导入，主数据库未改动：",
+            "nothing imported, the master is unchanged: ",
+        ),
+        error,
+    }
+}
+
+/// Header part of the report: how the file was read and which columns were used.
+fn describe_form<T>(
+    out: &mut String,
+    file: &Path,
+    kind: FormKind,
+    r: &ImportReport<T>,
+    lang: Lang,
+) {
+    let how = match &r.sheet {
+        Some(sheet) => format!("{}, {}", r.encoding, sheet),
+        None => r.encoding.clone(),
+    };
+    let _ = match lang {
+        Lang::Zh => writeln!(
+            out,
+            "读取 {}（{how}），表头在第 {} 行",
+            file.display(),
+            r.header_row
+        ),
+        Lang::En => writeln!(
+            out,
+            "Read {} ({how}), header on row {}",
+            file.display(),
+            r.header_row
+        ),
+    };
+    let columns: Vec<String> = r
+        .columns
+        .iter()
+        .map(|(field, header)| {
+            let label = kind.label(*field, lang);
+            if header == label {
+                header.clone()
+            } else {
+                format!("{header} → {label}")
+            }
+        })
+        .collect();
+    let sep = lang.pick("、", ", ");
+    let _ = writeln!(
+        out,
+        "{}{}",
+        lang.pick("使用的列：", "columns used: "),
+        columns.join(sep)
+    );
+    if !r.ignored_columns.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}{}",
+            lang.pick("未使用的列：", "columns ignored: "),
+            r.ignored_columns.join(sep)
+        );
+    }
+    if let Some(d) = &r.default_district {
+        let _ = writeln!(
+            out,
+            "{}{d}",
+            lang.pick("表头给出的区县：", "district from the title rows: ")
+        );
+    }
+    if let Some(u) = &r.default_unit {
+        let _ = writeln!(
+            out,
+            "{}{u}",
+            lang.pick("表头给出的单位：", "unit from the title rows: ")
+        );
+    }
+    for s in &r.skipped {
+        let _ = match lang {
+            Lang::Zh => writeln!(out, "  跳过第 {} 行（非作品行）：{}", s.row, s.text),
+            Lang::En => writeln!(out, "  skipped row {} (not an entry): {}", s.row, s.text),
+        };
+    }
+}
+
+fn shown_bad(bad: &[BadRow], lang: Lang) -> Vec<ShownBad> {
+    bad.iter()
+        .map(|b| ShownBad {
+            row: b.row,
+            reason: b.reason(lang),
+        })
+        .collect()
+}
+
+/// Lists bad rows; returns the refusal when they block the import.
+fn report_bad(
+    out: &mut String,
+    bad: &mut [ShownBad],
+    skip_bad: bool,
+    lang: Lang,
+) -> Option<String> {
+    if bad.is_empty() {
+        return None;
+    }
+    bad.sort_by_key(|b| b.row);
+    let n = bad.len();
+    let _ = match (lang, skip_bad) {
+        (Lang::Zh, false) => writeln!(out, "有 {n} 行有问题："),
+        (Lang::En, false) => writeln!(out, "{n} bad rows:"),
+        (Lang::Zh, true) => writeln!(out, "跳过 {n} 行有问题的行（--skip-bad）："),
+        (Lang::En, true) => writeln!(out, "{n} bad rows left out (--skip-bad):"),
+    };
+    for b in bad.iter() {
+        let _ = match lang {
+            Lang::Zh => writeln!(out, "  第 {} 行：{}", b.row, b.reason),
+            Lang::En => writeln!(out, "  row {}: {}", b.row, b.reason),
+        };
+    }
+    (!skip_bad).then(|| match lang {
+        Lang::Zh => format!("{n} 行有问题，未导入任何内容（主数据库未改动）：请修改这些行后重新导入，或加 --skip-bad 只导入正确的行"),
+        Lang::En => format!("{n} bad rows, nothing imported (the master is unchanged): fix the rows or pass --skip-bad to import the good ones"),
+    })
+}
+
+fn counts_line(out: &mut String, counts: &ImportCounts, noun_zh: &str, noun_en: &str, lang: Lang) {
+    let ImportCounts {
+        new,
+        changed,
+        unchanged,
+        ..
+    } = counts;
+    let _ = match lang {
+        Lang::Zh => writeln!(
+            out,
+            "{noun_zh}：新增 {new}，修改 {changed}，未变 {unchanged}"
+        ),
+        Lang::En => writeln!(
+            out,
+            "{noun_en}: {new} new, {changed} changed, {unchanged} unchanged"
+        ),
+    };
+}
+
+/// Work numbers as a short list: `1, 2, 5 … (+12)`.
+fn short_list(ids: &[String], max: usize) -> String {
+    let mut s = ids.iter().take(max).cloned().collect::<Vec<_>>().join(", ");
+    if ids.len() > max {
+        let _ = write!(s, " … (+{})", ids.len() - max);
+    }
+    s
+}
+
+fn audit_entry(file: &Path, source: &str, kind: &str, counts: &ImportCounts) -> AuditEntry {
+    let changed = counts.new + counts.changed > 0;
+    AuditEntry {
+        seq: 0,
+        at: now_secs(),
+        action: "import".into(),
+        file: source.to_string(),
+        file_sha256: jury_media::sha256_file(file).unwrap_or_default(),
+        ballot_id: None,
+        judge_id: None,
+        revision: None,
+        chain_head: None,
+        outcome: if changed { "imported" } else { "unchanged" }.into(),
+        detail: format!(
+            "{kind}: {} new, {} changed, {} unchanged, {} bad rows left out",
+            counts.new, counts.changed, counts.unchanged, counts.skipped_bad
+        ),
+    }
+}
+
+/// `jury import works FILE`: reads the form, checks every row, and writes the works in one
+/// transaction (or nothing, see the module's decisions).
+pub fn import_works_into(
+    master: &mut Master,
+    media_dir: &Path,
+    quotas: &jury_core::model::contest::Quotas,
+    file: &Path,
+    skip_bad: bool,
+    lang: Lang,
+) -> Result<ImportOutcome, IngestError> {
+    let report = import_works(file).map_err(form_error(lang))?;
+    let source = source_of(file);
+    let mut out = String::new();
+    describe_form(&mut out, file, FormKind::Works, &report, lang);
+
+    let existing = master.works()?;
+    let incoming: Vec<WorkRecord> = report
+        .rows
+        .iter()
+        .map(|r| work_record(r, &source))
+        .collect();
+    let plan = plan_works(&existing, incoming);
+    let mut bad = shown_bad(&report.bad, lang);
+    for (row, other) in &plan.clashes {
+        let form = Path::new(&other.source)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        bad.push(ShownBad {
+            row: *row,
+            reason: match lang {
+                Lang::Zh => format!(
+                    "编号 {} 已是另一张推荐表（{form} 第 {} 行）中的作品《{}》（{}）：请为各区县的作品统一编号",
+                    other.id, other.source_row, other.title, other.unit
+                ),
+                Lang::En => format!(
+                    "work number {} is already “{}” ({}) from another form ({form} row {}): number the works of all forms uniquely",
+                    other.id, other.title, other.unit, other.source_row
+                ),
+            },
+        });
+    }
+    let skipped_bad = bad.len();
+    if let Some(refusal) = report_bad(&mut out, &mut bad, skip_bad, lang) {
+        return Err(refused_with(out, refusal));
+    }
+    if plan.new.is_empty() && plan.changed.is_empty() && plan.unchanged == 0 {
+        return Err(refused_with(
+            out,
+            nothing_to_import(file, skipped_bad, "作品", "works", lang),
+        ));
+    }
+    let counts = ImportCounts {
+        new: plan.new.len(),
+        changed: plan.changed.iter().filter(|(_, f)| !f.is_empty()).count(),
+        unchanged: plan.unchanged,
+        skipped_bad,
+    };
+    let audit = audit_entry(file, &source, "works", &counts);
+    master.apply_work_plan(&plan, &audit)?;
+    counts_line(&mut out, &counts, "作品", "works", lang);
+    for (w, fields) in plan.changed.iter().filter(|(_, f)| !f.is_empty()) {
+        let labels: Vec<&str> = fields
+            .iter()
+            .map(|f| FormKind::Works.label(*f, lang))
+            .collect();
+        let _ = match lang {
+            Lang::Zh => writeln!(
+                out,
+                "  已修改 {} 《{}》：{}",
+                w.id,
+                w.title,
+                labels.join("、")
+            ),
+            Lang::En => writeln!(
+                out,
+                "  changed {} “{}”: {}",
+                w.id,
+                w.title,
+                labels.join(", ")
+            ),
+        };
+    }
+
+    // Videos: flagged, never dropped.
+    let mut no_name = Vec::new();
+    let mut not_found = Vec::new();
+    for r in &report.rows {
+        let w = work_record(r, &source);
+        if w.media_file.is_none() {
+            no_name.push(w.id);
+        } else if resolve_media(&w, media_dir).is_none() {
+            not_found.push(w.id);
+        }
+    }
+    if !not_found.is_empty() {
+        let _ = match lang {
+            Lang::Zh => writeln!(out, "尚未找到视频的作品 {} 个：{}（已导入；视频到齐后放入 {} 并运行 jury probe）", not_found.len(), short_list(&not_found, 20), media_dir.display()),
+            Lang::En => writeln!(out, "video not found (yet) for {} works: {} (imported; put the videos in {} and run jury probe)", not_found.len(), short_list(&not_found, 20), media_dir.display()),
+        };
+    }
+    if !no_name.is_empty() {
+        let _ = match lang {
+            Lang::Zh => writeln!(out, "未填视频文件的作品 {} 个：{}（已导入；jury probe 将报告为缺失）", no_name.len(), short_list(&no_name, 20)),
+            Lang::En => writeln!(out, "no video file named for {} works: {} (imported; jury probe will report them missing)", no_name.len(), short_list(&no_name, 20)),
+        };
+    }
+
+    // Quotas over the whole contest as it now stands.
+    let all = master.works()?;
+    let as_rows: Vec<WorkRow> = all.iter().map(work_row_of).collect();
+    let issues = check_quotas(&as_rows, quotas);
+    if !issues.is_empty() {
+        let _ = writeln!(out, "{}", lang.pick("名额检查：", "quota check:"));
+        for issue in &issues {
+            let _ = writeln!(out, "  {}", issue.message(lang));
+        }
+        let forms: HashSet<&str> = all.iter().map(|w| w.source.as_str()).collect();
+        if forms.len() > 1 {
+            let _ = writeln!(
+                out,
+                "  {}",
+                lang.pick(
+                    "（行号为各作品在其推荐表中的行号）",
+                    "(row numbers are each work's row in its own form)"
+                )
+            );
+        }
+    }
+    Ok(ImportOutcome {
+        report: out,
+        counts,
+    })
+}
+
+/// The quota checker reads parsed rows; a stored work is one again.
+fn work_row_of(w: &WorkRecord) -> WorkRow {
+    WorkRow {
+        id: w.id.clone(),
+        title: w.title.clone(),
+        unit: w.unit.clone(),
+        district: w.district.clone(),
+        address: w.address.clone(),
+        contact: w.contact.clone(),
+        contact_person: w.contact_person.clone(),
+        media_file: w.media_file.clone(),
+        summary: w.summary.clone(),
+        row: w.source_row,
+    }
+}
+
+/// Why a form that parsed gave nothing to write.
+fn nothing_to_import(file: &Path, bad: usize, noun_zh: &str, noun_en: &str, lang: Lang) -> String {
+    let file = file.display();
+    match (lang, bad) {
+        (Lang::Zh, 0) => format!("{file} 中没有可导入的{noun_zh}：请检查是否选错了文件"),
+        (Lang::En, 0) => format!("{file} holds no {noun_en} to import; check it is the right file"),
+        (Lang::Zh, n) => {
+            format!("{file} 的 {n} 行都有问题，未导入任何内容：请修改这些行后重新导入")
+        }
+        (Lang::En, n) => format!(
+            "all {n} rows of {file} are bad, nothing imported: fix the rows and import again"
+        ),
+    }
+}
+
+/// A refusal that keeps the report so far (the bad rows) for the organizer to read.
+fn refused_with(report: String, message: String) -> IngestError {
+    IngestError::Refused { report, message }
+}
+
+impl IngestError {
+    /// What was read of the form before the import was refused, if anything.
+    pub fn report(&self) -> Option<&str> {
+        match self {
+            IngestError::Refused { report, .. } if !report.is_empty() => Some(report),
+            _ => None,
+        }
+    }
+}
+
+/// `jury import judges FILE`: same rules as works; ids stable across imports.
+pub fn import_judges_into(
+    master: &mut Master,
+    file: &Path,
+    skip_bad: bool,
+    lang: Lang,
+) -> Result<ImportOutcome, IngestError> {
+    let report = import_judges(file).map_err(form_error(lang))?;
+    let source = source_of(file);
+    let mut out = String::new();
+    describe_form(&mut out, file, FormKind::Judges, &report, lang);
+    let mut bad = shown_bad(&report.bad, lang);
+    let skipped_bad = bad.len();
+    if let Some(refusal) = report_bad(&mut out, &mut bad, skip_bad, lang) {
+        return Err(refused_with(out, refusal));
+    }
+    if report.rows.is_empty() {
+        return Err(refused_with(
+            out,
+            nothing_to_import(file, skipped_bad, "评委", "judges", lang),
+        ));
+    }
+    let existing = master.judges()?;
+    let incoming: Vec<JudgeRecord> = report
+        .rows
+        .iter()
+        .map(|r| judge_record(r, &source))
+        .collect();
+    let plan = plan_judges(&existing, incoming);
+    let counts = ImportCounts {
+        new: plan.new.len(),
+        changed: plan.changed.iter().filter(|(_, w)| !w.is_empty()).count(),
+        unchanged: plan.unchanged,
+        skipped_bad,
+    };
+    master.apply_judge_plan(&plan, &audit_entry(file, &source, "judges", &counts))?;
+    counts_line(&mut out, &counts, "评委", "judges", lang);
+    for j in &plan.new {
+        let _ = match lang {
+            Lang::Zh => writeln!(out, "  新增 {} {}（{}）", j.id, j.name, j.unit),
+            Lang::En => writeln!(out, "  new {} {} ({})", j.id, j.name, j.unit),
+        };
+    }
+    for (j, what) in plan.changed.iter().filter(|(_, w)| !w.is_empty()) {
+        let _ = match lang {
+            Lang::Zh => writeln!(
+                out,
+                "  已修改 {} {}：{}",
+                j.id,
+                j.name,
+                what.iter()
+                    .map(|w| zh_judge_field(w))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+            Lang::En => writeln!(out, "  changed {} {}: {}", j.id, j.name, what.join(", ")),
+        };
+    }
+    // Declared conflicts with works the master does not (yet) hold: kept, but worth a look.
+    let work_ids: HashSet<String> = master.works()?.into_iter().map(|w| w.id).collect();
+    let mut unknown: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for j in plan.new.iter().chain(plan.changed.iter().map(|(j, _)| j)) {
+        for w in j.conflict_works.iter().filter(|w| !work_ids.contains(*w)) {
+            unknown.entry(j.id.clone()).or_default().push(w.clone());
+        }
+    }
+    if !work_ids.is_empty() {
+        for (judge, works) in unknown {
+            let _ = match lang {
+                Lang::Zh => writeln!(out, "  注意：{judge} 声明回避的作品 {} 不在已导入的作品中", works.join("、")),
+                Lang::En => writeln!(out, "  note: {judge} declares a conflict with work {}, which is not among the imported works", works.join(", ")),
+            };
+        }
+    }
+    Ok(ImportOutcome {
+        report: out,
+        counts,
+    })
+}
+
+fn zh_judge_field(what: &str) -> &'static str {
+    match what {
+        "name" => "姓名",
+        "unit" => "单位",
+        "district" => "区县",
+        "contact" => "联系方式",
+        _ => "回避",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jury_core::forms::Field;
+
+    fn work(id: &str, title: &str, unit: &str, source: &str) -> WorkRecord {
+        WorkRecord {
+            id: id.into(),
+            title: title.into(),
+            unit: unit.into(),
+            district: "渝中区".into(),
+            media_file: Some(format!("{id}.mp4")),
+            source: source.into(),
+            source_row: id.parse().unwrap_or(0) + 2,
+            ..Default::default()
+        }
+    }
+
+    fn judge(name: &str, unit: &str) -> JudgeRecord {
+        JudgeRecord {
+            name: name.into(),
+            unit: unit.into(),
+            source: "/f/judges.csv".into(),
+            source_row: 2,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn same_rows_plan_nothing_and_a_changed_title_is_named() {
+        let old = vec![
+            work("1", "山城", "重大", "/f/a.csv"),
+            work("2", "江城", "西大", "/f/a.csv"),
+        ];
+        let same = plan_works(&old, old.clone());
+        assert_eq!(
+            (same.new.len(), same.changed.len(), same.unchanged),
+            (0, 0, 2)
+        );
+        let mut edited = old.clone();
+        edited[1].title = "江城新".into();
+        edited.push(work("3", "雾都", "理工", "/f/a.csv"));
+        let plan = plan_works(&old, edited);
+        assert_eq!(plan.new.len(), 1);
+        assert_eq!(plan.unchanged, 1);
+        assert_eq!(plan.changed.len(), 1);
+        assert_eq!(plan.changed[0].1, vec![Field::Title]);
+    }
+
+    #[test]
+    fn another_forms_different_work_with_the_same_number_clashes() {
+        let old = vec![work("1", "山城", "重大", "/f/yuzhong.csv")];
+        let plan = plan_works(&old, vec![work("1", "江城", "西大", "/f/jiangbei.csv")]);
+        assert_eq!(plan.clashes.len(), 1);
+        assert!(plan.changed.is_empty());
+        // A corrected copy of the form under a new name is an update, not a clash.
+        let plan = plan_works(
+            &old,
+            vec![work("1", "山城（修订）", "重大", "/f/yuzhong-v2.csv")],
+        );
+        assert!(plan.clashes.is_empty());
+        assert_eq!(plan.changed[0].1, vec![Field::Title, Field::MediaFile]);
+    }
+
+    #[test]
+    fn a_moved_row_is_rewritten_but_not_reported_as_changed() {
+        let old = vec![work("1", "山城", "重大", "/f/a.csv")];
+        let mut moved = old.clone();
+        moved[0].source_row += 1;
+        let plan = plan_works(&old, moved);
+        assert_eq!(plan.unchanged, 1);
+        assert_eq!(plan.changed.len(), 1);
+        assert!(plan.changed[0].1.is_empty());
+    }
+
+    #[test]
+    fn judge_ids_are_padded_to_the_count_and_stable() {
+        let incoming: Vec<JudgeRecord> = (0..12)
+            .map(|i| judge(&format!("专家{i}"), "重大"))
+            .collect();
+        let plan = plan_judges(&[], incoming.clone());
+        assert_eq!(plan.new[0].id, "J01");
+        assert_eq!(plan.new[11].id, "J12");
+        let existing = plan.new.clone();
+        // Re-import, with spacing and width variants and one newcomer.
+        let mut again = incoming;
+        again[0].name = "专家 0".into();
+        again.push(judge("新专家", "西大"));
+        let plan = plan_judges(&existing, again);
+        assert_eq!(plan.new.len(), 1);
+        assert_eq!(plan.new[0].id, "J13");
+        assert_eq!(plan.unchanged, 11);
+        assert_eq!(plan.changed.len(), 1);
+        assert_eq!(plan.changed[0].0.id, "J01");
+        assert_eq!(plan.changed[0].1, vec!["name"]);
+    }
+
+    #[test]
+    fn a_hundredth_judge_widens_the_padding_for_new_ids_only() {
+        let incoming: Vec<JudgeRecord> = (0..100).map(|i| judge(&format!("n{i}"), "u")).collect();
+        let plan = plan_judges(&[], incoming);
+        assert_eq!(plan.new[0].id, "J001");
+        assert_eq!(plan.new[99].id, "J100");
+    }
+
+    #[test]
+    fn conflicts_in_another_order_are_no_change() {
+        let mut old = judge("张明", "重庆大学");
+        old.id = "J01".into();
+        old.conflict_units = vec!["西南大学".into(), "重庆大学".into()];
+        let mut new = judge("张明", "重庆大学");
+        new.conflict_units = vec!["重庆大学".into(), "西南大学".into()];
+        let plan = plan_judges(&[old], vec![new]);
+        assert_eq!(plan.unchanged, 1);
+        assert!(plan.changed.is_empty());
+    }
+
+    #[test]
+    fn media_candidates_follow_form_folder_then_media_folder() {
+        let mut w = work("1", "t", "u", "/forms/yuzhong/推荐表.csv");
+        w.media_file = Some("videos/1.mp4".into());
+        let media = Path::new("/contest/media");
+        assert_eq!(
+            media_candidates(&w, media),
+            vec![
+                PathBuf::from("/forms/yuzhong/videos/1.mp4"),
+                PathBuf::from("/contest/media/videos/1.mp4"),
+                PathBuf::from("/contest/media/1.mp4"),
+            ]
+        );
+        w.media_file = Some("D:/作品/1.mp4".into());
+        assert_eq!(
+            media_candidates(&w, media).last(),
+            Some(&PathBuf::from("/contest/media/1.mp4"))
+        );
+        w.media_file = Some("/abs/1.mp4".into());
+        assert_eq!(
+            media_candidates(&w, media),
+            vec![PathBuf::from("/abs/1.mp4")]
+        );
+        w.media_file = None;
+        assert!(media_candidates(&w, media).is_empty());
+    }
+
+    #[test]
+    fn resolve_media_prefers_the_forms_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let forms = dir.path().join("forms");
+        let media = dir.path().join("media");
+        std::fs::create_dir_all(&forms).unwrap();
+        std::fs::create_dir_all(&media).unwrap();
+        let mut w = work("1", "t", "u", &forms.join("a.csv").display().to_string());
+        assert_eq!(resolve_media(&w, &media), None);
+        std::fs::write(media.join("1.mp4"), b"m").unwrap();
+        assert_eq!(resolve_media(&w, &media), Some(media.join("1.mp4")));
+        std::fs::write(forms.join("1.mp4"), b"f").unwrap();
+        assert_eq!(resolve_media(&w, &media), Some(forms.join("1.mp4")));
+        // A folder of that name is not the video.
+        w.media_file = Some("sub".into());
+        std::fs::create_dir_all(forms.join("sub")).unwrap();
+        assert_eq!(resolve_media(&w, &media), None);
+    }
+}

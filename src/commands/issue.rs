@@ -1,0 +1,718 @@
+//! `jury issue`: one encrypted ballot per judge holding that judge's works only, and a key card
+//! per judge (text + printable HTML).
+//!
+//! # Re-issuing safely
+//!
+//! After the assignment changes, `jury issue` runs again over the same `--out` folder. For each
+//! judge with works:
+//!
+//! * no ballot yet → a new ballot id and a fresh random key, both kept in the master;
+//! * the ballot in `--out` opens with the judge's key and already holds exactly the judge's
+//!   current works (same contest snapshot, same sync folder) → left untouched, so a judge who
+//!   is not affected by the change keeps their file, key and history;
+//! * otherwise the ballot is **re-issued**: same ballot id, same key (the judge's card stays
+//!   valid), the current assignment version, and the judge's entries so far (scores, comments,
+//!   recusals, playback progress) carried into the new file for every work still theirs. Entries
+//!   come from the ballot in `--out` or from the master's merged data, whichever is newer.
+//!
+//! jury refuses the whole command, writing nothing, when re-issuing would lose something:
+//!
+//! * the judge entered scores, comments or recusals for works the new assignment takes away
+//!   (restore the pairs with `jury assign --add`, or pass `--force` to drop those entries);
+//! * a file already at the ballot's path cannot be read with the judge's key, belongs to
+//!   another ballot id, or was not issued by this master (move it away, or `--force`).
+//!
+//! A replaced file is first copied to `FILE.vN.bak` (N = the assignment version it held), the
+//! new ballot is written under a temporary name and renamed into place, so a crash leaves the
+//! old or the new ballot, never half of one. The master records the new ballot (merged revision
+//! reset, since the new file's revisions start again) and one audit row per written ballot in
+//! one transaction, before the files are renamed into place: a failure after that point is
+//! repaired by running `jury issue` again with the same keys.
+//!
+//! What jury cannot see is a copy the judge still holds: entries made on an old copy after a
+//! re-issue belong to an older assignment version. The summary reminds the organizer to
+//! collect (and merge) old copies before handing out new ones.
+
+use rusqlite::params;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use super::cli::{io_err, OrganizeError};
+use crate::i18n::Lang;
+use crate::report::keycard::KeyCard;
+use jury_core::model::Work;
+use jury_store::cipher::sqlite_err;
+use jury_store::folder::ContestFolder;
+use jury_store::master::{append_audit, now_secs, AuditEntry, BallotRecord, JudgeRecord, Master};
+use jury_store::{Ballot, BallotData, BallotInit, BallotKey, Progress};
+
+/// What the organizer asked for.
+#[derive(Debug, Clone, Default)]
+pub struct IssueOptions {
+    /// Folder for the ballot files.
+    pub out: PathBuf,
+    /// Sync folder recorded in every ballot (the judge's TUI exports snapshots there).
+    pub sync_dir: Option<String>,
+    /// Folder for the key cards (default: `keycards/` in the contest folder). Cards are kept
+    /// apart from the ballots so that handing out the ballot folder never hands out the keys.
+    pub cards: Option<PathBuf>,
+    /// Re-issue even when entries would be dropped or an unreadable file replaced.
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssueAction {
+    New,
+    /// Re-issued with this many entries carried over.
+    Reissued {
+        carried: usize,
+        dropped: usize,
+    },
+    Unchanged,
+}
+
+/// One judge's ballot after the command.
+#[derive(Debug, Clone)]
+pub struct IssuedBallot {
+    pub judge_id: String,
+    pub judge_name: String,
+    pub ballot_id: String,
+    pub path: PathBuf,
+    pub card_text: PathBuf,
+    pub card_html: PathBuf,
+    pub works: usize,
+    pub action: IssueAction,
+}
+
+#[derive(Debug, Clone)]
+pub struct IssueOutcome {
+    pub version: u64,
+    pub ballots: Vec<IssuedBallot>,
+    pub cards_dir: PathBuf,
+    pub text: String,
+}
+
+/// `<contest>-<judge>.ballot`, with characters that some file systems (USB sticks formatted
+/// FAT, Windows shares) refuse replaced by `_`.
+pub fn ballot_file_name(contest_id: &str, judge_id: &str) -> String {
+    let clean = |s: &str| -> String {
+        s.trim()
+            .chars()
+            .map(|c| {
+                if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect()
+    };
+    format!("{}-{}.ballot", clean(contest_id), clean(judge_id))
+}
+
+/// A judge's entries so far, wherever they come from.
+#[derive(Debug, Clone, Default)]
+struct Entries {
+    scores: BTreeMap<(String, String), u32>,
+    comments: BTreeMap<String, String>,
+    recusals: BTreeMap<String, String>,
+    progress: BTreeMap<String, Progress>,
+}
+
+impl Entries {
+    fn from_ballot(d: &BallotData) -> Entries {
+        Entries {
+            scores: d.scores.clone(),
+            comments: d.comments.clone(),
+            recusals: d.recusals.clone(),
+            progress: d.progress.clone(),
+        }
+    }
+
+    fn from_master(m: &jury_store::master::MergedScores, judge: &str) -> Entries {
+        let mut e = Entries::default();
+        for ((j, w, c), s) in &m.scores {
+            if j == judge {
+                e.scores.insert((w.clone(), c.clone()), *s);
+            }
+        }
+        for ((j, w), t) in &m.comments {
+            if j == judge {
+                e.comments.insert(w.clone(), t.clone());
+            }
+        }
+        for ((j, w), t) in &m.recusals {
+            if j == judge {
+                e.recusals.insert(w.clone(), t.clone());
+            }
+        }
+        e
+    }
+
+    /// Works with scores, comments or recusals (progress alone is not an entry).
+    fn works(&self) -> BTreeSet<String> {
+        self.scores
+            .keys()
+            .map(|(w, _)| w.clone())
+            .chain(self.comments.keys().cloned())
+            .chain(self.recusals.keys().cloned())
+            .collect()
+    }
+
+    fn count(&self) -> usize {
+        self.scores.len() + self.comments.len() + self.recusals.len()
+    }
+
+    /// Keeps the entries of `works`; returns how many were dropped.
+    fn keep(&mut self, works: &BTreeSet<&str>) -> usize {
+        let before = self.count();
+        self.scores.retain(|(w, _), _| works.contains(w.as_str()));
+        self.comments.retain(|w, _| works.contains(w.as_str()));
+        self.recusals.retain(|w, _| works.contains(w.as_str()));
+        self.progress.retain(|w, _| works.contains(w.as_str()));
+        before - self.count()
+    }
+}
+
+struct Plan {
+    judge: JudgeRecord,
+    works: Vec<Work>,
+    ballot_id: String,
+    key: BallotKey,
+    file_name: String,
+    path: PathBuf,
+    /// The file at `path` is replaced (and backed up first).
+    replaces: bool,
+    old_version: Option<u64>,
+    action: IssueAction,
+    carry: Entries,
+}
+
+fn tmp_path(out: &Path, file_name: &str) -> PathBuf {
+    out.join(format!(".{file_name}.tmp"))
+}
+
+fn remove_with_sidecars(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+fn new_ballot_id() -> String {
+    hex::encode(rand::random::<[u8; 8]>())
+}
+
+/// Runs `jury issue`.
+pub fn run_issue(
+    folder: &ContestFolder,
+    master: &mut Master,
+    opts: &IssueOptions,
+    lang: Lang,
+) -> Result<IssueOutcome, OrganizeError> {
+    let contest = &folder.contest;
+    let version = master.assignment_version()?;
+    let assignments = master.assignments()?;
+    if assignments.is_empty() {
+        return Err(OrganizeError::Other(
+            lang.pick(
+                "还没有分配；先运行 jury assign",
+                "there is no assignment yet; run `jury assign` first",
+            )
+            .into(),
+        ));
+    }
+    super::cli::create_folder(&opts.out)?;
+    let cards_dir = opts
+        .cards
+        .clone()
+        .unwrap_or_else(|| folder.dir.join("keycards"));
+    let judges = master.judges()?;
+    let records: BTreeMap<String, BallotRecord> = master
+        .ballots()?
+        .into_iter()
+        .map(|b| (b.judge_id.clone(), b))
+        .collect();
+    let merged = master.merged()?;
+    let all_works = master.ballot_works()?;
+    let mut works_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (w, j) in &assignments {
+        works_of.entry(j.as_str()).or_default().insert(w.as_str());
+    }
+
+    let mut plans = Vec::new();
+    let mut refusals = Vec::new();
+    let mut notes = Vec::new();
+    for judge in &judges {
+        let record = records.get(&judge.id);
+        let assigned = works_of.get(judge.id.as_str()).cloned().unwrap_or_default();
+        let file_name = record
+            .map(|r| r.file_name.clone())
+            .unwrap_or_else(|| ballot_file_name(&contest.id, &judge.id));
+        let path = opts.out.join(&file_name);
+        let who = format!("{} ({})", judge.name, judge.id);
+
+        // What is already in --out for this judge.
+        let mut file_data = None;
+        let mut replaces = false;
+        if path.exists() {
+            replaces = true;
+            let problem = match record {
+                None => Some(match lang {
+                    Lang::Zh => format!(
+                        "{} 已存在，但主库中没有为评委 {who} 发放过选票",
+                        path.display()
+                    ),
+                    Lang::En => format!(
+                        "{} exists, but the master never issued a ballot to judge {who}",
+                        path.display()
+                    ),
+                }),
+                Some(r) => match Ballot::open(&path, &r.key).and_then(|b| b.load()) {
+                    Ok(d) if d.ballot_id == r.ballot_id => {
+                        file_data = Some(d);
+                        None
+                    }
+                    Ok(d) => Some(match lang {
+                        Lang::Zh => format!(
+                            "{} 属于另一份选票（{}），不是发给评委 {who} 的 {}",
+                            path.display(),
+                            d.ballot_id,
+                            r.ballot_id
+                        ),
+                        Lang::En => format!(
+                            "{} belongs to another ballot ({}), not {} issued to judge {who}",
+                            path.display(),
+                            d.ballot_id,
+                            r.ballot_id
+                        ),
+                    }),
+                    Err(e) => Some(match lang {
+                        Lang::Zh => format!("评委 {who} 的选票无法用其密钥读取：{e}"),
+                        Lang::En => {
+                            format!("the ballot of judge {who} cannot be read with their key: {e}")
+                        }
+                    }),
+                },
+            };
+            if let Some(p) = problem {
+                if !opts.force {
+                    refusals.push(p);
+                    continue;
+                }
+                notes.push(p);
+            }
+        }
+        // The newest entries: the file, unless the master merged a later revision of it.
+        let from_master = Entries::from_master(&merged, &judge.id);
+        let mut carry = match (&file_data, record) {
+            (Some(d), Some(r)) if d.revision >= r.merged_revision => Entries::from_ballot(d),
+            (Some(d), None) => Entries::from_ballot(d),
+            _ => from_master,
+        };
+
+        if assigned.is_empty() {
+            if record.is_some() {
+                let lost = carry.works();
+                if !lost.is_empty() && !opts.force {
+                    refusals.push(lost_message(&who, &lost, lang));
+                } else {
+                    notes.push(match lang {
+                        Lang::Zh => format!("评委 {who} 已没有分配的作品；其选票 {file_name} 作废，请收回"),
+                        Lang::En => format!("judge {who} has no works any more; their ballot {file_name} is void, collect it"),
+                    });
+                }
+            }
+            continue;
+        }
+
+        let works: Vec<Work> = all_works
+            .iter()
+            .filter(|w| assigned.contains(w.id.as_str()))
+            .cloned()
+            .collect();
+        if let (Some(d), Some(r)) = (&file_data, record) {
+            if d.works == works
+                && d.contest == *contest
+                && d.judge == judge.judge()
+                && d.sync_dir == opts.sync_dir
+            {
+                plans.push(Plan {
+                    judge: judge.clone(),
+                    works,
+                    ballot_id: r.ballot_id.clone(),
+                    key: r.key.clone(),
+                    file_name,
+                    path,
+                    replaces: false,
+                    old_version: Some(d.assignment_version),
+                    action: IssueAction::Unchanged,
+                    carry: Entries::default(),
+                });
+                continue;
+            }
+        }
+        let lost: BTreeSet<String> = carry
+            .works()
+            .into_iter()
+            .filter(|w| !assigned.contains(w.as_str()))
+            .collect();
+        if !lost.is_empty() && !opts.force {
+            refusals.push(lost_message(&who, &lost, lang));
+            continue;
+        }
+        let dropped = carry.keep(&assigned);
+        let action = match record {
+            None => IssueAction::New,
+            Some(_) => IssueAction::Reissued {
+                carried: carry.count(),
+                dropped,
+            },
+        };
+        if record.is_some() {
+            notes.push(match lang {
+                Lang::Zh => format!("请把新选票交给评委 {who} 并收回旧选票；旧选票上此后的录入无法再合并"),
+                Lang::En => format!("give judge {who} the new ballot and collect the old one; entries made on an old copy from now on cannot be merged"),
+            });
+        }
+        plans.push(Plan {
+            judge: judge.clone(),
+            works,
+            ballot_id: record
+                .map(|r| r.ballot_id.clone())
+                .unwrap_or_else(new_ballot_id),
+            key: record
+                .map(|r| r.key.clone())
+                .unwrap_or_else(BallotKey::generate),
+            file_name,
+            path,
+            replaces,
+            old_version: file_data
+                .as_ref()
+                .map(|d| d.assignment_version)
+                .or(record.map(|r| r.assignment_version)),
+            action,
+            carry,
+        });
+    }
+    if !refusals.is_empty() {
+        let mut msg =
+            String::from(lang.pick("未发放任何选票，因为：", "no ballot was issued, because:"));
+        for r in &refusals {
+            msg.push_str("\n  ");
+            msg.push_str(r);
+        }
+        return Err(OrganizeError::Other(msg));
+    }
+
+    // 1. New ballots under temporary names.
+    let mut written: Vec<(usize, PathBuf, u64, String, String)> = Vec::new();
+    let media_dir = folder.media_dir().display().to_string();
+    for (i, plan) in plans.iter().enumerate() {
+        if plan.action == IssueAction::Unchanged {
+            continue;
+        }
+        let tmp = tmp_path(&opts.out, &plan.file_name);
+        remove_with_sidecars(&tmp);
+        let result = write_ballot(
+            &tmp,
+            plan,
+            &BallotInit {
+                ballot_id: plan.ballot_id.clone(),
+                contest: contest.clone(),
+                judge: plan.judge.judge(),
+                works: plan.works.clone(),
+                media_dir: Some(media_dir.clone()),
+                assignment_version: version,
+                sync_dir: opts.sync_dir.clone(),
+            },
+        );
+        match result {
+            Ok((revision, head)) => {
+                let sha = file_sha256(&tmp)?;
+                written.push((i, tmp, revision, head, sha));
+            }
+            Err(e) => {
+                remove_with_sidecars(&tmp);
+                for (_, t, ..) in &written {
+                    remove_with_sidecars(t);
+                }
+                return Err(e);
+            }
+        }
+    }
+
+    // 2. The master learns the ballots and keys before any file is in place.
+    let issued_at = now_secs();
+    let stored = master.write(|tx, path| {
+        let err = sqlite_err(path);
+        for (i, _, revision, head, sha) in &written {
+            let plan = &plans[*i];
+            tx.execute(
+                "INSERT INTO ballots (ballot_id, judge_id, key, file_name, assignment_version, issued_at,
+                                      merged_revision, merged_head, merged_at, submitted)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, NULL, NULL, 0)
+                 ON CONFLICT(judge_id) DO UPDATE SET ballot_id = excluded.ballot_id,
+                     key = excluded.key, file_name = excluded.file_name,
+                     assignment_version = excluded.assignment_version,
+                     issued_at = excluded.issued_at, merged_revision = 0,
+                     merged_head = NULL, merged_at = NULL, submitted = 0",
+                params![
+                    plan.ballot_id,
+                    plan.judge.id,
+                    plan.key.secret(),
+                    plan.file_name,
+                    version as i64,
+                    issued_at
+                ],
+            )
+            .map_err(&err)?;
+            let (outcome, detail) = match plan.action {
+                IssueAction::Reissued { carried, dropped } => (
+                    "reissued",
+                    format!(
+                        "assignment version {version}; {} works; {carried} entries carried, {dropped} dropped",
+                        plan.works.len()
+                    ),
+                ),
+                _ => (
+                    "issued",
+                    format!("assignment version {version}; {} works", plan.works.len()),
+                ),
+            };
+            append_audit(
+                tx,
+                path,
+                &AuditEntry {
+                    seq: 0,
+                    at: issued_at,
+                    action: "issue".into(),
+                    file: plan.file_name.clone(),
+                    file_sha256: sha.clone(),
+                    ballot_id: Some(plan.ballot_id.clone()),
+                    judge_id: Some(plan.judge.id.clone()),
+                    revision: Some(*revision),
+                    chain_head: Some(head.clone()),
+                    outcome: outcome.into(),
+                    detail,
+                },
+            )?;
+        }
+        Ok(())
+    });
+    if let Err(e) = stored {
+        for (_, t, ..) in &written {
+            remove_with_sidecars(t);
+        }
+        return Err(e.into());
+    }
+
+    // 3. Files into place, each old one backed up first.
+    for (i, tmp, ..) in &written {
+        let plan = &plans[*i];
+        if plan.replaces && plan.path.exists() {
+            let backup = opts.out.join(format!(
+                "{}.v{}.bak",
+                plan.file_name,
+                plan.old_version.unwrap_or(0)
+            ));
+            std::fs::copy(&plan.path, &backup).map_err(io_err(&backup))?;
+            remove_with_sidecars_only(&plan.path);
+        }
+        std::fs::rename(tmp, &plan.path).map_err(io_err(&plan.path))?;
+    }
+    sync_dir(&opts.out);
+
+    // 4. Key cards for every judge with works (also the unchanged ones: cards are derived).
+    super::cli::create_folder(&cards_dir)?;
+    let mut ballots = Vec::new();
+    for plan in &plans {
+        let stem = plan
+            .file_name
+            .strip_suffix(".ballot")
+            .unwrap_or(&plan.file_name)
+            .to_string();
+        let card = KeyCard {
+            judge_id: plan.judge.id.clone(),
+            judge_name: plan.judge.name.clone(),
+            contest_id: contest.id.clone(),
+            contest_title_zh: contest.title_zh.clone(),
+            contest_title_en: contest.title_en.clone(),
+            ballot_file: plan.file_name.clone(),
+            key: plan.key.clone(),
+            works: plan.works.len(),
+            assignment_version: if plan.action == IssueAction::Unchanged {
+                plan.old_version.unwrap_or(version)
+            } else {
+                version
+            },
+            sync_dir: opts.sync_dir.clone(),
+        };
+        let card_text = cards_dir.join(format!("{stem}.card.txt"));
+        let card_html = cards_dir.join(format!("{stem}.card.html"));
+        write_atomic(&card_text, card.text().as_bytes())?;
+        write_atomic(&card_html, card.html().as_bytes())?;
+        ballots.push(IssuedBallot {
+            judge_id: plan.judge.id.clone(),
+            judge_name: plan.judge.name.clone(),
+            ballot_id: plan.ballot_id.clone(),
+            path: plan.path.clone(),
+            card_text,
+            card_html,
+            works: plan.works.len(),
+            action: plan.action,
+        });
+    }
+
+    let unprobed = all_works
+        .iter()
+        .filter(|w| w.media_sha256.is_none())
+        .count();
+    if unprobed > 0 {
+        notes.push(match lang {
+            Lang::Zh => format!("{unprobed} 件作品还没有 SHA-256（运行 jury probe 后重新发放，评委播放前才能校验文件）"),
+            Lang::En => format!("{unprobed} works have no SHA-256 yet (run `jury probe`, then issue again, so judges' players can check the files)"),
+        });
+    }
+    let text = summary(&ballots, version, &opts.out, &cards_dir, &notes, lang);
+    Ok(IssueOutcome {
+        version,
+        ballots,
+        cards_dir,
+        text,
+    })
+}
+
+fn lost_message(who: &str, works: &BTreeSet<String>, lang: Lang) -> String {
+    let list: Vec<&str> = works.iter().map(String::as_str).collect();
+    match lang {
+        Lang::Zh => format!(
+            "评委 {who} 已为不再分配给其的作品录入了评分、评语或回避：{}；先合并其选票并用 jury assign --add 恢复这些分配，或加 --force 丢弃这些录入（旧选票会备份）",
+            list.join("、")
+        ),
+        Lang::En => format!(
+            "judge {who} has entered scores, comments or recusals for works the new assignment takes away: {}; merge their ballot and restore those pairs with `jury assign --add`, or pass --force to drop these entries (the old ballot is backed up)",
+            list.join(", ")
+        ),
+    }
+}
+
+/// Creates the ballot and replays the carried entries into it; returns (revision, chain head).
+fn write_ballot(
+    tmp: &Path,
+    plan: &Plan,
+    init: &BallotInit,
+) -> Result<(u64, String), OrganizeError> {
+    let mut ballot = Ballot::create(tmp, &plan.key, init)?;
+    let c = &plan.carry;
+    for ((work, criterion), steps) in &c.scores {
+        if !c.recusals.contains_key(work) {
+            ballot.set_score(work, criterion, Some(*steps))?;
+        }
+    }
+    for (work, text) in &c.comments {
+        ballot.set_comment(work, text)?;
+    }
+    for (work, p) in &c.progress {
+        ballot.record_progress(work, *p)?;
+    }
+    for (work, reason) in &c.recusals {
+        ballot.recuse(work, reason)?;
+    }
+    let data = ballot.load()?;
+    Ok((data.revision, data.chain_head))
+}
+
+fn file_sha256(path: &Path) -> Result<String, OrganizeError> {
+    let bytes = std::fs::read(path).map_err(io_err(path))?;
+    Ok(hex::encode(Sha256::digest(&bytes)))
+}
+
+fn remove_with_sidecars_only(path: &Path) {
+    // The main file is replaced by rename; stale WAL/SHM of the old one must not pair with it.
+    for suffix in ["-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+/// Makes renames in `dir` durable where the platform allows (best effort).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OrganizeError> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).map_err(io_err(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io_err(path))
+}
+
+fn summary(
+    ballots: &[IssuedBallot],
+    version: u64,
+    out: &Path,
+    cards: &Path,
+    notes: &[String],
+    lang: Lang,
+) -> String {
+    let count = |f: fn(&IssueAction) -> bool| ballots.iter().filter(|b| f(&b.action)).count();
+    let new = count(|a| *a == IssueAction::New);
+    let re = count(|a| matches!(a, IssueAction::Reissued { .. }));
+    let same = count(|a| *a == IssueAction::Unchanged);
+    let mut s = match lang {
+        Lang::Zh => format!(
+            "分配版本 {version}：新发放 {new} 份、重新发放 {re} 份、未变 {same} 份选票，位于 {}；密钥卡位于 {}\n",
+            out.display(),
+            cards.display()
+        ),
+        Lang::En => format!(
+            "assignment version {version}: {new} new, {re} re-issued, {same} unchanged ballots in {}; key cards in {}\n",
+            out.display(),
+            cards.display()
+        ),
+    };
+    for b in ballots {
+        let what = match (b.action, lang) {
+            (IssueAction::New, Lang::Zh) => "新发放".to_string(),
+            (IssueAction::New, Lang::En) => "new".to_string(),
+            (IssueAction::Unchanged, Lang::Zh) => "未变".to_string(),
+            (IssueAction::Unchanged, Lang::En) => "unchanged".to_string(),
+            (IssueAction::Reissued { carried, dropped }, Lang::Zh) => {
+                format!("重新发放（带入 {carried} 项录入，丢弃 {dropped} 项）")
+            }
+            (IssueAction::Reissued { carried, dropped }, Lang::En) => {
+                format!("re-issued ({carried} entries carried, {dropped} dropped)")
+            }
+        };
+        let file = b
+            .path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        s.push_str(&match lang {
+            Lang::Zh => format!(
+                "  {:<8} {:>4} 件  {file}  {what}  {}\n",
+                b.judge_id, b.works, b.judge_name
+            ),
+            Lang::En => format!(
+                "  {:<8} {:>4} works  {file}  {what}  {}\n",
+                b.judge_id, b.works, b.judge_name
+            ),
+        });
+    }
+    for n in notes {
+        s.push_str(lang.pick("注意：", "note: "));
+        s.push_str(n);
+        s.push('\n');
+    }
+    s.push_str(lang.pick(
+        "密钥卡与选票请分开交给评委。\n",
+        "Hand out key cards and ballots separately.\n",
+    ));
+    s
+}

@@ -1,0 +1,11 @@
+//! The organizer's and the judge's subcommands: each reads its arguments, calls the store,
+//! media and core crates, and prints what happened in the user's language.
+
+pub mod assign;
+pub mod cli;
+pub mod compliance;
+pub mod import;
+pub mod issue;
+pub mod results;
+pub mod sync_cmd;
+pub mod watch;

@@ -1,0 +1,226 @@
+//! `jury results`: reads the master database, runs the tally and writes the results in the
+//! format asked for.
+//!
+//! What the master holds becomes a [`TallyInput`] like this:
+//! * works, judges and assignments as they are (the master stores assignments as (work,
+//!   judge); the tally wants (judge, work));
+//! * one [`Sheet`] per (judge, work) with at least one merged score. The master keeps no
+//!   "finished" mark per work, so every such sheet is handed over as complete and the tally's
+//!   own check decides: a sheet counts only when every rubric criterion has a score in range,
+//!   and otherwise it is listed as missing *with the first unscored criterion named* — more
+//!   useful to an organizer chasing a judge than "incomplete";
+//! * the merged recusals (reasons stay in the master; see the disclosure rule in
+//!   [`crate::report`]);
+//! * as submitted, the judges whose ballot is marked submitted *and* has been merged at least
+//!   once. Any assigned judge outside that set makes the results provisional, and every
+//!   output says so.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use super::cli::OrganizeError;
+use crate::i18n::Lang;
+use crate::report::{self, ResultsView};
+use jury_core::model::contest::AggregationMethod;
+use jury_core::model::Contest;
+use jury_core::tally::{Sheet, TallyInput};
+use jury_store::folder::ContestFolder;
+use jury_store::master::{BallotRecord, JudgeRecord, Master, MergedScores, WorkRecord};
+
+/// Output format of `jury results`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ResultsFormat {
+    Table,
+    Csv,
+    Xlsx,
+    Html,
+}
+
+impl ResultsFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ResultsFormat::Table => "txt",
+            ResultsFormat::Csv => "csv",
+            ResultsFormat::Xlsx => "xlsx",
+            ResultsFormat::Html => "html",
+        }
+    }
+}
+
+/// `--method`: rank on another method than the contest's (e.g. to compare).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MethodArg {
+    Mean,
+    Trimmed,
+    Zscore,
+}
+
+impl From<MethodArg> for AggregationMethod {
+    fn from(m: MethodArg) -> AggregationMethod {
+        match m {
+            MethodArg::Mean => AggregationMethod::Mean,
+            MethodArg::Trimmed => AggregationMethod::TrimmedMean,
+            MethodArg::Zscore => AggregationMethod::Zscore,
+        }
+    }
+}
+
+/// Everything the results need from the master database, read once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResultsSource {
+    pub works: Vec<WorkRecord>,
+    pub judges: Vec<JudgeRecord>,
+    /// (work, judge), as the master stores them.
+    pub assignments: Vec<(String, String)>,
+    pub ballots: Vec<BallotRecord>,
+    pub merged: MergedScores,
+}
+
+impl ResultsSource {
+    pub fn load(master: &Master) -> Result<ResultsSource, jury_store::StoreError> {
+        Ok(ResultsSource {
+            works: master.works()?,
+            judges: master.judges()?,
+            assignments: master.assignments()?,
+            ballots: master.ballots()?,
+            merged: master.merged()?,
+        })
+    }
+
+    /// Judges whose ballot is submitted and merged.
+    pub fn submitted(&self) -> BTreeSet<String> {
+        self.ballots
+            .iter()
+            .filter(|b| b.submitted && b.merged_revision > 0)
+            .map(|b| b.judge_id.clone())
+            .collect()
+    }
+
+    /// The tally's input (see the module docs for how each part is formed).
+    pub fn tally_input<'a>(&self, contest: &'a Contest) -> TallyInput<'a> {
+        let mut sheets: BTreeMap<(&str, &str), BTreeMap<String, u32>> = BTreeMap::new();
+        for ((judge, work, criterion), &steps) in &self.merged.scores {
+            sheets
+                .entry((judge.as_str(), work.as_str()))
+                .or_default()
+                .insert(criterion.clone(), steps);
+        }
+        TallyInput {
+            contest,
+            works: self.works.iter().map(|w| w.id.clone()).collect(),
+            judges: self.judges.iter().map(|j| j.id.clone()).collect(),
+            assignments: self
+                .assignments
+                .iter()
+                .map(|(w, j)| (j.clone(), w.clone()))
+                .collect(),
+            sheets: sheets
+                .into_iter()
+                .map(|((judge, work), scores)| Sheet {
+                    judge: judge.into(),
+                    work: work.into(),
+                    scores,
+                    complete: true,
+                })
+                .collect(),
+            recusals: self.merged.recusals.keys().cloned().collect(),
+            submitted: self.submitted(),
+        }
+    }
+
+    /// Tallies and builds the view every output renders.
+    pub fn view(&self, contest: &Contest, method: Option<AggregationMethod>) -> ResultsView {
+        let input = self.tally_input(contest);
+        ResultsView::build(&input, method, &self.works, &self.judges, &self.ballots)
+    }
+}
+
+/// Where a file format goes without `--out`: `results.EXT` in the contest folder, next to
+/// contest.toml, where the organizer looks for everything else of the contest.
+pub fn default_out(folder: &ContestFolder, format: ResultsFormat) -> PathBuf {
+    folder.dir.join(format!("results.{}", format.extension()))
+}
+
+/// Renders `view` as `format`; the table goes to the returned string, files to `out`.
+/// Returns what to print.
+pub fn write_results(
+    view: &ResultsView,
+    lang: Lang,
+    format: ResultsFormat,
+    out: Option<&Path>,
+) -> Result<String, OrganizeError> {
+    let (bytes, path) = match (format, out) {
+        (ResultsFormat::Table, None) => return Ok(report::table::render(view, lang)),
+        (ResultsFormat::Table, Some(p)) => (report::table::render(view, lang).into_bytes(), p),
+        (ResultsFormat::Csv, Some(p)) => (report::csv::render(view, lang)?.into_bytes(), p),
+        (ResultsFormat::Html, Some(p)) => (report::html::render(view, lang).into_bytes(), p),
+        (ResultsFormat::Xlsx, Some(p)) => {
+            report::xlsx::write(view, lang, p)?;
+            return Ok(wrote(view, lang, p));
+        }
+        (_, None) => {
+            return Err(OrganizeError::Other(
+                "a results file needs a path: pass --out FILE".into(),
+            ))
+        }
+    };
+    report::write_atomic(path, &bytes)?;
+    Ok(wrote(view, lang, path))
+}
+
+fn wrote(view: &ResultsView, lang: Lang, path: &Path) -> String {
+    let mut s = match lang {
+        Lang::Zh => format!("已写入 {}\n", path.display()),
+        Lang::En => format!("wrote {}\n", path.display()),
+    };
+    if let Some(b) = view.provisional_banner(lang) {
+        s.push_str(&b);
+        s.push('\n');
+    }
+    s
+}
+
+/// `jury results`: opens the contest, tallies, renders. Without `--out`, the table goes to
+/// stdout and a file format goes to [`default_out`].
+pub fn run(
+    globals: &crate::cli::Globals,
+    format: ResultsFormat,
+    out: Option<PathBuf>,
+    method: Option<MethodArg>,
+) -> Result<String, OrganizeError> {
+    let (folder, master) = super::cli::open_contest(globals)?;
+    let source = ResultsSource::load(&master)?;
+    let lang = Lang::choose(globals.lang, folder.contest.language);
+    let view = source.view(&folder.contest, method.map(Into::into));
+    let out = match (format, out) {
+        (ResultsFormat::Table, out) => out,
+        (f, None) => Some(default_out(&folder, f)),
+        (_, Some(p)) => Some(p),
+    };
+    if let Some(out) = &out {
+        refuse_jury_files(out)?;
+    }
+    write_results(&view, lang, format, out.as_deref())
+}
+
+/// `--out` must never name a file jury keeps its data in: the master database (and its WAL),
+/// a ballot, or a contest or rubric TOML. A slip there would replace the contest with a report.
+pub fn refuse_jury_files(out: &Path) -> Result<(), OrganizeError> {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let ext = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if name.starts_with(jury_store::master::MASTER_FILE)
+        || matches!(ext.as_str(), "jury" | "ballot" | "toml")
+    {
+        return Err(OrganizeError::Other(format!(
+            "{}: jury keeps contest data in files like this; write results to a .csv, .xlsx, .html or .txt file instead",
+            out.display()
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! The fuzz targets' bodies (fuzz/, run with `make fuzz`) as ordinary tests over random
+//! inputs, so every `cargo test` runs them a little and they work without a nightly toolchain.
+
+use jury_testkit::{fuzz_import_table, fuzz_verify};
+use proptest::prelude::*;
+use std::sync::OnceLock;
+
+fn seed() -> &'static [u8] {
+    static SEED: OnceLock<Vec<u8>> = OnceLock::new();
+    SEED.get_or_init(jury_store::verify::fuzzing::plain_seed)
+}
+
+/// Iterations per target (JURY_FUZZ_CASES overrides, for longer runs without cargo-fuzz).
+fn cases() -> u32 {
+    std::env::var("JURY_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, .. ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_ballots_never_panic(data in proptest::collection::vec(any::<u8>(), 0..64)) {
+        fuzz_verify(seed(), &data);
+    }
+
+    #[test]
+    fn arbitrary_tables_never_panic(data in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        fuzz_import_table(&data);
+    }
+
+    #[test]
+    fn csv_like_text_never_panics(text in "[序号作品名称,\"\\n\\r\\t a-z0-9，、]{0,300}", first in 0u8..2) {
+        let mut data = vec![first];
+        data.extend(text.as_bytes());
+        fuzz_import_table(&data);
+    }
+}

@@ -1,0 +1,27 @@
+//! jury's one integration-test binary: the real binary, real SQLCipher files, real libmpv
+//! (headless), real CSV/XLSX files, tmux for the TUIs. One module per area; `helpers` holds
+//! the shared runner.
+
+mod assign_props;
+mod ballot_store;
+mod cipher_concurrency;
+mod cli_errors;
+mod e2e_tmux;
+mod fuzz_smoke;
+mod helpers;
+mod import_rows;
+mod import_table;
+#[cfg(feature = "mpv")]
+mod media_player;
+#[cfg(feature = "mpv")]
+mod media_probe;
+mod merge_hostile;
+mod merge_watch;
+mod organizer_ingest;
+mod organizer_issue;
+mod organizer_tui;
+mod pipeline_e2e;
+mod results_report;
+mod sync_crash;
+mod tally_fixtures;
+mod tally_props;
