@@ -1,17 +1,68 @@
-//! Languages and the translated strings of the interface. Every user-visible string of the
-//! TUI is a `Msg`, so a missing translation is a compile error rather than an English island.
+//! The i18n glue: every user-facing string lives in `locales/*.yml` (zh-CN and en side by
+//! side, one key each), compiled into the binary by `rust-i18n`. Code names a string by its
+//! key: [`tr!`](crate::tr) for text with `%{name}` placeholders, [`Msg`] for the TUI's fixed
+//! words. Tests below check that both languages have the same keys and that every key the
+//! code uses exists.
+//!
+//! Why rust-i18n: the strings are embedded at compile time (no files to ship or lose), the
+//! YAML files are plain enough for a contest office to correct a word, and several files
+//! merge, so each area of the app keeps its own (`tui.yml`, `cli.yml`, `report.yml`, …).
+
+use std::fmt::Display;
 
 pub use jury_core::lang::Lang;
 
+/// The locale code of `lang` in `locales/`.
+pub fn code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh-CN",
+        Lang::En => "en",
+    }
+}
+
+/// The text of `key` in `lang`; the key itself if it is missing (the tests make sure none is).
+pub fn text(lang: Lang, key: &'static str) -> &'static str {
+    crate::_RUST_I18N_BACKEND
+        .translate(code(lang), key)
+        .unwrap_or(key)
+}
+
+/// `template` with each `%{name}` replaced by its value.
+pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        let placeholder = format!("%{{{name}}}");
+        if out.contains(&placeholder) {
+            out = out.replace(&placeholder, &value.to_string());
+        }
+    }
+    out
+}
+
+/// `tr!(lang, "key")` is the text of `key`; `tr!(lang, "key", name = value, …)` fills its
+/// `%{name}` placeholders.
+#[macro_export]
+macro_rules! tr {
+    ($lang:expr, $key:literal) => {
+        $crate::i18n::text($lang, $key)
+    };
+    ($lang:expr, $key:literal, $($name:ident = $value:expr),+ $(,)?) => {
+        $crate::i18n::fill(
+            $crate::i18n::text($lang, $key),
+            &[$((stringify!($name), &$value as &dyn ::std::fmt::Display)),+],
+        )
+    };
+}
+
 macro_rules! messages {
-    ($($name:ident => $zh:literal, $en:literal;)*) => {
-        /// A translatable interface string.
+    ($($name:ident => $key:literal;)*) => {
+        /// A translatable interface string, by its key in `locales/`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Msg { $($name),* }
 
         impl Msg {
             pub fn text(self, lang: Lang) -> &'static str {
-                match self { $(Msg::$name => lang.pick($zh, $en)),* }
+                match self { $(Msg::$name => text(lang, $key)),* }
             }
 
             pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
@@ -20,68 +71,69 @@ macro_rules! messages {
 }
 
 messages! {
-    AppName => "jury 评审", "jury";
-    Judge => "评委", "Judge";
-    Works => "作品", "Works";
-    Number => "编号", "No.";
-    Title => "作品名称", "Title";
-    Unit => "创作单位", "Unit";
-    District => "区县", "District";
-    Status => "状态", "Stat";
-    Total => "总分", "Total";
-    Unscored => "未评", "todo";
-    Partial => "部分", "part";
-    Scored => "已评", "done";
-    Recused => "回避", "rec.";
-    Scoring => "评分", "Scoring";
-    Criterion => "评选标准", "Criterion";
-    Max => "满分", "Max";
-    Score => "得分", "Score";
-    Subtotal => "小计", "Subtotal";
-    Comment => "评语", "Comment";
-    NoComment => "（无评语）", "(no comment)";
-    Media => "视频", "Video";
-    MediaFile => "文件", "File";
-    Compliance => "技术检查", "Compliance";
-    NotProbed => "未检查", "not checked";
-    Watched => "已看", "Watched";
-    Seen => "已看", "Seen";
-    Progress => "进度", "Progress";
-    Filter => "筛选", "Filter";
-    Help => "帮助", "Help";
-    Saved => "已保存", "saved";
-    Revision => "版本", "rev";
-    Submitted => "已提交", "submitted";
-    ReadOnly => "已提交，只读（按 o 重新打开）", "submitted, read-only (o reopens)";
-    Receipt => "回执码", "Receipt";
-    ReceiptNote => "请记下回执码，以便核对计分结果", "Note this receipt to check your ballot was counted as cast";
-    KeyPrompt => "请输入评审密钥（见密钥卡）", "Enter the ballot key from your key card";
-    KeyWrong => "密钥不正确，请核对密钥卡后重试", "Wrong key: check the key card and try again";
-    Opening => "正在打开选票", "Opening ballot";
-    ConfirmSubmit => "确认提交选票？", "Submit this ballot?";
-    ConfirmSubmitUnscored => "以下作品尚未评完：", "These works are not fully scored:";
-    ConfirmReopen => "重新打开已提交的选票？（版本号将增加）", "Reopen the submitted ballot? (raises the revision)";
-    ConfirmYesNo => "y 确认 / n 取消", "y confirm / n cancel";
-    RecuseReason => "回避理由（Enter 确认，Esc 取消）", "Reason for recusal (Enter confirms, Esc cancels)";
-    CommentHint => "Enter 保存 / Alt+Enter 换行 / Esc 取消", "Enter saves / Alt+Enter newline / Esc cancels";
-    OutOfRange => "超出范围", "out of range";
-    NotANumber => "不是有效分数", "not a valid score";
-    ScoreEdit => "打分模式", "score mode";
-    Quit => "退出", "quit";
-    NothingToFilter => "没有匹配的作品", "no works match";
-    Playing => "播放中", "playing";
-    Paused => "已暂停", "paused";
-    HelpFilter => "输入以筛选", "type to filter";
-    Layer => "模式", "Mode";
-    Keys => "按键", "Keys";
-    Action => "操作", "Action";
-    ScoringBlockedRecused => "已回避的作品不能打分（按 r 取消回避）", "Recused work: unrecuse with r to score";
-    WatchWarning => "观看比例低于要求", "watched less than the contest asks";
-    SubmitTitle => "提交选票", "Submit ballot";
-    ReopenTitle => "重新打开", "Reopen ballot";
-    Unassigned => "无作品", "no works";
-    Synced => "已同步", "synced";
-    SyncFailed => "同步失败", "sync failed";
+    AppName => "msg.app_name";
+    Judge => "msg.judge";
+    Works => "msg.works";
+    Number => "msg.number";
+    Title => "msg.title";
+    Unit => "msg.unit";
+    District => "msg.district";
+    Status => "msg.status";
+    Total => "msg.total";
+    Unscored => "msg.unscored";
+    Partial => "msg.partial";
+    Scored => "msg.scored";
+    Recused => "msg.recused";
+    Scoring => "msg.scoring";
+    Criterion => "msg.criterion";
+    Max => "msg.max";
+    Score => "msg.score";
+    Subtotal => "msg.subtotal";
+    Comment => "msg.comment";
+    NoComment => "msg.no_comment";
+    Media => "msg.media";
+    MediaFile => "msg.media_file";
+    Compliance => "msg.compliance";
+    NotProbed => "msg.not_probed";
+    Watched => "msg.watched";
+    Seen => "msg.seen";
+    Progress => "msg.progress";
+    Filter => "msg.filter";
+    Help => "msg.help";
+    Saved => "msg.saved";
+    Revision => "msg.revision";
+    Submitted => "msg.submitted";
+    ReadOnly => "msg.read_only";
+    Receipt => "msg.receipt";
+    ReceiptNote => "msg.receipt_note";
+    KeyPrompt => "msg.key_prompt";
+    KeyWrong => "msg.key_wrong";
+    Opening => "msg.opening";
+    ConfirmSubmit => "msg.confirm_submit";
+    ConfirmSubmitUnscored => "msg.confirm_submit_unscored";
+    ConfirmReopen => "msg.confirm_reopen";
+    ConfirmYesNo => "msg.confirm_yes_no";
+    RecuseReason => "msg.recuse_reason";
+    CommentHint => "msg.comment_hint";
+    OutOfRange => "msg.out_of_range";
+    NotANumber => "msg.not_a_number";
+    ScoreEdit => "msg.score_edit";
+    Quit => "msg.quit";
+    NothingToFilter => "msg.nothing_to_filter";
+    Playing => "msg.playing";
+    Paused => "msg.paused";
+    HelpFilter => "msg.help_filter";
+    Layer => "msg.layer";
+    Keys => "msg.keys";
+    Action => "msg.action";
+    ScoringBlockedRecused => "msg.scoring_blocked_recused";
+    WatchWarning => "msg.watch_warning";
+    SubmitTitle => "msg.submit_title";
+    ReopenTitle => "msg.reopen_title";
+    Unassigned => "msg.unassigned";
+    Synced => "msg.synced";
+    SyncFailed => "msg.sync_failed";
+
 }
 
 #[cfg(test)]
@@ -105,6 +157,113 @@ mod tests {
             );
         }
         assert_ne!(Msg::Saved.text(Lang::Zh), Msg::Saved.text(Lang::En));
+    }
+}
+
+#[cfg(test)]
+mod locale_tests {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    /// Every key of every `locales/*.yml`, with the languages it has.
+    fn locale_keys() -> BTreeMap<String, BTreeSet<String>> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        let mut keys: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "yml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut current: Option<String> = None;
+            for line in text.lines() {
+                if line.starts_with('#') || line.trim().is_empty() || line.starts_with("_version") {
+                    continue;
+                }
+                if !line.starts_with(' ') {
+                    let key = line.trim_end_matches(':').trim_matches('"').to_string();
+                    assert!(
+                        !keys.contains_key(&key),
+                        "{key} is defined twice ({})",
+                        path.display()
+                    );
+                    keys.insert(key.clone(), BTreeSet::new());
+                    current = Some(key);
+                } else if let Some(key) = &current {
+                    let lang = line.trim().split(':').next().unwrap().to_string();
+                    keys.get_mut(key).unwrap().insert(lang);
+                }
+            }
+        }
+        keys
+    }
+
+    /// Every key named in the code: `tr!(lang, "key"…)` and `Msg` table entries.
+    fn used_keys() -> BTreeSet<String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut used = BTreeSet::new();
+        let mut stack = vec![root.join("src")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let text: String = std::fs::read_to_string(&path)
+                    .unwrap()
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("//"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                for (i, _) in text.match_indices("tr!(") {
+                    let rest = &text[i + 4..];
+                    let Some(comma) = rest.find(',') else {
+                        continue;
+                    };
+                    let after = rest[comma + 1..].trim_start();
+                    if let Some(key) = after.strip_prefix('"').and_then(|a| a.split('"').next()) {
+                        used.insert(key.to_string());
+                    }
+                }
+                for (i, _) in text.match_indices("=> \"msg.") {
+                    let key = text[i + 4..].split('"').next().unwrap();
+                    used.insert(key.to_string());
+                }
+            }
+        }
+        used
+    }
+
+    #[test]
+    fn both_locales_have_every_key() {
+        let keys = locale_keys();
+        assert!(keys.len() > 50, "locales/ read: {} keys", keys.len());
+        let both: BTreeSet<String> = ["en".to_string(), "zh-CN".to_string()].into();
+        for (key, langs) in &keys {
+            assert_eq!(langs, &both, "{key} must have exactly en and zh-CN");
+        }
+    }
+
+    #[test]
+    fn every_key_the_code_uses_exists() {
+        let keys = locale_keys();
+        let missing: Vec<String> = used_keys()
+            .into_iter()
+            .filter(|k| !keys.contains_key(k))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "keys used but not in locales/: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(super::fill("第 %{n} 件", &[("n", &3)]), "第 3 件");
     }
 }
 

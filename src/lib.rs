@@ -11,3 +11,6 @@ pub mod demo;
 pub mod i18n;
 pub mod report;
 pub mod tui;
+
+// Every user-facing string, zh-CN and en, from locales/*.yml (see `i18n`).
+rust_i18n::i18n!("locales", fallback = "en");

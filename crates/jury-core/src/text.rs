@@ -238,3 +238,72 @@ pub fn format_clock(seconds: u64) -> String {
 pub fn round_seconds(ms: u64) -> u64 {
     ms.saturating_add(500) / 1000
 }
+
+/// Characters that must never reach a terminal as they are: C0 controls, DEL, C1 controls
+/// (ESC and CSI start escape sequences that move the cursor, recolour or retitle the
+/// terminal; BEL and BS fake or hide text) and the Unicode bidi overrides and isolates,
+/// which reorder what a line appears to say.
+pub fn is_unsafe_char(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` from a file (form cell, file name, ballot comment, mpv metadata) made safe to print
+/// or draw on one line: every unsafe character, newlines and tabs included, is shown as a
+/// visible escape (`\n`, `\t`, `\x1b`, `\u{202e}`), so nothing is hidden and nothing acts.
+pub fn safe_line(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_unsafe(text, false)
+}
+
+/// As [`safe_line`], but line breaks are kept (multi-line comments); a carriage return is
+/// still escaped, since it can overwrite the start of a line.
+pub fn safe_text(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_unsafe(text, true)
+}
+
+fn escape_unsafe(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let acts = |c: char| is_unsafe_char(c) && !(keep_newlines && c == '\n');
+    if !text.chars().any(acts) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !acts(c) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod safe_tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_and_bidi_overrides_become_visible() {
+        let hostile = "作品3 \u{1b}]0;pwned\u{7}\u{1b}[31mRED\u{202e}txt.exe\u{9b}";
+        let safe = safe_line(hostile);
+        assert_eq!(
+            safe,
+            "作品3 \\x1b]0;pwned\\x07\\x1b[31mRED\\u{202e}txt.exe\\x9b"
+        );
+        assert!(!safe.chars().any(is_unsafe_char));
+    }
+
+    #[test]
+    fn plain_text_is_borrowed_and_newlines_follow_the_variant() {
+        assert!(matches!(
+            safe_line("稻田里的守望者"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(safe_line("a\nb\tc"), "a\\nb\\tc");
+        assert_eq!(safe_text("a\nb\rc"), "a\nb\\rc");
+    }
+}
