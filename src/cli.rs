@@ -60,6 +60,102 @@ pub enum Cmd {
     /// Organizer commands (init, import, probe, assign, issue, …).
     #[command(flatten)]
     Organizer(crate::commands::cli::OrganizerCmd),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print jury's manual page (roff), e.g. `jury man > jury.1`.
+    Man,
+}
+
+/// The language `--help` speaks: `--lang` if the arguments give it, else the locale's,
+/// else English (the contest's own language is not known before the arguments are parsed).
+pub fn help_lang(args: &[std::ffi::OsString]) -> Lang {
+    let flag = args.iter().enumerate().find_map(|(i, a)| {
+        let a = a.to_str()?;
+        let value = match a.strip_prefix("--lang=") {
+            Some(v) => v,
+            None if a == "--lang" => args.get(i + 1)?.to_str()?,
+            None => return None,
+        };
+        value.parse::<Lang>().ok()
+    });
+    flag.or_else(Lang::from_locale).unwrap_or(Lang::En)
+}
+
+/// jury's clap command with every subcommand's summary in `lang` (from locales/cli.yml).
+pub fn localized_command(lang: Lang) -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command().about(crate::tr!(lang, "cli.about"));
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        if let Some(about) = subcommand_about(lang, &name) {
+            cmd = cmd.mut_subcommand(&name, |s| s.about(about));
+        }
+    }
+    cmd
+}
+
+fn subcommand_about(lang: Lang, name: &str) -> Option<&'static str> {
+    Some(match name {
+        "demo" => crate::tr!(lang, "cli.about.demo"),
+        "judge" => crate::tr!(lang, "cli.about.judge"),
+        "organize" => crate::tr!(lang, "cli.about.organize"),
+        "init" => crate::tr!(lang, "cli.about.init"),
+        "probe" => crate::tr!(lang, "cli.about.probe"),
+        "import" => crate::tr!(lang, "cli.about.import"),
+        "results" => crate::tr!(lang, "cli.about.results"),
+        "assign" => crate::tr!(lang, "cli.about.assign"),
+        "issue" => crate::tr!(lang, "cli.about.issue"),
+        "merge" => crate::tr!(lang, "cli.about.merge"),
+        "watch" => crate::tr!(lang, "cli.about.watch"),
+        "log" => crate::tr!(lang, "cli.about.log"),
+        "export" => crate::tr!(lang, "cli.about.export"),
+        "completions" => crate::tr!(lang, "cli.about.completions"),
+        "man" => crate::tr!(lang, "cli.about.man"),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod help_tests {
+    use super::*;
+
+    #[test]
+    fn every_subcommand_has_a_summary_in_both_languages() {
+        for lang in [Lang::Zh, Lang::En] {
+            let cmd = localized_command(lang);
+            for sub in cmd.get_subcommands() {
+                let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+                assert!(
+                    subcommand_about(lang, sub.get_name()).is_some(),
+                    "{} has no summary in locales/cli.yml",
+                    sub.get_name()
+                );
+                assert!(!about.is_empty(), "{}", sub.get_name());
+            }
+        }
+        let zh = localized_command(Lang::Zh);
+        let issue = zh.find_subcommand("issue").unwrap();
+        assert_eq!(
+            issue.get_about().unwrap().to_string(),
+            "为每位评委生成一份加密选票和一张密钥卡"
+        );
+    }
+
+    #[test]
+    fn the_help_language_comes_from_the_flag_first() {
+        let args = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            help_lang(&args(&["jury", "--lang", "zh", "--help"])),
+            Lang::Zh
+        );
+        assert_eq!(help_lang(&args(&["jury", "--lang=en", "issue"])), Lang::En);
+    }
 }
 
 /// The global flags, as subcommand handlers need them.

@@ -2,7 +2,7 @@
 //! (0 ok, 1 user-facing error, 2 bad usage — clap's own).
 
 use anyhow::Result;
-use clap::Parser;
+use clap::FromArgMatches;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -11,7 +11,10 @@ use jury::tui::keymap::Keymap;
 use jury::tui::run::{run_judge, JudgeOptions};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = jury::cli::help_lang(&args);
+    let matches = jury::cli::localized_command(lang).get_matches_from(args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -20,6 +23,15 @@ fn main() -> ExitCode {
             eprintln!("jury: {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// Writes `bytes` to stdout; a reader that stops early (`| head`) is not an error.
+fn print_all(bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(bytes) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
     }
 }
 
@@ -105,6 +117,18 @@ fn run(cli: Cli) -> Result<()> {
             let (folder, master) = jury::commands::cli::open_contest(&globals)?;
             let lang = jury::i18n::Lang::choose(cli.lang, folder.contest.language);
             jury::tui::organizer::run_organizer(master, folder.contest, lang, keymap)
+        }
+        Cmd::Completions { shell } => {
+            let mut cmd = jury::cli::localized_command(jury::cli::help_lang(&[]));
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "jury", &mut script);
+            print_all(&script)
+        }
+        Cmd::Man => {
+            let cmd = jury::cli::localized_command(cli.lang.unwrap_or(jury::i18n::Lang::En));
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut page)?;
+            print_all(&page)
         }
         Cmd::Organizer(cmd) => {
             if jury::commands::cli::run(cmd, &globals)? {

@@ -244,3 +244,37 @@ fn a_file_where_a_folder_must_go_is_named() {
     }
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
 }
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_same_definitions() {
+    let out = crate::helpers::jury()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let script = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        script.contains("_jury()") && script.contains("issue"),
+        "{script}"
+    );
+    let out = crate::helpers::jury().arg("man").output().unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        page.contains(".TH jury 1") && page.contains("merge"),
+        "{page}"
+    );
+}
+
+#[test]
+fn subcommand_summaries_follow_the_language() {
+    let out = crate::helpers::jury()
+        .args(["--lang", "zh", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("校验交回的选票并合并到主数据库"), "{help}");
+    let out = crate::helpers::jury().arg("--help").output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("Verify returned ballots"), "{help}");
+}
