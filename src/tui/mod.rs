@@ -7,6 +7,7 @@ pub mod editor;
 pub mod keymap;
 pub mod organizer;
 pub mod run;
+pub mod runtime;
 pub mod sync;
 pub mod view;
 

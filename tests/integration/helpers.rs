@@ -14,3 +14,89 @@ pub fn jury() -> Command {
         .env_remove("JURY_KEY");
     c
 }
+
+/// A program running in a private tmux server, read back with `capture-pane`: the one screen
+/// helper of the end-to-end tests. The server is killed on drop.
+pub struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Starts `shell_line` (run by the shell) in a `width`×`height` window.
+    pub fn start(name: &str, shell_line: &str, width: u16, height: u16) -> Tmux {
+        let socket = format!("jury-{name}-{}", std::process::id());
+        let started = Command::new("tmux")
+            .args(["-L", &socket, "new-session", "-d", "-s", "t", "-x"])
+            .arg(width.to_string())
+            .arg("-y")
+            .arg(height.to_string())
+            .arg(shell_line)
+            .status()
+            .expect("tmux runs");
+        assert!(started.success(), "tmux started");
+        Tmux { socket }
+    }
+
+    /// Sends tmux key names (`Tab`, `Enter`, `q`, …) one `send-keys` each.
+    pub fn send(&self, keys: &[&str]) {
+        for key in keys {
+            Command::new("tmux")
+                .args(["-L", &self.socket, "send-keys", "-t", "t", key])
+                .status()
+                .expect("send-keys");
+        }
+    }
+
+    /// The screen as text.
+    pub fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "t"])
+            .output()
+            .expect("capture-pane");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits (up to 20 s, however slow the machine) until the screen shows `needle`.
+    pub fn wait_for(&self, needle: &str) -> String {
+        let start = std::time::Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(needle) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "timed out waiting for {needle:?}:\n{screen}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// The pid of the program in the window.
+    pub fn pid(&self) -> u32 {
+        let out = Command::new("tmux")
+            .args([
+                "-L",
+                &self.socket,
+                "display-message",
+                "-p",
+                "-t",
+                "t",
+                "#{pane_pid}",
+            ])
+            .output()
+            .expect("display-message");
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("a pid")
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}

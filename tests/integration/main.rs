@@ -19,6 +19,7 @@ mod merge_hostile;
 mod merge_watch;
 mod organizer_ingest;
 mod organizer_issue;
+mod organizer_live;
 mod organizer_tui;
 mod pipeline_e2e;
 mod results_report;

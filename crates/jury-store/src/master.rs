@@ -498,6 +498,14 @@ impl Master {
     }
 
     /// `PRAGMA integrity_check` says "ok".
+    /// SQLite's `PRAGMA data_version`: it changes whenever another connection (another
+    /// process's merge, import or issue) commits, so a reader can reload only on change.
+    pub fn data_version(&self) -> Result<i64> {
+        self.conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(self.err())
+    }
+
     pub fn integrity_ok(&self) -> Result<bool> {
         let result: String = self
             .conn
@@ -602,6 +610,24 @@ mod tests {
             Master::create(&path, &key, "cq"),
             Err(StoreError::Exists { .. })
         ));
+    }
+
+    #[test]
+    fn data_version_moves_only_when_another_connection_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(MASTER_FILE);
+        let key = BallotKey::generate();
+        Master::create(&path, &key, "cq").unwrap();
+        let reader = Master::open(&path, &key).unwrap();
+        let before = reader.data_version().unwrap();
+        assert_eq!(reader.data_version().unwrap(), before, "nothing changed");
+        let mut writer = Master::open(&path, &key).unwrap();
+        writer.replace_assignments(&[], false).unwrap();
+        assert_ne!(
+            reader.data_version().unwrap(),
+            before,
+            "a commit elsewhere shows"
+        );
     }
 
     #[test]

@@ -1,17 +1,61 @@
-//! The organizer TUI's loop: keys through the keymap into `OrgApp::update`, and a reload of
-//! the master every two seconds so merges from `jury watch` appear while it runs.
+//! The organizer TUI's loop on the shared runtime. The master is read on a worker thread, and
+//! only when it changed: the worker asks SQLite's `PRAGMA data_version` (which moves when any
+//! other connection — `jury watch`, `jury merge` in another terminal — commits) a few times a
+//! second, and reloads on a change or when the user asks. The UI thread never touches the
+//! database and redraws only when something arrived (or once per tick for the clock).
 
-use crossterm::event::{self, Event as TermEvent, KeyEventKind};
-use std::time::{Duration, Instant};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
 
 use super::state::{OrgApp, OrgData, OrgEffect};
 use super::view;
 use crate::i18n::Lang;
 use crate::tui::keymap::Keymap;
+use crate::tui::runtime::{Incoming, Runtime};
 use jury_core::model::Contest;
 use jury_store::master::Master;
 
-const RELOAD_EVERY: Duration = Duration::from_secs(2);
+/// How often the worker asks whether the master changed (one cheap pragma).
+const CHANGE_CHECK: Duration = Duration::from_millis(250);
+/// How often the screen is redrawn while nothing happens ("merged 3 min ago").
+const CLOCK_TICK: Duration = Duration::from_secs(2);
+
+/// What the worker sends the UI thread.
+pub enum OrgMessage {
+    Loaded(Box<Result<OrgData, String>>),
+}
+
+/// Reloads the master on its own thread whenever it changed since `seen` or `refresh` asks.
+fn spawn_loader(
+    master: Master,
+    contest: Contest,
+    tx: Sender<Incoming<OrgMessage>>,
+    refresh: Receiver<()>,
+    mut seen: Option<i64>,
+) {
+    std::thread::spawn(move || {
+        let mut forced = false;
+        loop {
+            let version = master.data_version().ok();
+            if forced || version.is_none() || version != seen {
+                let loaded = OrgData::load(&master, &contest).map_err(|e| e.to_string());
+                if tx
+                    .send(Incoming::App(OrgMessage::Loaded(Box::new(loaded))))
+                    .is_err()
+                {
+                    return;
+                }
+                seen = version;
+                forced = false;
+            }
+            match refresh.recv_timeout(CHANGE_CHECK) {
+                Ok(()) => forced = true,
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    });
+}
 
 pub fn run_organizer(
     master: Master,
@@ -19,38 +63,43 @@ pub fn run_organizer(
     lang: Lang,
     keymap: Keymap,
 ) -> anyhow::Result<()> {
+    // The first picture is read here, so the first screen is complete; later ones come from
+    // the worker.
     let data = OrgData::load(&master, &contest)?;
     let mut app = OrgApp::new(data, lang, keymap);
+    let runtime: Runtime<OrgMessage> = Runtime::start();
+    let (refresh, refresh_rx) = mpsc::channel();
+    let first_version = master.data_version().ok();
+    spawn_loader(master, contest, runtime.sender(), refresh_rx, first_version);
     let mut terminal = crate::tui::run::start_terminal()?;
     let result = (|| -> anyhow::Result<()> {
-        let mut loaded = Instant::now();
         loop {
             app.now = jury_store::master::now_secs();
             terminal.draw(|frame| view::draw(frame, &mut app))?;
-            let mut effect = None;
-            if event::poll(Duration::from_millis(250))? {
-                if let TermEvent::Key(key) = event::read()? {
-                    if key.kind != KeyEventKind::Release {
-                        if let Some(action) = app.keymap.resolve(app.layer(), key) {
-                            effect = app.update(action);
+            let effect = match runtime.next(CLOCK_TICK) {
+                None => return Ok(()),
+                Some(Incoming::Key(key)) => app
+                    .keymap
+                    .resolve(app.layer(), key)
+                    .and_then(|action| app.update(action)),
+                Some(Incoming::App(OrgMessage::Loaded(loaded))) => {
+                    match *loaded {
+                        Ok(data) => {
+                            app.replace_data(data);
+                            app.status = None;
                         }
+                        Err(e) => app.status = Some(e),
                     }
+                    None
                 }
-            }
+                Some(Incoming::Resize) | Some(Incoming::Tick) => None,
+            };
             match effect {
                 Some(OrgEffect::Quit) => return Ok(()),
-                Some(OrgEffect::Refresh) => loaded = Instant::now() - RELOAD_EVERY,
-                None => {}
-            }
-            if loaded.elapsed() >= RELOAD_EVERY {
-                match OrgData::load(&master, &contest) {
-                    Ok(data) => {
-                        app.replace_data(data);
-                        app.status = None;
-                    }
-                    Err(e) => app.status = Some(e.to_string()),
+                Some(OrgEffect::Refresh) => {
+                    let _ = refresh.send(());
                 }
-                loaded = Instant::now();
+                None => {}
             }
         }
     })();
