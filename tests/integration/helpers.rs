@@ -71,26 +71,6 @@ impl Tmux {
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
     }
-
-    /// The pid of the program in the window.
-    pub fn pid(&self) -> u32 {
-        let out = Command::new("tmux")
-            .args([
-                "-L",
-                &self.socket,
-                "display-message",
-                "-p",
-                "-t",
-                "t",
-                "#{pane_pid}",
-            ])
-            .output()
-            .expect("display-message");
-        String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .parse()
-            .expect("a pid")
-    }
 }
 
 impl Drop for Tmux {
