@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use jury::report::keycard::key_from_text;
@@ -83,25 +83,6 @@ fn judges_form(path: &Path) {
 fn steps_for(work: usize, max_steps: u32) -> u32 {
     let share = (WORKS + 2 - work) as u32;
     max_steps * share / (WORKS as u32 + 1)
-}
-
-fn wait_for(session: &str, needle: &str) -> String {
-    let start = Instant::now();
-    loop {
-        let out = Command::new("tmux")
-            .args(["-L", session, "capture-pane", "-p", "-t", "o"])
-            .output()
-            .unwrap();
-        let screen = String::from_utf8_lossy(&out.stdout).to_string();
-        if screen.contains(needle) {
-            return screen;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {needle:?}:\n{screen}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 #[test]
@@ -314,58 +295,27 @@ fn from_init_to_results_with_every_judge_and_the_organizer_tui() {
     }
 
     // The organizer TUI shows the same contest: works, then results ranked by the method.
-    let session = format!("jury-pipeline-{}", std::process::id());
     let line = format!(
         "cd {} && JURY_KEY='{PASS}' {} --lang en organize",
         c.display(),
         env!("CARGO_BIN_EXE_jury")
     );
-    let started = Command::new("tmux")
-        .args([
-            "-L",
-            &session,
-            "new-session",
-            "-d",
-            "-s",
-            "o",
-            "-x",
-            "100",
-            "-y",
-            "30",
-            &line,
-        ])
-        .status()
-        .unwrap();
-    assert!(started.success());
-    let screen = wait_for(&session, "1 Works");
+    let tmux = crate::helpers::Tmux::start("pipeline", &line, 100, 30);
+    let screen = tmux.wait_for("1 Works");
     assert!(screen.contains(&format!("works {WORKS}")), "{screen}");
-    for _ in 0..4 {
-        Command::new("tmux")
-            .args(["-L", &session, "send-keys", "-t", "o", "Tab"])
-            .status()
-            .unwrap();
-    }
-    let screen = wait_for(&session, "*trimmed");
+    tmux.send(&["Tab", "Tab", "Tab", "Tab"]);
+    let screen = tmux.wait_for("*trimmed");
     assert!(screen.contains("Final results"), "{screen}");
-    Command::new("tmux")
-        .args(["-L", &session, "send-keys", "-t", "o", "q"])
-        .status()
-        .unwrap();
+    tmux.send(&["q"]);
     let start = Instant::now();
-    while Command::new("tmux")
-        .args(["-L", &session, "has-session", "-t", "o"])
-        .status()
-        .is_ok_and(|s| s.success())
-    {
+    while !tmux.screen().trim().is_empty() && tmux.screen().contains("Final results") {
         assert!(
             start.elapsed() < Duration::from_secs(10),
             "organize did not quit"
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    let _ = Command::new("tmux")
-        .args(["-L", &session, "kill-server"])
-        .status();
+    drop(tmux);
     let (judge, work) = recused.expect("one recusal");
     let audit = ok(&jury(&c, &["--lang", "en", "log"], PASS), "log");
     assert!(
