@@ -362,10 +362,7 @@ impl App {
                     });
                 match found {
                     Some(i) => self.selected = i,
-                    None => self.say(
-                        StatusKind::Info,
-                        self.lang.pick("所有作品均已评完", "Every work is scored"),
-                    ),
+                    None => self.say(StatusKind::Info, crate::tr!(self.lang, "tui.all_scored")),
                 }
             }
             Command::Score => return self.enter_score(),
@@ -401,11 +398,7 @@ impl App {
                 if self.data.submitted {
                     self.mode = Mode::Confirm(Dialog::Reopen);
                 } else {
-                    self.say(
-                        StatusKind::Info,
-                        self.lang
-                            .pick("选票尚未提交", "The ballot is not submitted"),
-                    );
+                    self.say(StatusKind::Info, crate::tr!(self.lang, "tui.not_submitted"));
                 }
             }
             Command::Help => self.open_help(Mode::List),
@@ -708,8 +701,7 @@ impl App {
                     if editor.text().trim().is_empty() {
                         self.say(
                             StatusKind::Error,
-                            self.lang
-                                .pick("回避需要填写理由", "A recusal needs a reason"),
+                            crate::tr!(self.lang, "tui.recusal_needs_reason"),
                         );
                     } else {
                         stay = false;
@@ -818,7 +810,7 @@ impl App {
             Err(message) => {
                 self.say(
                     StatusKind::Error,
-                    format!("{}: {message}", self.lang.pick("未保存", "not saved")),
+                    crate::tr!(self.lang, "tui.not_saved", why = message),
                 );
                 return;
             }

@@ -337,10 +337,7 @@ impl Session {
         };
         let dirs = self.media_dirs.clone();
         let tx = self.tx.clone();
-        app.set_status(
-            StatusKind::Info,
-            app.lang.pick("正在检查视频文件", "Checking the video file"),
-        );
+        app.set_status(StatusKind::Info, crate::tr!(app.lang, "tui.checking_video"));
         std::thread::spawn(move || {
             let path = locate(&work.media_file, &dirs);
             let check = match &path {
@@ -412,10 +409,7 @@ impl Session {
         let Some(Ok(p)) = &self.player else {
             app.set_status(
                 StatusKind::Info,
-                app.lang.pick(
-                    "没有正在播放的视频（Enter 播放）",
-                    "Nothing is playing (Enter plays)",
-                ),
+                crate::tr!(app.lang, "tui.nothing_playing"),
             );
             return;
         };
@@ -530,10 +524,7 @@ fn draw_prompt(
                 Line::styled(fit(m, iw), Style::new().fg(Color::White).bg(Color::Red))
             }
             (false, None) => Line::styled(
-                fit(
-                    lang.pick("Enter 打开 / Esc 退出", "Enter opens / Esc quits"),
-                    iw,
-                ),
+                fit(crate::tr!(lang, "tui.prompt_hint"), iw),
                 Style::new().fg(Color::DarkGray),
             ),
         },

@@ -2,11 +2,11 @@
 //! in Chinese and English. Wide characters occupy two cells, so the text is rebuilt the way
 //! a terminal shows it and every line must be exactly the screen's width.
 
-use jury_core::sample::sample_data;
 use jury::i18n::Lang;
-use jury_store::Commit;
 use jury::tui::action::{Action, Command};
 use jury::tui::{view, App, Keymap};
+use jury_core::sample::sample_data;
+use jury_store::Commit;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use unicode_width::UnicodeWidthStr;
