@@ -17,65 +17,30 @@ use jury_store::{BallotData, Commit, Progress};
 /// Something the runtime must do outside the pure state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    SetScore {
-        work: String,
-        criterion: String,
-        steps: Option<u32>,
-    },
-    SetComment {
-        work: String,
-        text: String,
-    },
-    Recuse {
-        work: String,
-        reason: String,
-    },
-    Unrecuse {
-        work: String,
-    },
-    Submit,
-    Reopen,
+    /// Commit one ballot event (a score, comment, recusal, watch progress, submit, reopen).
+    Commit(Event),
     Play {
         work: String,
     },
     Player(PlayerCommand),
-    /// Store how much of a work was watched (in the background, no status message).
-    SaveProgress {
-        work: String,
-        progress: Progress,
-    },
     Quit,
 }
 
 impl Effect {
-    /// The ballot event this effect commits, if it changes scores, comments, recusals or the
-    /// submitted state.
-    pub fn event(&self) -> Option<Event> {
-        Some(match self {
-            Effect::SetScore {
-                work,
-                criterion,
-                steps,
-            } => Event::Score {
-                work: work.clone(),
-                criterion: criterion.clone(),
-                steps: *steps,
-            },
-            Effect::SetComment { work, text } => Event::Comment {
-                work: work.clone(),
-                text: text.clone(),
-            },
-            Effect::Recuse { work, reason } => Event::Recuse {
-                work: work.clone(),
-                reason: reason.clone(),
-            },
-            Effect::Unrecuse { work } => Event::Unrecuse { work: work.clone() },
-            Effect::Submit => Event::Submit,
-            Effect::Reopen => Event::Reopen,
-            Effect::Play { .. }
-            | Effect::Player(_)
-            | Effect::SaveProgress { .. }
-            | Effect::Quit => return None,
+    fn score(work: &str, criterion: &str, steps: Option<u32>) -> Effect {
+        Effect::Commit(Event::Score {
+            work: work.into(),
+            criterion: criterion.into(),
+            steps,
+        })
+    }
+
+    fn progress(work: &str, p: Progress) -> Effect {
+        Effect::Commit(Event::Progress {
+            work: work.into(),
+            furthest_ms: p.furthest_ms,
+            watched_ms: p.watched_ms,
+            last_ms: p.last_ms,
         })
     }
 }
@@ -443,7 +408,7 @@ impl App {
             return vec![];
         };
         if self.data.recusals.contains_key(&work) {
-            return vec![Effect::Unrecuse { work }];
+            return vec![Effect::Commit(Event::Unrecuse { work })];
         }
         self.mode = Mode::Input {
             purpose: InputPurpose::Recuse { work },
@@ -523,11 +488,7 @@ impl App {
             return vec![];
         };
         let current = self.data.score(&work, &criterion.id);
-        let set = |steps: Option<u32>| Effect::SetScore {
-            work: work.clone(),
-            criterion: criterion.id.clone(),
-            steps,
-        };
+        let set = |steps: Option<u32>| Effect::score(&work, &criterion.id, steps);
         let range = format!("{} 0-{}", self.t(Msg::OutOfRange), criterion.max);
         match action {
             Action::Type(ch) => {
@@ -691,10 +652,10 @@ impl App {
                         .unwrap_or("")
                         != text
                     {
-                        effects.push(Effect::SetComment {
+                        effects.push(Effect::Commit(Event::Comment {
                             work: work.clone(),
                             text,
-                        });
+                        }));
                     }
                 }
                 InputPurpose::Recuse { work } => {
@@ -705,10 +666,10 @@ impl App {
                         );
                     } else {
                         stay = false;
-                        effects.push(Effect::Recuse {
+                        effects.push(Effect::Commit(Event::Recuse {
                             work: work.clone(),
                             reason: editor.text().trim().to_string(),
-                        });
+                        }));
                     }
                 }
                 InputPurpose::Filter => stay = false,
@@ -736,8 +697,8 @@ impl App {
             Action::Command(Command::Confirm) => {
                 self.mode = Mode::List;
                 match dialog {
-                    Dialog::Submit { .. } => vec![Effect::Submit],
-                    Dialog::Reopen => vec![Effect::Reopen],
+                    Dialog::Submit { .. } => vec![Effect::Commit(Event::Submit)],
+                    Dialog::Reopen => vec![Effect::Commit(Event::Reopen)],
                     Dialog::Receipt { .. } => vec![],
                 }
             }
@@ -803,10 +764,15 @@ impl App {
             .collect()
     }
 
-    /// Records the store's answer to an effect; ballot data changes only here.
-    pub fn on_saved(&mut self, effect: &Effect, result: Result<Commit, String>) {
+    /// Records the store's answer to a committed event; ballot data changes only here.
+    /// Watch progress is saved in the background: no "saved" message for it.
+    pub fn on_saved(&mut self, event: &Event, result: Result<Commit, String>) {
         let commit = match result {
             Ok(c) => c,
+            Err(message) if matches!(event, Event::Progress { .. }) => {
+                self.say(StatusKind::Error, message);
+                return;
+            }
             Err(message) => {
                 self.say(
                     StatusKind::Error,
@@ -815,12 +781,24 @@ impl App {
                 return;
             }
         };
-        if let Some(event) = effect.event() {
-            self.data.apply(&event);
+        self.data.revision = commit.revision;
+        self.data.chain_head = commit.chain_head;
+        if let Event::Progress {
+            work,
+            furthest_ms,
+            watched_ms,
+            last_ms,
+        } = event
+        {
+            let progress = Progress {
+                furthest_ms: *furthest_ms,
+                watched_ms: *watched_ms,
+                last_ms: *last_ms,
+            };
+            self.data.progress.insert(work.clone(), progress);
+            return;
         }
-        let d = &mut self.data;
-        d.revision = commit.revision;
-        d.chain_head = commit.chain_head;
+        self.data.apply(event);
         let saved = format!(
             "{}, {} {}",
             self.t(Msg::Saved),
@@ -828,7 +806,7 @@ impl App {
             self.data.revision
         );
         self.say(StatusKind::Saved, saved);
-        if *effect == Effect::Submit {
+        if *event == Event::Submit {
             self.mode = Mode::Confirm(Dialog::Receipt {
                 code: self.data.receipt(),
             });
@@ -867,7 +845,7 @@ impl App {
             ..PlayerView::default()
         };
         self.status = None;
-        effects.retain(|e| matches!(e, Effect::SaveProgress { .. }));
+        effects.retain(|e| matches!(e, Effect::Commit(Event::Progress { .. })));
         effects
     }
 
@@ -876,10 +854,7 @@ impl App {
         match &mut self.watch {
             Some(w) if w.unsaved_ms > 0 && !self.data.submitted => {
                 w.unsaved_ms = 0;
-                vec![Effect::SaveProgress {
-                    work: w.work.clone(),
-                    progress: w.progress,
-                }]
+                vec![Effect::progress(&w.work, w.progress)]
             }
             _ => vec![],
         }
@@ -970,13 +945,6 @@ impl App {
                 effects
             }
         }
-    }
-
-    /// Records saved playback progress (no status message: it happens in the background).
-    pub fn on_progress_saved(&mut self, work: &str, progress: Progress, commit: Commit) {
-        self.data.progress.insert(work.to_string(), progress);
-        self.data.revision = commit.revision;
-        self.data.chain_head = commit.chain_head;
     }
 
     /// Records a sync attempt; a failure is also said once on the message line, with the

@@ -15,14 +15,16 @@ fn run(app: &mut App, actions: impl IntoIterator<Item = Action>) -> Vec<Effect> 
     let mut all = vec![];
     for a in actions {
         for e in app.update(a) {
-            let rev = app.data.revision + 1;
-            app.on_saved(
-                &e,
-                Ok(Commit {
-                    revision: rev,
-                    chain_head: format!("{rev:064x}"),
-                }),
-            );
+            if let Effect::Commit(event) = &e {
+                let rev = app.data.revision + 1;
+                app.on_saved(
+                    event,
+                    Ok(Commit {
+                        revision: rev,
+                        chain_head: format!("{rev:064x}"),
+                    }),
+                );
+            }
             all.push(e);
         }
     }
@@ -162,10 +164,10 @@ fn comment_with_chinese_text_is_saved_on_enter() {
     let effects = run(&mut a, keys);
     assert_eq!(
         effects,
-        [Effect::SetComment {
+        [Effect::Commit(Event::Comment {
             work: "001".into(),
             text: "画面清晰\n配乐".into()
-        }]
+        })]
     );
     assert_eq!(a.data.comments["001"], "画面清晰\n配乐");
     assert_eq!(a.mode, Mode::List);
@@ -215,7 +217,10 @@ fn recusal_needs_a_reason_and_blocks_scoring() {
     run(&mut a, [cmd(Command::Score)]);
     assert_eq!(a.mode, Mode::List);
     let effects = run(&mut a, [cmd(Command::Recuse)]);
-    assert_eq!(effects, [Effect::Unrecuse { work: "001".into() }]);
+    assert_eq!(
+        effects,
+        [Effect::Commit(Event::Unrecuse { work: "001".into() })]
+    );
     assert_eq!(a.data.status("001"), ScoreStatus::Unscored);
 }
 
@@ -238,7 +243,7 @@ fn submit_lists_unfinished_then_shows_receipt_and_locks() {
     assert_eq!(a.mode, Mode::List, "a submitted ballot is read-only");
     assert!(run(&mut a, [cmd(Command::Comment)]).is_empty());
     let effects = run(&mut a, [cmd(Command::Reopen), cmd(Command::Confirm)]);
-    assert_eq!(effects, [Effect::Reopen]);
+    assert_eq!(effects, [Effect::Commit(Event::Reopen)]);
     assert!(!a.data.submitted);
 }
 
@@ -248,7 +253,10 @@ fn failed_save_changes_no_score_and_says_so() {
     run(&mut a, [cmd(Command::Score)]);
     let effects = a.update(Action::Type('7'));
     assert_eq!(effects.len(), 1);
-    a.on_saved(&effects[0], Err("disk full".into()));
+    let Effect::Commit(event) = &effects[0] else {
+        panic!("{effects:?}")
+    };
+    a.on_saved(event, Err("disk full".into()));
     assert_eq!(a.data.score("001", "theme"), None);
     let status = a.status.clone().unwrap();
     assert_eq!(status.kind, StatusKind::Error);
@@ -371,13 +379,19 @@ fn watching_counts_played_time_not_seeks_or_pauses() {
     let effects = a.on_player(PlayerEvent::Stopped {
         position_ms: 60_250,
     });
-    let [Effect::SaveProgress { work, progress }] = effects.as_slice() else {
+    let [Effect::Commit(Event::Progress {
+        work,
+        furthest_ms,
+        watched_ms,
+        last_ms,
+    })] = effects.as_slice()
+    else {
         panic!("{effects:?}")
     };
     assert_eq!(work, "001");
-    assert_eq!(progress.watched_ms, 10_000);
-    assert_eq!(progress.furthest_ms, 60_250);
-    assert_eq!(progress.last_ms, 60_250);
+    assert_eq!(*watched_ms, 10_000);
+    assert_eq!(*furthest_ms, 60_250);
+    assert_eq!(*last_ms, 60_250);
     assert_eq!(a.player.work, None);
 }
 
@@ -399,17 +413,18 @@ fn resume_from_where_the_judge_stopped_unless_at_the_end() {
     let effects = a.on_player(PlayerEvent::Stopped {
         position_ms: 42_000,
     });
-    let Effect::SaveProgress { progress, .. } = &effects[0] else {
-        panic!()
+    let Effect::Commit(event @ Event::Progress { .. }) = &effects[0] else {
+        panic!("{effects:?}")
     };
-    a.on_progress_saved(
-        "001",
-        *progress,
-        Commit {
+    let status = a.status.clone();
+    a.on_saved(
+        event,
+        Ok(Commit {
             revision: 2,
             chain_head: "00".repeat(32),
-        },
+        }),
     );
+    assert_eq!(a.status, status, "progress is saved without a message");
     assert_eq!(a.resume_position("001"), 42_000);
     a.data.progress.get_mut("001").unwrap().last_ms = 199_000;
     assert_eq!(a.resume_position("001"), 0, "finished works start over");
@@ -436,7 +451,7 @@ fn quitting_saves_unsaved_progress_first() {
     assert!(
         matches!(
             effects.as_slice(),
-            [Effect::SaveProgress { .. }, Effect::Quit]
+            [Effect::Commit(Event::Progress { .. }), Effect::Quit]
         ),
         "{effects:?}"
     );

@@ -292,35 +292,19 @@ struct Session {
 
 impl Session {
     fn carry_out(&mut self, app: &mut App, effect: Effect) {
-        let b = &mut self.ballot;
-        let result = match &effect {
-            Effect::SetScore {
-                work,
-                criterion,
-                steps,
-            } => b.set_score(work, criterion, *steps),
-            Effect::SetComment { work, text } => b.set_comment(work, text),
-            Effect::Recuse { work, reason } => b.recuse(work, reason),
-            Effect::Unrecuse { work } => b.unrecuse(work),
-            Effect::Submit => b.submit(),
-            Effect::Reopen => b.reopen(),
-            Effect::SaveProgress { work, progress } => {
-                match b.record_progress(work, *progress) {
-                    Ok(commit) => app.on_progress_saved(work, *progress, commit),
-                    Err(e) => app.set_status(StatusKind::Error, e.to_string()),
-                }
-                return;
+        match effect {
+            Effect::Commit(event) => {
+                let result = self.ballot.commit(&event).map_err(|e| e.to_string());
+                app.on_saved(&event, result);
             }
-            Effect::Play { work } => return self.play(app, work),
-            Effect::Player(command) => return self.transport(app, *command),
+            Effect::Play { work } => self.play(app, &work),
+            Effect::Player(command) => self.transport(app, command),
             Effect::Quit => {
                 if let Some(Ok(player)) = &self.player {
                     player.stop();
                 }
-                return;
             }
-        };
-        app.on_saved(&effect, result.map_err(|e| e.to_string()));
+        }
     }
 
     /// Finds and checks the video off the UI thread; playback starts when the check is in.

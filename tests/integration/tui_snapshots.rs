@@ -4,7 +4,7 @@
 
 use jury::i18n::Lang;
 use jury::tui::action::{Action, Command};
-use jury::tui::{view, App, Keymap};
+use jury::tui::{view, App, Effect, Keymap};
 use jury_core::sample::sample_data;
 use jury_store::Commit;
 use ratatui::backend::TestBackend;
@@ -42,14 +42,16 @@ fn screen(app: &App, width: u16, height: u16) -> String {
 fn act(app: &mut App, actions: impl IntoIterator<Item = Action>) {
     for a in actions {
         for e in app.update(a) {
-            let rev = app.data.revision + 1;
-            app.on_saved(
-                &e,
-                Ok(Commit {
-                    revision: rev,
-                    chain_head: format!("{rev:064x}"),
-                }),
-            );
+            if let Effect::Commit(event) = &e {
+                let rev = app.data.revision + 1;
+                app.on_saved(
+                    event,
+                    Ok(Commit {
+                        revision: rev,
+                        chain_head: format!("{rev:064x}"),
+                    }),
+                );
+            }
         }
     }
 }
