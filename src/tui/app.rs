@@ -66,9 +66,19 @@ pub enum InputPurpose {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dialog {
-    Submit { unfinished: Vec<String> },
+    Submit {
+        unfinished: Vec<String>,
+    },
+    /// Recusing from a work that has scores deletes them: asked first.
+    Recuse {
+        work: String,
+        scores: usize,
+        total: String,
+    },
     Reopen,
-    Receipt { code: String },
+    Receipt {
+        code: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +88,8 @@ pub enum Mode {
         criterion: usize,
         buffer: String,
     },
+    /// After the last criterion: the work's total, and the way on to the next unscored work.
+    Summary,
     Input {
         purpose: InputPurpose,
         editor: Editor,
@@ -150,6 +162,8 @@ pub struct App {
     pub scroll: Cell<usize>,
     /// The last sync-folder write, when a sync folder is set.
     pub sync: Option<SyncState>,
+    /// Help rows on one screen, as last drawn (what PgDn/PgUp move by).
+    pub help_page: Cell<usize>,
 }
 
 /// What the status line says about the sync folder.
@@ -185,6 +199,7 @@ impl App {
             watch: None,
             scroll: Cell::new(0),
             sync: None,
+            help_page: Cell::new(PAGE),
         };
         app.refilter();
         app
@@ -197,7 +212,7 @@ impl App {
     pub fn layer(&self) -> Layer {
         match self.mode {
             Mode::List => Layer::List,
-            Mode::Score { .. } => Layer::Score,
+            Mode::Score { .. } | Mode::Summary => Layer::Score,
             Mode::Input { .. } => Layer::Input,
             Mode::Confirm(_) => Layer::Confirm,
             Mode::Help { .. } => Layer::Help,
@@ -260,6 +275,7 @@ impl App {
         match self.mode.clone() {
             Mode::List => self.update_list(action),
             Mode::Score { criterion, buffer } => self.update_score(action, criterion, buffer),
+            Mode::Summary => self.update_summary(action),
             Mode::Input {
                 purpose,
                 editor,
@@ -305,7 +321,7 @@ impl App {
             return vec![];
         };
         if let Some(p) = Self::player_command(c) {
-            return vec![Effect::Player(p)];
+            return self.transport(p);
         }
         let n = self.visible.len();
         let last = n.saturating_sub(1);
@@ -316,18 +332,13 @@ impl App {
             Command::Last => self.selected = last,
             Command::PageDown => self.selected = (self.selected + PAGE).min(last),
             Command::PageUp => self.selected = self.selected.saturating_sub(PAGE),
-            Command::NextUnscored => {
-                let found = (1..=n)
-                    .map(|step| (self.selected + step) % n.max(1))
-                    .find(|&i| {
-                        !self
-                            .data
-                            .status(&self.data.works[self.visible[i]].id)
-                            .is_done()
-                    });
-                match found {
-                    Some(i) => self.selected = i,
-                    None => self.say(StatusKind::Info, crate::tr!(self.lang, "tui.all_scored")),
+            Command::NextUnscored => self.select_next_unscored(),
+            Command::ClearFilter => {
+                if self.filter.is_empty() {
+                    self.say(StatusKind::Info, crate::tr!(self.lang, "tui.no_filter"));
+                } else {
+                    self.filter.clear();
+                    self.refilter();
                 }
             }
             Command::Score => return self.enter_score(),
@@ -378,6 +389,35 @@ impl App {
         vec![]
     }
 
+    /// Selects the next work (after the selected one, wrapping) that is not fully scored.
+    fn select_next_unscored(&mut self) {
+        let n = self.visible.len();
+        let found = (1..=n)
+            .map(|step| (self.selected + step) % n.max(1))
+            .find(|&i| {
+                !self
+                    .data
+                    .status(&self.data.works[self.visible[i]].id)
+                    .is_done()
+            });
+        match found {
+            Some(i) => self.selected = i,
+            None => self.say(StatusKind::Info, crate::tr!(self.lang, "tui.all_scored")),
+        }
+    }
+
+    /// A player command, or a word that nothing is playing.
+    fn transport(&mut self, command: PlayerCommand) -> Vec<Effect> {
+        if self.player.work.is_none() {
+            self.say(
+                StatusKind::Info,
+                crate::tr!(self.lang, "tui.nothing_playing"),
+            );
+            return vec![];
+        }
+        vec![Effect::Player(command)]
+    }
+
     fn open_help(&mut self, back: Mode) {
         self.mode = Mode::Help {
             filter: Editor::default(),
@@ -410,12 +450,30 @@ impl App {
         if self.data.recusals.contains_key(&work) {
             return vec![Effect::Commit(Event::Unrecuse { work })];
         }
+        let scores = self
+            .criteria()
+            .iter()
+            .filter(|c| self.data.score(&work, &c.id).is_some())
+            .count();
+        if scores > 0 {
+            let total = self.data.total(&work).to_string();
+            self.mode = Mode::Confirm(Dialog::Recuse {
+                work,
+                scores,
+                total,
+            });
+            return vec![];
+        }
+        self.ask_recusal_reason(work);
+        vec![]
+    }
+
+    fn ask_recusal_reason(&mut self, work: String) {
         self.mode = Mode::Input {
             purpose: InputPurpose::Recuse { work },
             editor: Editor::new(""),
             back: Box::new(Mode::List),
         };
-        vec![]
     }
 
     fn enter_score(&mut self) -> Vec<Effect> {
@@ -592,7 +650,7 @@ impl App {
             }),
             Action::Command(c) => {
                 if let Some(p) = Self::player_command(c) {
-                    return vec![Effect::Player(p)];
+                    return self.transport(p);
                 }
                 if c == Command::Play {
                     return vec![Effect::Play { work }];
@@ -603,12 +661,53 @@ impl App {
         vec![]
     }
 
+    /// The summary after the last criterion: Enter goes on to the next unscored work (in the
+    /// list, not playing it), Esc back to the list, Tab / Shift-Tab back into the criteria.
+    fn update_summary(&mut self, action: Action) -> Vec<Effect> {
+        let count = self.criteria().len();
+        let Action::Command(c) = action else {
+            return vec![];
+        };
+        match c {
+            Command::ScoreConfirm => {
+                self.mode = Mode::List;
+                self.select_next_unscored();
+            }
+            Command::ScoreExit => self.mode = Mode::List,
+            Command::ScoreNext => {
+                self.mode = Mode::Score {
+                    criterion: 0,
+                    buffer: String::new(),
+                }
+            }
+            Command::ScorePrev | Command::ScoreClear => {
+                self.mode = Mode::Score {
+                    criterion: count.saturating_sub(1),
+                    buffer: String::new(),
+                }
+            }
+            Command::Comment => self.open_comment(Mode::Summary),
+            Command::Help => self.open_help(Mode::Summary),
+            Command::Play => {
+                if let Some(work) = self.selected_work_id() {
+                    return vec![Effect::Play { work }];
+                }
+            }
+            c => {
+                if let Some(p) = Self::player_command(c) {
+                    return self.transport(p);
+                }
+            }
+        }
+        vec![]
+    }
+
     fn commit_and_advance(&mut self, index: usize, count: usize, effect: Effect) -> Vec<Effect> {
         self.advance(index, count);
         vec![effect]
     }
 
-    /// Next criterion, or back to the list after the last one.
+    /// Next criterion, or the work's summary after the last one.
     fn advance(&mut self, index: usize, count: usize) {
         self.mode = if index + 1 < count {
             Mode::Score {
@@ -616,7 +715,7 @@ impl App {
                 buffer: String::new(),
             }
         } else {
-            Mode::List
+            Mode::Summary
         };
     }
 
@@ -632,7 +731,9 @@ impl App {
         match action {
             Action::Type(c) => editor.insert(c),
             Action::Edit(e) => editor.edit(e),
-            Action::Command(Command::InputNewline) => editor.insert('\n'),
+            Action::Command(Command::InputNewline) if purpose != InputPurpose::Filter => {
+                editor.insert('\n')
+            }
             Action::Command(Command::InputCancel) => {
                 stay = false;
                 if purpose == InputPurpose::Filter {
@@ -699,6 +800,10 @@ impl App {
                 match dialog {
                     Dialog::Submit { .. } => vec![Effect::Commit(Event::Submit)],
                     Dialog::Reopen => vec![Effect::Commit(Event::Reopen)],
+                    Dialog::Recuse { work, .. } => {
+                        self.ask_recusal_reason(work);
+                        vec![]
+                    }
                     Dialog::Receipt { .. } => vec![],
                 }
             }
@@ -724,6 +829,14 @@ impl App {
             }
             Action::Command(Command::Next) => selected += 1,
             Action::Command(Command::Prev) => selected = selected.saturating_sub(1),
+            Action::Command(Command::PageDown) => {
+                selected = selected.saturating_add(self.help_page.get().max(1))
+            }
+            Action::Command(Command::PageUp) => {
+                selected = selected.saturating_sub(self.help_page.get().max(1))
+            }
+            Action::Command(Command::First) => selected = 0,
+            Action::Command(Command::Last) => selected = usize::MAX,
             Action::Type(c) => {
                 filter.insert(c);
                 selected = 0;
@@ -799,12 +912,17 @@ impl App {
             return;
         }
         self.data.apply(event);
-        let saved = format!(
-            "{}, {} {}",
-            self.t(Msg::Saved),
-            self.t(Msg::Revision),
-            self.data.revision
-        );
+        let saved = match event {
+            Event::Unrecuse { .. } => {
+                crate::tr!(self.lang, "tui.unrecused", rev = self.data.revision)
+            }
+            _ => format!(
+                "{}, {} {}",
+                self.t(Msg::Saved),
+                self.t(Msg::Revision),
+                self.data.revision
+            ),
+        };
         self.say(StatusKind::Saved, saved);
         if *event == Event::Submit {
             self.mode = Mode::Confirm(Dialog::Receipt {

@@ -47,9 +47,49 @@ fn full_score_of_seven_criteria_in_at_most_twelve_keys() {
     assert_eq!(a.data.total("001").to_string(), "83");
     assert_eq!(
         a.mode,
-        Mode::List,
-        "after the last criterion the list is back"
+        Mode::Summary,
+        "after the last criterion: the summary"
     );
+    assert_eq!(
+        crate::tui::view::summary_line(&a),
+        "83 分 已保存。Enter 下一个未评作品，Esc 返回"
+    );
+}
+
+#[test]
+fn enter_on_the_summary_goes_to_the_next_unscored_work_without_playing() {
+    let mut a = app();
+    let mut keys = vec![cmd(Command::Score)];
+    keys.extend(typed("2526128444"));
+    run(&mut a, keys);
+    let effects = run(&mut a, [cmd(Command::ScoreConfirm)]);
+    assert!(effects.is_empty(), "nothing plays: {effects:?}");
+    assert_eq!(a.mode, Mode::List);
+    assert_eq!(a.selected_work_id().as_deref(), Some("002"));
+    // Esc on the summary goes back to the list and stays on the work.
+    let mut keys = vec![cmd(Command::Score)];
+    keys.extend(typed("2526128444"));
+    keys.push(cmd(Command::ScoreExit));
+    run(&mut a, keys);
+    assert_eq!(
+        (a.mode.clone(), a.selected_work_id()),
+        (Mode::List, Some("002".to_string()))
+    );
+}
+
+#[test]
+fn the_summary_of_a_partly_scored_work_says_what_is_open() {
+    let mut a = App::new(sample_data(2), Keymap::default_keymap(), Lang::En);
+    run(&mut a, [cmd(Command::Score)]);
+    run(&mut a, typed("25"));
+    run(&mut a, std::iter::repeat_n(cmd(Command::ScoreConfirm), 6));
+    assert_eq!(a.mode, Mode::Summary);
+    assert_eq!(
+        crate::tui::view::summary_line(&a),
+        "25 points, 6 criteria not scored. Enter next unscored work, Esc back"
+    );
+    run(&mut a, [cmd(Command::ScorePrev)]);
+    assert!(matches!(a.mode, Mode::Score { criterion: 6, .. }));
 }
 
 #[test]
@@ -193,11 +233,28 @@ fn recusal_needs_a_reason_and_blocks_scoring() {
     let mut a = app();
     run(&mut a, [cmd(Command::Score)]);
     run(&mut a, typed("25"));
+    run(&mut a, [cmd(Command::ScoreExit), cmd(Command::Recuse)]);
+    assert_eq!(
+        a.mode,
+        Mode::Confirm(Dialog::Recuse {
+            work: "001".into(),
+            scores: 1,
+            total: "25".into()
+        }),
+        "recusing from a scored work asks first"
+    );
+    run(&mut a, [cmd(Command::Cancel)]);
+    assert_eq!(a.mode, Mode::List);
+    assert_eq!(
+        a.data.score("001", "theme"),
+        Some(25),
+        "cancel keeps the scores"
+    );
     run(
         &mut a,
         [
-            cmd(Command::ScoreExit),
             cmd(Command::Recuse),
+            cmd(Command::Confirm),
             cmd(Command::InputSubmit),
         ],
     );
@@ -222,6 +279,20 @@ fn recusal_needs_a_reason_and_blocks_scoring() {
         [Effect::Commit(Event::Unrecuse { work: "001".into() })]
     );
     assert_eq!(a.data.status("001"), ScoreStatus::Unscored);
+    assert_eq!(
+        a.status.as_ref().map(|s| s.text.as_str()),
+        Some("已取消回避（已保存，版本 4）")
+    );
+    // An unscored work asks for the reason at once.
+    let effects = run(&mut a, [cmd(Command::Next), cmd(Command::Recuse)]);
+    assert!(effects.is_empty());
+    assert!(matches!(
+        a.mode,
+        Mode::Input {
+            purpose: InputPurpose::Recuse { .. },
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -298,7 +369,14 @@ fn navigation_stays_in_bounds_and_finds_unscored() {
         ],
     );
     run(&mut a, std::iter::repeat_n(cmd(Command::ScoreMax), 6));
-    run(&mut a, [cmd(Command::Last), cmd(Command::NextUnscored)]);
+    run(
+        &mut a,
+        [
+            cmd(Command::ScoreExit),
+            cmd(Command::Last),
+            cmd(Command::NextUnscored),
+        ],
+    );
     assert_eq!(
         a.selected_work_id().as_deref(),
         Some("002"),
@@ -336,6 +414,7 @@ fn playback_keys_become_player_effects() {
         run(&mut a, [cmd(Command::Play)]),
         [Effect::Play { work: "001".into() }]
     );
+    a.playing_started("001");
     assert_eq!(
         run(&mut a, [cmd(Command::SeekForwardLong)]),
         [Effect::Player(PlayerCommand::SeekSeconds(30.0))]
@@ -511,4 +590,65 @@ fn sync_results_show_and_a_failure_is_said_once_while_work_goes_on() {
     assert_eq!(a.sync.as_ref().unwrap().at, "14:03:30");
     a.on_synced("14:04:00".into(), Ok(5));
     assert!(a.sync.as_ref().unwrap().ok);
+}
+
+#[test]
+fn player_keys_with_nothing_playing_say_so() {
+    let mut a = app();
+    for c in [Command::Pause, Command::Fullscreen, Command::Stop] {
+        a.status = None;
+        assert!(run(&mut a, [cmd(c)]).is_empty(), "{c:?}");
+        let status = a.status.clone().expect("a word on the status line");
+        assert_eq!(status.text, "没有正在播放的视频（Enter 播放）");
+    }
+    run(&mut a, [cmd(Command::Score)]);
+    a.status = None;
+    assert!(run(&mut a, [cmd(Command::Pause)]).is_empty());
+    assert!(a.status.is_some(), "also while scoring");
+}
+
+#[test]
+fn esc_in_the_list_clears_the_filter_and_says_when_there_is_none() {
+    let mut a = app();
+    let mut keys = vec![cmd(Command::Filter)];
+    keys.extend(typed("quantum"));
+    keys.push(cmd(Command::InputSubmit));
+    run(&mut a, keys);
+    assert_eq!(a.visible().len(), 1);
+    run(&mut a, [cmd(Command::ClearFilter)]);
+    assert_eq!((a.filter.as_str(), a.visible().len()), ("", 4));
+    assert_eq!(a.status, None);
+    run(&mut a, [cmd(Command::ClearFilter)]);
+    assert_eq!(a.status.unwrap().text, "当前没有筛选");
+}
+
+#[test]
+fn a_filter_takes_no_newline() {
+    let mut a = app();
+    let mut keys = vec![cmd(Command::Filter)];
+    keys.extend(typed("桥"));
+    keys.push(cmd(Command::InputNewline));
+    run(&mut a, keys);
+    assert_eq!(a.filter, "桥");
+}
+
+#[test]
+fn help_pages_by_the_screen_and_jumps_to_either_end() {
+    let mut a = app();
+    let rows = a.help_rows("").len();
+    a.help_page.set(20);
+    run(&mut a, [cmd(Command::Help), cmd(Command::PageDown)]);
+    let selected = |a: &App| match &a.mode {
+        Mode::Help { selected, .. } => *selected,
+        other => panic!("help closed: {other:?}"),
+    };
+    assert_eq!(selected(&a), 20);
+    run(&mut a, [cmd(Command::Last)]);
+    assert_eq!(selected(&a), rows - 1);
+    run(&mut a, [cmd(Command::PageDown)]);
+    assert_eq!(selected(&a), rows - 1, "stays on the last row");
+    run(&mut a, [cmd(Command::PageUp)]);
+    assert_eq!(selected(&a), rows - 21);
+    run(&mut a, [cmd(Command::First)]);
+    assert_eq!(selected(&a), 0);
 }

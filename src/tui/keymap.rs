@@ -119,7 +119,7 @@ impl Layer {
             ),
             Layer::Input => matches!(c, InputSubmit | InputNewline | InputCancel),
             Layer::Confirm => matches!(c, Confirm | Cancel),
-            Layer::Help => matches!(c, Close | Next | Prev),
+            Layer::Help => matches!(c, Close | Next | Prev | PageDown | PageUp | First | Last),
             Layer::Organizer => {
                 matches!(
                     c,

@@ -206,6 +206,11 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
         }
         let mut effects = Vec::new();
         match rx.recv_timeout(Duration::from_millis(250)) {
+            Ok(Incoming::Key(k)) if is_repaint_key(&k) => {
+                if !session.handed_over {
+                    terminal.clear()?;
+                }
+            }
             Ok(Incoming::Key(k)) => {
                 if let Some(action) = app.keymap.resolve(app.layer(), k) {
                     effects = app.update(action);
@@ -218,7 +223,7 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
                 );
                 effects = app.on_player(event);
                 if finished && session.handed_over {
-                    take_back_terminal(terminal)?;
+                    take_back_terminal(terminal, &mut std::io::stdout())?;
                     session.handed_over = false;
                 }
             }
@@ -255,9 +260,15 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
         sync.finish(Duration::from_secs(10));
     }
     if session.handed_over {
-        take_back_terminal(terminal)?;
+        take_back_terminal(terminal, &mut std::io::stdout())?;
     }
     Ok(())
+}
+
+/// Ctrl-L repaints the whole screen, whatever layer is open (the terminal convention for a
+/// screen that something else drew over).
+pub fn is_repaint_key(k: &crossterm::event::KeyEvent) -> bool {
+    k.code == KeyCode::Char('l') && k.modifiers.contains(KeyModifiers::CONTROL)
 }
 
 /// mpv's terminal output draws from the top-left over whatever is on screen: give it the
@@ -271,8 +282,13 @@ fn hand_over_terminal() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn take_back_terminal<B: Backend>(terminal: &mut Terminal<B>) -> anyhow::Result<()> {
-    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+/// Back from mpv: the alternate screen again, cleared, so the next draw repaints every cell
+/// (ratatui would otherwise only redraw what it thinks changed, leaving mpv's frame behind).
+fn take_back_terminal<B: Backend>(
+    terminal: &mut Terminal<B>,
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<()> {
+    crossterm::execute!(out, crossterm::terminal::EnterAlternateScreen)?;
     terminal.clear()?;
     Ok(())
 }
@@ -437,6 +453,7 @@ fn obtain_ballot<B: Backend>(
                 message = Some(Msg::KeyWrong.text(lang).to_string());
             }
             Ok(Incoming::Opened(Err(e))) => return Err(e.into()),
+            Ok(Incoming::Key(k)) if is_repaint_key(&k) => terminal.clear()?,
             Ok(Incoming::Key(k)) if !opening => {
                 let ctrl_c =
                     k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
@@ -517,5 +534,53 @@ fn draw_prompt(
     if !opening {
         let x = inner.x + (2 + width(&shown)).min(iw.saturating_sub(1)) as u16;
         frame.set_cursor_position(Position { x, y: inner.y + 2 });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEvent;
+    use ratatui::backend::TestBackend;
+
+    #[test]
+    fn ctrl_l_is_the_repaint_key_and_plain_l_is_not() {
+        assert!(is_repaint_key(&KeyEvent::new(
+            KeyCode::Char('l'),
+            KeyModifiers::CONTROL
+        )));
+        assert!(!is_repaint_key(&KeyEvent::new(
+            KeyCode::Char('l'),
+            KeyModifiers::NONE
+        )));
+    }
+
+    #[test]
+    fn taking_the_terminal_back_from_mpv_enters_the_alternate_screen_and_clears_it() {
+        let mut terminal = Terminal::new(TestBackend::new(20, 3)).unwrap();
+        terminal
+            .draw(|f| f.render_widget(Paragraph::new("jury"), f.area()))
+            .unwrap();
+        // What mpv left on the screen, unknown to ratatui.
+        let mut frame_cell = ratatui::buffer::Cell::default();
+        frame_cell.set_symbol("#");
+        terminal
+            .backend_mut()
+            .draw(std::iter::once((0, 1, &frame_cell)))
+            .unwrap();
+        assert_eq!(terminal.backend().buffer()[(0, 1)].symbol(), "#");
+        let mut out = Vec::new();
+        take_back_terminal(&mut terminal, &mut out).unwrap();
+        assert!(
+            String::from_utf8_lossy(&out).contains("\x1b[?1049h"),
+            "alternate screen: {out:?}"
+        );
+        let cell = &terminal.backend().buffer()[(0, 1)];
+        assert_eq!(cell.symbol(), " ", "the screen is cleared");
+        // The next draw writes every cell, not only those ratatui thinks changed.
+        terminal
+            .draw(|f| f.render_widget(Paragraph::new("jury"), f.area()))
+            .unwrap();
+        assert_eq!(terminal.backend().buffer()[(0, 0)].symbol(), "j");
     }
 }

@@ -30,7 +30,9 @@ pub fn run_organizer(
             let mut effect = None;
             if event::poll(Duration::from_millis(250))? {
                 if let TermEvent::Key(key) = event::read()? {
-                    if key.kind != KeyEventKind::Release {
+                    if key.kind != KeyEventKind::Release && crate::tui::run::is_repaint_key(&key) {
+                        terminal.clear()?;
+                    } else if key.kind != KeyEventKind::Release {
                         if let Some(action) = app.keymap.resolve(app.layer(), key) {
                             effect = app.update(action);
                         }
