@@ -199,6 +199,7 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
         media_dirs,
         checked: HashMap::new(),
         handed_over: false,
+        started: false,
     };
     loop {
         if !session.handed_over {
@@ -229,10 +230,6 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
             }
             Ok(Incoming::MediaChecked { work, path, check }) => {
                 effects = session.media_checked(&mut app, work, path, check);
-                if session.should_hand_over(&app) {
-                    hand_over_terminal()?;
-                    session.handed_over = true;
-                }
             }
             Ok(Incoming::Synced(report)) => {
                 let at = jury_store::snapshot::local_time(report.at, false);
@@ -244,6 +241,11 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
         let (revision, submitted) = (app.data.revision, app.data.submitted);
         for effect in effects {
             session.carry_out(&mut app, effect);
+        }
+        // Playback started (a video just checked, or one checked before and played again).
+        if std::mem::take(&mut session.started) && session.should_hand_over(&app) {
+            hand_over_terminal()?;
+            session.handed_over = true;
         }
         if let Some(sync) = &sync {
             if app.data.submitted && !submitted {
@@ -304,6 +306,8 @@ struct Session {
     /// Media checks already done this session (hashing a 500 MB file takes seconds).
     checked: HashMap<String, (Option<PathBuf>, MediaCheck)>,
     handed_over: bool,
+    /// A video was opened since the loop last looked (it may need the terminal).
+    started: bool,
 }
 
 impl Session {
@@ -383,7 +387,10 @@ impl Session {
         });
         match player {
             Ok(p) => match p.open(&path, app.resume_position(&work)) {
-                Ok(()) => app.playing_started(&work),
+                Ok(()) => {
+                    self.started = true;
+                    app.playing_started(&work)
+                }
                 Err(e) => {
                     app.set_status(StatusKind::Error, e.message(app.lang));
                     vec![]

@@ -760,6 +760,23 @@ fn draw_help(frame: &mut Frame, app: &App, filter: &str, selected: usize) {
 mod tests {
     use super::*;
 
+    /// Ambiguous-width characters (·, –, —, …) are one cell in some terminals and two in CJK
+    /// ones: none in the TUI's own words, so every line keeps its width.
+    #[test]
+    fn tui_locale_strings_have_no_ambiguous_width_glyphs() {
+        use unicode_width::UnicodeWidthChar;
+        let text = include_str!("../../locales/tui.yml");
+        let values: Vec<&str> = text.lines().filter(|l| l.starts_with("  ")).collect();
+        assert!(values.len() > 100, "{} values read", values.len());
+        for line in values {
+            let bad: Vec<char> = line
+                .chars()
+                .filter(|c| c.width() != c.width_cjk())
+                .collect();
+            assert!(bad.is_empty(), "{line}: {bad:?}");
+        }
+    }
+
     #[test]
     fn list_columns_fill_the_width() {
         for inner in [39usize, 59, 80] {

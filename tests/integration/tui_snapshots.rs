@@ -278,6 +278,20 @@ fn filter_prompt_shows_only_its_keys_zh_80x24() {
 }
 
 #[test]
+fn filter_prompt_shows_only_its_keys_en_80x24() {
+    let mut app = App::new(sample_data(12), Keymap::default_keymap(), Lang::En);
+    act(&mut app, [Action::Command(Command::Filter)]);
+    act(&mut app, "quantum".chars().map(Action::Type));
+    let s = screen(&app, 80, 24);
+    let hints = s.lines().last().unwrap();
+    assert!(
+        !hints.contains("New line"),
+        "no new line in a filter: {hints}"
+    );
+    insta::assert_snapshot!("filter_prompt_en_80x24", s);
+}
+
+#[test]
 fn an_active_filter_shows_in_the_header_zh_80x24() {
     let mut app = App::new(sample_data(12), Keymap::default_keymap(), Lang::Zh);
     act(&mut app, [Action::Command(Command::Filter)]);
