@@ -142,14 +142,13 @@ impl Drop for StderrToFile {
 
 /// Takes over the terminal, or says why it cannot (output piped or redirected, no tty)
 /// instead of panicking inside ratatui.
-pub fn start_terminal() -> anyhow::Result<ratatui::DefaultTerminal> {
+pub fn start_terminal(lang: Lang) -> anyhow::Result<ratatui::DefaultTerminal> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        anyhow::bail!(
-            "the screens need a terminal, and input or output is not one; run jury in a terminal window (not piped or redirected)"
-        );
+        anyhow::bail!(crate::tr!(lang, "tui.no_terminal"));
     }
-    ratatui::try_init().map_err(|e| anyhow::anyhow!("cannot take over the terminal: {e}"))
+    ratatui::try_init()
+        .map_err(|e| anyhow::anyhow!(crate::tr!(lang, "tui.terminal_failed", why = e)))
 }
 
 /// Runs the judge TUI until the judge quits.
@@ -158,7 +157,8 @@ pub fn run_judge(mut opts: JudgeOptions) -> anyhow::Result<()> {
     if opts.player.log_file.is_none() {
         opts.player.log_file = Some(logs.join("mpv.log"));
     }
-    let mut terminal = start_terminal()?;
+    let lang = opts.lang.or_else(Lang::from_locale).unwrap_or(Lang::Zh);
+    let mut terminal = start_terminal(lang)?;
     let redirect = StderrToFile::start(&logs.join("stderr.log"));
     let result = judge_session(&mut terminal, opts);
     ratatui::restore();

@@ -21,7 +21,7 @@ pub fn run_organizer(
 ) -> anyhow::Result<()> {
     let data = OrgData::load(&master, &contest)?;
     let mut app = OrgApp::new(data, lang, keymap);
-    let mut terminal = crate::tui::run::start_terminal()?;
+    let mut terminal = crate::tui::run::start_terminal(lang)?;
     let result = (|| -> anyhow::Result<()> {
         let mut loaded = Instant::now();
         loop {
