@@ -22,7 +22,7 @@ macro_rules! bindable {
 bindable! {
     Next => "next", Prev => "prev", First => "first", Last => "last",
     PageDown => "page_down", PageUp => "page_up", NextUnscored => "next_unscored",
-    Score => "score", Comment => "comment", Recuse => "recuse", Filter => "filter",
+    ClearFilter => "clear_filter", Score => "score", Comment => "comment", Recuse => "recuse", Filter => "filter",
     Play => "play", Pause => "pause", SeekBack => "seek_back", SeekForward => "seek_forward",
     SeekBackLong => "seek_back_long", SeekForwardLong => "seek_forward_long", Restart => "restart",
     SpeedUp => "speed_up", SpeedDown => "speed_down", VolumeUp => "volume_up",

@@ -17,65 +17,30 @@ use jury_store::{BallotData, Commit, Progress};
 /// Something the runtime must do outside the pure state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    SetScore {
-        work: String,
-        criterion: String,
-        steps: Option<u32>,
-    },
-    SetComment {
-        work: String,
-        text: String,
-    },
-    Recuse {
-        work: String,
-        reason: String,
-    },
-    Unrecuse {
-        work: String,
-    },
-    Submit,
-    Reopen,
+    /// Commit one ballot event (a score, comment, recusal, watch progress, submit, reopen).
+    Commit(Event),
     Play {
         work: String,
     },
     Player(PlayerCommand),
-    /// Store how much of a work was watched (in the background, no status message).
-    SaveProgress {
-        work: String,
-        progress: Progress,
-    },
     Quit,
 }
 
 impl Effect {
-    /// The ballot event this effect commits, if it changes scores, comments, recusals or the
-    /// submitted state.
-    pub fn event(&self) -> Option<Event> {
-        Some(match self {
-            Effect::SetScore {
-                work,
-                criterion,
-                steps,
-            } => Event::Score {
-                work: work.clone(),
-                criterion: criterion.clone(),
-                steps: *steps,
-            },
-            Effect::SetComment { work, text } => Event::Comment {
-                work: work.clone(),
-                text: text.clone(),
-            },
-            Effect::Recuse { work, reason } => Event::Recuse {
-                work: work.clone(),
-                reason: reason.clone(),
-            },
-            Effect::Unrecuse { work } => Event::Unrecuse { work: work.clone() },
-            Effect::Submit => Event::Submit,
-            Effect::Reopen => Event::Reopen,
-            Effect::Play { .. }
-            | Effect::Player(_)
-            | Effect::SaveProgress { .. }
-            | Effect::Quit => return None,
+    fn score(work: &str, criterion: &str, steps: Option<u32>) -> Effect {
+        Effect::Commit(Event::Score {
+            work: work.into(),
+            criterion: criterion.into(),
+            steps,
+        })
+    }
+
+    fn progress(work: &str, p: Progress) -> Effect {
+        Effect::Commit(Event::Progress {
+            work: work.into(),
+            furthest_ms: p.furthest_ms,
+            watched_ms: p.watched_ms,
+            last_ms: p.last_ms,
         })
     }
 }
@@ -101,9 +66,19 @@ pub enum InputPurpose {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dialog {
-    Submit { unfinished: Vec<String> },
+    Submit {
+        unfinished: Vec<String>,
+    },
+    /// Recusing from a work that has scores deletes them: asked first.
+    Recuse {
+        work: String,
+        scores: usize,
+        total: String,
+    },
     Reopen,
-    Receipt { code: String },
+    Receipt {
+        code: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +88,8 @@ pub enum Mode {
         criterion: usize,
         buffer: String,
     },
+    /// After the last criterion: the work's total, and the way on to the next unscored work.
+    Summary,
     Input {
         purpose: InputPurpose,
         editor: Editor,
@@ -185,6 +162,8 @@ pub struct App {
     pub scroll: Cell<usize>,
     /// The last sync-folder write, when a sync folder is set.
     pub sync: Option<SyncState>,
+    /// Help rows on one screen, as last drawn (what PgDn/PgUp move by).
+    pub help_page: Cell<usize>,
 }
 
 /// What the status line says about the sync folder.
@@ -220,6 +199,7 @@ impl App {
             watch: None,
             scroll: Cell::new(0),
             sync: None,
+            help_page: Cell::new(PAGE),
         };
         app.refilter();
         app
@@ -232,7 +212,7 @@ impl App {
     pub fn layer(&self) -> Layer {
         match self.mode {
             Mode::List => Layer::List,
-            Mode::Score { .. } => Layer::Score,
+            Mode::Score { .. } | Mode::Summary => Layer::Score,
             Mode::Input { .. } => Layer::Input,
             Mode::Confirm(_) => Layer::Confirm,
             Mode::Help { .. } => Layer::Help,
@@ -295,6 +275,7 @@ impl App {
         match self.mode.clone() {
             Mode::List => self.update_list(action),
             Mode::Score { criterion, buffer } => self.update_score(action, criterion, buffer),
+            Mode::Summary => self.update_summary(action),
             Mode::Input {
                 purpose,
                 editor,
@@ -340,7 +321,7 @@ impl App {
             return vec![];
         };
         if let Some(p) = Self::player_command(c) {
-            return vec![Effect::Player(p)];
+            return self.transport(p);
         }
         let n = self.visible.len();
         let last = n.saturating_sub(1);
@@ -351,21 +332,13 @@ impl App {
             Command::Last => self.selected = last,
             Command::PageDown => self.selected = (self.selected + PAGE).min(last),
             Command::PageUp => self.selected = self.selected.saturating_sub(PAGE),
-            Command::NextUnscored => {
-                let found = (1..=n)
-                    .map(|step| (self.selected + step) % n.max(1))
-                    .find(|&i| {
-                        !self
-                            .data
-                            .status(&self.data.works[self.visible[i]].id)
-                            .is_done()
-                    });
-                match found {
-                    Some(i) => self.selected = i,
-                    None => self.say(
-                        StatusKind::Info,
-                        self.lang.pick("所有作品均已评完", "Every work is scored"),
-                    ),
+            Command::NextUnscored => self.select_next_unscored(),
+            Command::ClearFilter => {
+                if self.filter.is_empty() {
+                    self.say(StatusKind::Info, crate::tr!(self.lang, "tui.no_filter"));
+                } else {
+                    self.filter.clear();
+                    self.refilter();
                 }
             }
             Command::Score => return self.enter_score(),
@@ -401,11 +374,7 @@ impl App {
                 if self.data.submitted {
                     self.mode = Mode::Confirm(Dialog::Reopen);
                 } else {
-                    self.say(
-                        StatusKind::Info,
-                        self.lang
-                            .pick("选票尚未提交", "The ballot is not submitted"),
-                    );
+                    self.say(StatusKind::Info, crate::tr!(self.lang, "tui.not_submitted"));
                 }
             }
             Command::Help => self.open_help(Mode::List),
@@ -418,6 +387,35 @@ impl App {
             _ => {}
         }
         vec![]
+    }
+
+    /// Selects the next work (after the selected one, wrapping) that is not fully scored.
+    fn select_next_unscored(&mut self) {
+        let n = self.visible.len();
+        let found = (1..=n)
+            .map(|step| (self.selected + step) % n.max(1))
+            .find(|&i| {
+                !self
+                    .data
+                    .status(&self.data.works[self.visible[i]].id)
+                    .is_done()
+            });
+        match found {
+            Some(i) => self.selected = i,
+            None => self.say(StatusKind::Info, crate::tr!(self.lang, "tui.all_scored")),
+        }
+    }
+
+    /// A player command, or a word that nothing is playing.
+    fn transport(&mut self, command: PlayerCommand) -> Vec<Effect> {
+        if self.player.work.is_none() {
+            self.say(
+                StatusKind::Info,
+                crate::tr!(self.lang, "tui.nothing_playing"),
+            );
+            return vec![];
+        }
+        vec![Effect::Player(command)]
     }
 
     fn open_help(&mut self, back: Mode) {
@@ -450,14 +448,32 @@ impl App {
             return vec![];
         };
         if self.data.recusals.contains_key(&work) {
-            return vec![Effect::Unrecuse { work }];
+            return vec![Effect::Commit(Event::Unrecuse { work })];
         }
+        let scores = self
+            .criteria()
+            .iter()
+            .filter(|c| self.data.score(&work, &c.id).is_some())
+            .count();
+        if scores > 0 {
+            let total = self.data.total(&work).to_string();
+            self.mode = Mode::Confirm(Dialog::Recuse {
+                work,
+                scores,
+                total,
+            });
+            return vec![];
+        }
+        self.ask_recusal_reason(work);
+        vec![]
+    }
+
+    fn ask_recusal_reason(&mut self, work: String) {
         self.mode = Mode::Input {
             purpose: InputPurpose::Recuse { work },
             editor: Editor::new(""),
             back: Box::new(Mode::List),
         };
-        vec![]
     }
 
     fn enter_score(&mut self) -> Vec<Effect> {
@@ -530,11 +546,7 @@ impl App {
             return vec![];
         };
         let current = self.data.score(&work, &criterion.id);
-        let set = |steps: Option<u32>| Effect::SetScore {
-            work: work.clone(),
-            criterion: criterion.id.clone(),
-            steps,
-        };
+        let set = |steps: Option<u32>| Effect::score(&work, &criterion.id, steps);
         let range = format!("{} 0-{}", self.t(Msg::OutOfRange), criterion.max);
         match action {
             Action::Type(ch) => {
@@ -638,7 +650,7 @@ impl App {
             }),
             Action::Command(c) => {
                 if let Some(p) = Self::player_command(c) {
-                    return vec![Effect::Player(p)];
+                    return self.transport(p);
                 }
                 if c == Command::Play {
                     return vec![Effect::Play { work }];
@@ -649,12 +661,53 @@ impl App {
         vec![]
     }
 
+    /// The summary after the last criterion: Enter goes on to the next unscored work (in the
+    /// list, not playing it), Esc back to the list, Tab / Shift-Tab back into the criteria.
+    fn update_summary(&mut self, action: Action) -> Vec<Effect> {
+        let count = self.criteria().len();
+        let Action::Command(c) = action else {
+            return vec![];
+        };
+        match c {
+            Command::ScoreConfirm => {
+                self.mode = Mode::List;
+                self.select_next_unscored();
+            }
+            Command::ScoreExit => self.mode = Mode::List,
+            Command::ScoreNext => {
+                self.mode = Mode::Score {
+                    criterion: 0,
+                    buffer: String::new(),
+                }
+            }
+            Command::ScorePrev | Command::ScoreClear => {
+                self.mode = Mode::Score {
+                    criterion: count.saturating_sub(1),
+                    buffer: String::new(),
+                }
+            }
+            Command::Comment => self.open_comment(Mode::Summary),
+            Command::Help => self.open_help(Mode::Summary),
+            Command::Play => {
+                if let Some(work) = self.selected_work_id() {
+                    return vec![Effect::Play { work }];
+                }
+            }
+            c => {
+                if let Some(p) = Self::player_command(c) {
+                    return self.transport(p);
+                }
+            }
+        }
+        vec![]
+    }
+
     fn commit_and_advance(&mut self, index: usize, count: usize, effect: Effect) -> Vec<Effect> {
         self.advance(index, count);
         vec![effect]
     }
 
-    /// Next criterion, or back to the list after the last one.
+    /// Next criterion, or the work's summary after the last one.
     fn advance(&mut self, index: usize, count: usize) {
         self.mode = if index + 1 < count {
             Mode::Score {
@@ -662,7 +715,7 @@ impl App {
                 buffer: String::new(),
             }
         } else {
-            Mode::List
+            Mode::Summary
         };
     }
 
@@ -678,7 +731,9 @@ impl App {
         match action {
             Action::Type(c) => editor.insert(c),
             Action::Edit(e) => editor.edit(e),
-            Action::Command(Command::InputNewline) => editor.insert('\n'),
+            Action::Command(Command::InputNewline) if purpose != InputPurpose::Filter => {
+                editor.insert('\n')
+            }
             Action::Command(Command::InputCancel) => {
                 stay = false;
                 if purpose == InputPurpose::Filter {
@@ -698,25 +753,24 @@ impl App {
                         .unwrap_or("")
                         != text
                     {
-                        effects.push(Effect::SetComment {
+                        effects.push(Effect::Commit(Event::Comment {
                             work: work.clone(),
                             text,
-                        });
+                        }));
                     }
                 }
                 InputPurpose::Recuse { work } => {
                     if editor.text().trim().is_empty() {
                         self.say(
                             StatusKind::Error,
-                            self.lang
-                                .pick("回避需要填写理由", "A recusal needs a reason"),
+                            crate::tr!(self.lang, "tui.recusal_needs_reason"),
                         );
                     } else {
                         stay = false;
-                        effects.push(Effect::Recuse {
+                        effects.push(Effect::Commit(Event::Recuse {
                             work: work.clone(),
                             reason: editor.text().trim().to_string(),
-                        });
+                        }));
                     }
                 }
                 InputPurpose::Filter => stay = false,
@@ -744,8 +798,12 @@ impl App {
             Action::Command(Command::Confirm) => {
                 self.mode = Mode::List;
                 match dialog {
-                    Dialog::Submit { .. } => vec![Effect::Submit],
-                    Dialog::Reopen => vec![Effect::Reopen],
+                    Dialog::Submit { .. } => vec![Effect::Commit(Event::Submit)],
+                    Dialog::Reopen => vec![Effect::Commit(Event::Reopen)],
+                    Dialog::Recuse { work, .. } => {
+                        self.ask_recusal_reason(work);
+                        vec![]
+                    }
                     Dialog::Receipt { .. } => vec![],
                 }
             }
@@ -771,6 +829,14 @@ impl App {
             }
             Action::Command(Command::Next) => selected += 1,
             Action::Command(Command::Prev) => selected = selected.saturating_sub(1),
+            Action::Command(Command::PageDown) => {
+                selected = selected.saturating_add(self.help_page.get().max(1))
+            }
+            Action::Command(Command::PageUp) => {
+                selected = selected.saturating_sub(self.help_page.get().max(1))
+            }
+            Action::Command(Command::First) => selected = 0,
+            Action::Command(Command::Last) => selected = usize::MAX,
             Action::Type(c) => {
                 filter.insert(c);
                 selected = 0;
@@ -811,32 +877,54 @@ impl App {
             .collect()
     }
 
-    /// Records the store's answer to an effect; ballot data changes only here.
-    pub fn on_saved(&mut self, effect: &Effect, result: Result<Commit, String>) {
+    /// Records the store's answer to a committed event; ballot data changes only here.
+    /// Watch progress is saved in the background: no "saved" message for it.
+    pub fn on_saved(&mut self, event: &Event, result: Result<Commit, String>) {
         let commit = match result {
             Ok(c) => c,
+            Err(message) if matches!(event, Event::Progress { .. }) => {
+                self.say(StatusKind::Error, message);
+                return;
+            }
             Err(message) => {
                 self.say(
                     StatusKind::Error,
-                    format!("{}: {message}", self.lang.pick("未保存", "not saved")),
+                    crate::tr!(self.lang, "tui.not_saved", why = message),
                 );
                 return;
             }
         };
-        if let Some(event) = effect.event() {
-            self.data.apply(&event);
+        self.data.revision = commit.revision;
+        self.data.chain_head = commit.chain_head;
+        if let Event::Progress {
+            work,
+            furthest_ms,
+            watched_ms,
+            last_ms,
+        } = event
+        {
+            let progress = Progress {
+                furthest_ms: *furthest_ms,
+                watched_ms: *watched_ms,
+                last_ms: *last_ms,
+            };
+            self.data.progress.insert(work.clone(), progress);
+            return;
         }
-        let d = &mut self.data;
-        d.revision = commit.revision;
-        d.chain_head = commit.chain_head;
-        let saved = format!(
-            "{}, {} {}",
-            self.t(Msg::Saved),
-            self.t(Msg::Revision),
-            self.data.revision
-        );
+        self.data.apply(event);
+        let saved = match event {
+            Event::Unrecuse { .. } => {
+                crate::tr!(self.lang, "tui.unrecused", rev = self.data.revision)
+            }
+            _ => format!(
+                "{}, {} {}",
+                self.t(Msg::Saved),
+                self.t(Msg::Revision),
+                self.data.revision
+            ),
+        };
         self.say(StatusKind::Saved, saved);
-        if *effect == Effect::Submit {
+        if *event == Event::Submit {
             self.mode = Mode::Confirm(Dialog::Receipt {
                 code: self.data.receipt(),
             });
@@ -875,7 +963,7 @@ impl App {
             ..PlayerView::default()
         };
         self.status = None;
-        effects.retain(|e| matches!(e, Effect::SaveProgress { .. }));
+        effects.retain(|e| matches!(e, Effect::Commit(Event::Progress { .. })));
         effects
     }
 
@@ -884,10 +972,7 @@ impl App {
         match &mut self.watch {
             Some(w) if w.unsaved_ms > 0 && !self.data.submitted => {
                 w.unsaved_ms = 0;
-                vec![Effect::SaveProgress {
-                    work: w.work.clone(),
-                    progress: w.progress,
-                }]
+                vec![Effect::progress(&w.work, w.progress)]
             }
             _ => vec![],
         }
@@ -978,13 +1063,6 @@ impl App {
                 effects
             }
         }
-    }
-
-    /// Records saved playback progress (no status message: it happens in the background).
-    pub fn on_progress_saved(&mut self, work: &str, progress: Progress, commit: Commit) {
-        self.data.progress.insert(work.to_string(), progress);
-        self.data.revision = commit.revision;
-        self.data.chain_head = commit.chain_head;
     }
 
     /// Records a sync attempt; a failure is also said once on the message line, with the

@@ -15,14 +15,16 @@ fn run(app: &mut App, actions: impl IntoIterator<Item = Action>) -> Vec<Effect> 
     let mut all = vec![];
     for a in actions {
         for e in app.update(a) {
-            let rev = app.data.revision + 1;
-            app.on_saved(
-                &e,
-                Ok(Commit {
-                    revision: rev,
-                    chain_head: format!("{rev:064x}"),
-                }),
-            );
+            if let Effect::Commit(event) = &e {
+                let rev = app.data.revision + 1;
+                app.on_saved(
+                    event,
+                    Ok(Commit {
+                        revision: rev,
+                        chain_head: format!("{rev:064x}"),
+                    }),
+                );
+            }
             all.push(e);
         }
     }
@@ -45,9 +47,49 @@ fn full_score_of_seven_criteria_in_at_most_twelve_keys() {
     assert_eq!(a.data.total("001").to_string(), "83");
     assert_eq!(
         a.mode,
-        Mode::List,
-        "after the last criterion the list is back"
+        Mode::Summary,
+        "after the last criterion: the summary"
     );
+    assert_eq!(
+        crate::tui::view::summary_line(&a),
+        "83 分 已保存。Enter 下一个未评作品，Esc 返回"
+    );
+}
+
+#[test]
+fn enter_on_the_summary_goes_to_the_next_unscored_work_without_playing() {
+    let mut a = app();
+    let mut keys = vec![cmd(Command::Score)];
+    keys.extend(typed("2526128444"));
+    run(&mut a, keys);
+    let effects = run(&mut a, [cmd(Command::ScoreConfirm)]);
+    assert!(effects.is_empty(), "nothing plays: {effects:?}");
+    assert_eq!(a.mode, Mode::List);
+    assert_eq!(a.selected_work_id().as_deref(), Some("002"));
+    // Esc on the summary goes back to the list and stays on the work.
+    let mut keys = vec![cmd(Command::Score)];
+    keys.extend(typed("2526128444"));
+    keys.push(cmd(Command::ScoreExit));
+    run(&mut a, keys);
+    assert_eq!(
+        (a.mode.clone(), a.selected_work_id()),
+        (Mode::List, Some("002".to_string()))
+    );
+}
+
+#[test]
+fn the_summary_of_a_partly_scored_work_says_what_is_open() {
+    let mut a = App::new(sample_data(2), Keymap::default_keymap(), Lang::En);
+    run(&mut a, [cmd(Command::Score)]);
+    run(&mut a, typed("25"));
+    run(&mut a, std::iter::repeat_n(cmd(Command::ScoreConfirm), 6));
+    assert_eq!(a.mode, Mode::Summary);
+    assert_eq!(
+        crate::tui::view::summary_line(&a),
+        "25 points, 6 criteria not scored. Enter next unscored work, Esc back"
+    );
+    run(&mut a, [cmd(Command::ScorePrev)]);
+    assert!(matches!(a.mode, Mode::Score { criterion: 6, .. }));
 }
 
 #[test]
@@ -162,10 +204,10 @@ fn comment_with_chinese_text_is_saved_on_enter() {
     let effects = run(&mut a, keys);
     assert_eq!(
         effects,
-        [Effect::SetComment {
+        [Effect::Commit(Event::Comment {
             work: "001".into(),
             text: "画面清晰\n配乐".into()
-        }]
+        })]
     );
     assert_eq!(a.data.comments["001"], "画面清晰\n配乐");
     assert_eq!(a.mode, Mode::List);
@@ -191,11 +233,28 @@ fn recusal_needs_a_reason_and_blocks_scoring() {
     let mut a = app();
     run(&mut a, [cmd(Command::Score)]);
     run(&mut a, typed("25"));
+    run(&mut a, [cmd(Command::ScoreExit), cmd(Command::Recuse)]);
+    assert_eq!(
+        a.mode,
+        Mode::Confirm(Dialog::Recuse {
+            work: "001".into(),
+            scores: 1,
+            total: "25".into()
+        }),
+        "recusing from a scored work asks first"
+    );
+    run(&mut a, [cmd(Command::Cancel)]);
+    assert_eq!(a.mode, Mode::List);
+    assert_eq!(
+        a.data.score("001", "theme"),
+        Some(25),
+        "cancel keeps the scores"
+    );
     run(
         &mut a,
         [
-            cmd(Command::ScoreExit),
             cmd(Command::Recuse),
+            cmd(Command::Confirm),
             cmd(Command::InputSubmit),
         ],
     );
@@ -215,8 +274,25 @@ fn recusal_needs_a_reason_and_blocks_scoring() {
     run(&mut a, [cmd(Command::Score)]);
     assert_eq!(a.mode, Mode::List);
     let effects = run(&mut a, [cmd(Command::Recuse)]);
-    assert_eq!(effects, [Effect::Unrecuse { work: "001".into() }]);
+    assert_eq!(
+        effects,
+        [Effect::Commit(Event::Unrecuse { work: "001".into() })]
+    );
     assert_eq!(a.data.status("001"), ScoreStatus::Unscored);
+    assert_eq!(
+        a.status.as_ref().map(|s| s.text.as_str()),
+        Some("已取消回避（已保存，版本 4）")
+    );
+    // An unscored work asks for the reason at once.
+    let effects = run(&mut a, [cmd(Command::Next), cmd(Command::Recuse)]);
+    assert!(effects.is_empty());
+    assert!(matches!(
+        a.mode,
+        Mode::Input {
+            purpose: InputPurpose::Recuse { .. },
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -238,7 +314,7 @@ fn submit_lists_unfinished_then_shows_receipt_and_locks() {
     assert_eq!(a.mode, Mode::List, "a submitted ballot is read-only");
     assert!(run(&mut a, [cmd(Command::Comment)]).is_empty());
     let effects = run(&mut a, [cmd(Command::Reopen), cmd(Command::Confirm)]);
-    assert_eq!(effects, [Effect::Reopen]);
+    assert_eq!(effects, [Effect::Commit(Event::Reopen)]);
     assert!(!a.data.submitted);
 }
 
@@ -248,7 +324,10 @@ fn failed_save_changes_no_score_and_says_so() {
     run(&mut a, [cmd(Command::Score)]);
     let effects = a.update(Action::Type('7'));
     assert_eq!(effects.len(), 1);
-    a.on_saved(&effects[0], Err("disk full".into()));
+    let Effect::Commit(event) = &effects[0] else {
+        panic!("{effects:?}")
+    };
+    a.on_saved(event, Err("disk full".into()));
     assert_eq!(a.data.score("001", "theme"), None);
     let status = a.status.clone().unwrap();
     assert_eq!(status.kind, StatusKind::Error);
@@ -290,7 +369,14 @@ fn navigation_stays_in_bounds_and_finds_unscored() {
         ],
     );
     run(&mut a, std::iter::repeat_n(cmd(Command::ScoreMax), 6));
-    run(&mut a, [cmd(Command::Last), cmd(Command::NextUnscored)]);
+    run(
+        &mut a,
+        [
+            cmd(Command::ScoreExit),
+            cmd(Command::Last),
+            cmd(Command::NextUnscored),
+        ],
+    );
     assert_eq!(
         a.selected_work_id().as_deref(),
         Some("002"),
@@ -328,6 +414,7 @@ fn playback_keys_become_player_effects() {
         run(&mut a, [cmd(Command::Play)]),
         [Effect::Play { work: "001".into() }]
     );
+    a.playing_started("001");
     assert_eq!(
         run(&mut a, [cmd(Command::SeekForwardLong)]),
         [Effect::Player(PlayerCommand::SeekSeconds(30.0))]
@@ -371,13 +458,19 @@ fn watching_counts_played_time_not_seeks_or_pauses() {
     let effects = a.on_player(PlayerEvent::Stopped {
         position_ms: 60_250,
     });
-    let [Effect::SaveProgress { work, progress }] = effects.as_slice() else {
+    let [Effect::Commit(Event::Progress {
+        work,
+        furthest_ms,
+        watched_ms,
+        last_ms,
+    })] = effects.as_slice()
+    else {
         panic!("{effects:?}")
     };
     assert_eq!(work, "001");
-    assert_eq!(progress.watched_ms, 10_000);
-    assert_eq!(progress.furthest_ms, 60_250);
-    assert_eq!(progress.last_ms, 60_250);
+    assert_eq!(*watched_ms, 10_000);
+    assert_eq!(*furthest_ms, 60_250);
+    assert_eq!(*last_ms, 60_250);
     assert_eq!(a.player.work, None);
 }
 
@@ -399,17 +492,18 @@ fn resume_from_where_the_judge_stopped_unless_at_the_end() {
     let effects = a.on_player(PlayerEvent::Stopped {
         position_ms: 42_000,
     });
-    let Effect::SaveProgress { progress, .. } = &effects[0] else {
-        panic!()
+    let Effect::Commit(event @ Event::Progress { .. }) = &effects[0] else {
+        panic!("{effects:?}")
     };
-    a.on_progress_saved(
-        "001",
-        *progress,
-        Commit {
+    let status = a.status.clone();
+    a.on_saved(
+        event,
+        Ok(Commit {
             revision: 2,
             chain_head: "00".repeat(32),
-        },
+        }),
     );
+    assert_eq!(a.status, status, "progress is saved without a message");
     assert_eq!(a.resume_position("001"), 42_000);
     a.data.progress.get_mut("001").unwrap().last_ms = 199_000;
     assert_eq!(a.resume_position("001"), 0, "finished works start over");
@@ -436,7 +530,7 @@ fn quitting_saves_unsaved_progress_first() {
     assert!(
         matches!(
             effects.as_slice(),
-            [Effect::SaveProgress { .. }, Effect::Quit]
+            [Effect::Commit(Event::Progress { .. }), Effect::Quit]
         ),
         "{effects:?}"
     );
@@ -496,4 +590,65 @@ fn sync_results_show_and_a_failure_is_said_once_while_work_goes_on() {
     assert_eq!(a.sync.as_ref().unwrap().at, "14:03:30");
     a.on_synced("14:04:00".into(), Ok(5));
     assert!(a.sync.as_ref().unwrap().ok);
+}
+
+#[test]
+fn player_keys_with_nothing_playing_say_so() {
+    let mut a = app();
+    for c in [Command::Pause, Command::Fullscreen, Command::Stop] {
+        a.status = None;
+        assert!(run(&mut a, [cmd(c)]).is_empty(), "{c:?}");
+        let status = a.status.clone().expect("a word on the status line");
+        assert_eq!(status.text, "没有正在播放的视频（Enter 播放）");
+    }
+    run(&mut a, [cmd(Command::Score)]);
+    a.status = None;
+    assert!(run(&mut a, [cmd(Command::Pause)]).is_empty());
+    assert!(a.status.is_some(), "also while scoring");
+}
+
+#[test]
+fn esc_in_the_list_clears_the_filter_and_says_when_there_is_none() {
+    let mut a = app();
+    let mut keys = vec![cmd(Command::Filter)];
+    keys.extend(typed("quantum"));
+    keys.push(cmd(Command::InputSubmit));
+    run(&mut a, keys);
+    assert_eq!(a.visible().len(), 1);
+    run(&mut a, [cmd(Command::ClearFilter)]);
+    assert_eq!((a.filter.as_str(), a.visible().len()), ("", 4));
+    assert_eq!(a.status, None);
+    run(&mut a, [cmd(Command::ClearFilter)]);
+    assert_eq!(a.status.unwrap().text, "当前没有筛选");
+}
+
+#[test]
+fn a_filter_takes_no_newline() {
+    let mut a = app();
+    let mut keys = vec![cmd(Command::Filter)];
+    keys.extend(typed("桥"));
+    keys.push(cmd(Command::InputNewline));
+    run(&mut a, keys);
+    assert_eq!(a.filter, "桥");
+}
+
+#[test]
+fn help_pages_by_the_screen_and_jumps_to_either_end() {
+    let mut a = app();
+    let rows = a.help_rows("").len();
+    a.help_page.set(20);
+    run(&mut a, [cmd(Command::Help), cmd(Command::PageDown)]);
+    let selected = |a: &App| match &a.mode {
+        Mode::Help { selected, .. } => *selected,
+        other => panic!("help closed: {other:?}"),
+    };
+    assert_eq!(selected(&a), 20);
+    run(&mut a, [cmd(Command::Last)]);
+    assert_eq!(selected(&a), rows - 1);
+    run(&mut a, [cmd(Command::PageDown)]);
+    assert_eq!(selected(&a), rows - 1, "stays on the last row");
+    run(&mut a, [cmd(Command::PageUp)]);
+    assert_eq!(selected(&a), rows - 21);
+    run(&mut a, [cmd(Command::First)]);
+    assert_eq!(selected(&a), 0);
 }

@@ -59,12 +59,12 @@ impl Layer {
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Layer::List => lang.pick("作品列表", "Works list"),
-            Layer::Score => lang.pick("打分", "Scoring"),
-            Layer::Input => lang.pick("输入", "Text input"),
-            Layer::Confirm => lang.pick("确认", "Confirm"),
-            Layer::Help => lang.pick("帮助", "Help"),
-            Layer::Organizer => lang.pick("组织者", "Organizer"),
+            Layer::List => crate::tr!(lang, "keymap.layer.list"),
+            Layer::Score => crate::tr!(lang, "keymap.layer.score"),
+            Layer::Input => crate::tr!(lang, "keymap.layer.input"),
+            Layer::Confirm => crate::tr!(lang, "keymap.layer.confirm"),
+            Layer::Help => crate::tr!(lang, "keymap.layer.help"),
+            Layer::Organizer => crate::tr!(lang, "keymap.layer.organizer"),
         }
     }
 
@@ -119,7 +119,7 @@ impl Layer {
             ),
             Layer::Input => matches!(c, InputSubmit | InputNewline | InputCancel),
             Layer::Confirm => matches!(c, Confirm | Cancel),
-            Layer::Help => matches!(c, Close | Next | Prev),
+            Layer::Help => matches!(c, Close | Next | Prev | PageDown | PageUp | First | Last),
             Layer::Organizer => {
                 matches!(
                     c,

@@ -142,14 +142,13 @@ impl Drop for StderrToFile {
 
 /// Takes over the terminal, or says why it cannot (output piped or redirected, no tty)
 /// instead of panicking inside ratatui.
-pub fn start_terminal() -> anyhow::Result<ratatui::DefaultTerminal> {
+pub fn start_terminal(lang: Lang) -> anyhow::Result<ratatui::DefaultTerminal> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        anyhow::bail!(
-            "the screens need a terminal, and input or output is not one; run jury in a terminal window (not piped or redirected)"
-        );
+        anyhow::bail!(crate::tr!(lang, "tui.no_terminal"));
     }
-    ratatui::try_init().map_err(|e| anyhow::anyhow!("cannot take over the terminal: {e}"))
+    ratatui::try_init()
+        .map_err(|e| anyhow::anyhow!(crate::tr!(lang, "tui.terminal_failed", why = e)))
 }
 
 /// Runs the judge TUI until the judge quits.
@@ -158,7 +157,8 @@ pub fn run_judge(mut opts: JudgeOptions) -> anyhow::Result<()> {
     if opts.player.log_file.is_none() {
         opts.player.log_file = Some(logs.join("mpv.log"));
     }
-    let mut terminal = start_terminal()?;
+    let lang = opts.lang.or_else(Lang::from_locale).unwrap_or(Lang::Zh);
+    let mut terminal = start_terminal(lang)?;
     let redirect = StderrToFile::start(&logs.join("stderr.log"));
     let result = judge_session(&mut terminal, opts);
     ratatui::restore();
@@ -199,6 +199,7 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
         media_dirs,
         checked: HashMap::new(),
         handed_over: false,
+        started: false,
     };
     loop {
         if !session.handed_over {
@@ -206,6 +207,11 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
         }
         let mut effects = Vec::new();
         match rx.recv_timeout(Duration::from_millis(250)) {
+            Ok(Incoming::Key(k)) if is_repaint_key(&k) => {
+                if !session.handed_over {
+                    terminal.clear()?;
+                }
+            }
             Ok(Incoming::Key(k)) => {
                 if let Some(action) = app.keymap.resolve(app.layer(), k) {
                     effects = app.update(action);
@@ -218,16 +224,12 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
                 );
                 effects = app.on_player(event);
                 if finished && session.handed_over {
-                    take_back_terminal(terminal)?;
+                    take_back_terminal(terminal, &mut std::io::stdout())?;
                     session.handed_over = false;
                 }
             }
             Ok(Incoming::MediaChecked { work, path, check }) => {
                 effects = session.media_checked(&mut app, work, path, check);
-                if session.should_hand_over(&app) {
-                    hand_over_terminal()?;
-                    session.handed_over = true;
-                }
             }
             Ok(Incoming::Synced(report)) => {
                 let at = jury_store::snapshot::local_time(report.at, false);
@@ -239,6 +241,11 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
         let (revision, submitted) = (app.data.revision, app.data.submitted);
         for effect in effects {
             session.carry_out(&mut app, effect);
+        }
+        // Playback started (a video just checked, or one checked before and played again).
+        if std::mem::take(&mut session.started) && session.should_hand_over(&app) {
+            hand_over_terminal()?;
+            session.handed_over = true;
         }
         if let Some(sync) = &sync {
             if app.data.submitted && !submitted {
@@ -255,9 +262,15 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
         sync.finish(Duration::from_secs(10));
     }
     if session.handed_over {
-        take_back_terminal(terminal)?;
+        take_back_terminal(terminal, &mut std::io::stdout())?;
     }
     Ok(())
+}
+
+/// Ctrl-L repaints the whole screen, whatever layer is open (the terminal convention for a
+/// screen that something else drew over).
+pub fn is_repaint_key(k: &crossterm::event::KeyEvent) -> bool {
+    k.code == KeyCode::Char('l') && k.modifiers.contains(KeyModifiers::CONTROL)
 }
 
 /// mpv's terminal output draws from the top-left over whatever is on screen: give it the
@@ -271,8 +284,13 @@ fn hand_over_terminal() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn take_back_terminal<B: Backend>(terminal: &mut Terminal<B>) -> anyhow::Result<()> {
-    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+/// Back from mpv: the alternate screen again, cleared, so the next draw repaints every cell
+/// (ratatui would otherwise only redraw what it thinks changed, leaving mpv's frame behind).
+fn take_back_terminal<B: Backend>(
+    terminal: &mut Terminal<B>,
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<()> {
+    crossterm::execute!(out, crossterm::terminal::EnterAlternateScreen)?;
     terminal.clear()?;
     Ok(())
 }
@@ -288,39 +306,25 @@ struct Session {
     /// Media checks already done this session (hashing a 500 MB file takes seconds).
     checked: HashMap<String, (Option<PathBuf>, MediaCheck)>,
     handed_over: bool,
+    /// A video was opened since the loop last looked (it may need the terminal).
+    started: bool,
 }
 
 impl Session {
     fn carry_out(&mut self, app: &mut App, effect: Effect) {
-        let b = &mut self.ballot;
-        let result = match &effect {
-            Effect::SetScore {
-                work,
-                criterion,
-                steps,
-            } => b.set_score(work, criterion, *steps),
-            Effect::SetComment { work, text } => b.set_comment(work, text),
-            Effect::Recuse { work, reason } => b.recuse(work, reason),
-            Effect::Unrecuse { work } => b.unrecuse(work),
-            Effect::Submit => b.submit(),
-            Effect::Reopen => b.reopen(),
-            Effect::SaveProgress { work, progress } => {
-                match b.record_progress(work, *progress) {
-                    Ok(commit) => app.on_progress_saved(work, *progress, commit),
-                    Err(e) => app.set_status(StatusKind::Error, e.to_string()),
-                }
-                return;
+        match effect {
+            Effect::Commit(event) => {
+                let result = self.ballot.commit(&event).map_err(|e| e.to_string());
+                app.on_saved(&event, result);
             }
-            Effect::Play { work } => return self.play(app, work),
-            Effect::Player(command) => return self.transport(app, *command),
+            Effect::Play { work } => self.play(app, &work),
+            Effect::Player(command) => self.transport(app, command),
             Effect::Quit => {
                 if let Some(Ok(player)) = &self.player {
                     player.stop();
                 }
-                return;
             }
-        };
-        app.on_saved(&effect, result.map_err(|e| e.to_string()));
+        }
     }
 
     /// Finds and checks the video off the UI thread; playback starts when the check is in.
@@ -337,10 +341,7 @@ impl Session {
         };
         let dirs = self.media_dirs.clone();
         let tx = self.tx.clone();
-        app.set_status(
-            StatusKind::Info,
-            app.lang.pick("正在检查视频文件", "Checking the video file"),
-        );
+        app.set_status(StatusKind::Info, crate::tr!(app.lang, "tui.checking_video"));
         std::thread::spawn(move || {
             let path = locate(&work.media_file, &dirs);
             let check = match &path {
@@ -386,7 +387,10 @@ impl Session {
         });
         match player {
             Ok(p) => match p.open(&path, app.resume_position(&work)) {
-                Ok(()) => app.playing_started(&work),
+                Ok(()) => {
+                    self.started = true;
+                    app.playing_started(&work)
+                }
                 Err(e) => {
                     app.set_status(StatusKind::Error, e.message(app.lang));
                     vec![]
@@ -412,10 +416,7 @@ impl Session {
         let Some(Ok(p)) = &self.player else {
             app.set_status(
                 StatusKind::Info,
-                app.lang.pick(
-                    "没有正在播放的视频（Enter 播放）",
-                    "Nothing is playing (Enter plays)",
-                ),
+                crate::tr!(app.lang, "tui.nothing_playing"),
             );
             return;
         };
@@ -459,6 +460,7 @@ fn obtain_ballot<B: Backend>(
                 message = Some(Msg::KeyWrong.text(lang).to_string());
             }
             Ok(Incoming::Opened(Err(e))) => return Err(e.into()),
+            Ok(Incoming::Key(k)) if is_repaint_key(&k) => terminal.clear()?,
             Ok(Incoming::Key(k)) if !opening => {
                 let ctrl_c =
                     k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
@@ -530,10 +532,7 @@ fn draw_prompt(
                 Line::styled(fit(m, iw), Style::new().fg(Color::White).bg(Color::Red))
             }
             (false, None) => Line::styled(
-                fit(
-                    lang.pick("Enter 打开 / Esc 退出", "Enter opens / Esc quits"),
-                    iw,
-                ),
+                fit(crate::tr!(lang, "tui.prompt_hint"), iw),
                 Style::new().fg(Color::DarkGray),
             ),
         },
@@ -542,5 +541,53 @@ fn draw_prompt(
     if !opening {
         let x = inner.x + (2 + width(&shown)).min(iw.saturating_sub(1)) as u16;
         frame.set_cursor_position(Position { x, y: inner.y + 2 });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEvent;
+    use ratatui::backend::TestBackend;
+
+    #[test]
+    fn ctrl_l_is_the_repaint_key_and_plain_l_is_not() {
+        assert!(is_repaint_key(&KeyEvent::new(
+            KeyCode::Char('l'),
+            KeyModifiers::CONTROL
+        )));
+        assert!(!is_repaint_key(&KeyEvent::new(
+            KeyCode::Char('l'),
+            KeyModifiers::NONE
+        )));
+    }
+
+    #[test]
+    fn taking_the_terminal_back_from_mpv_enters_the_alternate_screen_and_clears_it() {
+        let mut terminal = Terminal::new(TestBackend::new(20, 3)).unwrap();
+        terminal
+            .draw(|f| f.render_widget(Paragraph::new("jury"), f.area()))
+            .unwrap();
+        // What mpv left on the screen, unknown to ratatui.
+        let mut frame_cell = ratatui::buffer::Cell::default();
+        frame_cell.set_symbol("#");
+        terminal
+            .backend_mut()
+            .draw(std::iter::once((0, 1, &frame_cell)))
+            .unwrap();
+        assert_eq!(terminal.backend().buffer()[(0, 1)].symbol(), "#");
+        let mut out = Vec::new();
+        take_back_terminal(&mut terminal, &mut out).unwrap();
+        assert!(
+            String::from_utf8_lossy(&out).contains("\x1b[?1049h"),
+            "alternate screen: {out:?}"
+        );
+        let cell = &terminal.backend().buffer()[(0, 1)];
+        assert_eq!(cell.symbol(), " ", "the screen is cleared");
+        // The next draw writes every cell, not only those ratatui thinks changed.
+        terminal
+            .draw(|f| f.render_widget(Paragraph::new("jury"), f.area()))
+            .unwrap();
+        assert_eq!(terminal.backend().buffer()[(0, 0)].symbol(), "j");
     }
 }

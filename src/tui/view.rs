@@ -64,7 +64,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Help {
             filter, selected, ..
         } => draw_help(frame, app, &filter.text(), *selected),
-        Mode::List | Mode::Score { .. } => {}
+        Mode::List | Mode::Score { .. } | Mode::Summary => {}
     }
 }
 
@@ -81,13 +81,30 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     };
     let right_width = bar_cells + width(&count) + width(&state);
     let judge = format!(" {}: {} ", app.t(Msg::Judge), app.data.judge.name);
-    let left_width = (area.width as usize).saturating_sub(right_width + width(&judge));
+    let filter = if app.filter.is_empty() {
+        String::new()
+    } else {
+        let text = crate::tr!(
+            app.lang,
+            "tui.filter_active",
+            text = app.filter,
+            shown = app.visible().len(),
+            total = total
+        );
+        format!(
+            " {} ",
+            fit(&text, (area.width as usize / 3).max(12)).trim_end()
+        )
+    };
+    let left_width =
+        (area.width as usize).saturating_sub(right_width + width(&judge) + width(&filter));
     let title = fit(
         &format!(" {}", app.data.contest.title(app.lang)),
         left_width,
     );
     let line = Line::from(vec![
         Span::styled(title, BAR.add_modifier(Modifier::BOLD)),
+        Span::styled(filter, Style::new().fg(Color::Black).bg(Color::Yellow)),
         Span::styled(judge, BAR),
         Span::styled(count, BAR),
         Span::styled(" ".repeat(filled), Style::new().bg(Color::Green)),
@@ -432,8 +449,69 @@ pub(crate) fn hint_commands(layer: Layer) -> &'static [Command] {
     }
 }
 
+/// The line after the last criterion: the work's total and where Enter and Esc lead.
+pub(crate) fn summary_line(app: &App) -> String {
+    let Some(work) = app.selected_work_id() else {
+        return String::new();
+    };
+    let key = |c| {
+        app.keymap
+            .key_for(Layer::Score, c)
+            .map(|k| k.to_string())
+            .unwrap_or_default()
+    };
+    let (next, back) = (key(Command::ScoreConfirm), key(Command::ScoreExit));
+    let total = app.data.total(&work);
+    let open = app
+        .data
+        .contest
+        .rubric
+        .criteria()
+        .filter(|c| app.data.score(&work, &c.id).is_none())
+        .count();
+    if open == 0 {
+        crate::tr!(
+            app.lang,
+            "tui.summary_done",
+            total = total,
+            next = next,
+            back = back
+        )
+    } else {
+        crate::tr!(
+            app.lang,
+            "tui.summary_partial",
+            total = total,
+            open = open,
+            next = next,
+            back = back
+        )
+    }
+}
+
 fn draw_hints(frame: &mut Frame, app: &App, area: Rect) {
     let layer = app.layer();
+    if app.mode == Mode::Summary {
+        let text = format!(" {} ", summary_line(app));
+        let line = Line::styled(
+            fit(&text, area.width as usize),
+            BAR.add_modifier(Modifier::BOLD),
+        );
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    let filtering = matches!(
+        &app.mode,
+        Mode::Input {
+            purpose: InputPurpose::Filter,
+            ..
+        }
+    );
+    let commands: Vec<Command> = hint_commands(layer)
+        .iter()
+        .copied()
+        .filter(|c| !(filtering && *c == Command::InputNewline))
+        .collect();
     let mut spans = Vec::new();
     let mut used = 0usize;
     if layer == Layer::Score {
@@ -444,7 +522,7 @@ fn draw_hints(frame: &mut Frame, app: &App, area: Rect) {
     spans.extend(hint_spans(
         &app.keymap,
         layer,
-        hint_commands(layer),
+        &commands,
         app.lang,
         (area.width as usize).saturating_sub(used),
     ));
@@ -556,6 +634,7 @@ fn draw_input(
 
 fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
     let mut lines: Vec<Line> = Vec::new();
+    let title_owned: String;
     let title = match dialog {
         Dialog::Submit { unfinished } => {
             lines.push(Line::styled(app.t(Msg::ConfirmSubmit), BOLD));
@@ -579,6 +658,19 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
             lines.push(Line::styled(app.t(Msg::ConfirmReopen), BOLD));
             lines.push(Line::styled(app.t(Msg::ConfirmYesNo), DIM));
             app.t(Msg::ReopenTitle)
+        }
+        Dialog::Recuse {
+            work,
+            scores,
+            total,
+        } => {
+            lines.push(Line::styled(
+                crate::tr!(app.lang, "tui.confirm_recuse", n = scores, total = total),
+                BOLD,
+            ));
+            lines.push(Line::styled(app.t(Msg::ConfirmYesNo), DIM));
+            title_owned = format!("{} {work}", crate::tr!(app.lang, "tui.recuse_title"));
+            &title_owned
         }
         Dialog::Receipt { code } => {
             lines.push(Line::styled(
@@ -618,19 +710,23 @@ fn draw_help(frame: &mut Frame, app: &App, filter: &str, selected: usize) {
         height: full.height.saturating_sub(2),
     };
     frame.render_widget(Clear, area);
+    let rows = app.help_rows(filter);
+    // Where the selection is: "20/57".
+    let position = format!(" {}/{} ", (selected + 1).min(rows.len()), rows.len());
     let block = boxed(&format!(
         "{} / {}: {filter}_",
         app.t(Msg::Help),
         app.t(Msg::Filter)
-    ));
+    ))
+    .title_bottom(Line::from(position).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
     let layer_w = 10;
     let keys_w = 16;
     let desc_w = w.saturating_sub(layer_w + keys_w + 2);
-    let rows = app.help_rows(filter);
     let height = inner.height.saturating_sub(1) as usize;
+    app.help_page.set(height.max(1));
     let top = selected.saturating_sub(height.saturating_sub(1));
     let mut lines = vec![Line::styled(
         format!(
@@ -663,6 +759,24 @@ fn draw_help(frame: &mut Frame, app: &App, filter: &str, selected: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Ambiguous-width characters (·, –, —, …) are one cell in some terminals and two in CJK
+    /// ones: none in the TUI's own words, so every line keeps its width.
+    #[test]
+    fn tui_locale_strings_have_no_ambiguous_width_glyphs() {
+        use unicode_width::UnicodeWidthChar;
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/locales/tui.yml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let values: Vec<&str> = text.lines().filter(|l| l.starts_with("  ")).collect();
+        assert!(values.len() > 100, "{} values read", values.len());
+        for line in values {
+            let bad: Vec<char> = line
+                .chars()
+                .filter(|c| c.width() != c.width_cjk())
+                .collect();
+            assert!(bad.is_empty(), "{line}: {bad:?}");
+        }
+    }
 
     #[test]
     fn list_columns_fill_the_width() {

@@ -1,5 +1,5 @@
-//! The real binary, driven through tmux like a judge at a keyboard: score by keys, quit,
-//! reopen; a wrong key and a retry; SIGKILL in the middle of scoring loses nothing shown saved.
+//! The real binary, driven through tmux like a judge at a keyboard: score by keys, go on to
+//! the next work from the summary, quit, reopen; a wrong key and a retry; SIGKILL in the middle of scoring loses nothing shown saved.
 
 use jury_store::{Ballot, BallotKey};
 use std::path::{Path, PathBuf};
@@ -162,11 +162,27 @@ fn score_a_work_by_keys_quit_and_reopen() {
     t.keys(&["s", "2", "5", "2", "6", "1", "2", "8", "4", "4", "4"]);
     let screen = t.wait_for("saved, rev 8");
     assert!(screen.contains("done"), "{screen}");
+    t.wait_for("83 points saved. Enter next unscored work, Esc back");
     t.keys(&["c"]);
     t.wait_for("Enter saves");
     t.keys(&["-l", "Good pacing"]);
     t.keys(&["Enter"]);
     t.wait_for("saved, rev 9");
+    // The comment went back to the summary; Enter there goes on to the next unscored work,
+    // in the list, and plays nothing.
+    t.wait_for("83 points saved");
+    t.keys(&["Enter"]);
+    t.wait_for(">002");
+    std::thread::sleep(Duration::from_millis(500));
+    let screen = t.screen();
+    assert!(
+        screen.contains(">002") && !screen.contains("points saved"),
+        "on the next unscored work, in the list:\n{screen}"
+    );
+    assert!(
+        !screen.contains("playing") && !screen.contains("Checking the video"),
+        "Enter after the last criterion does not start playback:\n{screen}"
+    );
     t.keys(&["q"]);
     t.wait_exit();
 
@@ -400,7 +416,8 @@ fn scores_reach_the_sync_folder_and_a_vanished_folder_does_not_stop_scoring() {
     }
     // The stick is pulled: the judge is told, and scoring goes on.
     std::fs::remove_dir_all(&sync).unwrap();
-    t.keys(&["j", "s", "9"]);
+    // Enter on the summary of 001 goes on to 002.
+    t.keys(&["Enter", "s", "9"]);
     t.wait_for("sync failed");
     t.leave_scoring_and_quit();
     t.wait_exit();

@@ -26,3 +26,4 @@ mod results_report;
 mod sync_crash;
 mod tally_fixtures;
 mod tally_props;
+mod tui_snapshots;

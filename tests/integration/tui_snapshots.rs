@@ -2,11 +2,11 @@
 //! in Chinese and English. Wide characters occupy two cells, so the text is rebuilt the way
 //! a terminal shows it and every line must be exactly the screen's width.
 
-use jury_core::sample::sample_data;
 use jury::i18n::Lang;
-use jury_store::Commit;
 use jury::tui::action::{Action, Command};
-use jury::tui::{view, App, Keymap};
+use jury::tui::{view, App, Effect, Keymap};
+use jury_core::sample::sample_data;
+use jury_store::Commit;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use unicode_width::UnicodeWidthStr;
@@ -42,14 +42,16 @@ fn screen(app: &App, width: u16, height: u16) -> String {
 fn act(app: &mut App, actions: impl IntoIterator<Item = Action>) {
     for a in actions {
         for e in app.update(a) {
-            let rev = app.data.revision + 1;
-            app.on_saved(
-                &e,
-                Ok(Commit {
-                    revision: rev,
-                    chain_head: format!("{rev:064x}"),
-                }),
-            );
+            if let Effect::Commit(event) = &e {
+                let rev = app.data.revision + 1;
+                app.on_saved(
+                    event,
+                    Ok(Commit {
+                        revision: rev,
+                        chain_head: format!("{rev:064x}"),
+                    }),
+                );
+            }
         }
     }
 }
@@ -66,6 +68,7 @@ fn scored_app(lang: Lang) -> App {
     );
     keys.push(Action::Command(Command::InputSubmit));
     keys.extend([
+        Action::Command(Command::ScoreExit),
         Action::Command(Command::Next),
         Action::Command(Command::Score),
     ]);
@@ -176,4 +179,141 @@ fn comment_editor_places_cursor_in_display_cells() {
     let popup_x = (80 - 64) / 2 + 1;
     assert_eq!(cursor.x as usize, popup_x + expected_col);
     insta::assert_snapshot!("comment_zh_80x24", screen(&app, 80, 24));
+}
+
+fn fully_scored(lang: Lang) -> App {
+    let mut app = App::new(sample_data(12), Keymap::default_keymap(), lang);
+    let mut keys = vec![Action::Command(Command::Score)];
+    keys.extend("2526128444".chars().map(Action::Type));
+    act(&mut app, keys);
+    app
+}
+
+#[test]
+fn summary_after_the_last_criterion_zh_80x24() {
+    let app = fully_scored(Lang::Zh);
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("83 分 已保存。Enter 下一个未评作品，Esc 返回"),
+        "{s}"
+    );
+    insta::assert_snapshot!("summary_zh_80x24", s);
+}
+
+#[test]
+fn summary_after_the_last_criterion_en_80x24() {
+    let app = fully_scored(Lang::En);
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("83 points saved. Enter next unscored work, Esc back"),
+        "{s}"
+    );
+    insta::assert_snapshot!("summary_en_80x24", s);
+}
+
+#[test]
+fn recusing_from_a_scored_work_asks_first_zh_80x24() {
+    let mut app = fully_scored(Lang::Zh);
+    act(
+        &mut app,
+        [
+            Action::Command(Command::ScoreExit),
+            Action::Command(Command::Recuse),
+        ],
+    );
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("将删除已评 7 项（83 分），确定回避？"), "{s}");
+    insta::assert_snapshot!("recuse_confirm_zh_80x24", s);
+}
+
+#[test]
+fn recusing_from_a_scored_work_asks_first_en_80x24() {
+    let mut app = fully_scored(Lang::En);
+    act(
+        &mut app,
+        [
+            Action::Command(Command::ScoreExit),
+            Action::Command(Command::Recuse),
+        ],
+    );
+    let s = screen(&app, 80, 24);
+    insta::assert_snapshot!("recuse_confirm_en_80x24", s);
+}
+
+/// Help after one PgDn; one page is the 19 rows the help box shows at 80x24.
+fn paged_help(lang: Lang) -> String {
+    let mut app = App::new(sample_data(4), Keymap::default_keymap(), lang);
+    act(&mut app, [Action::Command(Command::Help)]);
+    // The first draw tells the app how many rows one page holds.
+    let first = screen(&app, 80, 24);
+    let rows = app.help_rows("").len();
+    assert!(first.contains(&format!(" 1/{rows} ")), "{first}");
+    act(&mut app, [Action::Command(Command::PageDown)]);
+    let paged = screen(&app, 80, 24);
+    assert!(paged.contains(&format!(" 20/{rows} ")), "{paged}");
+    paged
+}
+
+#[test]
+fn help_pages_down_with_a_position_zh_80x24() {
+    let s = paged_help(Lang::Zh);
+    insta::assert_snapshot!("help_paged_zh_80x24", s);
+}
+
+#[test]
+fn help_pages_down_with_a_position_en_80x24() {
+    let s = paged_help(Lang::En);
+    insta::assert_snapshot!("help_paged_en_80x24", s);
+}
+
+#[test]
+fn filter_prompt_shows_only_its_keys_zh_80x24() {
+    let mut app = App::new(sample_data(12), Keymap::default_keymap(), Lang::Zh);
+    act(&mut app, [Action::Command(Command::Filter)]);
+    act(&mut app, "桥".chars().map(Action::Type));
+    let s = screen(&app, 80, 24);
+    let hints = s.lines().last().unwrap();
+    assert!(!hints.contains("换行"), "no new line in a filter: {hints}");
+    insta::assert_snapshot!("filter_prompt_zh_80x24", s);
+}
+
+#[test]
+fn filter_prompt_shows_only_its_keys_en_80x24() {
+    let mut app = App::new(sample_data(12), Keymap::default_keymap(), Lang::En);
+    act(&mut app, [Action::Command(Command::Filter)]);
+    act(&mut app, "quantum".chars().map(Action::Type));
+    let s = screen(&app, 80, 24);
+    let hints = s.lines().last().unwrap();
+    assert!(
+        !hints.contains("New line"),
+        "no new line in a filter: {hints}"
+    );
+    insta::assert_snapshot!("filter_prompt_en_80x24", s);
+}
+
+#[test]
+fn an_active_filter_shows_in_the_header_zh_80x24() {
+    let mut app = App::new(sample_data(12), Keymap::default_keymap(), Lang::Zh);
+    act(&mut app, [Action::Command(Command::Filter)]);
+    act(&mut app, "桥".chars().map(Action::Type));
+    act(&mut app, [Action::Command(Command::InputSubmit)]);
+    let s = screen(&app, 80, 24);
+    assert!(s.lines().next().unwrap().contains("筛选: 桥 (3/12)"), "{s}");
+    insta::assert_snapshot!("filter_header_zh_80x24", s);
+    act(&mut app, [Action::Command(Command::ClearFilter)]);
+    assert!(!screen(&app, 80, 24).contains("筛选: 桥"));
+}
+
+#[test]
+fn an_active_filter_shows_in_the_header_en_80x24() {
+    let mut app = App::new(sample_data(12), Keymap::default_keymap(), Lang::En);
+    act(&mut app, [Action::Command(Command::Filter)]);
+    act(&mut app, "桥".chars().map(Action::Type));
+    act(&mut app, [Action::Command(Command::InputSubmit)]);
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.lines().next().unwrap().contains("Filter: 桥 (3/12)"),
+        "{s}"
+    );
+    insta::assert_snapshot!("filter_header_en_80x24", s);
 }

@@ -323,7 +323,7 @@ impl Ballot {
     /// ballot except reopening it.
     fn change(
         &mut self,
-        event: Event,
+        event: &Event,
         apply: impl FnOnce(&rusqlite::Transaction<'_>, &Path) -> Result<()>,
     ) -> Result<Commit> {
         let path = self.path.clone();
@@ -339,7 +339,7 @@ impl Ballot {
                 |r| Ok((r.get(0)?, r.get::<_, i64>(1)? == 1, r.get(2)?)),
             )
             .map_err(&err)?;
-        match (&event, submitted) {
+        match (event, submitted) {
             (Event::Reopen, false) => return Err(StoreError::NotSubmitted),
             (Event::Reopen, true) => {}
             (_, true) => return Err(StoreError::Submitted),
@@ -347,7 +347,7 @@ impl Ballot {
         }
         apply(&tx, &path)?;
         let revision = revision + 1;
-        let hash = append_event(&tx, &path, revision, &head, &event)?;
+        let hash = append_event(&tx, &path, revision, &head, event)?;
         tx.execute(
             "UPDATE state SET revision = ?1, chain_head = ?2, submitted = ?3 WHERE id = 1",
             params![
@@ -368,128 +368,157 @@ impl Ballot {
         })
     }
 
+    /// Commits one change to the ballot: checks it, updates the tables and appends the event
+    /// to the chain, all in one transaction. A submitted ballot takes only `Reopen`; a
+    /// recusal's reason is stored trimmed and must not be empty; `Created` is refused (a
+    /// ballot is created once, by [`Ballot::create`]).
+    pub fn commit(&mut self, event: &Event) -> Result<Commit> {
+        match event {
+            Event::Created { .. } => Err(StoreError::Exists {
+                path: self.path.clone(),
+            }),
+            Event::Score {
+                work,
+                criterion,
+                steps,
+            } => self.change(event, |tx, path| {
+                let err = sqlite_err(path);
+                Self::work_exists(tx, path, work)?;
+                let max_steps: u32 = tx
+                    .query_row("SELECT max_steps FROM criteria WHERE id = ?1", [criterion], |r| r.get(0))
+                    .optional()
+                    .map_err(&err)?
+                    .ok_or_else(|| StoreError::UnknownCriterion(criterion.to_string()))?;
+                if Self::is_recused(tx, path, work)? {
+                    return Err(StoreError::Recused(work.to_string()));
+                }
+                match *steps {
+                    Some(s) if s > max_steps => Err(StoreError::OutOfRange {
+                        criterion: criterion.clone(),
+                        steps: s,
+                        max_steps,
+                    }),
+                    Some(s) => tx
+                        .execute(
+                            "INSERT INTO scores (work_id, criterion_id, max_steps, steps) VALUES (?1, ?2, ?3, ?4)
+                             ON CONFLICT (work_id, criterion_id) DO UPDATE SET steps = excluded.steps",
+                            params![work, criterion, max_steps, s],
+                        )
+                        .map(|_| ())
+                        .map_err(&err),
+                    None => tx
+                        .execute("DELETE FROM scores WHERE work_id = ?1 AND criterion_id = ?2", params![work, criterion])
+                        .map(|_| ())
+                        .map_err(&err),
+                }
+            }),
+            Event::Comment { work, text } => self.change(event, |tx, path| {
+                Self::work_exists(tx, path, work)?;
+                let err = sqlite_err(path);
+                if text.is_empty() {
+                    tx.execute("DELETE FROM comments WHERE work_id = ?1", [work])
+                        .map_err(&err)?;
+                } else {
+                    tx.execute(
+                        "INSERT INTO comments (work_id, text) VALUES (?1, ?2)
+                         ON CONFLICT (work_id) DO UPDATE SET text = excluded.text",
+                        params![work, text],
+                    )
+                    .map_err(&err)?;
+                }
+                Ok(())
+            }),
+            Event::Recuse { work, reason } => {
+                let trimmed = reason.trim();
+                if trimmed.is_empty() {
+                    return Err(StoreError::EmptyReason);
+                }
+                if trimmed.len() != reason.len() {
+                    return self.commit(&Event::Recuse {
+                        work: work.clone(),
+                        reason: trimmed.to_string(),
+                    });
+                }
+                // A recused work is not scored: its scores go.
+                self.change(event, |tx, path| {
+                    Self::work_exists(tx, path, work)?;
+                    let err = sqlite_err(path);
+                    tx.execute("DELETE FROM scores WHERE work_id = ?1", [work])
+                        .map_err(&err)?;
+                    tx.execute(
+                        "INSERT INTO recusals (work_id, reason) VALUES (?1, ?2)
+                         ON CONFLICT (work_id) DO UPDATE SET reason = excluded.reason",
+                        params![work, reason],
+                    )
+                    .map_err(&err)?;
+                    Ok(())
+                })
+            }
+            Event::Unrecuse { work } => self.change(event, |tx, path| {
+                Self::work_exists(tx, path, work)?;
+                tx.execute("DELETE FROM recusals WHERE work_id = ?1", [work])
+                    .map(|_| ())
+                    .map_err(sqlite_err(path))
+            }),
+            Event::Progress {
+                work,
+                furthest_ms,
+                watched_ms,
+                last_ms,
+            } => self.change(event, |tx, path| {
+                Self::work_exists(tx, path, work)?;
+                tx.execute(
+                    "INSERT INTO progress (work_id, furthest_ms, watched_ms, last_ms) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (work_id) DO UPDATE SET furthest_ms = excluded.furthest_ms,
+                         watched_ms = excluded.watched_ms, last_ms = excluded.last_ms",
+                    params![work, *furthest_ms as i64, *watched_ms as i64, *last_ms as i64],
+                )
+                .map(|_| ())
+                .map_err(sqlite_err(path))
+            }),
+            Event::Submit | Event::Reopen => self.change(event, |_, _| Ok(())),
+        }
+    }
+
     /// Sets (Some) or clears (None) one criterion's score, in step units.
     pub fn set_score(&mut self, work: &str, criterion: &str, steps: Option<u32>) -> Result<Commit> {
-        let event = Event::Score {
+        self.commit(&Event::Score {
             work: work.into(),
             criterion: criterion.into(),
             steps,
-        };
-        self.change(event, |tx, path| {
-            let err = sqlite_err(path);
-            Self::work_exists(tx, path, work)?;
-            let max_steps: u32 = tx
-                .query_row("SELECT max_steps FROM criteria WHERE id = ?1", [criterion], |r| r.get(0))
-                .optional()
-                .map_err(&err)?
-                .ok_or_else(|| StoreError::UnknownCriterion(criterion.to_string()))?;
-            if Self::is_recused(tx, path, work)? {
-                return Err(StoreError::Recused(work.to_string()));
-            }
-            match steps {
-                Some(s) if s > max_steps => {
-                    Err(StoreError::OutOfRange { criterion: criterion.into(), steps: s, max_steps })
-                }
-                Some(s) => tx
-                    .execute(
-                        "INSERT INTO scores (work_id, criterion_id, max_steps, steps) VALUES (?1, ?2, ?3, ?4)
-                         ON CONFLICT (work_id, criterion_id) DO UPDATE SET steps = excluded.steps",
-                        params![work, criterion, max_steps, s],
-                    )
-                    .map(|_| ())
-                    .map_err(&err),
-                None => tx
-                    .execute("DELETE FROM scores WHERE work_id = ?1 AND criterion_id = ?2", params![work, criterion])
-                    .map(|_| ())
-                    .map_err(&err),
-            }
         })
     }
 
     /// Sets a work's comment; an empty text removes it.
     pub fn set_comment(&mut self, work: &str, text: &str) -> Result<Commit> {
-        let event = Event::Comment {
+        self.commit(&Event::Comment {
             work: work.into(),
             text: text.into(),
-        };
-        self.change(event, |tx, path| {
-            Self::work_exists(tx, path, work)?;
-            let err = sqlite_err(path);
-            if text.is_empty() {
-                tx.execute("DELETE FROM comments WHERE work_id = ?1", [work])
-                    .map_err(&err)?;
-            } else {
-                tx.execute(
-                    "INSERT INTO comments (work_id, text) VALUES (?1, ?2)
-                     ON CONFLICT (work_id) DO UPDATE SET text = excluded.text",
-                    params![work, text],
-                )
-                .map_err(&err)?;
-            }
-            Ok(())
         })
     }
 
     /// Recuses the judge from a work; its scores are removed (a recused work is not scored).
     pub fn recuse(&mut self, work: &str, reason: &str) -> Result<Commit> {
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(StoreError::EmptyReason);
-        }
-        let event = Event::Recuse {
+        self.commit(&Event::Recuse {
             work: work.into(),
             reason: reason.into(),
-        };
-        self.change(event, |tx, path| {
-            Self::work_exists(tx, path, work)?;
-            let err = sqlite_err(path);
-            tx.execute("DELETE FROM scores WHERE work_id = ?1", [work])
-                .map_err(&err)?;
-            tx.execute(
-                "INSERT INTO recusals (work_id, reason) VALUES (?1, ?2)
-                 ON CONFLICT (work_id) DO UPDATE SET reason = excluded.reason",
-                params![work, reason],
-            )
-            .map_err(&err)?;
-            Ok(())
         })
     }
 
     pub fn unrecuse(&mut self, work: &str) -> Result<Commit> {
-        self.change(Event::Unrecuse { work: work.into() }, |tx, path| {
-            Self::work_exists(tx, path, work)?;
-            tx.execute("DELETE FROM recusals WHERE work_id = ?1", [work])
-                .map(|_| ())
-                .map_err(sqlite_err(path))
-        })
+        self.commit(&Event::Unrecuse { work: work.into() })
     }
 
     pub fn record_progress(&mut self, work: &str, p: Progress) -> Result<Commit> {
-        let event = Event::Progress {
-            work: work.into(),
-            furthest_ms: p.furthest_ms,
-            watched_ms: p.watched_ms,
-            last_ms: p.last_ms,
-        };
-        self.change(event, |tx, path| {
-            Self::work_exists(tx, path, work)?;
-            tx.execute(
-                "INSERT INTO progress (work_id, furthest_ms, watched_ms, last_ms) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (work_id) DO UPDATE SET furthest_ms = excluded.furthest_ms,
-                     watched_ms = excluded.watched_ms, last_ms = excluded.last_ms",
-                params![work, p.furthest_ms as i64, p.watched_ms as i64, p.last_ms as i64],
-            )
-            .map(|_| ())
-            .map_err(sqlite_err(path))
-        })
+        self.commit(&progress_event(work, p))
     }
 
     pub fn submit(&mut self) -> Result<Commit> {
-        self.change(Event::Submit, |_, _| Ok(()))
+        self.commit(&Event::Submit)
     }
 
     pub fn reopen(&mut self) -> Result<Commit> {
-        self.change(Event::Reopen, |_, _| Ok(()))
+        self.commit(&Event::Reopen)
     }
 
     /// Recomputes the event chain and replays it; the tables must equal what the events say.
@@ -591,6 +620,16 @@ fn corrupt(path: &Path, e: impl std::fmt::Display) -> StoreError {
 }
 
 /// Inserts the event with sequence number `seq` after `prev`, returning its hash.
+/// The chain event that records playback progress on a work.
+fn progress_event(work: &str, p: Progress) -> Event {
+    Event::Progress {
+        work: work.into(),
+        furthest_ms: p.furthest_ms,
+        watched_ms: p.watched_ms,
+        last_ms: p.last_ms,
+    }
+}
+
 fn append_event(
     tx: &rusqlite::Transaction<'_>,
     path: &Path,
@@ -607,4 +646,92 @@ fn append_event(
     )
     .map_err(sqlite_err(path))?;
     Ok(hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jury_core::sample::sample_data;
+
+    fn new_ballot(dir: &Path) -> Ballot {
+        let d = sample_data(2);
+        let init = BallotInit {
+            ballot_id: "b-1".into(),
+            contest: d.contest,
+            judge: d.judge,
+            works: d.works,
+            media_dir: None,
+            assignment_version: 1,
+            sync_dir: None,
+        };
+        Ballot::create(&dir.join("c-j.ballot"), &BallotKey::generate(), &init).unwrap()
+    }
+
+    #[test]
+    fn every_change_goes_through_commit_and_replays_to_the_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = new_ballot(dir.path());
+        let events = [
+            Event::Score {
+                work: "001".into(),
+                criterion: "theme".into(),
+                steps: Some(20),
+            },
+            Event::Comment {
+                work: "001".into(),
+                text: "画面清晰".into(),
+            },
+            Event::Recuse {
+                work: "002".into(),
+                reason: "  同单位 ".into(),
+            },
+            Event::Progress {
+                work: "001".into(),
+                furthest_ms: 5_000,
+                watched_ms: 4_000,
+                last_ms: 3_000,
+            },
+            Event::Unrecuse { work: "002".into() },
+            Event::Submit,
+            Event::Reopen,
+        ];
+        for (i, e) in events.iter().enumerate() {
+            assert_eq!(b.commit(e).unwrap().revision, i as u64 + 2, "{e:?}");
+        }
+        let d = b.load().unwrap();
+        assert_eq!(d.score("001", "theme"), Some(20));
+        assert_eq!(d.comments["001"], "画面清晰");
+        assert!(d.recusals.is_empty() && !d.submitted);
+        assert_eq!(d.progress["001"].watched_ms, 4_000);
+        b.verify().unwrap();
+    }
+
+    #[test]
+    fn commit_refuses_what_the_methods_refuse_and_stores_reasons_trimmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = new_ballot(dir.path());
+        let recuse = |reason: &str| Event::Recuse {
+            work: "001".into(),
+            reason: reason.into(),
+        };
+        assert!(matches!(
+            b.commit(&recuse("   ")),
+            Err(StoreError::EmptyReason)
+        ));
+        b.commit(&recuse(" 亲属作品 ")).unwrap();
+        assert_eq!(b.load().unwrap().recusals["001"], "亲属作品");
+        let created = Event::Created {
+            ballot_id: "b-1".into(),
+            contest_id: "c".into(),
+            judge_id: "j".into(),
+            works: vec![],
+        };
+        assert!(matches!(b.commit(&created), Err(StoreError::Exists { .. })));
+        assert!(matches!(
+            b.commit(&Event::Reopen),
+            Err(StoreError::NotSubmitted)
+        ));
+        b.verify()
+            .expect("the trimmed reason is what the chain holds");
+    }
 }

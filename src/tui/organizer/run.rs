@@ -71,13 +71,17 @@ pub fn run_organizer(
     let (refresh, refresh_rx) = mpsc::channel();
     let first_version = master.data_version().ok();
     spawn_loader(master, contest, runtime.sender(), refresh_rx, first_version);
-    let mut terminal = crate::tui::run::start_terminal()?;
+    let mut terminal = crate::tui::run::start_terminal(lang)?;
     let result = (|| -> anyhow::Result<()> {
         loop {
             app.now = jury_store::master::now_secs();
             terminal.draw(|frame| view::draw(frame, &mut app))?;
             let effect = match runtime.next(CLOCK_TICK) {
                 None => return Ok(()),
+                Some(Incoming::Key(key)) if crate::tui::run::is_repaint_key(&key) => {
+                    terminal.clear()?;
+                    None
+                }
                 Some(Incoming::Key(key)) => app
                     .keymap
                     .resolve(app.layer(), key)

@@ -35,10 +35,10 @@ impl Compliance {
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Compliance::NotProbed => lang.pick("未检", "unchecked"),
-            Compliance::Missing => lang.pick("缺视频", "missing"),
-            Compliance::BreaksRules => lang.pick("不合规", "breaks"),
-            Compliance::Ok => lang.pick("合规", "ok"),
+            Compliance::NotProbed => crate::tr!(lang, "org.compliance.not_probed"),
+            Compliance::Missing => crate::tr!(lang, "org.compliance.missing"),
+            Compliance::BreaksRules => crate::tr!(lang, "org.compliance.breaks"),
+            Compliance::Ok => crate::tr!(lang, "org.compliance.ok"),
         }
     }
 }
@@ -227,12 +227,12 @@ impl Tab {
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Tab::Works => lang.pick("作品", "Works"),
-            Tab::Judges => lang.pick("评委", "Judges"),
-            Tab::Matrix => lang.pick("分配矩阵", "Assignment"),
-            Tab::Sync => lang.pick("回收", "Sync"),
-            Tab::Results => lang.pick("结果", "Results"),
-            Tab::Severity => lang.pick("评委尺度", "Severity"),
+            Tab::Works => crate::tr!(lang, "org.tab.works"),
+            Tab::Judges => crate::tr!(lang, "org.tab.judges"),
+            Tab::Matrix => crate::tr!(lang, "org.tab.matrix"),
+            Tab::Sync => crate::tr!(lang, "org.tab.sync"),
+            Tab::Results => crate::tr!(lang, "org.tab.results"),
+            Tab::Severity => crate::tr!(lang, "org.tab.severity"),
         }
     }
 

@@ -89,26 +89,19 @@ fn draw_header(frame: &mut Frame, app: &OrgApp, area: Rect) {
     let lang = app.lang;
     let d = &app.data;
     let (merged, submitted) = d.merged_and_submitted();
-    let right = match lang {
-        Lang::Zh => format!(
-            " 作品 {} 评委 {} 分配 v{} 回收 {}/{} 提交 {} ",
-            d.works.len(),
-            d.judges.len(),
-            d.assignment_version,
-            merged,
-            d.judges.iter().filter(|j| j.ballot.is_some()).count(),
-            submitted
-        ),
-        Lang::En => format!(
-            " works {} judges {} assignment v{} in {}/{} submitted {} ",
-            d.works.len(),
-            d.judges.len(),
-            d.assignment_version,
-            merged,
-            d.judges.iter().filter(|j| j.ballot.is_some()).count(),
-            submitted
-        ),
-    };
+    let right = format!(
+        " {} ",
+        crate::tr!(
+            lang,
+            "org.header",
+            works = d.works.len(),
+            judges = d.judges.len(),
+            version = d.assignment_version,
+            merged = merged,
+            issued = d.judges.iter().filter(|j| j.ballot.is_some()).count(),
+            submitted = submitted
+        )
+    );
     let left_w = (area.width as usize).saturating_sub(width(&right));
     let title = fit(&format!(" {}", d.contest.title(lang)), left_w);
     let line = Line::from(vec![
@@ -175,13 +168,13 @@ fn works_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
     let f = flex(total, &[no, district, video, judges, scored], &[3, 2]);
     let (title, unit) = (f[0], f[1]);
     let header = row(&[
-        (lang.pick("序号", "No."), no),
-        (lang.pick("作品名称", "Title"), title),
-        (lang.pick("创作单位", "Unit"), unit),
-        (lang.pick("区县", "District"), district),
-        (lang.pick("视频", "Video"), video),
-        (lang.pick("评委", "Jdg"), judges),
-        (lang.pick("已评", "Done"), scored),
+        (crate::tr!(lang, "org.col.no"), no),
+        (crate::tr!(lang, "org.col.title"), title),
+        (crate::tr!(lang, "org.col.unit"), unit),
+        (crate::tr!(lang, "org.col.district"), district),
+        (crate::tr!(lang, "org.col.video"), video),
+        (crate::tr!(lang, "org.col.judges"), judges),
+        (crate::tr!(lang, "org.col.done"), scored),
     ]);
     let rows = app
         .data
@@ -217,12 +210,12 @@ fn judges_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
     let (unit, conflicts) = (f[0], f[1]);
     let header = row(&[
         ("ID", id),
-        (lang.pick("姓名", "Name"), name),
-        (lang.pick("单位", "Unit"), unit),
-        (lang.pick("区县", "District"), district),
-        (lang.pick("负荷", "Load"), load),
-        (lang.pick("申报回避", "Conflicts"), conflicts),
-        (lang.pick("选票", "Ballot"), ballot),
+        (crate::tr!(lang, "org.col.name"), name),
+        (crate::tr!(lang, "org.col.judge_unit"), unit),
+        (crate::tr!(lang, "org.col.district"), district),
+        (crate::tr!(lang, "org.col.load"), load),
+        (crate::tr!(lang, "org.col.conflicts"), conflicts),
+        (crate::tr!(lang, "org.col.ballot"), ballot),
     ]);
     let rows = app
         .data
@@ -271,7 +264,7 @@ fn matrix_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
     let col = 4;
     let fits = total.saturating_sub(no + title + 3) / col;
     let judges: Vec<usize> = (app.matrix_left..d.judges.len()).take(fits).collect();
-    let mut header = row(&[(app.lang.pick("序号", "No."), no), ("", title)]);
+    let mut header = row(&[(crate::tr!(app.lang, "org.col.no"), no), ("", title)]);
     header.push(' ');
     for &j in &judges {
         header.push_str(&fit(&d.judges[j].record.id, col - 1));
@@ -298,16 +291,15 @@ fn matrix_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
 /// "12s", "5m", "3h" ago, in the UI language.
 fn ago(lang: Lang, at: i64, now: i64) -> String {
     let secs = (now - at).max(0);
-    let (n, zh, en) = if secs < 60 {
-        (secs, "秒前", "s ago")
+    if secs < 60 {
+        crate::tr!(lang, "org.ago.seconds", n = secs)
     } else if secs < 3600 {
-        (secs / 60, "分前", "m ago")
+        crate::tr!(lang, "org.ago.minutes", n = secs / 60)
     } else if secs < 86_400 {
-        (secs / 3600, "时前", "h ago")
+        crate::tr!(lang, "org.ago.hours", n = secs / 3600)
     } else {
-        (secs / 86_400, "天前", "d ago")
-    };
-    format!("{n}{}", lang.pick(zh, en))
+        crate::tr!(lang, "org.ago.days", n = secs / 86_400)
+    }
 }
 
 fn sync_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
@@ -317,13 +309,13 @@ fn sync_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
     let file = f[0];
     let header = row(&[
         ("ID", id),
-        (lang.pick("姓名", "Name"), name),
-        (lang.pick("选票文件", "Ballot file"), file),
-        (lang.pick("版本", "Rev"), rev),
-        (lang.pick("回收", "Synced"), when),
-        (lang.pick("已评/分配", "Done/all"), done),
-        (lang.pick("提交", "Sub"), submitted),
-        (lang.pick("回执", "Receipt"), code),
+        (crate::tr!(lang, "org.col.name"), name),
+        (crate::tr!(lang, "org.col.ballot_file"), file),
+        (crate::tr!(lang, "org.col.rev"), rev),
+        (crate::tr!(lang, "org.col.synced"), when),
+        (crate::tr!(lang, "org.col.done_all"), done),
+        (crate::tr!(lang, "org.col.submitted"), submitted),
+        (crate::tr!(lang, "org.col.receipt"), code),
     ]);
     let rows = app
         .data
@@ -341,7 +333,7 @@ fn sync_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
                 .unwrap_or_else(|| "-".into());
             let done_text = format!("{}/{}", j.scored + j.recused, j.load);
             let yes = if b.is_some_and(|b| b.submitted) {
-                lang.pick("是", "yes")
+                crate::tr!(lang, "org.yes")
             } else {
                 "-"
             };
@@ -379,9 +371,9 @@ fn score_text(score: Option<jury_core::tally::Score>) -> String {
 
 fn method_label(method: AggregationMethod, lang: Lang) -> &'static str {
     match method {
-        AggregationMethod::Mean => lang.pick("均值", "mean"),
-        AggregationMethod::TrimmedMean => lang.pick("去极值", "trimmed"),
-        AggregationMethod::Zscore => lang.pick("标准化", "z-score"),
+        AggregationMethod::Mean => crate::tr!(lang, "org.method.mean"),
+        AggregationMethod::TrimmedMean => crate::tr!(lang, "org.method.trimmed"),
+        AggregationMethod::Zscore => crate::tr!(lang, "org.method.zscore"),
     }
 }
 
@@ -397,11 +389,11 @@ fn results_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         format!("{mark}{}", method_label(m, lang))
     };
     let header = row(&[
-        (lang.pick("名次", "Rank"), place),
-        (lang.pick("奖项", "Award"), tier),
-        (lang.pick("序号", "No."), no),
-        (lang.pick("作品名称", "Title"), title),
-        (lang.pick("创作单位", "Unit"), unit),
+        (crate::tr!(lang, "org.col.rank"), place),
+        (crate::tr!(lang, "org.col.award"), tier),
+        (crate::tr!(lang, "org.col.no"), no),
+        (crate::tr!(lang, "org.col.title"), title),
+        (crate::tr!(lang, "org.col.unit"), unit),
         (&method_head(METHODS[0]), score),
         (&method_head(METHODS[1]), score),
         (&method_head(METHODS[2]), score),
@@ -455,7 +447,7 @@ fn chart_lines(app: &OrgApp, area: Rect) -> Vec<Line<'static>> {
             &format!(
                 " {} {}: {}",
                 row.work,
-                lang.pick("各评委总分", "judge totals"),
+                crate::tr!(lang, "org.judge_totals"),
                 row.title
             ),
             area.width as usize,
@@ -483,7 +475,7 @@ fn chart_lines(app: &OrgApp, area: Rect) -> Vec<Line<'static>> {
     }
     if result.judge_totals.is_empty() {
         lines.push(Line::styled(
-            lang.pick(" （尚无已计入的评分）", " (no counted scores yet)"),
+            format!(" {}", crate::tr!(lang, "org.no_counted_scores")),
             DIM,
         ));
     }
@@ -502,13 +494,13 @@ fn severity_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
     let unit = f[0];
     let header = row(&[
         ("ID", id),
-        (lang.pick("姓名", "Name"), name),
-        (lang.pick("单位", "Unit"), unit),
-        (lang.pick("提交", "Sub"), sub),
-        (lang.pick("已评/分配", "Done/all"), done),
-        (lang.pick("平均总分", "Mean"), mean),
-        (lang.pick("尺度偏差", "Severity"), severity),
-        (lang.pick("离群", "Out"), outliers),
+        (crate::tr!(lang, "org.col.name"), name),
+        (crate::tr!(lang, "org.col.judge_unit"), unit),
+        (crate::tr!(lang, "org.col.submitted"), sub),
+        (crate::tr!(lang, "org.col.done_all"), done),
+        (crate::tr!(lang, "org.col.mean_total"), mean),
+        (crate::tr!(lang, "org.col.severity"), severity),
+        (crate::tr!(lang, "org.col.outliers"), outliers),
     ]);
     let rows = app
         .results
@@ -527,7 +519,7 @@ fn severity_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
                     (&j.unit, unit),
                     (
                         if j.submitted {
-                            lang.pick("是", "yes")
+                            crate::tr!(lang, "org.yes")
                         } else {
                             "-"
                         },
@@ -561,13 +553,9 @@ fn draw_detail(frame: &mut Frame, app: &OrgApp, area: Rect) {
                 let video = w.record.media_file.as_deref().unwrap_or("-");
                 let note = w.probe.as_ref().map(|p| p.note.as_str()).unwrap_or("");
                 let legend = if app.tab == Tab::Matrix {
-                    lang.pick(
-                        " o 已分配  # 已评  r 回避  x 利益冲突  . 可分配",
-                        " o assigned  # scored  r recused  x conflict  . free",
-                    )
-                    .to_string()
+                    format!(" {}", crate::tr!(lang, "org.matrix_legend"))
                 } else {
-                    format!(" {}: {video} {note}", lang.pick("视频", "Video"))
+                    format!(" {}: {video} {note}", crate::tr!(lang, "org.col.video"))
                 };
                 lines.push(Line::styled(legend, DIM));
             }
@@ -580,7 +568,7 @@ fn draw_detail(frame: &mut Frame, app: &OrgApp, area: Rect) {
                 .unwrap_or_else(|| {
                     format!(
                         " {} {}",
-                        lang.pick("最终结果，排名方法：", "Final results, ranked by"),
+                        crate::tr!(lang, "org.final_results"),
                         method_label(app.method, lang)
                     )
                 });
@@ -599,12 +587,9 @@ fn draw_detail(frame: &mut Frame, app: &OrgApp, area: Rect) {
                     .as_ref()
                     .is_some_and(|b| b.assignment_version < d.assignment_version);
                 let text = if stale {
-                    lang.pick(
-                        " 分配已改动，请重新发放选票（jury issue）",
-                        " assignment changed since this ballot was issued: run jury issue",
-                    )
+                    format!(" {}", crate::tr!(lang, "org.reissue"))
                 } else {
-                    ""
+                    String::new()
                 };
                 lines.push(Line::styled(text, WARN));
             }
@@ -662,7 +647,7 @@ fn draw_help(frame: &mut Frame, app: &OrgApp, selected: usize) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(ASCII)
-        .title(format!(" {} ", app.lang.pick("帮助", "Help")));
+        .title(format!(" {} ", crate::i18n::Msg::Help.text(app.lang)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
