@@ -628,7 +628,7 @@ proptest! {
         let mut m = Master::open(&copy, &jury_testkit::organizer_key()).unwrap();
         // The whole run at once: files verified on worker threads, merged in this order.
         let mut lines = Vec::new();
-        let tally = jury_store::merge::merge_all(&mut m, &case.contest, &order, jury::i18n::Lang::En, |l| {
+        let tally = jury::commands::watch::merge_all(&mut m, &case.contest, &order, jury::i18n::Lang::En, |l| {
             lines.push(l.to_string())
         });
         prop_assert_eq!(tally.merged + tally.unchanged + tally.stale + tally.refused, order.len());
