@@ -108,7 +108,8 @@ pub fn run_export(ballot: &Path, dir: &Path, globals: &Globals) -> Result<bool, 
         }
         None => return Err(OrganizeError::Other(tr!(lang, "sync.export.no_key").into())),
     };
-    let snap = export(ballot, &key, dir).map_err(|e| OrganizeError::Other(e.to_string()))?;
+    let snap = export(ballot, &key, dir)
+        .map_err(|e| OrganizeError::Other(words::snapshot_error(&e, lang)))?;
     println!(
         "{}",
         tr!(

@@ -6,6 +6,7 @@
 use jury_core::assign::{AssignError, Conflict, Disconnect, EditError, Note};
 use jury_core::text::safe_line;
 use jury_store::merge::{MergeDiff, MergeOutcome, MergeReport};
+use jury_store::snapshot::SnapshotError;
 use jury_store::verify::{Mismatch, Origin, VerifyError};
 
 use crate::i18n::Lang;
@@ -261,6 +262,32 @@ pub fn refusal_line(e: &VerifyError, lang: Lang) -> String {
     format!("{}{}", outcome_word(word, lang), verify_error(e, lang))
 }
 
+/// Why `jury export` (or a judge's sync) could not write the ballot copy. The English text
+/// equals the error's `Display`; a store error underneath is shown as the store words it.
+pub fn snapshot_error(e: &SnapshotError, lang: Lang) -> String {
+    let shown = |p: &std::path::Path| safe_line(&p.display().to_string()).into_owned();
+    match e {
+        SnapshotError::NoFolder { dir } => tr!(lang, "sync.snapshot.no_folder", dir = shown(dir)),
+        SnapshotError::Full { dir } => tr!(lang, "sync.snapshot.full", dir = shown(dir)),
+        SnapshotError::SameFile { path } => {
+            tr!(lang, "sync.snapshot.same_file", path = shown(path))
+        }
+        SnapshotError::Io { path, source } => tr!(
+            lang,
+            "sync.snapshot.io",
+            path = shown(path),
+            error = safe_line(&source.to_string())
+        ),
+        SnapshotError::Sqlite { path, source } => tr!(
+            lang,
+            "sync.snapshot.sqlite",
+            path = shown(path),
+            error = safe_line(&source.to_string())
+        ),
+        SnapshotError::Store(e) => safe_line(&e.to_string()).into_owned(),
+    }
+}
+
 /// How many uncoverable works or limited judges a message lists before summarising the rest.
 const LIST_LIMIT: usize = 20;
 
@@ -509,6 +536,30 @@ mod tests {
         assert!(verify_error(&errors[12], Lang::En).contains("a newer copy"));
         assert!(!verify_error(&errors[12], Lang::En).contains("old copy"));
         assert!(verify_error(&errors[12], Lang::Zh).contains("更新的副本"));
+    }
+
+    #[test]
+    fn snapshot_errors_in_english_equal_their_own_text() {
+        let dir = Path::new("/media/usb\u{1b}[2J");
+        let errors = [
+            SnapshotError::NoFolder { dir: dir.into() },
+            SnapshotError::Full { dir: dir.into() },
+            SnapshotError::SameFile { path: dir.into() },
+            SnapshotError::Io {
+                path: dir.into(),
+                source: std::io::Error::other("x"),
+            },
+        ];
+        for e in &errors {
+            let en = snapshot_error(e, Lang::En);
+            assert_eq!(en, e.to_string().replace('\u{1b}', "\\x1b"));
+            assert!(inert(&en) && inert(&snapshot_error(e, Lang::Zh)));
+            assert_ne!(snapshot_error(e, Lang::Zh), en);
+        }
+    }
+
+    fn inert(s: &str) -> bool {
+        !s.contains('\u{1b}')
     }
 
     #[test]

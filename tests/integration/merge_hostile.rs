@@ -221,6 +221,7 @@ fn keys_identities_and_contests_are_checked() {
     std::fs::rename(&snap, &renamed).unwrap();
     let report = merge(&mut f, &renamed).unwrap();
     assert_eq!(report.judge_id, b2.judge_id);
+    assert_eq!(report.named_as.as_deref(), Some(b1.judge_id.as_str()));
     assert!(f
         .master
         .merged()
