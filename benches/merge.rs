@@ -72,7 +72,12 @@ fn bench_merge(c: &mut Criterion) {
                 },
                 |mut m| {
                     for b in &ballots {
-                        m.merge_verified(b, Path::new("bench.ballot"), "0").unwrap();
+                        m.merge_verified(
+                            b,
+                            &jury_store::verify::Origin::file(Path::new("bench.ballot")),
+                            None,
+                        )
+                        .unwrap();
                     }
                     m
                 },
@@ -122,7 +127,7 @@ fn bench_merge_files(c: &mut Criterion) {
                     Master::open(&path, &jury_testkit::organizer_key()).unwrap()
                 },
                 |mut m| {
-                    let tally = jury_store::merge::merge_all(
+                    let tally = jury::commands::watch::merge_all(
                         &mut m,
                         &f.folder.contest,
                         &files,

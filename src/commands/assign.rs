@@ -5,8 +5,11 @@
 use std::collections::BTreeSet;
 
 use super::cli::OrganizeError;
+use super::words;
 use crate::i18n::Lang;
+use crate::tr;
 use jury_core::assign::{self, DesignCheck};
+use jury_core::text::safe_line;
 use jury_store::folder::ContestFolder;
 use jury_store::master::{now_secs, AuditEntry, Master};
 
@@ -47,38 +50,33 @@ pub fn run_assign(
     let (rows, detail) = if manual {
         let parse = |list: &[String]| -> Result<Vec<(String, String)>, OrganizeError> {
             list.iter()
-                .map(|p| assign::parse_pair(p).map_err(|e| OrganizeError::Other(e.describe(lang))))
+                .map(|p| {
+                    assign::parse_pair(p)
+                        .map_err(|e| OrganizeError::Other(words::edit_error(&e, lang)))
+                })
                 .collect()
         };
         let add = parse(&opts.add)?;
         let remove = parse(&opts.remove)?;
         let rows = assign::edit(&works, &judges, &current, &remove, &add)
-            .map_err(|e| OrganizeError::Other(e.describe(lang)))?;
-        let detail = format!(
-            "manual: add {}; remove {}",
-            opts.add.join(" "),
-            opts.remove.join(" ")
-        );
+            .map_err(|e| OrganizeError::Other(words::edit_error(&e, lang)))?;
+        let detail = serde_json::json!({ "add": opts.add, "remove": opts.remove });
         (rows, detail)
     } else {
         let result = assign::assign(&works, &judges, per_work, opts.seed)
-            .map_err(|e| OrganizeError::Other(e.describe(lang)))?;
-        notes = result.notes.iter().map(|n| n.describe(lang)).collect();
+            .map_err(|e| OrganizeError::Other(words::assign_error(&e, lang)))?;
+        notes = result.notes.iter().map(|n| words::note(n, lang)).collect();
         let dropped = current.iter().filter(|r| r.2).count();
         if dropped > 0 {
-            notes.push(match lang {
-                Lang::Zh => format!("已用新的分配替换之前 {dropped} 项手工调整"),
-                Lang::En => {
-                    format!("{dropped} earlier manual edits were replaced by the new assignment")
-                }
-            });
+            notes.push(tr!(lang, "assign.replaced_manual", n = dropped));
         }
         let rows = result
             .pairs
             .into_iter()
             .map(|(w, j)| (w, j, false))
             .collect();
-        (rows, format!("per_work {per_work}; seed {}", opts.seed))
+        let detail = serde_json::json!({ "per_work": per_work, "seed": opts.seed });
+        (rows, detail)
     };
     let pairs: Vec<(String, String)> = rows
         .iter()
@@ -86,6 +84,8 @@ pub fn run_assign(
         .collect();
     let check = assign::check_design(&works, &judges, &pairs, per_work);
 
+    let mut detail = detail;
+    detail["pairs"] = rows.len().into();
     let version = master.store_assignment(
         &rows,
         &AuditEntry {
@@ -99,23 +99,14 @@ pub fn run_assign(
             revision: None,
             chain_head: None,
             outcome: if manual { "edited" } else { "assigned" }.into(),
-            detail: format!("{detail}; {} pairs", rows.len()),
+            detail: detail.to_string(),
         },
     )?;
 
     // Warnings about what the organizer must do next.
     let ballots = master.ballots()?;
     if !ballots.is_empty() {
-        notes.push(match lang {
-            Lang::Zh => format!(
-                "已发放 {} 份选票；分配已改变，请重新运行 jury issue 重新发放（已录入的评分会带入新选票）",
-                ballots.len()
-            ),
-            Lang::En => format!(
-                "{} ballots were already issued; the assignment changed, so run `jury issue` again to re-issue them (entries already made carry over)",
-                ballots.len()
-            ),
-        });
+        notes.push(tr!(lang, "assign.reissue", n = ballots.len()));
     }
     let merged = master.merged()?;
     let kept: BTreeSet<(&str, &str)> = pairs
@@ -134,20 +125,14 @@ pub fn run_assign(
         let list: Vec<String> = orphaned
             .iter()
             .take(20)
-            .map(|(j, w)| format!("{w}:{j}"))
+            .map(|(j, w)| format!("{}:{}", safe_line(w), safe_line(j)))
             .collect();
-        notes.push(match lang {
-            Lang::Zh => format!(
-                "{} 组已合并的评分不再属于分配（作品:评委）：{}；jury issue 会拒绝丢弃它们，除非加 --force",
-                orphaned.len(),
-                list.join(" ")
-            ),
-            Lang::En => format!(
-                "{} merged entries are no longer assigned (WORK:JUDGE): {}; `jury issue` refuses to drop them unless --force",
-                orphaned.len(),
-                list.join(" ")
-            ),
-        });
+        notes.push(tr!(
+            lang,
+            "assign.orphaned",
+            n = orphaned.len(),
+            list = list.join(" ")
+        ));
     }
     let text = summary(folder, master, &check, per_work, version, &notes, lang)?;
     Ok(AssignOutcome {
@@ -175,55 +160,94 @@ fn summary(
     let pairs: usize = check.loads.iter().map(|l| l.1).sum();
     let min = check.loads.iter().map(|l| l.1).min().unwrap_or(0);
     let max = check.loads.iter().map(|l| l.1).max().unwrap_or(0);
-    let mut out = match lang {
-        Lang::Zh => format!(
-            "分配版本 {version}：{pairs} 项，每件作品 {per_work} 位评委；评委工作量 {min}–{max}；评审设计{}\n",
-            if check.groups <= 1 { "连通" } else { "不连通" }
-        ),
-        Lang::En => format!(
-            "assignment version {version}: {pairs} pairs, {per_work} judges per work; judge loads {min}–{max}; design {}\n",
-            if check.groups <= 1 { "connected" } else { "NOT connected" }
-        ),
+    let design = if check.groups <= 1 {
+        tr!(lang, "assign.connected")
+    } else {
+        tr!(lang, "assign.not_connected")
     };
-    out.push_str(lang.pick("评委工作量：\n", "judge loads:\n"));
+    let mut out = tr!(
+        lang,
+        "assign.head",
+        version = version,
+        pairs = pairs,
+        per_work = per_work,
+        min = min,
+        max = max,
+        design = design
+    );
+    out.push('\n');
+    out.push_str(tr!(lang, "assign.loads"));
+    out.push('\n');
     for (id, load) in &check.loads {
-        let name = names.get(id).map(String::as_str).unwrap_or("");
-        out.push_str(&format!("  {id:<8} {load:>5}  {name}\n"));
+        // Names and ids come from the judges' form.
+        let name = names.get(id).map(|n| safe_line(n)).unwrap_or_default();
+        out.push_str(&format!("  {:<8} {load:>5}  {name}\n", safe_line(id)));
     }
+    let mut line = |text: String| {
+        out.push_str(&text);
+        out.push('\n');
+    };
     for (work, n) in check.miscounted.iter().take(20) {
-        out.push_str(&match lang {
-            Lang::Zh => format!("注意：作品 {work} 有 {n} 位评委（应为 {per_work} 位）\n"),
-            Lang::En => format!("note: work {work} has {n} judges ({per_work} wanted)\n"),
-        });
+        line(tr!(
+            lang,
+            "assign.miscounted",
+            work = safe_line(work),
+            n = n,
+            per_work = per_work
+        ));
     }
     if check.miscounted.len() > 20 {
-        out.push_str(&match lang {
-            Lang::Zh => format!(
-                "注意：另有 {} 件作品评委数不符\n",
-                check.miscounted.len() - 20
-            ),
-            Lang::En => format!(
-                "note: {} more works have a different number of judges\n",
-                check.miscounted.len() - 20
-            ),
-        });
+        line(tr!(
+            lang,
+            "assign.miscounted_more",
+            n = check.miscounted.len() - 20
+        ));
     }
     for (work, judge, c) in &check.conflicts {
-        out.push_str(&match lang {
-            Lang::Zh => format!(
-                "警告：评委 {judge} 与作品 {work} 冲突：{}\n",
-                c.describe(lang)
-            ),
-            Lang::En => format!(
-                "warning: judge {judge} conflicts with work {work}: {}\n",
-                c.describe(lang)
-            ),
-        });
+        line(tr!(
+            lang,
+            "assign.conflict_warning",
+            judge = safe_line(judge),
+            work = safe_line(work),
+            conflict = words::conflict(c, lang)
+        ));
     }
     for note in notes {
-        out.push_str(lang.pick("注意：", "note: "));
-        out.push_str(note);
-        out.push('\n');
+        line(tr!(lang, "assign.note", note = note));
     }
     Ok(out)
+}
+
+/// An assignment's audit detail (as `run_assign` stores it) in words, for `jury log`.
+pub fn audit_words(detail: &serde_json::Value, lang: Lang) -> Option<String> {
+    let pairs = detail.get("pairs")?.as_u64()?;
+    let list = |key: &str| -> Option<String> {
+        let items: Vec<String> = detail
+            .get(key)?
+            .as_array()?
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|s| safe_line(s).into_owned())
+            .collect();
+        Some(items.join(" "))
+    };
+    if let (Some(per_work), Some(seed)) = (
+        detail.get("per_work").and_then(|v| v.as_u64()),
+        detail.get("seed").and_then(|v| v.as_u64()),
+    ) {
+        return Some(tr!(
+            lang,
+            "assign.log.auto",
+            per_work = per_work,
+            seed = seed,
+            pairs = pairs
+        ));
+    }
+    Some(tr!(
+        lang,
+        "assign.log.manual",
+        add = list("add")?,
+        remove = list("remove")?,
+        pairs = pairs
+    ))
 }

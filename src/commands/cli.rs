@@ -94,7 +94,11 @@ pub enum OrganizerCmd {
         dir: PathBuf,
     },
     /// Show the audit log of merges.
-    Log,
+    Log {
+        /// Only the files that were refused (or stale): name, SHA-256, size and reason.
+        #[arg(long)]
+        refused: bool,
+    },
     /// Write a consistent snapshot of a ballot into a folder (e.g. a USB stick), for a judge.
     Export {
         /// The ballot file.
@@ -346,7 +350,7 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
         }
         OrganizerCmd::Merge { paths } => super::sync_cmd::run_merge(&paths, globals),
         OrganizerCmd::Watch { dir } => super::sync_cmd::run_watch(&dir, globals),
-        OrganizerCmd::Log => super::sync_cmd::run_log(globals),
+        OrganizerCmd::Log { refused } => super::sync_cmd::run_log(refused, globals),
         OrganizerCmd::Export { ballot, dir } => super::sync_cmd::run_export(&ballot, &dir, globals),
     }
 }

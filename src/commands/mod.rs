@@ -9,3 +9,4 @@ pub mod issue;
 pub mod results;
 pub mod sync_cmd;
 pub mod watch;
+pub mod words;

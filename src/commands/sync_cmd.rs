@@ -6,45 +6,55 @@ use std::path::{Path, PathBuf};
 
 use super::cli::{open_contest, OrganizeError};
 use super::watch::{ballot_files, merge_all, render_log, watch};
+use super::words;
 use crate::cli::Globals;
 use crate::i18n::Lang;
+use crate::tr;
+use jury_core::text::safe_line;
 use jury_store::snapshot::export;
 use jury_store::BallotKey;
 
 /// `jury merge PATH...`: `Ok(false)` (exit 1) if any file was refused.
 pub fn run_merge(paths: &[PathBuf], globals: &Globals) -> Result<bool, OrganizeError> {
+    let early = globals.lang.or_else(Lang::from_locale).unwrap_or(Lang::Zh);
     if paths.is_empty() {
         return Err(OrganizeError::Other(
-            "name the returned ballot files or folders, e.g. `jury merge /media/usb`".into(),
+            tr!(early, "sync.merge.no_paths").into(),
         ));
     }
     let (folder, mut master) = open_contest(globals)?;
-    let files = ballot_files(paths).map_err(|e| OrganizeError::Other(e.to_string()))?;
+    let lang = Lang::choose(globals.lang, folder.contest.language);
+    let files =
+        ballot_files(paths).map_err(|e| OrganizeError::Other(words::verify_error(&e, lang)))?;
     if files.is_empty() {
-        return Err(OrganizeError::Other(format!(
-            "no *.ballot files in {}; check the folder",
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+        let paths = paths
+            .iter()
+            .map(|p| safe_line(&p.display().to_string()).into_owned())
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(OrganizeError::Other(tr!(
+            lang,
+            "sync.merge.no_files",
+            paths = paths
         )));
     }
-    let lang = Lang::choose(globals.lang, folder.contest.language);
     let tally = merge_all(&mut master, &folder.contest, &files, lang, |line| {
         println!("{line}")
     });
-    let (merged, unchanged, stale, refused) =
-        (tally.merged, tally.unchanged, tally.stale, tally.refused);
     println!(
         "{}",
-        match lang {
-            Lang::Zh => format!("合并 {merged}，无变化 {unchanged}，过期 {stale}，拒绝 {refused}"),
-            Lang::En => {
-                format!("{merged} merged, {unchanged} unchanged, {stale} stale, {refused} refused")
-            }
-        }
+        tr!(
+            lang,
+            "sync.totals",
+            merged = tally.merged,
+            unchanged = tally.unchanged,
+            stale = tally.stale,
+            refused = tally.refused
+        )
     );
+    if tally.unrecorded > 0 {
+        println!("{}", tr!(lang, "sync.unrecorded", n = tally.unrecorded));
+    }
     Ok(tally.refused == 0)
 }
 
@@ -64,19 +74,21 @@ pub fn run_watch(dir: &Path, globals: &Globals) -> Result<bool, OrganizeError> {
     Ok(true)
 }
 
-/// `jury log`.
-pub fn run_log(globals: &Globals) -> Result<bool, OrganizeError> {
+/// `jury log [--refused]`.
+pub fn run_log(refused: bool, globals: &Globals) -> Result<bool, OrganizeError> {
     let (folder, master) = open_contest(globals)?;
     let lang = Lang::choose(globals.lang, folder.contest.language);
-    let entries = master.audit()?;
+    let mut entries = master.audit()?;
+    if refused {
+        entries.retain(|e| e.is_refusal());
+    }
     if entries.is_empty() {
-        println!(
-            "{}",
-            lang.pick(
-                "审计日志为空：尚未合并任何选票",
-                "the audit log is empty: nothing merged yet"
-            )
-        );
+        let empty = if refused {
+            tr!(lang, "sync.log.no_refusals")
+        } else {
+            tr!(lang, "sync.log.empty")
+        };
+        println!("{empty}");
     } else {
         print!("{}", render_log(&entries, lang));
     }
@@ -85,30 +97,28 @@ pub fn run_log(globals: &Globals) -> Result<bool, OrganizeError> {
 
 /// `jury export BALLOT DIR`: the judge's key from --key-file / JURY_KEY, else a prompt.
 pub fn run_export(ballot: &Path, dir: &Path, globals: &Globals) -> Result<bool, OrganizeError> {
+    let lang = globals.lang.or_else(Lang::from_locale).unwrap_or(Lang::Zh);
     let key = match globals.key()? {
         Some(k) => k,
         None if std::io::stdin().is_terminal() => {
-            let typed = rpassword::prompt_password("Ballot key / 评审密钥: ")
+            let typed = rpassword::prompt_password(tr!(lang, "sync.export.prompt"))
                 .map_err(|e| OrganizeError::Other(e.to_string()))?;
             BallotKey::parse(&typed)
-                .ok_or_else(|| OrganizeError::Other("an empty key; run the command again".into()))?
+                .ok_or_else(|| OrganizeError::Other(tr!(lang, "sync.export.empty_key").into()))?
         }
-        None => {
-            return Err(OrganizeError::Other(
-                "no ballot key: pass --key-file FILE or set JURY_KEY".into(),
-            ))
-        }
+        None => return Err(OrganizeError::Other(tr!(lang, "sync.export.no_key").into())),
     };
-    let snap = export(ballot, &key, dir).map_err(|e| OrganizeError::Other(e.to_string()))?;
-    let (revision, path, bytes) = (snap.revision, snap.path.display(), snap.bytes);
+    let snap = export(ballot, &key, dir)
+        .map_err(|e| OrganizeError::Other(words::snapshot_error(&e, lang)))?;
     println!(
         "{}",
-        match globals.lang.or_else(Lang::from_locale).unwrap_or(Lang::Zh) {
-            Lang::Zh => format!("已将版本 {revision} 导出到 {path}（{bytes} 字节）；请把这个文件交给主办方"),
-            Lang::En => format!(
-                "exported revision {revision} to {path} ({bytes} bytes); hand this file to the organizer"
-            ),
-        }
+        tr!(
+            lang,
+            "sync.export.done",
+            revision = snap.revision,
+            path = safe_line(&snap.path.display().to_string()),
+            bytes = snap.bytes
+        )
     );
     Ok(true)
 }

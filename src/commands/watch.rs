@@ -1,18 +1,69 @@
 //! `jury watch` and `jury log`: merging a sync folder live, and the audit log as a table.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::words;
+use crate::i18n::Lang;
+use crate::tr;
 use jury_core::model::Contest;
-use jury_core::Lang;
+use jury_core::text::safe_line;
 use jury_store::master::{AuditEntry, Master};
-pub use jury_store::merge::{ballot_files, is_ballot_name, merge_all, merge_counts, summary_of};
+pub use jury_store::merge::{ballot_files, is_ballot_name, merge_counts, MergeTally};
+use jury_store::verify::MAX_BALLOT_BYTES;
+
+/// Merges `files` one by one (see [`jury_store::merge::merge_files`]), printing the lines
+/// of each through `out` in `lang`.
+pub fn merge_all(
+    master: &mut Master,
+    contest: &Contest,
+    files: &[PathBuf],
+    lang: Lang,
+    mut out: impl FnMut(&str),
+) -> MergeTally {
+    jury_store::merge::merge_files(master, contest, files, |_, result| match result {
+        Ok(report) => {
+            for line in words::merge_lines(report, lang) {
+                out(&line);
+            }
+        }
+        Err(e) => out(&words::refusal_line(e, lang)),
+    })
+}
+
+/// What `jury watch` remembers of a file it has handled, to skip it until it changes: the
+/// SHA-256 of its bytes, or for a file too large to be a ballot (never read) its size and
+/// modification time.
+fn version_of(file: &Path) -> Option<String> {
+    let meta = std::fs::metadata(file).ok()?;
+    // Only whole regular files: a pipe named *.ballot would block the read.
+    if !meta.is_file() {
+        return None;
+    }
+    if meta.len() > MAX_BALLOT_BYTES {
+        return Some(format!(
+            "{} bytes, modified {:?}",
+            meta.len(),
+            meta.modified().ok()
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .ok()?
+        .take(MAX_BALLOT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(jury_core::chain::sha256_hex(&bytes))
+}
 
 /// `jury watch DIR`: merges what is in `dir` now, then every `*.ballot` that appears or
 /// changes, until the process is stopped (Ctrl-C; a merge is one transaction, so stopping
 /// mid-way leaves each ballot merged or not). Files whose bytes did not change since the last
-/// attempt are skipped, so a refused file is reported once per version.
+/// attempt are skipped, so a refused file is reported (and audited) once per version. A file
+/// is looked at by its metadata first and read with a bounded reader: one larger than any
+/// ballot is refused unread.
 pub fn watch(
     master: &mut Master,
     contest: &Contest,
@@ -22,41 +73,41 @@ pub fn watch(
     stop: impl Fn() -> bool,
 ) -> Result<(), String> {
     use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
+    let shown = safe_line(&dir.display().to_string()).into_owned();
     if !dir.is_dir() {
-        return Err(format!(
-            "{}: no such folder; create it or point jury watch at the sync folder",
-            dir.display()
-        ));
+        return Err(tr!(lang, "sync.watch.no_folder", dir = shown));
     }
     // One spelling of every path: the first listing and the watcher's events must meet in
     // `seen`, or a file is merged (and printed) twice.
     let dir = &std::fs::canonicalize(dir)
         .or_else(|_| std::path::absolute(dir))
         .unwrap_or_else(|_| dir.to_path_buf());
+    let cannot = |e: notify_debouncer_mini::notify::Error| {
+        tr!(
+            lang,
+            "sync.watch.cannot",
+            dir = shown,
+            error = safe_line(&e.to_string())
+        )
+    };
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = new_debouncer(Duration::from_millis(700), tx)
-        .map_err(|e| format!("{}: cannot watch: {e}", dir.display()))?;
+    let mut debouncer = new_debouncer(Duration::from_millis(700), tx).map_err(cannot)?;
     debouncer
         .watcher()
         .watch(dir, RecursiveMode::NonRecursive)
-        .map_err(|e| format!("{}: cannot watch: {e}", dir.display()))?;
+        .map_err(cannot)?;
     let mut seen: BTreeMap<PathBuf, String> = BTreeMap::new();
     let mut consider = |files: Vec<PathBuf>, out: &mut dyn FnMut(&str)| {
         for file in files {
-            // Only whole regular files: a pipe named *.ballot would block the read.
-            if !std::fs::metadata(&file).is_ok_and(|m| m.is_file()) {
-                continue;
-            }
             // Watchers may report a folder's real path (macOS: /private/tmp for /tmp).
             let file = std::fs::canonicalize(&file).unwrap_or(file);
-            let Ok(bytes) = std::fs::read(&file) else {
+            let Some(version) = version_of(&file) else {
                 continue;
             };
-            let sha = jury_core::chain::sha256_hex(&bytes);
-            if seen.get(&file) == Some(&sha) {
+            if seen.get(&file) == Some(&version) {
                 continue;
             }
-            seen.insert(file.clone(), sha);
+            seen.insert(file.clone(), version);
             merge_all(
                 master,
                 contest,
@@ -66,11 +117,12 @@ pub fn watch(
             );
         }
     };
-    out(&match lang {
-        Lang::Zh => format!("正在监视 {} 中的选票（Ctrl-C 停止）", dir.display()),
-        Lang::En => format!("watching {} for ballots (Ctrl-C stops)", dir.display()),
-    });
-    let initial = ballot_files(&[dir.to_path_buf()]).map_err(|e| e.to_string())?;
+    out(&tr!(
+        lang,
+        "sync.watch.start",
+        dir = safe_line(&dir.display().to_string())
+    ));
+    let initial = ballot_files(&[dir.to_path_buf()]).map_err(|e| words::verify_error(&e, lang))?;
     consider(initial, &mut out);
     while !stop() {
         match rx.recv_timeout(Duration::from_millis(200)) {
@@ -82,7 +134,11 @@ pub fn watch(
                     .collect();
                 consider(files.into_iter().collect(), &mut out);
             }
-            Ok(Err(e)) => out(&format!("watch error: {e}")),
+            Ok(Err(e)) => out(&tr!(
+                lang,
+                "sync.watch.error",
+                error = safe_line(&e.to_string())
+            )),
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
         }
@@ -95,17 +151,24 @@ pub fn local_datetime(secs: i64) -> String {
     jury_store::snapshot::local_time(secs, true)
 }
 
-/// `jury log`: the audit log as a table aligned for CJK terminals.
+/// `jury log`: the audit log as a table aligned for CJK terminals. The action, outcome and
+/// detail columns are in `lang`; every value from a file (names, ids) is shown through
+/// [`safe_line`], as stored.
 pub fn render_log(entries: &[AuditEntry], lang: Lang) -> String {
-    let header = match lang {
-        Lang::Zh => [
-            "#", "时间", "操作", "结果", "评委", "选票", "版本", "回执", "sha256", "文件", "详情",
-        ],
-        Lang::En => [
-            "#", "time", "action", "outcome", "judge", "ballot", "rev", "receipt", "sha256",
-            "file", "detail",
-        ],
-    };
+    let header = [
+        tr!(lang, "sync.log.seq"),
+        tr!(lang, "sync.log.time"),
+        tr!(lang, "sync.log.action"),
+        tr!(lang, "sync.log.outcome"),
+        tr!(lang, "sync.log.judge"),
+        tr!(lang, "sync.log.ballot"),
+        tr!(lang, "sync.log.revision"),
+        tr!(lang, "sync.log.receipt"),
+        tr!(lang, "sync.log.sha256"),
+        tr!(lang, "sync.log.file"),
+        tr!(lang, "sync.log.detail"),
+    ];
+    let safe = |s: &str| safe_line(s).into_owned();
     let rows: Vec<Vec<String>> = entries
         .iter()
         .map(|e| {
@@ -117,33 +180,77 @@ pub fn render_log(entries: &[AuditEntry], lang: Lang) -> String {
                 .map(str::to_string)
                 .or_else(|| e.chain_head.as_deref().map(jury_core::chain::receipt))
                 .unwrap_or_default();
-            let summary = detail
-                .as_ref()
-                .and_then(|d| merge_counts(d).map(|(s, c, r)| summary_of(s, c, r, lang)))
-                .or_else(|| {
-                    detail
-                        .as_ref()
-                        .and_then(|d| d.get("summary"))
-                        .and_then(|r| r.as_str())
-                        .map(str::to_string)
-                })
-                .unwrap_or_else(|| e.detail.clone());
             vec![
                 e.seq.to_string(),
                 local_datetime(e.at),
-                e.action.clone(),
-                e.outcome.clone(),
-                e.judge_id.clone().unwrap_or_default(),
-                e.ballot_id.clone().unwrap_or_default(),
+                action_word(&e.action, lang),
+                outcome_word(&e.outcome, lang),
+                safe(e.judge_id.as_deref().unwrap_or_default()),
+                safe(e.ballot_id.as_deref().unwrap_or_default()),
                 e.revision.map(|r| r.to_string()).unwrap_or_default(),
-                receipt,
+                safe(&receipt),
                 e.file_sha256.chars().take(12).collect(),
-                e.file.clone(),
-                summary.replace('\n', " "),
+                safe(&e.file),
+                detail
+                    .as_ref()
+                    .and_then(|d| detail_words(d, lang))
+                    .unwrap_or_else(|| safe(&e.detail)),
             ]
         })
         .collect();
+    let header: Vec<&str> = header.to_vec();
     aligned_table(&header, &rows)
+}
+
+/// The audit log's action column in `lang` (an unknown action as stored).
+fn action_word(action: &str, lang: Lang) -> String {
+    match action {
+        "merge" => tr!(lang, "sync.log.do.merge").into(),
+        "issue" => tr!(lang, "sync.log.do.issue").into(),
+        "assign" => tr!(lang, "sync.log.do.assign").into(),
+        "import" => tr!(lang, "sync.log.do.import").into(),
+        other => safe_line(other).into_owned(),
+    }
+}
+
+/// The audit log's outcome column in `lang` (an unknown outcome as stored).
+fn outcome_word(outcome: &str, lang: Lang) -> String {
+    match outcome {
+        "merged" => tr!(lang, "sync.log.is.merged").into(),
+        "refused" => tr!(lang, "sync.log.is.refused").into(),
+        "stale" => tr!(lang, "sync.log.is.stale").into(),
+        "assigned" => tr!(lang, "sync.log.is.assigned").into(),
+        "edited" => tr!(lang, "sync.log.is.edited").into(),
+        other => safe_line(other).into_owned(),
+    }
+}
+
+/// A structured audit detail in words: a merge's counts, a refusal's reason, an assignment's
+/// parameters, or an older row's stored summary. `None`: show the detail as stored.
+fn detail_words(detail: &serde_json::Value, lang: Lang) -> Option<String> {
+    let text = |key: &str| detail.get(key).and_then(|v| v.as_str());
+    let number = |key: &str| detail.get(key).and_then(|v| v.as_u64());
+    if let Some((scores, comments, recusals)) = merge_counts(detail) {
+        let mut s = words::summary(scores, comments, recusals, lang);
+        if let Some(judge) = text("named_as") {
+            s.push_str(&tr!(lang, "sync.log.named_as", judge = safe_line(judge)));
+        }
+        return Some(s);
+    }
+    if let Some(reason) = text("reason") {
+        let mut s = tr!(lang, "sync.log.refusal", reason = safe_line(reason));
+        if let Some(bytes) = number("bytes") {
+            s.push_str(&tr!(lang, "sync.log.refusal_bytes", bytes = bytes));
+        }
+        if let Some(merged) = number("merged") {
+            s.push_str(&tr!(lang, "sync.log.refusal_merged", merged = merged));
+        }
+        return Some(s);
+    }
+    if let Some(words) = super::assign::audit_words(detail, lang) {
+        return Some(words);
+    }
+    text("summary").map(|s| safe_line(s).into_owned())
 }
 
 /// Columns padded by display width (CJK characters are two cells wide).

@@ -1,7 +1,7 @@
 //! The fuzz targets' bodies (fuzz/, run with `make fuzz`) as ordinary tests over random
 //! inputs, so every `cargo test` runs them a little and they work without a nightly toolchain.
 
-use jury_testkit::{fuzz_import_table, fuzz_verify};
+use jury_testkit::{fuzz_import_table, fuzz_safe_line, fuzz_verify};
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -36,5 +36,15 @@ proptest! {
         let mut data = vec![first];
         data.extend(text.as_bytes());
         fuzz_import_table(&data);
+    }
+
+    #[test]
+    fn the_sanitiser_lets_nothing_act_on_a_terminal(data in proptest::collection::vec(any::<u8>(), 0..512)) {
+        fuzz_safe_line(&data);
+    }
+
+    #[test]
+    fn escape_heavy_text_is_sanitised(text in "[\\x00-\\x1f\\x7f-\\x9f\u{202a}-\u{202e}\u{2066}-\u{2069}\\\\\\[a-z作品 ]{0,200}") {
+        fuzz_safe_line(text.as_bytes());
     }
 }

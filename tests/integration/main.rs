@@ -16,6 +16,7 @@ mod media_player;
 #[cfg(feature = "mpv")]
 mod media_probe;
 mod merge_hostile;
+mod merge_names;
 mod merge_watch;
 mod organizer_ingest;
 mod organizer_issue;

@@ -221,6 +221,7 @@ fn keys_identities_and_contests_are_checked() {
     std::fs::rename(&snap, &renamed).unwrap();
     let report = merge(&mut f, &renamed).unwrap();
     assert_eq!(report.judge_id, b2.judge_id);
+    assert_eq!(report.named_as.as_deref(), Some(b1.judge_id.as_str()));
     assert!(f
         .master
         .merged()
@@ -628,7 +629,7 @@ proptest! {
         let mut m = Master::open(&copy, &jury_testkit::organizer_key()).unwrap();
         // The whole run at once: files verified on worker threads, merged in this order.
         let mut lines = Vec::new();
-        let tally = jury_store::merge::merge_all(&mut m, &case.contest, &order, jury::i18n::Lang::En, |l| {
+        let tally = jury::commands::watch::merge_all(&mut m, &case.contest, &order, jury::i18n::Lang::En, |l| {
             lines.push(l.to_string())
         });
         prop_assert_eq!(tally.merged + tally.unchanged + tally.stale + tally.refused, order.len());

@@ -95,8 +95,28 @@ fn merge_and_log_commands_print_one_line_per_file() {
     let log = jury(&["log"]);
     let text = String::from_utf8_lossy(&log.stdout);
     assert!(log.status.success());
-    assert_eq!(text.lines().count(), 3, "header and two merges:\n{text}");
+    assert_eq!(
+        text.lines().count(),
+        5,
+        "header, two merges and junk.ballot refused by both runs:\n{text}"
+    );
     assert!(text.contains("+28 new"), "{text}");
+    // The refusals alone: name, SHA-256, size and reason code.
+    let refused = jury(&["log", "--refused"]);
+    let text = String::from_utf8_lossy(&refused.stdout);
+    assert!(refused.status.success());
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    let junk_sha = &jury_core::chain::sha256_hex(b"junk")[..12];
+    for row in rows {
+        assert!(
+            row.contains("junk.ballot")
+                && row.contains("refused")
+                && row.contains(junk_sha)
+                && row.contains("reason no-key, 4 bytes"),
+            "{row}"
+        );
+    }
     // The same in Chinese: the contest's language, or --lang zh.
     let zh = |args: &[&str]| {
         crate::helpers::jury()
@@ -110,6 +130,15 @@ fn merge_and_log_commands_print_one_line_per_file() {
     };
     let log = String::from_utf8_lossy(&zh(&["log"]).stdout).to_string();
     assert!(log.contains("时间") && log.contains("新增 28"), "{log}");
+    // The action, outcome and detail columns follow --lang too.
+    assert!(
+        log.contains("合并") && log.contains("已拒绝") && log.contains("原因 no-key，4 字节"),
+        "{log}"
+    );
+    assert!(
+        !log.contains(" merge ") && !log.contains("refused"),
+        "{log}"
+    );
     let again =
         String::from_utf8_lossy(&zh(&["merge", issued.to_str().unwrap()]).stdout).to_string();
     assert!(again.contains("无变化 "), "{again}");

@@ -99,6 +99,14 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+impl AuditEntry {
+    /// A returned file that was not merged: refused, or stale (an older copy of a ballot
+    /// already merged). Its detail holds the reason code and the size.
+    pub fn is_refusal(&self) -> bool {
+        self.action == "merge" && matches!(self.outcome.as_str(), "refused" | "stale")
+    }
+}
+
 /// Scores, comments and recusals merged into the master, keyed by (judge, work).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MergedScores {

@@ -4,8 +4,10 @@
 //! Each file is verified as hostile input first (`store::verify`); only a ballot that passes
 //! every check is merged, in one master transaction that replaces that judge's scores,
 //! comments and recusals with the ballot's, records the merged revision and chain head, and
-//! appends an audit row with the file's SHA-256 and what changed. A refused file writes
-//! nothing. The revision rule makes merging order-independent: the highest revision of each
+//! appends an audit row with the file's SHA-256 and what changed. A refused file changes no
+//! score, comment, recusal or ballot row; [`merge_files`] (the CLI's engine) appends one audit
+//! row for it (name, SHA-256 when read, size, reason code), [`Master::merge_file`] alone
+//! writes nothing. The revision rule makes merging order-independent: the highest revision of each
 //! ballot wins, an older one is refused as stale, the same one again changes nothing.
 
 use rusqlite::{params, Transaction};
@@ -20,7 +22,6 @@ use crate::verify::{
     check_against, read_verified, Expectation, Origin, PrivateCopy, VerifiedBallot, VerifyError,
 };
 use jury_core::model::Contest;
-use jury_core::Lang;
 
 /// File extension of ballots.
 pub const BALLOT_EXT: &str = "ballot";
@@ -46,42 +47,10 @@ pub struct MergeDiff {
 }
 
 impl MergeDiff {
-    /// "+3 new, 1 changed, 0 removed scores" (stored in the audit log in English).
-    pub fn summary(&self) -> String {
-        self.summary_in(Lang::En)
+    /// New, changed and removed scores.
+    pub fn score_counts(&self) -> [usize; 3] {
+        [self.new.len(), self.changed.len(), self.removed.len()]
     }
-
-    pub fn summary_in(&self, lang: Lang) -> String {
-        summary_of(
-            [self.new.len(), self.changed.len(), self.removed.len()],
-            self.comments_changed,
-            self.recusals_changed,
-            lang,
-        )
-    }
-}
-
-/// A merge's counts as words: new, changed and removed scores, changed comments and
-/// recusals.
-pub fn summary_of(scores: [usize; 3], comments: usize, recusals: usize, lang: Lang) -> String {
-    let [new, changed, removed] = scores;
-    let mut s = match lang {
-        Lang::Zh => format!("新增 {new}、修改 {changed}、删除 {removed} 个分数"),
-        Lang::En => format!("+{new} new, {changed} changed, {removed} removed scores"),
-    };
-    if comments > 0 {
-        s.push_str(&match lang {
-            Lang::Zh => format!("，评语 {comments} 条"),
-            Lang::En => format!(", {comments} comments"),
-        });
-    }
-    if recusals > 0 {
-        s.push_str(&match lang {
-            Lang::Zh => format!("，回避 {recusals} 项"),
-            Lang::En => format!(", {recusals} recusals"),
-        });
-    }
-    s
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,62 +71,9 @@ pub struct MergeReport {
     pub receipt: String,
     pub submitted: bool,
     pub outcome: MergeOutcome,
-}
-
-/// The word that starts each line of `jury merge` / `jury watch`, padded to one width.
-pub fn outcome_word(outcome: &str, lang: Lang) -> &'static str {
-    match (outcome, lang) {
-        ("merged", Lang::Zh) => "已合并 ",
-        ("unchanged", Lang::Zh) => "无变化 ",
-        ("stale", Lang::Zh) => "已过期 ",
-        (_, Lang::Zh) => "已拒绝 ",
-        ("merged", Lang::En) => "merged     ",
-        ("unchanged", Lang::En) => "unchanged  ",
-        ("stale", Lang::En) => "stale      ",
-        (_, Lang::En) => "refused    ",
-    }
-}
-
-impl MergeReport {
-    /// One line for the terminal, in English.
-    pub fn line(&self) -> String {
-        self.line_in(Lang::En)
-    }
-
-    pub fn line_in(&self, lang: Lang) -> String {
-        let file = self.file.display();
-        let (judge, revision, receipt) = (&self.judge_id, self.revision, &self.receipt);
-        match (&self.outcome, lang) {
-            (MergeOutcome::Merged(diff), Lang::En) => format!(
-                "{}{file}: judge {judge}, revision {revision}, receipt {receipt}, {}; {}",
-                outcome_word("merged", lang),
-                if self.submitted {
-                    "submitted"
-                } else {
-                    "not submitted"
-                },
-                diff.summary_in(lang)
-            ),
-            (MergeOutcome::Merged(diff), Lang::Zh) => format!(
-                "{}{file}：评委 {judge}，版本 {revision}，回执 {receipt}，{}；{}",
-                outcome_word("merged", lang),
-                if self.submitted {
-                    "已提交"
-                } else {
-                    "未提交"
-                },
-                diff.summary_in(lang)
-            ),
-            (MergeOutcome::Unchanged, Lang::En) => format!(
-                "{}{file}: judge {judge}, revision {revision} was merged before; nothing to do",
-                outcome_word("unchanged", lang)
-            ),
-            (MergeOutcome::Unchanged, Lang::Zh) => format!(
-                "{}{file}：评委 {judge} 的版本 {revision} 已合并过；无需处理",
-                outcome_word("unchanged", lang)
-            ),
-        }
-    }
+    /// The judge whose issued file name this file carries, when that is not the ballot's own
+    /// judge (a renamed copy): it was merged as `judge_id` all the same.
+    pub named_as: Option<String>,
 }
 
 /// What the transaction decided after re-reading the ballot's row.
@@ -199,10 +115,7 @@ pub struct MergeContext {
 impl MergeContext {
     /// Identifies `file` by the issued keys (the one whose file name matches first) and
     /// verifies it against its expectation. Reads only the file.
-    pub fn verify(
-        &self,
-        file: &Path,
-    ) -> Result<(PrivateCopy, BallotRecord, VerifiedBallot), VerifyError> {
+    pub fn verify(&self, file: &Path) -> Verified {
         let copy = PrivateCopy::new(file)?;
         let mut opened = None;
         for record in candidates(&self.ballots, file) {
@@ -227,8 +140,22 @@ impl MergeContext {
                     at: copy.origin.clone(),
                     detail: format!("no expectation for ballot {}", record.ballot_id),
                 })?;
-        check_against(&verified, expect, file)?;
-        Ok((copy, record, verified))
+        check_against(&verified, expect, &copy.origin)?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let named_as = self
+            .ballots
+            .iter()
+            .find(|b| b.ballot_id != record.ballot_id && b.file_name == name)
+            .map(|b| b.judge_id.clone());
+        Ok(Checked {
+            copy,
+            record,
+            ballot: verified,
+            named_as,
+        })
     }
 
     /// [`MergeContext::verify`] for every file on up to one thread per core. `each` runs on
@@ -244,8 +171,18 @@ impl MergeContext {
     }
 }
 
+/// A file that passed every check, ready to merge.
+pub struct Checked {
+    pub copy: PrivateCopy,
+    /// The issued ballot whose key opened it.
+    pub record: BallotRecord,
+    pub ballot: VerifiedBallot,
+    /// Another judge whose issued file name the file carries (see [`MergeReport::named_as`]).
+    pub named_as: Option<String>,
+}
+
 /// What [`MergeContext::verify`] gives for one file.
-pub type Verified = Result<(PrivateCopy, BallotRecord, VerifiedBallot), VerifyError>;
+pub type Verified = Result<Checked, VerifyError>;
 
 impl Master {
     /// What the master expects of `record`'s ballot.
@@ -300,18 +237,11 @@ impl Master {
 
     /// Identifies and verifies `file` without writing anything: which issued ballot it is,
     /// and its checked content.
-    pub fn verify_file(
-        &self,
-        contest: &Contest,
-        file: &Path,
-    ) -> Result<(PrivateCopy, BallotRecord, VerifiedBallot), VerifyError> {
+    pub fn verify_file(&self, contest: &Contest, file: &Path) -> Verified {
         let context = self
             .merge_context(contest)
             .map_err(|e| VerifyError::Master {
-                at: Origin {
-                    file: file.to_path_buf(),
-                    judge: None,
-                },
+                at: Origin::file(file),
                 detail: e.to_string(),
             })?;
         context.verify(file)
@@ -328,12 +258,14 @@ impl Master {
     }
 
     /// The master side for a file already verified: one transaction, and the report.
-    fn merge_checked(
-        &mut self,
-        (copy, _record, ballot): (PrivateCopy, BallotRecord, VerifiedBallot),
-        file: &Path,
-    ) -> Result<MergeReport, VerifyError> {
-        let outcome = self.merge_verified(&ballot, file, &copy.sha256)?;
+    fn merge_checked(&mut self, checked: Checked, file: &Path) -> Result<MergeReport, VerifyError> {
+        let Checked {
+            copy,
+            ballot,
+            named_as,
+            ..
+        } = checked;
+        let outcome = self.merge_verified(&ballot, &copy.origin, named_as.as_deref())?;
         Ok(MergeReport {
             file: file.to_path_buf(),
             file_sha256: copy.sha256,
@@ -343,23 +275,27 @@ impl Master {
             receipt: ballot.receipt(),
             submitted: ballot.submitted,
             outcome,
+            named_as,
         })
     }
 
     /// The master side of a merge, for a ballot `verify_file` accepted: one transaction.
+    /// `at` is the verified file (its name and SHA-256 go into the audit row); `named_as` the
+    /// other judge its name points at, if any.
     pub fn merge_verified(
         &mut self,
         ballot: &VerifiedBallot,
-        file: &Path,
-        sha: &str,
+        at: &Origin,
+        named_as: Option<&str>,
     ) -> Result<MergeOutcome, VerifyError> {
         let at = Origin {
-            file: file.to_path_buf(),
             judge: Some(ballot.judge_id.clone()),
+            ..at.clone()
         };
-        let file_label = file.display().to_string();
+        let file_label = at.file.display().to_string();
+        let sha = at.sha256().unwrap_or_default().to_string();
         let decision = self
-            .write(|tx, path| apply_merge(tx, path, ballot, &file_label, sha))
+            .write(|tx, path| apply_merge(tx, path, ballot, &file_label, &sha, named_as))
             .map_err(|e| VerifyError::Master {
                 at: at.clone(),
                 detail: format!("{e}; the master is unchanged"),
@@ -395,6 +331,7 @@ fn apply_merge(
     ballot: &VerifiedBallot,
     file: &str,
     sha: &str,
+    named_as: Option<&str>,
 ) -> crate::Result<Decision> {
     let err = sqlite_err(path);
     let (merged, head): (i64, Option<String>) = tx
@@ -539,9 +476,8 @@ fn apply_merge(
         ],
     )
     .map_err(&err)?;
-    let detail = serde_json::json!({
+    let mut detail = serde_json::json!({
         "receipt": ballot.receipt(),
-        "summary": diff.summary(),
         "submitted": diff.submitted,
         "new": diff.new,
         "changed": diff.changed,
@@ -549,6 +485,9 @@ fn apply_merge(
         "comments_changed": diff.comments_changed,
         "recusals_changed": diff.recusals_changed,
     });
+    if let Some(other) = named_as {
+        detail["named_as"] = other.into();
+    }
     append_audit(
         tx,
         path,
@@ -587,10 +526,7 @@ pub fn ballot_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, VerifyError> {
     for p in paths {
         if p.is_dir() {
             let entries = std::fs::read_dir(p).map_err(|source| VerifyError::Io {
-                at: Origin {
-                    file: p.clone(),
-                    judge: None,
-                },
+                at: Origin::file(p),
                 source,
             })?;
             let mut found: Vec<PathBuf> = entries
@@ -623,44 +559,86 @@ pub struct MergeTally {
     pub unchanged: usize,
     pub stale: usize,
     pub refused: usize,
+    /// Refusals whose audit row could not be written (the master was busy or damaged).
+    pub unrecorded: usize,
 }
 
-/// Merges `files` one by one, printing one line each through `out`. Stale copies are
-/// reported but are not failures (a newer copy is already in).
-pub fn merge_all(
+/// Reason code of a refusal in the audit log: the error's kind.
+pub const REFUSED: &str = "refused";
+/// Outcome of a stale copy in the audit log (not a failure: a newer copy is already in).
+pub const STALE: &str = "stale";
+
+impl Master {
+    /// Appends one audit row for a file that was not merged: its name as given, SHA-256 when
+    /// it was read, size when known, the judge once known and the reason code
+    /// ([`VerifyError::kind`]). Nothing else in the master changes.
+    pub fn record_refusal(&mut self, e: &VerifyError) -> crate::Result<i64> {
+        let at = e.origin();
+        let mut detail = serde_json::json!({ "reason": e.kind() });
+        if let Some(bytes) = at.bytes() {
+            detail["bytes"] = bytes.into();
+        }
+        let (revision, outcome) = match e {
+            VerifyError::Stale {
+                revision, merged, ..
+            } => {
+                detail["merged"] = (*merged).into();
+                (Some(*revision), STALE)
+            }
+            VerifyError::Forked {
+                revision, merged, ..
+            } => {
+                detail["merged"] = (*merged).into();
+                (Some(*revision), REFUSED)
+            }
+            _ => (None, REFUSED),
+        };
+        let entry = AuditEntry {
+            seq: 0,
+            at: now_secs(),
+            action: "merge".into(),
+            file: at.file.display().to_string(),
+            file_sha256: at.sha256().unwrap_or_default().to_string(),
+            ballot_id: None,
+            judge_id: at.judge.clone(),
+            revision,
+            chain_head: None,
+            outcome: outcome.into(),
+            detail: detail.to_string(),
+        };
+        self.write(|tx, path| append_audit(tx, path, &entry))
+    }
+}
+
+/// Merges `files` one by one; `each` is told the result of every file in order. Every file
+/// not merged (refused or stale) is recorded in the audit log. Stale copies are counted
+/// apart: they are not failures (a newer copy is already in).
+pub fn merge_files(
     master: &mut Master,
     contest: &Contest,
     files: &[PathBuf],
-    lang: Lang,
-    mut out: impl FnMut(&str),
+    mut each: impl FnMut(&Path, &Result<MergeReport, VerifyError>),
 ) -> MergeTally {
     let mut tally = MergeTally::default();
-    let mut record = |file: &Path, checked: Verified, master: &mut Master| match checked
-        .and_then(|v| master.merge_checked(v, file))
-    {
-        Ok(report) => {
-            match report.outcome {
+    let mut record = |file: &Path, checked: Verified, master: &mut Master| {
+        let result = checked.and_then(|v| master.merge_checked(v, file));
+        match &result {
+            Ok(report) => match report.outcome {
                 MergeOutcome::Merged(_) => tally.merged += 1,
                 MergeOutcome::Unchanged => tally.unchanged += 1,
+            },
+            Err(e) => {
+                if matches!(e, VerifyError::Stale { .. }) {
+                    tally.stale += 1;
+                } else {
+                    tally.refused += 1;
+                }
+                if master.record_refusal(e).is_err() {
+                    tally.unrecorded += 1;
+                }
             }
-            out(&report.line_in(lang));
         }
-        Err(e @ VerifyError::Stale { .. }) => {
-            tally.stale += 1;
-            out(&format!(
-                "{}{}",
-                outcome_word("stale", lang),
-                e.message(lang)
-            ));
-        }
-        Err(e) => {
-            tally.refused += 1;
-            out(&format!(
-                "{}{}",
-                outcome_word("refused", lang),
-                e.message(lang)
-            ));
-        }
+        each(file, &result);
     };
     // Files are verified in parallel (reading only them) while the calling thread merges
     // them one transaction at a time in the order given, so a later copy of the same ballot
@@ -670,10 +648,7 @@ pub fn merge_all(
         Err(e) => {
             for file in files {
                 let refused = Err(VerifyError::Master {
-                    at: Origin {
-                        file: file.clone(),
-                        judge: None,
-                    },
+                    at: Origin::file(file),
                     detail: e.to_string(),
                 });
                 record(file, refused, master);

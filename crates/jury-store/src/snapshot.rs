@@ -50,6 +50,39 @@ pub struct Snapshot {
 /// Prefix of the temporary names a snapshot is written under; mergers skip such files.
 pub const TEMP_PREFIX: &str = ".jury-tmp-";
 
+/// A temporary file older than this was left by a writer that crashed or lost its stick.
+pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Removes `.jury-tmp-*` files (and their `-journal`) in `dir` last modified more than
+/// [`STALE_TEMP_AGE`] ago: what a crashed or unplugged writer left. A younger one may be
+/// another writer's, still at work, and is kept. Best effort: what cannot be listed or
+/// removed stays; returns the names removed.
+pub fn remove_stale_temps(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            continue;
+        }
+        // symlink_metadata: a link is judged (and removed) as itself, never followed.
+        let Ok(meta) = entry.path().symlink_metadata() else {
+            continue;
+        };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age > STALE_TEMP_AGE);
+        if old && !meta.is_dir() && std::fs::remove_file(entry.path()).is_ok() {
+            removed.push(entry.path());
+        }
+    }
+    removed
+}
+
 /// True for names a snapshot writer is still working on (or crashed on): not a ballot yet.
 pub fn is_temp_name(name: &str) -> bool {
     name.starts_with(TEMP_PREFIX) || name.starts_with('.')
@@ -119,6 +152,7 @@ pub fn write_snapshot(
             return Err(SnapshotError::SameFile { path: target });
         }
     }
+    remove_stale_temps(dir);
     // A unique temp name in the target folder (rename is atomic only within one file system).
     let temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
@@ -313,6 +347,41 @@ mod tests {
         let snap = write_snapshot(b.connection(), &key, &path, &out).unwrap();
         assert_eq!(snap.revision, 3);
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn temps_older_than_a_minute_go_with_the_next_snapshot_younger_ones_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("sync");
+        std::fs::create_dir(&out).unwrap();
+        let (path, key, b) = ballot(dir.path());
+        let two_minutes_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
+        let make = |name: &str, old: bool| {
+            let f = std::fs::File::create(out.join(name)).unwrap();
+            if old {
+                f.set_modified(two_minutes_ago).unwrap();
+            }
+        };
+        make(".jury-tmp-crashed.tmp", true);
+        make(".jury-tmp-crashed.tmp-journal", true);
+        make(".jury-tmp-busy.tmp", false);
+        make("notes.txt", true);
+        std::fs::create_dir(out.join(".jury-tmp-folder")).unwrap();
+        write_snapshot(b.connection(), &key, &path, &out).unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                ".jury-tmp-busy.tmp",
+                ".jury-tmp-folder",
+                "c-J1.ballot",
+                "notes.txt"
+            ]
+        );
     }
 
     #[test]

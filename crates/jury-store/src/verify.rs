@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 use super::ballot::{FORMAT_VERSION, SCHEMA};
 use jury_core::chain::{self, sha256_hex, Event, Replay};
 use jury_core::key::BallotKey;
-use jury_core::Lang;
+use jury_core::text::safe_line;
 
 /// Larger files are refused unread: a ballot of 1,000 works with a long history is a few MB.
 pub const MAX_BALLOT_BYTES: u64 = 64 * 1024 * 1024;
@@ -35,18 +35,57 @@ const MAX_ROWS: usize = 1_000_000;
 /// escape sequences) become spaces and the length is capped.
 pub use jury_core::text::one_line;
 
-/// Which file (and, once known, which judge) a message is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Which file (and, once known, which judge) a message is about, with what is known of the
+/// file itself: its size from the metadata, its SHA-256 once it was read. The name is kept as
+/// it is (data for the audit log); `Display` shows it through [`safe_line`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Origin {
     pub file: PathBuf,
     pub judge: Option<String>,
+    /// Boxed: every refusal carries an `Origin`, and errors should stay small.
+    pub facts: Option<Box<FileFacts>>,
+}
+
+/// What is known of a file's bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileFacts {
+    /// From the metadata, or the bytes read.
+    pub bytes: u64,
+    /// Once the file was read.
+    pub sha256: Option<String>,
+}
+
+impl Origin {
+    /// A file nothing is known of yet.
+    pub fn file(file: &Path) -> Origin {
+        Origin {
+            file: file.to_path_buf(),
+            ..Origin::default()
+        }
+    }
+
+    pub fn bytes(&self) -> Option<u64> {
+        self.facts.as_ref().map(|f| f.bytes)
+    }
+
+    pub fn sha256(&self) -> Option<&str> {
+        self.facts.as_ref()?.sha256.as_deref()
+    }
+
+    fn with_size(mut self, bytes: u64) -> Origin {
+        self.facts = Some(Box::new(FileFacts {
+            bytes,
+            sha256: None,
+        }));
+        self
+    }
 }
 
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", one_line(&self.file.display().to_string(), 300))?;
+        write!(f, "{}", safe_line(&self.file.display().to_string()))?;
         if let Some(j) = &self.judge {
-            write!(f, " (judge {})", one_line(j, 40))?;
+            write!(f, " (judge {})", safe_line(j))?;
         }
         Ok(())
     }
@@ -82,8 +121,8 @@ pub enum VerifyError {
         found: String,
         expected: String,
     },
-    #[error("{at}: {detail}; not merged, check where the file came from")]
-    Identity { at: Origin, detail: String },
+    #[error("{at}: {problem}; not merged, check where the file came from")]
+    Identity { at: Origin, problem: Mismatch },
     #[error("{at}: {detail}; not merged, the file was altered outside jury, ask the judge to export again")]
     Content { at: Origin, detail: String },
     #[error("{at}: revision {revision} is older than the merged revision {merged}; not merged (a newer copy is already in), nothing to do")]
@@ -103,80 +142,32 @@ pub enum VerifyError {
     Master { at: Origin, detail: String },
 }
 
-impl Origin {
-    /// The file, and the judge once known, in `lang`.
-    pub fn show(&self, lang: Lang) -> String {
-        let file = one_line(&self.file.display().to_string(), 300);
-        match (&self.judge, lang) {
-            (None, _) => file,
-            (Some(j), Lang::Zh) => format!("{file}（评委 {}）", one_line(j, 40)),
-            (Some(j), Lang::En) => format!("{file} (judge {})", one_line(j, 40)),
-        }
-    }
+/// How a ballot differs from the issued ballot whose key opened it. Ids from the file are
+/// already made one safe line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Mismatch {
+    #[error("the file says ballot `{found}` but opens with the key of ballot `{expected}`")]
+    BallotId { found: String, expected: String },
+    #[error("ballot `{ballot}` was issued to judge {judge}, the file names another judge")]
+    Judge { ballot: String, judge: String },
+    /// The copy was issued for an assignment version before the master's current issue.
+    #[error("this copy was issued for assignment version {found}, but ballot `{ballot}` was re-issued for version {expected} (an old copy)")]
+    OlderIssue {
+        ballot: String,
+        found: u64,
+        expected: u64,
+    },
+    /// The copy was issued for a later assignment version than this master knows (a master
+    /// restored from a backup, or another copy of the contest folder).
+    #[error("this copy was issued for assignment version {found}, newer than version {expected} this master issued ballot `{ballot}` for (a newer copy: merge it into the master that issued it)")]
+    NewerIssue {
+        ballot: String,
+        found: u64,
+        expected: u64,
+    },
 }
 
 impl VerifyError {
-    /// The one-line message in `lang` (English is the `Display` text). Details that come from
-    /// SQLite or the file itself stay as they are.
-    pub fn message(&self, lang: Lang) -> String {
-        if lang == Lang::En {
-            return self.to_string();
-        }
-        let at = self.origin().show(lang);
-        const ALTERED: &str = "未合并，文件在 jury 之外被改动过，请评委重新导出选票";
-        match self {
-            VerifyError::Io { source, .. } => {
-                format!("{at}：无法读取文件：{source}；请检查路径，并确认文件已复制完整")
-            }
-            VerifyError::TooLarge { bytes, .. } => {
-                format!("{at}：{bytes} 字节，远大于任何选票；未合并，请核实文件来源")
-            }
-            VerifyError::NoKey { .. } => format!(
-                "{at}：已发放的评审密钥都打不开此文件（其他评审的选票、不是选票，或传输中损坏）；未合并，请评委重新导出选票"
-            ),
-            VerifyError::Damaged { detail, .. } => {
-                format!("{at}：文件已损坏（{detail}）；未合并，请评委重新导出选票")
-            }
-            VerifyError::Schema { detail, .. } => {
-                format!("{at}：不是选票的结构（{detail}）；{ALTERED}")
-            }
-            VerifyError::Unreadable { detail, .. } => {
-                format!("{at}：无法读取的值（{detail}）；{ALTERED}")
-            }
-            VerifyError::Format {
-                found, expected, ..
-            } => format!(
-                "{at}：选票格式为 {found}，本版本 jury 读取格式 {expected}；请更新 jury"
-            ),
-            VerifyError::Chain { seq, why, .. } => {
-                format!("{at}：事件记录在第 {seq} 条断开（{why}）；{ALTERED}")
-            }
-            VerifyError::OtherContest {
-                found, expected, ..
-            } => format!(
-                "{at}：此选票属于评审活动 `{found}`，不是 `{expected}`；请合并到它所属的评审活动"
-            ),
-            VerifyError::Identity { detail, .. } => {
-                format!("{at}：{detail}；未合并，请核实文件来源")
-            }
-            VerifyError::Content { detail, .. } => format!("{at}：{detail}；{ALTERED}"),
-            VerifyError::Stale {
-                revision, merged, ..
-            } => format!(
-                "{at}：版本 {revision} 早于已合并的版本 {merged}；未合并（更新的副本已合并），无需处理"
-            ),
-            VerifyError::Forked {
-                revision,
-                merged,
-                detail,
-                ..
-            } => format!(
-                "{at}：版本 {revision} 不是已合并版本 {merged} 的延续（{detail}）；未合并，请向评委确认哪一份是最新的"
-            ),
-            VerifyError::Master { detail, .. } => format!("{at}：{detail}"),
-        }
-    }
-
     /// The file and judge this error is about.
     pub fn origin(&self) -> &Origin {
         match self {
@@ -276,21 +267,23 @@ pub struct PrivateCopy {
 impl PrivateCopy {
     /// Copies `file` (at most [`MAX_BALLOT_BYTES`]) into a fresh private folder.
     pub fn new(file: &Path) -> Result<PrivateCopy, VerifyError> {
-        let at = Origin {
-            file: file.to_path_buf(),
-            judge: None,
-        };
-        let io = |source| VerifyError::Io {
+        let mut at = Origin::file(file);
+        let io = |at: &Origin, source| VerifyError::Io {
             at: at.clone(),
             source,
         };
-        // Looked at before opening: opening a pipe would wait for a writer.
-        let meta = std::fs::metadata(file).map_err(io)?;
+        // Looked at before opening: opening a pipe would wait for a writer, and the size
+        // decides whether the file is read at all.
+        let meta = std::fs::metadata(file).map_err(|e| io(&at, e))?;
         if !meta.is_file() {
-            return Err(io(std::io::Error::other("not a regular file")));
+            return Err(io(&at, std::io::Error::other("not a regular file")));
         }
+        at = at.with_size(meta.len());
         if meta.len() == 0 {
-            return Err(io(std::io::Error::other("the file is empty (0 bytes)")));
+            return Err(io(
+                &at,
+                std::io::Error::other("the file is empty (0 bytes)"),
+            ));
         }
         if meta.len() > MAX_BALLOT_BYTES {
             return Err(VerifyError::TooLarge {
@@ -298,14 +291,15 @@ impl PrivateCopy {
                 bytes: meta.len(),
             });
         }
-        let source = std::fs::File::open(file).map_err(io)?;
+        let source = std::fs::File::open(file).map_err(|e| io(&at, e))?;
         let mut bytes = Vec::with_capacity(meta.len() as usize);
         // Read one byte past the limit: the file may grow between stat and read.
         source
             .take(MAX_BALLOT_BYTES + 1)
             .read_to_end(&mut bytes)
-            .map_err(io)?;
+            .map_err(|e| io(&at, e))?;
         if bytes.len() as u64 > MAX_BALLOT_BYTES {
+            let at = at.with_size(bytes.len() as u64);
             return Err(VerifyError::TooLarge {
                 at,
                 bytes: bytes.len() as u64,
@@ -319,6 +313,10 @@ impl PrivateCopy {
         let at = Origin {
             file: name.to_path_buf(),
             judge: None,
+            facts: Some(Box::new(FileFacts {
+                bytes: bytes.len() as u64,
+                sha256: Some(sha256_hex(bytes)),
+            })),
         };
         let io = |source| VerifyError::Io {
             at: at.clone(),
@@ -333,7 +331,7 @@ impl PrivateCopy {
         Ok(PrivateCopy {
             _dir: dir,
             path,
-            sha256: sha256_hex(bytes),
+            sha256: at.sha256().unwrap_or_default().to_string(),
             bytes: bytes.len() as u64,
             origin: at,
         })
@@ -781,11 +779,11 @@ fn rows<T>(
 pub fn check_against(
     ballot: &VerifiedBallot,
     expect: &Expectation,
-    file: &Path,
+    at: &Origin,
 ) -> Result<(), VerifyError> {
     let at = Origin {
-        file: file.to_path_buf(),
         judge: Some(one_line(&ballot.judge_id, 40)),
+        ..at.clone()
     };
     if ballot.contest_id != expect.contest_id {
         return Err(VerifyError::OtherContest {
@@ -797,32 +795,40 @@ pub fn check_against(
     if ballot.ballot_id != expect.ballot_id {
         return Err(VerifyError::Identity {
             at,
-            detail: format!(
-                "the file says ballot `{}` but opens with the key of ballot `{}`",
-                one_line(&ballot.ballot_id, 60),
-                expect.ballot_id
-            ),
+            problem: Mismatch::BallotId {
+                found: one_line(&ballot.ballot_id, 60),
+                expected: expect.ballot_id.clone(),
+            },
         });
     }
     if ballot.judge_id != expect.judge_id {
         return Err(VerifyError::Identity {
             at,
-            detail: format!(
-                "ballot `{}` was issued to judge {}, the file names another judge",
-                expect.ballot_id, expect.judge_id
-            ),
+            problem: Mismatch::Judge {
+                ballot: expect.ballot_id.clone(),
+                judge: expect.judge_id.clone(),
+            },
         });
     }
     // A re-issued ballot keeps its id and key but restarts its revisions, so an old copy
     // could otherwise pass as newer: only the copy of the current issue is merged.
-    if ballot.assignment_version != expect.assignment_version {
-        return Err(VerifyError::Identity {
-            at,
-            detail: format!(
-                "this copy was issued for assignment version {}, but ballot `{}` was re-issued for version {} (an old copy)",
-                ballot.assignment_version, expect.ballot_id, expect.assignment_version
-            ),
-        });
+    let (found, expected) = (ballot.assignment_version, expect.assignment_version);
+    if found != expected {
+        let ballot = expect.ballot_id.clone();
+        let problem = if found < expected {
+            Mismatch::OlderIssue {
+                ballot,
+                found,
+                expected,
+            }
+        } else {
+            Mismatch::NewerIssue {
+                ballot,
+                found,
+                expected,
+            }
+        };
+        return Err(VerifyError::Identity { at, problem });
     }
     if ballot.criteria != expect.criteria {
         return Err(VerifyError::Content {

@@ -223,6 +223,30 @@ pub fn fuzz_import_table(data: &[u8]) {
     }
 }
 
+/// Fuzz body: the one terminal sanitiser (`jury_core::text::safe_line` / `safe_text`) on
+/// arbitrary text. Nothing that acts on a terminal comes out (for `safe_text`, line breaks
+/// alone), safe text comes out unchanged, nothing is dropped, and `safe_text` keeps exactly
+/// the input's line breaks.
+pub fn fuzz_safe_line(data: &[u8]) {
+    use jury_core::text::{is_unsafe_char, safe_line, safe_text};
+    let text = String::from_utf8_lossy(data);
+    let line = safe_line(&text);
+    let multi = safe_text(&text);
+    assert!(!line.chars().any(is_unsafe_char), "{text:?} gave {line:?}");
+    assert!(
+        !multi.chars().any(|c| is_unsafe_char(c) && c != '\n'),
+        "{text:?} gave {multi:?}"
+    );
+    assert_eq!(multi.matches('\n').count(), text.matches('\n').count());
+    if !text.chars().any(is_unsafe_char) {
+        assert_eq!(line, text);
+    }
+    // Each unsafe character becomes a visible escape of at least two characters.
+    let unsafe_count = text.chars().filter(|c| is_unsafe_char(*c)).count();
+    assert!(line.chars().count() >= text.chars().count() + unsafe_count);
+    assert!(line.matches('\\').count() >= text.matches('\\').count() + unsafe_count);
+}
+
 /// One ballot's merged state: (id, merged revision, chain head, submitted).
 pub type BallotState = (String, u64, Option<String>, bool);
 
