@@ -164,6 +164,8 @@ pub struct App {
     pub sync: Option<SyncState>,
     /// Help rows on one screen, as last drawn (what PgDn/PgUp move by).
     pub help_page: Cell<usize>,
+    /// First help row on screen; the view keeps the selection visible.
+    pub help_top: Cell<usize>,
 }
 
 /// What the status line says about the sync folder.
@@ -200,6 +202,7 @@ impl App {
             scroll: Cell::new(0),
             sync: None,
             help_page: Cell::new(PAGE),
+            help_top: Cell::new(0),
         };
         app.refilter();
         app
@@ -352,7 +355,7 @@ impl App {
                 }
             }
             Command::Play => {
-                if let Some(work) = self.selected_work_id() {
+                if let Some(work) = self.work_or_say() {
                     return vec![Effect::Play { work }];
                 }
             }
@@ -389,6 +392,21 @@ impl App {
         vec![]
     }
 
+    /// The selected work, or a word that there is none (an empty ballot, or a filter that
+    /// matches nothing).
+    fn work_or_say(&mut self) -> Option<String> {
+        let work = self.selected_work_id();
+        if work.is_none() {
+            let why = if self.data.works.is_empty() {
+                Msg::Unassigned
+            } else {
+                Msg::NothingToFilter
+            };
+            self.say(StatusKind::Info, self.t(why));
+        }
+        work
+    }
+
     /// Selects the next work (after the selected one, wrapping) that is not fully scored.
     fn select_next_unscored(&mut self) {
         let n = self.visible.len();
@@ -419,6 +437,7 @@ impl App {
     }
 
     fn open_help(&mut self, back: Mode) {
+        self.help_top.set(0);
         self.mode = Mode::Help {
             filter: Editor::default(),
             selected: 0,
@@ -430,7 +449,7 @@ impl App {
         if self.read_only() {
             return;
         }
-        if let Some(work) = self.selected_work_id() {
+        if let Some(work) = self.work_or_say() {
             let existing = self.data.comments.get(&work).cloned().unwrap_or_default();
             self.mode = Mode::Input {
                 purpose: InputPurpose::Comment { work },
@@ -444,7 +463,7 @@ impl App {
         if self.read_only() {
             return vec![];
         }
-        let Some(work) = self.selected_work_id() else {
+        let Some(work) = self.work_or_say() else {
             return vec![];
         };
         if self.data.recusals.contains_key(&work) {
@@ -480,7 +499,7 @@ impl App {
         if self.read_only() {
             return vec![];
         }
-        let Some(work) = self.selected_work_id() else {
+        let Some(work) = self.work_or_say() else {
             return vec![];
         };
         if self.data.recusals.contains_key(&work) {
@@ -829,11 +848,16 @@ impl App {
             }
             Action::Command(Command::Next) => selected += 1,
             Action::Command(Command::Prev) => selected = selected.saturating_sub(1),
+            // A page turns the screen and the selection together, like a pager.
             Action::Command(Command::PageDown) => {
-                selected = selected.saturating_add(self.help_page.get().max(1))
+                let page = self.help_page.get().max(1);
+                selected = selected.saturating_add(page);
+                self.help_top.set(self.help_top.get().saturating_add(page));
             }
             Action::Command(Command::PageUp) => {
-                selected = selected.saturating_sub(self.help_page.get().max(1))
+                let page = self.help_page.get().max(1);
+                selected = selected.saturating_sub(page);
+                self.help_top.set(self.help_top.get().saturating_sub(page));
             }
             Action::Command(Command::First) => selected = 0,
             Action::Command(Command::Last) => selected = usize::MAX,

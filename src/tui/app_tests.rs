@@ -643,6 +643,7 @@ fn help_pages_by_the_screen_and_jumps_to_either_end() {
         other => panic!("help closed: {other:?}"),
     };
     assert_eq!(selected(&a), 20);
+    assert_eq!(a.help_top.get(), 20, "the screen turns with the selection");
     run(&mut a, [cmd(Command::Last)]);
     assert_eq!(selected(&a), rows - 1);
     run(&mut a, [cmd(Command::PageDown)]);
@@ -651,4 +652,25 @@ fn help_pages_by_the_screen_and_jumps_to_either_end() {
     assert_eq!(selected(&a), rows - 21);
     run(&mut a, [cmd(Command::First)]);
     assert_eq!(selected(&a), 0);
+}
+
+#[test]
+fn keys_for_a_work_with_no_work_shown_say_so() {
+    let mut a = app();
+    let mut keys = vec![cmd(Command::Filter)];
+    keys.extend(typed("nothing like this"));
+    keys.push(cmd(Command::InputSubmit));
+    run(&mut a, keys);
+    assert!(a.visible().is_empty());
+    for c in [
+        Command::Score,
+        Command::Play,
+        Command::Comment,
+        Command::Recuse,
+    ] {
+        a.status = None;
+        assert!(run(&mut a, [cmd(c)]).is_empty(), "{c:?}");
+        assert_eq!(a.mode, Mode::List, "{c:?}");
+        assert_eq!(a.status.as_ref().unwrap().text, "没有匹配的作品", "{c:?}");
+    }
 }

@@ -727,7 +727,15 @@ fn draw_help(frame: &mut Frame, app: &App, filter: &str, selected: usize) {
     let desc_w = w.saturating_sub(layer_w + keys_w + 2);
     let height = inner.height.saturating_sub(1) as usize;
     app.help_page.set(height.max(1));
-    let top = selected.saturating_sub(height.saturating_sub(1));
+    // Keep the selection on screen, moving the window as little as possible.
+    let mut top = app.help_top.get();
+    if selected < top {
+        top = selected;
+    } else if height > 0 && selected >= top + height {
+        top = selected + 1 - height;
+    }
+    top = top.min(rows.len().saturating_sub(height.max(1)));
+    app.help_top.set(top);
     let mut lines = vec![Line::styled(
         format!(
             "{} {} {}",
