@@ -4,23 +4,14 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use jury::i18n::Lang;
 use jury::tui::{view, App, Keymap};
-use jury_store::{Ballot, BallotInit, BallotKey};
+use jury_store::{Ballot, BallotKey};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::io::Write;
 use std::os::unix::fs::FileExt;
 
 fn ballot_with(works: usize, dir: &std::path::Path) -> (Ballot, BallotKey) {
-    let d = jury_core::sample::sample_data(works);
-    let init = BallotInit {
-        ballot_id: "bench".into(),
-        contest: d.contest,
-        judge: d.judge,
-        works: d.works,
-        media_dir: None,
-        assignment_version: 1,
-        sync_dir: None,
-    };
+    let init = jury_core::sample::sample_init(works, "bench");
     let key = BallotKey::generate();
     (
         Ballot::create(&dir.join("bench.ballot"), &key, &init).unwrap(),

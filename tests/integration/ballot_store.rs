@@ -1,22 +1,12 @@
 //! The ballot file for real: SQLCipher on disk, wrong keys, range checks, the event chain,
 //! revisions and the submitted lock.
 
-use jury_core::sample::sample_data;
 use jury_store::cipher::{open_encrypted, OpenMode};
 use jury_store::{Ballot, BallotInit, BallotKey, StoreError};
 use std::path::Path;
 
 fn init() -> BallotInit {
-    let d = sample_data(3);
-    BallotInit {
-        ballot_id: "b-1".into(),
-        contest: d.contest,
-        judge: d.judge,
-        works: d.works,
-        media_dir: None,
-        assignment_version: 1,
-        sync_dir: None,
-    }
+    jury_core::sample::sample_init(3, "b-1")
 }
 
 fn new_ballot(dir: &Path) -> (std::path::PathBuf, BallotKey, Ballot) {

@@ -80,3 +80,67 @@ impl Drop for Tmux {
             .status();
     }
 }
+
+/// A running child whose stdout lines are collected on a thread (`jury watch`). Killed on drop.
+pub struct Watched {
+    child: std::process::Child,
+    rx: std::sync::mpsc::Receiver<String>,
+    /// Every line read so far.
+    pub lines: Vec<String>,
+}
+
+impl Watched {
+    pub fn spawn(mut command: Command) -> Watched {
+        let mut child = command
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the command starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                let _ = tx.send(line);
+            }
+        });
+        Watched {
+            child,
+            rx,
+            lines: Vec::new(),
+        }
+    }
+
+    /// Collects lines until one satisfies `done` or `limit` passes; whether one did.
+    pub fn until(&mut self, limit: std::time::Duration, done: impl Fn(&str) -> bool) -> bool {
+        let start = std::time::Instant::now();
+        while !self.lines.iter().any(|l| done(l)) {
+            if start.elapsed() > limit {
+                return false;
+            }
+            if let Ok(line) = self.rx.recv_timeout(std::time::Duration::from_millis(100)) {
+                self.lines.push(line);
+            }
+        }
+        true
+    }
+
+    /// Collects whatever arrives during `period`.
+    pub fn settle(&mut self, period: std::time::Duration) {
+        let start = std::time::Instant::now();
+        while start.elapsed() < period {
+            if let Ok(line) = self.rx.recv_timeout(std::time::Duration::from_millis(100)) {
+                self.lines.push(line);
+            }
+        }
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

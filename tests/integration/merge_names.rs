@@ -182,33 +182,10 @@ fn a_huge_sparse_ballot_is_refused_by_its_size_without_reading_it() {
         c = sh;
         c
     };
-    let mut child = limited(&["watch", share.to_str().unwrap()])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = tx.send(line);
-        }
-    });
-    let mut lines = Vec::new();
-    let start = Instant::now();
-    while !lines.iter().any(|l: &String| l.contains("huge.ballot")) {
-        if start.elapsed() > Duration::from_secs(60) {
-            break;
-        }
-        if let Ok(line) = rx.recv_timeout(Duration::from_millis(100)) {
-            lines.push(line);
-        }
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let mut watch = crate::helpers::Watched::spawn(limited(&["watch", share.to_str().unwrap()]));
+    watch.until(Duration::from_secs(60), |l| l.contains("huge.ballot"));
+    let lines = std::mem::take(&mut watch.lines);
+    drop(watch);
     assert!(
         lines.iter().any(|l| l.starts_with("refused")
             && l.contains("huge.ballot")

@@ -164,42 +164,23 @@ fn watch_reports_a_file_already_there_once() {
     let name = f.ballots[0].path.file_name().unwrap().to_owned();
     std::fs::copy(&f.ballots[0].path, share.join(&name)).unwrap();
     drop(f);
-    let mut child = crate::helpers::jury()
-        .current_dir(dir.path())
-        .args(["--contest", ".", "--lang", "en", "watch", "share"])
-        .env("JURY_KEY", ORGANIZER_KEY)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = tx.send(line);
-        }
-    });
+    let mut watch = {
+        let mut c = crate::helpers::jury();
+        c.current_dir(dir.path())
+            .args(["--contest", ".", "--lang", "en", "watch", "share"])
+            .env("JURY_KEY", ORGANIZER_KEY);
+        crate::helpers::Watched::spawn(c)
+    };
     // Wait for the merge however slow the machine, then long enough for the debounced
     // events of that first read (700 ms) to arrive and be handled.
-    let mut lines = Vec::new();
-    let start = Instant::now();
-    while !lines.iter().any(|l: &String| l.starts_with("merged")) {
-        assert!(start.elapsed() < Duration::from_secs(60), "{lines:?}");
-        if let Ok(line) = rx.recv_timeout(Duration::from_millis(100)) {
-            lines.push(line);
-        }
-    }
-    let settle = Instant::now();
-    while settle.elapsed() < Duration::from_millis(2500) {
-        if let Ok(line) = rx.recv_timeout(Duration::from_millis(100)) {
-            lines.push(line);
-        }
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    assert!(
+        watch.until(Duration::from_secs(60), |l| l.starts_with("merged")),
+        "{:?}",
+        watch.lines
+    );
+    watch.settle(Duration::from_millis(2500));
+    let lines = std::mem::take(&mut watch.lines);
+    drop(watch);
     let name = name.to_string_lossy();
     assert_eq!(
         lines.iter().filter(|l| l.contains(name.as_ref())).count(),

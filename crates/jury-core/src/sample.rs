@@ -1,6 +1,6 @@
 //! A realistic in-memory ballot, for tests, snapshots and benchmarks that need one without a file.
 
-use crate::ballot::BallotData;
+use crate::ballot::{BallotData, BallotInit};
 use crate::model::{Judge, Work};
 
 /// An in-memory ballot of `works` generated works on the 2023 rubric, for tests, snapshots
@@ -57,5 +57,20 @@ pub fn sample_judge() -> Judge {
         name: "演示评委".into(),
         unit: "重庆市科学技术协会".into(),
         district: "渝中区".into(),
+    }
+}
+
+/// What the organizer would put in a new ballot of `works` sample works (assignment version 1,
+/// no media or sync folder).
+pub fn sample_init(works: usize, ballot_id: &str) -> BallotInit {
+    let d = sample_data(works);
+    BallotInit {
+        ballot_id: ballot_id.into(),
+        contest: d.contest,
+        judge: d.judge,
+        works: d.works,
+        media_dir: None,
+        assignment_version: 1,
+        sync_dir: None,
     }
 }

@@ -651,19 +651,9 @@ fn append_event(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jury_core::sample::sample_data;
 
     fn new_ballot(dir: &Path) -> Ballot {
-        let d = sample_data(2);
-        let init = BallotInit {
-            ballot_id: "b-1".into(),
-            contest: d.contest,
-            judge: d.judge,
-            works: d.works,
-            media_dir: None,
-            assignment_version: 1,
-            sync_dir: None,
-        };
+        let init = jury_core::sample::sample_init(2, "b-1");
         Ballot::create(&dir.join("c-j.ballot"), &BallotKey::generate(), &init).unwrap()
     }
 

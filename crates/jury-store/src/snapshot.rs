@@ -293,26 +293,12 @@ pub fn local_time(secs: i64, date: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Ballot, BallotInit};
+    use crate::Ballot;
 
     fn ballot(dir: &Path) -> (PathBuf, BallotKey, Ballot) {
-        let d = jury_core::sample::sample_data(3);
         let path = dir.join("c-J1.ballot");
         let key = BallotKey::generate();
-        let b = Ballot::create(
-            &path,
-            &key,
-            &BallotInit {
-                ballot_id: "b1".into(),
-                contest: d.contest,
-                judge: d.judge,
-                works: d.works,
-                media_dir: None,
-                assignment_version: 1,
-                sync_dir: None,
-            },
-        )
-        .unwrap();
+        let b = Ballot::create(&path, &key, &jury_core::sample::sample_init(3, "b1")).unwrap();
         (path, key, b)
     }
 

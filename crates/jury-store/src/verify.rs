@@ -898,23 +898,10 @@ pub mod fuzzing {
     /// A valid ballot with a few scores, as a plaintext SQLite file.
     pub fn plain_seed() -> Vec<u8> {
         let dir = tempfile::tempdir().expect("temp dir");
-        let d = jury_core::sample::sample_data(3);
         let key = BallotKey::generate();
         let path = dir.path().join("seed.ballot");
-        let mut b = crate::Ballot::create(
-            &path,
-            &key,
-            &crate::BallotInit {
-                ballot_id: "seed".into(),
-                contest: d.contest,
-                judge: d.judge,
-                works: d.works,
-                media_dir: None,
-                assignment_version: 1,
-                sync_dir: None,
-            },
-        )
-        .expect("seed ballot");
+        let mut b = crate::Ballot::create(&path, &key, &jury_core::sample::sample_init(3, "seed"))
+            .expect("seed ballot");
         b.set_score("001", "theme", Some(20)).expect("score");
         b.set_comment("001", "好").expect("comment");
         b.recuse("002", "同单位").expect("recuse");
