@@ -15,14 +15,16 @@
 //! the results sheet of the XLSX file.
 
 use super::view::ResultsView;
+use super::words::{rule_note, ResultsWords};
 use super::ReportError;
 use crate::i18n::Lang;
+use crate::tr;
 
 pub const BOM: &str = "\u{feff}";
 
 /// Column headers: the status, then the results columns every table shares.
 pub fn header(view: &ResultsView, lang: Lang) -> Vec<String> {
-    let mut h = vec![lang.pick("状态", "Status").to_string()];
+    let mut h = vec![tr!(lang, "report.col.status").to_string()];
     h.extend(view.result_headers(lang));
     h
 }
@@ -53,12 +55,9 @@ pub fn render(view: &ResultsView, lang: Lang) -> Result<String, ReportError> {
         }
         rec.push(r.scored.to_string());
         rec.push(
-            if r.fallback {
-                ResultsView::rule_note(&r.rule, lang)
-            } else {
-                None
-            }
-            .unwrap_or_default(),
+            r.rule_note()
+                .map(|n| rule_note(n, lang))
+                .unwrap_or_default(),
         );
         w.write_record(&rec).map_err(err)?;
     }

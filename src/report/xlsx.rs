@@ -11,19 +11,23 @@
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use super::view::{method_label, method_short, missing_label, score_number, ResultsView, METHODS};
+use super::view::{score_number, ResultsView, METHODS};
+use super::words::{method_label, method_short, missing_label, rule_note, yes_no, ResultsWords};
 use super::{ReportError, MIN_JUDGE_WORKS, MIN_SPREAD_TOTALS};
 use crate::i18n::Lang;
+use crate::tr;
 
 /// Row index of every sheet's table header (0-based); data rows follow.
 pub const HEADER_ROW: u32 = 2;
 
 /// Sheet names: results, judges, statistics, methods.
 pub fn sheet_names(lang: Lang) -> [&'static str; 4] {
-    match lang {
-        Lang::Zh => ["结果", "评委", "统计", "方法对比"],
-        Lang::En => ["Results", "Judges", "Statistics", "Methods"],
-    }
+    [
+        tr!(lang, "report.xlsx.sheet_results"),
+        tr!(lang, "report.xlsx.sheet_judges"),
+        tr!(lang, "report.xlsx.sheet_stats"),
+        tr!(lang, "report.xlsx.sheet_methods"),
+    ]
 }
 
 struct Sheet<'a> {
@@ -84,7 +88,7 @@ impl<'a> Sheet<'a> {
             .write_string_with_format(0, 0, view.title(lang), &bold)?;
         let status = view
             .provisional_banner(lang)
-            .unwrap_or_else(|| lang.pick("最终结果", "Final results").into());
+            .unwrap_or_else(|| tr!(lang, "report.banner.final").into());
         self.ws.write_string_with_format(1, 0, &status, &bold)?;
         Ok(())
     }
@@ -142,10 +146,8 @@ fn results_sheet(
         }
         let c = 6 + groups.len() as u16;
         sh.n(row, c, r.scored as f64)?;
-        if r.fallback {
-            if let Some(note) = ResultsView::rule_note(&r.rule, lang) {
-                sh.s(row, c + 1, &note)?;
-            }
+        if let Some(note) = r.rule_note() {
+            sh.s(row, c + 1, &rule_note(note, lang))?;
         }
     }
     sh.ws.set_column_width(3, 30)?;
@@ -162,17 +164,17 @@ fn judges_sheet(
 ) -> Result<(), XlsxError> {
     let mut sh = Sheet::start(ws, view, lang, bold)?;
     let header: Vec<String> = [
-        lang.pick("评委编号", "Judge"),
-        lang.pick("姓名", "Name"),
-        lang.pick("单位", "Unit"),
-        lang.pick("已提交", "Submitted"),
-        lang.pick("分配作品数", "Assigned"),
-        lang.pick("有效评分数", "Scored"),
-        lang.pick("回避数", "Recused"),
-        lang.pick("缺失数", "Missing"),
-        lang.pick("平均总分", "Mean total"),
-        lang.pick("宽严度", "Severity"),
-        lang.pick("离群评分数", "Outliers"),
+        tr!(lang, "report.judge.id"),
+        tr!(lang, "report.judge.name"),
+        tr!(lang, "report.judge.unit"),
+        tr!(lang, "report.judge.submitted"),
+        tr!(lang, "report.judge.assigned"),
+        tr!(lang, "report.judge.scored"),
+        tr!(lang, "report.judge.recused"),
+        tr!(lang, "report.judge.missing"),
+        tr!(lang, "report.judge.mean_total"),
+        tr!(lang, "report.judge.severity"),
+        tr!(lang, "report.judge.outliers"),
     ]
     .map(String::from)
     .to_vec();
@@ -182,15 +184,7 @@ fn judges_sheet(
         sh.s(row, 0, &j.judge)?;
         sh.s(row, 1, &j.name)?;
         sh.s(row, 2, &j.unit)?;
-        sh.s(
-            row,
-            3,
-            if j.submitted {
-                lang.pick("是", "yes")
-            } else {
-                lang.pick("否", "no")
-            },
-        )?;
+        sh.s(row, 3, yes_no(j.submitted, lang))?;
         sh.n(row, 4, j.assigned as f64)?;
         sh.n(row, 5, j.scored as f64)?;
         sh.n(row, 6, j.recused as f64)?;
@@ -201,14 +195,7 @@ fn judges_sheet(
         row += 1;
     }
     row += 1;
-    let note = match lang {
-        Lang::Zh => format!(
-            "为免推算出个别评分：有效评分少于 {MIN_JUDGE_WORKS} 件的评委不公布平均总分与宽严度（显示为 -）；回避的作品不计入任何数字；本表不列出评委评了哪些作品。宽严度 = 评委总分与该作品全体平均分之差的平均值，负数表示偏严。"
-        ),
-        Lang::En => format!(
-            "So that no single score can be worked out: a judge with fewer than {MIN_JUDGE_WORKS} counted works has no mean total or severity shown (-); recused works enter no figure; this sheet never says which works a judge scored. Severity = mean of (judge's total - the work's panel mean); negative is stricter."
-        ),
-    };
+    let note = tr!(lang, "report.xlsx.judges_note", min = MIN_JUDGE_WORKS);
     sh.s(row, 0, &note)?;
     sh.ws.set_column_width(1, 14)?;
     sh.ws.set_column_width(2, 24)?;
@@ -224,41 +211,26 @@ fn stats_sheet(
     let mut sh = Sheet::start(ws, view, lang, bold)?;
     let rel = &view.tally.reliability;
     let mut row = HEADER_ROW;
-    sh.h(row, 0, lang.pick("项目", "Item"))?;
-    sh.h(row, 1, lang.pick("数值", "Value"))?;
+    sh.h(row, 0, tr!(lang, "report.xlsx.item"))?;
+    sh.h(row, 1, tr!(lang, "report.xlsx.value"))?;
     row += 1;
-    sh.s(row, 0, lang.pick("状态", "Status"))?;
+    sh.s(row, 0, tr!(lang, "report.col.status"))?;
     sh.s(row, 1, view.status_word(lang))?;
     row += 1;
-    sh.s(row, 0, lang.pick("排名依据", "Ranked on"))?;
+    sh.s(row, 0, tr!(lang, "report.ranked_on"))?;
     sh.s(row, 1, method_label(view.method, lang))?;
     row += 1;
-    sh.s(
-        row,
-        0,
-        lang.pick(
-            "Krippendorff alpha（区间尺度）",
-            "Krippendorff's alpha (interval)",
-        ),
-    )?;
+    sh.s(row, 0, tr!(lang, "report.xlsx.alpha"))?;
     sh.opt(row, 1, rel.alpha_interval.map(round3))?;
     row += 1;
     let one = rel.icc_oneway;
-    sh.s(row, 0, lang.pick("ICC(1) 单个评委", "ICC(1), single judge"))?;
+    sh.s(row, 0, tr!(lang, "report.xlsx.icc_single"))?;
     sh.opt(row, 1, one.map(|i| round3(i.single)))?;
     row += 1;
-    sh.s(
-        row,
-        0,
-        lang.pick("ICC(1,k) 评委平均", "ICC(1,k), mean of judges"),
-    )?;
+    sh.s(row, 0, tr!(lang, "report.xlsx.icc_average"))?;
     sh.opt(row, 1, one.map(|i| round3(i.average)))?;
     row += 1;
-    sh.s(
-        row,
-        0,
-        lang.pick("k0 每件有效评分数", "k0, scores per work"),
-    )?;
+    sh.s(row, 0, tr!(lang, "report.xlsx.k0"))?;
     sh.opt(row, 1, one.map(|i| round3(i.k0)))?;
     row += 1;
     if let Some(t) = rel.icc_two_way {
@@ -276,23 +248,23 @@ fn stats_sheet(
         }
     }
     if let Some(note) = view.zscore_note(lang) {
-        sh.s(row, 0, lang.pick("标准分", "Z-scores"))?;
+        sh.s(row, 0, tr!(lang, "report.section.zscores"))?;
         sh.s(row, 1, &note)?;
         row += 1;
     }
 
     row += 1;
-    sh.h(row, 0, lang.pick("奖项分数线", "Tier cut-offs"))?;
+    sh.h(row, 0, tr!(lang, "report.section.cutoffs"))?;
     row += 1;
     let cut_header: Vec<String> = [
-        lang.pick("奖项", "Award"),
-        lang.pick("比例 %", "Share %"),
-        lang.pick("累计名额", "Cumulative"),
-        lang.pick("应评", "Target"),
-        lang.pick("实评", "Awarded"),
-        lang.pick("末位名次", "Last place"),
-        lang.pick("末位得分", "Lowest score"),
-        lang.pick("待定", "Undecided"),
+        tr!(lang, "report.col.award"),
+        tr!(lang, "report.xlsx.share"),
+        tr!(lang, "report.xlsx.cumulative"),
+        tr!(lang, "report.xlsx.target"),
+        tr!(lang, "report.xlsx.awarded"),
+        tr!(lang, "report.xlsx.last_place"),
+        tr!(lang, "report.xlsx.lowest"),
+        tr!(lang, "report.xlsx.undecided"),
     ]
     .map(String::from)
     .to_vec();
@@ -319,7 +291,7 @@ fn stats_sheet(
         sh.h(row, 0, title)?;
         row += 1;
         if rows.is_empty() {
-            sh.s(row, 0, lang.pick("无", "none"))?;
+            sh.s(row, 0, tr!(lang, "report.none"))?;
             row += 1;
         }
         for r in rows {
@@ -332,7 +304,7 @@ fn stats_sheet(
     };
     list(
         &mut sh,
-        lang.pick("评分分歧大的作品（极差）", "High spread (max - min)"),
+        tr!(lang, "report.xlsx.high_spread"),
         view.rows
             .iter()
             .filter(|r| r.high_spread)
@@ -346,7 +318,7 @@ fn stats_sheet(
     )?;
     list(
         &mut sh,
-        lang.pick("离群评分", "Outlying judge totals"),
+        tr!(lang, "report.section.outliers"),
         view.outliers
             .iter()
             .map(|o| {
@@ -354,9 +326,9 @@ fn stats_sheet(
                     o.work.clone(),
                     o.judge.clone(),
                     if o.above {
-                        lang.pick("高于去极值平均分", "above the trimmed mean")
+                        tr!(lang, "report.xlsx.above")
                     } else {
-                        lang.pick("低于去极值平均分", "below the trimmed mean")
+                        tr!(lang, "report.xlsx.below")
                     }
                     .into(),
                 ]
@@ -365,10 +337,7 @@ fn stats_sheet(
     )?;
     list(
         &mut sh,
-        lang.pick(
-            "评分不足的作品（有效/应有）",
-            "Too few scores (scored / needed)",
-        ),
+        tr!(lang, "report.xlsx.short"),
         view.short
             .iter()
             .map(|s| {
@@ -378,7 +347,7 @@ fn stats_sheet(
                     if s.ranked {
                         String::new()
                     } else {
-                        lang.pick("未排名", "not ranked").into()
+                        tr!(lang, "report.not_ranked").into()
                     },
                 ]
             })
@@ -386,10 +355,7 @@ fn stats_sheet(
     )?;
     list(
         &mut sh,
-        lang.pick(
-            "未提交或未合并的选票",
-            "Ballots not submitted or not merged",
-        ),
+        tr!(lang, "report.section.unsubmitted"),
         view.tally
             .unsubmitted
             .iter()
@@ -398,7 +364,7 @@ fn stats_sheet(
     )?;
     list(
         &mut sh,
-        lang.pick("回避（评委, 作品）", "Recusals (judge, work)"),
+        tr!(lang, "report.xlsx.recusals"),
         view.tally
             .recusals
             .iter()
@@ -407,10 +373,7 @@ fn stats_sheet(
     )?;
     list(
         &mut sh,
-        lang.pick(
-            "缺失的评分（作品, 评委, 原因）",
-            "Missing scores (work, judge, reason)",
-        ),
+        tr!(lang, "report.xlsx.missing"),
         view.tally
             .missing
             .iter()
@@ -424,14 +387,7 @@ fn stats_sheet(
             .collect(),
     )?;
     row += 1;
-    let note = match lang {
-        Lang::Zh => format!(
-            "极差与标准差只对有效评分不少于 {MIN_SPREAD_TOTALS} 个的作品公布（两个评分时，平均分加减半个极差即是两位评委的总分）；离群评分只列出作品、评委和方向，不列分数。"
-        ),
-        Lang::En => format!(
-            "Spread and sd are shown only for works with at least {MIN_SPREAD_TOTALS} counted totals (with two, mean +/- half the spread are the two judges' totals); outliers name work, judge and direction, never the score."
-        ),
-    };
+    let note = tr!(lang, "report.xlsx.stats_note", min = MIN_SPREAD_TOTALS);
     sh.s(row, 0, &note)?;
     sh.ws.set_column_width(0, 34)?;
     sh.ws.set_column_width(1, 16)?;
@@ -446,13 +402,13 @@ fn methods_sheet(
 ) -> Result<(), XlsxError> {
     let mut sh = Sheet::start(ws, view, lang, bold)?;
     let mut header: Vec<String> = vec![
-        lang.pick("编号", "No.").into(),
-        lang.pick("作品名称", "Title").into(),
+        tr!(lang, "report.col.number").into(),
+        tr!(lang, "report.col.title").into(),
     ];
     for m in METHODS {
         let short = method_short(m, lang);
-        header.push(format!("{short} {}", lang.pick("名次", "place")));
-        header.push(format!("{short} {}", lang.pick("得分", "score")));
+        header.push(tr!(lang, "report.xlsx.method_place", method = short));
+        header.push(tr!(lang, "report.xlsx.method_score", method = short));
     }
     sh.headers(HEADER_ROW, &header)?;
     for (i, r) in view.rows.iter().enumerate() {

@@ -27,7 +27,7 @@ use std::process::Command;
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use jury::commands::results::ResultsSource;
 use jury::i18n::Lang;
-use jury::report::{self, ResultsView};
+use jury::report::{self, ResultsView, ResultsWords};
 use jury_core::chain::receipt;
 use jury_store::cipher::sqlite_err;
 use jury_store::folder::ContestFolder;
@@ -39,7 +39,7 @@ const KEY: &str = "results fixture passphrase";
 
 /// Steps per criterion in rubric order: theme, story, image, editing, subtitles, creativity,
 /// artistry.
-const CRITERIA: [&str; 7] = [
+pub(crate) const CRITERIA: [&str; 7] = [
     "theme",
     "story",
     "image",
@@ -121,7 +121,7 @@ fn head(judge: &str) -> String {
 
 /// Writes contest.toml (the 2023 contest, trimmed at 3 judges, 3 per work) and the rubric,
 /// and a master database with the fixture.
-fn fixture(dir: &Path) -> ContestFolder {
+pub(crate) fn fixture(dir: &Path) -> ContestFolder {
     let contest = jury_core::data::CONTEST_2023
         .replace(
             "rubric = \"cq-2023-short-video\"",
@@ -199,7 +199,7 @@ fn fixture(dir: &Path) -> ContestFolder {
     folder
 }
 
-fn view(
+pub(crate) fn view(
     dir: &Path,
     lang_method: Option<jury_core::model::contest::AggregationMethod>,
 ) -> ResultsView {
