@@ -14,7 +14,7 @@
 //! survives sorting, filtering and copying rows elsewhere; the columns are otherwise those of
 //! the results sheet of the XLSX file.
 
-use super::view::ResultsView;
+use super::view::{score_text, ResultsView};
 use super::words::{rule_note, ResultsWords};
 use super::ReportError;
 use crate::i18n::Lang;
@@ -43,13 +43,13 @@ pub fn render(view: &ResultsView, lang: Lang) -> Result<String, ReportError> {
             defuse(&r.work),
             defuse(&r.title),
             defuse(&r.unit),
-            r.aggregate.map(|s| s.to_string()).unwrap_or_default(),
+            r.aggregate.map(score_text).unwrap_or_default(),
         ];
         for i in 0..view.contest.rubric.groups.len() {
             rec.push(
                 r.group_means
                     .get(i)
-                    .map(|s| s.to_string())
+                    .map(|s| score_text(*s))
                     .unwrap_or_default(),
             );
         }

@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use super::view::{fmt_f64, JudgeRow, ResultsView};
+use super::view::{fmt_f64, fmt_points, point_decimals, score_text, JudgeRow, ResultsView};
 use super::words::{method_label, missing_label, yes_no, ResultsWords};
 use crate::i18n::Lang;
 use crate::tr;
@@ -348,7 +348,11 @@ fn svg_ranked(view: &ResultsView, lang: Lang) -> String {
                 continue;
             }
             let yy = y(low.to_f64());
-            let label = format!("{} {}", t.award.label(&view.contest.awards, lang), low);
+            let label = format!(
+                "{} {}",
+                t.award.label(&view.contest.awards, lang),
+                score_text(low)
+            );
             let _ = writeln!(
                 s,
                 "<line class=\"cutoff\" x1=\"{ml}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\" stroke=\"#555\" stroke-dasharray=\"4 3\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
@@ -532,6 +536,7 @@ fn svg_spread(view: &ResultsView, lang: Lang) -> String {
             base + 16.0
         );
     }
+    let decimals = point_decimals(&view.contest);
     for (i, (r, v)) in shown.iter().enumerate() {
         let y = mt + row_h * i as f64;
         let _ = writeln!(
@@ -545,7 +550,7 @@ fn svg_spread(view: &ResultsView, lang: Lang) -> String {
             row_h - 4.0,
             if r.high_spread { "#c00000" } else { "#7a9cc6" },
             esc(&r.work),
-            v
+            r.spread.map_or_else(String::new, |p| fmt_points(p, decimals))
         );
     }
     let _ = writeln!(
@@ -642,7 +647,11 @@ fn statistics(h: &mut String, view: &ResultsView, lang: Lang) {
             .iter()
             .filter(|r| r.high_spread)
             .map(|r| match r.spread {
-                Some(s) => format!("{} ({s})", r.work),
+                Some(s) => format!(
+                    "{} ({})",
+                    r.work,
+                    fmt_points(s, point_decimals(&view.contest))
+                ),
                 None => r.work.clone(),
             })
             .collect(),

@@ -3,7 +3,7 @@
 //! the same display width; only ASCII punctuation is used for marks, because ambiguous-width
 //! glyphs (†, —, ·) take one cell in some terminals and two in CJK ones.
 
-use super::view::{fmt_f64, fmt_score, ResultsView};
+use super::view::{fmt_f64, fmt_points, fmt_score, point_decimals, ResultsView};
 use super::words::{method_label, missing_label, ResultsWords};
 use crate::i18n::Lang;
 use crate::tr;
@@ -207,7 +207,12 @@ pub fn render(view: &ResultsView, lang: Lang) -> String {
             .iter()
             .filter(|r| r.high_spread)
             .map(|r| match r.spread {
-                Some(s) => tr!(lang, "report.table.spread", work = r.work, spread = s),
+                Some(s) => tr!(
+                    lang,
+                    "report.table.spread",
+                    work = r.work,
+                    spread = fmt_points(s, point_decimals(&view.contest))
+                ),
                 None => r.work.clone(),
             })
             .collect(),

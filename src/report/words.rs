@@ -5,7 +5,7 @@
 //! jury-core decides; this module only says. [`ResultsWords`] adds the sentences to
 //! [`ResultsView`] so a renderer (or the organizer TUI) writes `view.cutoff_lines(lang)`.
 
-use super::view::{ResultsView, RuleNote, WorkRow};
+use super::view::{score_text, ResultsView, RuleNote, WorkRow};
 use crate::i18n::Lang;
 use crate::tr;
 use jury_core::model::contest::{AggregationMethod, Rounding};
@@ -93,7 +93,12 @@ impl ResultsWords for ResultsView {
                 let label = t.award.label(rules, lang);
                 let last = match (t.last_place, t.lowest) {
                     (Some(place), Some(score)) => {
-                        tr!(lang, "report.cutoff.last", place = place, score = score)
+                        tr!(
+                            lang,
+                            "report.cutoff.last",
+                            place = place,
+                            score = score_text(score)
+                        )
                     }
                     _ => tr!(lang, "report.none").to_string(),
                 };

@@ -8,17 +8,49 @@
 //! ranking itself was decided exactly before anything was rounded. Withheld figures (see the
 //! disclosure rule in [`crate::report`]) are the text "-", never an empty cell, so nobody
 //! mistakes them for zero or for a missing formula.
+//!
+//! Every number is a number cell with one number format per column ([`Num`]): scores and
+//! means with two decimals ("88.00" above "87.67"), judge totals and spreads with the
+//! decimals of the rubric's finest step, counts and places whole, agreement figures with
+//! three. Each sheet freezes its header row, and prints on A4 landscape, one page wide, with
+//! the title, status and header rows repeated on every page.
 
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use super::view::{score_number, ResultsView, METHODS};
+use super::view::{point_decimals, score_number, ResultsView, METHODS, SCORE_DECIMALS};
 use super::words::{method_label, method_short, missing_label, rule_note, yes_no, ResultsWords};
 use super::{ReportError, MIN_JUDGE_WORKS, MIN_SPREAD_TOTALS};
 use crate::i18n::Lang;
 use crate::tr;
+use jury_core::model::Points;
 
 /// Row index of every sheet's table header (0-based); data rows follow.
 pub const HEADER_ROW: u32 = 2;
+
+/// Paper size code of A4 in the XLSX page setup.
+const A4: u8 = 9;
+
+/// The number format of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Num {
+    /// Places and counts: "0".
+    Int,
+    /// Scores, means and severities: two decimals.
+    Score,
+    /// Judge totals and spreads: the decimals of the rubric's finest step.
+    Points,
+    /// Agreement figures (alpha, ICC): three decimals.
+    Ratio,
+}
+
+/// Excel's format code for `decimals` decimals: "0", "0.0", "0.00", ….
+pub fn decimals_code(decimals: usize) -> String {
+    if decimals == 0 {
+        "0".into()
+    } else {
+        format!("0.{}", "0".repeat(decimals))
+    }
+}
 
 /// Sheet names: results, judges, statistics, methods.
 pub fn sheet_names(lang: Lang) -> [&'static str; 4] {
@@ -33,6 +65,12 @@ pub fn sheet_names(lang: Lang) -> [&'static str; 4] {
 struct Sheet<'a> {
     ws: &'a mut Worksheet,
     bold: Format,
+    int: Format,
+    score: Format,
+    points: Format,
+    ratio: Format,
+    /// Right-aligned "-" for a withheld or missing number.
+    dash: Format,
 }
 
 impl<'a> Sheet<'a> {
@@ -47,10 +85,35 @@ impl<'a> Sheet<'a> {
         let mut sh = Sheet {
             ws,
             bold: title_format.clone(),
+            int: Format::new().set_num_format(decimals_code(0)),
+            score: Format::new().set_num_format(decimals_code(SCORE_DECIMALS)),
+            points: Format::new().set_num_format(decimals_code(point_decimals(&view.contest))),
+            ratio: Format::new().set_num_format(decimals_code(3)),
+            dash: Format::new().set_align(FormatAlign::Right),
         };
         sh.top(view, lang)?;
         sh.bold = Format::new().set_bold();
+        sh.page_setup()?;
         Ok(sh)
+    }
+
+    /// Frozen header row; A4 landscape, one page wide, title to header repeated per page.
+    fn page_setup(&mut self) -> Result<(), XlsxError> {
+        self.ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
+        self.ws.set_repeat_rows(0, HEADER_ROW)?;
+        self.ws
+            .set_paper_size(A4)
+            .set_landscape()
+            .set_print_fit_to_pages(1, 0);
+        Ok(())
+    }
+
+    /// Column widths, in characters, from column 0 on.
+    fn widths(&mut self, widths: &[f64]) -> Result<(), XlsxError> {
+        for (c, w) in widths.iter().enumerate() {
+            self.ws.set_column_width(c as u16, *w)?;
+        }
+        Ok(())
     }
 
     fn s(&mut self, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
@@ -59,15 +122,25 @@ impl<'a> Sheet<'a> {
         }
         Ok(())
     }
-    fn n(&mut self, row: u32, col: u16, x: f64) -> Result<(), XlsxError> {
-        self.ws.write_number(row, col, x)?;
+    fn n(&mut self, row: u32, col: u16, x: f64, num: Num) -> Result<(), XlsxError> {
+        let format = match num {
+            Num::Int => &self.int,
+            Num::Score => &self.score,
+            Num::Points => &self.points,
+            Num::Ratio => &self.ratio,
+        };
+        self.ws.write_number_with_format(row, col, x, format)?;
         Ok(())
     }
     /// A number, or "-" when there is none.
-    fn opt(&mut self, row: u32, col: u16, x: Option<f64>) -> Result<(), XlsxError> {
+    fn opt(&mut self, row: u32, col: u16, x: Option<f64>, num: Num) -> Result<(), XlsxError> {
         match x {
-            Some(x) => self.n(row, col, x),
-            None => self.s(row, col, "-"),
+            Some(x) => self.n(row, col, x, num),
+            None => {
+                self.ws
+                    .write_string_with_format(row, col, "-", &self.dash)?;
+                Ok(())
+            }
         }
     }
     fn h(&mut self, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
@@ -130,29 +203,31 @@ fn results_sheet(
     for (i, r) in view.rows.iter().enumerate() {
         let row = HEADER_ROW + 1 + i as u32;
         if let Some(p) = r.place {
-            sh.n(row, 0, p as f64)?;
+            sh.n(row, 0, p as f64, Num::Int)?;
         }
         sh.s(row, 1, &view.award_label(r, lang))?;
         sh.s(row, 2, &r.work)?;
         sh.s(row, 3, &r.title)?;
         sh.s(row, 4, &r.unit)?;
-        sh.opt(row, 5, r.aggregate.map(score_number))?;
+        sh.opt(row, 5, r.aggregate.map(score_number), Num::Score)?;
         for g in 0..groups.len() {
             sh.opt(
                 row,
                 6 + g as u16,
                 r.group_means.get(g).map(|s| score_number(*s)),
+                Num::Score,
             )?;
         }
         let c = 6 + groups.len() as u16;
-        sh.n(row, c, r.scored as f64)?;
+        sh.n(row, c, r.scored as f64, Num::Int)?;
         if let Some(note) = r.rule_note() {
             sh.s(row, c + 1, &rule_note(note, lang))?;
         }
     }
-    sh.ws.set_column_width(3, 30)?;
-    sh.ws.set_column_width(4, 24)?;
-    sh.ws.set_column_width(1, 14)?;
+    let mut widths = vec![6.0, 14.0, 8.0, 30.0, 24.0, 9.0];
+    widths.extend(groups.iter().map(|_| 10.0));
+    widths.extend([8.0, 40.0]);
+    sh.widths(&widths)?;
     Ok(())
 }
 
@@ -185,20 +260,26 @@ fn judges_sheet(
         sh.s(row, 1, &j.name)?;
         sh.s(row, 2, &j.unit)?;
         sh.s(row, 3, yes_no(j.submitted, lang))?;
-        sh.n(row, 4, j.assigned as f64)?;
-        sh.n(row, 5, j.scored as f64)?;
-        sh.n(row, 6, j.recused as f64)?;
-        sh.n(row, 7, j.missing as f64)?;
-        sh.opt(row, 8, j.mean_total.map(score_number))?;
-        sh.opt(row, 9, j.severity.map(|s| (s * 100.0).round() / 100.0))?;
-        sh.n(row, 10, j.outliers as f64)?;
+        sh.n(row, 4, j.assigned as f64, Num::Int)?;
+        sh.n(row, 5, j.scored as f64, Num::Int)?;
+        sh.n(row, 6, j.recused as f64, Num::Int)?;
+        sh.n(row, 7, j.missing as f64, Num::Int)?;
+        sh.opt(row, 8, j.mean_total.map(score_number), Num::Score)?;
+        sh.opt(
+            row,
+            9,
+            j.severity.map(|s| (s * 100.0).round() / 100.0),
+            Num::Score,
+        )?;
+        sh.n(row, 10, j.outliers as f64, Num::Int)?;
         row += 1;
     }
     row += 1;
     let note = tr!(lang, "report.xlsx.judges_note", min = MIN_JUDGE_WORKS);
     sh.s(row, 0, &note)?;
-    sh.ws.set_column_width(1, 14)?;
-    sh.ws.set_column_width(2, 24)?;
+    sh.widths(&[
+        10.0, 14.0, 24.0, 8.0, 10.0, 10.0, 8.0, 8.0, 10.0, 10.0, 10.0,
+    ])?;
     Ok(())
 }
 
@@ -221,17 +302,17 @@ fn stats_sheet(
     sh.s(row, 1, method_label(view.method, lang))?;
     row += 1;
     sh.s(row, 0, tr!(lang, "report.xlsx.alpha"))?;
-    sh.opt(row, 1, rel.alpha_interval.map(round3))?;
+    sh.opt(row, 1, rel.alpha_interval.map(round3), Num::Ratio)?;
     row += 1;
     let one = rel.icc_oneway;
     sh.s(row, 0, tr!(lang, "report.xlsx.icc_single"))?;
-    sh.opt(row, 1, one.map(|i| round3(i.single)))?;
+    sh.opt(row, 1, one.map(|i| round3(i.single)), Num::Ratio)?;
     row += 1;
     sh.s(row, 0, tr!(lang, "report.xlsx.icc_average"))?;
-    sh.opt(row, 1, one.map(|i| round3(i.average)))?;
+    sh.opt(row, 1, one.map(|i| round3(i.average)), Num::Ratio)?;
     row += 1;
     sh.s(row, 0, tr!(lang, "report.xlsx.k0"))?;
-    sh.opt(row, 1, one.map(|i| round3(i.k0)))?;
+    sh.opt(row, 1, one.map(|i| round3(i.k0)), Num::Ratio)?;
     row += 1;
     if let Some(t) = rel.icc_two_way {
         for (label, x) in [
@@ -243,7 +324,7 @@ fn stats_sheet(
             ("ICC(3,k)", t.icc3_k),
         ] {
             sh.s(row, 0, label)?;
-            sh.n(row, 1, round3(x))?;
+            sh.n(row, 1, round3(x), Num::Ratio)?;
             row += 1;
         }
     }
@@ -272,13 +353,13 @@ fn stats_sheet(
     row += 1;
     for t in &view.tally.tiers {
         sh.s(row, 0, t.award.label(&view.contest.awards, lang))?;
-        sh.n(row, 1, f64::from(t.share_percent))?;
-        sh.n(row, 2, t.cumulative_target as f64)?;
-        sh.n(row, 3, t.target as f64)?;
-        sh.n(row, 4, t.awarded as f64)?;
-        sh.opt(row, 5, t.last_place.map(|p| p as f64))?;
-        sh.opt(row, 6, t.lowest.map(score_number))?;
-        sh.n(row, 7, t.undecided as f64)?;
+        sh.n(row, 1, f64::from(t.share_percent), Num::Int)?;
+        sh.n(row, 2, t.cumulative_target as f64, Num::Int)?;
+        sh.n(row, 3, t.target as f64, Num::Int)?;
+        sh.n(row, 4, t.awarded as f64, Num::Int)?;
+        sh.opt(row, 5, t.last_place.map(|p| p as f64), Num::Int)?;
+        sh.opt(row, 6, t.lowest.map(score_number), Num::Score)?;
+        sh.n(row, 7, t.undecided as f64, Num::Int)?;
         row += 1;
     }
     for line in view.boundary_lines(lang) {
@@ -286,7 +367,7 @@ fn stats_sheet(
         row += 1;
     }
 
-    let mut list = |sh: &mut Sheet, title: &str, rows: Vec<Vec<String>>| {
+    let mut list = |sh: &mut Sheet, title: &str, rows: Vec<Vec<Cell>>| {
         row += 1;
         sh.h(row, 0, title)?;
         row += 1;
@@ -295,8 +376,11 @@ fn stats_sheet(
             row += 1;
         }
         for r in rows {
-            for (c, t) in r.iter().enumerate() {
-                sh.s(row, c as u16, t)?;
+            for (c, cell) in r.iter().enumerate() {
+                match cell {
+                    Cell::Text(t) => sh.s(row, c as u16, t)?,
+                    Cell::Number(x, num) => sh.opt(row, c as u16, *x, *num)?,
+                }
             }
             row += 1;
         }
@@ -310,8 +394,8 @@ fn stats_sheet(
             .filter(|r| r.high_spread)
             .map(|r| {
                 vec![
-                    r.work.clone(),
-                    r.spread.map_or("-".into(), |s| s.to_string()),
+                    r.work.clone().into(),
+                    Cell::Number(r.spread.map(points_number), Num::Points),
                 ]
             })
             .collect(),
@@ -322,7 +406,7 @@ fn stats_sheet(
         view.outliers
             .iter()
             .map(|o| {
-                vec![
+                texts(vec![
                     o.work.clone(),
                     o.judge.clone(),
                     if o.above {
@@ -331,7 +415,7 @@ fn stats_sheet(
                         tr!(lang, "report.xlsx.below")
                     }
                     .into(),
-                ]
+                ])
             })
             .collect(),
     )?;
@@ -341,7 +425,7 @@ fn stats_sheet(
         view.short
             .iter()
             .map(|s| {
-                vec![
+                texts(vec![
                     s.work.clone(),
                     format!("{}/{}", s.scored, s.needed),
                     if s.ranked {
@@ -349,7 +433,7 @@ fn stats_sheet(
                     } else {
                         tr!(lang, "report.not_ranked").into()
                     },
-                ]
+                ])
             })
             .collect(),
     )?;
@@ -359,7 +443,7 @@ fn stats_sheet(
         view.tally
             .unsubmitted
             .iter()
-            .map(|j| vec![j.clone()])
+            .map(|j| texts(vec![j.clone()]))
             .collect(),
     )?;
     list(
@@ -368,7 +452,7 @@ fn stats_sheet(
         view.tally
             .recusals
             .iter()
-            .map(|(j, w)| vec![j.clone(), w.clone()])
+            .map(|(j, w)| texts(vec![j.clone(), w.clone()]))
             .collect(),
     )?;
     list(
@@ -378,19 +462,18 @@ fn stats_sheet(
             .missing
             .iter()
             .map(|m| {
-                vec![
+                texts(vec![
                     m.work.clone(),
                     m.judge.clone(),
                     missing_label(&m.reason, &view.contest, lang),
-                ]
+                ])
             })
             .collect(),
     )?;
     row += 1;
     let note = tr!(lang, "report.xlsx.stats_note", min = MIN_SPREAD_TOTALS);
     sh.s(row, 0, &note)?;
-    sh.ws.set_column_width(0, 34)?;
-    sh.ws.set_column_width(1, 16)?;
+    sh.widths(&[34.0, 16.0, 12.0, 10.0, 10.0, 12.0, 12.0, 10.0])?;
     Ok(())
 }
 
@@ -417,15 +500,37 @@ fn methods_sheet(
         sh.s(row, 1, &r.title)?;
         for (k, cell) in r.methods.iter().enumerate() {
             let c = 2 + 2 * k as u16;
-            sh.opt(row, c, cell.place.map(|p| p as f64))?;
-            sh.opt(row, c + 1, cell.aggregate.map(score_number))?;
+            sh.opt(row, c, cell.place.map(|p| p as f64), Num::Int)?;
+            sh.opt(row, c + 1, cell.aggregate.map(score_number), Num::Score)?;
         }
     }
     if let Some(note) = view.zscore_note(lang) {
         sh.s(HEADER_ROW + 2 + view.rows.len() as u32, 0, &note)?;
     }
-    sh.ws.set_column_width(1, 30)?;
+    sh.widths(&[8.0, 30.0, 12.0, 12.0, 12.0, 12.0, 12.0, 12.0])?;
     Ok(())
+}
+
+/// A cell of a list on the statistics sheet.
+enum Cell {
+    Text(String),
+    /// A number in its column's format, or "-".
+    Number(Option<f64>, Num),
+}
+
+impl From<String> for Cell {
+    fn from(t: String) -> Cell {
+        Cell::Text(t)
+    }
+}
+
+fn texts(items: Vec<String>) -> Vec<Cell> {
+    items.into_iter().map(Cell::Text).collect()
+}
+
+/// Points as a spreadsheet number (exact: points are whole hundredths).
+fn points_number(p: Points) -> f64 {
+    p.0 as f64 / Points::SCALE as f64
 }
 
 fn round3(x: f64) -> f64 {

@@ -242,12 +242,12 @@ fn view_matches_the_hand_tally() {
     assert_eq!(
         order,
         [
-            ("1", Some(1), "88".to_string()),
-            ("6", Some(2), "86.5".into()),
-            ("2", Some(3), "85".into()),
-            ("5", Some(4), "84".into()),
-            ("4", Some(5), "79".into()),
-            ("3", Some(6), "71".into()),
+            ("1", Some(1), "88.00".to_string()),
+            ("6", Some(2), "86.50".into()),
+            ("2", Some(3), "85.00".into()),
+            ("5", Some(4), "84.00".into()),
+            ("4", Some(5), "79.00".into()),
+            ("3", Some(6), "71.00".into()),
         ]
     );
     // Works 5 and 6 have two counted totals: mean, not trimmed, and the view says so.
@@ -516,7 +516,7 @@ fn xlsx_reads_back_cell_by_cell() {
         ]
     );
     let spread = find("评分分歧大的作品（极差）");
-    assert_eq!(rows[spread + 1][..2], [s("3"), s("30")]);
+    assert_eq!(rows[spread + 1][..2], [s("3"), n(30.0)]);
     let out = find("离群评分");
     assert_eq!(rows[out + 1][..3], [s("3"), s("J1"), s("低于去极值平均分")]);
     let short = find("评分不足的作品（有效/应有）");
@@ -672,9 +672,9 @@ fn csv_parses_back_with_bom() {
             "1",
             "科学家精神的传承",
             "重庆大学",
-            "88",
+            "88.00",
             "52.67",
-            "26",
+            "26.00",
             "4.33",
             "4.67",
             "3"
@@ -684,8 +684,8 @@ fn csv_parses_back_with_bom() {
         .iter()
         .map(|r| (r[3].as_str(), (r[1].as_str(), r[6].as_str())))
         .collect();
-    assert_eq!(by_work["4"], ("5", "79"));
-    assert_eq!(by_work["6"], ("2", "86.5"));
+    assert_eq!(by_work["4"], ("5", "79.00"));
+    assert_eq!(by_work["6"], ("2", "86.50"));
     assert_eq!(rows[4][4], "数据 & <模型>");
 }
 
@@ -712,11 +712,11 @@ fn terminal_table_rows_have_equal_display_width() {
     assert!(zh.contains("作品 6 评委 J4：缺少“剪辑制作”的评分"), "{zh}");
     assert!(
         zh.contains(
-            "一等奖：10%（四舍五入，累计前 1 名），应评 1 件，实评 1 件，末位第 1 名，88 分"
+            "一等奖：10%（四舍五入，累计前 1 名），应评 1 件，实评 1 件，末位第 1 名，88.00 分"
         ),
         "{zh}"
     );
-    assert!(zh.contains("86.5*"), "{zh}");
+    assert!(zh.contains("86.50*"), "{zh}");
 }
 
 #[test]
@@ -735,7 +735,7 @@ fn a_method_override_ranks_on_that_method() {
         .collect();
     assert_eq!(
         aggs,
-        ["1:87.67", "6:86.5", "2:86.33", "5:84", "4:79.33", "3:67"]
+        ["1:87.67", "6:86.50", "2:86.33", "5:84.00", "4:79.33", "3:67.00"]
     );
     assert!(v.rows.iter().all(|r| !r.fallback));
     let text = report::table::render(&v, Lang::En);
@@ -995,4 +995,147 @@ fn large_contest_outputs_timing() {
     let html = report::html::render(&v, Lang::Zh);
     println!("html: {:?} ({} bytes)", t.elapsed(), html.len());
     assert_eq!(v.rows.len(), 10_000);
+}
+
+/// The named part of an XLSX file (a zip of XML parts).
+fn xlsx_part(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut part = zip.by_name(name).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut part, &mut text).unwrap();
+    text
+}
+
+/// The value of attribute `name` in the XML tag starting at `tag`.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let end = tag.find('>').unwrap_or(tag.len());
+    let tag = &tag[..end];
+    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    tag[at..].split('"').next()
+}
+
+/// The number format code of cell `r` ("F4") of a sheet part, by the workbook's styles.
+fn number_format(sheet: &str, styles: &str, r: &str) -> String {
+    let cell = &sheet[sheet
+        .find(&format!("<c r=\"{r}\""))
+        .unwrap_or_else(|| panic!("no cell {r}"))..];
+    let xf: usize = attr(cell, "s").map_or(0, |s| s.parse().unwrap());
+    let xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
+    let tag = xfs.split("<xf ").nth(xf + 1).unwrap();
+    let id = attr(&format!(" {tag}"), "numFmtId").unwrap().to_string();
+    // Built-in formats have no numFmt element.
+    match id.as_str() {
+        "0" => "General".into(),
+        "1" => "0".into(),
+        "2" => "0.00".into(),
+        _ => {
+            let at = styles.find(&format!("<numFmt numFmtId=\"{id}\"")).unwrap();
+            attr(&styles[at..], "formatCode").unwrap().to_string()
+        }
+    }
+}
+
+#[test]
+fn xlsx_numbers_carry_one_format_per_column_and_print_on_a4_landscape() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let v = view(dir.path(), None);
+    let bytes = report::xlsx::render(&v, Lang::Zh).unwrap();
+    let styles = xlsx_part(&bytes, "xl/styles.xml");
+    let results = xlsx_part(&bytes, "xl/worksheets/sheet1.xml");
+    let judges = xlsx_part(&bytes, "xl/worksheets/sheet2.xml");
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let r = wb.worksheet_range("结果").unwrap();
+    // Rows 4..9 hold the six works: place, score, subtotals and judges are number cells,
+    // each column in one format (88 is "88.00" above 86.5 as "86.50").
+    for row in 4..=9 {
+        for (col, letter, code) in [
+            (0, "A", "0"),
+            (5, "F", "0.00"),
+            (6, "G", "0.00"),
+            (9, "J", "0.00"),
+            (10, "K", "0"),
+        ] {
+            assert!(
+                matches!(cell(&r, row - 1, col), Data::Float(_)),
+                "{letter}{row} is a number"
+            );
+            assert_eq!(
+                number_format(&results, &styles, &format!("{letter}{row}")),
+                code,
+                "{letter}{row}"
+            );
+        }
+    }
+    // Judges: mean total and severity with two decimals, J4's withheld ones are "-".
+    assert_eq!(number_format(&judges, &styles, "I4"), "0.00");
+    assert_eq!(number_format(&judges, &styles, "J4"), "0.00");
+    assert_eq!(number_format(&judges, &styles, "E4"), "0");
+    let j = wb.worksheet_range("评委").unwrap();
+    assert_eq!(cell(&j, 6, 8), s("-"));
+
+    // Every sheet: header row frozen, A4 landscape one page wide, rows 1-3 on every page.
+    let workbook = xlsx_part(&bytes, "xl/workbook.xml");
+    for (i, name) in ["结果", "评委", "统计", "方法对比"].iter().enumerate() {
+        let sheet = xlsx_part(&bytes, &format!("xl/worksheets/sheet{}.xml", i + 1));
+        assert!(
+            sheet.contains("<pane ySplit=\"3\" topLeftCell=\"A4\" activePane=\"bottomLeft\" state=\"frozen\"/>"),
+            "{name}: {sheet}"
+        );
+        let setup = &sheet[sheet.find("<pageSetup").unwrap()..];
+        assert_eq!(attr(setup, "paperSize"), Some("9"), "{name}");
+        assert_eq!(attr(setup, "orientation"), Some("landscape"), "{name}");
+        assert_eq!(attr(setup, "fitToHeight"), Some("0"), "{name}");
+        assert!(sheet.contains("<col "), "{name} has column widths");
+        assert!(
+            workbook.contains(&format!(
+                "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"{i}\">{name}!$1:$3<"
+            )),
+            "{name}: {workbook}"
+        );
+    }
+}
+
+#[test]
+fn every_score_column_has_two_decimals_in_csv_html_and_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let v = view(dir.path(), None);
+    let two = |x: &str| {
+        let x = x.trim_end_matches('*');
+        matches!(x.split_once('.'), Some((w, f)) if !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()) && f.len() == 2 && f.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let text = report::csv::render(&v, Lang::En).unwrap();
+    let mut rd = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    for rec in rd.records() {
+        let rec = rec.unwrap();
+        // Score and the four subtotal means.
+        for c in 6..11 {
+            assert!(two(&rec[c]), "{:?}", &rec[c]);
+        }
+    }
+    // The terminal table: the same numbers, fallback mark after them.
+    for line in &report::table::table_lines(&v, Lang::En)[2..] {
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        let n = cells.len();
+        for x in &cells[n - 6..n - 1] {
+            assert!(two(x), "{x} in {line}");
+        }
+    }
+    // HTML: the score and subtotal cells of the ranked table.
+    let html = report::html::render(&v, Lang::En);
+    let ranked = &html[html.find("<section class=\"ranked\">").unwrap()..];
+    let ranked = &ranked[..ranked.find("</table>").unwrap()];
+    let nums: Vec<&str> = ranked
+        .split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap())
+        .collect();
+    // Per work: place, score, 4 subtotals, judges.
+    assert_eq!(nums.len(), 6 * 7);
+    for work in nums.chunks(7) {
+        for x in &work[1..6] {
+            assert!(two(x), "{x}");
+        }
+    }
 }

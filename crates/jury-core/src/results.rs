@@ -403,9 +403,49 @@ impl WorkRow {
     }
 }
 
-/// A score for display, rounded to 0.01 ("87.33").
+/// Decimals of every score column (aggregates, subtotal means, cut-off scores): means are
+/// shown rounded to 0.01, and one column keeps one format ("91.00" beside "82.33").
+pub const SCORE_DECIMALS: usize = 2;
+
+/// A score for display with [`SCORE_DECIMALS`] decimals ("87.33", "88.00"), or "-".
 pub fn fmt_score(s: Option<Score>) -> String {
-    s.map(|s| s.to_string()).unwrap_or_else(|| "-".into())
+    s.map(score_text).unwrap_or_else(|| "-".into())
+}
+
+/// A score with [`SCORE_DECIMALS`] decimals ("87.33", "88.00").
+pub fn score_text(s: Score) -> String {
+    fmt_points(s.rounded(), SCORE_DECIMALS)
+}
+
+/// Points with exactly `decimals` decimals (at most 2), rounded half away from zero:
+/// `fmt_points(Points(3050), 1)` is "30.5", `fmt_points(Points(3000), 2)` is "30.00".
+pub fn fmt_points(p: Points, decimals: usize) -> String {
+    let decimals = decimals.min(2);
+    let unit = 10i64.pow(2 - decimals as u32);
+    let abs = (p.0.unsigned_abs() + unit.unsigned_abs() / 2) / unit.unsigned_abs();
+    let sign = if p.0 < 0 && abs != 0 { "-" } else { "" };
+    let scale = 10u64.pow(decimals as u32);
+    if decimals == 0 {
+        format!("{sign}{abs}")
+    } else {
+        format!("{sign}{}.{:0w$}", abs / scale, abs % scale, w = decimals)
+    }
+}
+
+/// Decimals a number of points needs on `contest`'s rubric: those of its finest step (whole
+/// points 0, halves 1, hundredths 2). Judge totals and spreads are sums and differences of
+/// steps, so they are exact with this many.
+pub fn point_decimals(contest: &Contest) -> usize {
+    contest
+        .rubric
+        .criteria()
+        .map(|c| match c.step.0 {
+            s if s % Points::SCALE == 0 => 0,
+            s if s % 10 == 0 => 1,
+            _ => 2,
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// A score as a spreadsheet number, rounded to 0.01 (display only; ranks are exact).
@@ -422,6 +462,31 @@ pub fn fmt_f64(x: Option<f64>, digits: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scores_have_one_format() {
+        assert_eq!(fmt_score(Some(Score::mean(8800, 1))), "88.00");
+        assert_eq!(fmt_score(Some(Score::mean(8650, 1))), "86.50");
+        assert_eq!(fmt_score(Some(Score::mean(26300, 3))), "87.67");
+        assert_eq!(fmt_score(None), "-");
+        assert_eq!(fmt_points(Points(3050), 1), "30.5");
+        assert_eq!(fmt_points(Points(3000), 1), "30.0");
+        assert_eq!(fmt_points(Points(3000), 0), "30");
+        assert_eq!(fmt_points(Points(-214), 2), "-2.14");
+        assert_eq!(fmt_points(Points(-4), 1), "0.0");
+        assert_eq!(fmt_points(Points(-250), 0), "-3");
+        assert_eq!(fmt_points(Points(7), 5), "0.07");
+    }
+
+    #[test]
+    fn point_decimals_follow_the_finest_step() {
+        let mut contest = crate::data::contest_template("cq-2023-short-video").unwrap();
+        assert_eq!(point_decimals(&contest), 0);
+        contest.rubric.groups[0].criteria[0].step = Points(50);
+        assert_eq!(point_decimals(&contest), 1);
+        contest.rubric.groups[1].criteria[0].step = Points(25);
+        assert_eq!(point_decimals(&contest), 2);
+    }
 
     #[test]
     fn only_fallback_rules_carry_a_note() {
