@@ -43,6 +43,7 @@ pub fn render(view: &ResultsView, lang: Lang) -> Result<String, ReportError> {
             defuse(&r.work),
             defuse(&r.title),
             defuse(&r.unit),
+            defuse(&r.district),
             r.aggregate.map(score_text).unwrap_or_default(),
         ];
         for i in 0..view.contest.rubric.groups.len() {

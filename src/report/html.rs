@@ -145,6 +145,7 @@ fn ranked(h: &mut String, view: &ResultsView, lang: Lang) {
         tr!(lang, "report.col.number"),
         tr!(lang, "report.col.title"),
         tr!(lang, "report.col.unit"),
+        tr!(lang, "report.col.district"),
         tr!(lang, "report.col.score"),
     ]
     .map(String::from)
@@ -162,7 +163,7 @@ fn ranked(h: &mut String, view: &ResultsView, lang: Lang) {
         }
         let _ = write!(
             h,
-            "<tr class=\"{}\" data-work=\"{}\"><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>",
+            "<tr class=\"{}\" data-work=\"{}\"><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>",
             row_class(r.award),
             esc(&r.work),
             esc(&ResultsView::place_label(r)),
@@ -170,6 +171,7 @@ fn ranked(h: &mut String, view: &ResultsView, lang: Lang) {
             esc(&r.work),
             esc(&r.title),
             esc(&r.unit),
+            esc(&r.district),
             esc(&agg)
         );
         for i in 0..view.contest.rubric.groups.len() {

@@ -15,7 +15,7 @@ use jury_core::tally::{Award, AwardOutcome, MissingReason, ZscoreBlocker};
 /// The sentences of a [`ResultsView`].
 pub trait ResultsWords {
     /// Columns of a results row (CSV and the XLSX results sheet): place, award, number, title,
-    /// unit, score, one subtotal per rubric group, judges, rule note.
+    /// unit, district, score, one subtotal per rubric group, judges, rule note.
     fn result_headers(&self, lang: Lang) -> Vec<String>;
     /// The award as text: tier label, "panel decides (A / B)", or "" when unranked.
     fn award_label(&self, row: &WorkRow, lang: Lang) -> String;
@@ -41,6 +41,7 @@ impl ResultsWords for ResultsView {
             tr!(lang, "report.col.number"),
             tr!(lang, "report.col.title"),
             tr!(lang, "report.col.unit"),
+            tr!(lang, "report.col.district"),
             tr!(lang, "report.col.score"),
         ]
         .map(String::from)

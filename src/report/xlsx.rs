@@ -209,22 +209,23 @@ fn results_sheet(
         sh.s(row, 2, &r.work)?;
         sh.s(row, 3, &r.title)?;
         sh.s(row, 4, &r.unit)?;
-        sh.opt(row, 5, r.aggregate.map(score_number), Num::Score)?;
+        sh.s(row, 5, &r.district)?;
+        sh.opt(row, 6, r.aggregate.map(score_number), Num::Score)?;
         for g in 0..groups.len() {
             sh.opt(
                 row,
-                6 + g as u16,
+                7 + g as u16,
                 r.group_means.get(g).map(|s| score_number(*s)),
                 Num::Score,
             )?;
         }
-        let c = 6 + groups.len() as u16;
+        let c = 7 + groups.len() as u16;
         sh.n(row, c, r.scored as f64, Num::Int)?;
         if let Some(note) = r.rule_note() {
             sh.s(row, c + 1, &rule_note(note, lang))?;
         }
     }
-    let mut widths = vec![6.0, 14.0, 8.0, 30.0, 24.0, 9.0];
+    let mut widths = vec![6.0, 14.0, 8.0, 30.0, 24.0, 10.0, 9.0];
     widths.extend(groups.iter().map(|_| 10.0));
     widths.extend([8.0, 40.0]);
     sh.widths(&widths)?;

@@ -58,6 +58,16 @@ const WORKS: [(&str, &str, &str); 6] = [
     ("6", "Bridges of Chongqing", "重庆交通大学"),
 ];
 
+/// 区县 of each work's unit, in WORKS order.
+const DISTRICTS: [&str; 6] = [
+    "沙坪坝区",
+    "北碚区",
+    "南岸区",
+    "渝中区",
+    "北碚区",
+    "九龙坡区",
+];
+
 const JUDGES: [(&str, &str, &str); 4] = [
     ("J1", "张伟", "重庆市科协"),
     ("J2", "李娜", "重庆师范大学"),
@@ -139,10 +149,10 @@ pub(crate) fn fixture(dir: &Path) -> ContestFolder {
     master
         .write(|tx, path| {
             let e = sqlite_err(path);
-            for (id, title, unit) in WORKS {
+            for ((id, title, unit), district) in WORKS.iter().zip(DISTRICTS) {
                 tx.execute(
-                    "INSERT INTO works (id, title, unit, district) VALUES (?1, ?2, ?3, '渝中区')",
-                    [id, title, unit],
+                    "INSERT INTO works (id, title, unit, district) VALUES (?1, ?2, ?3, ?4)",
+                    [id, title, unit, &district],
                 )
                 .map_err(&e)?;
             }
@@ -306,7 +316,7 @@ fn xlsx_reads_back_cell_by_cell() {
         Data::String(b) => assert!(b.starts_with("暂定结果") && b.contains("J4"), "{b}"),
         other => panic!("{other:?}"),
     }
-    let header: Vec<Data> = (0..12).map(|c| cell(&r, 2, c)).collect();
+    let header: Vec<Data> = (0..13).map(|c| cell(&r, 2, c)).collect();
     assert_eq!(
         header,
         [
@@ -315,6 +325,7 @@ fn xlsx_reads_back_cell_by_cell() {
             "编号",
             "作品名称",
             "创作单位",
+            "区县",
             "得分",
             "题材内容",
             "技术性",
@@ -327,7 +338,7 @@ fn xlsx_reads_back_cell_by_cell() {
     );
     // Work 1: groups content (55 + 53 + 50) / 3 = 52.67, technique (28 + 26 + 24) / 3 = 26,
     // creativity (5 + 4 + 4) / 3 = 4.33, artistry (5 + 5 + 4) / 3 = 4.67.
-    let row3: Vec<Data> = (0..12).map(|c| cell(&r, 3, c)).collect();
+    let row3: Vec<Data> = (0..13).map(|c| cell(&r, 3, c)).collect();
     assert_eq!(
         row3,
         [
@@ -336,6 +347,7 @@ fn xlsx_reads_back_cell_by_cell() {
             s("1"),
             s("科学家精神的传承"),
             s("重庆大学"),
+            s("沙坪坝区"),
             n(88.0),
             n(52.67),
             n(26.0),
@@ -347,7 +359,7 @@ fn xlsx_reads_back_cell_by_cell() {
     );
     // Work 5: J1 [26,25,12,8,4,4,4], J2 [27,26,12,8,4,4,4] → content 52, technique 24,
     // creativity 4, artistry 4; mean 84 because two scores cannot be trimmed.
-    let row6: Vec<Data> = (0..12).map(|c| cell(&r, 6, c)).collect();
+    let row6: Vec<Data> = (0..13).map(|c| cell(&r, 6, c)).collect();
     assert_eq!(
         row6,
         [
@@ -356,6 +368,7 @@ fn xlsx_reads_back_cell_by_cell() {
             s("5"),
             s("一粒种子的旅程"),
             s("西南大学"),
+            s("北碚区"),
             n(84.0),
             n(52.0),
             n(24.0),
@@ -372,8 +385,20 @@ fn xlsx_reads_back_cell_by_cell() {
         ["一等奖", "二等奖", "三等奖", "优秀奖", "优秀奖", "优秀奖"].map(s)
     );
     assert_eq!(column(2), ["1", "6", "2", "5", "4", "3"].map(s));
-    assert_eq!(column(5), [88.0, 86.5, 85.0, 84.0, 79.0, 71.0].map(n));
-    assert_eq!(column(10), [3.0, 2.0, 3.0, 2.0, 3.0, 3.0].map(n));
+    assert_eq!(
+        column(5),
+        [
+            "沙坪坝区",
+            "九龙坡区",
+            "北碚区",
+            "北碚区",
+            "渝中区",
+            "南岸区"
+        ]
+        .map(s)
+    );
+    assert_eq!(column(6), [88.0, 86.5, 85.0, 84.0, 79.0, 71.0].map(n));
+    assert_eq!(column(11), [3.0, 2.0, 3.0, 2.0, 3.0, 3.0].map(n));
     assert_eq!(cell(&r, 9, 0), Data::Empty);
 
     // Judges. Mean totals: J1 (93+85+50+79+83+88)/6 = 478/6 = 79.67; J2 (88+81+77+85+85)/5
@@ -579,15 +604,22 @@ fn html_has_every_work_tier_receipt_and_valid_svg() {
         assert!(!html.contains("<script") && !html.contains("http-equiv"));
         assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));
         assert!(html.contains("@media print"));
-        for (id, title, unit) in WORKS {
+        for ((id, title, unit), district) in WORKS.iter().zip(DISTRICTS) {
             let escaped = title
                 .replace('&', "&amp;")
                 .replace('<', "&lt;")
                 .replace('>', "&gt;");
             assert!(html.contains(&escaped), "{title}");
-            assert!(html.contains(unit), "{unit}");
+            assert!(
+                html.contains(&format!("<td>{unit}</td><td>{district}</td>")),
+                "{unit} {district}"
+            );
             assert!(html.contains(&format!("data-work=\"{id}\"")), "{id}");
         }
+        assert!(html.contains(match lang {
+            Lang::Zh => "<th>区县</th>",
+            Lang::En => "<th>District</th>",
+        }));
         assert!(!html.contains("<模型>"), "titles are escaped");
         let tiers = match lang {
             Lang::Zh => ["一等奖", "二等奖", "三等奖", "优秀奖"],
@@ -649,6 +681,7 @@ fn csv_parses_back_with_bom() {
             "编号",
             "作品名称",
             "创作单位",
+            "区县",
             "得分",
             "题材内容",
             "技术性",
@@ -665,13 +698,14 @@ fn csv_parses_back_with_bom() {
     assert_eq!(rows.len(), 6);
     assert!(rows.iter().all(|r| r[0] == "暂定"));
     assert_eq!(
-        rows[0][1..12],
+        rows[0][1..13],
         [
             "1",
             "一等奖",
             "1",
             "科学家精神的传承",
             "重庆大学",
+            "沙坪坝区",
             "88.00",
             "52.67",
             "26.00",
@@ -682,7 +716,7 @@ fn csv_parses_back_with_bom() {
     );
     let by_work: BTreeMap<&str, (&str, &str)> = rows
         .iter()
-        .map(|r| (r[3].as_str(), (r[1].as_str(), r[6].as_str())))
+        .map(|r| (r[3].as_str(), (r[1].as_str(), r[7].as_str())))
         .collect();
     assert_eq!(by_work["4"], ("5", "79.00"));
     assert_eq!(by_work["6"], ("2", "86.50"));
@@ -790,7 +824,8 @@ fn jury_results_prints_the_table_and_writes_files() {
     assert!(stdout.contains("PROVISIONAL"), "{stdout}");
     let mut wb: Xlsx<_> = open_workbook(&default).unwrap();
     let r = wb.worksheet_range("Results").unwrap();
-    assert_eq!(cell(&r, 3, 5), n(88.0));
+    assert_eq!(cell(&r, 2, 5), s("District"));
+    assert_eq!(cell(&r, 3, 6), n(88.0));
 
     let html = dir.path().join("report.html");
     let out = jury(dir.path())
@@ -1051,10 +1086,10 @@ fn xlsx_numbers_carry_one_format_per_column_and_print_on_a4_landscape() {
     for row in 4..=9 {
         for (col, letter, code) in [
             (0, "A", "0"),
-            (5, "F", "0.00"),
             (6, "G", "0.00"),
-            (9, "J", "0.00"),
-            (10, "K", "0"),
+            (7, "H", "0.00"),
+            (10, "K", "0.00"),
+            (11, "L", "0"),
         ] {
             assert!(
                 matches!(cell(&r, row - 1, col), Data::Float(_)),
@@ -1110,7 +1145,7 @@ fn every_score_column_has_two_decimals_in_csv_html_and_the_table() {
     for rec in rd.records() {
         let rec = rec.unwrap();
         // Score and the four subtotal means.
-        for c in 6..11 {
+        for c in 7..12 {
             assert!(two(&rec[c]), "{:?}", &rec[c]);
         }
     }

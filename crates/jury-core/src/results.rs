@@ -43,6 +43,8 @@ pub struct WorkRow {
     pub work: String,
     pub title: String,
     pub unit: String,
+    /// 区县 of the work's unit, from the recommendation form.
+    pub district: String,
     pub place: Option<usize>,
     pub award: Option<AwardOutcome>,
     pub tie: TieNote,
@@ -205,6 +207,7 @@ impl ResultsView {
                     work: w.work.clone(),
                     title: rec.map(|r| r.title.clone()).unwrap_or_default(),
                     unit: rec.map(|r| r.unit.clone()).unwrap_or_default(),
+                    district: rec.map(|r| r.district.clone()).unwrap_or_default(),
                     place: w.place,
                     award: w.award,
                     tie: w.tie,
