@@ -15,7 +15,7 @@
 //! the results sheet of the XLSX file.
 
 use super::view::{score_text, ResultsView};
-use super::words::{rule_note, ResultsWords};
+use super::words::ResultsWords;
 use super::ReportError;
 use crate::i18n::Lang;
 use crate::tr;
@@ -55,11 +55,7 @@ pub fn render(view: &ResultsView, lang: Lang) -> Result<String, ReportError> {
             );
         }
         rec.push(r.scored.to_string());
-        rec.push(
-            r.rule_note()
-                .map(|n| rule_note(n, lang))
-                .unwrap_or_default(),
-        );
+        rec.push(view.row_note(r, lang));
         w.write_record(&rec).map_err(err)?;
     }
     let bytes = w

@@ -192,6 +192,18 @@ fn ranked(h: &mut String, view: &ResultsView, lang: Lang) {
         }
         h.push_str("</p>\n");
     }
+    let ties = view.tie_lines(lang);
+    if !ties.is_empty() {
+        let _ = write!(
+            h,
+            "<p class=\"small ties\"><strong>{}</strong><br>",
+            tr!(lang, "report.section.ties_broken")
+        );
+        for line in ties {
+            let _ = write!(h, "{}<br>", esc(&line));
+        }
+        h.push_str("</p>\n");
+    }
     if let Some(note) = view.zscore_note(lang) {
         let _ = writeln!(h, "<p class=\"small\">{}</p>", esc(&note));
     }

@@ -140,6 +140,10 @@ pub fn render(view: &ResultsView, lang: Lang) -> String {
         view.boundary_lines(lang),
     );
     section(
+        tr!(lang, "report.section.ties_broken"),
+        view.tie_lines(lang),
+    );
+    section(
         tr!(lang, "report.section.fallback"),
         view.rule_notes(lang)
             .into_iter()

@@ -5,10 +5,10 @@
 //! jury-core decides; this module only says. [`ResultsWords`] adds the sentences to
 //! [`ResultsView`] so a renderer (or the organizer TUI) writes `view.cutoff_lines(lang)`.
 
-use super::view::{score_text, ResultsView, RuleNote, WorkRow};
+use super::view::{fmt_score, score_text, ResultsView, RuleNote, TieBroken, WorkRow};
 use crate::i18n::Lang;
 use crate::tr;
-use jury_core::model::contest::{AggregationMethod, Rounding};
+use jury_core::model::contest::{AggregationMethod, Rounding, TieBreak};
 use jury_core::model::Contest;
 use jury_core::tally::{Award, AwardOutcome, MissingReason, ZscoreBlocker};
 
@@ -31,6 +31,10 @@ pub trait ResultsWords {
     fn rule_notes(&self, lang: Lang) -> Vec<(String, String)>;
     /// Why the z-score method cannot be used, if it cannot.
     fn zscore_note(&self, lang: Lang) -> Option<String>;
+    /// One line per pair of equal aggregates that the tie-break order put in order.
+    fn tie_lines(&self, lang: Lang) -> Vec<String>;
+    /// The note column of a results row: its fallback rule, then its broken ties.
+    fn row_note(&self, row: &WorkRow, lang: Lang) -> String;
 }
 
 impl ResultsWords for ResultsView {
@@ -172,6 +176,37 @@ impl ResultsWords for ResultsView {
             .collect()
     }
 
+    fn tie_lines(&self, lang: Lang) -> Vec<String> {
+        self.rows
+            .iter()
+            .flat_map(|r| {
+                r.ties_broken.iter().filter(|t| t.above).map(move |t| {
+                    tr!(
+                        lang,
+                        "report.tie.pair",
+                        upper = r.work,
+                        lower = t.with,
+                        score = fmt_score(r.aggregate),
+                        by = tie_break_label(&t.by, &self.contest, lang)
+                    )
+                })
+            })
+            .collect()
+    }
+
+    fn row_note(&self, row: &WorkRow, lang: Lang) -> String {
+        row.rule_note()
+            .map(|n| rule_note(n, lang))
+            .into_iter()
+            .chain(
+                row.ties_broken
+                    .iter()
+                    .map(|t| tie_note(t, &self.contest, lang)),
+            )
+            .collect::<Vec<_>>()
+            .join(tr!(lang, "report.list_sep"))
+    }
+
     fn zscore_note(&self, lang: Lang) -> Option<String> {
         let reasons: Vec<String> = self
             .zscore_blockers()?
@@ -205,6 +240,32 @@ pub fn rule_note(note: RuleNote, lang: Lang) -> String {
             needed = needed
         ),
         RuleNote::ZscoreFallback => tr!(lang, "report.rule.zscore_fallback").into(),
+    }
+}
+
+/// What decided a tie: the rubric group's or criterion's label, or "top scores".
+pub fn tie_break_label(by: &TieBreak, contest: &Contest, lang: Lang) -> String {
+    let rubric = &contest.rubric;
+    match by {
+        TieBreak::Group(id) => rubric
+            .groups
+            .iter()
+            .find(|g| &g.id == id)
+            .map_or_else(|| id.clone(), |g| g.label(lang).to_string()),
+        TieBreak::Criterion(id) => rubric
+            .criterion(id)
+            .map_or_else(|| id.clone(), |c| c.label(lang).to_string()),
+        TieBreak::TopScores => tr!(lang, "report.tie.top_scores").into(),
+    }
+}
+
+/// A work's side of a tie the tie-break order settled, e.g. "与作品 2 同分，按题材内容排前".
+pub fn tie_note(t: &TieBroken, contest: &Contest, lang: Lang) -> String {
+    let by = tie_break_label(&t.by, contest, lang);
+    if t.above {
+        tr!(lang, "report.tie.ahead", work = t.with, by = by)
+    } else {
+        tr!(lang, "report.tie.behind", work = t.with, by = by)
     }
 }
 

@@ -18,7 +18,7 @@
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use super::view::{point_decimals, score_number, ResultsView, METHODS, SCORE_DECIMALS};
-use super::words::{method_label, method_short, missing_label, rule_note, yes_no, ResultsWords};
+use super::words::{method_label, method_short, missing_label, yes_no, ResultsWords};
 use super::{ReportError, MIN_JUDGE_WORKS, MIN_SPREAD_TOTALS};
 use crate::i18n::Lang;
 use crate::tr;
@@ -221,9 +221,7 @@ fn results_sheet(
         }
         let c = 7 + groups.len() as u16;
         sh.n(row, c, r.scored as f64, Num::Int)?;
-        if let Some(note) = r.rule_note() {
-            sh.s(row, c + 1, &rule_note(note, lang))?;
-        }
+        sh.s(row, c + 1, &view.row_note(r, lang))?;
     }
     let mut widths = vec![6.0, 14.0, 8.0, 30.0, 24.0, 10.0, 9.0];
     widths.extend(groups.iter().map(|_| 10.0));

@@ -1174,3 +1174,83 @@ fn every_score_column_has_two_decimals_in_csv_html_and_the_table() {
         }
     }
 }
+
+#[test]
+fn a_tie_broken_by_the_tie_break_order_is_marked_in_every_output() {
+    // A and B both total 84 with each judge; A has 52 on 题材内容 (content), B 50. The
+    // contest's first tie-break is group:content, so A ranks above B; C (70) is third.
+    let contest = jury_core::data::contest_template("cq-2023-short-video").unwrap();
+    let sheet = |a: [u32; 7]| -> BTreeMap<String, u32> {
+        CRITERIA.iter().map(|c| c.to_string()).zip(a).collect()
+    };
+    let steps = [
+        ("A", sheet([26, 26, 12, 8, 4, 4, 4])),
+        ("B", sheet([25, 25, 13, 9, 4, 4, 4])),
+        ("C", sheet([20, 20, 12, 8, 4, 3, 3])),
+    ];
+    let mut input = jury_core::tally::TallyInput {
+        contest: &contest,
+        works: vec!["A".into(), "B".into(), "C".into()],
+        judges: vec!["J1".into(), "J2".into()],
+        assignments: Vec::new(),
+        sheets: Vec::new(),
+        recusals: Vec::new(),
+        submitted: ["J1".to_string(), "J2".to_string()].into(),
+    };
+    for (w, scores) in &steps {
+        for j in ["J1", "J2"] {
+            input.assignments.push((j.into(), w.to_string()));
+            input.sheets.push(jury_core::tally::Sheet {
+                judge: j.into(),
+                work: w.to_string(),
+                scores: scores.clone(),
+                complete: true,
+            });
+        }
+    }
+    let v = ResultsView::build(&input, None, &[], &[], &[]);
+    let order: Vec<(&str, Option<usize>)> =
+        v.rows.iter().map(|r| (r.work.as_str(), r.place)).collect();
+    assert_eq!(order, [("A", Some(1)), ("B", Some(2)), ("C", Some(3))]);
+    assert_eq!(v.rows[0].ties_broken.len(), 1);
+    assert!(v.rows[0].ties_broken[0].above);
+    assert_eq!(v.rows[1].ties_broken[0].with, "A");
+    assert!(v.rows[2].ties_broken.is_empty());
+
+    let zh = report::table::render(&v, Lang::Zh);
+    assert!(
+        zh.contains("同分按排序规则区分：\n  作品 A 与 B 同分（84.00 分），按题材内容区分，A 在前"),
+        "{zh}"
+    );
+    let en = report::table::render(&v, Lang::En);
+    assert!(
+        en.contains("A and B tie on 84.00; Subject and content puts A first"),
+        "{en}"
+    );
+    let html = report::html::render(&v, Lang::En);
+    assert!(html.contains("A and B tie on 84.00; Subject and content puts A first"));
+
+    // CSV and XLSX: in the note column of both works, after the fallback rule's note.
+    let csv = report::csv::render(&v, Lang::Zh).unwrap();
+    let mut rd = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let notes: Vec<String> = rd
+        .records()
+        .map(|r| r.unwrap().iter().next_back().unwrap().to_string())
+        .collect();
+    let trim = "仅 2 个有效评分（去掉最高最低分需至少 5 个），采用平均分";
+    assert_eq!(
+        notes,
+        [
+            format!("{trim}；与作品 B 同分，按题材内容排前"),
+            format!("{trim}；与作品 A 同分，按题材内容排后"),
+            trim.to_string(),
+        ]
+    );
+    let bytes = report::xlsx::render(&v, Lang::En).unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let r = wb.worksheet_range("Results").unwrap();
+    assert_eq!(
+        cell(&r, 4, 12),
+        s("mean: 2 scores, trimming needs 5; tied with A, behind on Subject and content")
+    );
+}

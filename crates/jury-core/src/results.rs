@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::chain::receipt;
 use crate::lang::Lang;
-use crate::model::contest::AggregationMethod;
+use crate::model::contest::{AggregationMethod, TieBreak};
 use crate::model::{Contest, Points};
 use crate::records::{BallotRecord, JudgeRecord, WorkRecord};
 use crate::tally::{
@@ -48,6 +48,9 @@ pub struct WorkRow {
     pub place: Option<usize>,
     pub award: Option<AwardOutcome>,
     pub tie: TieNote,
+    /// Equal aggregates with a neighbour that the contest's tie-break order put in order
+    /// (one per neighbour: the work above, the work below).
+    pub ties_broken: Vec<TieBroken>,
     pub aggregate: Option<Score>,
     pub rule: WorkRule,
     /// The rule is a fallback from the method asked for (e.g. too few scores to trim).
@@ -66,6 +69,17 @@ pub struct WorkRow {
     pub high_spread: bool,
     /// Mean, trimmed mean and z-score, in [`METHODS`] order.
     pub methods: Vec<MethodCell>,
+}
+
+/// A work's aggregate equals a neighbour's, and a tie-break decided which ranks higher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TieBroken {
+    /// The other work of the tie.
+    pub with: String,
+    /// The tie-break of `contest.tie_break` that decided.
+    pub by: TieBreak,
+    /// This work is the one ranked higher.
+    pub above: bool,
 }
 
 /// Per-judge figures as published (rule 2).
@@ -197,7 +211,7 @@ impl ResultsView {
         let judge_rec: BTreeMap<&str, &JudgeRecord> =
             judges.iter().map(|j| (j.id.as_str(), j)).collect();
 
-        let rows: Vec<WorkRow> = main
+        let mut rows: Vec<WorkRow> = main
             .works
             .iter()
             .map(|w| {
@@ -211,6 +225,7 @@ impl ResultsView {
                     place: w.place,
                     award: w.award,
                     tie: w.tie,
+                    ties_broken: Vec::new(),
                     aggregate: w.aggregate,
                     rule: w.rule.clone(),
                     fallback: !native_rule(method, &w.rule),
@@ -239,6 +254,26 @@ impl ResultsView {
                 }
             })
             .collect();
+
+        // A tie broken by the tie-break order is noted on both works of the pair.
+        for k in 1..rows.len() {
+            if let TieNote::BrokenBy(i) = rows[k].tie {
+                let Some(by) = contest.tie_break.get(i) else {
+                    continue;
+                };
+                let (upper, lower) = (rows[k - 1].work.clone(), rows[k].work.clone());
+                rows[k - 1].ties_broken.push(TieBroken {
+                    with: lower,
+                    by: by.clone(),
+                    above: true,
+                });
+                rows[k].ties_broken.push(TieBroken {
+                    with: upper,
+                    by: by.clone(),
+                    above: false,
+                });
+            }
+        }
 
         // Each judge's counted totals, from the works' counted sheets only.
         let mut totals: BTreeMap<&str, Vec<Points>> = BTreeMap::new();
