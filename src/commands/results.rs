@@ -20,7 +20,8 @@ use std::path::{Path, PathBuf};
 
 use super::cli::OrganizeError;
 use crate::i18n::Lang;
-use crate::report::{self, ResultsView};
+use crate::report::{self, ResultsView, ResultsWords};
+use crate::tr;
 use jury_core::model::contest::AggregationMethod;
 use jury_core::model::Contest;
 use jury_core::tally::{Sheet, TallyInput};
@@ -160,7 +161,7 @@ pub fn write_results(
         }
         (_, None) => {
             return Err(OrganizeError::Other(
-                "a results file needs a path: pass --out FILE".into(),
+                tr!(lang, "report.cmd.needs_out").into(),
             ))
         }
     };
@@ -169,10 +170,8 @@ pub fn write_results(
 }
 
 fn wrote(view: &ResultsView, lang: Lang, path: &Path) -> String {
-    let mut s = match lang {
-        Lang::Zh => format!("已写入 {}\n", path.display()),
-        Lang::En => format!("wrote {}\n", path.display()),
-    };
+    let mut s = tr!(lang, "report.cmd.wrote", path = path.display());
+    s.push('\n');
     if let Some(b) = view.provisional_banner(lang) {
         s.push_str(&b);
         s.push('\n');
@@ -198,14 +197,14 @@ pub fn run(
         (_, Some(p)) => Some(p),
     };
     if let Some(out) = &out {
-        refuse_jury_files(out)?;
+        refuse_jury_files(out, lang)?;
     }
     write_results(&view, lang, format, out.as_deref())
 }
 
 /// `--out` must never name a file jury keeps its data in: the master database (and its WAL),
 /// a ballot, or a contest or rubric TOML. A slip there would replace the contest with a report.
-pub fn refuse_jury_files(out: &Path) -> Result<(), OrganizeError> {
+pub fn refuse_jury_files(out: &Path, lang: Lang) -> Result<(), OrganizeError> {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
@@ -217,9 +216,10 @@ pub fn refuse_jury_files(out: &Path) -> Result<(), OrganizeError> {
     if name.starts_with(jury_store::master::MASTER_FILE)
         || matches!(ext.as_str(), "jury" | "ballot" | "toml")
     {
-        return Err(OrganizeError::Other(format!(
-            "{}: jury keeps contest data in files like this; write results to a .csv, .xlsx, .html or .txt file instead",
-            out.display()
+        return Err(OrganizeError::Other(tr!(
+            lang,
+            "report.cmd.refuse_jury_file",
+            path = out.display()
         )));
     }
     Ok(())

@@ -14,15 +14,17 @@
 //! survives sorting, filtering and copying rows elsewhere; the columns are otherwise those of
 //! the results sheet of the XLSX file.
 
-use super::view::ResultsView;
+use super::view::{score_text, ResultsView};
+use super::words::ResultsWords;
 use super::ReportError;
 use crate::i18n::Lang;
+use crate::tr;
 
 pub const BOM: &str = "\u{feff}";
 
 /// Column headers: the status, then the results columns every table shares.
 pub fn header(view: &ResultsView, lang: Lang) -> Vec<String> {
-    let mut h = vec![lang.pick("状态", "Status").to_string()];
+    let mut h = vec![tr!(lang, "report.col.status").to_string()];
     h.extend(view.result_headers(lang));
     h
 }
@@ -41,25 +43,19 @@ pub fn render(view: &ResultsView, lang: Lang) -> Result<String, ReportError> {
             defuse(&r.work),
             defuse(&r.title),
             defuse(&r.unit),
-            r.aggregate.map(|s| s.to_string()).unwrap_or_default(),
+            defuse(&r.district),
+            r.aggregate.map(score_text).unwrap_or_default(),
         ];
         for i in 0..view.contest.rubric.groups.len() {
             rec.push(
                 r.group_means
                     .get(i)
-                    .map(|s| s.to_string())
+                    .map(|s| score_text(*s))
                     .unwrap_or_default(),
             );
         }
         rec.push(r.scored.to_string());
-        rec.push(
-            if r.fallback {
-                ResultsView::rule_note(&r.rule, lang)
-            } else {
-                None
-            }
-            .unwrap_or_default(),
-        );
+        rec.push(view.row_note(r, lang));
         w.write_record(&rec).map_err(err)?;
     }
     let bytes = w

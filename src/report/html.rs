@@ -10,8 +10,10 @@
 
 use std::fmt::Write as _;
 
-use super::view::{fmt_f64, method_label, missing_label, JudgeRow, ResultsView};
+use super::view::{fmt_f64, fmt_points, point_decimals, score_text, JudgeRow, ResultsView};
+use super::words::{method_label, missing_label, yes_no, ResultsWords};
 use crate::i18n::Lang;
+use crate::tr;
 use jury_core::model::Points;
 use jury_core::tally::{Award, AwardOutcome, TallyParams};
 
@@ -95,17 +97,17 @@ fn tier_colour(outcome: Option<AwardOutcome>) -> &'static str {
 pub fn render(view: &ResultsView, lang: Lang) -> String {
     let mut h = String::new();
     let title = esc(view.title(lang));
-    let html_lang = lang.pick("zh-CN", "en");
+    let html_lang = crate::i18n::code(lang);
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"{html_lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title} - {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        lang.pick("评审结果", "Results")
+        tr!(lang, "report.html.results")
     );
     let _ = write!(
         h,
         "<header>\n<h1>{title}</h1>\n<p class=\"meta\">{} &nbsp;|&nbsp; {}: {}</p>\n</header>\n",
         esc(view.contest.rubric.title(lang)),
-        lang.pick("排名依据", "Ranked on"),
+        tr!(lang, "report.ranked_on"),
         esc(method_label(view.method, lang))
     );
     match view.provisional_banner(lang) {
@@ -116,10 +118,7 @@ pub fn render(view: &ResultsView, lang: Lang) -> String {
             let _ = writeln!(
                 h,
                 "<div class=\"final\">{}</div>",
-                lang.pick(
-                    "最终结果：全部选票已提交并合并",
-                    "Final results: every ballot is submitted and merged"
-                )
+                tr!(lang, "report.banner.final_long")
             );
         }
     }
@@ -138,18 +137,21 @@ fn ranked(h: &mut String, view: &ResultsView, lang: Lang) {
     let _ = writeln!(
         h,
         "<section class=\"ranked\">\n<h2>{}</h2>\n<table>\n<thead><tr>",
-        lang.pick("排名与奖项", "Ranking and awards")
+        tr!(lang, "report.html.ranking")
     );
-    let mut heads = vec![
-        lang.pick("名次", "Place").to_string(),
-        lang.pick("奖项", "Award").into(),
-        lang.pick("编号", "No.").into(),
-        lang.pick("作品名称", "Title").into(),
-        lang.pick("创作单位", "Unit").into(),
-        lang.pick("得分", "Score").into(),
-    ];
+    let mut heads: Vec<String> = [
+        tr!(lang, "report.col.place"),
+        tr!(lang, "report.col.award"),
+        tr!(lang, "report.col.number"),
+        tr!(lang, "report.col.title"),
+        tr!(lang, "report.col.unit"),
+        tr!(lang, "report.col.district"),
+        tr!(lang, "report.col.score"),
+    ]
+    .map(String::from)
+    .to_vec();
     heads.extend(view.group_labels(lang).into_iter().map(String::from));
-    heads.push(lang.pick("评委数", "Judges").into());
+    heads.push(tr!(lang, "report.col.judges").into());
     for t in &heads {
         let _ = write!(h, "<th>{}</th>", esc(t));
     }
@@ -161,7 +163,7 @@ fn ranked(h: &mut String, view: &ResultsView, lang: Lang) {
         }
         let _ = write!(
             h,
-            "<tr class=\"{}\" data-work=\"{}\"><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>",
+            "<tr class=\"{}\" data-work=\"{}\"><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>",
             row_class(r.award),
             esc(&r.work),
             esc(&ResultsView::place_label(r)),
@@ -169,6 +171,7 @@ fn ranked(h: &mut String, view: &ResultsView, lang: Lang) {
             esc(&r.work),
             esc(&r.title),
             esc(&r.unit),
+            esc(&r.district),
             esc(&agg)
         );
         for i in 0..view.contest.rubric.groups.len() {
@@ -189,6 +192,18 @@ fn ranked(h: &mut String, view: &ResultsView, lang: Lang) {
         }
         h.push_str("</p>\n");
     }
+    let ties = view.tie_lines(lang);
+    if !ties.is_empty() {
+        let _ = write!(
+            h,
+            "<p class=\"small ties\"><strong>{}</strong><br>",
+            tr!(lang, "report.section.ties_broken")
+        );
+        for line in ties {
+            let _ = write!(h, "{}<br>", esc(&line));
+        }
+        h.push_str("</p>\n");
+    }
     if let Some(note) = view.zscore_note(lang) {
         let _ = writeln!(h, "<p class=\"small\">{}</p>", esc(&note));
     }
@@ -199,7 +214,7 @@ fn cutoffs(h: &mut String, view: &ResultsView, lang: Lang) {
     let _ = writeln!(
         h,
         "<section class=\"cutoffs\">\n<h2>{}</h2>\n<ul>",
-        lang.pick("奖项分数线", "Tier cut-offs")
+        tr!(lang, "report.section.cutoffs")
     );
     for line in view.cutoff_lines(lang) {
         let _ = writeln!(h, "<li>{}</li>", esc(&line));
@@ -210,7 +225,7 @@ fn cutoffs(h: &mut String, view: &ResultsView, lang: Lang) {
         let _ = writeln!(
             h,
             "<p><strong>{}</strong></p>\n<ul>",
-            lang.pick("跨分界并列", "Ties across a tier boundary")
+            tr!(lang, "report.section.boundary_ties")
         );
         for line in ties {
             let _ = writeln!(h, "<li>{}</li>", esc(&line));
@@ -224,46 +239,33 @@ fn plots(h: &mut String, view: &ResultsView, lang: Lang) {
     let _ = writeln!(
         h,
         "<section class=\"plots\">\n<h2>{}</h2>",
-        lang.pick("图", "Plots")
+        tr!(lang, "report.html.plots")
     );
     let _ = writeln!(
         h,
         "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>",
         svg_ranked(view, lang),
-        esc(lang.pick(
-            "按名次排列的得分与各奖项分数线（虚线）",
-            "Scores in rank order with the tier cut-offs (dashed)"
-        ))
+        esc(tr!(lang, "report.html.caption_ranked"))
     );
     let _ = writeln!(
         h,
         "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>",
         svg_judges(view, lang),
-        esc(&match lang {
-            Lang::Zh => format!(
-                "各评委总分分布（箱线图与各点；有效评分少于 {} 件的评委不画出）",
-                super::MIN_JUDGE_WORKS
-            ),
-            Lang::En => format!(
-                "Distribution of each judge's totals (box and points; judges with fewer than {} counted works are not drawn)",
-                super::MIN_JUDGE_WORKS
-            ),
-        })
+        esc(&tr!(
+            lang,
+            "report.html.caption_judges",
+            min = super::MIN_JUDGE_WORKS
+        ))
     );
     let _ = writeln!(
         h,
         "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>",
         svg_spread(view, lang),
-        esc(&match lang {
-            Lang::Zh => format!(
-                "各作品评委总分极差（最高减最低；红色超过警示线；有效评分少于 {} 个的作品不画出）",
-                super::MIN_SPREAD_TOTALS
-            ),
-            Lang::En => format!(
-                "Spread of judge totals per work (max - min; red above the flag line; works with fewer than {} counted totals are not drawn)",
-                super::MIN_SPREAD_TOTALS
-            ),
-        })
+        esc(&tr!(
+            lang,
+            "report.html.caption_spread",
+            min = super::MIN_SPREAD_TOTALS
+        ))
     );
     h.push_str("</section>\n");
 }
@@ -316,7 +318,7 @@ fn svg_ranked(view: &ResultsView, lang: Lang) -> String {
         .filter_map(|r| r.aggregate.map(|a| (r, a.to_f64())))
         .collect();
     if ranked.is_empty() {
-        return empty_svg(lang.pick("没有已排名的作品", "No ranked works"));
+        return empty_svg(tr!(lang, "report.html.no_ranked"));
     }
     let (w, hgt, ml, mr, mt, mb) = (640.0, 280.0, 50.0, 130.0, 15.0, 35.0);
     let lo = ranked.iter().map(|r| r.1).fold(f64::MAX, f64::min);
@@ -352,7 +354,7 @@ fn svg_ranked(view: &ResultsView, lang: Lang) -> String {
         "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
         ml + (w - ml - mr) / 2.0,
         hgt - 4.0,
-        esc(lang.pick("名次", "place"))
+        esc(tr!(lang, "report.html.axis_place"))
     );
     for t in &view.tally.tiers {
         if let Some(low) = t.lowest {
@@ -360,7 +362,11 @@ fn svg_ranked(view: &ResultsView, lang: Lang) -> String {
                 continue;
             }
             let yy = y(low.to_f64());
-            let label = format!("{} {}", t.award.label(&view.contest.awards, lang), low);
+            let label = format!(
+                "{} {}",
+                t.award.label(&view.contest.awards, lang),
+                score_text(low)
+            );
             let _ = writeln!(
                 s,
                 "<line class=\"cutoff\" x1=\"{ml}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\" stroke=\"#555\" stroke-dasharray=\"4 3\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
@@ -413,7 +419,7 @@ fn svg_judges(view: &ResultsView, lang: Lang) -> String {
         .filter(|j| j.published && !j.totals.is_empty())
         .collect();
     if shown.is_empty() {
-        return empty_svg(lang.pick("没有可公布的评委分布", "No judge distribution to show"));
+        return empty_svg(tr!(lang, "report.html.no_judge_plot"));
     }
     let row_h = 26.0;
     let (w, ml, mr, mt, mb) = (640.0, 130.0, 20.0, 10.0, 30.0);
@@ -508,14 +514,11 @@ fn svg_spread(view: &ResultsView, lang: Lang) -> String {
         shown.retain(|(r, _)| r.high_spread);
         shown.truncate(MAX_SPREAD_BARS);
         if shown.is_empty() {
-            return empty_svg(lang.pick("没有评分分歧大的作品", "No work has a high spread"));
+            return empty_svg(tr!(lang, "report.html.no_high_spread"));
         }
     }
     if shown.is_empty() {
-        return empty_svg(lang.pick(
-            "没有可公布的极差（各作品有效评分太少）",
-            "No spread to show (too few counted totals per work)",
-        ));
+        return empty_svg(tr!(lang, "report.html.no_spread"));
     }
     let flag = pts(TallyParams::for_contest(&view.contest).high_spread);
     let row_h = 16.0;
@@ -533,12 +536,7 @@ fn svg_spread(view: &ResultsView, lang: Lang) -> String {
         let _ = writeln!(
             s,
             "<text x=\"{ml}\" y=\"14\">{}</text>",
-            esc(&match lang {
-                Lang::Zh => format!("作品较多（超过 {MAX_SPREAD_BARS} 件），只画出分歧大的作品"),
-                Lang::En => format!(
-                    "More than {MAX_SPREAD_BARS} works: only those with a high spread are drawn"
-                ),
-            })
+            esc(&tr!(lang, "report.html.capped", max = MAX_SPREAD_BARS))
         );
     }
     for v in ticks(0.0, x1) {
@@ -552,6 +550,7 @@ fn svg_spread(view: &ResultsView, lang: Lang) -> String {
             base + 16.0
         );
     }
+    let decimals = point_decimals(&view.contest);
     for (i, (r, v)) in shown.iter().enumerate() {
         let y = mt + row_h * i as f64;
         let _ = writeln!(
@@ -565,7 +564,7 @@ fn svg_spread(view: &ResultsView, lang: Lang) -> String {
             row_h - 4.0,
             if r.high_spread { "#c00000" } else { "#7a9cc6" },
             esc(&r.work),
-            v
+            r.spread.map_or_else(String::new, |p| fmt_points(p, decimals))
         );
     }
     let _ = writeln!(
@@ -583,17 +582,17 @@ fn judges(h: &mut String, view: &ResultsView, lang: Lang) {
     let _ = writeln!(
         h,
         "<section class=\"judges\">\n<h2>{}</h2>\n<table>\n<thead><tr>",
-        lang.pick("评委", "Judges")
+        tr!(lang, "report.html.judges")
     );
     for t in [
-        lang.pick("评委编号", "Judge"),
-        lang.pick("姓名", "Name"),
-        lang.pick("单位", "Unit"),
-        lang.pick("已提交", "Submitted"),
-        lang.pick("有效评分数", "Scored"),
-        lang.pick("回避数", "Recused"),
-        lang.pick("平均总分", "Mean total"),
-        lang.pick("宽严度", "Severity"),
+        tr!(lang, "report.judge.id"),
+        tr!(lang, "report.judge.name"),
+        tr!(lang, "report.judge.unit"),
+        tr!(lang, "report.judge.submitted"),
+        tr!(lang, "report.judge.scored"),
+        tr!(lang, "report.judge.recused"),
+        tr!(lang, "report.judge.mean_total"),
+        tr!(lang, "report.judge.severity"),
     ] {
         let _ = write!(h, "<th>{}</th>", esc(t));
     }
@@ -605,7 +604,7 @@ fn judges(h: &mut String, view: &ResultsView, lang: Lang) {
             esc(&j.judge),
             esc(&j.name),
             esc(&j.unit),
-            if j.submitted { lang.pick("是", "yes") } else { lang.pick("否", "no") },
+            yes_no(j.submitted, lang),
             j.scored,
             j.recused,
             esc(&super::view::fmt_score(j.mean_total)),
@@ -615,16 +614,11 @@ fn judges(h: &mut String, view: &ResultsView, lang: Lang) {
     let _ = writeln!(
         h,
         "</tbody>\n</table>\n<p class=\"small\">{}</p>\n</section>",
-        esc(&match lang {
-            Lang::Zh => format!(
-                "有效评分少于 {} 件的评委不公布平均总分与宽严度（-），以免推算出个别评分；回避的作品不计入任何数字。宽严度为负表示偏严。",
-                super::MIN_JUDGE_WORKS
-            ),
-            Lang::En => format!(
-                "Judges with fewer than {} counted works have no mean total or severity shown (-), so that no single score can be worked out; recused works enter no figure. Negative severity is stricter.",
-                super::MIN_JUDGE_WORKS
-            ),
-        })
+        esc(&tr!(
+            lang,
+            "report.html.judges_note",
+            min = super::MIN_JUDGE_WORKS
+        ))
     );
 }
 
@@ -633,13 +627,13 @@ fn statistics(h: &mut String, view: &ResultsView, lang: Lang) {
     let _ = writeln!(
         h,
         "<section class=\"statistics\">\n<h2>{}</h2>\n<ul>",
-        lang.pick("统计与缺失", "Statistics and gaps")
+        tr!(lang, "report.html.statistics")
     );
     let one = rel.icc_oneway;
     let _ = writeln!(
         h,
         "<li>Krippendorff alpha ({}) = {}</li><li>ICC(1) = {}, ICC(1,k) = {}</li>",
-        lang.pick("区间尺度", "interval"),
+        tr!(lang, "report.html.interval"),
         fmt_f64(rel.alpha_interval, 3),
         fmt_f64(one.map(|i| i.single), 3),
         fmt_f64(one.map(|i| i.average), 3)
@@ -648,40 +642,44 @@ fn statistics(h: &mut String, view: &ResultsView, lang: Lang) {
     let list = |h: &mut String, title: &str, items: Vec<String>| {
         let _ = write!(h, "<p><strong>{}</strong>: ", esc(title));
         if items.is_empty() {
-            h.push_str(lang.pick("无", "none"));
+            h.push_str(tr!(lang, "report.none"));
         } else {
             h.push_str(
                 &items
                     .iter()
                     .map(|i| esc(i))
                     .collect::<Vec<_>>()
-                    .join(lang.pick("；", "; ")),
+                    .join(tr!(lang, "report.list_sep")),
             );
         }
         h.push_str("</p>\n");
     };
     list(
         h,
-        lang.pick("评分分歧大的作品", "Works with a high spread"),
+        tr!(lang, "report.section.high_spread"),
         view.rows
             .iter()
             .filter(|r| r.high_spread)
             .map(|r| match r.spread {
-                Some(s) => format!("{} ({s})", r.work),
+                Some(s) => format!(
+                    "{} ({})",
+                    r.work,
+                    fmt_points(s, point_decimals(&view.contest))
+                ),
                 None => r.work.clone(),
             })
             .collect(),
     );
     list(
         h,
-        lang.pick("离群评分", "Outlying judge totals"),
+        tr!(lang, "report.section.outliers"),
         view.outliers
             .iter()
             .map(|o| {
                 let dir = if o.above {
-                    lang.pick("偏高", "high")
+                    tr!(lang, "report.html.high")
                 } else {
-                    lang.pick("偏低", "low")
+                    tr!(lang, "report.html.low")
                 };
                 format!("{} / {} {dir}", o.work, o.judge)
             })
@@ -689,7 +687,7 @@ fn statistics(h: &mut String, view: &ResultsView, lang: Lang) {
     );
     list(
         h,
-        lang.pick("评分不足的作品", "Works with too few scores"),
+        tr!(lang, "report.section.short"),
         view.short
             .iter()
             .map(|s| format!("{} ({}/{})", s.work, s.scored, s.needed))
@@ -697,15 +695,12 @@ fn statistics(h: &mut String, view: &ResultsView, lang: Lang) {
     );
     list(
         h,
-        lang.pick(
-            "未提交或未合并的选票",
-            "Ballots not submitted or not merged",
-        ),
+        tr!(lang, "report.section.unsubmitted"),
         view.tally.unsubmitted.clone(),
     );
     list(
         h,
-        lang.pick("回避", "Recusals"),
+        tr!(lang, "report.section.recusals"),
         view.tally
             .recusals
             .iter()
@@ -714,7 +709,7 @@ fn statistics(h: &mut String, view: &ResultsView, lang: Lang) {
     );
     list(
         h,
-        lang.pick("缺失的评分", "Missing scores"),
+        tr!(lang, "report.section.missing"),
         view.tally
             .missing
             .iter()
@@ -735,22 +730,19 @@ fn receipts(h: &mut String, view: &ResultsView, lang: Lang) {
     let _ = writeln!(
         h,
         "<section class=\"receipts\">\n<h2>{}</h2>\n<p class=\"small\">{}</p>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>",
-        lang.pick("选票回执码", "Ballot receipts"),
-        esc(lang.pick(
-            "请各位评委核对：此处的回执码应与您提交选票时屏幕上显示的回执码一致，说明您的选票按原样计入结果。回执码对应最后一次合并的选票版本。",
-            "Judges: the receipt code here must match the one your screen showed when you submitted; then your ballot was counted exactly as cast. The code is that of the last revision merged."
-        )),
-        lang.pick("评委编号", "Judge"),
-        lang.pick("姓名", "Name"),
-        lang.pick("选票版本", "Revision"),
-        lang.pick("回执码", "Receipt"),
-        lang.pick("已提交", "Submitted")
+        tr!(lang, "report.html.receipts"),
+        esc(tr!(lang, "report.html.receipts_note")),
+        tr!(lang, "report.judge.id"),
+        tr!(lang, "report.judge.name"),
+        tr!(lang, "report.html.revision"),
+        tr!(lang, "report.html.receipt"),
+        tr!(lang, "report.judge.submitted")
     );
     for r in &view.receipts {
         let code = r
             .receipt
             .clone()
-            .unwrap_or_else(|| lang.pick("未合并", "not merged").into());
+            .unwrap_or_else(|| tr!(lang, "report.html.not_merged").into());
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"receipt\">{}</td><td>{}</td></tr>",
@@ -758,7 +750,7 @@ fn receipts(h: &mut String, view: &ResultsView, lang: Lang) {
             esc(&r.name),
             r.revision,
             esc(&code),
-            if r.submitted { lang.pick("是", "yes") } else { lang.pick("否", "no") }
+            yes_no(r.submitted, lang)
         );
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
@@ -768,25 +760,19 @@ fn signatures(h: &mut String, view: &ResultsView, lang: Lang) {
     let _ = writeln!(
         h,
         "<section class=\"signatures\">\n<h2>{}</h2>\n<p>{}</p>",
-        lang.pick("评审组签字", "Panel signatures"),
-        esc(&match lang {
-            Lang::Zh => format!("本人确认以上《{}》评审结果。", view.title(lang)),
-            Lang::En => format!("We confirm the results above of {}.", view.title(lang)),
-        })
+        tr!(lang, "report.html.signatures"),
+        esc(&tr!(lang, "report.html.confirm", title = view.title(lang)))
     );
     if view.provisional {
         let _ = writeln!(
             h,
             "<p class=\"banner\">{}</p>",
-            esc(lang.pick(
-                "暂定结果，请勿作为最终结果签字。",
-                "Provisional results: do not sign as final."
-            ))
+            esc(tr!(lang, "report.html.do_not_sign"))
         );
     }
     h.push_str("<div class=\"sign\">\n");
-    let sign = lang.pick("签字", "Signature");
-    let date = lang.pick("日期", "Date");
+    let sign = tr!(lang, "report.html.signature");
+    let date = tr!(lang, "report.html.date");
     // Judges with assignments sign; a judge who had nothing to score has nothing to confirm.
     let panel = view.receipts.iter().filter(|r| {
         view.judges
@@ -805,8 +791,8 @@ fn signatures(h: &mut String, view: &ResultsView, lang: Lang) {
     let _ = writeln!(
         h,
         "<div>{}: &nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;{date}:</div>\n<div>{}: &nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;{date}:</div>",
-        lang.pick("评审组长", "Panel chair"),
-        lang.pick("组织单位", "Organizer")
+        tr!(lang, "report.html.chair"),
+        tr!(lang, "report.html.organizer")
     );
     h.push_str("</div>\n</section>\n");
 }

@@ -2,9 +2,10 @@
 //! the judges' key cards.
 //!
 //! Every output renders one [`ResultsView`], built once from a tally and the master
-//! database's records ([`ResultsView::build`]). The view already applies the disclosure rule
-//! below, so no renderer (and no future one, such as the organizer TUI's results tab) can
-//! publish more than the rule allows by accident. The full [`jury_core::tally::Tally`] stays
+//! database's records ([`ResultsView::build`]), and takes its sentences from [`words`]
+//! (the view itself carries typed data only; the words are in `locales/report.yml`). The
+//! view already applies the disclosure rule below, so no renderer (and no future one, such
+//! as the organizer TUI's results tab) can publish more than the rule allows by accident. The full [`jury_core::tally::Tally`] stays
 //! available as [`ResultsView::tally`] for organizer-only screens.
 //!
 //! # Disclosure rule: what a reader can infer
@@ -39,14 +40,16 @@ pub mod html;
 pub mod keycard;
 pub mod table;
 pub use jury_core::results as view;
+pub mod words;
 pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
 pub use view::{
-    JudgeRow, MethodCell, OutlierNote, ReceiptRow, ResultsView, ShortWork, WorkRow,
+    JudgeRow, MethodCell, OutlierNote, ReceiptRow, ResultsView, RuleNote, ShortWork, WorkRow,
     MIN_JUDGE_WORKS, MIN_SPREAD_TOTALS,
 };
+pub use words::ResultsWords;
 
 /// Errors while writing a results file.
 #[derive(Debug, thiserror::Error)]

@@ -3,8 +3,10 @@
 //! the same display width; only ASCII punctuation is used for marks, because ambiguous-width
 //! glyphs (†, —, ·) take one cell in some terminals and two in CJK ones.
 
-use super::view::{fmt_f64, fmt_score, method_label, missing_label, ResultsView};
+use super::view::{fmt_f64, fmt_points, fmt_score, point_decimals, ResultsView};
+use super::words::{method_label, missing_label, ResultsWords};
 use crate::i18n::Lang;
+use crate::tr;
 use jury_core::text::{fit, width};
 
 /// Widest title and unit columns, in cells; longer text is cut with "..".
@@ -25,16 +27,18 @@ fn rfit(s: &str, w: usize) -> String {
 /// The table lines only (header, rule, one line per work), each of equal display width.
 pub fn table_lines(view: &ResultsView, lang: Lang) -> Vec<String> {
     let groups = view.group_labels(lang);
-    let mut header: Vec<String> = vec![
-        lang.pick("名次", "Place").into(),
-        lang.pick("奖项", "Award").into(),
-        lang.pick("编号", "No.").into(),
-        lang.pick("作品名称", "Title").into(),
-        lang.pick("创作单位", "Unit").into(),
-        lang.pick("得分", "Score").into(),
-    ];
+    let mut header: Vec<String> = [
+        tr!(lang, "report.col.place"),
+        tr!(lang, "report.col.award"),
+        tr!(lang, "report.col.number"),
+        tr!(lang, "report.col.title"),
+        tr!(lang, "report.col.unit"),
+        tr!(lang, "report.col.score"),
+    ]
+    .map(String::from)
+    .to_vec();
     header.extend(groups.iter().map(|g| g.to_string()));
-    header.push(lang.pick("评委", "Judges").into());
+    header.push(tr!(lang, "report.col.judges_short").into());
     let right: Vec<bool> = (0..header.len()).map(|c| c == 0 || c >= 5).collect();
 
     let rows: Vec<Vec<String>> = view
@@ -103,18 +107,17 @@ pub fn table_lines(view: &ResultsView, lang: Lang) -> Vec<String> {
 pub fn render(view: &ResultsView, lang: Lang) -> String {
     let mut out = Vec::new();
     out.push(view.title(lang).to_string());
-    let mut method = match lang {
-        Lang::Zh => format!("排名依据：{}", method_label(view.method, lang)),
-        Lang::En => format!("Ranked on: {}", method_label(view.method, lang)),
-    };
+    let mut method = tr!(
+        lang,
+        "report.table.ranked_on",
+        method = method_label(view.method, lang)
+    );
     if view.method != view.configured {
-        method.push_str(&match lang {
-            Lang::Zh => format!("（本赛配置为{}）", method_label(view.configured, lang)),
-            Lang::En => format!(
-                " (the contest is configured for {})",
-                method_label(view.configured, lang)
-            ),
-        });
+        method.push_str(&tr!(
+            lang,
+            "report.table.configured",
+            method = method_label(view.configured, lang)
+        ));
     }
     out.push(method);
     if let Some(banner) = view.provisional_banner(lang) {
@@ -124,25 +127,24 @@ pub fn render(view: &ResultsView, lang: Lang) -> String {
     out.extend(table_lines(view, lang));
     out.push(String::new());
 
+    let colon = tr!(lang, "report.colon");
     let mut section = |title: &str, lines: Vec<String>| {
         if !lines.is_empty() {
-            out.push(title.to_string());
+            out.push(format!("{title}{colon}"));
             out.extend(lines.into_iter().map(|l| format!("  {l}")));
         }
     };
+    section(tr!(lang, "report.section.cutoffs"), view.cutoff_lines(lang));
     section(
-        lang.pick("奖项分数线：", "Tier cut-offs:"),
-        view.cutoff_lines(lang),
-    );
-    section(
-        lang.pick("跨分界并列：", "Ties across a tier boundary:"),
+        tr!(lang, "report.section.boundary_ties"),
         view.boundary_lines(lang),
     );
     section(
-        lang.pick(
-            "* 未按配置方法计分的作品：",
-            "* Works not ranked on the configured rule:",
-        ),
+        tr!(lang, "report.section.ties_broken"),
+        view.tie_lines(lang),
+    );
+    section(
+        tr!(lang, "report.section.fallback"),
         view.rule_notes(lang)
             .into_iter()
             .map(|(w, n)| format!("{w}: {n}"))
@@ -150,92 +152,83 @@ pub fn render(view: &ResultsView, lang: Lang) -> String {
     );
     if view.method == jury_core::model::contest::AggregationMethod::Zscore {
         section(
-            lang.pick("标准分：", "Z-scores:"),
+            tr!(lang, "report.section.zscores"),
             view.zscore_note(lang).into_iter().collect(),
         );
     }
     section(
-        lang.pick("评分不足的作品：", "Works with too few scores:"),
+        tr!(lang, "report.section.short"),
         view.short
             .iter()
             .map(|s| {
                 let unranked = if s.ranked {
                     ""
                 } else {
-                    lang.pick("，未排名", ", not ranked")
+                    tr!(lang, "report.table.not_ranked_suffix")
                 };
-                match lang {
-                    Lang::Zh => format!("{}：{}/{} 个评分{unranked}", s.work, s.scored, s.needed),
-                    Lang::En => format!("{}: {}/{} scores{unranked}", s.work, s.scored, s.needed),
-                }
+                tr!(
+                    lang,
+                    "report.table.short",
+                    work = s.work,
+                    scored = s.scored,
+                    needed = s.needed,
+                    unranked = unranked
+                )
             })
             .collect(),
     );
     section(
-        lang.pick(
-            "未提交或未合并的选票：",
-            "Ballots not submitted or not merged:",
-        ),
+        tr!(lang, "report.section.unsubmitted"),
         view.tally.unsubmitted.clone(),
     );
     section(
-        lang.pick("回避：", "Recusals:"),
+        tr!(lang, "report.section.recusals"),
         view.tally
             .recusals
             .iter()
-            .map(|(j, w)| match lang {
-                Lang::Zh => format!("评委 {j} 回避作品 {w}"),
-                Lang::En => format!("judge {j} recused from work {w}"),
-            })
+            .map(|(j, w)| tr!(lang, "report.table.recusal", judge = j, work = w))
             .collect(),
     );
     section(
-        lang.pick("缺失的评分：", "Missing scores:"),
+        tr!(lang, "report.section.missing"),
         view.tally
             .missing
             .iter()
-            .map(|m| match lang {
-                Lang::Zh => format!(
-                    "作品 {} 评委 {}：{}",
-                    m.work,
-                    m.judge,
-                    missing_label(&m.reason, &view.contest, lang)
-                ),
-                Lang::En => format!(
-                    "work {} judge {}: {}",
-                    m.work,
-                    m.judge,
-                    missing_label(&m.reason, &view.contest, lang)
-                ),
+            .map(|m| {
+                tr!(
+                    lang,
+                    "report.table.missing",
+                    work = m.work,
+                    judge = m.judge,
+                    reason = missing_label(&m.reason, &view.contest, lang)
+                )
             })
             .collect(),
     );
     section(
-        lang.pick("评分分歧大的作品：", "Works with a high spread:"),
+        tr!(lang, "report.section.high_spread"),
         view.rows
             .iter()
             .filter(|r| r.high_spread)
-            .map(|r| match (r.spread, lang) {
-                (Some(s), Lang::Zh) => format!("{}（极差 {s}）", r.work),
-                (Some(s), Lang::En) => format!("{} (spread {s})", r.work),
-                (None, _) => r.work.clone(),
+            .map(|r| match r.spread {
+                Some(s) => tr!(
+                    lang,
+                    "report.table.spread",
+                    work = r.work,
+                    spread = fmt_points(s, point_decimals(&view.contest))
+                ),
+                None => r.work.clone(),
             })
             .collect(),
     );
     let rel = &view.tally.reliability;
     let icc = rel.icc_oneway.map(|i| i.single);
-    out.push(match lang {
-        Lang::Zh => format!(
-            "评分一致性：Krippendorff alpha = {}，ICC(1) = {}",
-            fmt_f64(rel.alpha_interval, 3),
-            fmt_f64(icc, 3)
-        ),
-        Lang::En => format!(
-            "Agreement: Krippendorff's alpha = {}, ICC(1) = {}",
-            fmt_f64(rel.alpha_interval, 3),
-            fmt_f64(icc, 3)
-        ),
-    });
+    out.push(tr!(
+        lang,
+        "report.table.agreement",
+        alpha = fmt_f64(rel.alpha_interval, 3),
+        icc = fmt_f64(icc, 3)
+    ));
     let mut text = out.join("\n");
     text.push('\n');
     text

@@ -8,27 +8,69 @@
 //! ranking itself was decided exactly before anything was rounded. Withheld figures (see the
 //! disclosure rule in [`crate::report`]) are the text "-", never an empty cell, so nobody
 //! mistakes them for zero or for a missing formula.
+//!
+//! Every number is a number cell with one number format per column ([`Num`]): scores and
+//! means with two decimals ("88.00" above "87.67"), judge totals and spreads with the
+//! decimals of the rubric's finest step, counts and places whole, agreement figures with
+//! three. Each sheet freezes its header row, and prints on A4 landscape, one page wide, with
+//! the title, status and header rows repeated on every page.
 
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use super::view::{method_label, method_short, missing_label, score_number, ResultsView, METHODS};
+use super::view::{point_decimals, score_number, ResultsView, METHODS, SCORE_DECIMALS};
+use super::words::{method_label, method_short, missing_label, yes_no, ResultsWords};
 use super::{ReportError, MIN_JUDGE_WORKS, MIN_SPREAD_TOTALS};
 use crate::i18n::Lang;
+use crate::tr;
+use jury_core::model::Points;
 
 /// Row index of every sheet's table header (0-based); data rows follow.
 pub const HEADER_ROW: u32 = 2;
 
+/// Paper size code of A4 in the XLSX page setup.
+const A4: u8 = 9;
+
+/// The number format of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Num {
+    /// Places and counts: "0".
+    Int,
+    /// Scores, means and severities: two decimals.
+    Score,
+    /// Judge totals and spreads: the decimals of the rubric's finest step.
+    Points,
+    /// Agreement figures (alpha, ICC): three decimals.
+    Ratio,
+}
+
+/// Excel's format code for `decimals` decimals: "0", "0.0", "0.00", ….
+pub fn decimals_code(decimals: usize) -> String {
+    if decimals == 0 {
+        "0".into()
+    } else {
+        format!("0.{}", "0".repeat(decimals))
+    }
+}
+
 /// Sheet names: results, judges, statistics, methods.
 pub fn sheet_names(lang: Lang) -> [&'static str; 4] {
-    match lang {
-        Lang::Zh => ["结果", "评委", "统计", "方法对比"],
-        Lang::En => ["Results", "Judges", "Statistics", "Methods"],
-    }
+    [
+        tr!(lang, "report.xlsx.sheet_results"),
+        tr!(lang, "report.xlsx.sheet_judges"),
+        tr!(lang, "report.xlsx.sheet_stats"),
+        tr!(lang, "report.xlsx.sheet_methods"),
+    ]
 }
 
 struct Sheet<'a> {
     ws: &'a mut Worksheet,
     bold: Format,
+    int: Format,
+    score: Format,
+    points: Format,
+    ratio: Format,
+    /// Right-aligned "-" for a withheld or missing number.
+    dash: Format,
 }
 
 impl<'a> Sheet<'a> {
@@ -43,10 +85,35 @@ impl<'a> Sheet<'a> {
         let mut sh = Sheet {
             ws,
             bold: title_format.clone(),
+            int: Format::new().set_num_format(decimals_code(0)),
+            score: Format::new().set_num_format(decimals_code(SCORE_DECIMALS)),
+            points: Format::new().set_num_format(decimals_code(point_decimals(&view.contest))),
+            ratio: Format::new().set_num_format(decimals_code(3)),
+            dash: Format::new().set_align(FormatAlign::Right),
         };
         sh.top(view, lang)?;
         sh.bold = Format::new().set_bold();
+        sh.page_setup()?;
         Ok(sh)
+    }
+
+    /// Frozen header row; A4 landscape, one page wide, title to header repeated per page.
+    fn page_setup(&mut self) -> Result<(), XlsxError> {
+        self.ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
+        self.ws.set_repeat_rows(0, HEADER_ROW)?;
+        self.ws
+            .set_paper_size(A4)
+            .set_landscape()
+            .set_print_fit_to_pages(1, 0);
+        Ok(())
+    }
+
+    /// Column widths, in characters, from column 0 on.
+    fn widths(&mut self, widths: &[f64]) -> Result<(), XlsxError> {
+        for (c, w) in widths.iter().enumerate() {
+            self.ws.set_column_width(c as u16, *w)?;
+        }
+        Ok(())
     }
 
     fn s(&mut self, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
@@ -55,15 +122,25 @@ impl<'a> Sheet<'a> {
         }
         Ok(())
     }
-    fn n(&mut self, row: u32, col: u16, x: f64) -> Result<(), XlsxError> {
-        self.ws.write_number(row, col, x)?;
+    fn n(&mut self, row: u32, col: u16, x: f64, num: Num) -> Result<(), XlsxError> {
+        let format = match num {
+            Num::Int => &self.int,
+            Num::Score => &self.score,
+            Num::Points => &self.points,
+            Num::Ratio => &self.ratio,
+        };
+        self.ws.write_number_with_format(row, col, x, format)?;
         Ok(())
     }
     /// A number, or "-" when there is none.
-    fn opt(&mut self, row: u32, col: u16, x: Option<f64>) -> Result<(), XlsxError> {
+    fn opt(&mut self, row: u32, col: u16, x: Option<f64>, num: Num) -> Result<(), XlsxError> {
         match x {
-            Some(x) => self.n(row, col, x),
-            None => self.s(row, col, "-"),
+            Some(x) => self.n(row, col, x, num),
+            None => {
+                self.ws
+                    .write_string_with_format(row, col, "-", &self.dash)?;
+                Ok(())
+            }
         }
     }
     fn h(&mut self, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
@@ -84,7 +161,7 @@ impl<'a> Sheet<'a> {
             .write_string_with_format(0, 0, view.title(lang), &bold)?;
         let status = view
             .provisional_banner(lang)
-            .unwrap_or_else(|| lang.pick("最终结果", "Final results").into());
+            .unwrap_or_else(|| tr!(lang, "report.banner.final").into());
         self.ws.write_string_with_format(1, 0, &status, &bold)?;
         Ok(())
     }
@@ -126,31 +203,30 @@ fn results_sheet(
     for (i, r) in view.rows.iter().enumerate() {
         let row = HEADER_ROW + 1 + i as u32;
         if let Some(p) = r.place {
-            sh.n(row, 0, p as f64)?;
+            sh.n(row, 0, p as f64, Num::Int)?;
         }
         sh.s(row, 1, &view.award_label(r, lang))?;
         sh.s(row, 2, &r.work)?;
         sh.s(row, 3, &r.title)?;
         sh.s(row, 4, &r.unit)?;
-        sh.opt(row, 5, r.aggregate.map(score_number))?;
+        sh.s(row, 5, &r.district)?;
+        sh.opt(row, 6, r.aggregate.map(score_number), Num::Score)?;
         for g in 0..groups.len() {
             sh.opt(
                 row,
-                6 + g as u16,
+                7 + g as u16,
                 r.group_means.get(g).map(|s| score_number(*s)),
+                Num::Score,
             )?;
         }
-        let c = 6 + groups.len() as u16;
-        sh.n(row, c, r.scored as f64)?;
-        if r.fallback {
-            if let Some(note) = ResultsView::rule_note(&r.rule, lang) {
-                sh.s(row, c + 1, &note)?;
-            }
-        }
+        let c = 7 + groups.len() as u16;
+        sh.n(row, c, r.scored as f64, Num::Int)?;
+        sh.s(row, c + 1, &view.row_note(r, lang))?;
     }
-    sh.ws.set_column_width(3, 30)?;
-    sh.ws.set_column_width(4, 24)?;
-    sh.ws.set_column_width(1, 14)?;
+    let mut widths = vec![6.0, 14.0, 8.0, 30.0, 24.0, 10.0, 9.0];
+    widths.extend(groups.iter().map(|_| 10.0));
+    widths.extend([8.0, 40.0]);
+    sh.widths(&widths)?;
     Ok(())
 }
 
@@ -162,17 +238,17 @@ fn judges_sheet(
 ) -> Result<(), XlsxError> {
     let mut sh = Sheet::start(ws, view, lang, bold)?;
     let header: Vec<String> = [
-        lang.pick("评委编号", "Judge"),
-        lang.pick("姓名", "Name"),
-        lang.pick("单位", "Unit"),
-        lang.pick("已提交", "Submitted"),
-        lang.pick("分配作品数", "Assigned"),
-        lang.pick("有效评分数", "Scored"),
-        lang.pick("回避数", "Recused"),
-        lang.pick("缺失数", "Missing"),
-        lang.pick("平均总分", "Mean total"),
-        lang.pick("宽严度", "Severity"),
-        lang.pick("离群评分数", "Outliers"),
+        tr!(lang, "report.judge.id"),
+        tr!(lang, "report.judge.name"),
+        tr!(lang, "report.judge.unit"),
+        tr!(lang, "report.judge.submitted"),
+        tr!(lang, "report.judge.assigned"),
+        tr!(lang, "report.judge.scored"),
+        tr!(lang, "report.judge.recused"),
+        tr!(lang, "report.judge.missing"),
+        tr!(lang, "report.judge.mean_total"),
+        tr!(lang, "report.judge.severity"),
+        tr!(lang, "report.judge.outliers"),
     ]
     .map(String::from)
     .to_vec();
@@ -182,36 +258,27 @@ fn judges_sheet(
         sh.s(row, 0, &j.judge)?;
         sh.s(row, 1, &j.name)?;
         sh.s(row, 2, &j.unit)?;
-        sh.s(
+        sh.s(row, 3, yes_no(j.submitted, lang))?;
+        sh.n(row, 4, j.assigned as f64, Num::Int)?;
+        sh.n(row, 5, j.scored as f64, Num::Int)?;
+        sh.n(row, 6, j.recused as f64, Num::Int)?;
+        sh.n(row, 7, j.missing as f64, Num::Int)?;
+        sh.opt(row, 8, j.mean_total.map(score_number), Num::Score)?;
+        sh.opt(
             row,
-            3,
-            if j.submitted {
-                lang.pick("是", "yes")
-            } else {
-                lang.pick("否", "no")
-            },
+            9,
+            j.severity.map(|s| (s * 100.0).round() / 100.0),
+            Num::Score,
         )?;
-        sh.n(row, 4, j.assigned as f64)?;
-        sh.n(row, 5, j.scored as f64)?;
-        sh.n(row, 6, j.recused as f64)?;
-        sh.n(row, 7, j.missing as f64)?;
-        sh.opt(row, 8, j.mean_total.map(score_number))?;
-        sh.opt(row, 9, j.severity.map(|s| (s * 100.0).round() / 100.0))?;
-        sh.n(row, 10, j.outliers as f64)?;
+        sh.n(row, 10, j.outliers as f64, Num::Int)?;
         row += 1;
     }
     row += 1;
-    let note = match lang {
-        Lang::Zh => format!(
-            "为免推算出个别评分：有效评分少于 {MIN_JUDGE_WORKS} 件的评委不公布平均总分与宽严度（显示为 -）；回避的作品不计入任何数字；本表不列出评委评了哪些作品。宽严度 = 评委总分与该作品全体平均分之差的平均值，负数表示偏严。"
-        ),
-        Lang::En => format!(
-            "So that no single score can be worked out: a judge with fewer than {MIN_JUDGE_WORKS} counted works has no mean total or severity shown (-); recused works enter no figure; this sheet never says which works a judge scored. Severity = mean of (judge's total - the work's panel mean); negative is stricter."
-        ),
-    };
+    let note = tr!(lang, "report.xlsx.judges_note", min = MIN_JUDGE_WORKS);
     sh.s(row, 0, &note)?;
-    sh.ws.set_column_width(1, 14)?;
-    sh.ws.set_column_width(2, 24)?;
+    sh.widths(&[
+        10.0, 14.0, 24.0, 8.0, 10.0, 10.0, 8.0, 8.0, 10.0, 10.0, 10.0,
+    ])?;
     Ok(())
 }
 
@@ -224,42 +291,27 @@ fn stats_sheet(
     let mut sh = Sheet::start(ws, view, lang, bold)?;
     let rel = &view.tally.reliability;
     let mut row = HEADER_ROW;
-    sh.h(row, 0, lang.pick("项目", "Item"))?;
-    sh.h(row, 1, lang.pick("数值", "Value"))?;
+    sh.h(row, 0, tr!(lang, "report.xlsx.item"))?;
+    sh.h(row, 1, tr!(lang, "report.xlsx.value"))?;
     row += 1;
-    sh.s(row, 0, lang.pick("状态", "Status"))?;
+    sh.s(row, 0, tr!(lang, "report.col.status"))?;
     sh.s(row, 1, view.status_word(lang))?;
     row += 1;
-    sh.s(row, 0, lang.pick("排名依据", "Ranked on"))?;
+    sh.s(row, 0, tr!(lang, "report.ranked_on"))?;
     sh.s(row, 1, method_label(view.method, lang))?;
     row += 1;
-    sh.s(
-        row,
-        0,
-        lang.pick(
-            "Krippendorff alpha（区间尺度）",
-            "Krippendorff's alpha (interval)",
-        ),
-    )?;
-    sh.opt(row, 1, rel.alpha_interval.map(round3))?;
+    sh.s(row, 0, tr!(lang, "report.xlsx.alpha"))?;
+    sh.opt(row, 1, rel.alpha_interval.map(round3), Num::Ratio)?;
     row += 1;
     let one = rel.icc_oneway;
-    sh.s(row, 0, lang.pick("ICC(1) 单个评委", "ICC(1), single judge"))?;
-    sh.opt(row, 1, one.map(|i| round3(i.single)))?;
+    sh.s(row, 0, tr!(lang, "report.xlsx.icc_single"))?;
+    sh.opt(row, 1, one.map(|i| round3(i.single)), Num::Ratio)?;
     row += 1;
-    sh.s(
-        row,
-        0,
-        lang.pick("ICC(1,k) 评委平均", "ICC(1,k), mean of judges"),
-    )?;
-    sh.opt(row, 1, one.map(|i| round3(i.average)))?;
+    sh.s(row, 0, tr!(lang, "report.xlsx.icc_average"))?;
+    sh.opt(row, 1, one.map(|i| round3(i.average)), Num::Ratio)?;
     row += 1;
-    sh.s(
-        row,
-        0,
-        lang.pick("k0 每件有效评分数", "k0, scores per work"),
-    )?;
-    sh.opt(row, 1, one.map(|i| round3(i.k0)))?;
+    sh.s(row, 0, tr!(lang, "report.xlsx.k0"))?;
+    sh.opt(row, 1, one.map(|i| round3(i.k0)), Num::Ratio)?;
     row += 1;
     if let Some(t) = rel.icc_two_way {
         for (label, x) in [
@@ -271,28 +323,28 @@ fn stats_sheet(
             ("ICC(3,k)", t.icc3_k),
         ] {
             sh.s(row, 0, label)?;
-            sh.n(row, 1, round3(x))?;
+            sh.n(row, 1, round3(x), Num::Ratio)?;
             row += 1;
         }
     }
     if let Some(note) = view.zscore_note(lang) {
-        sh.s(row, 0, lang.pick("标准分", "Z-scores"))?;
+        sh.s(row, 0, tr!(lang, "report.section.zscores"))?;
         sh.s(row, 1, &note)?;
         row += 1;
     }
 
     row += 1;
-    sh.h(row, 0, lang.pick("奖项分数线", "Tier cut-offs"))?;
+    sh.h(row, 0, tr!(lang, "report.section.cutoffs"))?;
     row += 1;
     let cut_header: Vec<String> = [
-        lang.pick("奖项", "Award"),
-        lang.pick("比例 %", "Share %"),
-        lang.pick("累计名额", "Cumulative"),
-        lang.pick("应评", "Target"),
-        lang.pick("实评", "Awarded"),
-        lang.pick("末位名次", "Last place"),
-        lang.pick("末位得分", "Lowest score"),
-        lang.pick("待定", "Undecided"),
+        tr!(lang, "report.col.award"),
+        tr!(lang, "report.xlsx.share"),
+        tr!(lang, "report.xlsx.cumulative"),
+        tr!(lang, "report.xlsx.target"),
+        tr!(lang, "report.xlsx.awarded"),
+        tr!(lang, "report.xlsx.last_place"),
+        tr!(lang, "report.xlsx.lowest"),
+        tr!(lang, "report.xlsx.undecided"),
     ]
     .map(String::from)
     .to_vec();
@@ -300,13 +352,13 @@ fn stats_sheet(
     row += 1;
     for t in &view.tally.tiers {
         sh.s(row, 0, t.award.label(&view.contest.awards, lang))?;
-        sh.n(row, 1, f64::from(t.share_percent))?;
-        sh.n(row, 2, t.cumulative_target as f64)?;
-        sh.n(row, 3, t.target as f64)?;
-        sh.n(row, 4, t.awarded as f64)?;
-        sh.opt(row, 5, t.last_place.map(|p| p as f64))?;
-        sh.opt(row, 6, t.lowest.map(score_number))?;
-        sh.n(row, 7, t.undecided as f64)?;
+        sh.n(row, 1, f64::from(t.share_percent), Num::Int)?;
+        sh.n(row, 2, t.cumulative_target as f64, Num::Int)?;
+        sh.n(row, 3, t.target as f64, Num::Int)?;
+        sh.n(row, 4, t.awarded as f64, Num::Int)?;
+        sh.opt(row, 5, t.last_place.map(|p| p as f64), Num::Int)?;
+        sh.opt(row, 6, t.lowest.map(score_number), Num::Score)?;
+        sh.n(row, 7, t.undecided as f64, Num::Int)?;
         row += 1;
     }
     for line in view.boundary_lines(lang) {
@@ -314,17 +366,20 @@ fn stats_sheet(
         row += 1;
     }
 
-    let mut list = |sh: &mut Sheet, title: &str, rows: Vec<Vec<String>>| {
+    let mut list = |sh: &mut Sheet, title: &str, rows: Vec<Vec<Cell>>| {
         row += 1;
         sh.h(row, 0, title)?;
         row += 1;
         if rows.is_empty() {
-            sh.s(row, 0, lang.pick("无", "none"))?;
+            sh.s(row, 0, tr!(lang, "report.none"))?;
             row += 1;
         }
         for r in rows {
-            for (c, t) in r.iter().enumerate() {
-                sh.s(row, c as u16, t)?;
+            for (c, cell) in r.iter().enumerate() {
+                match cell {
+                    Cell::Text(t) => sh.s(row, c as u16, t)?,
+                    Cell::Number(x, num) => sh.opt(row, c as u16, *x, *num)?,
+                }
             }
             row += 1;
         }
@@ -332,109 +387,92 @@ fn stats_sheet(
     };
     list(
         &mut sh,
-        lang.pick("评分分歧大的作品（极差）", "High spread (max - min)"),
+        tr!(lang, "report.xlsx.high_spread"),
         view.rows
             .iter()
             .filter(|r| r.high_spread)
             .map(|r| {
                 vec![
-                    r.work.clone(),
-                    r.spread.map_or("-".into(), |s| s.to_string()),
+                    r.work.clone().into(),
+                    Cell::Number(r.spread.map(points_number), Num::Points),
                 ]
             })
             .collect(),
     )?;
     list(
         &mut sh,
-        lang.pick("离群评分", "Outlying judge totals"),
+        tr!(lang, "report.section.outliers"),
         view.outliers
             .iter()
             .map(|o| {
-                vec![
+                texts(vec![
                     o.work.clone(),
                     o.judge.clone(),
                     if o.above {
-                        lang.pick("高于去极值平均分", "above the trimmed mean")
+                        tr!(lang, "report.xlsx.above")
                     } else {
-                        lang.pick("低于去极值平均分", "below the trimmed mean")
+                        tr!(lang, "report.xlsx.below")
                     }
                     .into(),
-                ]
+                ])
             })
             .collect(),
     )?;
     list(
         &mut sh,
-        lang.pick(
-            "评分不足的作品（有效/应有）",
-            "Too few scores (scored / needed)",
-        ),
+        tr!(lang, "report.xlsx.short"),
         view.short
             .iter()
             .map(|s| {
-                vec![
+                texts(vec![
                     s.work.clone(),
                     format!("{}/{}", s.scored, s.needed),
                     if s.ranked {
                         String::new()
                     } else {
-                        lang.pick("未排名", "not ranked").into()
+                        tr!(lang, "report.not_ranked").into()
                     },
-                ]
+                ])
             })
             .collect(),
     )?;
     list(
         &mut sh,
-        lang.pick(
-            "未提交或未合并的选票",
-            "Ballots not submitted or not merged",
-        ),
+        tr!(lang, "report.section.unsubmitted"),
         view.tally
             .unsubmitted
             .iter()
-            .map(|j| vec![j.clone()])
+            .map(|j| texts(vec![j.clone()]))
             .collect(),
     )?;
     list(
         &mut sh,
-        lang.pick("回避（评委, 作品）", "Recusals (judge, work)"),
+        tr!(lang, "report.xlsx.recusals"),
         view.tally
             .recusals
             .iter()
-            .map(|(j, w)| vec![j.clone(), w.clone()])
+            .map(|(j, w)| texts(vec![j.clone(), w.clone()]))
             .collect(),
     )?;
     list(
         &mut sh,
-        lang.pick(
-            "缺失的评分（作品, 评委, 原因）",
-            "Missing scores (work, judge, reason)",
-        ),
+        tr!(lang, "report.xlsx.missing"),
         view.tally
             .missing
             .iter()
             .map(|m| {
-                vec![
+                texts(vec![
                     m.work.clone(),
                     m.judge.clone(),
                     missing_label(&m.reason, &view.contest, lang),
-                ]
+                ])
             })
             .collect(),
     )?;
     row += 1;
-    let note = match lang {
-        Lang::Zh => format!(
-            "极差与标准差只对有效评分不少于 {MIN_SPREAD_TOTALS} 个的作品公布（两个评分时，平均分加减半个极差即是两位评委的总分）；离群评分只列出作品、评委和方向，不列分数。"
-        ),
-        Lang::En => format!(
-            "Spread and sd are shown only for works with at least {MIN_SPREAD_TOTALS} counted totals (with two, mean +/- half the spread are the two judges' totals); outliers name work, judge and direction, never the score."
-        ),
-    };
+    let note = tr!(lang, "report.xlsx.stats_note", min = MIN_SPREAD_TOTALS);
     sh.s(row, 0, &note)?;
-    sh.ws.set_column_width(0, 34)?;
-    sh.ws.set_column_width(1, 16)?;
+    sh.widths(&[34.0, 16.0, 12.0, 10.0, 10.0, 12.0, 12.0, 10.0])?;
     Ok(())
 }
 
@@ -446,13 +484,13 @@ fn methods_sheet(
 ) -> Result<(), XlsxError> {
     let mut sh = Sheet::start(ws, view, lang, bold)?;
     let mut header: Vec<String> = vec![
-        lang.pick("编号", "No.").into(),
-        lang.pick("作品名称", "Title").into(),
+        tr!(lang, "report.col.number").into(),
+        tr!(lang, "report.col.title").into(),
     ];
     for m in METHODS {
         let short = method_short(m, lang);
-        header.push(format!("{short} {}", lang.pick("名次", "place")));
-        header.push(format!("{short} {}", lang.pick("得分", "score")));
+        header.push(tr!(lang, "report.xlsx.method_place", method = short));
+        header.push(tr!(lang, "report.xlsx.method_score", method = short));
     }
     sh.headers(HEADER_ROW, &header)?;
     for (i, r) in view.rows.iter().enumerate() {
@@ -461,15 +499,37 @@ fn methods_sheet(
         sh.s(row, 1, &r.title)?;
         for (k, cell) in r.methods.iter().enumerate() {
             let c = 2 + 2 * k as u16;
-            sh.opt(row, c, cell.place.map(|p| p as f64))?;
-            sh.opt(row, c + 1, cell.aggregate.map(score_number))?;
+            sh.opt(row, c, cell.place.map(|p| p as f64), Num::Int)?;
+            sh.opt(row, c + 1, cell.aggregate.map(score_number), Num::Score)?;
         }
     }
     if let Some(note) = view.zscore_note(lang) {
         sh.s(HEADER_ROW + 2 + view.rows.len() as u32, 0, &note)?;
     }
-    sh.ws.set_column_width(1, 30)?;
+    sh.widths(&[8.0, 30.0, 12.0, 12.0, 12.0, 12.0, 12.0, 12.0])?;
     Ok(())
+}
+
+/// A cell of a list on the statistics sheet.
+enum Cell {
+    Text(String),
+    /// A number in its column's format, or "-".
+    Number(Option<f64>, Num),
+}
+
+impl From<String> for Cell {
+    fn from(t: String) -> Cell {
+        Cell::Text(t)
+    }
+}
+
+fn texts(items: Vec<String>) -> Vec<Cell> {
+    items.into_iter().map(Cell::Text).collect()
+}
+
+/// Points as a spreadsheet number (exact: points are whole hundredths).
+fn points_number(p: Points) -> f64 {
+    p.0 as f64 / Points::SCALE as f64
 }
 
 fn round3(x: f64) -> f64 {

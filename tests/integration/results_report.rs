@@ -27,7 +27,7 @@ use std::process::Command;
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use jury::commands::results::ResultsSource;
 use jury::i18n::Lang;
-use jury::report::{self, ResultsView};
+use jury::report::{self, ResultsView, ResultsWords};
 use jury_core::chain::receipt;
 use jury_store::cipher::sqlite_err;
 use jury_store::folder::ContestFolder;
@@ -39,7 +39,7 @@ const KEY: &str = "results fixture passphrase";
 
 /// Steps per criterion in rubric order: theme, story, image, editing, subtitles, creativity,
 /// artistry.
-const CRITERIA: [&str; 7] = [
+pub(crate) const CRITERIA: [&str; 7] = [
     "theme",
     "story",
     "image",
@@ -56,6 +56,16 @@ const WORKS: [(&str, &str, &str); 6] = [
     ("4", "数据 & <模型>", "重庆市科学技术研究院"),
     ("5", "一粒种子的旅程", "西南大学"),
     ("6", "Bridges of Chongqing", "重庆交通大学"),
+];
+
+/// 区县 of each work's unit, in WORKS order.
+const DISTRICTS: [&str; 6] = [
+    "沙坪坝区",
+    "北碚区",
+    "南岸区",
+    "渝中区",
+    "北碚区",
+    "九龙坡区",
 ];
 
 const JUDGES: [(&str, &str, &str); 4] = [
@@ -121,7 +131,7 @@ fn head(judge: &str) -> String {
 
 /// Writes contest.toml (the 2023 contest, trimmed at 3 judges, 3 per work) and the rubric,
 /// and a master database with the fixture.
-fn fixture(dir: &Path) -> ContestFolder {
+pub(crate) fn fixture(dir: &Path) -> ContestFolder {
     let contest = jury_core::data::CONTEST_2023
         .replace(
             "rubric = \"cq-2023-short-video\"",
@@ -139,10 +149,10 @@ fn fixture(dir: &Path) -> ContestFolder {
     master
         .write(|tx, path| {
             let e = sqlite_err(path);
-            for (id, title, unit) in WORKS {
+            for ((id, title, unit), district) in WORKS.iter().zip(DISTRICTS) {
                 tx.execute(
-                    "INSERT INTO works (id, title, unit, district) VALUES (?1, ?2, ?3, '渝中区')",
-                    [id, title, unit],
+                    "INSERT INTO works (id, title, unit, district) VALUES (?1, ?2, ?3, ?4)",
+                    [id, title, unit, &district],
                 )
                 .map_err(&e)?;
             }
@@ -199,7 +209,7 @@ fn fixture(dir: &Path) -> ContestFolder {
     folder
 }
 
-fn view(
+pub(crate) fn view(
     dir: &Path,
     lang_method: Option<jury_core::model::contest::AggregationMethod>,
 ) -> ResultsView {
@@ -242,12 +252,12 @@ fn view_matches_the_hand_tally() {
     assert_eq!(
         order,
         [
-            ("1", Some(1), "88".to_string()),
-            ("6", Some(2), "86.5".into()),
-            ("2", Some(3), "85".into()),
-            ("5", Some(4), "84".into()),
-            ("4", Some(5), "79".into()),
-            ("3", Some(6), "71".into()),
+            ("1", Some(1), "88.00".to_string()),
+            ("6", Some(2), "86.50".into()),
+            ("2", Some(3), "85.00".into()),
+            ("5", Some(4), "84.00".into()),
+            ("4", Some(5), "79.00".into()),
+            ("3", Some(6), "71.00".into()),
         ]
     );
     // Works 5 and 6 have two counted totals: mean, not trimmed, and the view says so.
@@ -306,7 +316,7 @@ fn xlsx_reads_back_cell_by_cell() {
         Data::String(b) => assert!(b.starts_with("暂定结果") && b.contains("J4"), "{b}"),
         other => panic!("{other:?}"),
     }
-    let header: Vec<Data> = (0..12).map(|c| cell(&r, 2, c)).collect();
+    let header: Vec<Data> = (0..13).map(|c| cell(&r, 2, c)).collect();
     assert_eq!(
         header,
         [
@@ -315,6 +325,7 @@ fn xlsx_reads_back_cell_by_cell() {
             "编号",
             "作品名称",
             "创作单位",
+            "区县",
             "得分",
             "题材内容",
             "技术性",
@@ -327,7 +338,7 @@ fn xlsx_reads_back_cell_by_cell() {
     );
     // Work 1: groups content (55 + 53 + 50) / 3 = 52.67, technique (28 + 26 + 24) / 3 = 26,
     // creativity (5 + 4 + 4) / 3 = 4.33, artistry (5 + 5 + 4) / 3 = 4.67.
-    let row3: Vec<Data> = (0..12).map(|c| cell(&r, 3, c)).collect();
+    let row3: Vec<Data> = (0..13).map(|c| cell(&r, 3, c)).collect();
     assert_eq!(
         row3,
         [
@@ -336,6 +347,7 @@ fn xlsx_reads_back_cell_by_cell() {
             s("1"),
             s("科学家精神的传承"),
             s("重庆大学"),
+            s("沙坪坝区"),
             n(88.0),
             n(52.67),
             n(26.0),
@@ -347,7 +359,7 @@ fn xlsx_reads_back_cell_by_cell() {
     );
     // Work 5: J1 [26,25,12,8,4,4,4], J2 [27,26,12,8,4,4,4] → content 52, technique 24,
     // creativity 4, artistry 4; mean 84 because two scores cannot be trimmed.
-    let row6: Vec<Data> = (0..12).map(|c| cell(&r, 6, c)).collect();
+    let row6: Vec<Data> = (0..13).map(|c| cell(&r, 6, c)).collect();
     assert_eq!(
         row6,
         [
@@ -356,6 +368,7 @@ fn xlsx_reads_back_cell_by_cell() {
             s("5"),
             s("一粒种子的旅程"),
             s("西南大学"),
+            s("北碚区"),
             n(84.0),
             n(52.0),
             n(24.0),
@@ -372,8 +385,20 @@ fn xlsx_reads_back_cell_by_cell() {
         ["一等奖", "二等奖", "三等奖", "优秀奖", "优秀奖", "优秀奖"].map(s)
     );
     assert_eq!(column(2), ["1", "6", "2", "5", "4", "3"].map(s));
-    assert_eq!(column(5), [88.0, 86.5, 85.0, 84.0, 79.0, 71.0].map(n));
-    assert_eq!(column(10), [3.0, 2.0, 3.0, 2.0, 3.0, 3.0].map(n));
+    assert_eq!(
+        column(5),
+        [
+            "沙坪坝区",
+            "九龙坡区",
+            "北碚区",
+            "北碚区",
+            "渝中区",
+            "南岸区"
+        ]
+        .map(s)
+    );
+    assert_eq!(column(6), [88.0, 86.5, 85.0, 84.0, 79.0, 71.0].map(n));
+    assert_eq!(column(11), [3.0, 2.0, 3.0, 2.0, 3.0, 3.0].map(n));
     assert_eq!(cell(&r, 9, 0), Data::Empty);
 
     // Judges. Mean totals: J1 (93+85+50+79+83+88)/6 = 478/6 = 79.67; J2 (88+81+77+85+85)/5
@@ -516,7 +541,7 @@ fn xlsx_reads_back_cell_by_cell() {
         ]
     );
     let spread = find("评分分歧大的作品（极差）");
-    assert_eq!(rows[spread + 1][..2], [s("3"), s("30")]);
+    assert_eq!(rows[spread + 1][..2], [s("3"), n(30.0)]);
     let out = find("离群评分");
     assert_eq!(rows[out + 1][..3], [s("3"), s("J1"), s("低于去极值平均分")]);
     let short = find("评分不足的作品（有效/应有）");
@@ -579,15 +604,22 @@ fn html_has_every_work_tier_receipt_and_valid_svg() {
         assert!(!html.contains("<script") && !html.contains("http-equiv"));
         assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));
         assert!(html.contains("@media print"));
-        for (id, title, unit) in WORKS {
+        for ((id, title, unit), district) in WORKS.iter().zip(DISTRICTS) {
             let escaped = title
                 .replace('&', "&amp;")
                 .replace('<', "&lt;")
                 .replace('>', "&gt;");
             assert!(html.contains(&escaped), "{title}");
-            assert!(html.contains(unit), "{unit}");
+            assert!(
+                html.contains(&format!("<td>{unit}</td><td>{district}</td>")),
+                "{unit} {district}"
+            );
             assert!(html.contains(&format!("data-work=\"{id}\"")), "{id}");
         }
+        assert!(html.contains(match lang {
+            Lang::Zh => "<th>区县</th>",
+            Lang::En => "<th>District</th>",
+        }));
         assert!(!html.contains("<模型>"), "titles are escaped");
         let tiers = match lang {
             Lang::Zh => ["一等奖", "二等奖", "三等奖", "优秀奖"],
@@ -649,6 +681,7 @@ fn csv_parses_back_with_bom() {
             "编号",
             "作品名称",
             "创作单位",
+            "区县",
             "得分",
             "题材内容",
             "技术性",
@@ -665,16 +698,17 @@ fn csv_parses_back_with_bom() {
     assert_eq!(rows.len(), 6);
     assert!(rows.iter().all(|r| r[0] == "暂定"));
     assert_eq!(
-        rows[0][1..12],
+        rows[0][1..13],
         [
             "1",
             "一等奖",
             "1",
             "科学家精神的传承",
             "重庆大学",
-            "88",
+            "沙坪坝区",
+            "88.00",
             "52.67",
-            "26",
+            "26.00",
             "4.33",
             "4.67",
             "3"
@@ -682,10 +716,10 @@ fn csv_parses_back_with_bom() {
     );
     let by_work: BTreeMap<&str, (&str, &str)> = rows
         .iter()
-        .map(|r| (r[3].as_str(), (r[1].as_str(), r[6].as_str())))
+        .map(|r| (r[3].as_str(), (r[1].as_str(), r[7].as_str())))
         .collect();
-    assert_eq!(by_work["4"], ("5", "79"));
-    assert_eq!(by_work["6"], ("2", "86.5"));
+    assert_eq!(by_work["4"], ("5", "79.00"));
+    assert_eq!(by_work["6"], ("2", "86.50"));
     assert_eq!(rows[4][4], "数据 & <模型>");
 }
 
@@ -712,11 +746,11 @@ fn terminal_table_rows_have_equal_display_width() {
     assert!(zh.contains("作品 6 评委 J4：缺少“剪辑制作”的评分"), "{zh}");
     assert!(
         zh.contains(
-            "一等奖：10%（四舍五入，累计前 1 名），应评 1 件，实评 1 件，末位第 1 名，88 分"
+            "一等奖：10%（四舍五入，累计前 1 名），应评 1 件，实评 1 件，末位第 1 名，88.00 分"
         ),
         "{zh}"
     );
-    assert!(zh.contains("86.5*"), "{zh}");
+    assert!(zh.contains("86.50*"), "{zh}");
 }
 
 #[test]
@@ -735,7 +769,7 @@ fn a_method_override_ranks_on_that_method() {
         .collect();
     assert_eq!(
         aggs,
-        ["1:87.67", "6:86.5", "2:86.33", "5:84", "4:79.33", "3:67"]
+        ["1:87.67", "6:86.50", "2:86.33", "5:84.00", "4:79.33", "3:67.00"]
     );
     assert!(v.rows.iter().all(|r| !r.fallback));
     let text = report::table::render(&v, Lang::En);
@@ -790,7 +824,8 @@ fn jury_results_prints_the_table_and_writes_files() {
     assert!(stdout.contains("PROVISIONAL"), "{stdout}");
     let mut wb: Xlsx<_> = open_workbook(&default).unwrap();
     let r = wb.worksheet_range("Results").unwrap();
-    assert_eq!(cell(&r, 3, 5), n(88.0));
+    assert_eq!(cell(&r, 2, 5), s("District"));
+    assert_eq!(cell(&r, 3, 6), n(88.0));
 
     let html = dir.path().join("report.html");
     let out = jury(dir.path())
@@ -995,4 +1030,227 @@ fn large_contest_outputs_timing() {
     let html = report::html::render(&v, Lang::Zh);
     println!("html: {:?} ({} bytes)", t.elapsed(), html.len());
     assert_eq!(v.rows.len(), 10_000);
+}
+
+/// The named part of an XLSX file (a zip of XML parts).
+fn xlsx_part(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut part = zip.by_name(name).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut part, &mut text).unwrap();
+    text
+}
+
+/// The value of attribute `name` in the XML tag starting at `tag`.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let end = tag.find('>').unwrap_or(tag.len());
+    let tag = &tag[..end];
+    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    tag[at..].split('"').next()
+}
+
+/// The number format code of cell `r` ("F4") of a sheet part, by the workbook's styles.
+fn number_format(sheet: &str, styles: &str, r: &str) -> String {
+    let cell = &sheet[sheet
+        .find(&format!("<c r=\"{r}\""))
+        .unwrap_or_else(|| panic!("no cell {r}"))..];
+    let xf: usize = attr(cell, "s").map_or(0, |s| s.parse().unwrap());
+    let xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
+    let tag = xfs.split("<xf ").nth(xf + 1).unwrap();
+    let id = attr(&format!(" {tag}"), "numFmtId").unwrap().to_string();
+    // Built-in formats have no numFmt element.
+    match id.as_str() {
+        "0" => "General".into(),
+        "1" => "0".into(),
+        "2" => "0.00".into(),
+        _ => {
+            let at = styles.find(&format!("<numFmt numFmtId=\"{id}\"")).unwrap();
+            attr(&styles[at..], "formatCode").unwrap().to_string()
+        }
+    }
+}
+
+#[test]
+fn xlsx_numbers_carry_one_format_per_column_and_print_on_a4_landscape() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let v = view(dir.path(), None);
+    let bytes = report::xlsx::render(&v, Lang::Zh).unwrap();
+    let styles = xlsx_part(&bytes, "xl/styles.xml");
+    let results = xlsx_part(&bytes, "xl/worksheets/sheet1.xml");
+    let judges = xlsx_part(&bytes, "xl/worksheets/sheet2.xml");
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let r = wb.worksheet_range("结果").unwrap();
+    // Rows 4..9 hold the six works: place, score, subtotals and judges are number cells,
+    // each column in one format (88 is "88.00" above 86.5 as "86.50").
+    for row in 4..=9 {
+        for (col, letter, code) in [
+            (0, "A", "0"),
+            (6, "G", "0.00"),
+            (7, "H", "0.00"),
+            (10, "K", "0.00"),
+            (11, "L", "0"),
+        ] {
+            assert!(
+                matches!(cell(&r, row - 1, col), Data::Float(_)),
+                "{letter}{row} is a number"
+            );
+            assert_eq!(
+                number_format(&results, &styles, &format!("{letter}{row}")),
+                code,
+                "{letter}{row}"
+            );
+        }
+    }
+    // Judges: mean total and severity with two decimals, J4's withheld ones are "-".
+    assert_eq!(number_format(&judges, &styles, "I4"), "0.00");
+    assert_eq!(number_format(&judges, &styles, "J4"), "0.00");
+    assert_eq!(number_format(&judges, &styles, "E4"), "0");
+    let j = wb.worksheet_range("评委").unwrap();
+    assert_eq!(cell(&j, 6, 8), s("-"));
+
+    // Every sheet: header row frozen, A4 landscape one page wide, rows 1-3 on every page.
+    let workbook = xlsx_part(&bytes, "xl/workbook.xml");
+    for (i, name) in ["结果", "评委", "统计", "方法对比"].iter().enumerate() {
+        let sheet = xlsx_part(&bytes, &format!("xl/worksheets/sheet{}.xml", i + 1));
+        assert!(
+            sheet.contains("<pane ySplit=\"3\" topLeftCell=\"A4\" activePane=\"bottomLeft\" state=\"frozen\"/>"),
+            "{name}: {sheet}"
+        );
+        let setup = &sheet[sheet.find("<pageSetup").unwrap()..];
+        assert_eq!(attr(setup, "paperSize"), Some("9"), "{name}");
+        assert_eq!(attr(setup, "orientation"), Some("landscape"), "{name}");
+        assert_eq!(attr(setup, "fitToHeight"), Some("0"), "{name}");
+        assert!(sheet.contains("<col "), "{name} has column widths");
+        assert!(
+            workbook.contains(&format!(
+                "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"{i}\">{name}!$1:$3<"
+            )),
+            "{name}: {workbook}"
+        );
+    }
+}
+
+#[test]
+fn every_score_column_has_two_decimals_in_csv_html_and_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let v = view(dir.path(), None);
+    let two = |x: &str| {
+        let x = x.trim_end_matches('*');
+        matches!(x.split_once('.'), Some((w, f)) if !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()) && f.len() == 2 && f.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let text = report::csv::render(&v, Lang::En).unwrap();
+    let mut rd = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    for rec in rd.records() {
+        let rec = rec.unwrap();
+        // Score and the four subtotal means.
+        for c in 7..12 {
+            assert!(two(&rec[c]), "{:?}", &rec[c]);
+        }
+    }
+    // The terminal table: the same numbers, fallback mark after them.
+    for line in &report::table::table_lines(&v, Lang::En)[2..] {
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        let n = cells.len();
+        for x in &cells[n - 6..n - 1] {
+            assert!(two(x), "{x} in {line}");
+        }
+    }
+    // HTML: the score and subtotal cells of the ranked table.
+    let html = report::html::render(&v, Lang::En);
+    let ranked = &html[html.find("<section class=\"ranked\">").unwrap()..];
+    let ranked = &ranked[..ranked.find("</table>").unwrap()];
+    let nums: Vec<&str> = ranked
+        .split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap())
+        .collect();
+    // Per work: place, score, 4 subtotals, judges.
+    assert_eq!(nums.len(), 6 * 7);
+    for work in nums.chunks(7) {
+        for x in &work[1..6] {
+            assert!(two(x), "{x}");
+        }
+    }
+}
+
+#[test]
+fn a_tie_broken_by_the_tie_break_order_is_marked_in_every_output() {
+    // A and B both total 84 with each judge; A has 52 on 题材内容 (content), B 50. The
+    // contest's first tie-break is group:content, so A ranks above B; C (70) is third.
+    let contest = jury_core::data::contest_template("cq-2023-short-video").unwrap();
+    let sheet = |a: [u32; 7]| -> BTreeMap<String, u32> {
+        CRITERIA.iter().map(|c| c.to_string()).zip(a).collect()
+    };
+    let steps = [
+        ("A", sheet([26, 26, 12, 8, 4, 4, 4])),
+        ("B", sheet([25, 25, 13, 9, 4, 4, 4])),
+        ("C", sheet([20, 20, 12, 8, 4, 3, 3])),
+    ];
+    let mut input = jury_core::tally::TallyInput {
+        contest: &contest,
+        works: vec!["A".into(), "B".into(), "C".into()],
+        judges: vec!["J1".into(), "J2".into()],
+        assignments: Vec::new(),
+        sheets: Vec::new(),
+        recusals: Vec::new(),
+        submitted: ["J1".to_string(), "J2".to_string()].into(),
+    };
+    for (w, scores) in &steps {
+        for j in ["J1", "J2"] {
+            input.assignments.push((j.into(), w.to_string()));
+            input.sheets.push(jury_core::tally::Sheet {
+                judge: j.into(),
+                work: w.to_string(),
+                scores: scores.clone(),
+                complete: true,
+            });
+        }
+    }
+    let v = ResultsView::build(&input, None, &[], &[], &[]);
+    let order: Vec<(&str, Option<usize>)> =
+        v.rows.iter().map(|r| (r.work.as_str(), r.place)).collect();
+    assert_eq!(order, [("A", Some(1)), ("B", Some(2)), ("C", Some(3))]);
+    assert_eq!(v.rows[0].ties_broken.len(), 1);
+    assert!(v.rows[0].ties_broken[0].above);
+    assert_eq!(v.rows[1].ties_broken[0].with, "A");
+    assert!(v.rows[2].ties_broken.is_empty());
+
+    let zh = report::table::render(&v, Lang::Zh);
+    assert!(
+        zh.contains("同分按排序规则区分：\n  作品 A 与 B 同分（84.00 分），按题材内容区分，A 在前"),
+        "{zh}"
+    );
+    let en = report::table::render(&v, Lang::En);
+    assert!(
+        en.contains("A and B tie on 84.00; Subject and content puts A first"),
+        "{en}"
+    );
+    let html = report::html::render(&v, Lang::En);
+    assert!(html.contains("A and B tie on 84.00; Subject and content puts A first"));
+
+    // CSV and XLSX: in the note column of both works, after the fallback rule's note.
+    let csv = report::csv::render(&v, Lang::Zh).unwrap();
+    let mut rd = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let notes: Vec<String> = rd
+        .records()
+        .map(|r| r.unwrap().iter().next_back().unwrap().to_string())
+        .collect();
+    let trim = "仅 2 个有效评分（去掉最高最低分需至少 5 个），采用平均分";
+    assert_eq!(
+        notes,
+        [
+            format!("{trim}；与作品 B 同分，按题材内容排前"),
+            format!("{trim}；与作品 A 同分，按题材内容排后"),
+            trim.to_string(),
+        ]
+    );
+    let bytes = report::xlsx::render(&v, Lang::En).unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let r = wb.worksheet_range("Results").unwrap();
+    assert_eq!(
+        cell(&r, 4, 12),
+        s("mean: 2 scores, trimming needs 5; tied with A, behind on Subject and content")
+    );
 }

@@ -1,17 +1,19 @@
 //! [`ResultsView`]: everything a results output shows, in display order, with the disclosure
-//! rule of [`crate::report`] already applied. Renderers (terminal, CSV, XLSX, HTML, the
-//! organizer TUI) only format it.
+//! rule (documented in the app's `report` module) already applied. Renderers (terminal, CSV, XLSX, HTML, the
+//! organizer TUI) only format it, and they alone put it into words: this module returns
+//! typed data (places, [`AwardOutcome`]s, [`TierCutoff`](crate::tally::TierCutoff)s, [`RuleNote`]s, [`ZscoreBlocker`]s)
+//! and never prose, apart from names a data file carries in both languages.
 
 use std::collections::BTreeMap;
 
 use crate::chain::receipt;
 use crate::lang::Lang;
-use crate::model::contest::AggregationMethod;
+use crate::model::contest::{AggregationMethod, TieBreak};
 use crate::model::{Contest, Points};
 use crate::records::{BallotRecord, JudgeRecord, WorkRecord};
 use crate::tally::{
-    tally, AwardOutcome, MissingReason, Score, Tally, TallyInput, TallyParams, TieNote, WorkRule,
-    ZscoreBlocker, ZscoreStatus,
+    tally, AwardOutcome, Score, Tally, TallyInput, TallyParams, TieNote, WorkRule, ZscoreBlocker,
+    ZscoreStatus,
 };
 
 /// Per-judge figures need at least this many counted works to be published (rule 2).
@@ -41,9 +43,14 @@ pub struct WorkRow {
     pub work: String,
     pub title: String,
     pub unit: String,
+    /// 区县 of the work's unit, from the recommendation form.
+    pub district: String,
     pub place: Option<usize>,
     pub award: Option<AwardOutcome>,
     pub tie: TieNote,
+    /// Equal aggregates with a neighbour that the contest's tie-break order put in order
+    /// (one per neighbour: the work above, the work below).
+    pub ties_broken: Vec<TieBroken>,
     pub aggregate: Option<Score>,
     pub rule: WorkRule,
     /// The rule is a fallback from the method asked for (e.g. too few scores to trim).
@@ -62,6 +69,17 @@ pub struct WorkRow {
     pub high_spread: bool,
     /// Mean, trimmed mean and z-score, in [`METHODS`] order.
     pub methods: Vec<MethodCell>,
+}
+
+/// A work's aggregate equals a neighbour's, and a tie-break decided which ranks higher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TieBroken {
+    /// The other work of the tie.
+    pub with: String,
+    /// The tie-break of `contest.tie_break` that decided.
+    pub by: TieBreak,
+    /// This work is the one ranked higher.
+    pub above: bool,
 }
 
 /// Per-judge figures as published (rule 2).
@@ -193,7 +211,7 @@ impl ResultsView {
         let judge_rec: BTreeMap<&str, &JudgeRecord> =
             judges.iter().map(|j| (j.id.as_str(), j)).collect();
 
-        let rows: Vec<WorkRow> = main
+        let mut rows: Vec<WorkRow> = main
             .works
             .iter()
             .map(|w| {
@@ -203,9 +221,11 @@ impl ResultsView {
                     work: w.work.clone(),
                     title: rec.map(|r| r.title.clone()).unwrap_or_default(),
                     unit: rec.map(|r| r.unit.clone()).unwrap_or_default(),
+                    district: rec.map(|r| r.district.clone()).unwrap_or_default(),
                     place: w.place,
                     award: w.award,
                     tie: w.tie,
+                    ties_broken: Vec::new(),
                     aggregate: w.aggregate,
                     rule: w.rule.clone(),
                     fallback: !native_rule(method, &w.rule),
@@ -234,6 +254,26 @@ impl ResultsView {
                 }
             })
             .collect();
+
+        // A tie broken by the tie-break order is noted on both works of the pair.
+        for k in 1..rows.len() {
+            if let TieNote::BrokenBy(i) = rows[k].tie {
+                let Some(by) = contest.tie_break.get(i) else {
+                    continue;
+                };
+                let (upper, lower) = (rows[k - 1].work.clone(), rows[k].work.clone());
+                rows[k - 1].ties_broken.push(TieBroken {
+                    with: lower,
+                    by: by.clone(),
+                    above: true,
+                });
+                rows[k].ties_broken.push(TieBroken {
+                    with: upper,
+                    by: by.clone(),
+                    above: false,
+                });
+            }
+        }
 
         // Each judge's counted totals, from the works' counted sheets only.
         let mut totals: BTreeMap<&str, Vec<Points>> = BTreeMap::new();
@@ -342,25 +382,6 @@ impl ResultsView {
             .collect()
     }
 
-    /// Columns of a results row (CSV and the XLSX results sheet): place, award, number, title,
-    /// unit, score, one subtotal per rubric group, judges, rule note.
-    pub fn result_headers(&self, lang: Lang) -> Vec<String> {
-        let mut h: Vec<String> = [
-            lang.pick("名次", "Place"),
-            lang.pick("奖项", "Award"),
-            lang.pick("编号", "No."),
-            lang.pick("作品名称", "Title"),
-            lang.pick("创作单位", "Unit"),
-            lang.pick("得分", "Score"),
-        ]
-        .map(String::from)
-        .to_vec();
-        h.extend(self.group_labels(lang).into_iter().map(String::from));
-        h.push(lang.pick("评委数", "Judges").into());
-        h.push(lang.pick("计分规则说明", "Rule note").into());
-        h
-    }
-
     /// "2" or "2=" (shared place), "" for unranked.
     pub fn place_label(row: &WorkRow) -> String {
         match (row.place, row.tie) {
@@ -370,242 +391,99 @@ impl ResultsView {
         }
     }
 
-    /// The award as text: tier label, "panel decides (A / B)", or "" when unranked.
-    pub fn award_label(&self, row: &WorkRow, lang: Lang) -> String {
-        let rules = &self.contest.awards;
-        match row.award {
-            Some(AwardOutcome::Awarded(a)) => a.label(rules, lang).to_string(),
-            Some(AwardOutcome::PanelDecides { best, worst }) => match lang {
-                Lang::Zh => format!(
-                    "待定（{}/{}）",
-                    best.label(rules, lang),
-                    worst.label(rules, lang)
-                ),
-                Lang::En => format!(
-                    "panel decides ({} / {})",
-                    best.label(rules, lang),
-                    worst.label(rules, lang)
-                ),
-            },
-            None => String::new(),
-        }
-    }
-
-    /// One sentence on the provisional state, or `None` when every ballot is in.
-    pub fn provisional_banner(&self, lang: Lang) -> Option<String> {
-        if !self.provisional {
-            return None;
-        }
-        let who = self.tally.unsubmitted.join(", ");
-        Some(match lang {
-            Lang::Zh => format!(
-                "暂定结果：评委 {who} 的选票尚未提交或未合并，名次与奖项仍可能变化"
-            ),
-            Lang::En => format!(
-                "PROVISIONAL: ballots of {who} are not submitted or not merged; places and awards may still change"
-            ),
-        })
-    }
-
-    /// "暂定"/"provisional" or "最终"/"final", for a status column.
-    pub fn status_word(&self, lang: Lang) -> &'static str {
-        if self.provisional {
-            lang.pick("暂定", "provisional")
-        } else {
-            lang.pick("最终", "final")
-        }
-    }
-
-    /// One line per tier: share, target, awarded, last place and its aggregate.
-    pub fn cutoff_lines(&self, lang: Lang) -> Vec<String> {
-        let rules = &self.contest.awards;
-        let rounding = match (rules.rounding, lang) {
-            (crate::model::contest::Rounding::Floor, Lang::Zh) => "向下取整",
-            (crate::model::contest::Rounding::Ceil, Lang::Zh) => "向上取整",
-            (crate::model::contest::Rounding::Nearest, Lang::Zh) => "四舍五入",
-            (crate::model::contest::Rounding::Floor, Lang::En) => "rounded down",
-            (crate::model::contest::Rounding::Ceil, Lang::En) => "rounded up",
-            (crate::model::contest::Rounding::Nearest, Lang::En) => "rounded to nearest",
-        };
-        self.tally
-            .tiers
-            .iter()
-            .map(|t| {
-                let label = t.award.label(rules, lang);
-                let last = match (t.last_place, t.lowest) {
-                    (Some(p), Some(s)) => match lang {
-                        Lang::Zh => format!("末位第 {p} 名，{s} 分"),
-                        Lang::En => format!("last place {p}, {s} points"),
-                    },
-                    _ => lang.pick("无", "none").to_string(),
-                };
-                let undecided = if t.undecided > 0 {
-                    match lang {
-                        Lang::Zh => format!("，{} 件待定", t.undecided),
-                        Lang::En => format!(", {} undecided", t.undecided),
-                    }
-                } else {
-                    String::new()
-                };
-                match (t.award, lang) {
-                    (crate::tally::Award::Rest, Lang::Zh) => format!(
-                        "{label}：其余 {} 件，{last}{undecided}",
-                        t.awarded
-                    ),
-                    (crate::tally::Award::Rest, Lang::En) => format!(
-                        "{label}: the remaining {}, {last}{undecided}",
-                        t.awarded
-                    ),
-                    (_, Lang::Zh) => format!(
-                        "{label}：{}%（{rounding}，累计前 {} 名），应评 {} 件，实评 {} 件，{last}{undecided}",
-                        t.share_percent, t.cumulative_target, t.target, t.awarded
-                    ),
-                    (_, Lang::En) => format!(
-                        "{label}: {} % ({rounding}, cumulative top {}), target {}, awarded {}, {last}{undecided}",
-                        t.share_percent, t.cumulative_target, t.target, t.awarded
-                    ),
-                }
-            })
-            .collect()
-    }
-
-    /// Boundary ties and how the contest's rule settled them.
-    pub fn boundary_lines(&self, lang: Lang) -> Vec<String> {
-        let rules = &self.contest.awards;
-        self.tally
-            .boundary_ties
-            .iter()
-            .map(|b| {
-                let works = b.works.join(", ");
-                let (best, worst) = (b.best.label(rules, lang), b.worst.label(rules, lang));
-                match (b.settled, lang) {
-                    (Some(a), Lang::Zh) => format!(
-                        "并列第 {} 名（{works}）跨越 {best}/{worst} 分界，按规则均为 {}",
-                        b.place,
-                        a.label(rules, lang)
-                    ),
-                    (Some(a), Lang::En) => format!(
-                        "tied place {} ({works}) straddles {best} / {worst}: all get {} by the contest's rule",
-                        b.place,
-                        a.label(rules, lang)
-                    ),
-                    (None, Lang::Zh) => format!(
-                        "并列第 {} 名（{works}）跨越 {best}/{worst} 分界，请评委会决定",
-                        b.place
-                    ),
-                    (None, Lang::En) => format!(
-                        "tied place {} ({works}) straddles {best} / {worst}: the panel decides",
-                        b.place
-                    ),
-                }
-            })
-            .collect()
-    }
-
-    /// Footnote for a work whose rule is a fallback, e.g. too few scores to trim.
-    pub fn rule_note(rule: &WorkRule, lang: Lang) -> Option<String> {
-        Some(match (rule, lang) {
-            (WorkRule::MeanTooFewToTrim { scored, needed }, Lang::Zh) => {
-                format!("仅 {scored} 个有效评分（去掉最高最低分需至少 {needed} 个），采用平均分")
-            }
-            (WorkRule::MeanTooFewToTrim { scored, needed }, Lang::En) => {
-                format!("mean: {scored} scores, trimming needs {needed}")
-            }
-            (WorkRule::MeanZscoreFallback, Lang::Zh) => "无法按评委标准化，采用平均分".into(),
-            (WorkRule::MeanZscoreFallback, Lang::En) => "mean: z-scores not possible".into(),
-            _ => return None,
-        })
-    }
-
-    /// Works that are ranked on a rule other than the method's own, with the note.
-    pub fn rule_notes(&self, lang: Lang) -> Vec<(String, String)> {
+    /// Works ranked on a rule other than the method's own, with why (in rank order).
+    pub fn fallback_notes(&self) -> Vec<(&str, RuleNote)> {
         self.rows
             .iter()
-            .filter(|r| r.fallback)
-            .filter_map(|r| Self::rule_note(&r.rule, lang).map(|n| (r.work.clone(), n)))
+            .filter_map(|r| r.rule_note().map(|n| (r.work.as_str(), n)))
             .collect()
     }
 
     /// Why the z-score method cannot be used, if it cannot.
-    pub fn zscore_note(&self, lang: Lang) -> Option<String> {
-        let Some(ZscoreStatus::FellBack(blockers)) = &self.zscore else {
-            return None;
-        };
-        let reasons: Vec<String> = blockers
-            .iter()
-            .map(|b| match (b, lang) {
-                (ZscoreBlocker::NoScores, Lang::Zh) => "没有评分".into(),
-                (ZscoreBlocker::NoScores, Lang::En) => "no scores".into(),
-                (ZscoreBlocker::TooFewWorks(j), Lang::Zh) => format!("评委 {j} 评分少于 2 件"),
-                (ZscoreBlocker::TooFewWorks(j), Lang::En) => {
-                    format!("judge {j} scored fewer than 2 works")
-                }
-                (ZscoreBlocker::NoVariation(j), Lang::Zh) => format!("评委 {j} 各件总分相同"),
-                (ZscoreBlocker::NoVariation(j), Lang::En) => {
-                    format!("judge {j} gave every work the same total")
-                }
-                (ZscoreBlocker::Disconnected { components }, Lang::Zh) => {
-                    format!("评委与作品分成 {components} 组互不相连")
-                }
-                (ZscoreBlocker::Disconnected { components }, Lang::En) => {
-                    format!("judges and works fall into {components} unconnected groups")
-                }
-            })
-            .collect();
-        Some(match lang {
-            Lang::Zh => format!("标准分不可用：{}", reasons.join("；")),
-            Lang::En => format!("z-scores not possible: {}", reasons.join("; ")),
-        })
+    pub fn zscore_blockers(&self) -> Option<&[ZscoreBlocker]> {
+        match &self.zscore {
+            Some(ZscoreStatus::FellBack(blockers)) => Some(blockers),
+            _ => None,
+        }
     }
 }
 
-/// Name of an aggregation method.
-pub fn method_label(method: AggregationMethod, lang: Lang) -> &'static str {
-    match method {
-        AggregationMethod::Mean => lang.pick("平均分", "mean"),
-        AggregationMethod::TrimmedMean => lang.pick("去掉最高最低分的平均分", "trimmed mean"),
-        AggregationMethod::Zscore => lang.pick("按评委标准化的标准分", "z-score normalised"),
+/// Why a work is ranked on another rule than the method asked for (a footnote's content).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleNote {
+    /// Too few counted scores to drop the highest and lowest: ranked on the plain mean.
+    TooFewToTrim { scored: usize, needed: usize },
+    /// The z-scores cannot be computed (see [`ResultsView::zscore_blockers`]): plain mean.
+    ZscoreFallback,
+}
+
+impl RuleNote {
+    /// The note a fallback rule needs, if any.
+    pub fn of(rule: &WorkRule) -> Option<RuleNote> {
+        match *rule {
+            WorkRule::MeanTooFewToTrim { scored, needed } => {
+                Some(RuleNote::TooFewToTrim { scored, needed })
+            }
+            WorkRule::MeanZscoreFallback => Some(RuleNote::ZscoreFallback),
+            _ => None,
+        }
     }
 }
 
-/// Short name of an aggregation method, for column headers.
-pub fn method_short(method: AggregationMethod, lang: Lang) -> &'static str {
-    match method {
-        AggregationMethod::Mean => lang.pick("平均", "mean"),
-        AggregationMethod::TrimmedMean => lang.pick("去极值", "trimmed"),
-        AggregationMethod::Zscore => lang.pick("标准分", "z-score"),
+impl WorkRow {
+    /// The footnote of a work ranked on a fallback rule; `None` for the method's own rule.
+    pub fn rule_note(&self) -> Option<RuleNote> {
+        if self.fallback {
+            RuleNote::of(&self.rule)
+        } else {
+            None
+        }
     }
 }
 
-/// Why an assigned pair has no counted score (never with values); criteria by their label.
-pub fn missing_label(reason: &MissingReason, contest: &Contest, lang: Lang) -> String {
-    let label = |id: &str| {
-        contest
-            .rubric
-            .criterion(id)
-            .map_or_else(|| id.to_string(), |c| c.label(lang).to_string())
-    };
-    match (reason, lang) {
-        (MissingReason::NoSheet, Lang::Zh) => "未评分".into(),
-        (MissingReason::NoSheet, Lang::En) => "not scored".into(),
-        (MissingReason::Incomplete, Lang::Zh) => "未评完".into(),
-        (MissingReason::Incomplete, Lang::En) => "incomplete".into(),
-        (MissingReason::Unscored(c), Lang::Zh) => format!("缺少“{}”的评分", label(c)),
-        (MissingReason::Unscored(c), Lang::En) => format!("no score for {}", label(c)),
-        (MissingReason::UnknownCriterion(c), Lang::Zh) => format!("未知评分项 {c}"),
-        (MissingReason::UnknownCriterion(c), Lang::En) => format!("unknown criterion {c}"),
-        (MissingReason::OutOfRange(c), Lang::Zh) => format!("“{}”超出范围", label(c)),
-        (MissingReason::OutOfRange(c), Lang::En) => format!("{} out of range", label(c)),
-        (MissingReason::Duplicate, Lang::Zh) => "重复的评分表".into(),
-        (MissingReason::Duplicate, Lang::En) => "duplicate sheets".into(),
-        (MissingReason::NotSubmitted, Lang::Zh) => "选票未提交".into(),
-        (MissingReason::NotSubmitted, Lang::En) => "ballot not submitted".into(),
-    }
-}
+/// Decimals of every score column (aggregates, subtotal means, cut-off scores): means are
+/// shown rounded to 0.01, and one column keeps one format ("91.00" beside "82.33").
+pub const SCORE_DECIMALS: usize = 2;
 
-/// A score for display, rounded to 0.01 ("87.33").
+/// A score for display with [`SCORE_DECIMALS`] decimals ("87.33", "88.00"), or "-".
 pub fn fmt_score(s: Option<Score>) -> String {
-    s.map(|s| s.to_string()).unwrap_or_else(|| "-".into())
+    s.map(score_text).unwrap_or_else(|| "-".into())
+}
+
+/// A score with [`SCORE_DECIMALS`] decimals ("87.33", "88.00").
+pub fn score_text(s: Score) -> String {
+    fmt_points(s.rounded(), SCORE_DECIMALS)
+}
+
+/// Points with exactly `decimals` decimals (at most 2), rounded half away from zero:
+/// `fmt_points(Points(3050), 1)` is "30.5", `fmt_points(Points(3000), 2)` is "30.00".
+pub fn fmt_points(p: Points, decimals: usize) -> String {
+    let decimals = decimals.min(2);
+    let unit = 10i64.pow(2 - decimals as u32);
+    let abs = (p.0.unsigned_abs() + unit.unsigned_abs() / 2) / unit.unsigned_abs();
+    let sign = if p.0 < 0 && abs != 0 { "-" } else { "" };
+    let scale = 10u64.pow(decimals as u32);
+    if decimals == 0 {
+        format!("{sign}{abs}")
+    } else {
+        format!("{sign}{}.{:0w$}", abs / scale, abs % scale, w = decimals)
+    }
+}
+
+/// Decimals a number of points needs on `contest`'s rubric: those of its finest step (whole
+/// points 0, halves 1, hundredths 2). Judge totals and spreads are sums and differences of
+/// steps, so they are exact with this many.
+pub fn point_decimals(contest: &Contest) -> usize {
+    contest
+        .rubric
+        .criteria()
+        .map(|c| match c.step.0 {
+            s if s % Points::SCALE == 0 => 0,
+            s if s % 10 == 0 => 1,
+            _ => 2,
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// A score as a spreadsheet number, rounded to 0.01 (display only; ranks are exact).
@@ -617,4 +495,55 @@ pub fn score_number(s: Score) -> f64 {
 pub fn fmt_f64(x: Option<f64>, digits: usize) -> String {
     x.map(|x| format!("{x:.digits$}"))
         .unwrap_or_else(|| "-".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_have_one_format() {
+        assert_eq!(fmt_score(Some(Score::mean(8800, 1))), "88.00");
+        assert_eq!(fmt_score(Some(Score::mean(8650, 1))), "86.50");
+        assert_eq!(fmt_score(Some(Score::mean(26300, 3))), "87.67");
+        assert_eq!(fmt_score(None), "-");
+        assert_eq!(fmt_points(Points(3050), 1), "30.5");
+        assert_eq!(fmt_points(Points(3000), 1), "30.0");
+        assert_eq!(fmt_points(Points(3000), 0), "30");
+        assert_eq!(fmt_points(Points(-214), 2), "-2.14");
+        assert_eq!(fmt_points(Points(-4), 1), "0.0");
+        assert_eq!(fmt_points(Points(-250), 0), "-3");
+        assert_eq!(fmt_points(Points(7), 5), "0.07");
+    }
+
+    #[test]
+    fn point_decimals_follow_the_finest_step() {
+        let mut contest = crate::data::contest_template("cq-2023-short-video").unwrap();
+        assert_eq!(point_decimals(&contest), 0);
+        contest.rubric.groups[0].criteria[0].step = Points(50);
+        assert_eq!(point_decimals(&contest), 1);
+        contest.rubric.groups[1].criteria[0].step = Points(25);
+        assert_eq!(point_decimals(&contest), 2);
+    }
+
+    #[test]
+    fn only_fallback_rules_carry_a_note() {
+        assert_eq!(
+            RuleNote::of(&WorkRule::MeanTooFewToTrim {
+                scored: 2,
+                needed: 3
+            }),
+            Some(RuleNote::TooFewToTrim {
+                scored: 2,
+                needed: 3
+            })
+        );
+        assert_eq!(
+            RuleNote::of(&WorkRule::MeanZscoreFallback),
+            Some(RuleNote::ZscoreFallback)
+        );
+        assert_eq!(RuleNote::of(&WorkRule::Mean), None);
+        assert_eq!(RuleNote::of(&WorkRule::Zscore), None);
+        assert_eq!(RuleNote::of(&WorkRule::Unscored), None);
+    }
 }

@@ -9,6 +9,7 @@ use ratatui::Frame;
 
 use super::state::{Compliance, OrgApp, OrgData, Tab};
 use crate::i18n::Lang;
+use crate::report::ResultsWords;
 use crate::tui::action::Command;
 use crate::tui::keymap::Layer;
 use crate::tui::view::{hint_commands, hint_spans, ASCII};

@@ -25,11 +25,13 @@ pub enum Award {
 }
 
 impl Award {
+    /// The tier's name from contest.toml (data with both languages, not prose).
     pub fn label(self, rules: &AwardRules, lang: Lang) -> &str {
-        match self {
-            Award::Tier(i) => lang.pick(&rules.tiers[i].label_zh, &rules.tiers[i].label_en),
-            Award::Rest => lang.pick(&rules.rest_zh, &rules.rest_en),
-        }
+        let (zh, en) = match self {
+            Award::Tier(i) => (&rules.tiers[i].label_zh, &rules.tiers[i].label_en),
+            Award::Rest => (&rules.rest_zh, &rules.rest_en),
+        };
+        lang.pick(zh, en)
     }
 
     /// The tier's id from contest.toml, or "rest".
