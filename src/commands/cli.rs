@@ -225,18 +225,13 @@ pub fn init(dir: &Path, template: &str, globals: &Globals) -> Result<String, Org
     Master::create(&folder.master_path(), &key, &folder.contest.id)?;
     let lang = Lang::choose(globals.lang, folder.contest.language);
     let shown = dir.display();
-    Ok(match lang {
-        Lang::Zh => format!(
-            "已创建评审 {shown}（{}）。\n下一步：\n  1. 按征集通知核对 {shown}/contest.toml 与 rubric.toml\n  2. jury --contest {shown} import works 推荐表.xlsx\n  3. jury --contest {shown} import judges 专家名单.xlsx\n  4. 把视频放进 {shown}/media，然后 jury --contest {shown} probe\n  5. jury --contest {shown} assign --per-work {}\n  6. jury --contest {shown} issue --out 选票\n",
-            folder.contest.title(lang),
-            folder.contest.judges_per_work
-        ),
-        Lang::En => format!(
-            "Created contest {shown} ({}).\nNext:\n  1. check {shown}/contest.toml and rubric.toml against the call\n  2. jury --contest {shown} import works FORM.xlsx\n  3. jury --contest {shown} import judges JUDGES.xlsx\n  4. put the videos in {shown}/media, then jury --contest {shown} probe\n  5. jury --contest {shown} assign --per-work {}\n  6. jury --contest {shown} issue --out ballots\n",
-            folder.contest.title(lang),
-            folder.contest.judges_per_work
-        ),
-    })
+    Ok(crate::tr!(
+        lang,
+        "intake.init.done",
+        dir = shown,
+        title = folder.contest.title(lang),
+        per_work = folder.contest.judges_per_work
+    ))
 }
 
 /// Runs an organizer command. `Ok(false)` means "done, but report failure" (exit 1 without an
@@ -268,7 +263,7 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             }
             let contest = jury_core::data::contest_template(&template)?;
             let lang = crate::i18n::Lang::choose(globals.lang, contest.language);
-            let (report, all_ok) = jury_media::probe_files(&files, &contest.media, lang);
+            let (report, all_ok) = super::compliance::probe_files(&files, &contest.media, lang);
             print!("{report}");
             Ok(all_ok)
         }

@@ -28,7 +28,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::i18n::Lang;
-use jury_core::forms::{check_quotas, BadRow, FormKind, ImportError, ImportReport, WorkRow};
+use jury_core::forms::{
+    check_quotas, BadRow, Field, FormKind, ImportError, ImportReport, Problem, QuotaIssue, WorkRow,
+};
 use jury_core::intake::{judge_record, media_candidates, plan_judges, plan_works, work_record};
 use jury_store::master::{now_secs, AuditEntry, JudgeRecord, Master, WorkRecord};
 use jury_store::table::{import_judges, import_works};
@@ -107,10 +109,7 @@ fn source_of(file: &Path) -> String {
 
 fn form_error(lang: Lang) -> impl Fn(ImportError) -> IngestError {
     move |error| IngestError::Form {
-        lead: lang.pick(
-            "未导入，主数据库未改动：",
-            "nothing imported, the master is unchanged: ",
-        ),
+        lead: crate::tr!(lang, "intake.nothing_imported_lead"),
         error,
     }
 }
@@ -127,25 +126,22 @@ fn describe_form<T>(
         Some(sheet) => format!("{}, {}", r.encoding, sheet),
         None => r.encoding.clone(),
     };
-    let _ = match lang {
-        Lang::Zh => writeln!(
-            out,
-            "读取 {}（{how}），表头在第 {} 行",
-            file.display(),
-            r.header_row
-        ),
-        Lang::En => writeln!(
-            out,
-            "Read {} ({how}), header on row {}",
-            file.display(),
-            r.header_row
-        ),
-    };
+    let _ = writeln!(
+        out,
+        "{}",
+        crate::tr!(
+            lang,
+            "intake.read_form",
+            file = file.display(),
+            how = how,
+            row = r.header_row
+        )
+    );
     let columns: Vec<String> = r
         .columns
         .iter()
         .map(|(field, header)| {
-            let label = kind.label(*field, lang);
+            let label = field_label(kind, *field, lang);
             if header == label {
                 header.clone()
             } else {
@@ -153,40 +149,41 @@ fn describe_form<T>(
             }
         })
         .collect();
-    let sep = lang.pick("、", ", ");
+    let sep = crate::tr!(lang, "intake.list_sep");
+    let list = columns.join(sep);
     let _ = writeln!(
         out,
-        "{}{}",
-        lang.pick("使用的列：", "columns used: "),
-        columns.join(sep)
+        "{}",
+        crate::tr!(lang, "intake.columns_used", list = list)
     );
     if !r.ignored_columns.is_empty() {
+        let list = r.ignored_columns.join(sep);
         let _ = writeln!(
             out,
-            "{}{}",
-            lang.pick("未使用的列：", "columns ignored: "),
-            r.ignored_columns.join(sep)
+            "{}",
+            crate::tr!(lang, "intake.columns_ignored", list = list)
         );
     }
     if let Some(d) = &r.default_district {
         let _ = writeln!(
             out,
-            "{}{d}",
-            lang.pick("表头给出的区县：", "district from the title rows: ")
+            "{}",
+            crate::tr!(lang, "intake.district_from_titles", value = d)
         );
     }
     if let Some(u) = &r.default_unit {
         let _ = writeln!(
             out,
-            "{}{u}",
-            lang.pick("表头给出的单位：", "unit from the title rows: ")
+            "{}",
+            crate::tr!(lang, "intake.unit_from_titles", value = u)
         );
     }
     for s in &r.skipped {
-        let _ = match lang {
-            Lang::Zh => writeln!(out, "  跳过第 {} 行（非作品行）：{}", s.row, s.text),
-            Lang::En => writeln!(out, "  skipped row {} (not an entry): {}", s.row, s.text),
-        };
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::tr!(lang, "intake.skipped_row", row = s.row, text = s.text)
+        );
     }
 }
 
@@ -194,7 +191,7 @@ fn shown_bad(bad: &[BadRow], lang: Lang) -> Vec<ShownBad> {
     bad.iter()
         .map(|b| ShownBad {
             row: b.row,
-            reason: b.reason(lang),
+            reason: bad_row_reason(b, lang),
         })
         .collect()
 }
@@ -211,41 +208,41 @@ fn report_bad(
     }
     bad.sort_by_key(|b| b.row);
     let n = bad.len();
-    let _ = match (lang, skip_bad) {
-        (Lang::Zh, false) => writeln!(out, "有 {n} 行有问题："),
-        (Lang::En, false) => writeln!(out, "{n} bad rows:"),
-        (Lang::Zh, true) => writeln!(out, "跳过 {n} 行有问题的行（--skip-bad）："),
-        (Lang::En, true) => writeln!(out, "{n} bad rows left out (--skip-bad):"),
+    let head = if skip_bad {
+        crate::tr!(lang, "intake.bad_rows_left_out", n = n)
+    } else {
+        crate::tr!(lang, "intake.bad_rows", n = n)
     };
+    let _ = writeln!(out, "{head}");
     for b in bad.iter() {
-        let _ = match lang {
-            Lang::Zh => writeln!(out, "  第 {} 行：{}", b.row, b.reason),
-            Lang::En => writeln!(out, "  row {}: {}", b.row, b.reason),
-        };
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::tr!(lang, "intake.bad_row", row = b.row, reason = b.reason)
+        );
     }
-    (!skip_bad).then(|| match lang {
-        Lang::Zh => format!("{n} 行有问题，未导入任何内容（主数据库未改动）：请修改这些行后重新导入，或加 --skip-bad 只导入正确的行"),
-        Lang::En => format!("{n} bad rows, nothing imported (the master is unchanged): fix the rows or pass --skip-bad to import the good ones"),
-    })
+    (!skip_bad).then(|| crate::tr!(lang, "intake.bad_rows_refused", n = n))
 }
 
-fn counts_line(out: &mut String, counts: &ImportCounts, noun_zh: &str, noun_en: &str, lang: Lang) {
+fn counts_line(out: &mut String, counts: &ImportCounts, noun: &str, lang: Lang) {
     let ImportCounts {
         new,
         changed,
         unchanged,
         ..
     } = counts;
-    let _ = match lang {
-        Lang::Zh => writeln!(
-            out,
-            "{noun_zh}：新增 {new}，修改 {changed}，未变 {unchanged}"
-        ),
-        Lang::En => writeln!(
-            out,
-            "{noun_en}: {new} new, {changed} changed, {unchanged} unchanged"
-        ),
-    };
+    let _ = writeln!(
+        out,
+        "{}",
+        crate::tr!(
+            lang,
+            "intake.counts",
+            noun = noun,
+            new = new,
+            changed = changed,
+            unchanged = unchanged
+        )
+    );
 }
 
 /// Work numbers as a short list: `1, 2, 5 … (+12)`.
@@ -307,16 +304,15 @@ pub fn import_works_into(
             .unwrap_or_default();
         bad.push(ShownBad {
             row: *row,
-            reason: match lang {
-                Lang::Zh => format!(
-                    "编号 {} 已是另一张推荐表（{form} 第 {} 行）中的作品《{}》（{}）：请为各区县的作品统一编号",
-                    other.id, other.source_row, other.title, other.unit
-                ),
-                Lang::En => format!(
-                    "work number {} is already “{}” ({}) from another form ({form} row {}): number the works of all forms uniquely",
-                    other.id, other.title, other.unit, other.source_row
-                ),
-            },
+            reason: crate::tr!(
+                lang,
+                "intake.number_clash",
+                id = other.id,
+                title = other.title,
+                unit = other.unit,
+                form = form,
+                row = other.source_row
+            ),
         });
     }
     let skipped_bad = bad.len();
@@ -326,7 +322,12 @@ pub fn import_works_into(
     if plan.new.is_empty() && plan.changed.is_empty() && plan.unchanged == 0 {
         return Err(refused_with(
             out,
-            nothing_to_import(file, skipped_bad, "作品", "works", lang),
+            nothing_to_import(
+                file,
+                skipped_bad,
+                crate::tr!(lang, "intake.noun_works"),
+                lang,
+            ),
         ));
     }
     let counts = ImportCounts {
@@ -337,28 +338,29 @@ pub fn import_works_into(
     };
     let audit = audit_entry(file, &source, "works", &counts);
     master.apply_work_plan(&plan, &audit)?;
-    counts_line(&mut out, &counts, "作品", "works", lang);
+    counts_line(
+        &mut out,
+        &counts,
+        crate::tr!(lang, "intake.noun_works"),
+        lang,
+    );
     for (w, fields) in plan.changed.iter().filter(|(_, f)| !f.is_empty()) {
         let labels: Vec<&str> = fields
             .iter()
-            .map(|f| FormKind::Works.label(*f, lang))
+            .map(|f| field_label(FormKind::Works, *f, lang))
             .collect();
-        let _ = match lang {
-            Lang::Zh => writeln!(
-                out,
-                "  已修改 {} 《{}》：{}",
-                w.id,
-                w.title,
-                labels.join("、")
-            ),
-            Lang::En => writeln!(
-                out,
-                "  changed {} “{}”: {}",
-                w.id,
-                w.title,
-                labels.join(", ")
-            ),
-        };
+        let fields = labels.join(crate::tr!(lang, "intake.list_sep"));
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::tr!(
+                lang,
+                "intake.changed_work",
+                id = w.id,
+                title = w.title,
+                fields = fields
+            )
+        );
     }
 
     // Videos: flagged, never dropped.
@@ -373,16 +375,23 @@ pub fn import_works_into(
         }
     }
     if !not_found.is_empty() {
-        let _ = match lang {
-            Lang::Zh => writeln!(out, "尚未找到视频的作品 {} 个：{}（已导入；视频到齐后放入 {} 并运行 jury probe）", not_found.len(), short_list(&not_found, 20), media_dir.display()),
-            Lang::En => writeln!(out, "video not found (yet) for {} works: {} (imported; put the videos in {} and run jury probe)", not_found.len(), short_list(&not_found, 20), media_dir.display()),
-        };
+        let text = crate::tr!(
+            lang,
+            "intake.video_not_found",
+            n = not_found.len(),
+            list = short_list(&not_found, 20),
+            dir = media_dir.display()
+        );
+        let _ = writeln!(out, "{text}");
     }
     if !no_name.is_empty() {
-        let _ = match lang {
-            Lang::Zh => writeln!(out, "未填视频文件的作品 {} 个：{}（已导入；jury probe 将报告为缺失）", no_name.len(), short_list(&no_name, 20)),
-            Lang::En => writeln!(out, "no video file named for {} works: {} (imported; jury probe will report them missing)", no_name.len(), short_list(&no_name, 20)),
-        };
+        let text = crate::tr!(
+            lang,
+            "intake.video_not_named",
+            n = no_name.len(),
+            list = short_list(&no_name, 20)
+        );
+        let _ = writeln!(out, "{text}");
     }
 
     // Quotas over the whole contest as it now stands.
@@ -390,20 +399,13 @@ pub fn import_works_into(
     let as_rows: Vec<WorkRow> = all.iter().map(work_row_of).collect();
     let issues = check_quotas(&as_rows, quotas);
     if !issues.is_empty() {
-        let _ = writeln!(out, "{}", lang.pick("名额检查：", "quota check:"));
+        let _ = writeln!(out, "{}", crate::tr!(lang, "intake.quota_check"));
         for issue in &issues {
-            let _ = writeln!(out, "  {}", issue.message(lang));
+            let _ = writeln!(out, "  {}", quota_text(issue, lang));
         }
         let forms: HashSet<&str> = all.iter().map(|w| w.source.as_str()).collect();
         if forms.len() > 1 {
-            let _ = writeln!(
-                out,
-                "  {}",
-                lang.pick(
-                    "（行号为各作品在其推荐表中的行号）",
-                    "(row numbers are each work's row in its own form)"
-                )
-            );
+            let _ = writeln!(out, "  {}", crate::tr!(lang, "intake.quota_rows_note"));
         }
     }
     Ok(ImportOutcome {
@@ -429,17 +431,11 @@ fn work_row_of(w: &WorkRecord) -> WorkRow {
 }
 
 /// Why a form that parsed gave nothing to write.
-fn nothing_to_import(file: &Path, bad: usize, noun_zh: &str, noun_en: &str, lang: Lang) -> String {
+fn nothing_to_import(file: &Path, bad: usize, noun: &str, lang: Lang) -> String {
     let file = file.display();
-    match (lang, bad) {
-        (Lang::Zh, 0) => format!("{file} 中没有可导入的{noun_zh}：请检查是否选错了文件"),
-        (Lang::En, 0) => format!("{file} holds no {noun_en} to import; check it is the right file"),
-        (Lang::Zh, n) => {
-            format!("{file} 的 {n} 行都有问题，未导入任何内容：请修改这些行后重新导入")
-        }
-        (Lang::En, n) => format!(
-            "all {n} rows of {file} are bad, nothing imported: fix the rows and import again"
-        ),
+    match bad {
+        0 => crate::tr!(lang, "intake.nothing_to_import", file = file, noun = noun),
+        n => crate::tr!(lang, "intake.all_rows_bad", file = file, n = n),
     }
 }
 
@@ -477,7 +473,12 @@ pub fn import_judges_into(
     if report.rows.is_empty() {
         return Err(refused_with(
             out,
-            nothing_to_import(file, skipped_bad, "评委", "judges", lang),
+            nothing_to_import(
+                file,
+                skipped_bad,
+                crate::tr!(lang, "intake.noun_judges"),
+                lang,
+            ),
         ));
     }
     let existing = master.judges()?;
@@ -494,27 +495,42 @@ pub fn import_judges_into(
         skipped_bad,
     };
     master.apply_judge_plan(&plan, &audit_entry(file, &source, "judges", &counts))?;
-    counts_line(&mut out, &counts, "评委", "judges", lang);
+    counts_line(
+        &mut out,
+        &counts,
+        crate::tr!(lang, "intake.noun_judges"),
+        lang,
+    );
     for j in &plan.new {
-        let _ = match lang {
-            Lang::Zh => writeln!(out, "  新增 {} {}（{}）", j.id, j.name, j.unit),
-            Lang::En => writeln!(out, "  new {} {} ({})", j.id, j.name, j.unit),
-        };
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::tr!(
+                lang,
+                "intake.new_judge",
+                id = j.id,
+                name = j.name,
+                unit = j.unit
+            )
+        );
     }
     for (j, what) in plan.changed.iter().filter(|(_, w)| !w.is_empty()) {
-        let _ = match lang {
-            Lang::Zh => writeln!(
-                out,
-                "  已修改 {} {}：{}",
-                j.id,
-                j.name,
-                what.iter()
-                    .map(|w| zh_judge_field(w))
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ),
-            Lang::En => writeln!(out, "  changed {} {}: {}", j.id, j.name, what.join(", ")),
-        };
+        let fields = what
+            .iter()
+            .map(|w| judge_field(w, lang))
+            .collect::<Vec<_>>()
+            .join(crate::tr!(lang, "intake.list_sep"));
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::tr!(
+                lang,
+                "intake.changed_judge",
+                id = j.id,
+                name = j.name,
+                fields = fields
+            )
+        );
     }
     // Declared conflicts with works the master does not (yet) hold: kept, but worth a look.
     let work_ids: HashSet<String> = master.works()?.into_iter().map(|w| w.id).collect();
@@ -526,10 +542,17 @@ pub fn import_judges_into(
     }
     if !work_ids.is_empty() {
         for (judge, works) in unknown {
-            let _ = match lang {
-                Lang::Zh => writeln!(out, "  注意：{judge} 声明回避的作品 {} 不在已导入的作品中", works.join("、")),
-                Lang::En => writeln!(out, "  note: {judge} declares a conflict with work {}, which is not among the imported works", works.join(", ")),
-            };
+            let works = works.join(crate::tr!(lang, "intake.list_sep"));
+            let _ = writeln!(
+                out,
+                "{}",
+                crate::tr!(
+                    lang,
+                    "intake.conflict_unknown",
+                    judge = judge,
+                    works = works
+                )
+            );
         }
     }
     Ok(ImportOutcome {
@@ -538,20 +561,145 @@ pub fn import_judges_into(
     })
 }
 
-fn zh_judge_field(what: &str) -> &'static str {
+fn judge_field(what: &str, lang: Lang) -> &'static str {
     match what {
-        "name" => "姓名",
-        "unit" => "单位",
-        "district" => "区县",
-        "contact" => "联系方式",
-        _ => "回避",
+        "name" => crate::tr!(lang, "intake.judge_field.name"),
+        "unit" => crate::tr!(lang, "intake.judge_field.unit"),
+        "district" => crate::tr!(lang, "intake.judge_field.district"),
+        "contact" => crate::tr!(lang, "intake.judge_field.contact"),
+        _ => crate::tr!(lang, "intake.judge_field.conflicts"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Words for the parser's typed findings
+
+/// A column's usual header in `kind`'s form (创作单位 for a work's unit), in `lang`.
+pub fn field_label(kind: FormKind, field: Field, lang: Lang) -> &'static str {
+    match (kind, field) {
+        (FormKind::Works, Field::Unit) => crate::tr!(lang, "intake.field.work_unit"),
+        (FormKind::Works, Field::District) => crate::tr!(lang, "intake.field.work_district"),
+        (_, Field::Id) => crate::tr!(lang, "intake.field.id"),
+        (_, Field::Title) => crate::tr!(lang, "intake.field.title"),
+        (_, Field::Unit) => crate::tr!(lang, "intake.field.unit"),
+        (_, Field::District) => crate::tr!(lang, "intake.field.district"),
+        (_, Field::Address) => crate::tr!(lang, "intake.field.address"),
+        (_, Field::Contact) => crate::tr!(lang, "intake.field.contact"),
+        (_, Field::ContactPerson) => crate::tr!(lang, "intake.field.contact_person"),
+        (_, Field::MediaFile) => crate::tr!(lang, "intake.field.media_file"),
+        (_, Field::Summary) => crate::tr!(lang, "intake.field.summary"),
+        (_, Field::Name) => crate::tr!(lang, "intake.field.name"),
+        (_, Field::ConflictUnits) => crate::tr!(lang, "intake.field.conflict_units"),
+        (_, Field::ConflictWorks) => crate::tr!(lang, "intake.field.conflict_works"),
+    }
+}
+
+fn row_list(rows: &[usize]) -> String {
+    rows.iter()
+        .map(|r| r.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One problem of a row, in `lang`.
+pub fn problem_text(p: &Problem, lang: Lang) -> String {
+    match p {
+        Problem::Missing { column } => crate::tr!(lang, "intake.problem.missing", column = column),
+        Problem::TooLong { column, chars, max } => crate::tr!(
+            lang,
+            "intake.problem.too_long",
+            column = column,
+            chars = chars,
+            max = max
+        ),
+        Problem::Garbled { column } => crate::tr!(lang, "intake.problem.garbled", column = column),
+        Problem::ExcelError { column, value } => crate::tr!(
+            lang,
+            "intake.problem.excel_error",
+            column = column,
+            value = value
+        ),
+        Problem::BadId { column, value } => {
+            crate::tr!(
+                lang,
+                "intake.problem.bad_id",
+                column = column,
+                value = value
+            )
+        }
+        Problem::BadPath { column } => crate::tr!(lang, "intake.problem.bad_path", column = column),
+        Problem::DuplicateId { id, rows } => crate::tr!(
+            lang,
+            "intake.problem.duplicate_id",
+            id = id,
+            rows = row_list(rows)
+        ),
+        Problem::DuplicateJudge { name, rows } => crate::tr!(
+            lang,
+            "intake.problem.duplicate_judge",
+            name = name,
+            rows = row_list(rows)
+        ),
+    }
+}
+
+/// Every reason a row is bad, in `lang`.
+pub fn bad_row_reason(b: &BadRow, lang: Lang) -> String {
+    b.problems
+        .iter()
+        .map(|p| problem_text(p, lang))
+        .collect::<Vec<_>>()
+        .join(crate::tr!(lang, "intake.reason_sep"))
+}
+
+/// A broken quota, in `lang`.
+pub fn quota_text(issue: &QuotaIssue, lang: Lang) -> String {
+    match issue {
+        QuotaIssue::UnitOver {
+            unit,
+            count,
+            max,
+            rows,
+        } => crate::tr!(
+            lang,
+            "intake.quota.unit_over",
+            unit = unit,
+            count = count,
+            max = max,
+            rows = row_list(rows)
+        ),
+        QuotaIssue::DistrictOver {
+            district,
+            count,
+            max,
+            rows,
+        } => crate::tr!(
+            lang,
+            "intake.quota.district_over",
+            district = district,
+            count = count,
+            max = max,
+            rows = row_list(rows)
+        ),
+        QuotaIssue::DistrictUnder {
+            district,
+            count,
+            min,
+            rows,
+        } => crate::tr!(
+            lang,
+            "intake.quota.district_under",
+            district = district,
+            count = count,
+            min = min,
+            rows = row_list(rows)
+        ),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jury_core::forms::Field;
 
     fn work(id: &str, title: &str, unit: &str, source: &str) -> WorkRecord {
         WorkRecord {

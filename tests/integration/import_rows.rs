@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use jury::commands::import::{bad_row_reason, quota_text};
 use jury::i18n::Lang;
 use jury_core::forms::{
     check_quotas, parse_works, Field, ImportErrorKind, Problem, QuotaIssue, WorkRow,
@@ -236,14 +237,14 @@ fn duplicate_work_numbers_make_every_such_row_bad() {
     );
     assert_eq!(r.bad[1].row, 4);
     assert!(
-        r.bad[1].reason(Lang::En).contains("also used on row 2"),
-        "{}",
+        bad_row_reason(&r.bad[1], Lang::En).contains("also used on row 2"),
+        "{:?}",
         r.bad[1]
     );
     assert!(
-        r.bad[1].reason(Lang::Zh).contains("第 2 行"),
+        bad_row_reason(&r.bad[1], Lang::Zh).contains("第 2 行"),
         "{}",
-        r.bad[1].reason(Lang::Zh)
+        bad_row_reason(&r.bad[1], Lang::Zh)
     );
 }
 
@@ -319,7 +320,11 @@ fn bad_rows_carry_every_reason_with_their_row_number() {
         r.bad.iter().map(|b| b.row).collect::<Vec<_>>(),
         [3, 4, 5, 6, 7, 8]
     );
-    let shown = r.bad[1].to_string();
+    let shown = format!(
+        "row {}: {}",
+        r.bad[1].row,
+        bad_row_reason(&r.bad[1], Lang::En)
+    );
     assert!(
         shown.starts_with("row 4: 序号 is empty; fill it in; 创作单位 is empty"),
         "{shown}"
@@ -345,8 +350,8 @@ fn mojibake_of_utf8_read_as_latin1_is_refused() {
     let r = parse_works(&t).unwrap();
     assert!(r.rows.is_empty());
     assert!(
-        r.bad[0].reason(Lang::En).contains("garbled"),
-        "{}",
+        bad_row_reason(&r.bad[0], Lang::En).contains("garbled"),
+        "{:?}",
         r.bad[0]
     );
 }
@@ -448,8 +453,8 @@ fn judge_without_unit_and_duplicate_judges_are_bad_rows() {
         }]
     );
     assert!(
-        r.bad[0].reason(Lang::En).contains("also on row 4"),
-        "{}",
+        bad_row_reason(&r.bad[0], Lang::En).contains("also on row 4"),
+        "{:?}",
         r.bad[0]
     );
 }
@@ -536,9 +541,9 @@ fn quotas_per_unit_and_per_district() {
         ],
         "重庆市渝中区 counts as 渝中区, which then has its 3: {issues:?}"
     );
-    let zh = issues[0].message(Lang::Zh);
+    let zh = quota_text(&issues[0], Lang::Zh);
     assert!(zh.contains("重庆大学") && zh.contains("最多 2 个"), "{zh}");
-    let en = issues[1].message(Lang::En);
+    let en = quota_text(&issues[1], Lang::En);
     assert!(
         en.contains("北碚区 recommended 3 works") && en.contains("rows 5, 6, 7"),
         "{en}"

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use jury::commands::compliance::{probe_files, MediaText as _};
 use jury::i18n::Lang;
 use jury_core::data::contest_template;
 use jury_core::model::MediaRules;
 use jury_media::probe::{
-    assess, assess_many, check, probe, probe_files, probe_with_timeout, ProbeError, Violation,
+    assess, assess_many, check, probe, probe_with_timeout, ProbeError, Violation,
 };
 use jury_media::testclip::Clip;
 

@@ -30,9 +30,7 @@
 //!   surrounding quotes removed and `\` turned into `/`.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 
-use crate::lang::Lang;
 use crate::model::contest::{DistrictQuota, Quotas};
 pub use crate::table::{ImportError, ImportErrorKind, Table};
 
@@ -54,8 +52,9 @@ pub enum Field {
 }
 
 impl Field {
-    /// The column's usual header, in the form's language and in English.
-    pub fn label(self, lang: Lang) -> &'static str {
+    /// The column's usual header as Chinese forms spell it, and its English name: data for
+    /// the one-line file errors that quote headers (the app words its own labels).
+    pub fn headers(self) -> (&'static str, &'static str) {
         let (zh, en) = match self {
             Field::Id => ("序号", "No."),
             Field::Title => ("作品名称", "title"),
@@ -70,7 +69,7 @@ impl Field {
             Field::ConflictUnits => ("回避单位", "conflict units"),
             Field::ConflictWorks => ("回避作品", "conflict works"),
         };
-        lang.pick(zh, en)
+        (zh, en)
     }
 
     /// Longest text accepted in this column, in characters.
@@ -119,21 +118,18 @@ impl FormKind {
         }
     }
 
-    /// A column's usual header in this form (创作单位 for a work's unit).
-    pub fn label(self, field: Field, lang: Lang) -> &'static str {
+    /// A column's usual headers (zh, en) in this form (创作单位 for a work's unit).
+    pub fn headers(self, field: Field) -> (&'static str, &'static str) {
         match (self, field) {
-            (FormKind::Works, Field::Unit) => lang.pick("创作单位", "unit"),
-            (FormKind::Works, Field::District) => lang.pick("推荐单位", "district"),
-            _ => field.label(lang),
+            (FormKind::Works, Field::Unit) => ("创作单位", "unit"),
+            (FormKind::Works, Field::District) => ("推荐单位", "district"),
+            _ => field.headers(),
         }
     }
 
     fn both_labels(self, field: Field) -> String {
-        format!(
-            "{} ({})",
-            self.label(field, Lang::Zh),
-            self.label(field, Lang::En)
-        )
+        let (zh, en) = self.headers(field);
+        format!("{zh} ({en})")
     }
 
     /// The columns named when no header is found.
@@ -439,63 +435,12 @@ pub enum Problem {
     },
 }
 
-fn row_list(rows: &[usize]) -> String {
-    rows.iter()
-        .map(|r| r.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-impl Problem {
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (Problem::Missing { column }, Lang::Zh) => format!("“{column}”为空，请补填"),
-            (Problem::Missing { column }, Lang::En) => format!("{column} is empty; fill it in"),
-            (Problem::TooLong { column, chars, max }, Lang::Zh) => format!("“{column}”过长（{chars} 字，最多 {max} 字），请删减"),
-            (Problem::TooLong { column, chars, max }, Lang::En) => format!("{column} is too long ({chars} characters, at most {max}); shorten it"),
-            (Problem::Garbled { column }, Lang::Zh) => format!("“{column}”含乱码（文件曾以错误编码保存），请从原表重新导出为 XLSX 或 CSV UTF-8"),
-            (Problem::Garbled { column }, Lang::En) => format!(
-                "{column} holds garbled characters (the file was once saved in the wrong encoding); export it again from the original as XLSX or CSV UTF-8"
-            ),
-            (Problem::ExcelError { column, value }, Lang::Zh) => format!("“{column}”是 Excel 错误值 {value}，请改为实际内容"),
-            (Problem::ExcelError { column, value }, Lang::En) => format!("{column} shows the Excel error {value}; type the value instead of the formula"),
-            (Problem::BadId { column, value }, Lang::Zh) => format!("“{column}”的值“{value}”不能作为编号（不能含空格、斜杠或控制字符），请改为如 1、A-01"),
-            (Problem::BadId { column, value }, Lang::En) => {
-                format!("{column} `{value}` is not a usable work number (no spaces, slashes or control characters); use e.g. 1 or A-01")
-            }
-            (Problem::BadPath { column }, Lang::Zh) => format!("“{column}”含控制字符，不是有效的文件名"),
-            (Problem::BadPath { column }, Lang::En) => format!("{column} holds control characters and is not a file name"),
-            (Problem::DuplicateId { id, rows }, Lang::Zh) => format!("编号 {id} 与第 {} 行重复，请为每个作品编不同的号", row_list(rows)),
-            (Problem::DuplicateId { id, rows }, Lang::En) => format!("work number {id} is also used on row {}; give each work its own number", row_list(rows)),
-            (Problem::DuplicateJudge { name, rows }, Lang::Zh) => format!("评委 {name}（同一单位）与第 {} 行重复，请删去一行", row_list(rows)),
-            (Problem::DuplicateJudge { name, rows }, Lang::En) => format!("judge {name} of the same unit is also on row {}; remove one of them", row_list(rows)),
-        }
-    }
-}
-
 /// A row that cannot be imported, with every reason found in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadRow {
     /// 1-based row number as Excel shows it.
     pub row: usize,
     pub problems: Vec<Problem>,
-}
-
-impl BadRow {
-    pub fn reason(&self, lang: Lang) -> String {
-        let sep = lang.pick("；", "; ");
-        self.problems
-            .iter()
-            .map(|p| p.message(lang))
-            .collect::<Vec<_>>()
-            .join(sep)
-    }
-}
-
-impl fmt::Display for BadRow {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "row {}: {}", self.row, self.reason(Lang::En))
-    }
 }
 
 /// A row left out on purpose: an unused numbered line or a note such as 合计 or 说明.
@@ -720,7 +665,7 @@ fn resolve_columns(kind: FormKind, rows: &[Vec<String>], header: usize) -> Colum
                 Some(t) => cols.ignored.push(format!(
                     "{text} (column {}, {} is read from “{t}”)",
                     column_letter(c),
-                    field.label(Lang::En)
+                    field.headers().1
                 )),
             },
             None if texts.is_empty() => cols.unnamed.push(c),
@@ -955,7 +900,7 @@ impl<'a> RowReader<'a> {
             .names
             .get(&field)
             .cloned()
-            .unwrap_or_else(|| self.kind.label(field, Lang::Zh).to_string())
+            .unwrap_or_else(|| self.kind.headers(field).0.to_string())
     }
 
     /// The raw text of a field: the first filled cell among its columns.
@@ -1143,7 +1088,7 @@ fn parse<T>(
                 names.join(", "),
                 if missing.len() > 1 { "s" } else { "" },
                 found_distinct.join(", "),
-                missing.iter().map(|f| format!("{} or {}", kind.label(*f, Lang::Zh), kind.label(*f, Lang::En))).collect::<Vec<_>>().join("; ")
+                missing.iter().map(|f| { let (zh, en) = kind.headers(*f); format!("{zh} or {en}") }).collect::<Vec<_>>().join("; ")
             ),
         ));
     }
@@ -1464,89 +1409,6 @@ impl QuotaIssue {
             QuotaIssue::UnitOver { rows, .. }
             | QuotaIssue::DistrictOver { rows, .. }
             | QuotaIssue::DistrictUnder { rows, .. } => rows,
-        }
-    }
-
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (
-                QuotaIssue::UnitOver {
-                    unit,
-                    count,
-                    max,
-                    rows,
-                },
-                Lang::Zh,
-            ) => {
-                format!(
-                    "{unit} 报送了 {count} 个作品，超过每单位最多 {max} 个的限额（第 {} 行）",
-                    row_list(rows)
-                )
-            }
-            (
-                QuotaIssue::UnitOver {
-                    unit,
-                    count,
-                    max,
-                    rows,
-                },
-                Lang::En,
-            ) => {
-                format!("{unit} submitted {count} works, more than the {max} allowed per unit (rows {})", row_list(rows))
-            }
-            (
-                QuotaIssue::DistrictOver {
-                    district,
-                    count,
-                    max,
-                    rows,
-                },
-                Lang::Zh,
-            ) => {
-                format!(
-                    "{district} 推荐了 {count} 个作品，超过限额 {max} 个（第 {} 行）",
-                    row_list(rows)
-                )
-            }
-            (
-                QuotaIssue::DistrictOver {
-                    district,
-                    count,
-                    max,
-                    rows,
-                },
-                Lang::En,
-            ) => {
-                format!(
-                    "{district} recommended {count} works, more than its quota of {max} (rows {})",
-                    row_list(rows)
-                )
-            }
-            (
-                QuotaIssue::DistrictUnder {
-                    district,
-                    count,
-                    min,
-                    rows,
-                },
-                Lang::Zh,
-            ) => {
-                format!(
-                    "{district} 只推荐了 {count} 个作品，少于应推荐的 {min} 个（第 {} 行）",
-                    row_list(rows)
-                )
-            }
-            (
-                QuotaIssue::DistrictUnder {
-                    district,
-                    count,
-                    min,
-                    rows,
-                },
-                Lang::En,
-            ) => {
-                format!("{district} recommended only {count} works, fewer than its quota of {min} (rows {})", row_list(rows))
-            }
         }
     }
 }
