@@ -133,6 +133,7 @@ impl MediaText for Violation {
             ),
             Violation::NoVideo => crate::tr!(lang, "intake.media.no_video").into(),
             Violation::NoAudio => crate::tr!(lang, "intake.media.no_audio_advisory").into(),
+            Violation::AudioRequired => crate::tr!(lang, "intake.media.no_audio").into(),
         }
     }
 }
@@ -563,6 +564,7 @@ mod tests {
             },
             Violation::NoVideo,
             Violation::NoAudio,
+            Violation::AudioRequired,
         ];
         for v in &all {
             let (zh, en) = (v.message(Lang::Zh), v.message(Lang::En));

@@ -416,9 +416,11 @@ pub enum Violation {
         tolerance_percent: f64,
     },
     NoVideo,
-    /// No sound track. Advisory: the rules have no field requiring sound, so this does not make
-    /// a file non-compliant; it is reported for the organizer to judge.
+    /// No sound track and the rules do not require one: advisory, it does not make a file
+    /// non-compliant; it is reported for the organizer to judge.
     NoAudio,
+    /// No sound track although the rules require one (`[media] require_audio = true`).
+    AudioRequired,
 }
 
 impl Violation {
@@ -514,7 +516,11 @@ pub fn check(info: &ProbeInfo, rules: &MediaRules) -> Vec<Violation> {
         }
     }
     if !info.has_audio {
-        out.push(Violation::NoAudio);
+        out.push(if rules.require_audio {
+            Violation::AudioRequired
+        } else {
+            Violation::NoAudio
+        });
     }
     out
 }
@@ -816,14 +822,26 @@ mod tests {
             audio_codec: None,
             ..good()
         };
-        let v = check(&silent, &r);
+        // The shipped call requires sound; rules that do not make silence advisory.
+        assert_eq!(check(&silent, &r), vec![Violation::AudioRequired]);
+        let lax = MediaRules {
+            require_audio: false,
+            ..r.clone()
+        };
+        let v = check(&silent, &lax);
         assert_eq!(v, vec![Violation::NoAudio]);
         let a = Assessment {
             path: "x.mp4".into(),
-            info: Some(silent),
+            info: Some(silent.clone()),
             violations: v,
         };
         assert!(a.compliant(), "no audio is advisory only");
+        let a = Assessment {
+            path: "x.mp4".into(),
+            info: Some(silent),
+            violations: vec![Violation::AudioRequired],
+        };
+        assert!(!a.compliant(), "required sound missing breaks the rules");
 
         let a = Assessment {
             path: "t.txt".into(),
