@@ -593,9 +593,18 @@ fn probe_checks_every_work_stores_results_and_gates_on_missing_or_breaking() {
     let ballot_works = master(&c).ballot_works().unwrap();
     assert_eq!(ballot_works[0].media_sha256, p1.sha256);
 
-    // Fix the two: probe passes and says so with exit 0.
+    // Fix 3, and deliver 4 without sound: the call requires sound, so probe still fails.
     clip(&c.join("media/3.mp4"), (1920, 1080), true);
     clip(&c.join("media/4.mp4"), (1280, 720), false);
+    let out = run(&c, &["probe"]);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert!(
+        text(&out.stdout).contains("no audio track (the contest requires sound)"),
+        "{}",
+        show(&out)
+    );
+    // With sound it passes and says so with exit 0.
+    clip(&c.join("media/4.mp4"), (1280, 720), true);
     let out = run(&c, &["probe"]);
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
     assert!(text(&out.stdout).contains("4 works: 4 compliant, 0 break a rule, 0 missing"));
