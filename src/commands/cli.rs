@@ -31,12 +31,14 @@ pub enum OrganizerCmd {
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
         jobs: Option<u16>,
     },
-    /// Import works or judges from a recommendation form (CSV in UTF-8 or GBK, XLSX, XLS).
+    /// Import works or judges from recommendation forms (CSV in UTF-8 or GBK, XLSX, XLS, DOCX).
+    #[command(after_help = super::import::headers_help())]
     Import {
-        /// What the form lists.
+        /// What the forms list.
         what: super::import::ImportWhat,
-        /// The form.
-        file: PathBuf,
+        /// The forms: files, or folders whose form files are all read (in one transaction).
+        #[arg(required = true, value_name = "FILE_OR_DIR")]
+        files: Vec<PathBuf>,
         /// Import the good rows and leave out the bad ones (default: any bad row refuses the file).
         #[arg(long)]
         skip_bad: bool,
@@ -269,7 +271,7 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
         }
         OrganizerCmd::Import {
             what,
-            file,
+            files,
             skip_bad,
         } => {
             let (folder, mut master) = open_contest(globals)?;
@@ -279,12 +281,12 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
                     &mut master,
                     &folder.media_dir(),
                     &folder.contest.quotas,
-                    &file,
+                    &files,
                     skip_bad,
                     lang,
                 ),
                 super::import::ImportWhat::Judges => {
-                    super::import::import_judges_into(&mut master, &file, skip_bad, lang)
+                    super::import::import_judges_into(&mut master, &files, skip_bad, lang)
                 }
             }
             .inspect_err(|e| print!("{}", e.report().unwrap_or_default()))?;

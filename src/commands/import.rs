@@ -33,7 +33,7 @@ use jury_core::forms::{
 };
 use jury_core::intake::{judge_record, media_candidates, plan_judges, plan_works, work_record};
 use jury_store::master::{now_secs, AuditEntry, JudgeRecord, Master, WorkRecord};
-use jury_store::table::{import_judges, import_works};
+use jury_store::table::{import_judges, import_works, Forms};
 use jury_store::StoreError;
 
 /// Errors of `jury import` and `jury probe` over a contest, one line each.
@@ -80,6 +80,8 @@ pub struct ImportOutcome {
 /// A bad row as shown: the parser's reasons, or a clash with a work from another form.
 #[derive(Debug, Clone)]
 struct ShownBad {
+    /// The form (file name, and sheet) the row is in.
+    form: String,
     row: usize,
     reason: String,
 }
@@ -187,26 +189,19 @@ fn describe_form<T>(
     }
 }
 
-fn shown_bad(bad: &[BadRow], lang: Lang) -> Vec<ShownBad> {
-    bad.iter()
-        .map(|b| ShownBad {
-            row: b.row,
-            reason: bad_row_reason(b, lang),
-        })
-        .collect()
-}
-
-/// Lists bad rows; returns the refusal when they block the import.
+/// Lists bad rows (naming their form when the import read more than one); returns the
+/// refusal when they block the import.
 fn report_bad(
     out: &mut String,
     bad: &mut [ShownBad],
     skip_bad: bool,
+    many_forms: bool,
     lang: Lang,
 ) -> Option<String> {
     if bad.is_empty() {
         return None;
     }
-    bad.sort_by_key(|b| b.row);
+    bad.sort_by(|a, b| (&a.form, a.row).cmp(&(&b.form, b.row)));
     let n = bad.len();
     let head = if skip_bad {
         crate::tr!(lang, "intake.bad_rows_left_out", n = n)
@@ -215,11 +210,18 @@ fn report_bad(
     };
     let _ = writeln!(out, "{head}");
     for b in bad.iter() {
-        let _ = writeln!(
-            out,
-            "{}",
+        let line = if many_forms {
+            crate::tr!(
+                lang,
+                "intake.bad_row_in",
+                form = b.form,
+                row = b.row,
+                reason = b.reason
+            )
+        } else {
             crate::tr!(lang, "intake.bad_row", row = b.row, reason = b.reason)
-        );
+        };
+        let _ = writeln!(out, "{line}");
     }
     (!skip_bad).then(|| crate::tr!(lang, "intake.bad_rows_refused", n = n))
 }
@@ -274,56 +276,225 @@ fn audit_entry(file: &Path, source: &str, kind: &str, counts: &ImportCounts) -> 
     }
 }
 
-/// `jury import works FILE`: reads the form, checks every row, and writes the works in one
-/// transaction (or nothing, see the module's decisions).
+/// Form file extensions read from a folder.
+const FORM_EXTENSIONS: &[&str] = &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "docx"];
+
+/// The form files named: files as given, a folder's form files (by extension, in name order;
+/// hidden files and Office lock files `~$…` left out); each file once.
+pub fn form_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut push = |p: PathBuf, out: &mut Vec<PathBuf>| {
+        let key = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+        if seen.insert(key) {
+            out.push(p);
+        }
+    };
+    for path in paths {
+        if !path.is_dir() {
+            push(path.clone(), &mut out);
+            continue;
+        }
+        let io = |e: std::io::Error| {
+            ImportError::new(
+                jury_core::forms::ImportErrorKind::Io,
+                path,
+                format!("cannot list the folder {}: {e}", path.display()),
+            )
+        };
+        let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(io)?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .filter(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                let ext = p
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                !name.starts_with('.')
+                    && !name.starts_with("~$")
+                    && FORM_EXTENSIONS.contains(&ext.as_str())
+            })
+            .collect();
+        if found.is_empty() {
+            return Err(ImportError::new(
+                jury_core::forms::ImportErrorKind::Empty,
+                path,
+                format!(
+                    "the folder {} holds no form files ({}); name the forms or the right folder",
+                    path.display(),
+                    FORM_EXTENSIONS.join(", ")
+                ),
+            ));
+        }
+        found.sort();
+        for p in found {
+            push(p, &mut out);
+        }
+    }
+    Ok(out)
+}
+
+/// A form's name in messages: its file name, and the sheet for workbooks.
+fn form_label(source: &str, sheet: &str) -> String {
+    let file = Path::new(source)
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| source.to_string());
+    if sheet.is_empty() {
+        file
+    } else {
+        format!("{file} [{sheet}]")
+    }
+}
+
+/// Everything read from the files of one command, before planning.
+struct Gathered<T> {
+    out: String,
+    /// (row, form's stored source, sheet)
+    rows: Vec<(T, String, Option<String>)>,
+    bad: Vec<ShownBad>,
+    /// The files read, with their stored source.
+    files: Vec<(PathBuf, String)>,
+    /// Forms (sheets) read.
+    forms: usize,
+}
+
+/// Reads every file; a file that cannot be read at all refuses the import (one file: its
+/// own error line), unless `skip_bad` is given and another file was read.
+fn gather<T>(
+    paths: &[PathBuf],
+    kind: FormKind,
+    read: fn(&Path) -> Result<Forms<T>, ImportError>,
+    skip_bad: bool,
+    lang: Lang,
+) -> Result<Gathered<T>, IngestError> {
+    let files = form_files(paths).map_err(form_error(lang))?;
+    let mut g = Gathered {
+        out: String::new(),
+        rows: Vec::new(),
+        bad: Vec::new(),
+        files: Vec::new(),
+        forms: 0,
+    };
+    let mut failed = 0;
+    for file in &files {
+        let forms = match read(file) {
+            Ok(f) => f,
+            Err(e) if files.len() == 1 => return Err(form_error(lang)(e)),
+            Err(e) => {
+                failed += 1;
+                let _ = writeln!(
+                    g.out,
+                    "{}",
+                    crate::tr!(lang, "intake.file_refused", error = e)
+                );
+                continue;
+            }
+        };
+        let source = source_of(file);
+        for report in forms.reports {
+            g.forms += 1;
+            describe_form(&mut g.out, file, kind, &report, lang);
+            let form = form_label(&source, report.sheet.as_deref().unwrap_or(""));
+            g.bad.extend(report.bad.iter().map(|b| ShownBad {
+                form: form.clone(),
+                row: b.row,
+                reason: bad_row_reason(b, lang),
+            }));
+            for row in report.rows {
+                g.rows.push((row, source.clone(), report.sheet.clone()));
+            }
+        }
+        for sheet in &forms.skipped_sheets {
+            let line = match &sheet.error {
+                None => crate::tr!(lang, "intake.sheet_skipped", sheet = sheet.name),
+                Some(e) => crate::tr!(lang, "intake.sheet_unusable", sheet = sheet.name, error = e),
+            };
+            let _ = writeln!(g.out, "{line}");
+        }
+        g.files.push((file.clone(), source));
+    }
+    if failed > 0 && (!skip_bad || g.files.is_empty()) {
+        let message = crate::tr!(lang, "intake.files_refused", n = failed);
+        return Err(refused_with(g.out, message));
+    }
+    Ok(g)
+}
+
+fn files_shown(files: &[(PathBuf, String)]) -> String {
+    files
+        .iter()
+        .map(|(f, _)| f.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `jury import works FILE_OR_DIR...`: reads every form, checks every row, numbers the new
+/// works and writes them in one transaction (or nothing, see the module's decisions).
 pub fn import_works_into(
     master: &mut Master,
     media_dir: &Path,
     quotas: &jury_core::model::contest::Quotas,
-    file: &Path,
+    files: &[PathBuf],
     skip_bad: bool,
     lang: Lang,
 ) -> Result<ImportOutcome, IngestError> {
-    let report = import_works(file).map_err(form_error(lang))?;
-    let source = source_of(file);
-    let mut out = String::new();
-    describe_form(&mut out, file, FormKind::Works, &report, lang);
-
+    let g = gather(files, FormKind::Works, import_works, skip_bad, lang)?;
+    let Gathered {
+        mut out,
+        rows,
+        mut bad,
+        files,
+        forms,
+    } = g;
     let existing = master.works()?;
-    let incoming: Vec<WorkRecord> = report
-        .rows
+    let incoming: Vec<WorkRecord> = rows
         .iter()
-        .map(|r| work_record(r, &source))
+        .map(|(r, source, sheet)| work_record(r, source, sheet.as_deref()))
         .collect();
     let plan = plan_works(&existing, incoming);
-    let mut bad = shown_bad(&report.bad, lang);
-    for (row, other) in &plan.clashes {
-        let form = Path::new(&other.source)
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default();
+    for (work, other) in &plan.clashes {
         bad.push(ShownBad {
-            row: *row,
+            form: form_label(&work.source, &work.origin_sheet),
+            row: work.source_row,
             reason: crate::tr!(
                 lang,
                 "intake.number_clash",
                 id = other.id,
                 title = other.title,
                 unit = other.unit,
-                form = form,
+                form = form_label(&other.source, &other.origin_sheet),
                 row = other.source_row
             ),
         });
     }
+    for (work, earlier) in &plan.repeats {
+        bad.push(ShownBad {
+            form: form_label(&work.source, &work.origin_sheet),
+            row: work.source_row,
+            reason: crate::tr!(
+                lang,
+                "intake.repeated_work",
+                title = earlier.title,
+                unit = earlier.unit,
+                form = form_label(&earlier.source, &earlier.origin_sheet),
+                row = earlier.source_row
+            ),
+        });
+    }
     let skipped_bad = bad.len();
-    if let Some(refusal) = report_bad(&mut out, &mut bad, skip_bad, lang) {
+    if let Some(refusal) = report_bad(&mut out, &mut bad, skip_bad, forms > 1, lang) {
         return Err(refused_with(out, refusal));
     }
-    if plan.new.is_empty() && plan.changed.is_empty() && plan.unchanged == 0 {
+    if plan.placed.is_empty() {
         return Err(refused_with(
             out,
             nothing_to_import(
-                file,
+                &files_shown(&files),
                 skipped_bad,
                 crate::tr!(lang, "intake.noun_works"),
                 lang,
@@ -336,14 +507,40 @@ pub fn import_works_into(
         unchanged: plan.unchanged,
         skipped_bad,
     };
-    let audit = audit_entry(file, &source, "works", &counts);
-    master.apply_work_plan(&plan, &audit)?;
+    let audits: Vec<AuditEntry> = files
+        .iter()
+        .map(|(file, source)| audit_entry(file, source, "works", &counts))
+        .collect();
+    master.apply_work_plan(&plan, &audits)?;
     counts_line(
         &mut out,
         &counts,
         crate::tr!(lang, "intake.noun_works"),
         lang,
     );
+    for w in &plan.new {
+        let form = form_label(&w.source, &w.origin_sheet);
+        let line = if w.origin_no.is_empty() {
+            crate::tr!(
+                lang,
+                "intake.new_work",
+                id = w.id,
+                title = w.title,
+                form = form,
+                row = w.source_row
+            )
+        } else {
+            crate::tr!(
+                lang,
+                "intake.new_work_numbered",
+                id = w.id,
+                title = w.title,
+                form = form,
+                no = w.origin_no
+            )
+        };
+        let _ = writeln!(out, "{line}");
+    }
     for (w, fields) in plan.changed.iter().filter(|(_, f)| !f.is_empty()) {
         let labels: Vec<&str> = fields
             .iter()
@@ -366,14 +563,15 @@ pub fn import_works_into(
     // Videos: flagged, never dropped.
     let mut no_name = Vec::new();
     let mut not_found = Vec::new();
-    for r in &report.rows {
-        let w = work_record(r, &source);
+    for w in &plan.placed {
         if w.media_file.is_none() {
-            no_name.push(w.id);
-        } else if resolve_media(&w, media_dir).is_none() {
-            not_found.push(w.id);
+            no_name.push(w.id.clone());
+        } else if resolve_media(w, media_dir).is_none() {
+            not_found.push(w.id.clone());
         }
     }
+    no_name.sort_by(|a, b| jury_core::model::work_number_order(a, b));
+    not_found.sort_by(|a, b| jury_core::model::work_number_order(a, b));
     if !not_found.is_empty() {
         let text = crate::tr!(
             lang,
@@ -418,6 +616,7 @@ pub fn import_works_into(
 fn work_row_of(w: &WorkRecord) -> WorkRow {
     WorkRow {
         id: w.id.clone(),
+        origin_no: w.origin_no.clone(),
         title: w.title.clone(),
         unit: w.unit.clone(),
         district: w.district.clone(),
@@ -426,13 +625,13 @@ fn work_row_of(w: &WorkRecord) -> WorkRow {
         contact_person: w.contact_person.clone(),
         media_file: w.media_file.clone(),
         summary: w.summary.clone(),
+        creators: w.creators.clone(),
         row: w.source_row,
     }
 }
 
 /// Why a form that parsed gave nothing to write.
-fn nothing_to_import(file: &Path, bad: usize, noun: &str, lang: Lang) -> String {
-    let file = file.display();
+fn nothing_to_import(file: &str, bad: usize, noun: &str, lang: Lang) -> String {
     match bad {
         0 => crate::tr!(lang, "intake.nothing_to_import", file = file, noun = noun),
         n => crate::tr!(lang, "intake.all_rows_bad", file = file, n = n),
@@ -454,27 +653,30 @@ impl IngestError {
     }
 }
 
-/// `jury import judges FILE`: same rules as works; ids stable across imports.
+/// `jury import judges FILE_OR_DIR...`: same rules as works; ids stable across imports.
 pub fn import_judges_into(
     master: &mut Master,
-    file: &Path,
+    files: &[PathBuf],
     skip_bad: bool,
     lang: Lang,
 ) -> Result<ImportOutcome, IngestError> {
-    let report = import_judges(file).map_err(form_error(lang))?;
-    let source = source_of(file);
-    let mut out = String::new();
-    describe_form(&mut out, file, FormKind::Judges, &report, lang);
-    let mut bad = shown_bad(&report.bad, lang);
+    let g = gather(files, FormKind::Judges, import_judges, skip_bad, lang)?;
+    let Gathered {
+        mut out,
+        rows,
+        mut bad,
+        files,
+        forms,
+    } = g;
     let skipped_bad = bad.len();
-    if let Some(refusal) = report_bad(&mut out, &mut bad, skip_bad, lang) {
+    if let Some(refusal) = report_bad(&mut out, &mut bad, skip_bad, forms > 1, lang) {
         return Err(refused_with(out, refusal));
     }
-    if report.rows.is_empty() {
+    if rows.is_empty() {
         return Err(refused_with(
             out,
             nothing_to_import(
-                file,
+                &files_shown(&files),
                 skipped_bad,
                 crate::tr!(lang, "intake.noun_judges"),
                 lang,
@@ -482,10 +684,9 @@ pub fn import_judges_into(
         ));
     }
     let existing = master.judges()?;
-    let incoming: Vec<JudgeRecord> = report
-        .rows
+    let incoming: Vec<JudgeRecord> = rows
         .iter()
-        .map(|r| judge_record(r, &source))
+        .map(|(r, source, _)| judge_record(r, source))
         .collect();
     let plan = plan_judges(&existing, incoming);
     let counts = ImportCounts {
@@ -494,7 +695,11 @@ pub fn import_judges_into(
         unchanged: plan.unchanged,
         skipped_bad,
     };
-    master.apply_judge_plan(&plan, &audit_entry(file, &source, "judges", &counts))?;
+    let audits: Vec<AuditEntry> = files
+        .iter()
+        .map(|(file, source)| audit_entry(file, source, "judges", &counts))
+        .collect();
+    master.apply_judge_plan(&plan, &audits)?;
     counts_line(
         &mut out,
         &counts,
@@ -579,7 +784,9 @@ pub fn field_label(kind: FormKind, field: Field, lang: Lang) -> &'static str {
     match (kind, field) {
         (FormKind::Works, Field::Unit) => crate::tr!(lang, "intake.field.work_unit"),
         (FormKind::Works, Field::District) => crate::tr!(lang, "intake.field.work_district"),
-        (_, Field::Id) => crate::tr!(lang, "intake.field.id"),
+        (_, Field::Id) => crate::tr!(lang, "intake.field.work_id"),
+        (_, Field::RowNo) => crate::tr!(lang, "intake.field.id"),
+        (_, Field::Creators) => crate::tr!(lang, "intake.field.creators"),
         (_, Field::Title) => crate::tr!(lang, "intake.field.title"),
         (_, Field::Unit) => crate::tr!(lang, "intake.field.unit"),
         (_, Field::District) => crate::tr!(lang, "intake.field.district"),
@@ -695,6 +902,30 @@ pub fn quota_text(issue: &QuotaIssue, lang: Lang) -> String {
             rows = row_list(rows)
         ),
     }
+}
+
+/// The accepted column headers, from the one alias table of `jury_core::forms`, for
+/// `jury import --help`.
+pub fn headers_help() -> String {
+    let mut out = String::from(
+        "Accepted column headers (compared without spaces, case, width, * marks or colons; \
+         a header such as 推荐单位（区县） also matches by its base or by what is in brackets):\n",
+    );
+    for (kind, title) in [
+        (FormKind::Works, "works (作品推荐表)"),
+        (FormKind::Judges, "judges (专家名单)"),
+    ] {
+        let _ = writeln!(out, "\n{title}:");
+        for (field, names) in jury_core::forms::aliases(kind) {
+            let (zh, en) = kind.headers(*field);
+            let _ = writeln!(out, "  {zh} / {en}: {}", names.join(", "));
+        }
+    }
+    out.push_str(
+        "\nA 序号 column is the form's own row counter: works get contest-wide numbers (kept \
+         when the same forms are imported again); a 作品编号 column is used as the number.\n",
+    );
+    out
 }
 
 #[cfg(test)]

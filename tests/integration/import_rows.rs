@@ -8,9 +8,18 @@ use jury::i18n::Lang;
 use jury_core::forms::{
     check_quotas, parse_works, Field, ImportErrorKind, Problem, QuotaIssue, WorkRow,
 };
+use jury_core::forms::{ImportError, ImportReport, JudgeRow};
 use jury_core::model::contest::{DistrictQuota, Quotas};
 use jury_store::table::Table;
-use jury_store::table::{import_judges, import_works};
+
+/// The file's first form (these tests read one-sheet files).
+fn import_works(path: &Path) -> Result<ImportReport<WorkRow>, ImportError> {
+    jury_store::table::import_works(path).map(|mut f| f.reports.remove(0))
+}
+
+fn import_judges(path: &Path) -> Result<ImportReport<JudgeRow>, ImportError> {
+    jury_store::table::import_judges(path).map(|mut f| f.reports.remove(0))
+}
 use rust_xlsxwriter::{Format, Workbook};
 
 fn fixture(name: &str) -> PathBuf {
@@ -45,7 +54,7 @@ fn gbk_district_form_fixture_reads_three_works() {
     assert_eq!(r.header_row, 4);
     assert_eq!(r.default_district.as_deref(), Some("渝中区"));
     assert!(r.bad.is_empty(), "{:?}", r.bad);
-    let ids: Vec<&str> = r.rows.iter().map(|w| w.id.as_str()).collect();
+    let ids: Vec<&str> = r.rows.iter().map(|w| w.origin_no.as_str()).collect();
     assert_eq!(ids, ["1", "2", "3"]);
     let w = &r.rows[0];
     assert_eq!(w.title, "追光者——记重庆大学某教授");
@@ -79,7 +88,7 @@ fn xls_fixture_with_two_level_header_maps_sub_columns() {
     assert_eq!(r.rows.len(), 3);
     let w = &r.rows[1];
     assert_eq!(
-        (w.id.as_str(), w.title.as_str(), w.unit.as_str()),
+        (w.origin_no.as_str(), w.title.as_str(), w.unit.as_str()),
         ("2", "桥都匠心", "重庆交通大学")
     );
     assert_eq!(w.contact_person, "刘老师");
@@ -152,7 +161,7 @@ fn english_headers_and_width_variants_are_recognised() {
     ]);
     let r = parse_works(&t).unwrap();
     let w = &r.rows[0];
-    assert_eq!(w.id, "1");
+    assert_eq!(w.origin_no, "1");
     assert_eq!(w.media_file.as_deref(), Some("C:/media/1.mp4"));
     assert_eq!(
         (w.contact_person.as_str(), w.contact.as_str()),
@@ -483,6 +492,8 @@ fn work(id: &str, unit: &str, district: &str) -> WorkRow {
         contact_person: String::new(),
         media_file: None,
         summary: String::new(),
+        creators: String::new(),
+        origin_no: String::new(),
         row: id.parse::<usize>().unwrap() + 1,
     }
 }
@@ -571,7 +582,7 @@ fn forms_pasted_one_under_another_keep_their_districts() {
     let got: Vec<(&str, &str)> = r
         .rows
         .iter()
-        .map(|w| (w.id.as_str(), w.district.as_str()))
+        .map(|w| (w.origin_no.as_str(), w.district.as_str()))
         .collect();
     assert_eq!(got, [("1", "渝中区"), ("2", "渝中区"), ("3", "江北区")]);
     assert_eq!(

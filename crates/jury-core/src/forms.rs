@@ -37,7 +37,10 @@ pub use crate::table::{ImportError, ImportErrorKind, Table};
 /// A column jury understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
+    /// A contest-wide work number (作品编号): honoured as the work's number.
     Id,
+    /// The form's own row counter (序号): kept as the work's origin, not its number.
+    RowNo,
     Title,
     Unit,
     District,
@@ -46,6 +49,8 @@ pub enum Field {
     ContactPerson,
     MediaFile,
     Summary,
+    /// 主创人员 / 作者.
+    Creators,
     Name,
     ConflictUnits,
     ConflictWorks,
@@ -56,7 +61,8 @@ impl Field {
     /// the one-line file errors that quote headers (the app words its own labels).
     pub fn headers(self) -> (&'static str, &'static str) {
         let (zh, en) = match self {
-            Field::Id => ("序号", "No."),
+            Field::Id => ("作品编号", "work number"),
+            Field::RowNo => ("序号", "No."),
             Field::Title => ("作品名称", "title"),
             Field::Unit => ("单位", "unit"),
             Field::District => ("区县", "district"),
@@ -65,6 +71,7 @@ impl Field {
             Field::ContactPerson => ("联系人", "contact person"),
             Field::MediaFile => ("视频文件", "video file"),
             Field::Summary => ("内容简介", "summary"),
+            Field::Creators => ("主创人员", "creators"),
             Field::Name => ("姓名", "name"),
             Field::ConflictUnits => ("回避单位", "conflict units"),
             Field::ConflictWorks => ("回避作品", "conflict works"),
@@ -75,10 +82,11 @@ impl Field {
     /// Longest text accepted in this column, in characters.
     pub fn max_chars(self) -> usize {
         match self {
-            Field::Id => 32,
+            Field::Id | Field::RowNo => 32,
             Field::Title | Field::Unit => 200,
             Field::District | Field::ContactPerson | Field::Name => 100,
             Field::Contact => 200,
+            Field::Creators => 500,
             Field::Address => 500,
             Field::MediaFile => 1024,
             Field::Summary => 10_000,
@@ -105,7 +113,7 @@ impl FormKind {
     /// Columns a header must have (the unit may instead come from a title row).
     fn required(self) -> &'static [Field] {
         match self {
-            FormKind::Works => &[Field::Id, Field::Title, Field::Unit],
+            FormKind::Works => &[Field::Title, Field::Unit],
             FormKind::Judges => &[Field::Name, Field::Unit],
         }
     }
@@ -113,7 +121,7 @@ impl FormKind {
     /// Columns of which a header needs at least one to be taken for the header.
     fn key_fields(self) -> &'static [Field] {
         match self {
-            FormKind::Works => &[Field::Id, Field::Title],
+            FormKind::Works => &[Field::Id, Field::RowNo, Field::Title],
             FormKind::Judges => &[Field::Name],
         }
     }
@@ -136,7 +144,7 @@ impl FormKind {
     fn usual(self) -> &'static [Field] {
         match self {
             FormKind::Works => &[
-                Field::Id,
+                Field::RowNo,
                 Field::Title,
                 Field::Unit,
                 Field::District,
@@ -167,22 +175,23 @@ impl FormKind {
     }
 }
 
+// THE table of accepted headers (listed by `jury import --help`, see [`aliases`]).
 // Aliases are written folded: lower case, no spaces, ASCII brackets (see `fold`).
 const WORK_ALIASES: &[(Field, &[&str])] = &[
     (
         Field::Id,
         &[
-            "序号",
-            "编号",
             "作品编号",
-            "作品序号",
-            "no",
-            "number",
-            "id",
-            "#",
+            "参赛编号",
             "workno",
             "workid",
+            "worknumber",
+            "id",
         ],
+    ),
+    (
+        Field::RowNo,
+        &["序号", "编号", "作品序号", "行号", "no", "number", "#"],
     ),
     (
         Field::Title,
@@ -291,7 +300,28 @@ const WORK_ALIASES: &[(Field, &[&str])] = &[
             "abstract",
         ],
     ),
+    (
+        Field::Creators,
+        &[
+            "主创人员",
+            "主创",
+            "主创人员姓名",
+            "作者",
+            "作者姓名",
+            "创作者",
+            "创作人员",
+            "creators",
+            "creator",
+            "authors",
+            "author",
+        ],
+    ),
 ];
+
+/// The accepted header names of a form, field by field (folded spelling), for help texts.
+pub fn aliases(kind: FormKind) -> &'static [(Field, &'static [&'static str])] {
+    kind.aliases()
+}
 
 const JUDGE_ALIASES: &[(Field, &[&str])] = &[
     (
@@ -371,7 +401,11 @@ const JUDGE_ALIASES: &[(Field, &[&str])] = &[
 /// One work read from a form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkRow {
+    /// The contest-wide work number when the form has such a column (作品编号), normalised
+    /// (`001`, `1.0` and `１` are `1`); empty otherwise, and the import numbers the work.
     pub id: String,
+    /// The form's own row counter (序号), normalised; empty when the form has none.
+    pub origin_no: String,
     pub title: String,
     pub unit: String,
     pub district: String,
@@ -381,6 +415,8 @@ pub struct WorkRow {
     /// As given in the form (separators normalised to `/`); resolved against folders later.
     pub media_file: Option<String>,
     pub summary: String,
+    /// 主创人员 / 作者, as written.
+    pub creators: String,
     /// 1-based row number as Excel shows it.
     pub row: usize,
 }
@@ -763,17 +799,22 @@ const EXCEL_ERRORS: &[&str] = &[
     "#CALC!",
 ];
 
-/// Work numbers: full-width to ASCII, `1.0` to `1`.
-fn normalize_id(text: &str) -> String {
-    let folded = fold_width(text).trim().to_string();
+/// Work numbers: full-width to ASCII, `1.0` to `1`, `001` to `1` (so `1`, `01`, `001`,
+/// `1.0` and `１` are one number).
+pub fn normalize_id(text: &str) -> String {
+    let mut folded = fold_width(text).trim().to_string();
     if let Some((int, frac)) = folded.split_once('.') {
         if !int.is_empty()
             && int.chars().all(|c| c.is_ascii_digit())
             && !frac.is_empty()
             && frac.chars().all(|c| c == '0')
         {
-            return int.to_string();
+            folded = int.to_string();
         }
+    }
+    if !folded.is_empty() && folded.chars().all(|c| c.is_ascii_digit()) {
+        let trimmed = folded.trim_start_matches('0');
+        return if trimmed.is_empty() { "0" } else { trimmed }.to_string();
     }
     folded
 }
@@ -1101,7 +1142,10 @@ fn parse<T>(
     let mut entries = Vec::new();
     let mut skipped = Vec::new();
     let mut unnamed_used: Vec<usize> = Vec::new();
-    let id_cols: Vec<usize> = cols.fields.get(&Field::Id).cloned().unwrap_or_default();
+    let id_cols: Vec<usize> = [Field::Id, Field::RowNo]
+        .iter()
+        .flat_map(|f| cols.fields.get(f).cloned().unwrap_or_default())
+        .collect();
     let quiet_cols: Vec<usize> = id_cols
         .iter()
         .chain(cols.fields.get(&Field::District).into_iter().flatten())
@@ -1289,18 +1333,36 @@ fn finish<T>(
 /// header, required columns missing); row problems are in the report.
 pub fn parse_works(table: &Table) -> Result<ImportReport<WorkRow>, ImportError> {
     let parsed = parse(table, FormKind::Works, |r, state| {
+        // The number that must be unique in the form: the contest-wide one if the form has
+        // that column, else its row counter.
+        let number_field = if r.cols.fields.contains_key(&Field::Id) {
+            Some(Field::Id)
+        } else if r.cols.fields.contains_key(&Field::RowNo) {
+            Some(Field::RowNo)
+        } else {
+            None
+        };
         let raw_id = r.get(Field::Id);
         let id = normalize_id(&raw_id);
-        r.require(Field::Id, &id);
+        let raw_no = r.get(Field::RowNo);
+        let origin_no = normalize_id(&raw_no);
         let mut key = None;
-        if !id.is_empty() {
-            if id_is_usable(&id) {
-                key = Some((id.clone(), id.clone()));
+        if let Some(field) = number_field {
+            let (raw, number) = if field == Field::Id {
+                (&raw_id, &id)
             } else {
-                r.problems.push(Problem::BadId {
-                    column: r.name(Field::Id),
-                    value: raw_id.clone(),
-                });
+                (&raw_no, &origin_no)
+            };
+            r.require(field, number);
+            if !number.is_empty() {
+                if id_is_usable(number) {
+                    key = Some((number.clone(), number.clone()));
+                } else {
+                    r.problems.push(Problem::BadId {
+                        column: r.name(field),
+                        value: raw.clone(),
+                    });
+                }
             }
         }
         let title = r.get(Field::Title);
@@ -1320,6 +1382,7 @@ pub fn parse_works(table: &Table) -> Result<ImportReport<WorkRow>, ImportError> 
         }
         let work = WorkRow {
             id,
+            origin_no,
             title,
             unit,
             district,
@@ -1328,6 +1391,7 @@ pub fn parse_works(table: &Table) -> Result<ImportReport<WorkRow>, ImportError> 
             contact_person: person_name(&r.get(Field::ContactPerson)),
             media_file: (!media.is_empty()).then_some(media),
             summary: r.get(Field::Summary),
+            creators: r.get(Field::Creators),
             row: r.number,
         };
         (key, work)
@@ -1520,8 +1584,12 @@ mod tests {
     #[test]
     fn headers_match_aliases_in_any_width_and_case() {
         let k = FormKind::Works;
-        assert_eq!(alias_field(k, "序 号"), Some(Field::Id));
-        assert_eq!(alias_field(k, "No."), Some(Field::Id));
+        assert_eq!(alias_field(k, "序 号"), Some(Field::RowNo));
+        assert_eq!(alias_field(k, "No."), Some(Field::RowNo));
+        assert_eq!(alias_field(k, "作品编号"), Some(Field::Id));
+        assert_eq!(alias_field(k, "主创人员"), Some(Field::Creators));
+        assert_eq!(alias_field(k, "作者"), Some(Field::Creators));
+        assert_eq!(alias_field(k, "作者单位"), Some(Field::Unit));
         assert_eq!(alias_field(k, "ＴＩＴＬＥ"), Some(Field::Title));
         assert_eq!(alias_field(k, "推荐单位（区县）"), Some(Field::District));
         assert_eq!(alias_field(k, "推荐单位"), Some(Field::District));
@@ -1542,6 +1610,11 @@ mod tests {
         assert_eq!(normalize_id("1.0"), "1");
         assert_eq!(normalize_id("１２"), "12");
         assert_eq!(normalize_id("1.5"), "1.5");
+        for same in ["1", "01", "001", "1.0", "１", " 0001 "] {
+            assert_eq!(normalize_id(same), "1", "{same}");
+        }
+        assert_eq!(normalize_id("000"), "0");
+        assert_eq!(normalize_id("A-01"), "A-01");
         assert_eq!(
             split_list("3、５,7；9-11", true),
             ["3", "5", "7", "9", "10", "11"]
