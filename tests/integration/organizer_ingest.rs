@@ -838,3 +838,56 @@ fn import_help_lists_the_accepted_headers() {
         assert!(help.contains(needle), "{needle} missing from\n{help}");
     }
 }
+
+#[test]
+fn every_sheet_with_a_form_header_is_read_and_the_others_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = contest(dir.path(), "cq-2023-short-video");
+    let path = dir.path().join("all-districts.xlsx");
+    let mut book = Workbook::new();
+    for (sheet, rows) in [
+        (
+            "渝中区",
+            vec![["1", "追光者", "重庆大学"], ["2", "雾都", "西南大学"]],
+        ),
+        ("填表说明", vec![]),
+        ("江北区", vec![["1", "江城", "重庆交通大学"]]),
+    ] {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet).unwrap();
+        if rows.is_empty() {
+            ws.write_string(0, 0, "请按表头填写，每个作品一行").unwrap();
+            continue;
+        }
+        for (col, h) in ["序号", "作品名称", "创作单位"].iter().enumerate() {
+            ws.write_string(0, col as u16, *h).unwrap();
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (col, v) in row.iter().enumerate() {
+                ws.write_string(r as u32 + 1, col as u16, *v).unwrap();
+            }
+        }
+    }
+    book.save(&path).unwrap();
+    let out = import(&c, "works", &path, &[]);
+    assert!(out.status.success(), "{}", show(&out));
+    let report = text(&out.stdout);
+    assert!(report.contains("works: 3 new"), "{report}");
+    assert!(
+        report.contains("sheet “填表说明” skipped: no form header in it"),
+        "{report}"
+    );
+    let works = master(&c).works().unwrap();
+    let got: Vec<(&str, &str, &str)> = works
+        .iter()
+        .map(|w| (w.id.as_str(), w.origin_sheet.as_str(), w.origin_no.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("1", "江北区", "1"),
+            ("2", "渝中区", "1"),
+            ("3", "渝中区", "2")
+        ]
+    );
+}
