@@ -48,7 +48,7 @@ fn import_5000(c: &mut Criterion) {
     let mut group = c.benchmark_group("import");
     group.sample_size(10);
     group.bench_function("parse_5000_works_csv", |b| {
-        b.iter(|| import_works(&path).unwrap().rows.len())
+        b.iter(|| import_works(&path).unwrap().reports[0].rows.len())
     });
     let mut n = 0;
     group.bench_function("import_5000_works_into_fresh_master", |b| {
@@ -60,9 +60,15 @@ fn import_5000(c: &mut Criterion) {
                 Master::create(&sub.join(MASTER_FILE), &key, "bench").unwrap()
             },
             |mut master| {
-                let outcome =
-                    import_works_into(&mut master, &media, &quotas, &path, false, Lang::En)
-                        .unwrap();
+                let outcome = import_works_into(
+                    &mut master,
+                    &media,
+                    &quotas,
+                    std::slice::from_ref(&path),
+                    false,
+                    Lang::En,
+                )
+                .unwrap();
                 assert_eq!(outcome.counts.new, WORKS);
                 master
             },

@@ -89,7 +89,9 @@ fn init(dir: &Path) -> Result<BallotInit, DataError> {
             let probed = assessment.info.is_some();
             (
                 w,
-                probed.then(|| assessment.note(contest.language)),
+                probed.then(|| {
+                    crate::commands::compliance::assessment_note(&assessment, contest.language)
+                }),
                 assessment.info.and_then(|i| i.duration_ms),
             )
         })

@@ -31,12 +31,14 @@ pub enum OrganizerCmd {
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
         jobs: Option<u16>,
     },
-    /// Import works or judges from a recommendation form (CSV in UTF-8 or GBK, XLSX, XLS).
+    /// Import works or judges from recommendation forms (CSV in UTF-8 or GBK, XLSX, XLS, DOCX).
+    #[command(after_help = super::import::headers_help())]
     Import {
-        /// What the form lists.
+        /// What the forms list.
         what: super::import::ImportWhat,
-        /// The form.
-        file: PathBuf,
+        /// The forms: files, or folders whose form files are all read (in one transaction).
+        #[arg(required = true, value_name = "FILE_OR_DIR")]
+        files: Vec<PathBuf>,
         /// Import the good rows and leave out the bad ones (default: any bad row refuses the file).
         #[arg(long)]
         skip_bad: bool,
@@ -229,18 +231,13 @@ pub fn init(dir: &Path, template: &str, globals: &Globals) -> Result<String, Org
     Master::create(&folder.master_path(), &key, &folder.contest.id)?;
     let lang = Lang::choose(globals.lang, folder.contest.language);
     let shown = dir.display();
-    Ok(match lang {
-        Lang::Zh => format!(
-            "已创建评审 {shown}（{}）。\n下一步：\n  1. 按征集通知核对 {shown}/contest.toml 与 rubric.toml\n  2. jury --contest {shown} import works 推荐表.xlsx\n  3. jury --contest {shown} import judges 专家名单.xlsx\n  4. 把视频放进 {shown}/media，然后 jury --contest {shown} probe\n  5. jury --contest {shown} assign --per-work {}\n  6. jury --contest {shown} issue --out 选票\n",
-            folder.contest.title(lang),
-            folder.contest.judges_per_work
-        ),
-        Lang::En => format!(
-            "Created contest {shown} ({}).\nNext:\n  1. check {shown}/contest.toml and rubric.toml against the call\n  2. jury --contest {shown} import works FORM.xlsx\n  3. jury --contest {shown} import judges JUDGES.xlsx\n  4. put the videos in {shown}/media, then jury --contest {shown} probe\n  5. jury --contest {shown} assign --per-work {}\n  6. jury --contest {shown} issue --out ballots\n",
-            folder.contest.title(lang),
-            folder.contest.judges_per_work
-        ),
-    })
+    Ok(crate::tr!(
+        lang,
+        "intake.init.done",
+        dir = shown,
+        title = folder.contest.title(lang),
+        per_work = folder.contest.judges_per_work
+    ))
 }
 
 /// Runs an organizer command. `Ok(false)` means "done, but report failure" (exit 1 without an
@@ -272,13 +269,13 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             }
             let contest = jury_core::data::contest_template(&template)?;
             let lang = crate::i18n::Lang::choose(globals.lang, contest.language);
-            let (report, all_ok) = jury_media::probe_files(&files, &contest.media, lang);
+            let (report, all_ok) = super::compliance::probe_files(&files, &contest.media, lang);
             print!("{report}");
             Ok(all_ok)
         }
         OrganizerCmd::Import {
             what,
-            file,
+            files,
             skip_bad,
         } => {
             let (folder, mut master) = open_contest(globals)?;
@@ -288,12 +285,12 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
                     &mut master,
                     &folder.media_dir(),
                     &folder.contest.quotas,
-                    &file,
+                    &files,
                     skip_bad,
                     lang,
                 ),
                 super::import::ImportWhat::Judges => {
-                    super::import::import_judges_into(&mut master, &file, skip_bad, lang)
+                    super::import::import_judges_into(&mut master, &files, skip_bad, lang)
                 }
             }
             .inspect_err(|e| print!("{}", e.report().unwrap_or_default()))?;

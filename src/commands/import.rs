@@ -28,10 +28,12 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::i18n::Lang;
-use jury_core::forms::{check_quotas, BadRow, FormKind, ImportError, ImportReport, WorkRow};
+use jury_core::forms::{
+    check_quotas, BadRow, Field, FormKind, ImportError, ImportReport, Problem, QuotaIssue, WorkRow,
+};
 use jury_core::intake::{judge_record, media_candidates, plan_judges, plan_works, work_record};
 use jury_store::master::{now_secs, AuditEntry, JudgeRecord, Master, WorkRecord};
-use jury_store::table::{import_judges, import_works};
+use jury_store::table::{import_judges, import_works, Forms};
 use jury_store::StoreError;
 
 /// Errors of `jury import` and `jury probe` over a contest, one line each.
@@ -78,6 +80,8 @@ pub struct ImportOutcome {
 /// A bad row as shown: the parser's reasons, or a clash with a work from another form.
 #[derive(Debug, Clone)]
 struct ShownBad {
+    /// The form (file name, and sheet) the row is in.
+    form: String,
     row: usize,
     reason: String,
 }
@@ -107,10 +111,7 @@ fn source_of(file: &Path) -> String {
 
 fn form_error(lang: Lang) -> impl Fn(ImportError) -> IngestError {
     move |error| IngestError::Form {
-        lead: lang.pick(
-            "未导入，主数据库未改动：",
-            "nothing imported, the master is unchanged: ",
-        ),
+        lead: crate::tr!(lang, "intake.nothing_imported_lead"),
         error,
     }
 }
@@ -127,25 +128,22 @@ fn describe_form<T>(
         Some(sheet) => format!("{}, {}", r.encoding, sheet),
         None => r.encoding.clone(),
     };
-    let _ = match lang {
-        Lang::Zh => writeln!(
-            out,
-            "读取 {}（{how}），表头在第 {} 行",
-            file.display(),
-            r.header_row
-        ),
-        Lang::En => writeln!(
-            out,
-            "Read {} ({how}), header on row {}",
-            file.display(),
-            r.header_row
-        ),
-    };
+    let _ = writeln!(
+        out,
+        "{}",
+        crate::tr!(
+            lang,
+            "intake.read_form",
+            file = file.display(),
+            how = how,
+            row = r.header_row
+        )
+    );
     let columns: Vec<String> = r
         .columns
         .iter()
         .map(|(field, header)| {
-            let label = kind.label(*field, lang);
+            let label = field_label(kind, *field, lang);
             if header == label {
                 header.clone()
             } else {
@@ -153,99 +151,100 @@ fn describe_form<T>(
             }
         })
         .collect();
-    let sep = lang.pick("、", ", ");
+    let sep = crate::tr!(lang, "intake.list_sep");
+    let list = columns.join(sep);
     let _ = writeln!(
         out,
-        "{}{}",
-        lang.pick("使用的列：", "columns used: "),
-        columns.join(sep)
+        "{}",
+        crate::tr!(lang, "intake.columns_used", list = list)
     );
     if !r.ignored_columns.is_empty() {
+        let list = r.ignored_columns.join(sep);
         let _ = writeln!(
             out,
-            "{}{}",
-            lang.pick("未使用的列：", "columns ignored: "),
-            r.ignored_columns.join(sep)
+            "{}",
+            crate::tr!(lang, "intake.columns_ignored", list = list)
         );
     }
     if let Some(d) = &r.default_district {
         let _ = writeln!(
             out,
-            "{}{d}",
-            lang.pick("表头给出的区县：", "district from the title rows: ")
+            "{}",
+            crate::tr!(lang, "intake.district_from_titles", value = d)
         );
     }
     if let Some(u) = &r.default_unit {
         let _ = writeln!(
             out,
-            "{}{u}",
-            lang.pick("表头给出的单位：", "unit from the title rows: ")
+            "{}",
+            crate::tr!(lang, "intake.unit_from_titles", value = u)
         );
     }
     for s in &r.skipped {
-        let _ = match lang {
-            Lang::Zh => writeln!(out, "  跳过第 {} 行（非作品行）：{}", s.row, s.text),
-            Lang::En => writeln!(out, "  skipped row {} (not an entry): {}", s.row, s.text),
-        };
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::tr!(lang, "intake.skipped_row", row = s.row, text = s.text)
+        );
     }
 }
 
-fn shown_bad(bad: &[BadRow], lang: Lang) -> Vec<ShownBad> {
-    bad.iter()
-        .map(|b| ShownBad {
-            row: b.row,
-            reason: b.reason(lang),
-        })
-        .collect()
-}
-
-/// Lists bad rows; returns the refusal when they block the import.
+/// Lists bad rows (naming their form when the import read more than one); returns the
+/// refusal when they block the import.
 fn report_bad(
     out: &mut String,
     bad: &mut [ShownBad],
     skip_bad: bool,
+    many_forms: bool,
     lang: Lang,
 ) -> Option<String> {
     if bad.is_empty() {
         return None;
     }
-    bad.sort_by_key(|b| b.row);
+    bad.sort_by(|a, b| (&a.form, a.row).cmp(&(&b.form, b.row)));
     let n = bad.len();
-    let _ = match (lang, skip_bad) {
-        (Lang::Zh, false) => writeln!(out, "有 {n} 行有问题："),
-        (Lang::En, false) => writeln!(out, "{n} bad rows:"),
-        (Lang::Zh, true) => writeln!(out, "跳过 {n} 行有问题的行（--skip-bad）："),
-        (Lang::En, true) => writeln!(out, "{n} bad rows left out (--skip-bad):"),
+    let head = if skip_bad {
+        crate::tr!(lang, "intake.bad_rows_left_out", n = n)
+    } else {
+        crate::tr!(lang, "intake.bad_rows", n = n)
     };
+    let _ = writeln!(out, "{head}");
     for b in bad.iter() {
-        let _ = match lang {
-            Lang::Zh => writeln!(out, "  第 {} 行：{}", b.row, b.reason),
-            Lang::En => writeln!(out, "  row {}: {}", b.row, b.reason),
+        let line = if many_forms {
+            crate::tr!(
+                lang,
+                "intake.bad_row_in",
+                form = b.form,
+                row = b.row,
+                reason = b.reason
+            )
+        } else {
+            crate::tr!(lang, "intake.bad_row", row = b.row, reason = b.reason)
         };
+        let _ = writeln!(out, "{line}");
     }
-    (!skip_bad).then(|| match lang {
-        Lang::Zh => format!("{n} 行有问题，未导入任何内容（主数据库未改动）：请修改这些行后重新导入，或加 --skip-bad 只导入正确的行"),
-        Lang::En => format!("{n} bad rows, nothing imported (the master is unchanged): fix the rows or pass --skip-bad to import the good ones"),
-    })
+    (!skip_bad).then(|| crate::tr!(lang, "intake.bad_rows_refused", n = n))
 }
 
-fn counts_line(out: &mut String, counts: &ImportCounts, noun_zh: &str, noun_en: &str, lang: Lang) {
+fn counts_line(out: &mut String, counts: &ImportCounts, noun: &str, lang: Lang) {
     let ImportCounts {
         new,
         changed,
         unchanged,
         ..
     } = counts;
-    let _ = match lang {
-        Lang::Zh => writeln!(
-            out,
-            "{noun_zh}：新增 {new}，修改 {changed}，未变 {unchanged}"
-        ),
-        Lang::En => writeln!(
-            out,
-            "{noun_en}: {new} new, {changed} changed, {unchanged} unchanged"
-        ),
-    };
+    let _ = writeln!(
+        out,
+        "{}",
+        crate::tr!(
+            lang,
+            "intake.counts",
+            noun = noun,
+            new = new,
+            changed = changed,
+            unchanged = unchanged
+        )
+    );
 }
 
 /// Work numbers as a short list: `1, 2, 5 … (+12)`.
@@ -277,56 +276,229 @@ fn audit_entry(file: &Path, source: &str, kind: &str, counts: &ImportCounts) -> 
     }
 }
 
-/// `jury import works FILE`: reads the form, checks every row, and writes the works in one
-/// transaction (or nothing, see the module's decisions).
+/// Form file extensions read from a folder.
+const FORM_EXTENSIONS: &[&str] = &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "docx"];
+
+/// The form files named: files as given, a folder's form files (by extension, in name order;
+/// hidden files and Office lock files `~$…` left out); each file once.
+pub fn form_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut push = |p: PathBuf, out: &mut Vec<PathBuf>| {
+        let key = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+        if seen.insert(key) {
+            out.push(p);
+        }
+    };
+    for path in paths {
+        if !path.is_dir() {
+            push(path.clone(), &mut out);
+            continue;
+        }
+        let io = |e: std::io::Error| {
+            ImportError::new(
+                jury_core::forms::ImportErrorKind::Io,
+                path,
+                format!("cannot list the folder {}: {e}", path.display()),
+            )
+        };
+        let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(io)?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .filter(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                let ext = p
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                !name.starts_with('.')
+                    && !name.starts_with("~$")
+                    && FORM_EXTENSIONS.contains(&ext.as_str())
+            })
+            .collect();
+        if found.is_empty() {
+            return Err(ImportError::new(
+                jury_core::forms::ImportErrorKind::Empty,
+                path,
+                format!(
+                    "the folder {} holds no form files ({}); name the forms or the right folder",
+                    path.display(),
+                    FORM_EXTENSIONS.join(", ")
+                ),
+            ));
+        }
+        found.sort();
+        for p in found {
+            push(p, &mut out);
+        }
+    }
+    Ok(out)
+}
+
+/// A form's name in messages: its file name, and the sheet for workbooks.
+fn form_label(source: &str, sheet: &str) -> String {
+    let file = Path::new(source)
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| source.to_string());
+    if sheet.is_empty() {
+        file
+    } else {
+        format!("{file} [{sheet}]")
+    }
+}
+
+/// Everything read from the files of one command, before planning.
+struct Gathered<T> {
+    out: String,
+    /// (row, form's stored source, sheet)
+    rows: Vec<(T, String, Option<String>)>,
+    bad: Vec<ShownBad>,
+    /// The files read, with their stored source.
+    files: Vec<(PathBuf, String)>,
+    /// Forms (sheets) read.
+    forms: usize,
+}
+
+/// Reads every file; a file that cannot be read at all refuses the import (one file: its
+/// own error line), unless `skip_bad` is given and another file was read.
+fn gather<T>(
+    paths: &[PathBuf],
+    kind: FormKind,
+    read: fn(&Path) -> Result<Forms<T>, ImportError>,
+    skip_bad: bool,
+    lang: Lang,
+) -> Result<Gathered<T>, IngestError> {
+    let files = form_files(paths).map_err(form_error(lang))?;
+    let mut g = Gathered {
+        out: String::new(),
+        rows: Vec::new(),
+        bad: Vec::new(),
+        files: Vec::new(),
+        forms: 0,
+    };
+    let mut failed = 0;
+    for file in &files {
+        let forms = match read(file) {
+            Ok(f) => f,
+            Err(e) if files.len() == 1 => return Err(form_error(lang)(e)),
+            Err(e) => {
+                failed += 1;
+                let _ = writeln!(
+                    g.out,
+                    "{}",
+                    crate::tr!(lang, "intake.file_refused", error = e)
+                );
+                continue;
+            }
+        };
+        let source = source_of(file);
+        for report in forms.reports {
+            g.forms += 1;
+            describe_form(&mut g.out, file, kind, &report, lang);
+            let form = form_label(&source, report.sheet.as_deref().unwrap_or(""));
+            g.bad.extend(report.bad.iter().map(|b| ShownBad {
+                form: form.clone(),
+                row: b.row,
+                reason: bad_row_reason(b, lang),
+            }));
+            for row in report.rows {
+                g.rows.push((row, source.clone(), report.sheet.clone()));
+            }
+        }
+        for sheet in &forms.skipped_sheets {
+            let line = match &sheet.error {
+                None => crate::tr!(lang, "intake.sheet_skipped", sheet = sheet.name),
+                Some(e) => crate::tr!(lang, "intake.sheet_unusable", sheet = sheet.name, error = e),
+            };
+            let _ = writeln!(g.out, "{line}");
+        }
+        g.files.push((file.clone(), source));
+    }
+    if failed > 0 && (!skip_bad || g.files.is_empty()) {
+        let message = crate::tr!(lang, "intake.files_refused", n = failed);
+        return Err(refused_with(g.out, message));
+    }
+    Ok(g)
+}
+
+fn files_shown(files: &[(PathBuf, String)]) -> String {
+    files
+        .iter()
+        .map(|(f, _)| f.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `jury import works FILE_OR_DIR...`: reads every form, checks every row, numbers the new
+/// works and writes them in one transaction (or nothing, see the module's decisions).
 pub fn import_works_into(
     master: &mut Master,
     media_dir: &Path,
     quotas: &jury_core::model::contest::Quotas,
-    file: &Path,
+    files: &[PathBuf],
     skip_bad: bool,
     lang: Lang,
 ) -> Result<ImportOutcome, IngestError> {
-    let report = import_works(file).map_err(form_error(lang))?;
-    let source = source_of(file);
-    let mut out = String::new();
-    describe_form(&mut out, file, FormKind::Works, &report, lang);
-
+    let g = gather(files, FormKind::Works, import_works, skip_bad, lang)?;
+    let Gathered {
+        mut out,
+        rows,
+        mut bad,
+        files,
+        forms,
+    } = g;
     let existing = master.works()?;
-    let incoming: Vec<WorkRecord> = report
-        .rows
+    let incoming: Vec<WorkRecord> = rows
         .iter()
-        .map(|r| work_record(r, &source))
+        .map(|(r, source, sheet)| work_record(r, source, sheet.as_deref()))
         .collect();
     let plan = plan_works(&existing, incoming);
-    let mut bad = shown_bad(&report.bad, lang);
-    for (row, other) in &plan.clashes {
-        let form = Path::new(&other.source)
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default();
+    for (work, other) in &plan.clashes {
         bad.push(ShownBad {
-            row: *row,
-            reason: match lang {
-                Lang::Zh => format!(
-                    "编号 {} 已是另一张推荐表（{form} 第 {} 行）中的作品《{}》（{}）：请为各区县的作品统一编号",
-                    other.id, other.source_row, other.title, other.unit
-                ),
-                Lang::En => format!(
-                    "work number {} is already “{}” ({}) from another form ({form} row {}): number the works of all forms uniquely",
-                    other.id, other.title, other.unit, other.source_row
-                ),
-            },
+            form: form_label(&work.source, &work.origin_sheet),
+            row: work.source_row,
+            reason: crate::tr!(
+                lang,
+                "intake.number_clash",
+                id = other.id,
+                title = other.title,
+                unit = other.unit,
+                form = form_label(&other.source, &other.origin_sheet),
+                row = other.source_row
+            ),
+        });
+    }
+    for (work, earlier) in &plan.repeats {
+        bad.push(ShownBad {
+            form: form_label(&work.source, &work.origin_sheet),
+            row: work.source_row,
+            reason: crate::tr!(
+                lang,
+                "intake.repeated_work",
+                title = earlier.title,
+                unit = earlier.unit,
+                form = form_label(&earlier.source, &earlier.origin_sheet),
+                row = earlier.source_row
+            ),
         });
     }
     let skipped_bad = bad.len();
-    if let Some(refusal) = report_bad(&mut out, &mut bad, skip_bad, lang) {
+    if let Some(refusal) = report_bad(&mut out, &mut bad, skip_bad, forms > 1, lang) {
         return Err(refused_with(out, refusal));
     }
-    if plan.new.is_empty() && plan.changed.is_empty() && plan.unchanged == 0 {
+    if plan.placed.is_empty() {
         return Err(refused_with(
             out,
-            nothing_to_import(file, skipped_bad, "作品", "works", lang),
+            nothing_to_import(
+                &files_shown(&files),
+                skipped_bad,
+                crate::tr!(lang, "intake.noun_works"),
+                lang,
+            ),
         ));
     }
     let counts = ImportCounts {
@@ -335,54 +507,89 @@ pub fn import_works_into(
         unchanged: plan.unchanged,
         skipped_bad,
     };
-    let audit = audit_entry(file, &source, "works", &counts);
-    master.apply_work_plan(&plan, &audit)?;
-    counts_line(&mut out, &counts, "作品", "works", lang);
+    let audits: Vec<AuditEntry> = files
+        .iter()
+        .map(|(file, source)| audit_entry(file, source, "works", &counts))
+        .collect();
+    master.apply_work_plan(&plan, &audits)?;
+    counts_line(
+        &mut out,
+        &counts,
+        crate::tr!(lang, "intake.noun_works"),
+        lang,
+    );
+    for w in &plan.new {
+        let form = form_label(&w.source, &w.origin_sheet);
+        let line = if w.origin_no.is_empty() {
+            crate::tr!(
+                lang,
+                "intake.new_work",
+                id = w.id,
+                title = w.title,
+                form = form,
+                row = w.source_row
+            )
+        } else {
+            crate::tr!(
+                lang,
+                "intake.new_work_numbered",
+                id = w.id,
+                title = w.title,
+                form = form,
+                no = w.origin_no
+            )
+        };
+        let _ = writeln!(out, "{line}");
+    }
     for (w, fields) in plan.changed.iter().filter(|(_, f)| !f.is_empty()) {
         let labels: Vec<&str> = fields
             .iter()
-            .map(|f| FormKind::Works.label(*f, lang))
+            .map(|f| field_label(FormKind::Works, *f, lang))
             .collect();
-        let _ = match lang {
-            Lang::Zh => writeln!(
-                out,
-                "  已修改 {} 《{}》：{}",
-                w.id,
-                w.title,
-                labels.join("、")
-            ),
-            Lang::En => writeln!(
-                out,
-                "  changed {} “{}”: {}",
-                w.id,
-                w.title,
-                labels.join(", ")
-            ),
-        };
+        let fields = labels.join(crate::tr!(lang, "intake.list_sep"));
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::tr!(
+                lang,
+                "intake.changed_work",
+                id = w.id,
+                title = w.title,
+                fields = fields
+            )
+        );
     }
 
     // Videos: flagged, never dropped.
     let mut no_name = Vec::new();
     let mut not_found = Vec::new();
-    for r in &report.rows {
-        let w = work_record(r, &source);
+    for w in &plan.placed {
         if w.media_file.is_none() {
-            no_name.push(w.id);
-        } else if resolve_media(&w, media_dir).is_none() {
-            not_found.push(w.id);
+            no_name.push(w.id.clone());
+        } else if resolve_media(w, media_dir).is_none() {
+            not_found.push(w.id.clone());
         }
     }
+    no_name.sort_by(|a, b| jury_core::model::work_number_order(a, b));
+    not_found.sort_by(|a, b| jury_core::model::work_number_order(a, b));
     if !not_found.is_empty() {
-        let _ = match lang {
-            Lang::Zh => writeln!(out, "尚未找到视频的作品 {} 个：{}（已导入；视频到齐后放入 {} 并运行 jury probe）", not_found.len(), short_list(&not_found, 20), media_dir.display()),
-            Lang::En => writeln!(out, "video not found (yet) for {} works: {} (imported; put the videos in {} and run jury probe)", not_found.len(), short_list(&not_found, 20), media_dir.display()),
-        };
+        let text = crate::tr!(
+            lang,
+            "intake.video_not_found",
+            n = not_found.len(),
+            list = short_list(&not_found, 20),
+            dir = media_dir.display()
+        );
+        let _ = writeln!(out, "{text}");
     }
     if !no_name.is_empty() {
-        let _ = match lang {
-            Lang::Zh => writeln!(out, "未填视频文件的作品 {} 个：{}（已导入；jury probe 将报告为缺失）", no_name.len(), short_list(&no_name, 20)),
-            Lang::En => writeln!(out, "no video file named for {} works: {} (imported; jury probe will report them missing)", no_name.len(), short_list(&no_name, 20)),
-        };
+        let text = crate::tr!(
+            lang,
+            "intake.video_not_named",
+            n = no_name.len(),
+            list = short_list(&no_name, 20)
+        );
+        let _ = writeln!(out, "{text}");
     }
 
     // Quotas over the whole contest as it now stands.
@@ -390,20 +597,13 @@ pub fn import_works_into(
     let as_rows: Vec<WorkRow> = all.iter().map(work_row_of).collect();
     let issues = check_quotas(&as_rows, quotas);
     if !issues.is_empty() {
-        let _ = writeln!(out, "{}", lang.pick("名额检查：", "quota check:"));
+        let _ = writeln!(out, "{}", crate::tr!(lang, "intake.quota_check"));
         for issue in &issues {
-            let _ = writeln!(out, "  {}", issue.message(lang));
+            let _ = writeln!(out, "  {}", quota_text(issue, lang));
         }
         let forms: HashSet<&str> = all.iter().map(|w| w.source.as_str()).collect();
         if forms.len() > 1 {
-            let _ = writeln!(
-                out,
-                "  {}",
-                lang.pick(
-                    "（行号为各作品在其推荐表中的行号）",
-                    "(row numbers are each work's row in its own form)"
-                )
-            );
+            let _ = writeln!(out, "  {}", crate::tr!(lang, "intake.quota_rows_note"));
         }
     }
     Ok(ImportOutcome {
@@ -416,6 +616,7 @@ pub fn import_works_into(
 fn work_row_of(w: &WorkRecord) -> WorkRow {
     WorkRow {
         id: w.id.clone(),
+        origin_no: w.origin_no.clone(),
         title: w.title.clone(),
         unit: w.unit.clone(),
         district: w.district.clone(),
@@ -424,22 +625,16 @@ fn work_row_of(w: &WorkRecord) -> WorkRow {
         contact_person: w.contact_person.clone(),
         media_file: w.media_file.clone(),
         summary: w.summary.clone(),
+        creators: w.creators.clone(),
         row: w.source_row,
     }
 }
 
 /// Why a form that parsed gave nothing to write.
-fn nothing_to_import(file: &Path, bad: usize, noun_zh: &str, noun_en: &str, lang: Lang) -> String {
-    let file = file.display();
-    match (lang, bad) {
-        (Lang::Zh, 0) => format!("{file} 中没有可导入的{noun_zh}：请检查是否选错了文件"),
-        (Lang::En, 0) => format!("{file} holds no {noun_en} to import; check it is the right file"),
-        (Lang::Zh, n) => {
-            format!("{file} 的 {n} 行都有问题，未导入任何内容：请修改这些行后重新导入")
-        }
-        (Lang::En, n) => format!(
-            "all {n} rows of {file} are bad, nothing imported: fix the rows and import again"
-        ),
+fn nothing_to_import(file: &str, bad: usize, noun: &str, lang: Lang) -> String {
+    match bad {
+        0 => crate::tr!(lang, "intake.nothing_to_import", file = file, noun = noun),
+        n => crate::tr!(lang, "intake.all_rows_bad", file = file, n = n),
     }
 }
 
@@ -458,33 +653,40 @@ impl IngestError {
     }
 }
 
-/// `jury import judges FILE`: same rules as works; ids stable across imports.
+/// `jury import judges FILE_OR_DIR...`: same rules as works; ids stable across imports.
 pub fn import_judges_into(
     master: &mut Master,
-    file: &Path,
+    files: &[PathBuf],
     skip_bad: bool,
     lang: Lang,
 ) -> Result<ImportOutcome, IngestError> {
-    let report = import_judges(file).map_err(form_error(lang))?;
-    let source = source_of(file);
-    let mut out = String::new();
-    describe_form(&mut out, file, FormKind::Judges, &report, lang);
-    let mut bad = shown_bad(&report.bad, lang);
+    let g = gather(files, FormKind::Judges, import_judges, skip_bad, lang)?;
+    let Gathered {
+        mut out,
+        rows,
+        mut bad,
+        files,
+        forms,
+    } = g;
     let skipped_bad = bad.len();
-    if let Some(refusal) = report_bad(&mut out, &mut bad, skip_bad, lang) {
+    if let Some(refusal) = report_bad(&mut out, &mut bad, skip_bad, forms > 1, lang) {
         return Err(refused_with(out, refusal));
     }
-    if report.rows.is_empty() {
+    if rows.is_empty() {
         return Err(refused_with(
             out,
-            nothing_to_import(file, skipped_bad, "评委", "judges", lang),
+            nothing_to_import(
+                &files_shown(&files),
+                skipped_bad,
+                crate::tr!(lang, "intake.noun_judges"),
+                lang,
+            ),
         ));
     }
     let existing = master.judges()?;
-    let incoming: Vec<JudgeRecord> = report
-        .rows
+    let incoming: Vec<JudgeRecord> = rows
         .iter()
-        .map(|r| judge_record(r, &source))
+        .map(|(r, source, _)| judge_record(r, source))
         .collect();
     let plan = plan_judges(&existing, incoming);
     let counts = ImportCounts {
@@ -493,28 +695,47 @@ pub fn import_judges_into(
         unchanged: plan.unchanged,
         skipped_bad,
     };
-    master.apply_judge_plan(&plan, &audit_entry(file, &source, "judges", &counts))?;
-    counts_line(&mut out, &counts, "评委", "judges", lang);
+    let audits: Vec<AuditEntry> = files
+        .iter()
+        .map(|(file, source)| audit_entry(file, source, "judges", &counts))
+        .collect();
+    master.apply_judge_plan(&plan, &audits)?;
+    counts_line(
+        &mut out,
+        &counts,
+        crate::tr!(lang, "intake.noun_judges"),
+        lang,
+    );
     for j in &plan.new {
-        let _ = match lang {
-            Lang::Zh => writeln!(out, "  新增 {} {}（{}）", j.id, j.name, j.unit),
-            Lang::En => writeln!(out, "  new {} {} ({})", j.id, j.name, j.unit),
-        };
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::tr!(
+                lang,
+                "intake.new_judge",
+                id = j.id,
+                name = j.name,
+                unit = j.unit
+            )
+        );
     }
     for (j, what) in plan.changed.iter().filter(|(_, w)| !w.is_empty()) {
-        let _ = match lang {
-            Lang::Zh => writeln!(
-                out,
-                "  已修改 {} {}：{}",
-                j.id,
-                j.name,
-                what.iter()
-                    .map(|w| zh_judge_field(w))
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ),
-            Lang::En => writeln!(out, "  changed {} {}: {}", j.id, j.name, what.join(", ")),
-        };
+        let fields = what
+            .iter()
+            .map(|w| judge_field(w, lang))
+            .collect::<Vec<_>>()
+            .join(crate::tr!(lang, "intake.list_sep"));
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::tr!(
+                lang,
+                "intake.changed_judge",
+                id = j.id,
+                name = j.name,
+                fields = fields
+            )
+        );
     }
     // Declared conflicts with works the master does not (yet) hold: kept, but worth a look.
     let work_ids: HashSet<String> = master.works()?.into_iter().map(|w| w.id).collect();
@@ -526,10 +747,17 @@ pub fn import_judges_into(
     }
     if !work_ids.is_empty() {
         for (judge, works) in unknown {
-            let _ = match lang {
-                Lang::Zh => writeln!(out, "  注意：{judge} 声明回避的作品 {} 不在已导入的作品中", works.join("、")),
-                Lang::En => writeln!(out, "  note: {judge} declares a conflict with work {}, which is not among the imported works", works.join(", ")),
-            };
+            let works = works.join(crate::tr!(lang, "intake.list_sep"));
+            let _ = writeln!(
+                out,
+                "{}",
+                crate::tr!(
+                    lang,
+                    "intake.conflict_unknown",
+                    judge = judge,
+                    works = works
+                )
+            );
         }
     }
     Ok(ImportOutcome {
@@ -538,20 +766,171 @@ pub fn import_judges_into(
     })
 }
 
-fn zh_judge_field(what: &str) -> &'static str {
+fn judge_field(what: &str, lang: Lang) -> &'static str {
     match what {
-        "name" => "姓名",
-        "unit" => "单位",
-        "district" => "区县",
-        "contact" => "联系方式",
-        _ => "回避",
+        "name" => crate::tr!(lang, "intake.judge_field.name"),
+        "unit" => crate::tr!(lang, "intake.judge_field.unit"),
+        "district" => crate::tr!(lang, "intake.judge_field.district"),
+        "contact" => crate::tr!(lang, "intake.judge_field.contact"),
+        _ => crate::tr!(lang, "intake.judge_field.conflicts"),
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Words for the parser's typed findings
+
+/// A column's usual header in `kind`'s form (创作单位 for a work's unit), in `lang`.
+pub fn field_label(kind: FormKind, field: Field, lang: Lang) -> &'static str {
+    match (kind, field) {
+        (FormKind::Works, Field::Unit) => crate::tr!(lang, "intake.field.work_unit"),
+        (FormKind::Works, Field::District) => crate::tr!(lang, "intake.field.work_district"),
+        (_, Field::Id) => crate::tr!(lang, "intake.field.work_id"),
+        (_, Field::RowNo) => crate::tr!(lang, "intake.field.id"),
+        (_, Field::Creators) => crate::tr!(lang, "intake.field.creators"),
+        (_, Field::Title) => crate::tr!(lang, "intake.field.title"),
+        (_, Field::Unit) => crate::tr!(lang, "intake.field.unit"),
+        (_, Field::District) => crate::tr!(lang, "intake.field.district"),
+        (_, Field::Address) => crate::tr!(lang, "intake.field.address"),
+        (_, Field::Contact) => crate::tr!(lang, "intake.field.contact"),
+        (_, Field::ContactPerson) => crate::tr!(lang, "intake.field.contact_person"),
+        (_, Field::MediaFile) => crate::tr!(lang, "intake.field.media_file"),
+        (_, Field::Summary) => crate::tr!(lang, "intake.field.summary"),
+        (_, Field::Name) => crate::tr!(lang, "intake.field.name"),
+        (_, Field::ConflictUnits) => crate::tr!(lang, "intake.field.conflict_units"),
+        (_, Field::ConflictWorks) => crate::tr!(lang, "intake.field.conflict_works"),
+    }
+}
+
+fn row_list(rows: &[usize]) -> String {
+    rows.iter()
+        .map(|r| r.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One problem of a row, in `lang`.
+pub fn problem_text(p: &Problem, lang: Lang) -> String {
+    match p {
+        Problem::Missing { column } => crate::tr!(lang, "intake.problem.missing", column = column),
+        Problem::TooLong { column, chars, max } => crate::tr!(
+            lang,
+            "intake.problem.too_long",
+            column = column,
+            chars = chars,
+            max = max
+        ),
+        Problem::Garbled { column } => crate::tr!(lang, "intake.problem.garbled", column = column),
+        Problem::ExcelError { column, value } => crate::tr!(
+            lang,
+            "intake.problem.excel_error",
+            column = column,
+            value = value
+        ),
+        Problem::BadId { column, value } => {
+            crate::tr!(
+                lang,
+                "intake.problem.bad_id",
+                column = column,
+                value = value
+            )
+        }
+        Problem::BadPath { column } => crate::tr!(lang, "intake.problem.bad_path", column = column),
+        Problem::DuplicateId { id, rows } => crate::tr!(
+            lang,
+            "intake.problem.duplicate_id",
+            id = id,
+            rows = row_list(rows)
+        ),
+        Problem::DuplicateJudge { name, rows } => crate::tr!(
+            lang,
+            "intake.problem.duplicate_judge",
+            name = name,
+            rows = row_list(rows)
+        ),
+    }
+}
+
+/// Every reason a row is bad, in `lang`.
+pub fn bad_row_reason(b: &BadRow, lang: Lang) -> String {
+    b.problems
+        .iter()
+        .map(|p| problem_text(p, lang))
+        .collect::<Vec<_>>()
+        .join(crate::tr!(lang, "intake.reason_sep"))
+}
+
+/// A broken quota, in `lang`.
+pub fn quota_text(issue: &QuotaIssue, lang: Lang) -> String {
+    match issue {
+        QuotaIssue::UnitOver {
+            unit,
+            count,
+            max,
+            rows,
+        } => crate::tr!(
+            lang,
+            "intake.quota.unit_over",
+            unit = unit,
+            count = count,
+            max = max,
+            rows = row_list(rows)
+        ),
+        QuotaIssue::DistrictOver {
+            district,
+            count,
+            max,
+            rows,
+        } => crate::tr!(
+            lang,
+            "intake.quota.district_over",
+            district = district,
+            count = count,
+            max = max,
+            rows = row_list(rows)
+        ),
+        QuotaIssue::DistrictUnder {
+            district,
+            count,
+            min,
+            rows,
+        } => crate::tr!(
+            lang,
+            "intake.quota.district_under",
+            district = district,
+            count = count,
+            min = min,
+            rows = row_list(rows)
+        ),
+    }
+}
+
+/// The accepted column headers, from the one alias table of `jury_core::forms`, for
+/// `jury import --help`.
+pub fn headers_help() -> String {
+    let mut out = String::from(
+        "Accepted column headers (compared without spaces, case, width, * marks or colons; \
+         a header such as 推荐单位（区县） also matches by its base or by what is in brackets):\n",
+    );
+    for (kind, title) in [
+        (FormKind::Works, "works (作品推荐表)"),
+        (FormKind::Judges, "judges (专家名单)"),
+    ] {
+        let _ = writeln!(out, "\n{title}:");
+        for (field, names) in jury_core::forms::aliases(kind) {
+            let (zh, en) = kind.headers(*field);
+            let _ = writeln!(out, "  {zh} / {en}: {}", names.join(", "));
+        }
+    }
+    out.push_str(
+        "\nA 序号 column is the form's own row counter: works get contest-wide numbers (kept \
+         when the same forms are imported again); a 作品编号 column is used as the number.\n",
+    );
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jury_core::forms::Field;
 
     fn work(id: &str, title: &str, unit: &str, source: &str) -> WorkRecord {
         WorkRecord {

@@ -217,11 +217,7 @@ pub fn run_issue(
     let assignments = master.assignments()?;
     if assignments.is_empty() {
         return Err(OrganizeError::Other(
-            lang.pick(
-                "还没有分配；先运行 jury assign",
-                "there is no assignment yet; run `jury assign` first",
-            )
-            .into(),
+            crate::tr!(lang, "intake.issue.no_assignment").into(),
         ));
     }
     super::cli::create_folder(&opts.out)?;
@@ -260,41 +256,31 @@ pub fn run_issue(
         if path.exists() {
             replaces = true;
             let problem = match record {
-                None => Some(match lang {
-                    Lang::Zh => format!(
-                        "{} 已存在，但主库中没有为评委 {who} 发放过选票",
-                        path.display()
-                    ),
-                    Lang::En => format!(
-                        "{} exists, but the master never issued a ballot to judge {who}",
-                        path.display()
-                    ),
-                }),
+                None => Some(crate::tr!(
+                    lang,
+                    "intake.issue.foreign_file",
+                    path = path.display(),
+                    who = who
+                )),
                 Some(r) => match Ballot::open(&path, &r.key).and_then(|b| b.load()) {
                     Ok(d) if d.ballot_id == r.ballot_id => {
                         file_data = Some(d);
                         None
                     }
-                    Ok(d) => Some(match lang {
-                        Lang::Zh => format!(
-                            "{} 属于另一份选票（{}），不是发给评委 {who} 的 {}",
-                            path.display(),
-                            d.ballot_id,
-                            r.ballot_id
-                        ),
-                        Lang::En => format!(
-                            "{} belongs to another ballot ({}), not {} issued to judge {who}",
-                            path.display(),
-                            d.ballot_id,
-                            r.ballot_id
-                        ),
-                    }),
-                    Err(e) => Some(match lang {
-                        Lang::Zh => format!("评委 {who} 的选票无法用其密钥读取：{e}"),
-                        Lang::En => {
-                            format!("the ballot of judge {who} cannot be read with their key: {e}")
-                        }
-                    }),
+                    Ok(d) => Some(crate::tr!(
+                        lang,
+                        "intake.issue.other_ballot",
+                        path = path.display(),
+                        found = d.ballot_id,
+                        expected = r.ballot_id,
+                        who = who
+                    )),
+                    Err(e) => Some(crate::tr!(
+                        lang,
+                        "intake.issue.unreadable",
+                        who = who,
+                        error = e
+                    )),
                 },
             };
             if let Some(p) = problem {
@@ -319,10 +305,12 @@ pub fn run_issue(
                 if !lost.is_empty() && !opts.force {
                     refusals.push(lost_message(&who, &lost, lang));
                 } else {
-                    notes.push(match lang {
-                        Lang::Zh => format!("评委 {who} 已没有分配的作品；其选票 {file_name} 作废，请收回"),
-                        Lang::En => format!("judge {who} has no works any more; their ballot {file_name} is void, collect it"),
-                    });
+                    notes.push(crate::tr!(
+                        lang,
+                        "intake.issue.void",
+                        who = who,
+                        file = file_name
+                    ));
                 }
             }
             continue;
@@ -372,10 +360,7 @@ pub fn run_issue(
             },
         };
         if record.is_some() {
-            notes.push(match lang {
-                Lang::Zh => format!("请把新选票交给评委 {who} 并收回旧选票；旧选票上此后的录入无法再合并"),
-                Lang::En => format!("give judge {who} the new ballot and collect the old one; entries made on an old copy from now on cannot be merged"),
-            });
+            notes.push(crate::tr!(lang, "intake.issue.collect_old", who = who));
         }
         plans.push(Plan {
             judge: judge.clone(),
@@ -398,8 +383,7 @@ pub fn run_issue(
         });
     }
     if !refusals.is_empty() {
-        let mut msg =
-            String::from(lang.pick("未发放任何选票，因为：", "no ballot was issued, because:"));
+        let mut msg = String::from(crate::tr!(lang, "intake.issue.refused"));
         for r in &refusals {
             msg.push_str("\n  ");
             msg.push_str(r);
@@ -571,10 +555,7 @@ pub fn run_issue(
         .filter(|w| w.media_sha256.is_none())
         .count();
     if unprobed > 0 {
-        notes.push(match lang {
-            Lang::Zh => format!("{unprobed} 件作品还没有 SHA-256（运行 jury probe 后重新发放，评委播放前才能校验文件）"),
-            Lang::En => format!("{unprobed} works have no SHA-256 yet (run `jury probe`, then issue again, so judges' players can check the files)"),
-        });
+        notes.push(crate::tr!(lang, "intake.issue.unprobed", n = unprobed));
     }
     let text = summary(&ballots, version, &opts.out, &cards_dir, &notes, lang);
     Ok(IssueOutcome {
@@ -587,16 +568,8 @@ pub fn run_issue(
 
 fn lost_message(who: &str, works: &BTreeSet<String>, lang: Lang) -> String {
     let list: Vec<&str> = works.iter().map(String::as_str).collect();
-    match lang {
-        Lang::Zh => format!(
-            "评委 {who} 已为不再分配给其的作品录入了评分、评语或回避：{}；先合并其选票并用 jury assign --add 恢复这些分配，或加 --force 丢弃这些录入（旧选票会备份）",
-            list.join("、")
-        ),
-        Lang::En => format!(
-            "judge {who} has entered scores, comments or recusals for works the new assignment takes away: {}; merge their ballot and restore those pairs with `jury assign --add`, or pass --force to drop these entries (the old ballot is backed up)",
-            list.join(", ")
-        ),
-    }
+    let works = list.join(crate::tr!(lang, "intake.list_sep"));
+    crate::tr!(lang, "intake.issue.lost", who = who, works = works)
 }
 
 /// Creates the ballot and replays the carried entries into it; returns (revision, chain head).
@@ -664,55 +637,47 @@ fn summary(
     let new = count(|a| *a == IssueAction::New);
     let re = count(|a| matches!(a, IssueAction::Reissued { .. }));
     let same = count(|a| *a == IssueAction::Unchanged);
-    let mut s = match lang {
-        Lang::Zh => format!(
-            "分配版本 {version}：新发放 {new} 份、重新发放 {re} 份、未变 {same} 份选票，位于 {}；密钥卡位于 {}\n",
-            out.display(),
-            cards.display()
-        ),
-        Lang::En => format!(
-            "assignment version {version}: {new} new, {re} re-issued, {same} unchanged ballots in {}; key cards in {}\n",
-            out.display(),
-            cards.display()
-        ),
-    };
+    let mut s = crate::tr!(
+        lang,
+        "intake.issue.summary",
+        version = version,
+        new = new,
+        re = re,
+        same = same,
+        out = out.display(),
+        cards = cards.display()
+    );
+    s.push('\n');
     for b in ballots {
-        let what = match (b.action, lang) {
-            (IssueAction::New, Lang::Zh) => "新发放".to_string(),
-            (IssueAction::New, Lang::En) => "new".to_string(),
-            (IssueAction::Unchanged, Lang::Zh) => "未变".to_string(),
-            (IssueAction::Unchanged, Lang::En) => "unchanged".to_string(),
-            (IssueAction::Reissued { carried, dropped }, Lang::Zh) => {
-                format!("重新发放（带入 {carried} 项录入，丢弃 {dropped} 项）")
-            }
-            (IssueAction::Reissued { carried, dropped }, Lang::En) => {
-                format!("re-issued ({carried} entries carried, {dropped} dropped)")
-            }
+        let what = match b.action {
+            IssueAction::New => crate::tr!(lang, "intake.issue.action_new").to_string(),
+            IssueAction::Unchanged => crate::tr!(lang, "intake.issue.action_unchanged").to_string(),
+            IssueAction::Reissued { carried, dropped } => crate::tr!(
+                lang,
+                "intake.issue.action_reissued",
+                carried = carried,
+                dropped = dropped
+            ),
         };
         let file = b
             .path
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
-        s.push_str(&match lang {
-            Lang::Zh => format!(
-                "  {:<8} {:>4} 件  {file}  {what}  {}\n",
-                b.judge_id, b.works, b.judge_name
-            ),
-            Lang::En => format!(
-                "  {:<8} {:>4} works  {file}  {what}  {}\n",
-                b.judge_id, b.works, b.judge_name
-            ),
-        });
+        s.push_str(&format!(
+            "  {:<8} {:>4} {}  {file}  {what}  {}\n",
+            b.judge_id,
+            b.works,
+            crate::tr!(lang, "intake.issue.works_unit"),
+            b.judge_name
+        ));
     }
     for n in notes {
-        s.push_str(lang.pick("注意：", "note: "));
+        s.push_str(crate::tr!(lang, "intake.issue.note"));
         s.push_str(n);
         s.push('\n');
     }
-    s.push_str(lang.pick(
-        "密钥卡与选票请分开交给评委。\n",
-        "Hand out key cards and ballots separately.\n",
-    ));
+    s.push_str(crate::tr!(lang, "intake.issue.separately"));
+    s.push('\n');
     s
 }

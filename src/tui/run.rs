@@ -18,6 +18,7 @@ use super::app::{App, Effect, PlayerCommand, StatusKind};
 use super::editor::Editor;
 use super::keymap::Keymap;
 use super::{action::Edit, view};
+use crate::commands::compliance::MediaText as _;
 use crate::i18n::{Lang, Msg};
 use jury_core::text::{fit, width};
 use jury_media::{

@@ -3,13 +3,23 @@
 
 use std::path::{Path, PathBuf};
 
+use jury::commands::import::{bad_row_reason, quota_text};
 use jury::i18n::Lang;
 use jury_core::forms::{
     check_quotas, parse_works, Field, ImportErrorKind, Problem, QuotaIssue, WorkRow,
 };
+use jury_core::forms::{ImportError, ImportReport, JudgeRow};
 use jury_core::model::contest::{DistrictQuota, Quotas};
 use jury_store::table::Table;
-use jury_store::table::{import_judges, import_works};
+
+/// The file's first form (these tests read one-sheet files).
+fn import_works(path: &Path) -> Result<ImportReport<WorkRow>, ImportError> {
+    jury_store::table::import_works(path).map(|mut f| f.reports.remove(0))
+}
+
+fn import_judges(path: &Path) -> Result<ImportReport<JudgeRow>, ImportError> {
+    jury_store::table::import_judges(path).map(|mut f| f.reports.remove(0))
+}
 use rust_xlsxwriter::{Format, Workbook};
 
 fn fixture(name: &str) -> PathBuf {
@@ -44,7 +54,7 @@ fn gbk_district_form_fixture_reads_three_works() {
     assert_eq!(r.header_row, 4);
     assert_eq!(r.default_district.as_deref(), Some("渝中区"));
     assert!(r.bad.is_empty(), "{:?}", r.bad);
-    let ids: Vec<&str> = r.rows.iter().map(|w| w.id.as_str()).collect();
+    let ids: Vec<&str> = r.rows.iter().map(|w| w.origin_no.as_str()).collect();
     assert_eq!(ids, ["1", "2", "3"]);
     let w = &r.rows[0];
     assert_eq!(w.title, "追光者——记重庆大学某教授");
@@ -78,7 +88,7 @@ fn xls_fixture_with_two_level_header_maps_sub_columns() {
     assert_eq!(r.rows.len(), 3);
     let w = &r.rows[1];
     assert_eq!(
-        (w.id.as_str(), w.title.as_str(), w.unit.as_str()),
+        (w.origin_no.as_str(), w.title.as_str(), w.unit.as_str()),
         ("2", "桥都匠心", "重庆交通大学")
     );
     assert_eq!(w.contact_person, "刘老师");
@@ -151,7 +161,7 @@ fn english_headers_and_width_variants_are_recognised() {
     ]);
     let r = parse_works(&t).unwrap();
     let w = &r.rows[0];
-    assert_eq!(w.id, "1");
+    assert_eq!(w.origin_no, "1");
     assert_eq!(w.media_file.as_deref(), Some("C:/media/1.mp4"));
     assert_eq!(
         (w.contact_person.as_str(), w.contact.as_str()),
@@ -236,14 +246,14 @@ fn duplicate_work_numbers_make_every_such_row_bad() {
     );
     assert_eq!(r.bad[1].row, 4);
     assert!(
-        r.bad[1].reason(Lang::En).contains("also used on row 2"),
-        "{}",
+        bad_row_reason(&r.bad[1], Lang::En).contains("also used on row 2"),
+        "{:?}",
         r.bad[1]
     );
     assert!(
-        r.bad[1].reason(Lang::Zh).contains("第 2 行"),
+        bad_row_reason(&r.bad[1], Lang::Zh).contains("第 2 行"),
         "{}",
-        r.bad[1].reason(Lang::Zh)
+        bad_row_reason(&r.bad[1], Lang::Zh)
     );
 }
 
@@ -319,7 +329,11 @@ fn bad_rows_carry_every_reason_with_their_row_number() {
         r.bad.iter().map(|b| b.row).collect::<Vec<_>>(),
         [3, 4, 5, 6, 7, 8]
     );
-    let shown = r.bad[1].to_string();
+    let shown = format!(
+        "row {}: {}",
+        r.bad[1].row,
+        bad_row_reason(&r.bad[1], Lang::En)
+    );
     assert!(
         shown.starts_with("row 4: 序号 is empty; fill it in; 创作单位 is empty"),
         "{shown}"
@@ -345,8 +359,8 @@ fn mojibake_of_utf8_read_as_latin1_is_refused() {
     let r = parse_works(&t).unwrap();
     assert!(r.rows.is_empty());
     assert!(
-        r.bad[0].reason(Lang::En).contains("garbled"),
-        "{}",
+        bad_row_reason(&r.bad[0], Lang::En).contains("garbled"),
+        "{:?}",
         r.bad[0]
     );
 }
@@ -448,8 +462,8 @@ fn judge_without_unit_and_duplicate_judges_are_bad_rows() {
         }]
     );
     assert!(
-        r.bad[0].reason(Lang::En).contains("also on row 4"),
-        "{}",
+        bad_row_reason(&r.bad[0], Lang::En).contains("also on row 4"),
+        "{:?}",
         r.bad[0]
     );
 }
@@ -478,6 +492,8 @@ fn work(id: &str, unit: &str, district: &str) -> WorkRow {
         contact_person: String::new(),
         media_file: None,
         summary: String::new(),
+        creators: String::new(),
+        origin_no: String::new(),
         row: id.parse::<usize>().unwrap() + 1,
     }
 }
@@ -536,9 +552,9 @@ fn quotas_per_unit_and_per_district() {
         ],
         "重庆市渝中区 counts as 渝中区, which then has its 3: {issues:?}"
     );
-    let zh = issues[0].message(Lang::Zh);
+    let zh = quota_text(&issues[0], Lang::Zh);
     assert!(zh.contains("重庆大学") && zh.contains("最多 2 个"), "{zh}");
-    let en = issues[1].message(Lang::En);
+    let en = quota_text(&issues[1], Lang::En);
     assert!(
         en.contains("北碚区 recommended 3 works") && en.contains("rows 5, 6, 7"),
         "{en}"
@@ -566,7 +582,7 @@ fn forms_pasted_one_under_another_keep_their_districts() {
     let got: Vec<(&str, &str)> = r
         .rows
         .iter()
-        .map(|w| (w.id.as_str(), w.district.as_str()))
+        .map(|w| (w.origin_no.as_str(), w.district.as_str()))
         .collect();
     assert_eq!(got, [("1", "渝中区"), ("2", "渝中区"), ("3", "江北区")]);
     assert_eq!(

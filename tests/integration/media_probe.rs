@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use jury::commands::compliance::{probe_files, MediaText as _};
 use jury::i18n::Lang;
 use jury_core::data::contest_template;
 use jury_core::model::MediaRules;
 use jury_media::probe::{
-    assess, assess_many, check, probe, probe_files, probe_with_timeout, ProbeError, Violation,
+    assess, assess_many, check, probe, probe_with_timeout, ProbeError, Violation,
 };
 use jury_media::testclip::Clip;
 
@@ -59,7 +60,49 @@ fn rules() -> MediaRules {
         resolutions: vec!["1920x1080".into(), "1280x720".into()],
         aspect: Some("16:9".into()),
         aspect_tolerance_percent: 1.0,
+        require_audio: false,
     }
+}
+
+/// A shipped template's rules with its duration range shrunk to `secs` (clips of minutes
+/// would slow the suite): everything else, sound included, as the call says.
+fn template_rules_for(name: &str, secs: u32) -> MediaRules {
+    let mut r = contest_template(name).unwrap().media;
+    r.min_duration_s = r.min_duration_s.map(|_| secs);
+    r.max_duration_s = r.max_duration_s.map(|_| secs + 1);
+    r
+}
+
+#[test]
+fn a_clip_without_sound_breaks_both_shipped_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let silent = clip(dir.path(), "silent.mp4", 1280, 720, 2, true, &[]);
+    let voiced = clip(dir.path(), "voiced.mp4", 1280, 720, 2, false, &[]);
+    for template in ["cq-2023-short-video", "cq-micro-lecture"] {
+        let r = template_rules_for(template, 2);
+        assert!(r.require_audio, "{template} asks for sound");
+        let a = assess(&silent, &r);
+        assert_eq!(a.violations, vec![Violation::AudioRequired], "{template}");
+        assert!(!a.compliant(), "{template}: a silent clip is not compliant");
+        let ok = assess(&voiced, &r);
+        assert_eq!(ok.violations, vec![], "{template}");
+        assert!(ok.compliant());
+        let zh = a.violations[0].message(Lang::Zh);
+        let en = a.violations[0].message(Lang::En);
+        assert_eq!(zh, "没有声音（本赛事要求作品有声音）");
+        assert_eq!(en, "no audio track (the contest requires sound)");
+    }
+    // The `jury probe FILE` report marks it failing and says why.
+    let (report, ok) = probe_files(
+        std::slice::from_ref(&silent),
+        &template_rules_for("cq-micro-lecture", 2),
+        Lang::En,
+    );
+    assert!(!ok);
+    assert!(
+        report.contains("[FAIL]") && report.contains("the contest requires sound"),
+        "{report}"
+    );
 }
 
 #[test]

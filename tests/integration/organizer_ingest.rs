@@ -292,13 +292,17 @@ fn a_bad_row_refuses_the_whole_file_unless_skip_bad() {
         report.contains("1 bad rows left out") && report.contains("row 4:"),
         "{report}"
     );
-    let ids: Vec<String> = master(&c)
+    let ids: Vec<(String, String)> = master(&c)
         .works()
         .unwrap()
         .into_iter()
-        .map(|w| w.id)
+        .map(|w| (w.id, w.origin_no))
         .collect();
-    assert_eq!(ids, ["1", "3"]);
+    // The bad row's work is not numbered; 序号 3 is kept as the origin of work 2.
+    assert_eq!(
+        ids,
+        [("1".to_string(), "1".to_string()), ("2".into(), "3".into())]
+    );
 }
 
 #[test]
@@ -593,9 +597,18 @@ fn probe_checks_every_work_stores_results_and_gates_on_missing_or_breaking() {
     let ballot_works = master(&c).ballot_works().unwrap();
     assert_eq!(ballot_works[0].media_sha256, p1.sha256);
 
-    // Fix the two: probe passes and says so with exit 0.
+    // Fix 3, and deliver 4 without sound: the call requires sound, so probe still fails.
     clip(&c.join("media/3.mp4"), (1920, 1080), true);
     clip(&c.join("media/4.mp4"), (1280, 720), false);
+    let out = run(&c, &["probe"]);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert!(
+        text(&out.stdout).contains("no audio track (the contest requires sound)"),
+        "{}",
+        show(&out)
+    );
+    // With sound it passes and says so with exit 0.
+    clip(&c.join("media/4.mp4"), (1280, 720), true);
     let out = run(&c, &["probe"]);
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
     assert!(text(&out.stdout).contains("4 works: 4 compliant, 0 break a rule, 0 missing"));
@@ -629,5 +642,252 @@ fn probe_in_chinese_and_without_works_says_what_to_do() {
     assert!(
         table.contains("缺失") && table.contains("共 1 个作品"),
         "{table}"
+    );
+}
+
+fn import_many(contest: &Path, paths: &[&Path], extra: &[&str]) -> Output {
+    jury()
+        .arg("--contest")
+        .arg(contest)
+        .args(["--lang", "en", "import", "works"])
+        .args(paths)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn district_form(dir: &Path, name: &str, district: &str, works: &[(&str, &str)]) -> PathBuf {
+    let mut s = format!(
+        "作品区县推荐表\n推荐单位（盖章）：{district}科学技术局\n序号,作品名称,创作单位,主创人员\n"
+    );
+    for (i, (title, unit)) in works.iter().enumerate() {
+        s.push_str(&format!("{},{title},{unit},张三、李四\n", i + 1));
+    }
+    write(dir, name, s)
+}
+
+#[test]
+fn district_forms_numbering_from_one_get_stable_contest_wide_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = contest(dir.path(), "cq-2023-short-video");
+    let forms = dir.path().join("forms");
+    std::fs::create_dir_all(&forms).unwrap();
+    let a = district_form(
+        &forms,
+        "a-渝中.csv",
+        "渝中区",
+        &[("追光者", "重庆大学"), ("雾都", "西南大学")],
+    );
+    let b = district_form(
+        &forms,
+        "b-江北.csv",
+        "江北区",
+        &[
+            ("江城", "重庆交通大学"),
+            ("山城", "重庆理工大学"),
+            ("桥都", "重庆师范大学"),
+        ],
+    );
+    // Named in reverse order: the numbers follow the forms' names, not the command line.
+    let out = import_many(&c, &[&b, &a], &[]);
+    assert!(out.status.success(), "{}", show(&out));
+    assert!(
+        text(&out.stdout).contains("works: 5 new, 0 changed, 0 unchanged"),
+        "{}",
+        show(&out)
+    );
+    assert!(
+        text(&out.stdout).contains("new 3 “江城” (b-江北.csv No. 1)"),
+        "{}",
+        show(&out)
+    );
+    let works = master(&c).works().unwrap();
+    let got: Vec<(&str, &str, &str, &str)> = works
+        .iter()
+        .map(|w| {
+            (
+                w.id.as_str(),
+                w.title.as_str(),
+                w.origin_no.as_str(),
+                w.district.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("1", "追光者", "1", "渝中区"),
+            ("2", "雾都", "2", "渝中区"),
+            ("3", "江城", "1", "江北区"),
+            ("4", "山城", "2", "江北区"),
+            ("5", "桥都", "3", "江北区"),
+        ]
+    );
+    assert_eq!(works[0].creators, "张三、李四");
+    assert!(works[2].source.ends_with("b-江北.csv"));
+    let before = data_snapshot(&c);
+    // Again, one at a time, in either order, and as a folder: nothing changes.
+    for paths in [
+        vec![a.as_path()],
+        vec![b.as_path(), a.as_path()],
+        vec![forms.as_path()],
+    ] {
+        let out = import_many(&c, &paths, &[]);
+        assert!(out.status.success(), "{}", show(&out));
+        assert!(
+            text(&out.stdout).contains(" 0 new, 0 changed"),
+            "{}",
+            show(&out)
+        );
+        assert_eq!(before, data_snapshot(&c));
+    }
+    // A later form's new work gets the next free number; the old ones keep theirs.
+    let late = district_form(
+        &forms,
+        "c-南岸.csv",
+        "南岸区",
+        &[("雾都", "西南大学"), ("南山", "重庆工商大学")],
+    );
+    let out = import_many(&c, &[&late], &[]);
+    assert!(out.status.success(), "{}", show(&out));
+    let out = text(&out.stdout);
+    assert!(
+        out.contains("works: 1 new, 1 changed, 0 unchanged"),
+        "{out}"
+    );
+    let works = master(&c).works().unwrap();
+    assert_eq!(works.len(), 6);
+    assert_eq!(
+        (works[5].id.as_str(), works[5].title.as_str()),
+        ("6", "南山")
+    );
+}
+
+#[test]
+fn the_same_work_twice_in_one_import_names_both_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = contest(dir.path(), "cq-2023-short-video");
+    let a = district_form(dir.path(), "a.csv", "渝中区", &[("追光者", "重庆大学")]);
+    let b = district_form(
+        dir.path(),
+        "b.csv",
+        "江北区",
+        &[("《追光者》", "重庆 大学")],
+    );
+    let before = snapshot(&c);
+    let out = import_many(&c, &[&a, &b], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("b.csv row 4: “追光者” (重庆大学) is already on a.csv row 4"),
+        "{report}"
+    );
+    assert_eq!(before, snapshot(&c));
+}
+
+#[test]
+fn an_explicit_work_number_column_is_honoured_in_every_spelling() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = contest(dir.path(), "cq-2023-short-video");
+    let form = write(
+        dir.path(),
+        "numbered.csv",
+        "序号,作品编号,作品名称,创作单位\n1,０７,甲,重庆大学\n2,012,乙,西南大学\n",
+    );
+    let out = import(&c, "works", &form, &[]);
+    assert!(out.status.success(), "{}", show(&out));
+    let ids: Vec<String> = master(&c)
+        .works()
+        .unwrap()
+        .into_iter()
+        .map(|w| w.id)
+        .collect();
+    assert_eq!(ids, ["7", "12"]);
+    let dup = write(
+        dir.path(),
+        "dup.csv",
+        "作品编号,作品名称,创作单位\n1,甲,重庆大学\n01,乙,西南大学\n1.0,丙,重庆理工大学\n",
+    );
+    let out = import(&c, "works", &dup, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("row 2: work number 1 is also used on row 3, 4"),
+        "{report}"
+    );
+    assert!(
+        report.contains("row 3: work number 1 is also used on row 2, 4"),
+        "{report}"
+    );
+}
+
+#[test]
+fn import_help_lists_the_accepted_headers() {
+    let out = jury().args(["import", "--help"]).output().unwrap();
+    assert!(out.status.success(), "{}", show(&out));
+    let help = text(&out.stdout);
+    for needle in [
+        "作品编号",
+        "序号",
+        "主创人员",
+        "作者",
+        "推荐单位",
+        "回避单位",
+        "FILE_OR_DIR",
+    ] {
+        assert!(help.contains(needle), "{needle} missing from\n{help}");
+    }
+}
+
+#[test]
+fn every_sheet_with_a_form_header_is_read_and_the_others_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = contest(dir.path(), "cq-2023-short-video");
+    let path = dir.path().join("all-districts.xlsx");
+    let mut book = Workbook::new();
+    for (sheet, rows) in [
+        (
+            "渝中区",
+            vec![["1", "追光者", "重庆大学"], ["2", "雾都", "西南大学"]],
+        ),
+        ("填表说明", vec![]),
+        ("江北区", vec![["1", "江城", "重庆交通大学"]]),
+    ] {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet).unwrap();
+        if rows.is_empty() {
+            ws.write_string(0, 0, "请按表头填写，每个作品一行").unwrap();
+            continue;
+        }
+        for (col, h) in ["序号", "作品名称", "创作单位"].iter().enumerate() {
+            ws.write_string(0, col as u16, *h).unwrap();
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (col, v) in row.iter().enumerate() {
+                ws.write_string(r as u32 + 1, col as u16, *v).unwrap();
+            }
+        }
+    }
+    book.save(&path).unwrap();
+    let out = import(&c, "works", &path, &[]);
+    assert!(out.status.success(), "{}", show(&out));
+    let report = text(&out.stdout);
+    assert!(report.contains("works: 3 new"), "{report}");
+    assert!(
+        report.contains("sheet “填表说明” skipped: no form header in it"),
+        "{report}"
+    );
+    let works = master(&c).works().unwrap();
+    let got: Vec<(&str, &str, &str)> = works
+        .iter()
+        .map(|w| (w.id.as_str(), w.origin_sheet.as_str(), w.origin_no.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("1", "江北区", "1"),
+            ("2", "渝中区", "1"),
+            ("3", "渝中区", "2")
+        ]
     );
 }

@@ -30,16 +30,17 @@
 //!   surrounding quotes removed and `\` turned into `/`.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 
-use crate::lang::Lang;
 use crate::model::contest::{DistrictQuota, Quotas};
 pub use crate::table::{ImportError, ImportErrorKind, Table};
 
 /// A column jury understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
+    /// A contest-wide work number (作品编号): honoured as the work's number.
     Id,
+    /// The form's own row counter (序号): kept as the work's origin, not its number.
+    RowNo,
     Title,
     Unit,
     District,
@@ -48,16 +49,20 @@ pub enum Field {
     ContactPerson,
     MediaFile,
     Summary,
+    /// 主创人员 / 作者.
+    Creators,
     Name,
     ConflictUnits,
     ConflictWorks,
 }
 
 impl Field {
-    /// The column's usual header, in the form's language and in English.
-    pub fn label(self, lang: Lang) -> &'static str {
+    /// The column's usual header as Chinese forms spell it, and its English name: data for
+    /// the one-line file errors that quote headers (the app words its own labels).
+    pub fn headers(self) -> (&'static str, &'static str) {
         let (zh, en) = match self {
-            Field::Id => ("序号", "No."),
+            Field::Id => ("作品编号", "work number"),
+            Field::RowNo => ("序号", "No."),
             Field::Title => ("作品名称", "title"),
             Field::Unit => ("单位", "unit"),
             Field::District => ("区县", "district"),
@@ -66,20 +71,22 @@ impl Field {
             Field::ContactPerson => ("联系人", "contact person"),
             Field::MediaFile => ("视频文件", "video file"),
             Field::Summary => ("内容简介", "summary"),
+            Field::Creators => ("主创人员", "creators"),
             Field::Name => ("姓名", "name"),
             Field::ConflictUnits => ("回避单位", "conflict units"),
             Field::ConflictWorks => ("回避作品", "conflict works"),
         };
-        lang.pick(zh, en)
+        (zh, en)
     }
 
     /// Longest text accepted in this column, in characters.
     pub fn max_chars(self) -> usize {
         match self {
-            Field::Id => 32,
+            Field::Id | Field::RowNo => 32,
             Field::Title | Field::Unit => 200,
             Field::District | Field::ContactPerson | Field::Name => 100,
             Field::Contact => 200,
+            Field::Creators => 500,
             Field::Address => 500,
             Field::MediaFile => 1024,
             Field::Summary => 10_000,
@@ -106,7 +113,7 @@ impl FormKind {
     /// Columns a header must have (the unit may instead come from a title row).
     fn required(self) -> &'static [Field] {
         match self {
-            FormKind::Works => &[Field::Id, Field::Title, Field::Unit],
+            FormKind::Works => &[Field::Title, Field::Unit],
             FormKind::Judges => &[Field::Name, Field::Unit],
         }
     }
@@ -114,33 +121,30 @@ impl FormKind {
     /// Columns of which a header needs at least one to be taken for the header.
     fn key_fields(self) -> &'static [Field] {
         match self {
-            FormKind::Works => &[Field::Id, Field::Title],
+            FormKind::Works => &[Field::Id, Field::RowNo, Field::Title],
             FormKind::Judges => &[Field::Name],
         }
     }
 
-    /// A column's usual header in this form (创作单位 for a work's unit).
-    pub fn label(self, field: Field, lang: Lang) -> &'static str {
+    /// A column's usual headers (zh, en) in this form (创作单位 for a work's unit).
+    pub fn headers(self, field: Field) -> (&'static str, &'static str) {
         match (self, field) {
-            (FormKind::Works, Field::Unit) => lang.pick("创作单位", "unit"),
-            (FormKind::Works, Field::District) => lang.pick("推荐单位", "district"),
-            _ => field.label(lang),
+            (FormKind::Works, Field::Unit) => ("创作单位", "unit"),
+            (FormKind::Works, Field::District) => ("推荐单位", "district"),
+            _ => field.headers(),
         }
     }
 
     fn both_labels(self, field: Field) -> String {
-        format!(
-            "{} ({})",
-            self.label(field, Lang::Zh),
-            self.label(field, Lang::En)
-        )
+        let (zh, en) = self.headers(field);
+        format!("{zh} ({en})")
     }
 
     /// The columns named when no header is found.
     fn usual(self) -> &'static [Field] {
         match self {
             FormKind::Works => &[
-                Field::Id,
+                Field::RowNo,
                 Field::Title,
                 Field::Unit,
                 Field::District,
@@ -171,22 +175,23 @@ impl FormKind {
     }
 }
 
+// THE table of accepted headers (listed by `jury import --help`, see [`aliases`]).
 // Aliases are written folded: lower case, no spaces, ASCII brackets (see `fold`).
 const WORK_ALIASES: &[(Field, &[&str])] = &[
     (
         Field::Id,
         &[
-            "序号",
-            "编号",
             "作品编号",
-            "作品序号",
-            "no",
-            "number",
-            "id",
-            "#",
+            "参赛编号",
             "workno",
             "workid",
+            "worknumber",
+            "id",
         ],
+    ),
+    (
+        Field::RowNo,
+        &["序号", "编号", "作品序号", "行号", "no", "number", "#"],
     ),
     (
         Field::Title,
@@ -295,7 +300,28 @@ const WORK_ALIASES: &[(Field, &[&str])] = &[
             "abstract",
         ],
     ),
+    (
+        Field::Creators,
+        &[
+            "主创人员",
+            "主创",
+            "主创人员姓名",
+            "作者",
+            "作者姓名",
+            "创作者",
+            "创作人员",
+            "creators",
+            "creator",
+            "authors",
+            "author",
+        ],
+    ),
 ];
+
+/// The accepted header names of a form, field by field (folded spelling), for help texts.
+pub fn aliases(kind: FormKind) -> &'static [(Field, &'static [&'static str])] {
+    kind.aliases()
+}
 
 const JUDGE_ALIASES: &[(Field, &[&str])] = &[
     (
@@ -375,7 +401,11 @@ const JUDGE_ALIASES: &[(Field, &[&str])] = &[
 /// One work read from a form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkRow {
+    /// The contest-wide work number when the form has such a column (作品编号), normalised
+    /// (`001`, `1.0` and `１` are `1`); empty otherwise, and the import numbers the work.
     pub id: String,
+    /// The form's own row counter (序号), normalised; empty when the form has none.
+    pub origin_no: String,
     pub title: String,
     pub unit: String,
     pub district: String,
@@ -385,6 +415,8 @@ pub struct WorkRow {
     /// As given in the form (separators normalised to `/`); resolved against folders later.
     pub media_file: Option<String>,
     pub summary: String,
+    /// 主创人员 / 作者, as written.
+    pub creators: String,
     /// 1-based row number as Excel shows it.
     pub row: usize,
 }
@@ -439,63 +471,12 @@ pub enum Problem {
     },
 }
 
-fn row_list(rows: &[usize]) -> String {
-    rows.iter()
-        .map(|r| r.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-impl Problem {
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (Problem::Missing { column }, Lang::Zh) => format!("“{column}”为空，请补填"),
-            (Problem::Missing { column }, Lang::En) => format!("{column} is empty; fill it in"),
-            (Problem::TooLong { column, chars, max }, Lang::Zh) => format!("“{column}”过长（{chars} 字，最多 {max} 字），请删减"),
-            (Problem::TooLong { column, chars, max }, Lang::En) => format!("{column} is too long ({chars} characters, at most {max}); shorten it"),
-            (Problem::Garbled { column }, Lang::Zh) => format!("“{column}”含乱码（文件曾以错误编码保存），请从原表重新导出为 XLSX 或 CSV UTF-8"),
-            (Problem::Garbled { column }, Lang::En) => format!(
-                "{column} holds garbled characters (the file was once saved in the wrong encoding); export it again from the original as XLSX or CSV UTF-8"
-            ),
-            (Problem::ExcelError { column, value }, Lang::Zh) => format!("“{column}”是 Excel 错误值 {value}，请改为实际内容"),
-            (Problem::ExcelError { column, value }, Lang::En) => format!("{column} shows the Excel error {value}; type the value instead of the formula"),
-            (Problem::BadId { column, value }, Lang::Zh) => format!("“{column}”的值“{value}”不能作为编号（不能含空格、斜杠或控制字符），请改为如 1、A-01"),
-            (Problem::BadId { column, value }, Lang::En) => {
-                format!("{column} `{value}` is not a usable work number (no spaces, slashes or control characters); use e.g. 1 or A-01")
-            }
-            (Problem::BadPath { column }, Lang::Zh) => format!("“{column}”含控制字符，不是有效的文件名"),
-            (Problem::BadPath { column }, Lang::En) => format!("{column} holds control characters and is not a file name"),
-            (Problem::DuplicateId { id, rows }, Lang::Zh) => format!("编号 {id} 与第 {} 行重复，请为每个作品编不同的号", row_list(rows)),
-            (Problem::DuplicateId { id, rows }, Lang::En) => format!("work number {id} is also used on row {}; give each work its own number", row_list(rows)),
-            (Problem::DuplicateJudge { name, rows }, Lang::Zh) => format!("评委 {name}（同一单位）与第 {} 行重复，请删去一行", row_list(rows)),
-            (Problem::DuplicateJudge { name, rows }, Lang::En) => format!("judge {name} of the same unit is also on row {}; remove one of them", row_list(rows)),
-        }
-    }
-}
-
 /// A row that cannot be imported, with every reason found in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadRow {
     /// 1-based row number as Excel shows it.
     pub row: usize,
     pub problems: Vec<Problem>,
-}
-
-impl BadRow {
-    pub fn reason(&self, lang: Lang) -> String {
-        let sep = lang.pick("；", "; ");
-        self.problems
-            .iter()
-            .map(|p| p.message(lang))
-            .collect::<Vec<_>>()
-            .join(sep)
-    }
-}
-
-impl fmt::Display for BadRow {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "row {}: {}", self.row, self.reason(Lang::En))
-    }
 }
 
 /// A row left out on purpose: an unused numbered line or a note such as 合计 or 说明.
@@ -720,7 +701,7 @@ fn resolve_columns(kind: FormKind, rows: &[Vec<String>], header: usize) -> Colum
                 Some(t) => cols.ignored.push(format!(
                     "{text} (column {}, {} is read from “{t}”)",
                     column_letter(c),
-                    field.label(Lang::En)
+                    field.headers().1
                 )),
             },
             None if texts.is_empty() => cols.unnamed.push(c),
@@ -818,17 +799,22 @@ const EXCEL_ERRORS: &[&str] = &[
     "#CALC!",
 ];
 
-/// Work numbers: full-width to ASCII, `1.0` to `1`.
-fn normalize_id(text: &str) -> String {
-    let folded = fold_width(text).trim().to_string();
+/// Work numbers: full-width to ASCII, `1.0` to `1`, `001` to `1` (so `1`, `01`, `001`,
+/// `1.0` and `１` are one number).
+pub fn normalize_id(text: &str) -> String {
+    let mut folded = fold_width(text).trim().to_string();
     if let Some((int, frac)) = folded.split_once('.') {
         if !int.is_empty()
             && int.chars().all(|c| c.is_ascii_digit())
             && !frac.is_empty()
             && frac.chars().all(|c| c == '0')
         {
-            return int.to_string();
+            folded = int.to_string();
         }
+    }
+    if !folded.is_empty() && folded.chars().all(|c| c.is_ascii_digit()) {
+        let trimmed = folded.trim_start_matches('0');
+        return if trimmed.is_empty() { "0" } else { trimmed }.to_string();
     }
     folded
 }
@@ -955,7 +941,7 @@ impl<'a> RowReader<'a> {
             .names
             .get(&field)
             .cloned()
-            .unwrap_or_else(|| self.kind.label(field, Lang::Zh).to_string())
+            .unwrap_or_else(|| self.kind.headers(field).0.to_string())
     }
 
     /// The raw text of a field: the first filled cell among its columns.
@@ -1143,7 +1129,7 @@ fn parse<T>(
                 names.join(", "),
                 if missing.len() > 1 { "s" } else { "" },
                 found_distinct.join(", "),
-                missing.iter().map(|f| format!("{} or {}", kind.label(*f, Lang::Zh), kind.label(*f, Lang::En))).collect::<Vec<_>>().join("; ")
+                missing.iter().map(|f| { let (zh, en) = kind.headers(*f); format!("{zh} or {en}") }).collect::<Vec<_>>().join("; ")
             ),
         ));
     }
@@ -1156,7 +1142,10 @@ fn parse<T>(
     let mut entries = Vec::new();
     let mut skipped = Vec::new();
     let mut unnamed_used: Vec<usize> = Vec::new();
-    let id_cols: Vec<usize> = cols.fields.get(&Field::Id).cloned().unwrap_or_default();
+    let id_cols: Vec<usize> = [Field::Id, Field::RowNo]
+        .iter()
+        .flat_map(|f| cols.fields.get(f).cloned().unwrap_or_default())
+        .collect();
     let quiet_cols: Vec<usize> = id_cols
         .iter()
         .chain(cols.fields.get(&Field::District).into_iter().flatten())
@@ -1344,18 +1333,36 @@ fn finish<T>(
 /// header, required columns missing); row problems are in the report.
 pub fn parse_works(table: &Table) -> Result<ImportReport<WorkRow>, ImportError> {
     let parsed = parse(table, FormKind::Works, |r, state| {
+        // The number that must be unique in the form: the contest-wide one if the form has
+        // that column, else its row counter.
+        let number_field = if r.cols.fields.contains_key(&Field::Id) {
+            Some(Field::Id)
+        } else if r.cols.fields.contains_key(&Field::RowNo) {
+            Some(Field::RowNo)
+        } else {
+            None
+        };
         let raw_id = r.get(Field::Id);
         let id = normalize_id(&raw_id);
-        r.require(Field::Id, &id);
+        let raw_no = r.get(Field::RowNo);
+        let origin_no = normalize_id(&raw_no);
         let mut key = None;
-        if !id.is_empty() {
-            if id_is_usable(&id) {
-                key = Some((id.clone(), id.clone()));
+        if let Some(field) = number_field {
+            let (raw, number) = if field == Field::Id {
+                (&raw_id, &id)
             } else {
-                r.problems.push(Problem::BadId {
-                    column: r.name(Field::Id),
-                    value: raw_id.clone(),
-                });
+                (&raw_no, &origin_no)
+            };
+            r.require(field, number);
+            if !number.is_empty() {
+                if id_is_usable(number) {
+                    key = Some((number.clone(), number.clone()));
+                } else {
+                    r.problems.push(Problem::BadId {
+                        column: r.name(field),
+                        value: raw.clone(),
+                    });
+                }
             }
         }
         let title = r.get(Field::Title);
@@ -1375,6 +1382,7 @@ pub fn parse_works(table: &Table) -> Result<ImportReport<WorkRow>, ImportError> 
         }
         let work = WorkRow {
             id,
+            origin_no,
             title,
             unit,
             district,
@@ -1383,6 +1391,7 @@ pub fn parse_works(table: &Table) -> Result<ImportReport<WorkRow>, ImportError> 
             contact_person: person_name(&r.get(Field::ContactPerson)),
             media_file: (!media.is_empty()).then_some(media),
             summary: r.get(Field::Summary),
+            creators: r.get(Field::Creators),
             row: r.number,
         };
         (key, work)
@@ -1464,89 +1473,6 @@ impl QuotaIssue {
             QuotaIssue::UnitOver { rows, .. }
             | QuotaIssue::DistrictOver { rows, .. }
             | QuotaIssue::DistrictUnder { rows, .. } => rows,
-        }
-    }
-
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (
-                QuotaIssue::UnitOver {
-                    unit,
-                    count,
-                    max,
-                    rows,
-                },
-                Lang::Zh,
-            ) => {
-                format!(
-                    "{unit} 报送了 {count} 个作品，超过每单位最多 {max} 个的限额（第 {} 行）",
-                    row_list(rows)
-                )
-            }
-            (
-                QuotaIssue::UnitOver {
-                    unit,
-                    count,
-                    max,
-                    rows,
-                },
-                Lang::En,
-            ) => {
-                format!("{unit} submitted {count} works, more than the {max} allowed per unit (rows {})", row_list(rows))
-            }
-            (
-                QuotaIssue::DistrictOver {
-                    district,
-                    count,
-                    max,
-                    rows,
-                },
-                Lang::Zh,
-            ) => {
-                format!(
-                    "{district} 推荐了 {count} 个作品，超过限额 {max} 个（第 {} 行）",
-                    row_list(rows)
-                )
-            }
-            (
-                QuotaIssue::DistrictOver {
-                    district,
-                    count,
-                    max,
-                    rows,
-                },
-                Lang::En,
-            ) => {
-                format!(
-                    "{district} recommended {count} works, more than its quota of {max} (rows {})",
-                    row_list(rows)
-                )
-            }
-            (
-                QuotaIssue::DistrictUnder {
-                    district,
-                    count,
-                    min,
-                    rows,
-                },
-                Lang::Zh,
-            ) => {
-                format!(
-                    "{district} 只推荐了 {count} 个作品，少于应推荐的 {min} 个（第 {} 行）",
-                    row_list(rows)
-                )
-            }
-            (
-                QuotaIssue::DistrictUnder {
-                    district,
-                    count,
-                    min,
-                    rows,
-                },
-                Lang::En,
-            ) => {
-                format!("{district} recommended only {count} works, fewer than its quota of {min} (rows {})", row_list(rows))
-            }
         }
     }
 }
@@ -1658,8 +1584,12 @@ mod tests {
     #[test]
     fn headers_match_aliases_in_any_width_and_case() {
         let k = FormKind::Works;
-        assert_eq!(alias_field(k, "序 号"), Some(Field::Id));
-        assert_eq!(alias_field(k, "No."), Some(Field::Id));
+        assert_eq!(alias_field(k, "序 号"), Some(Field::RowNo));
+        assert_eq!(alias_field(k, "No."), Some(Field::RowNo));
+        assert_eq!(alias_field(k, "作品编号"), Some(Field::Id));
+        assert_eq!(alias_field(k, "主创人员"), Some(Field::Creators));
+        assert_eq!(alias_field(k, "作者"), Some(Field::Creators));
+        assert_eq!(alias_field(k, "作者单位"), Some(Field::Unit));
         assert_eq!(alias_field(k, "ＴＩＴＬＥ"), Some(Field::Title));
         assert_eq!(alias_field(k, "推荐单位（区县）"), Some(Field::District));
         assert_eq!(alias_field(k, "推荐单位"), Some(Field::District));
@@ -1680,6 +1610,11 @@ mod tests {
         assert_eq!(normalize_id("1.0"), "1");
         assert_eq!(normalize_id("１２"), "12");
         assert_eq!(normalize_id("1.5"), "1.5");
+        for same in ["1", "01", "001", "1.0", "１", " 0001 "] {
+            assert_eq!(normalize_id(same), "1", "{same}");
+        }
+        assert_eq!(normalize_id("000"), "0");
+        assert_eq!(normalize_id("A-01"), "A-01");
         assert_eq!(
             split_list("3、５,7；9-11", true),
             ["3", "5", "7", "9", "10", "11"]

@@ -1,6 +1,19 @@
 //! Planning an import: which incoming works and judges are new, which change an existing
 //! record (and which fields), and which clash with a work from another form. Pure; the
 //! master applies a plan in one transaction.
+//!
+//! Work numbers (decisions):
+//! - A district form's 序号 is a row counter, not a contest-wide number: it is kept as the
+//!   work's origin (with the form's file and sheet), and the work gets a contest-wide number.
+//! - A work without an explicit contest-wide number (作品编号) is identified by its title and
+//!   unit, normalised (width, case, spaces, book-title marks and quotes do not count): a work
+//!   the master already holds keeps its number; a new one gets the next free number. New works
+//!   are numbered in the order (form file, sheet, row), so the numbers do not depend on the
+//!   order the forms were named in, and importing the same forms again changes nothing.
+//! - A corrected form (same file, sheet and 序号) whose row changed its title or its unit, but
+//!   not both, updates that work rather than adding one.
+//! - An explicit number is honoured as before: it identifies the work.
+//! - The same work (title and unit) on two rows of the import is a bad row naming the other.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -10,10 +23,15 @@ use unicode_normalization::UnicodeNormalization;
 use crate::forms::{Field, JudgeRow, WorkRow};
 use crate::records::{JudgeRecord, WorkRecord};
 
-/// A parsed work row as the master stores it.
-pub fn work_record(row: &WorkRow, source: &str) -> WorkRecord {
+/// A parsed work row as the master stores it; `id` is empty (to be numbered by
+/// [`plan_works`]) unless the form gave a contest-wide number. `sheet` is the worksheet the
+/// row came from, if any.
+pub fn work_record(row: &WorkRow, source: &str, sheet: Option<&str>) -> WorkRecord {
     WorkRecord {
         id: row.id.clone(),
+        origin_no: row.origin_no.clone(),
+        origin_sheet: sheet.unwrap_or_default().to_string(),
+        creators: row.creators.clone(),
         title: row.title.clone(),
         unit: row.unit.clone(),
         district: row.district.clone(),
@@ -31,7 +49,7 @@ pub fn work_record(row: &WorkRow, source: &str) -> WorkRecord {
 /// change the organizer needs to hear about).
 fn work_changes(old: &WorkRecord, new: &WorkRecord) -> Vec<Field> {
     let mut fields = Vec::new();
-    let pairs: [(Field, bool); 8] = [
+    let pairs: [(Field, bool); 9] = [
         (Field::Title, old.title != new.title),
         (Field::Unit, old.unit != new.unit),
         (Field::District, old.district != new.district),
@@ -42,6 +60,7 @@ fn work_changes(old: &WorkRecord, new: &WorkRecord) -> Vec<Field> {
             old.contact_person != new.contact_person,
         ),
         (Field::Summary, old.summary != new.summary),
+        (Field::Creators, old.creators != new.creators),
         (
             Field::MediaFile,
             old.media_file != new.media_file || old.source != new.source,
@@ -62,34 +81,145 @@ pub struct WorkPlan {
     /// Changed works with the fields that changed (empty: only the row moved).
     pub changed: Vec<(WorkRecord, Vec<Field>)>,
     pub unchanged: usize,
-    /// Rows whose work number belongs to another form's, different work: (row, existing).
-    pub clashes: Vec<(usize, WorkRecord)>,
+    /// Rows whose work number belongs to another form's, different work: (incoming, existing).
+    pub clashes: Vec<(WorkRecord, WorkRecord)>,
+    /// Rows that repeat a work (same title and unit) already on an earlier row of this import:
+    /// (the repeat, the earlier one).
+    pub repeats: Vec<(WorkRecord, WorkRecord)>,
+    /// Every incoming work that lands (new, changed or unchanged), with its final number.
+    pub placed: Vec<WorkRecord>,
 }
 
-/// Compares incoming works with the master's. Pure: no I/O.
-pub fn plan_works(existing: &[WorkRecord], incoming: Vec<WorkRecord>) -> WorkPlan {
+/// What identifies a work without a contest-wide number: its title and unit, compared
+/// without width, case, spaces, book-title marks or quotes.
+pub fn work_key(title: &str, unit: &str) -> String {
+    let fold = |s: &str| -> String {
+        s.nfkc()
+            .filter(|c| {
+                !c.is_whitespace()
+                    && !matches!(
+                        c,
+                        '《' | '》'
+                            | '〈'
+                            | '〉'
+                            | '“'
+                            | '”'
+                            | '‘'
+                            | '’'
+                            | '"'
+                            | '\''
+                            | '「'
+                            | '」'
+                    )
+            })
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    format!("{}\u{1F}{}", fold(title), fold(unit))
+}
+
+/// Where a row comes from, for ordering new works: file, sheet, row.
+fn origin_order(w: &WorkRecord) -> (&str, &str, usize) {
+    (w.source.as_str(), w.origin_sheet.as_str(), w.source_row)
+}
+
+/// Compares incoming works with the master's and numbers the new ones (see the module's
+/// decisions). Pure: no I/O.
+pub fn plan_works(existing: &[WorkRecord], mut incoming: Vec<WorkRecord>) -> WorkPlan {
     let by_id: HashMap<&str, &WorkRecord> = existing.iter().map(|w| (w.id.as_str(), w)).collect();
+    let mut by_key: HashMap<String, &WorkRecord> = HashMap::new();
+    let mut by_origin: HashMap<(&str, &str, &str), &WorkRecord> = HashMap::new();
+    for w in existing {
+        by_key.entry(work_key(&w.title, &w.unit)).or_insert(w);
+        // Masters from before origins were kept numbered works by their 序号.
+        let no = if w.origin_no.is_empty() {
+            &w.id
+        } else {
+            &w.origin_no
+        };
+        by_origin
+            .entry((w.source.as_str(), w.origin_sheet.as_str(), no.as_str()))
+            .or_insert(w);
+    }
+    let same_origin = |w: &WorkRecord| -> Option<String> {
+        if w.origin_no.is_empty() {
+            return None;
+        }
+        let old = by_origin.get(&(
+            w.source.as_str(),
+            w.origin_sheet.as_str(),
+            w.origin_no.as_str(),
+        ))?;
+        let same = |a: &str, b: &str| work_key(a, "") == work_key(b, "");
+        (same(&old.title, &w.title) || same(&old.unit, &w.unit)).then(|| old.id.clone())
+    };
+    // The order of the forms on the command line must not matter.
+    incoming.sort_by(|a, b| origin_order(a).cmp(&origin_order(b)));
     let mut plan = WorkPlan::default();
-    for work in incoming {
+    let mut seen: HashMap<String, WorkRecord> = HashMap::new();
+    let mut unnumbered = Vec::new();
+    for mut work in incoming {
+        let key = work_key(&work.title, &work.unit);
+        if let Some(earlier) = seen.get(&key) {
+            plan.repeats.push((work, earlier.clone()));
+            continue;
+        }
+        seen.insert(key.clone(), work.clone());
+        if work.id.is_empty() {
+            match by_key
+                .get(&key)
+                .map(|old| old.id.clone())
+                .or_else(|| same_origin(&work))
+            {
+                Some(id) => work.id = id,
+                None => {
+                    unnumbered.push(work);
+                    continue;
+                }
+            }
+        }
         match by_id.get(work.id.as_str()) {
-            None => plan.new.push(work),
-            Some(old) if **old == work => plan.unchanged += 1,
+            None => {
+                plan.placed.push(work.clone());
+                plan.new.push(work);
+            }
+            Some(old) if **old == work => {
+                plan.unchanged += 1;
+                plan.placed.push(work);
+            }
             Some(old) => {
                 let other_form = !old.source.is_empty() && old.source != work.source;
                 if other_form && old.title != work.title && old.unit != work.unit {
-                    plan.clashes.push((work.source_row, (*old).clone()));
+                    plan.clashes.push((work, (*old).clone()));
                     continue;
                 }
                 let fields = work_changes(old, &work);
                 if fields.is_empty() {
                     // Only the row number moved: written, but not reported as a change.
                     plan.unchanged += 1;
-                    plan.changed.push((work, fields));
-                } else {
-                    plan.changed.push((work, fields));
                 }
+                plan.placed.push(work.clone());
+                plan.changed.push((work, fields));
             }
         }
+    }
+    // New works without a number: the next free ones, in (file, sheet, row) order.
+    let mut taken: HashSet<String> = existing.iter().map(|w| w.id.clone()).collect();
+    taken.extend(plan.new.iter().map(|w| w.id.clone()));
+    let mut next = taken
+        .iter()
+        .filter_map(|id| id.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    for mut work in unnumbered {
+        while taken.contains(&next.to_string()) {
+            next += 1;
+        }
+        work.id = next.to_string();
+        taken.insert(work.id.clone());
+        plan.placed.push(work.clone());
+        plan.new.push(work);
     }
     plan
 }

@@ -21,9 +21,15 @@ pub struct WorkRecord {
     /// Video file as named on the form (relative paths resolve against `source`'s folder,
     /// then the contest's media folder).
     pub media_file: Option<String>,
+    /// 主创人员 / 作者 as the form gives them.
+    pub creators: String,
     /// The form this row came from, and its row number there.
     pub source: String,
     pub source_row: usize,
+    /// The form's own 序号 for this work (a row counter, not the work's number), if any.
+    pub origin_no: String,
+    /// The worksheet of the form, for workbooks.
+    pub origin_sheet: String,
 }
 
 /// What `jury probe` found for one work's video.

@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use jury_core::Lang;
-
 /// Lower-case hex SHA-256 of a file's contents, read in 1 MiB chunks (constant memory).
 pub fn sha256_file(path: &Path) -> io::Result<String> {
     let mut file = File::open(path)?;
@@ -43,39 +41,6 @@ impl MediaCheck {
     pub fn is_ok(&self) -> bool {
         matches!(self, MediaCheck::Ok)
     }
-
-    /// One line: what is wrong and what to do about it.
-    pub fn message(&self, lang: Lang) -> String {
-        match self {
-            MediaCheck::Ok => lang.pick("视频文件完好", "video file verified").to_string(),
-            MediaCheck::Missing => lang
-                .pick(
-                    "找不到视频文件：请把视频放在选票文件旁边，或用 --media 目录 指定视频所在文件夹",
-                    "video file not found: put the videos next to the ballot file or pass --media DIR",
-                )
-                .to_string(),
-            MediaCheck::Modified { expected, actual } => match lang {
-                Lang::Zh => format!(
-                    "视频文件与主办方登记的不一致（应为 {}…，实为 {}…）：请向主办方索取原始文件",
-                    short(expected),
-                    short(actual)
-                ),
-                Lang::En => format!(
-                    "video file differs from the one the organizer registered (expected {}…, found {}…): ask the organizer for the original file",
-                    short(expected),
-                    short(actual)
-                ),
-            },
-            MediaCheck::Unreadable(reason) => match lang {
-                Lang::Zh => format!("视频文件无法读取（{reason}）：请检查文件权限或重新复制该文件"),
-                Lang::En => format!("video file cannot be read ({reason}): check its permissions or copy it again"),
-            },
-        }
-    }
-}
-
-fn short(sha: &str) -> &str {
-    sha.get(..12).unwrap_or(sha)
 }
 
 /// Checks that `path` is a readable file and, when `expected_sha` is given, that its SHA-256
@@ -174,21 +139,6 @@ mod tests {
             check_media(dir.path(), None),
             MediaCheck::Unreadable(_)
         ));
-    }
-
-    #[test]
-    fn messages_say_what_to_do_in_both_languages() {
-        let m = MediaCheck::Modified {
-            expected: ABC.into(),
-            actual: EMPTY.into(),
-        };
-        assert!(m.message(Lang::Zh).contains("ba7816bf8f01"));
-        assert!(m.message(Lang::En).contains("ask the organizer"));
-        assert!(MediaCheck::Missing.message(Lang::En).contains("--media"));
-        assert!(MediaCheck::Missing.message(Lang::Zh).contains("--media"));
-        assert!(MediaCheck::Unreadable("denied".into())
-            .message(Lang::Zh)
-            .contains("denied"));
     }
 
     #[test]

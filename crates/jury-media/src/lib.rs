@@ -17,8 +17,8 @@ pub mod testclip;
 pub use hash::{check_media, locate, sha256_file, MediaCheck};
 pub use player::{Player, PlayerConfig, PlayerError, PlayerEvent, VideoOutput};
 pub use probe::{
-    assess, assess_many, check, probe, probe_files, probe_with_timeout, Assessment, ProbeError,
-    ProbeInfo, Violation,
+    assess, assess_many, check, probe, probe_with_timeout, Assessment, ProbeError, ProbeInfo,
+    Violation,
 };
 
 /// `m:ss` (or `h:mm:ss`) of whole seconds, the way the calls for entries write durations.

@@ -18,7 +18,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::{format_clock, round_seconds};
 use jury_core::model::MediaRules;
-use jury_core::Lang;
 
 /// How long [`probe`] waits for mpv to make sense of a file.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -80,7 +79,8 @@ impl ProbeInfo {
     }
 }
 
-fn format_mb(bytes: u64) -> String {
+/// A size as file managers show it: `45.2 MB` (MiB).
+pub fn format_mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / MIB as f64)
 }
 
@@ -123,37 +123,6 @@ pub enum ProbeError {
     /// Built without libmpv, or mpv could not start.
     #[error("cannot probe media: {0}")]
     Unavailable(String),
-}
-
-impl ProbeError {
-    /// One line: what is wrong and what to do.
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (ProbeError::Missing(p), Lang::Zh) => format!("找不到文件 {}：请检查路径", p.display()),
-            (ProbeError::Missing(p), Lang::En) => format!("{}: no such file (check the path)", p.display()),
-            (ProbeError::Unreadable(p, why), Lang::Zh) => {
-                format!("无法读取 {}（{why}）：请检查文件权限", p.display())
-            }
-            (ProbeError::Unreadable(p, why), Lang::En) => {
-                format!("{}: cannot read ({why}): check the file's permissions", p.display())
-            }
-            (ProbeError::NotMedia(p), Lang::Zh) => {
-                format!("{} 不是可识别的视频文件（可能已损坏或不完整）：请向报送单位索取原文件", p.display())
-            }
-            (ProbeError::NotMedia(p), Lang::En) => format!(
-                "{}: not a recognisable video (damaged or incomplete?): ask the submitter for the original",
-                p.display()
-            ),
-            (ProbeError::Timeout(p, s), Lang::Zh) => {
-                format!("{} 在 {s} 秒内无法读取（文件异常）：请用播放器检查该文件", p.display())
-            }
-            (ProbeError::Timeout(p, s), Lang::En) => {
-                format!("{}: unreadable within {s} s (unusual file): check it in a player", p.display())
-            }
-            (ProbeError::Unavailable(why), Lang::Zh) => format!("无法检查视频（{why}）"),
-            (ProbeError::Unavailable(why), Lang::En) => format!("cannot check videos ({why})"),
-        }
-    }
 }
 
 /// Probes with [`DEFAULT_TIMEOUT`].
@@ -447,9 +416,11 @@ pub enum Violation {
         tolerance_percent: f64,
     },
     NoVideo,
-    /// No sound track. Advisory: the rules have no field requiring sound, so this does not make
-    /// a file non-compliant; it is reported for the organizer to judge.
+    /// No sound track and the rules do not require one: advisory, it does not make a file
+    /// non-compliant; it is reported for the organizer to judge.
     NoAudio,
+    /// No sound track although the rules require one (`[media] require_audio = true`).
+    AudioRequired,
 }
 
 impl Violation {
@@ -457,100 +428,14 @@ impl Violation {
     pub fn is_advisory(&self) -> bool {
         matches!(self, Violation::NoAudio)
     }
-
-    /// One line, e.g. "时长 5:12 超出 3:00–4:00" / "duration 5:12 outside 3:00–4:00".
-    pub fn message(&self, lang: Lang) -> String {
-        let zh = lang == Lang::Zh;
-        match self {
-            Violation::Probe(e) => e.message(lang),
-            Violation::Container { found, allowed } => {
-                let found = found
-                    .as_deref()
-                    .unwrap_or(if zh { "未知" } else { "unknown" });
-                if zh {
-                    format!("格式 {found} 不符合要求（应为 {}）", allowed.join("、"))
-                } else {
-                    format!(
-                        "container {found} not allowed (allowed: {})",
-                        allowed.join(", ")
-                    )
-                }
-            }
-            Violation::TooLarge { size_bytes, max_mb } => {
-                let size = format_mb(*size_bytes);
-                if zh {
-                    format!("文件 {size} 超过上限 {max_mb} MB")
-                } else {
-                    format!("file {size} exceeds the {max_mb} MB limit")
-                }
-            }
-            Violation::TooShort {
-                duration_s,
-                min_s,
-                max_s,
-            } => duration_message(lang, *duration_s, Some(*min_s), *max_s),
-            Violation::TooLong {
-                duration_s,
-                min_s,
-                max_s,
-            } => duration_message(lang, *duration_s, *min_s, Some(*max_s)),
-            Violation::UnknownDuration => lang.pick("无法读取时长", "duration unknown").into(),
-            Violation::Resolution { found, allowed } => {
-                let found = found
-                    .map(|(w, h)| format!("{w}×{h}"))
-                    .unwrap_or_else(|| lang.pick("未知", "unknown").into());
-                let list: Vec<String> = allowed.iter().map(|(w, h)| format!("{w}×{h}")).collect();
-                if zh {
-                    format!("分辨率 {found} 不符合要求（应为 {}）", list.join(" 或 "))
-                } else {
-                    format!(
-                        "resolution {found} not allowed (allowed: {})",
-                        list.join(", ")
-                    )
-                }
-            }
-            Violation::Aspect {
-                found,
-                expected: (a, b),
-                tolerance_percent,
-            } => {
-                let found = ratio_name(*found);
-                let tol = format_percent(*tolerance_percent);
-                if zh {
-                    format!("画面比例 {found} 不符合 {a}:{b}（允许误差 {tol}%）")
-                } else {
-                    format!("aspect ratio {found} is not {a}:{b} (tolerance {tol}%)")
-                }
-            }
-            Violation::NoVideo => lang.pick("没有视频画面", "no video picture").into(),
-            Violation::NoAudio => lang
-                .pick("没有声音（提示）", "no audio track (advisory)")
-                .into(),
-        }
-    }
 }
 
-fn format_percent(p: f64) -> String {
+/// `1` for 1.0, `1.5` otherwise: a tolerance as the rules write it.
+pub fn format_percent(p: f64) -> String {
     if p.fract() == 0.0 {
         format!("{p:.0}")
     } else {
         format!("{p}")
-    }
-}
-
-fn duration_message(lang: Lang, duration_s: u64, min_s: Option<u32>, max_s: Option<u32>) -> String {
-    let d = format_clock(duration_s);
-    let clock = |s: u32| format_clock(u64::from(s));
-    match (min_s, max_s, lang) {
-        (Some(lo), Some(hi), Lang::Zh) => format!("时长 {d} 超出 {}–{}", clock(lo), clock(hi)),
-        (Some(lo), Some(hi), Lang::En) => {
-            format!("duration {d} outside {}–{}", clock(lo), clock(hi))
-        }
-        (Some(lo), None, Lang::Zh) => format!("时长 {d} 短于 {}", clock(lo)),
-        (Some(lo), None, Lang::En) => format!("duration {d} shorter than {}", clock(lo)),
-        (None, Some(hi), Lang::Zh) => format!("时长 {d} 超过 {}", clock(hi)),
-        (None, Some(hi), Lang::En) => format!("duration {d} longer than {}", clock(hi)),
-        (None, None, _) => d,
     }
 }
 
@@ -631,7 +516,11 @@ pub fn check(info: &ProbeInfo, rules: &MediaRules) -> Vec<Violation> {
         }
     }
     if !info.has_audio {
-        out.push(Violation::NoAudio);
+        out.push(if rules.require_audio {
+            Violation::AudioRequired
+        } else {
+            Violation::NoAudio
+        });
     }
     out
 }
@@ -649,15 +538,6 @@ impl Assessment {
     /// No violation other than advisory ones.
     pub fn compliant(&self) -> bool {
         self.violations.iter().all(Violation::is_advisory)
-    }
-
-    /// One line for a work's record: the violations (if any), then the summary.
-    pub fn note(&self, lang: Lang) -> String {
-        let mut parts: Vec<String> = self.violations.iter().map(|v| v.message(lang)).collect();
-        if let Some(info) = &self.info {
-            parts.push(info.summary());
-        }
-        parts.join(lang.pick("；", "; "))
     }
 }
 
@@ -682,44 +562,6 @@ pub fn assess_many(paths: &[PathBuf], rules: &MediaRules) -> Vec<Assessment> {
     jury_core::parallel::map_in_order(paths, jury_core::parallel::default_jobs(), |p| {
         assess(p, rules)
     })
-}
-
-/// The `jury probe FILE...` report: one line per file (marker, name, summary), its violations
-/// indented below, and a count; plus whether every file complies.
-pub fn probe_files(paths: &[PathBuf], rules: &MediaRules, lang: Lang) -> (String, bool) {
-    let assessments = assess_many(paths, rules);
-    let mut out = String::new();
-    let mut failing = 0;
-    for a in &assessments {
-        let ok = a.compliant();
-        failing += usize::from(!ok);
-        let marker = match (ok, lang) {
-            (true, Lang::Zh) => "[合格]",
-            (false, Lang::Zh) => "[不合格]",
-            (true, Lang::En) => "[ok]",
-            (false, Lang::En) => "[FAIL]",
-        };
-        out.push_str(&format!("{marker} {}", a.path.display()));
-        if let Some(info) = &a.info {
-            out.push_str(&format!("  {}", info.summary()));
-        }
-        out.push('\n');
-        for v in &a.violations {
-            out.push_str(&format!("    - {}\n", v.message(lang)));
-        }
-    }
-    let total = assessments.len();
-    out.push_str(&match lang {
-        Lang::Zh => format!(
-            "共 {total} 个文件：{} 个合格，{failing} 个不合格\n",
-            total - failing
-        ),
-        Lang::En => format!(
-            "{total} files: {} compliant, {failing} not\n",
-            total - failing
-        ),
-    });
-    (out, failing == 0)
 }
 
 #[cfg(test)]
@@ -775,8 +617,6 @@ mod tests {
                 max_s: 240
             }]
         );
-        assert_eq!(v[0].message(Lang::Zh), "时长 5:12 超出 3:00–4:00");
-        assert_eq!(v[0].message(Lang::En), "duration 5:12 outside 3:00–4:00");
         let short = ProbeInfo {
             duration_ms: Some(2_000),
             ..good()
@@ -790,7 +630,6 @@ mod tests {
                 max_s: Some(240)
             }]
         );
-        assert_eq!(v[0].message(Lang::Zh), "时长 0:02 超出 3:00–4:00");
         // Whole seconds, rounded: 179.6 s is 3:00, 240.4 s is 4:00, 240.5 s is 4:01.
         for (ms, ok) in [
             (179_499, false),
@@ -812,8 +651,14 @@ mod tests {
             },
             &micro,
         );
-        assert_eq!(v[0].message(Lang::Zh), "时长 10:05 超过 10:00");
-        assert_eq!(v[0].message(Lang::En), "duration 10:05 longer than 10:00");
+        assert_eq!(
+            v,
+            vec![Violation::TooLong {
+                duration_s: 605,
+                min_s: None,
+                max_s: 600
+            }]
+        );
         assert_eq!(
             check(
                 &ProbeInfo {
@@ -841,7 +686,6 @@ mod tests {
                 allowed: vec!["mp4".into()]
             }]
         );
-        assert_eq!(v[0].message(Lang::Zh), "格式 mov 不符合要求（应为 mp4）");
 
         let small = ProbeInfo {
             width: Some(640),
@@ -859,10 +703,6 @@ mod tests {
             ),
             "{v:?}"
         );
-        assert_eq!(
-            v[0].message(Lang::En),
-            "resolution 640×360 not allowed (allowed: 1920×1080, 1280×720)"
-        );
 
         let four_three = ProbeInfo {
             width: Some(1440),
@@ -879,14 +719,6 @@ mod tests {
                 ..
             }
         ));
-        assert_eq!(
-            v[1].message(Lang::Zh),
-            "画面比例 4:3 不符合 16:9（允许误差 1%）"
-        );
-        assert_eq!(
-            v[1].message(Lang::En),
-            "aspect ratio 4:3 is not 16:9 (tolerance 1%)"
-        );
 
         let micro = rules("cq-micro-lecture");
         let big = ProbeInfo {
@@ -900,10 +732,6 @@ mod tests {
                 size_bytes: 500 * MIB + 1,
                 max_mb: 500
             }]
-        );
-        assert_eq!(
-            v[0].message(Lang::En),
-            "file 500.0 MB exceeds the 500 MB limit"
         );
         assert_eq!(
             check(
@@ -926,7 +754,6 @@ mod tests {
         };
         let v = check(&portrait, &micro);
         assert_eq!(v.len(), 1);
-        assert!(v[0].message(Lang::En).contains("9:16"));
     }
 
     #[test]
@@ -995,14 +822,26 @@ mod tests {
             audio_codec: None,
             ..good()
         };
-        let v = check(&silent, &r);
+        // The shipped call requires sound; rules that do not make silence advisory.
+        assert_eq!(check(&silent, &r), vec![Violation::AudioRequired]);
+        let lax = MediaRules {
+            require_audio: false,
+            ..r.clone()
+        };
+        let v = check(&silent, &lax);
         assert_eq!(v, vec![Violation::NoAudio]);
         let a = Assessment {
             path: "x.mp4".into(),
-            info: Some(silent),
+            info: Some(silent.clone()),
             violations: v,
         };
         assert!(a.compliant(), "no audio is advisory only");
+        let a = Assessment {
+            path: "x.mp4".into(),
+            info: Some(silent),
+            violations: vec![Violation::AudioRequired],
+        };
+        assert!(!a.compliant(), "required sound missing breaks the rules");
 
         let a = Assessment {
             path: "t.txt".into(),
@@ -1010,49 +849,6 @@ mod tests {
             violations: vec![Violation::Probe(ProbeError::NotMedia("t.txt".into()))],
         };
         assert!(!a.compliant());
-        assert!(a.note(Lang::En).contains("not a recognisable video"));
-    }
-
-    #[test]
-    fn every_message_differs_by_language() {
-        let all = [
-            Violation::Probe(ProbeError::Timeout("x".into(), 5)),
-            Violation::Container {
-                found: None,
-                allowed: vec!["mp4".into()],
-            },
-            Violation::TooLarge {
-                size_bytes: 1,
-                max_mb: 1,
-            },
-            Violation::TooShort {
-                duration_s: 1,
-                min_s: 2,
-                max_s: None,
-            },
-            Violation::TooLong {
-                duration_s: 3,
-                min_s: None,
-                max_s: 2,
-            },
-            Violation::UnknownDuration,
-            Violation::Resolution {
-                found: None,
-                allowed: vec![(1, 1)],
-            },
-            Violation::Aspect {
-                found: f64::NAN,
-                expected: (16, 9),
-                tolerance_percent: 1.5,
-            },
-            Violation::NoVideo,
-            Violation::NoAudio,
-        ];
-        for v in &all {
-            let (zh, en) = (v.message(Lang::Zh), v.message(Lang::En));
-            assert!(!zh.is_empty() && !en.is_empty() && zh != en, "{v:?}");
-        }
-        assert!(all[7].message(Lang::En).contains("1.5%"));
     }
 
     #[test]

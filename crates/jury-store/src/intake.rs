@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection, Transaction};
 
 use crate::cipher::sqlite_err;
 use crate::master::{append_audit, AuditEntry, JudgeRecord, Master, WorkRecord};
@@ -11,12 +11,46 @@ use crate::StoreError;
 use jury_core::forms::Field;
 use jury_core::intake::{JudgePlan, WorkPlan};
 
+/// Columns added to `works` after the first masters were written (name, definition). A
+/// master without them is brought up to date when opened; old rows read as empty.
+const WORK_COLUMNS_ADDED: &[(&str, &str)] = &[
+    ("creators", "TEXT NOT NULL DEFAULT ''"),
+    ("origin_no", "TEXT NOT NULL DEFAULT ''"),
+    ("origin_sheet", "TEXT NOT NULL DEFAULT ''"),
+];
+
+/// Adds the `works` columns an older master lacks, in one transaction (nothing is written to
+/// a master that has them all).
+pub(crate) fn migrate_works(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let err = sqlite_err(path);
+    let mut stmt = conn
+        .prepare("SELECT name FROM pragma_table_info('works')")
+        .map_err(&err)?;
+    let have: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .and_then(|rows| rows.collect())
+        .map_err(&err)?;
+    let missing: Vec<&(&str, &str)> = WORK_COLUMNS_ADDED
+        .iter()
+        .filter(|(name, _)| !have.iter().any(|h| h == name))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut sql = String::from("BEGIN IMMEDIATE;");
+    for (name, def) in missing {
+        sql.push_str(&format!("ALTER TABLE works ADD COLUMN {name} {def};"));
+    }
+    sql.push_str("COMMIT;");
+    conn.execute_batch(&sql).map_err(&err)
+}
+
 impl Master {
-    /// Writes a works plan and its audit row in one transaction.
+    /// Writes a works plan and its audit rows (one per form read) in one transaction.
     pub fn apply_work_plan(
         &mut self,
         plan: &WorkPlan,
-        audit: &AuditEntry,
+        audits: &[AuditEntry],
     ) -> Result<(), StoreError> {
         self.write(|tx, path| {
             for w in &plan.new {
@@ -29,17 +63,19 @@ impl Master {
                         .map_err(sqlite_err(path))?;
                 }
             }
-            append_audit(tx, path, audit)?;
+            for audit in audits {
+                append_audit(tx, path, audit)?;
+            }
             Ok(())
         })
     }
 
-    /// Writes a judges plan (judges, their declared conflicts) and its audit row in one
+    /// Writes a judges plan (judges, their declared conflicts) and its audit rows in one
     /// transaction.
     pub fn apply_judge_plan(
         &mut self,
         plan: &JudgePlan,
-        audit: &AuditEntry,
+        audits: &[AuditEntry],
     ) -> Result<(), StoreError> {
         self.write(|tx, path| {
             let err = sqlite_err(path);
@@ -63,7 +99,9 @@ impl Master {
                 .map_err(&err)?;
                 put_conflicts(tx, path, j)?;
             }
-            append_audit(tx, path, audit)?;
+            for audit in audits {
+                append_audit(tx, path, audit)?;
+            }
             Ok(())
         })
     }
@@ -73,13 +111,15 @@ impl Master {
 fn put_work(tx: &Transaction<'_>, path: &Path, w: &WorkRecord) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO works (id, title, unit, district, address, contact, contact_person, summary,
-                            media_file, source, source_row)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                            media_file, source, source_row, creators, origin_no, origin_sheet)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
          ON CONFLICT(id) DO UPDATE SET title = excluded.title, unit = excluded.unit,
              district = excluded.district, address = excluded.address,
              contact = excluded.contact, contact_person = excluded.contact_person,
              summary = excluded.summary, media_file = excluded.media_file,
-             source = excluded.source, source_row = excluded.source_row",
+             source = excluded.source, source_row = excluded.source_row,
+             creators = excluded.creators, origin_no = excluded.origin_no,
+             origin_sheet = excluded.origin_sheet",
         params![
             w.id,
             w.title,
@@ -91,7 +131,10 @@ fn put_work(tx: &Transaction<'_>, path: &Path, w: &WorkRecord) -> Result<(), Sto
             w.summary,
             w.media_file,
             w.source,
-            w.source_row as i64
+            w.source_row as i64,
+            w.creators,
+            w.origin_no,
+            w.origin_sheet
         ],
     )
     .map_err(sqlite_err(path))?;
@@ -119,3 +162,57 @@ fn put_conflicts(tx: &Transaction<'_>, path: &Path, j: &JudgeRecord) -> Result<(
 
 // ---------------------------------------------------------------------------------------
 // Judges
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jury_core::key::BallotKey;
+
+    #[test]
+    fn a_master_from_before_creators_and_origins_opens_and_reads_its_works() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("master.jury");
+        let key = BallotKey::parse("k").unwrap();
+        let m = Master::create(&path, &key, "cq").unwrap();
+        // The works table as the first masters had it.
+        m.connection()
+            .execute_batch(
+                "ALTER TABLE works DROP COLUMN creators;
+                 ALTER TABLE works DROP COLUMN origin_no;
+                 ALTER TABLE works DROP COLUMN origin_sheet;
+                 INSERT INTO works (id, title, unit, district, source, source_row)
+                     VALUES ('3', '追光者', '重庆大学', '渝中区', '/f/a.csv', 5);",
+            )
+            .unwrap();
+        drop(m);
+        let mut m = Master::open(&path, &key).unwrap();
+        let works = m.works().unwrap();
+        assert_eq!(works.len(), 1);
+        assert_eq!(
+            (works[0].id.as_str(), works[0].creators.as_str()),
+            ("3", "")
+        );
+        // The old work is found again by title and unit, and keeps its number.
+        let incoming = WorkRecord {
+            id: String::new(),
+            title: "追光者".into(),
+            unit: "重庆大学".into(),
+            district: "渝中区".into(),
+            creators: "张三".into(),
+            source: "/f/a.csv".into(),
+            source_row: 5,
+            origin_no: "3".into(),
+            ..Default::default()
+        };
+        let plan = jury_core::intake::plan_works(&works, vec![incoming]);
+        assert_eq!(plan.changed.len(), 1);
+        m.apply_work_plan(&plan, &[]).unwrap();
+        drop(m);
+        let m = Master::open(&path, &key).unwrap();
+        let w = &m.works().unwrap()[0];
+        assert_eq!(
+            (w.id.as_str(), w.creators.as_str(), w.origin_no.as_str()),
+            ("3", "张三", "3")
+        );
+    }
+}

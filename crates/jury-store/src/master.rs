@@ -36,7 +36,10 @@ CREATE TABLE works (
     summary TEXT NOT NULL DEFAULT '',
     media_file TEXT,
     source TEXT NOT NULL DEFAULT '',
-    source_row INTEGER NOT NULL DEFAULT 0
+    source_row INTEGER NOT NULL DEFAULT 0,
+    creators TEXT NOT NULL DEFAULT '',
+    origin_no TEXT NOT NULL DEFAULT '',
+    origin_sheet TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE probes (
     work_id TEXT PRIMARY KEY REFERENCES works(id) ON DELETE CASCADE,
@@ -189,6 +192,7 @@ impl Master {
             });
         }
         set_durable(&master.conn, path)?;
+        crate::intake::migrate_works(&master.conn, path)?;
         Ok(master)
     }
 
@@ -241,7 +245,8 @@ impl Master {
             .conn
             .prepare(
                 "SELECT id, title, unit, district, address, contact, contact_person, summary,
-                        media_file, source, source_row FROM works",
+                        media_file, source, source_row, creators, origin_no, origin_sheet
+                 FROM works",
             )
             .map_err(self.err())?;
         let mut works: Vec<WorkRecord> = stmt
@@ -258,6 +263,9 @@ impl Master {
                     media_file: r.get(8)?,
                     source: r.get(9)?,
                     source_row: r.get::<_, i64>(10)? as usize,
+                    creators: r.get(11)?,
+                    origin_no: r.get(12)?,
+                    origin_sheet: r.get(13)?,
                 })
             })
             .and_then(|rows| rows.collect())

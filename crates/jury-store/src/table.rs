@@ -19,8 +19,10 @@
 //!   form of 5,000 works is well under 2 MB as CSV; anything that large is almost certainly
 //!   the wrong file (a video, an archive). Workbooks get more room because pasted photos
 //!   inflate them without adding cells.
-//! - Workbooks: the first visible sheet that holds a recognisable header row (see
-//!   `import`), else the first non-empty sheet. Merged cells take the value of their
+//! - Workbooks: every sheet that holds a recognisable header row (see `forms`) is read,
+//!   visible sheets first, each as its own table named by its sheet; the other sheets are
+//!   named in [`Tables::skipped_sheets`] (never dropped silently). A workbook without any
+//!   header gives its first non-empty sheet (whose parse then says what is missing). Merged cells take the value of their
 //!   top-left cell across the whole span, so a merged header or a district merged down a
 //!   column reads as if typed into every cell. Whole numbers are rendered without ".0",
 //!   dates as `YYYY-MM-DD`.
@@ -47,10 +49,35 @@ pub const MAX_COLUMNS: usize = 512;
 
 const SNIFF_BYTES: usize = 64 * 1024;
 
+use jury_core::forms::{ImportReport, JudgeRow, WorkRow};
 pub use jury_core::table::{ImportError, ImportErrorKind, Table};
 
-/// Reads a CSV/TSV (UTF-8, UTF-8-BOM, UTF-16 with BOM, GBK/GB18030) or XLSX/XLS file.
+/// A form file read: one table per sheet with a form header (one for CSV), and the names of
+/// the sheets that were not read because they have none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tables {
+    pub tables: Vec<Table>,
+    pub skipped_sheets: Vec<String>,
+}
+
+impl Tables {
+    fn one(table: Table) -> Tables {
+        Tables {
+            tables: vec![table],
+            skipped_sheets: Vec::new(),
+        }
+    }
+}
+
+/// Reads a file's first form table (see [`read_tables`]).
 pub fn read_table(path: &Path) -> Result<Table, ImportError> {
+    let mut t = read_tables(path)?;
+    Ok(t.tables.swap_remove(0))
+}
+
+/// Reads a CSV/TSV (UTF-8, UTF-8-BOM, UTF-16 with BOM, GBK/GB18030) or XLSX/XLS file: every
+/// sheet with a form header. Never returns an empty `tables`.
+pub fn read_tables(path: &Path) -> Result<Tables, ImportError> {
     let file_name = path.display().to_string();
     let io_err = |e: std::io::Error| {
         ImportError::new(ImportErrorKind::Io, path, format!("cannot read {file_name}: {e}; check the path and that the file is not open elsewhere"))
@@ -168,7 +195,7 @@ pub fn read_table(path: &Path) -> Result<Table, ImportError> {
     } else {
         encoding.to_string()
     };
-    read_delimited(path, &text, encoding)
+    read_delimited(path, &text, encoding).map(Tables::one)
 }
 
 /// True when the first bytes look like text: no NUL and almost no control bytes (a UTF-16
@@ -505,11 +532,11 @@ fn workbook_error(path: &Path, kind: &str, e: impl std::fmt::Display) -> ImportE
 }
 
 /// A workbook reader that panics on a malformed file gives the usual workbook error.
-fn contained(
+fn contained<T>(
     path: &Path,
     kind: &str,
-    read: impl FnOnce() -> Result<Table, ImportError>,
-) -> Result<Table, ImportError> {
+    read: impl FnOnce() -> Result<T, ImportError>,
+) -> Result<T, ImportError> {
     crate::guard::contain(read).unwrap_or_else(|panic| {
         Err(workbook_error(
             path,
@@ -522,7 +549,7 @@ fn contained(
     })
 }
 
-fn read_xlsx(path: &Path) -> Result<Table, ImportError> {
+fn read_xlsx(path: &Path) -> Result<Tables, ImportError> {
     let mut book: Xlsx<BufReader<File>> = open_workbook(path).map_err(|e| {
         if path
             .extension()
@@ -541,7 +568,7 @@ fn read_xlsx(path: &Path) -> Result<Table, ImportError> {
         }
     })?;
     let order = sheet_order(book.sheets_metadata());
-    let mut candidates = Vec::new();
+    let mut sheets = Vec::new();
     for name in order {
         let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
         let mut reader = book
@@ -568,17 +595,15 @@ fn read_xlsx(path: &Path) -> Result<Table, ImportError> {
             }
         }
         drop(reader);
-        if let Some(table) = grid_table(path, "XLSX", &name, cells, &merges) {
-            if jury_core::forms::has_form_header(&table.rows) {
-                return Ok(table);
-            }
-            candidates.push(table);
-        }
+        sheets.push((
+            name.clone(),
+            grid_table(path, "XLSX", &name, cells, &merges),
+        ));
     }
-    first_non_empty(path, candidates)
+    form_sheets(path, sheets)
 }
 
-fn read_xls(path: &Path) -> Result<Table, ImportError> {
+fn read_xls(path: &Path) -> Result<Tables, ImportError> {
     let mut book: Xls<BufReader<File>> = open_workbook(path).map_err(|e| {
         if path
             .extension()
@@ -597,7 +622,7 @@ fn read_xls(path: &Path) -> Result<Table, ImportError> {
         }
     })?;
     let order = sheet_order(book.sheets_metadata());
-    let mut candidates = Vec::new();
+    let mut sheets = Vec::new();
     for name in order {
         let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
         let range = book
@@ -617,26 +642,45 @@ fn read_xls(path: &Path) -> Result<Table, ImportError> {
                 }
             }
         }
-        if let Some(table) = grid_table(path, "XLS", &name, cells, &merges) {
-            if jury_core::forms::has_form_header(&table.rows) {
-                return Ok(table);
-            }
-            candidates.push(table);
-        }
+        sheets.push((name.clone(), grid_table(path, "XLS", &name, cells, &merges)));
     }
-    first_non_empty(path, candidates)
+    form_sheets(path, sheets)
 }
 
-fn first_non_empty(path: &Path, candidates: Vec<Table>) -> Result<Table, ImportError> {
-    candidates.into_iter().next().ok_or_else(|| {
-        ImportError::new(
-            ImportErrorKind::Empty,
-            path,
-            format!(
-                "{} has no filled cells in any worksheet; check that it is the right file",
-                path.display()
-            ),
-        )
+/// The sheets with a form header, and the names of the others; without any header, the first
+/// non-empty sheet (its parse says what is missing).
+fn form_sheets(path: &Path, sheets: Vec<(String, Option<Table>)>) -> Result<Tables, ImportError> {
+    let mut tables = Vec::new();
+    let mut skipped_sheets = Vec::new();
+    let mut first_filled = None;
+    for (name, table) in sheets {
+        match table {
+            Some(t) if jury_core::forms::has_form_header(&t.rows) => tables.push(t),
+            Some(t) => {
+                skipped_sheets.push(name);
+                first_filled.get_or_insert(t);
+            }
+            None => skipped_sheets.push(name),
+        }
+    }
+    if tables.is_empty() {
+        let Some(t) = first_filled else {
+            return Err(ImportError::new(
+                ImportErrorKind::Empty,
+                path,
+                format!(
+                    "{} has no filled cells in any worksheet; check that it is the right file",
+                    path.display()
+                ),
+            ));
+        };
+        let name = t.sheet.clone().unwrap_or_default();
+        skipped_sheets.retain(|s| *s != name);
+        tables.push(t);
+    }
+    Ok(Tables {
+        tables,
+        skipped_sheets,
     })
 }
 
@@ -706,18 +750,65 @@ fn grid_table(
     })
 }
 
-/// Reads a works form (CSV or workbook) and parses it.
-pub fn import_works(
-    path: &std::path::Path,
-) -> Result<jury_core::forms::ImportReport<jury_core::forms::WorkRow>, ImportError> {
-    jury_core::forms::parse_works(&read_table(path)?)
+/// A form file parsed: one report per sheet read, and the sheets not read with why.
+#[derive(Debug, Clone)]
+pub struct Forms<T> {
+    pub reports: Vec<ImportReport<T>>,
+    pub skipped_sheets: Vec<SkippedSheet>,
 }
 
-/// Reads a judges list (CSV or workbook) and parses it.
-pub fn import_judges(
-    path: &std::path::Path,
-) -> Result<jury_core::forms::ImportReport<jury_core::forms::JudgeRow>, ImportError> {
-    jury_core::forms::parse_judges(&read_table(path)?)
+/// A worksheet that was not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedSheet {
+    pub name: String,
+    /// `None`: no form header in it; else why its header could not be used.
+    pub error: Option<ImportError>,
+}
+
+/// Parses every table of a file; a sheet whose header is unusable is skipped (named with its
+/// error) when another sheet of the file parses, else the file fails with that error.
+fn parse_all<T>(
+    tables: Tables,
+    parse: impl Fn(&Table) -> Result<ImportReport<T>, ImportError>,
+) -> Result<Forms<T>, ImportError> {
+    let mut reports = Vec::new();
+    let mut failed = Vec::new();
+    for t in &tables.tables {
+        match parse(t) {
+            Ok(r) => reports.push(r),
+            Err(e) => failed.push((t.sheet.clone().unwrap_or_default(), e)),
+        }
+    }
+    if reports.is_empty() && !failed.is_empty() {
+        return Err(failed.swap_remove(0).1);
+    }
+    let mut skipped_sheets: Vec<SkippedSheet> = failed
+        .into_iter()
+        .map(|(name, e)| SkippedSheet {
+            name,
+            error: Some(e),
+        })
+        .collect();
+    skipped_sheets.extend(
+        tables
+            .skipped_sheets
+            .into_iter()
+            .map(|name| SkippedSheet { name, error: None }),
+    );
+    Ok(Forms {
+        reports,
+        skipped_sheets,
+    })
+}
+
+/// Reads a works form (CSV or workbook, every sheet with a form header) and parses it.
+pub fn import_works(path: &Path) -> Result<Forms<WorkRow>, ImportError> {
+    parse_all(read_tables(path)?, jury_core::forms::parse_works)
+}
+
+/// Reads a judges list (CSV or workbook, every sheet with a list header) and parses it.
+pub fn import_judges(path: &Path) -> Result<Forms<JudgeRow>, ImportError> {
+    parse_all(read_tables(path)?, jury_core::forms::parse_judges)
 }
 
 #[cfg(test)]

@@ -51,6 +51,10 @@ pub struct MediaRules {
     pub aspect: Option<String>,
     #[serde(default)]
     pub aspect_tolerance_percent: f64,
+    /// The call asks for sound (both Chongqing calls do: 配音/解说): a clip without an audio
+    /// track breaks the rules. When false, a silent clip is only reported as advisory.
+    #[serde(default)]
+    pub require_audio: bool,
 }
 
 impl MediaRules {
