@@ -198,7 +198,6 @@ pub fn render_log(entries: &[AuditEntry], lang: Lang) -> String {
             ]
         })
         .collect();
-    let header: Vec<&str> = header.to_vec();
     aligned_table(&header, &rows)
 }
 

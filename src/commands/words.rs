@@ -7,7 +7,7 @@ use jury_core::assign::{AssignError, Conflict, Disconnect, EditError, Note};
 use jury_core::text::safe_line;
 use jury_store::merge::{MergeDiff, MergeOutcome, MergeReport};
 use jury_store::snapshot::SnapshotError;
-use jury_store::verify::{Mismatch, Origin, VerifyError};
+use jury_store::verify::{ChainProblem, ContentProblem, Mismatch, Origin, VerifyError};
 
 use crate::i18n::Lang;
 use crate::tr;
@@ -61,6 +61,71 @@ pub fn mismatch(m: &Mismatch, lang: Lang) -> String {
     }
 }
 
+/// Where a ballot's event log breaks.
+pub fn chain_problem(p: &ChainProblem, lang: Lang) -> String {
+    match p {
+        ChainProblem::Sequence(n) => tr!(lang, "sync.chain.sequence", n = n),
+        ChainProblem::Link => tr!(lang, "sync.chain.link").into(),
+        ChainProblem::Hash => tr!(lang, "sync.chain.hash").into(),
+        ChainProblem::Unreadable(e) => tr!(lang, "sync.chain.unreadable", error = safe_line(e)),
+        ChainProblem::Kind => tr!(lang, "sync.chain.kind").into(),
+        ChainProblem::CreationIdentity => tr!(lang, "sync.chain.creation_identity").into(),
+        ChainProblem::CreationWorks => tr!(lang, "sync.chain.creation_works").into(),
+        ChainProblem::FirstNotCreation => tr!(lang, "sync.chain.first_not_creation").into(),
+        ChainProblem::SecondCreation => tr!(lang, "sync.chain.second_creation").into(),
+        ChainProblem::Head => tr!(lang, "sync.chain.head").into(),
+        ChainProblem::Revision { revision, events } => tr!(
+            lang,
+            "sync.chain.revision",
+            revision = revision,
+            events = events
+        ),
+        ChainProblem::Replay => tr!(lang, "sync.chain.replay").into(),
+    }
+}
+
+/// What is wrong with a ballot's content.
+pub fn content_problem(p: &ContentProblem, lang: Lang) -> String {
+    let safe = |s: &str| safe_line(s).into_owned();
+    match p {
+        ContentProblem::MissingMeta(key) => tr!(lang, "sync.content.missing_meta", key = key),
+        ContentProblem::VersionNotANumber => tr!(lang, "sync.content.version_not_a_number").into(),
+        ContentProblem::StateRows(n) => tr!(lang, "sync.content.state_rows", n = n),
+        ContentProblem::SubmittedFlag(flag) => {
+            tr!(lang, "sync.content.submitted_flag", flag = flag)
+        }
+        ContentProblem::ScoreMaximum { work } => {
+            tr!(lang, "sync.content.score_maximum", work = safe(work))
+        }
+        ContentProblem::Rubric => tr!(lang, "sync.content.rubric").into(),
+        ContentProblem::UnknownCriterion { criterion } => tr!(
+            lang,
+            "sync.content.unknown_criterion",
+            criterion = safe(criterion)
+        ),
+        ContentProblem::AboveMaximum {
+            work,
+            criterion,
+            steps,
+            max,
+        } => tr!(
+            lang,
+            "sync.content.above_maximum",
+            work = safe(work),
+            criterion = safe(criterion),
+            steps = steps,
+            max = max
+        ),
+        ContentProblem::NotAssigned { work } => {
+            tr!(lang, "sync.content.not_assigned", work = safe(work))
+        }
+        ContentProblem::Recused { work } => tr!(lang, "sync.content.recused", work = safe(work)),
+        ContentProblem::NotOnBallot { work } => {
+            tr!(lang, "sync.content.not_on_ballot", work = safe(work))
+        }
+    }
+}
+
 /// Why a returned ballot was refused: one line naming the file, what is wrong and what to
 /// do. The English text equals the error's `Display`. Details from SQLite or the file stay as
 /// they are (made one safe line).
@@ -109,7 +174,7 @@ pub fn verify_error(e: &VerifyError, lang: Lang) -> String {
                 "sync.refused.chain",
                 at = at,
                 seq = seq,
-                why = safe(why)
+                why = chain_problem(why, lang)
             )
         }
         VerifyError::OtherContest {
@@ -127,9 +192,12 @@ pub fn verify_error(e: &VerifyError, lang: Lang) -> String {
             at = at,
             problem = mismatch(problem, lang)
         ),
-        VerifyError::Content { detail, .. } => {
-            tr!(lang, "sync.refused.content", at = at, detail = safe(detail))
-        }
+        VerifyError::Content { problem, .. } => tr!(
+            lang,
+            "sync.refused.content",
+            at = at,
+            detail = content_problem(problem, lang)
+        ),
         VerifyError::Stale {
             revision, merged, ..
         } => tr!(
@@ -466,7 +534,7 @@ mod tests {
             VerifyError::Chain {
                 at: at(Some("J1")),
                 seq: 3,
-                why: "x".into(),
+                why: ChainProblem::Link,
             },
             VerifyError::OtherContest {
                 at: at(Some("J1")),
@@ -505,7 +573,7 @@ mod tests {
             },
             VerifyError::Content {
                 at: at(Some("J1")),
-                detail: "x".into(),
+                problem: ContentProblem::Rubric,
             },
             VerifyError::Stale {
                 at: at(Some("J1")),
@@ -560,6 +628,56 @@ mod tests {
 
     fn inert(s: &str) -> bool {
         !s.contains('\u{1b}')
+    }
+
+    #[test]
+    fn every_chain_and_content_problem_has_both_languages() {
+        let chain = [
+            ChainProblem::Sequence(2),
+            ChainProblem::Link,
+            ChainProblem::Hash,
+            ChainProblem::Unreadable("EOF at line 1".into()),
+            ChainProblem::Kind,
+            ChainProblem::CreationIdentity,
+            ChainProblem::CreationWorks,
+            ChainProblem::FirstNotCreation,
+            ChainProblem::SecondCreation,
+            ChainProblem::Head,
+            ChainProblem::Revision {
+                revision: 3,
+                events: 4,
+            },
+            ChainProblem::Replay,
+        ];
+        for p in &chain {
+            assert_eq!(chain_problem(p, Lang::En), p.to_string());
+            assert_ne!(chain_problem(p, Lang::Zh), p.to_string(), "{p:?}");
+        }
+        let work = || "001".to_string();
+        let content = [
+            ContentProblem::MissingMeta("judge_id"),
+            ContentProblem::VersionNotANumber,
+            ContentProblem::StateRows(2),
+            ContentProblem::SubmittedFlag(7),
+            ContentProblem::ScoreMaximum { work: work() },
+            ContentProblem::Rubric,
+            ContentProblem::UnknownCriterion {
+                criterion: "x".into(),
+            },
+            ContentProblem::AboveMaximum {
+                work: work(),
+                criterion: "theme".into(),
+                steps: 31,
+                max: 30,
+            },
+            ContentProblem::NotAssigned { work: work() },
+            ContentProblem::Recused { work: work() },
+            ContentProblem::NotOnBallot { work: work() },
+        ];
+        for p in &content {
+            assert_eq!(content_problem(p, Lang::En), p.to_string());
+            assert_ne!(content_problem(p, Lang::Zh), p.to_string(), "{p:?}");
+        }
     }
 
     #[test]

@@ -106,10 +106,16 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
-    /// A returned file that was not merged: refused, or stale (an older copy of a ballot
-    /// already merged). Its detail holds the reason code and the size.
+    /// Outcome of a returned file that was refused; its detail holds the reason code and
+    /// the size.
+    pub const REFUSED: &'static str = "refused";
+    /// Outcome of a stale copy (an older revision of a ballot already merged): not merged,
+    /// but not a failure.
+    pub const STALE: &'static str = "stale";
+
+    /// A returned file that was not merged: refused, or stale.
     pub fn is_refusal(&self) -> bool {
-        self.action == "merge" && matches!(self.outcome.as_str(), "refused" | "stale")
+        self.action == "merge" && (self.outcome == Self::REFUSED || self.outcome == Self::STALE)
     }
 }
 

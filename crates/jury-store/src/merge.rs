@@ -5,10 +5,11 @@
 //! every check is merged, in one master transaction that replaces that judge's scores,
 //! comments and recusals with the ballot's, records the merged revision and chain head, and
 //! appends an audit row with the file's SHA-256 and what changed. A refused file changes no
-//! score, comment, recusal or ballot row; [`merge_files`] (the CLI's engine) appends one audit
-//! row for it (name, SHA-256 when read, size, reason code), [`Master::merge_file`] alone
-//! writes nothing. The revision rule makes merging order-independent: the highest revision of each
-//! ballot wins, an older one is refused as stale, the same one again changes nothing.
+//! score, comment, recusal or ballot row; [`merge_files`] (the CLI's engine) appends one
+//! audit row for it (name, SHA-256 when read, size, reason code), [`Master::merge_file`]
+//! alone writes nothing. The revision rule makes merging order-independent: the highest
+//! revision of each ballot wins, an older one is refused as stale, the same one again changes
+//! nothing.
 
 use rusqlite::{params, Transaction};
 use serde::Serialize;
@@ -563,11 +564,6 @@ pub struct MergeTally {
     pub unrecorded: usize,
 }
 
-/// Reason code of a refusal in the audit log: the error's kind.
-pub const REFUSED: &str = "refused";
-/// Outcome of a stale copy in the audit log (not a failure: a newer copy is already in).
-pub const STALE: &str = "stale";
-
 impl Master {
     /// Appends one audit row for a file that was not merged: its name as given, SHA-256 when
     /// it was read, size when known, the judge once known and the reason code
@@ -583,15 +579,15 @@ impl Master {
                 revision, merged, ..
             } => {
                 detail["merged"] = (*merged).into();
-                (Some(*revision), STALE)
+                (Some(*revision), AuditEntry::STALE)
             }
             VerifyError::Forked {
                 revision, merged, ..
             } => {
                 detail["merged"] = (*merged).into();
-                (Some(*revision), REFUSED)
+                (Some(*revision), AuditEntry::REFUSED)
             }
-            _ => (None, REFUSED),
+            _ => (None, AuditEntry::REFUSED),
         };
         let entry = AuditEntry {
             seq: 0,

@@ -114,7 +114,11 @@ pub enum VerifyError {
         expected: String,
     },
     #[error("{at}: event log broken at event {seq}: {why}; not merged, the file was altered outside jury, ask the judge to export again")]
-    Chain { at: Origin, seq: i64, why: String },
+    Chain {
+        at: Origin,
+        seq: i64,
+        why: ChainProblem,
+    },
     #[error("{at}: this ballot belongs to contest `{found}`, not `{expected}`; merge it into its own contest")]
     OtherContest {
         at: Origin,
@@ -123,8 +127,8 @@ pub enum VerifyError {
     },
     #[error("{at}: {problem}; not merged, check where the file came from")]
     Identity { at: Origin, problem: Mismatch },
-    #[error("{at}: {detail}; not merged, the file was altered outside jury, ask the judge to export again")]
-    Content { at: Origin, detail: String },
+    #[error("{at}: {problem}; not merged, the file was altered outside jury, ask the judge to export again")]
+    Content { at: Origin, problem: ContentProblem },
     #[error("{at}: revision {revision} is older than the merged revision {merged}; not merged (a newer copy is already in), nothing to do")]
     Stale {
         at: Origin,
@@ -165,6 +169,73 @@ pub enum Mismatch {
         found: u64,
         expected: u64,
     },
+}
+
+/// Where a ballot's event log breaks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainProblem {
+    #[error("expected event {0}")]
+    Sequence(i64),
+    #[error("previous-hash link does not match")]
+    Link,
+    #[error("hash does not match its content")]
+    Hash,
+    /// The JSON parser's words, made one safe line.
+    #[error("unreadable event: {0}")]
+    Unreadable(String),
+    #[error("kind does not match the payload")]
+    Kind,
+    #[error("creation event names another ballot, contest or judge")]
+    CreationIdentity,
+    #[error("the works differ from those the ballot was created with")]
+    CreationWorks,
+    #[error("first event is not a creation")]
+    FirstNotCreation,
+    #[error("a second creation event")]
+    SecondCreation,
+    #[error("chain head in state does not match the last event")]
+    Head,
+    #[error("revision {revision} but {events} events")]
+    Revision { revision: i64, events: i64 },
+    #[error("current scores differ from what the events say")]
+    Replay,
+}
+
+/// What is wrong with a ballot's content. Ids from the file are already made one safe line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContentProblem {
+    #[error("meta `{0}` is missing")]
+    MissingMeta(&'static str),
+    #[error("meta `assignment_version` is not a number")]
+    VersionNotANumber,
+    #[error("{0} state rows instead of one")]
+    StateRows(usize),
+    #[error("submitted flag is {0}")]
+    SubmittedFlag(i64),
+    #[error("score for work {work} carries a maximum the ballot's rubric does not have")]
+    ScoreMaximum { work: String },
+    #[error("the ballot's criteria or maxima differ from the contest's rubric")]
+    Rubric,
+    #[error("score for unknown criterion `{criterion}`")]
+    UnknownCriterion { criterion: String },
+    #[error("work {work}, criterion `{criterion}`: {steps} steps is above the maximum {max}")]
+    AboveMaximum {
+        work: String,
+        criterion: String,
+        steps: u32,
+        max: u32,
+    },
+    #[error("score for work {work}, which is not assigned to this judge")]
+    NotAssigned { work: String },
+    #[error("score for work {work}, which this judge recused")]
+    Recused { work: String },
+    #[error("comment or recusal for work {work}, which is not on the ballot")]
+    NotOnBallot { work: String },
+}
+
+/// An id from a ballot, fit for a message: one line, at most 60 characters.
+fn id(text: &str) -> String {
+    one_line(text, 60)
 }
 
 impl VerifyError {
@@ -543,10 +614,10 @@ pub fn read_verified(conn: &Connection, at: &Origin) -> Result<VerifiedBallot, V
     .map_err(|e| unreadable(&at, "meta", e))?
     .into_iter()
     .collect();
-    let get_meta = |at: &Origin, key: &str| {
+    let get_meta = |at: &Origin, key: &'static str| {
         meta.get(key).cloned().ok_or_else(|| VerifyError::Content {
             at: at.clone(),
-            detail: one_line(&format!("meta `{key}` is missing"), 200),
+            problem: ContentProblem::MissingMeta(key),
         })
     };
     let format = get_meta(&at, "format")?;
@@ -565,7 +636,7 @@ pub fn read_verified(conn: &Connection, at: &Origin) -> Result<VerifiedBallot, V
         None => 0,
         Some(v) => v.parse::<u64>().map_err(|_| VerifyError::Content {
             at: at.clone(),
-            detail: "meta `assignment_version` is not a number".into(),
+            problem: ContentProblem::VersionNotANumber,
         })?,
     };
     let states: Vec<(i64, i64, String)> = rows(
@@ -577,7 +648,7 @@ pub fn read_verified(conn: &Connection, at: &Origin) -> Result<VerifiedBallot, V
     let [(revision, submitted, state_head)] = states.as_slice() else {
         return Err(VerifyError::Content {
             at,
-            detail: one_line(&format!("{} state rows instead of one", states.len()), 200),
+            problem: ContentProblem::StateRows(states.len()),
         });
     };
     let works: Vec<String> = rows(conn, "SELECT id FROM works ORDER BY position", |r| r.get(0))
@@ -626,7 +697,7 @@ pub fn read_verified(conn: &Connection, at: &Origin) -> Result<VerifiedBallot, V
     .map_err(|e| unreadable(&at, "events", e))?;
 
     // 4. The chain: links, hashes, creation event, then replay.
-    let broken = |at: &Origin, seq: i64, why: String| VerifyError::Chain {
+    let broken = |at: &Origin, seq: i64, why: ChainProblem| VerifyError::Chain {
         at: at.clone(),
         seq,
         why,
@@ -637,18 +708,23 @@ pub fn read_verified(conn: &Connection, at: &Origin) -> Result<VerifiedBallot, V
     for (index, (seq, when, kind, payload, prev_hash, hash)) in events.iter().enumerate() {
         let seq = *seq;
         if seq != index as i64 + 1 {
-            return Err(broken(&at, seq, format!("expected event {}", index + 1)));
+            return Err(broken(&at, seq, ChainProblem::Sequence(index as i64 + 1)));
         }
         if *prev_hash != prev {
-            return Err(broken(&at, seq, "previous-hash link does not match".into()));
+            return Err(broken(&at, seq, ChainProblem::Link));
         }
         if *hash != chain::event_hash(prev_hash, seq, *when, payload) {
-            return Err(broken(&at, seq, "hash does not match its content".into()));
+            return Err(broken(&at, seq, ChainProblem::Hash));
         }
-        let event: Event = serde_json::from_str(payload)
-            .map_err(|e| broken(&at, seq, one_line(&format!("unreadable event: {e}"), 200)))?;
+        let event: Event = serde_json::from_str(payload).map_err(|e| {
+            broken(
+                &at,
+                seq,
+                ChainProblem::Unreadable(one_line(&e.to_string(), 160)),
+            )
+        })?;
         if event.kind() != kind {
-            return Err(broken(&at, seq, "kind does not match the payload".into()));
+            return Err(broken(&at, seq, ChainProblem::Kind));
         }
         match (&event, seq) {
             (
@@ -661,23 +737,15 @@ pub fn read_verified(conn: &Connection, at: &Origin) -> Result<VerifiedBallot, V
                 1,
             ) => {
                 if *b != ballot_id || *c != contest_id || *j != judge_id {
-                    return Err(broken(
-                        &at,
-                        1,
-                        "creation event names another ballot, contest or judge".into(),
-                    ));
+                    return Err(broken(&at, 1, ChainProblem::CreationIdentity));
                 }
                 if *w != works {
-                    return Err(broken(
-                        &at,
-                        1,
-                        "the works differ from those the ballot was created with".into(),
-                    ));
+                    return Err(broken(&at, 1, ChainProblem::CreationWorks));
                 }
             }
-            (_, 1) => return Err(broken(&at, 1, "first event is not a creation".into())),
+            (_, 1) => return Err(broken(&at, 1, ChainProblem::FirstNotCreation)),
             (Event::Created { .. }, _) => {
-                return Err(broken(&at, seq, "a second creation event".into()))
+                return Err(broken(&at, seq, ChainProblem::SecondCreation))
             }
             _ => {}
         }
@@ -687,17 +755,16 @@ pub fn read_verified(conn: &Connection, at: &Origin) -> Result<VerifiedBallot, V
     }
     let last = events.len() as i64;
     if *state_head != prev {
-        return Err(broken(
-            &at,
-            last,
-            "chain head in state does not match the last event".into(),
-        ));
+        return Err(broken(&at, last, ChainProblem::Head));
     }
     if *revision != last || *revision < 1 {
         return Err(broken(
             &at,
             last,
-            format!("revision {revision} but {last} events"),
+            ChainProblem::Revision {
+                revision: *revision,
+                events: last,
+            },
         ));
     }
     let submitted = match submitted {
@@ -706,7 +773,7 @@ pub fn read_verified(conn: &Connection, at: &Origin) -> Result<VerifiedBallot, V
         other => {
             return Err(VerifyError::Content {
                 at,
-                detail: one_line(&format!("submitted flag is {other}"), 200),
+                problem: ContentProblem::SubmittedFlag(*other),
             })
         }
     };
@@ -715,12 +782,7 @@ pub fn read_verified(conn: &Connection, at: &Origin) -> Result<VerifiedBallot, V
         if criteria.get(&criterion) != Some(&max_steps) {
             return Err(VerifyError::Content {
                 at,
-                detail: one_line(
-                    &format!(
-                        "score for work {work} carries a maximum the ballot's rubric does not have"
-                    ),
-                    200,
-                ),
+                problem: ContentProblem::ScoreMaximum { work: id(&work) },
             });
         }
         scores.insert((work, criterion), steps);
@@ -730,11 +792,7 @@ pub fn read_verified(conn: &Connection, at: &Origin) -> Result<VerifiedBallot, V
         || replay.recusals != recusals
         || replay.submitted != submitted
     {
-        return Err(broken(
-            &at,
-            last,
-            "current scores differ from what the events say".into(),
-        ));
+        return Err(broken(&at, last, ChainProblem::Replay));
     }
     Ok(VerifiedBallot {
         ballot_id,
@@ -833,43 +891,39 @@ pub fn check_against(
     if ballot.criteria != expect.criteria {
         return Err(VerifyError::Content {
             at,
-            detail: "the ballot's criteria or maxima differ from the contest's rubric".into(),
+            problem: ContentProblem::Rubric,
         });
     }
     for ((work, criterion), steps) in &ballot.scores {
         let Some(max) = expect.criteria.get(criterion) else {
             return Err(VerifyError::Content {
                 at,
-                detail: one_line(&format!("score for unknown criterion `{criterion}`"), 200),
+                problem: ContentProblem::UnknownCriterion {
+                    criterion: id(criterion),
+                },
             });
         };
         if steps > max {
             return Err(VerifyError::Content {
                 at,
-                detail: one_line(
-                    &format!(
-                    "work {work}, criterion `{criterion}`: {steps} steps is above the maximum {max}"
-                ),
-                    200,
-                ),
+                problem: ContentProblem::AboveMaximum {
+                    work: id(work),
+                    criterion: id(criterion),
+                    steps: *steps,
+                    max: *max,
+                },
             });
         }
         if !expect.assigned.contains(work) {
             return Err(VerifyError::Content {
                 at,
-                detail: one_line(
-                    &format!("score for work {work}, which is not assigned to this judge"),
-                    200,
-                ),
+                problem: ContentProblem::NotAssigned { work: id(work) },
             });
         }
         if ballot.recusals.contains_key(work) {
             return Err(VerifyError::Content {
                 at,
-                detail: one_line(
-                    &format!("score for work {work}, which this judge recused"),
-                    200,
-                ),
+                problem: ContentProblem::Recused { work: id(work) },
             });
         }
     }
@@ -878,10 +932,7 @@ pub fn check_against(
         if !on_ballot.contains(work) || !expect.known_works.contains(work) {
             return Err(VerifyError::Content {
                 at,
-                detail: one_line(
-                    &format!("comment or recusal for work {work}, which is not on the ballot"),
-                    200,
-                ),
+                problem: ContentProblem::NotOnBallot { work: id(work) },
             });
         }
     }
