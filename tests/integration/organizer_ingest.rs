@@ -923,3 +923,53 @@ fn control_characters_in_cells_are_stripped_with_a_warning_naming_the_row() {
         ("追光者", "重庆大学")
     );
 }
+
+#[test]
+fn init_takes_its_id_from_the_flag_or_the_folder_and_titles_from_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let named = dir.path().join("渝中 2025 微课");
+    let out = jury()
+        .args(["init", "--template", "cq-micro-lecture"])
+        .arg(&named)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", show(&out));
+    let folder = jury_store::folder::ContestFolder::load(&named).unwrap();
+    assert_eq!(folder.contest.id, "渝中-2025-微课");
+    let c = dir.path().join("c2");
+    let out = jury()
+        .args([
+            "init",
+            "--template",
+            "cq-2023-short-video",
+            "--id",
+            "cq-2025-sv",
+        ])
+        .args([
+            "--title-zh",
+            "2025年“科普”短视频大赛",
+            "--title-en",
+            "2025 \"Science\" contest",
+        ])
+        .arg(&c)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", show(&out));
+    let contest = jury_store::folder::ContestFolder::load(&c).unwrap().contest;
+    assert_eq!(contest.id, "cq-2025-sv");
+    assert_eq!(contest.title_zh, "2025年“科普”短视频大赛");
+    assert_eq!(contest.title_en, "2025 \"Science\" contest");
+    // The template's rules are kept.
+    assert!(contest.media.require_audio);
+    let out = jury()
+        .args(["init", "--id", " "])
+        .arg(dir.path().join("c3"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert!(
+        text(&out.stderr).contains("--id is empty"),
+        "{}",
+        show(&out)
+    );
+}
