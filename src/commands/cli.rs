@@ -93,6 +93,10 @@ pub enum OrganizerCmd {
         /// Re-issue even if entries for removed works would be dropped.
         #[arg(long)]
         force: bool,
+        /// Issue although assigned works have no video or break the media rules (the
+        /// decision is recorded in the audit log).
+        #[arg(long)]
+        allow_noncompliant: bool,
     },
     /// Verify returned ballots and merge them into the master database.
     Merge {
@@ -416,6 +420,7 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             sync_dir,
             cards,
             force,
+            allow_noncompliant,
         } => {
             let (folder, mut master) = open_contest(globals)?;
             let lang = Lang::choose(globals.lang, folder.contest.language);
@@ -424,6 +429,7 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
                 sync_dir,
                 cards,
                 force,
+                allow_noncompliant,
             };
             print!(
                 "{}",

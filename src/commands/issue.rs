@@ -59,6 +59,41 @@ pub struct IssueOptions {
     pub cards: Option<PathBuf>,
     /// Re-issue even when entries would be dropped or an unreadable file replaced.
     pub force: bool,
+    /// Issue although assigned works have no video or break the media rules (recorded in the
+    /// audit log).
+    pub allow_noncompliant: bool,
+}
+
+/// Assigned works `jury issue` will not hand out without `--allow-noncompliant`: no video
+/// file named, a probe that found no video, or a probe that found the rules broken. Works
+/// not probed yet are let through with a note (their SHA-256 is missing).
+fn unfit_works(
+    master: &Master,
+    assigned: &BTreeSet<&str>,
+    lang: Lang,
+) -> Result<Vec<String>, OrganizeError> {
+    let probes = master.probes()?;
+    let mut out = Vec::new();
+    for w in master.works()? {
+        if !assigned.contains(w.id.as_str()) {
+            continue;
+        }
+        let why = match (w.media_file.as_deref(), probes.get(&w.id)) {
+            (None, _) => Some(crate::tr!(lang, "intake.probe.no_video_named").to_string()),
+            (_, Some(p)) if !p.found || !p.compliant => Some(p.note.clone()),
+            _ => None,
+        };
+        if let Some(why) = why {
+            out.push(crate::tr!(
+                lang,
+                "intake.issue.unfit_work",
+                id = w.id,
+                title = jury_core::text::safe_line(&w.title),
+                why = jury_core::text::safe_line(&why)
+            ));
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,6 +255,16 @@ pub fn run_issue(
             crate::tr!(lang, "intake.issue.no_assignment").into(),
         ));
     }
+    let assigned_works: BTreeSet<&str> = assignments.iter().map(|(w, _)| w.as_str()).collect();
+    let unfit = unfit_works(master, &assigned_works, lang)?;
+    if !unfit.is_empty() && !opts.allow_noncompliant {
+        let mut msg = crate::tr!(lang, "intake.issue.unfit", n = unfit.len());
+        for u in &unfit {
+            msg.push_str("\n  ");
+            msg.push_str(u);
+        }
+        return Err(OrganizeError::Other(msg));
+    }
     super::cli::create_folder(&opts.out)?;
     let cards_dir = opts
         .cards
@@ -241,6 +286,13 @@ pub fn run_issue(
     let mut plans = Vec::new();
     let mut refusals = Vec::new();
     let mut notes = Vec::new();
+    if !unfit.is_empty() {
+        notes.push(crate::tr!(
+            lang,
+            "intake.issue.unfit_allowed",
+            n = unfit.len()
+        ));
+    }
     for judge in &judges {
         let record = records.get(&judge.id);
         let assigned = works_of.get(judge.id.as_str()).cloned().unwrap_or_default();
@@ -432,6 +484,28 @@ pub fn run_issue(
     let issued_at = now_secs();
     let stored = master.write(|tx, path| {
         let err = sqlite_err(path);
+        if !unfit.is_empty() {
+            append_audit(
+                tx,
+                path,
+                &AuditEntry {
+                    seq: 0,
+                    at: issued_at,
+                    action: "issue".into(),
+                    file: String::new(),
+                    file_sha256: String::new(),
+                    ballot_id: None,
+                    judge_id: None,
+                    revision: None,
+                    chain_head: None,
+                    outcome: "noncompliant-allowed".into(),
+                    detail: format!(
+                        "--allow-noncompliant: assignment version {version}; {}",
+                        unfit.join("; ")
+                    ),
+                },
+            )?;
+        }
         for (i, _, revision, head, sha) in &written {
             let plan = &plans[*i];
             tx.execute(

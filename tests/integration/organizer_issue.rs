@@ -131,6 +131,7 @@ fn issue_opts(c: &Contest) -> IssueOptions {
         sync_dir: Some("/media/usb/jury".into()),
         cards: Some(c.root.join("cards")),
         force: false,
+        allow_noncompliant: false,
     }
 }
 
@@ -508,4 +509,66 @@ fn an_old_copy_of_a_reissued_ballot_is_refused_by_the_merge() {
         6,
         "the re-issued ballot carries the judge's score"
     );
+}
+
+#[test]
+fn works_without_video_or_breaking_the_rules_block_issue_unless_allowed() {
+    let mut c = contest();
+    assign(&mut c, 2);
+    c.master
+        .set_probe(
+            "001",
+            &jury_store::master::ProbeRecord {
+                checked_at: 1,
+                found: true,
+                compliant: false,
+                note: "no audio track (the contest requires sound)".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    c.master
+        .set_probe(
+            "002",
+            &jury_store::master::ProbeRecord {
+                checked_at: 1,
+                found: false,
+                note: "missing: looked in /m/002.mp4".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let opts = issue_opts(&c);
+    let err = run_issue(&c.folder, &mut c.master, &opts, Lang::En)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("2 assigned works have no video or break the media rules"),
+        "{err}"
+    );
+    assert!(err.contains("001 “作品 <1> & co”: no audio track"), "{err}");
+    assert!(
+        err.contains("002 “作品 <2> & co”: missing: looked in"),
+        "{err}"
+    );
+    assert!(err.contains("--allow-noncompliant"), "{err}");
+    assert!(c.master.ballots().unwrap().is_empty());
+    assert!(!opts.out.exists(), "nothing written");
+
+    let allowed = IssueOptions {
+        allow_noncompliant: true,
+        ..issue_opts(&c)
+    };
+    let outcome = run_issue(&c.folder, &mut c.master, &allowed, Lang::En).unwrap();
+    assert!(
+        outcome.text.contains("issued anyway (--allow-noncompliant"),
+        "{}",
+        outcome.text
+    );
+    let audit = c.master.audit().unwrap();
+    let allowed_row = audit
+        .iter()
+        .find(|a| a.outcome == "noncompliant-allowed")
+        .expect("the override is in the audit log");
+    assert!(allowed_row.detail.contains("001") && allowed_row.detail.contains("002"));
 }
