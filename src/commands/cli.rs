@@ -97,6 +97,10 @@ pub enum OrganizerCmd {
         /// decision is recorded in the audit log).
         #[arg(long)]
         allow_noncompliant: bool,
+        /// Also write one folder per judge into DIR: the ballot, exactly that judge's videos
+        /// (SHA-256 checked after copying) and a README; never the key card.
+        #[arg(long, value_name = "DIR")]
+        package: Option<PathBuf>,
     },
     /// Verify returned ballots and merge them into the master database.
     Merge {
@@ -421,6 +425,7 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             cards,
             force,
             allow_noncompliant,
+            package,
         } => {
             let (folder, mut master) = open_contest(globals)?;
             let lang = Lang::choose(globals.lang, folder.contest.language);
@@ -431,10 +436,14 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
                 force,
                 allow_noncompliant,
             };
-            print!(
-                "{}",
-                super::issue::run_issue(&folder, &mut master, &opts, lang)?.text
-            );
+            let outcome = super::issue::run_issue(&folder, &mut master, &opts, lang)?;
+            print!("{}", outcome.text);
+            if let Some(dir) = package {
+                print!(
+                    "{}",
+                    super::issue::write_packages(&folder, &master, &outcome, &dir, lang)?
+                );
+            }
             Ok(true)
         }
         OrganizerCmd::Merge { paths } => super::sync_cmd::run_merge(&paths, globals),

@@ -755,3 +755,92 @@ fn summary(
     s.push('\n');
     s
 }
+
+/// `jury issue --package DIR`: one folder per judge holding their ballot, exactly their
+/// videos (copied, each copy's SHA-256 checked against the original's and the probe's) and
+/// a short zh/en README. Never a key card: cards go to the judge by another way.
+pub fn write_packages(
+    folder: &ContestFolder,
+    master: &Master,
+    outcome: &IssueOutcome,
+    dir: &Path,
+    lang: Lang,
+) -> Result<String, OrganizeError> {
+    super::cli::create_folder(dir)?;
+    let works: BTreeMap<String, jury_store::master::WorkRecord> = master
+        .works()?
+        .into_iter()
+        .map(|w| (w.id.clone(), w))
+        .collect();
+    let probes = master.probes()?;
+    let mut works_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (w, j) in master.assignments()? {
+        works_of.entry(j).or_default().push(w);
+    }
+    let media_dir = folder.media_dir();
+    let mut report = String::new();
+    for b in &outcome.ballots {
+        let file_name = b.path.file_name().map(PathBuf::from).unwrap_or_default();
+        let judge_dir = dir.join(file_name.file_stem().unwrap_or(file_name.as_os_str()));
+        super::cli::create_folder(&judge_dir)?;
+        let ballot_copy = judge_dir.join(&file_name);
+        std::fs::copy(&b.path, &ballot_copy).map_err(io_err(&ballot_copy))?;
+        let mut copied = 0usize;
+        let mut missing = Vec::new();
+        for id in works_of.get(&b.judge_id).into_iter().flatten() {
+            let Some(work) = works.get(id) else { continue };
+            let Some(src) = super::import::resolve_media(work, &media_dir) else {
+                missing.push(id.clone());
+                continue;
+            };
+            let Some(name) = src.file_name() else {
+                continue;
+            };
+            let dest = judge_dir.join(name);
+            std::fs::copy(&src, &dest).map_err(io_err(&dest))?;
+            let original = file_sha256(&src)?;
+            let copy = file_sha256(&dest)?;
+            let registered = probes.get(id).and_then(|p| p.sha256.clone());
+            if copy != original || registered.as_ref().is_some_and(|r| *r != copy) {
+                return Err(OrganizeError::Other(crate::tr!(
+                    lang,
+                    "intake.package.hash_mismatch",
+                    file = dest.display(),
+                    id = id
+                )));
+            }
+            copied += 1;
+        }
+        let both = format!(
+            "{}\n\n{}\n",
+            readme_text(Lang::Zh, b, &file_name, copied),
+            readme_text(Lang::En, b, &file_name, copied)
+        );
+        write_atomic(&judge_dir.join("README.txt"), both.as_bytes())?;
+        report.push_str(&crate::tr!(
+            lang,
+            "intake.package.line",
+            id = b.judge_id,
+            dir = judge_dir.display(),
+            n = copied
+        ));
+        report.push('\n');
+        if !missing.is_empty() {
+            let list = missing.join(crate::tr!(lang, "intake.list_sep"));
+            report.push_str(&crate::tr!(lang, "intake.package.missing", list = list));
+            report.push('\n');
+        }
+    }
+    Ok(report)
+}
+
+fn readme_text(lang: Lang, b: &IssuedBallot, file_name: &Path, videos: usize) -> String {
+    crate::tr!(
+        lang,
+        "intake.package.readme",
+        name = b.judge_name,
+        id = b.judge_id,
+        ballot = file_name.display(),
+        n = videos
+    )
+}

@@ -572,3 +572,58 @@ fn works_without_video_or_breaking_the_rules_block_issue_unless_allowed() {
         .expect("the override is in the audit log");
     assert!(allowed_row.detail.contains("001") && allowed_row.detail.contains("002"));
 }
+
+#[test]
+fn a_package_holds_each_judges_ballot_and_exactly_their_videos_never_the_card() {
+    let mut c = contest();
+    assign(&mut c, 2);
+    let media = c.folder.media_dir();
+    std::fs::create_dir_all(&media).unwrap();
+    for i in 1..=18 {
+        std::fs::write(media.join(format!("{i:03}.mp4")), format!("video {i}")).unwrap();
+    }
+    let opts = issue_opts(&c);
+    let outcome = run_issue(&c.folder, &mut c.master, &opts, Lang::En).unwrap();
+    let pkg = c.root.join("usb");
+    let text =
+        jury::commands::issue::write_packages(&c.folder, &c.master, &outcome, &pkg, Lang::En)
+            .unwrap();
+    let assignments = c.master.assignments().unwrap();
+    for b in &outcome.ballots {
+        let stem = b.path.file_stem().unwrap().to_string_lossy().into_owned();
+        let judge_dir = pkg.join(&stem);
+        let mut names: Vec<String> = std::fs::read_dir(&judge_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let mut expected: Vec<String> = assignments
+            .iter()
+            .filter(|(_, j)| *j == b.judge_id)
+            .map(|(w, _)| format!("{w}.mp4"))
+            .collect();
+        expected.push(format!("{stem}.ballot"));
+        expected.push("README.txt".into());
+        expected.sort();
+        assert_eq!(names, expected, "judge {}", b.judge_id);
+        assert!(!names.iter().any(|n| n.contains("card")));
+        let readme = std::fs::read_to_string(judge_dir.join("README.txt")).unwrap();
+        assert!(
+            readme.contains("评委") && readme.contains("For judge"),
+            "{readme}"
+        );
+        assert!(
+            !readme.contains(b.path.to_string_lossy().as_ref()),
+            "no absolute paths"
+        );
+        let card = std::fs::read_to_string(&b.card_text).unwrap();
+        for name in &names {
+            let bytes = std::fs::read(judge_dir.join(name)).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(card.trim()),
+                "{name}"
+            );
+        }
+        assert!(text.contains(&format!("package {}", b.judge_id)), "{text}");
+    }
+}
