@@ -19,6 +19,15 @@ pub enum OrganizerCmd {
         /// Contest template to start from.
         #[arg(long, default_value = "cq-2023-short-video", value_parser = clap::builder::PossibleValuesParser::new(jury_core::data::TEMPLATES))]
         template: String,
+        /// The contest's id, carried by ballots and key cards (default: from the folder's name).
+        #[arg(long)]
+        id: Option<String>,
+        /// The contest's Chinese title (default: the template's).
+        #[arg(long)]
+        title_zh: Option<String>,
+        /// The contest's English title (default: the template's).
+        #[arg(long)]
+        title_en: Option<String>,
     },
     /// Check video files against a contest's media rules.
     Probe {
@@ -84,6 +93,14 @@ pub enum OrganizerCmd {
         /// Re-issue even if entries for removed works would be dropped.
         #[arg(long)]
         force: bool,
+        /// Issue although assigned works have no video or break the media rules (the
+        /// decision is recorded in the audit log).
+        #[arg(long)]
+        allow_noncompliant: bool,
+        /// Also write one folder per judge into DIR: the ballot, exactly that judge's videos
+        /// (SHA-256 checked after copying) and a README; never the key card.
+        #[arg(long, value_name = "DIR")]
+        package: Option<PathBuf>,
     },
     /// Verify returned ballots and merge them into the master database.
     Merge {
@@ -206,7 +223,60 @@ pub fn open_contest(globals: &Globals) -> Result<(ContestFolder, Master), Organi
 
 /// `jury init`: writes the folder, then the master database last, so a refused passphrase
 /// leaves no master behind.
-pub fn init(dir: &Path, template: &str, globals: &Globals) -> Result<String, OrganizeError> {
+/// What `jury init` writes into the new contest.toml besides the template.
+#[derive(Debug, Clone, Default)]
+pub struct InitOptions {
+    /// The contest id; `None`: derived from the folder's name.
+    pub id: Option<String>,
+    pub title_zh: Option<String>,
+    pub title_en: Option<String>,
+}
+
+/// A contest id from a folder name: spaces and characters file systems refuse become `-`;
+/// `None` when nothing usable is left.
+pub fn id_from_folder(dir: &Path) -> Option<String> {
+    let name = std::path::absolute(dir)
+        .ok()?
+        .file_name()?
+        .to_string_lossy()
+        .into_owned();
+    let id: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let id = id.trim_matches(['-', '.']).to_string();
+    (!id.is_empty()).then_some(id)
+}
+
+/// `key = "…"` lines of a template set to new values (TOML-quoted); other lines unchanged.
+fn set_top_keys(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_table = false;
+    for line in text.lines() {
+        in_table |= line.trim_start().starts_with('[');
+        let key = line.split_once('=').map(|(k, _)| k.trim());
+        match values.iter().find(|(k, _)| !in_table && key == Some(*k)) {
+            Some((k, v)) => out.push_str(&format!("{k} = {}", toml::Value::String(v.to_string()))),
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub fn init(
+    dir: &Path,
+    template: &str,
+    opts: &InitOptions,
+    globals: &Globals,
+) -> Result<String, OrganizeError> {
     let contest_path = dir.join(CONTEST_FILE);
     if contest_path.exists() {
         return Err(OrganizeError::Other(format!(
@@ -218,6 +288,23 @@ pub fn init(dir: &Path, template: &str, globals: &Globals) -> Result<String, Org
         .ok_or_else(|| OrganizeError::Other(format!("no template `{template}`")))?;
     let rubric_text = jury_core::data::rubric_text(template)
         .ok_or_else(|| OrganizeError::Other(format!("no rubric for template `{template}`")))?;
+    let id = match &opts.id {
+        Some(id) if id.trim().is_empty() => {
+            return Err(OrganizeError::Other(
+                "--id is empty; give the contest an id such as cq-2025-short-video".into(),
+            ))
+        }
+        Some(id) => id.trim().to_string(),
+        None => id_from_folder(dir).unwrap_or_else(|| template.to_string()),
+    };
+    let mut values = vec![("id", id.as_str())];
+    if let Some(t) = &opts.title_zh {
+        values.push(("title_zh", t.as_str()));
+    }
+    if let Some(t) = &opts.title_en {
+        values.push(("title_en", t.as_str()));
+    }
+    let contest_text = set_top_keys(contest_text, &values);
     let key = organizer_key(globals, true)?;
     create_folder(dir)?;
     create_folder(&dir.join(MEDIA_DIR))?;
@@ -244,8 +331,19 @@ pub fn init(dir: &Path, template: &str, globals: &Globals) -> Result<String, Org
 /// error line), e.g. `jury probe` finding rule violations.
 pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> {
     match cmd {
-        OrganizerCmd::Init { dir, template } => {
-            print!("{}", init(&dir, &template, globals)?);
+        OrganizerCmd::Init {
+            dir,
+            template,
+            id,
+            title_zh,
+            title_en,
+        } => {
+            let opts = InitOptions {
+                id,
+                title_zh,
+                title_en,
+            };
+            print!("{}", init(&dir, &template, &opts, globals)?);
             Ok(true)
         }
         OrganizerCmd::Probe {
@@ -330,6 +428,8 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             sync_dir,
             cards,
             force,
+            allow_noncompliant,
+            package,
         } => {
             let (folder, mut master) = open_contest(globals)?;
             let lang = Lang::choose(globals.lang, folder.contest.language);
@@ -338,11 +438,16 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
                 sync_dir,
                 cards,
                 force,
+                allow_noncompliant,
             };
-            print!(
-                "{}",
-                super::issue::run_issue(&folder, &mut master, &opts, lang)?.text
-            );
+            let outcome = super::issue::run_issue(&folder, &mut master, &opts, lang)?;
+            print!("{}", outcome.text);
+            if let Some(dir) = package {
+                print!(
+                    "{}",
+                    super::issue::write_packages(&folder, &master, &outcome, &dir, lang)?
+                );
+            }
             Ok(true)
         }
         OrganizerCmd::Merge { paths } => super::sync_cmd::run_merge(&paths, globals),

@@ -180,6 +180,19 @@ fn describe_form<T>(
             crate::tr!(lang, "intake.unit_from_titles", value = u)
         );
     }
+    for (row, columns) in &r.stripped {
+        let columns = columns.join(crate::tr!(lang, "intake.list_sep"));
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::tr!(
+                lang,
+                "intake.stripped_controls",
+                row = row,
+                columns = columns
+            )
+        );
+    }
     for s in &r.skipped {
         let _ = writeln!(
             out,

@@ -59,6 +59,41 @@ pub struct IssueOptions {
     pub cards: Option<PathBuf>,
     /// Re-issue even when entries would be dropped or an unreadable file replaced.
     pub force: bool,
+    /// Issue although assigned works have no video or break the media rules (recorded in the
+    /// audit log).
+    pub allow_noncompliant: bool,
+}
+
+/// Assigned works `jury issue` will not hand out without `--allow-noncompliant`: no video
+/// file named, a probe that found no video, or a probe that found the rules broken. Works
+/// not probed yet are let through with a note (their SHA-256 is missing).
+fn unfit_works(
+    master: &Master,
+    assigned: &BTreeSet<&str>,
+    lang: Lang,
+) -> Result<Vec<String>, OrganizeError> {
+    let probes = master.probes()?;
+    let mut out = Vec::new();
+    for w in master.works()? {
+        if !assigned.contains(w.id.as_str()) {
+            continue;
+        }
+        let why = match (w.media_file.as_deref(), probes.get(&w.id)) {
+            (None, _) => Some(crate::tr!(lang, "intake.probe.no_video_named").to_string()),
+            (_, Some(p)) if !p.found || !p.compliant => Some(p.note.clone()),
+            _ => None,
+        };
+        if let Some(why) = why {
+            out.push(crate::tr!(
+                lang,
+                "intake.issue.unfit_work",
+                id = w.id,
+                title = jury_core::text::safe_line(&w.title),
+                why = jury_core::text::safe_line(&why)
+            ));
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,6 +255,16 @@ pub fn run_issue(
             crate::tr!(lang, "intake.issue.no_assignment").into(),
         ));
     }
+    let assigned_works: BTreeSet<&str> = assignments.iter().map(|(w, _)| w.as_str()).collect();
+    let unfit = unfit_works(master, &assigned_works, lang)?;
+    if !unfit.is_empty() && !opts.allow_noncompliant {
+        let mut msg = crate::tr!(lang, "intake.issue.unfit", n = unfit.len());
+        for u in &unfit {
+            msg.push_str("\n  ");
+            msg.push_str(u);
+        }
+        return Err(OrganizeError::Other(msg));
+    }
     super::cli::create_folder(&opts.out)?;
     let cards_dir = opts
         .cards
@@ -241,6 +286,13 @@ pub fn run_issue(
     let mut plans = Vec::new();
     let mut refusals = Vec::new();
     let mut notes = Vec::new();
+    if !unfit.is_empty() {
+        notes.push(crate::tr!(
+            lang,
+            "intake.issue.unfit_allowed",
+            n = unfit.len()
+        ));
+    }
     for judge in &judges {
         let record = records.get(&judge.id);
         let assigned = works_of.get(judge.id.as_str()).cloned().unwrap_or_default();
@@ -432,6 +484,28 @@ pub fn run_issue(
     let issued_at = now_secs();
     let stored = master.write(|tx, path| {
         let err = sqlite_err(path);
+        if !unfit.is_empty() {
+            append_audit(
+                tx,
+                path,
+                &AuditEntry {
+                    seq: 0,
+                    at: issued_at,
+                    action: "issue".into(),
+                    file: String::new(),
+                    file_sha256: String::new(),
+                    ballot_id: None,
+                    judge_id: None,
+                    revision: None,
+                    chain_head: None,
+                    outcome: "noncompliant-allowed".into(),
+                    detail: format!(
+                        "--allow-noncompliant: assignment version {version}; {}",
+                        unfit.join("; ")
+                    ),
+                },
+            )?;
+        }
         for (i, _, revision, head, sha) in &written {
             let plan = &plans[*i];
             tx.execute(
@@ -680,4 +754,93 @@ fn summary(
     s.push_str(crate::tr!(lang, "intake.issue.separately"));
     s.push('\n');
     s
+}
+
+/// `jury issue --package DIR`: one folder per judge holding their ballot, exactly their
+/// videos (copied, each copy's SHA-256 checked against the original's and the probe's) and
+/// a short zh/en README. Never a key card: cards go to the judge by another way.
+pub fn write_packages(
+    folder: &ContestFolder,
+    master: &Master,
+    outcome: &IssueOutcome,
+    dir: &Path,
+    lang: Lang,
+) -> Result<String, OrganizeError> {
+    super::cli::create_folder(dir)?;
+    let works: BTreeMap<String, jury_store::master::WorkRecord> = master
+        .works()?
+        .into_iter()
+        .map(|w| (w.id.clone(), w))
+        .collect();
+    let probes = master.probes()?;
+    let mut works_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (w, j) in master.assignments()? {
+        works_of.entry(j).or_default().push(w);
+    }
+    let media_dir = folder.media_dir();
+    let mut report = String::new();
+    for b in &outcome.ballots {
+        let file_name = b.path.file_name().map(PathBuf::from).unwrap_or_default();
+        let judge_dir = dir.join(file_name.file_stem().unwrap_or(file_name.as_os_str()));
+        super::cli::create_folder(&judge_dir)?;
+        let ballot_copy = judge_dir.join(&file_name);
+        std::fs::copy(&b.path, &ballot_copy).map_err(io_err(&ballot_copy))?;
+        let mut copied = 0usize;
+        let mut missing = Vec::new();
+        for id in works_of.get(&b.judge_id).into_iter().flatten() {
+            let Some(work) = works.get(id) else { continue };
+            let Some(src) = super::import::resolve_media(work, &media_dir) else {
+                missing.push(id.clone());
+                continue;
+            };
+            let Some(name) = src.file_name() else {
+                continue;
+            };
+            let dest = judge_dir.join(name);
+            std::fs::copy(&src, &dest).map_err(io_err(&dest))?;
+            let original = file_sha256(&src)?;
+            let copy = file_sha256(&dest)?;
+            let registered = probes.get(id).and_then(|p| p.sha256.clone());
+            if copy != original || registered.as_ref().is_some_and(|r| *r != copy) {
+                return Err(OrganizeError::Other(crate::tr!(
+                    lang,
+                    "intake.package.hash_mismatch",
+                    file = dest.display(),
+                    id = id
+                )));
+            }
+            copied += 1;
+        }
+        let both = format!(
+            "{}\n\n{}\n",
+            readme_text(Lang::Zh, b, &file_name, copied),
+            readme_text(Lang::En, b, &file_name, copied)
+        );
+        write_atomic(&judge_dir.join("README.txt"), both.as_bytes())?;
+        report.push_str(&crate::tr!(
+            lang,
+            "intake.package.line",
+            id = b.judge_id,
+            dir = judge_dir.display(),
+            n = copied
+        ));
+        report.push('\n');
+        if !missing.is_empty() {
+            let list = missing.join(crate::tr!(lang, "intake.list_sep"));
+            report.push_str(&crate::tr!(lang, "intake.package.missing", list = list));
+            report.push('\n');
+        }
+    }
+    Ok(report)
+}
+
+fn readme_text(lang: Lang, b: &IssuedBallot, file_name: &Path, videos: usize) -> String {
+    crate::tr!(
+        lang,
+        "intake.package.readme",
+        name = b.judge_name,
+        id = b.judge_id,
+        ballot = file_name.display(),
+        n = videos
+    )
 }

@@ -570,3 +570,110 @@ fn an_unclosed_quote_is_named_with_its_row_not_read_as_one_cell() {
     let table = read_table(&inch).unwrap();
     assert_eq!(table.rows[1][2], "12\" screen");
 }
+
+/// Writes one part's bytes.
+type PartWriter<'a> = &'a dyn Fn(&mut dyn std::io::Write);
+
+/// A zip named `.xlsx` with the given parts, deflated (so a huge part is a small file).
+fn bomb(dir: &Path, name: &str, parts: &[(&str, PartWriter)]) -> PathBuf {
+    use std::io::Write as _;
+    let path = dir.join(name);
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    for (part, write) in parts {
+        zip.start_file(*part, opts).unwrap();
+        write(&mut zip);
+    }
+    zip.flush().unwrap();
+    zip.finish().unwrap();
+    path
+}
+
+fn content_types(w: &mut dyn std::io::Write) {
+    w.write_all(b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>").unwrap();
+}
+
+fn refusal(path: &Path) -> String {
+    let t = Instant::now();
+    let e = read_table(path).unwrap_err();
+    assert_eq!(e.kind, ImportErrorKind::TooLarge, "{e}");
+    assert!(
+        t.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        t.elapsed()
+    );
+    assert_eq!(e.message.lines().count(), 1, "{e}");
+    assert!(e.message.contains(&path.display().to_string()), "{e}");
+    e.message
+}
+
+#[test]
+fn a_zip_bomb_part_is_refused_while_unpacking() {
+    let dir = tempfile::tempdir().unwrap();
+    // 80 MiB of zeros in one part: a file of under 100 KB.
+    let zeros = |w: &mut dyn std::io::Write| {
+        let block = vec![b'0'; 1 << 20];
+        for _ in 0..80 {
+            w.write_all(&block).unwrap();
+        }
+    };
+    let path = bomb(
+        dir.path(),
+        "bomb.xlsx",
+        &[
+            ("[Content_Types].xml", &content_types),
+            ("xl/media/image1.png", &zeros),
+        ],
+    );
+    assert!(std::fs::metadata(&path).unwrap().len() < 1 << 20);
+    let msg = refusal(&path);
+    assert!(
+        msg.contains("xl/media/image1.png") && msg.contains("64 MB"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn too_many_shared_strings_and_an_overlong_cell_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let many = |w: &mut dyn std::io::Write| {
+        w.write_all(b"<sst>").unwrap();
+        for _ in 0..1_000_001 {
+            w.write_all(b"<si><t>a</t></si>").unwrap();
+        }
+        w.write_all(b"</sst>").unwrap();
+    };
+    let path = bomb(
+        dir.path(),
+        "strings.xlsx",
+        &[
+            ("[Content_Types].xml", &content_types),
+            ("xl/sharedStrings.xml", &many),
+        ],
+    );
+    let msg = refusal(&path);
+    assert!(msg.contains("1000000 shared strings"), "{msg}");
+
+    let long = |w: &mut dyn std::io::Write| {
+        w.write_all(b"<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>")
+            .unwrap();
+        w.write_all("长".repeat(40_000).as_bytes()).unwrap();
+        w.write_all(b"</t></is></c></row></sheetData></worksheet>")
+            .unwrap();
+    };
+    let path = bomb(
+        dir.path(),
+        "cell.xlsx",
+        &[
+            ("[Content_Types].xml", &content_types),
+            ("xl/worksheets/sheet1.xml", &long),
+        ],
+    );
+    let msg = refusal(&path);
+    assert!(
+        msg.contains("40000 characters") && msg.contains("32767"),
+        "{msg}"
+    );
+}

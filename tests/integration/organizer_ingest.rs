@@ -891,3 +891,85 @@ fn every_sheet_with_a_form_header_is_read_and_the_others_are_named() {
         ]
     );
 }
+
+#[test]
+fn control_characters_in_cells_are_stripped_with_a_warning_naming_the_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = contest(dir.path(), "cq-2023-short-video");
+    let form = write(
+        dir.path(),
+        "ctl.csv",
+        format!(
+            "序号,作品名称,创作单位\n1,追光\u{1b}者\u{7},重庆\u{202e}大学\n2,雾都,西南大学\n{}",
+            (3..40)
+                .map(|i| format!("{i},作品{i},重庆师范大学\n"))
+                .collect::<String>()
+        ),
+    );
+    let out = import(&c, "works", &form, &[]);
+    assert!(out.status.success(), "{}", show(&out));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("warning: row 2: control characters removed from 作品名称, 创作单位"),
+        "{report}"
+    );
+    assert!(
+        !report.contains('\u{1b}') && !report.contains("row 3: control"),
+        "{report}"
+    );
+    let works = master(&c).works().unwrap();
+    assert_eq!(
+        (works[0].title.as_str(), works[0].unit.as_str()),
+        ("追光者", "重庆大学")
+    );
+}
+
+#[test]
+fn init_takes_its_id_from_the_flag_or_the_folder_and_titles_from_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let named = dir.path().join("渝中 2025 微课");
+    let out = jury()
+        .args(["init", "--template", "cq-micro-lecture"])
+        .arg(&named)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", show(&out));
+    let folder = jury_store::folder::ContestFolder::load(&named).unwrap();
+    assert_eq!(folder.contest.id, "渝中-2025-微课");
+    let c = dir.path().join("c2");
+    let out = jury()
+        .args([
+            "init",
+            "--template",
+            "cq-2023-short-video",
+            "--id",
+            "cq-2025-sv",
+        ])
+        .args([
+            "--title-zh",
+            "2025年“科普”短视频大赛",
+            "--title-en",
+            "2025 \"Science\" contest",
+        ])
+        .arg(&c)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", show(&out));
+    let contest = jury_store::folder::ContestFolder::load(&c).unwrap().contest;
+    assert_eq!(contest.id, "cq-2025-sv");
+    assert_eq!(contest.title_zh, "2025年“科普”短视频大赛");
+    assert_eq!(contest.title_en, "2025 \"Science\" contest");
+    // The template's rules are kept.
+    assert!(contest.media.require_audio);
+    let out = jury()
+        .args(["init", "--id", " "])
+        .arg(dir.path().join("c3"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert!(
+        text(&out.stderr).contains("--id is empty"),
+        "{}",
+        show(&out)
+    );
+}

@@ -39,7 +39,13 @@ fn contest() -> Contest {
         ..Default::default()
     };
     let contest_dir = root.join("cq");
-    jury::commands::cli::init(&contest_dir, "cq-2023-short-video", &globals).unwrap();
+    jury::commands::cli::init(
+        &contest_dir,
+        "cq-2023-short-video",
+        &Default::default(),
+        &globals,
+    )
+    .unwrap();
     let folder = ContestFolder::load(&contest_dir).unwrap();
     let mut master = folder
         .open_master(&BallotKey::parse(PASS).unwrap())
@@ -125,6 +131,7 @@ fn issue_opts(c: &Contest) -> IssueOptions {
         sync_dir: Some("/media/usb/jury".into()),
         cards: Some(c.root.join("cards")),
         force: false,
+        allow_noncompliant: false,
     }
 }
 
@@ -191,20 +198,16 @@ fn each_card_opens_its_ballot_with_exactly_that_judges_works() {
         assert_eq!(&ids, &expected[judge], "judge {judge}");
         assert_eq!(data.assignment_version, 1);
         assert_eq!(data.sync_dir.as_deref(), Some("/media/usb/jury"));
-        assert_eq!(data.contest.id, "cq-2023-short-video");
+        assert_eq!(data.contest.id, "cq", "the id comes from the folder name");
         assert_eq!(data.revision, 1);
         let record = records.iter().find(|r| &r.judge_id == judge).unwrap();
         assert_eq!(record.ballot_id, data.ballot_id);
-        assert_eq!(
-            record.file_name,
-            format!("cq-2023-short-video-{judge}.ballot")
-        );
+        assert_eq!(record.file_name, format!("cq-{judge}.ballot"));
     }
     // Every key is different, and the HTML cards are escaped.
     let keys: BTreeSet<String> = records.iter().map(|r| r.key.secret().to_string()).collect();
     assert_eq!(keys.len(), records.len());
-    let html =
-        std::fs::read_to_string(c.root.join("cards/cq-2023-short-video-J5.card.html")).unwrap();
+    let html = std::fs::read_to_string(c.root.join("cards/cq-J5.card.html")).unwrap();
     assert!(html.contains("Alice &lt;b&gt;") && !html.contains("Alice <b>"));
     // No temporary files are left behind; the audit has one row per ballot.
     let names: Vec<String> = std::fs::read_dir(&opts.out)
@@ -400,7 +403,7 @@ fn a_foreign_file_in_the_way_is_refused() {
     assign(&mut c, 2);
     let opts = issue_opts(&c);
     std::fs::create_dir_all(&opts.out).unwrap();
-    std::fs::write(opts.out.join("cq-2023-short-video-J1.ballot"), b"not mine").unwrap();
+    std::fs::write(opts.out.join("cq-J1.ballot"), b"not mine").unwrap();
     let err = run_issue(&c.folder, &mut c.master, &opts, Lang::En).unwrap_err();
     assert!(err.to_string().contains("never issued"), "{err}");
     assert!(c.master.ballots().unwrap().is_empty());
@@ -439,9 +442,7 @@ fn the_binary_assigns_and_issues_with_jury_key() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(dir
-        .join("keycards/cq-2023-short-video-J1.card.txt")
-        .exists());
+    assert!(dir.join("keycards/cq-J1.card.txt").exists());
     let out = run(&["assign", "--per-work", "9"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -508,4 +509,121 @@ fn an_old_copy_of_a_reissued_ballot_is_refused_by_the_merge() {
         6,
         "the re-issued ballot carries the judge's score"
     );
+}
+
+#[test]
+fn works_without_video_or_breaking_the_rules_block_issue_unless_allowed() {
+    let mut c = contest();
+    assign(&mut c, 2);
+    c.master
+        .set_probe(
+            "001",
+            &jury_store::master::ProbeRecord {
+                checked_at: 1,
+                found: true,
+                compliant: false,
+                note: "no audio track (the contest requires sound)".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    c.master
+        .set_probe(
+            "002",
+            &jury_store::master::ProbeRecord {
+                checked_at: 1,
+                found: false,
+                note: "missing: looked in /m/002.mp4".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let opts = issue_opts(&c);
+    let err = run_issue(&c.folder, &mut c.master, &opts, Lang::En)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("2 assigned works have no video or break the media rules"),
+        "{err}"
+    );
+    assert!(err.contains("001 “作品 <1> & co”: no audio track"), "{err}");
+    assert!(
+        err.contains("002 “作品 <2> & co”: missing: looked in"),
+        "{err}"
+    );
+    assert!(err.contains("--allow-noncompliant"), "{err}");
+    assert!(c.master.ballots().unwrap().is_empty());
+    assert!(!opts.out.exists(), "nothing written");
+
+    let allowed = IssueOptions {
+        allow_noncompliant: true,
+        ..issue_opts(&c)
+    };
+    let outcome = run_issue(&c.folder, &mut c.master, &allowed, Lang::En).unwrap();
+    assert!(
+        outcome.text.contains("issued anyway (--allow-noncompliant"),
+        "{}",
+        outcome.text
+    );
+    let audit = c.master.audit().unwrap();
+    let allowed_row = audit
+        .iter()
+        .find(|a| a.outcome == "noncompliant-allowed")
+        .expect("the override is in the audit log");
+    assert!(allowed_row.detail.contains("001") && allowed_row.detail.contains("002"));
+}
+
+#[test]
+fn a_package_holds_each_judges_ballot_and_exactly_their_videos_never_the_card() {
+    let mut c = contest();
+    assign(&mut c, 2);
+    let media = c.folder.media_dir();
+    std::fs::create_dir_all(&media).unwrap();
+    for i in 1..=18 {
+        std::fs::write(media.join(format!("{i:03}.mp4")), format!("video {i}")).unwrap();
+    }
+    let opts = issue_opts(&c);
+    let outcome = run_issue(&c.folder, &mut c.master, &opts, Lang::En).unwrap();
+    let pkg = c.root.join("usb");
+    let text =
+        jury::commands::issue::write_packages(&c.folder, &c.master, &outcome, &pkg, Lang::En)
+            .unwrap();
+    let assignments = c.master.assignments().unwrap();
+    for b in &outcome.ballots {
+        let stem = b.path.file_stem().unwrap().to_string_lossy().into_owned();
+        let judge_dir = pkg.join(&stem);
+        let mut names: Vec<String> = std::fs::read_dir(&judge_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let mut expected: Vec<String> = assignments
+            .iter()
+            .filter(|(_, j)| *j == b.judge_id)
+            .map(|(w, _)| format!("{w}.mp4"))
+            .collect();
+        expected.push(format!("{stem}.ballot"));
+        expected.push("README.txt".into());
+        expected.sort();
+        assert_eq!(names, expected, "judge {}", b.judge_id);
+        assert!(!names.iter().any(|n| n.contains("card")));
+        let readme = std::fs::read_to_string(judge_dir.join("README.txt")).unwrap();
+        assert!(
+            readme.contains("评委") && readme.contains("For judge"),
+            "{readme}"
+        );
+        assert!(
+            !readme.contains(b.path.to_string_lossy().as_ref()),
+            "no absolute paths"
+        );
+        let card = std::fs::read_to_string(&b.card_text).unwrap();
+        for name in &names {
+            let bytes = std::fs::read(judge_dir.join(name)).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(card.trim()),
+                "{name}"
+            );
+        }
+        assert!(text.contains(&format!("package {}", b.judge_id)), "{text}");
+    }
 }

@@ -505,6 +505,9 @@ pub struct ImportReport<T> {
     pub header_row: usize,
     pub default_district: Option<String>,
     pub default_unit: Option<String>,
+    /// Rows whose cells held control characters (or bidi overrides), stripped at import:
+    /// (row, the columns' headers). Video file names are not stripped (they are bad rows).
+    pub stripped: Vec<(usize, Vec<String>)>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -923,6 +926,7 @@ struct Parsed<T> {
     header_row: usize,
     default_district: Option<String>,
     default_unit: Option<String>,
+    stripped: Vec<(usize, Vec<String>)>,
 }
 
 /// Field values of one body row, with the problems found in them.
@@ -933,6 +937,8 @@ struct RowReader<'a> {
     row: &'a [String],
     cols: &'a Columns,
     problems: Vec<Problem>,
+    /// Headers of the cells that lost control characters.
+    stripped: Vec<String>,
 }
 
 impl<'a> RowReader<'a> {
@@ -962,6 +968,27 @@ impl<'a> RowReader<'a> {
         if raw.is_empty() {
             return String::new();
         }
+        // Control characters (ESC sequences, BEL, bidi overrides) have no place in a form's
+        // text and would act on a terminal: stripped, and the row named. Line breaks and
+        // tabs are layout. A video file name with them is a bad row instead (see BadPath).
+        // Mojibake of UTF-8 read as Latin-1 holds C1 controls: judged before stripping.
+        let garbled = is_garbled(raw);
+        let unsafe_char =
+            |c: char| crate::text::is_unsafe_char(c) && !matches!(c, '\n' | '\t' | '\r');
+        let cleaned: String;
+        let raw = if field != Field::MediaFile && raw.chars().any(unsafe_char) {
+            cleaned = raw.chars().filter(|c| !unsafe_char(*c)).collect();
+            let name = self.name(field);
+            if !self.stripped.contains(&name) {
+                self.stripped.push(name);
+            }
+            cleaned.as_str()
+        } else {
+            raw
+        };
+        if raw.is_empty() {
+            return String::new();
+        }
         if EXCEL_ERRORS.contains(&raw) {
             self.problems.push(Problem::ExcelError {
                 column: self.name(field),
@@ -969,7 +996,7 @@ impl<'a> RowReader<'a> {
             });
             return String::new();
         }
-        if is_garbled(raw) {
+        if garbled {
             self.problems.push(Problem::Garbled {
                 column: self.name(field),
             });
@@ -1141,6 +1168,7 @@ fn parse<T>(
     };
     let mut entries = Vec::new();
     let mut skipped = Vec::new();
+    let mut stripped = Vec::new();
     let mut unnamed_used: Vec<usize> = Vec::new();
     let id_cols: Vec<usize> = [Field::Id, Field::RowNo]
         .iter()
@@ -1220,8 +1248,12 @@ fn parse<T>(
             row,
             cols: &cols,
             problems: Vec::new(),
+            stripped: Vec::new(),
         };
         let built = build(&mut reader, &mut state);
+        if !reader.stripped.is_empty() {
+            stripped.push((number, std::mem::take(&mut reader.stripped)));
+        }
         let (key, value) = built;
         let outcome = if reader.problems.is_empty() {
             Outcome::Good(value)
@@ -1246,6 +1278,7 @@ fn parse<T>(
         header_row: table.row_number(header),
         default_district,
         default_unit,
+        stripped,
     })
 }
 
@@ -1326,6 +1359,7 @@ fn finish<T>(
         header_row: parsed.header_row,
         default_district: parsed.default_district,
         default_unit: parsed.default_unit,
+        stripped: parsed.stripped,
     }
 }
 

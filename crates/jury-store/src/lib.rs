@@ -12,6 +12,7 @@ pub mod snapshot;
 pub mod table;
 pub mod tasks;
 pub mod verify;
+pub mod zipcheck;
 
 /// The ballot's event chain and card keys are pure and live in jury-core; re-exported here
 /// because every store caller needs them beside the files.

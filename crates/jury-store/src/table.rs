@@ -152,6 +152,7 @@ pub fn read_tables(path: &Path) -> Result<Tables, ImportError> {
         if len > MAX_WORKBOOK_BYTES {
             return Err(too_large(MAX_WORKBOOK_BYTES));
         }
+        crate::zipcheck::check(path, "XLSX")?;
         return contained(path, "XLSX", || read_xlsx(path));
     }
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
