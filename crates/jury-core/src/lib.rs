@@ -19,6 +19,7 @@ pub mod parallel;
 pub mod records;
 pub mod results;
 pub mod sample;
+pub mod showing;
 pub mod table;
 pub mod tally;
 pub mod text;

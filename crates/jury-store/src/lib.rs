@@ -8,6 +8,7 @@ pub mod guard;
 pub mod intake;
 pub mod master;
 pub mod merge;
+pub mod showing;
 pub mod snapshot;
 pub mod table;
 pub mod tasks;
