@@ -425,22 +425,14 @@ fn the_binary_assigns_and_issues_with_jury_key() {
     drop(c.master);
     let out = run(&["assign", "--per-work", "3", "--seed", "7"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::helpers::assert_ok(&out, "assign");
     assert!(
         text.contains("assignment version 1") && text.contains("connected"),
         "{text}"
     );
     let ballots = c.root.join("out");
     let out = run(&["issue", "--out", ballots.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::helpers::assert_ok(&out, "issue");
     assert!(dir.join("keycards/cq-J1.card.txt").exists());
     let out = run(&["assign", "--per-work", "9"]);
     assert_eq!(out.status.code(), Some(1));
