@@ -1,13 +1,46 @@
 //! The binary's one-line errors for bad files and arguments (no TUI needed).
 
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
-fn jury(config: &std::path::Path) -> Command {
+use crate::helpers::assert_ok;
+
+fn jury(config: &Path) -> Command {
     let mut c = crate::helpers::jury();
     c.env("XDG_CONFIG_HOME", config)
         .env("LANG", "en_US.UTF-8")
         .env_remove("JURY_KEY");
     c
+}
+
+/// An organizer's key file in `dir`.
+fn key_file(dir: &Path) -> PathBuf {
+    let key = dir.join("key.txt");
+    std::fs::write(&key, "organizer passphrase").unwrap();
+    key
+}
+
+/// `jury --key-file KEY init TARGET`, run with `dir` as the config home.
+fn init(dir: &Path, key: &Path, target: &Path) -> Output {
+    jury(dir)
+        .arg("--key-file")
+        .arg(key)
+        .arg("init")
+        .arg(target)
+        .output()
+        .unwrap()
+}
+
+/// `jury --key-file KEY --contest CONTEST ARGS…`, run with `dir` as the config home.
+fn on_contest(dir: &Path, key: &Path, contest: &Path, args: &[&str]) -> Output {
+    jury(dir)
+        .arg("--key-file")
+        .arg(key)
+        .arg("--contest")
+        .arg(contest)
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -124,33 +157,14 @@ fn without_a_terminal_the_judge_screen_says_so_instead_of_panicking() {
 #[test]
 fn an_error_and_its_cause_are_each_said_once() {
     let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("key.txt");
-    std::fs::write(&key, "organizer passphrase").unwrap();
+    let key = key_file(dir.path());
     let contest = dir.path().join("cq");
-    let out = jury(dir.path())
-        .arg("--key-file")
-        .arg(&key)
-        .arg("init")
-        .arg(&contest)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&init(dir.path(), &key, &contest), "init");
     // A master that SQLite cannot open: the message quotes SQLite's reason, which is also
     // the error's cause; it must not be printed twice.
     std::fs::remove_file(contest.join("master.jury")).unwrap();
     std::fs::create_dir(contest.join("master.jury")).unwrap();
-    let out = jury(dir.path())
-        .arg("--key-file")
-        .arg(&key)
-        .arg("--contest")
-        .arg(&contest)
-        .arg("results")
-        .output()
-        .unwrap();
+    let out = on_contest(dir.path(), &key, &contest, &["results"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
     assert!(err.contains("master.jury"), "{err}");
@@ -164,27 +178,10 @@ fn an_error_and_its_cause_are_each_said_once() {
 #[test]
 fn results_never_overwrite_the_contest_files() {
     let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("key.txt");
-    std::fs::write(&key, "organizer passphrase").unwrap();
+    let key = key_file(dir.path());
     let contest = dir.path().join("cq");
-    let run = |args: &[&str]| {
-        jury(dir.path())
-            .arg("--key-file")
-            .arg(&key)
-            .arg("--contest")
-            .arg(&contest)
-            .args(args)
-            .output()
-            .unwrap()
-    };
-    let out = jury(dir.path())
-        .arg("--key-file")
-        .arg(&key)
-        .arg("init")
-        .arg(&contest)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let run = |args: &[&str]| on_contest(dir.path(), &key, &contest, args);
+    assert_ok(&init(dir.path(), &key, &contest), "init");
     let master_before = std::fs::read(contest.join("master.jury")).unwrap();
     for target in ["master.jury", "contest.toml", "rubric.toml"] {
         let target = contest.join(target).display().to_string();
@@ -197,12 +194,7 @@ fn results_never_overwrite_the_contest_files() {
         std::fs::read(contest.join("master.jury")).unwrap(),
         master_before
     );
-    let out = run(&["results"]);
-    assert!(
-        out.status.success(),
-        "the contest still opens: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&run(&["results"]), "the contest still opens");
 }
 
 #[test]
@@ -225,18 +217,11 @@ fn help_texts_read_as_prose_not_rustdoc() {
 #[test]
 fn a_file_where_a_folder_must_go_is_named() {
     let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("key.txt");
-    std::fs::write(&key, "organizer passphrase").unwrap();
+    let key = key_file(dir.path());
     let file = dir.path().join("notes.txt");
     std::fs::write(&file, "x").unwrap();
     for target in [file.clone(), file.join("cq")] {
-        let out = jury(dir.path())
-            .arg("--key-file")
-            .arg(&key)
-            .arg("init")
-            .arg(&target)
-            .output()
-            .unwrap();
+        let out = init(dir.path(), &key, &target);
         assert_eq!(out.status.code(), Some(1));
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("is a file"), "{err}");

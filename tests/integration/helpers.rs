@@ -15,6 +15,18 @@ pub fn jury() -> Command {
     c
 }
 
+/// Asserts that a run of the binary exited 0; when it did not, the failure names `what` was
+/// run and shows its exit code and stderr.
+#[track_caller]
+pub fn assert_ok(out: &std::process::Output, what: &str) {
+    assert!(
+        out.status.success(),
+        "{what}: exit {:?}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A program running in a private tmux server, read back with `capture-pane`: the one screen
 /// helper of the end-to-end tests. The server is killed on drop.
 pub struct Tmux {

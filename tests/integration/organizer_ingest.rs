@@ -503,19 +503,11 @@ fn probe_checks_every_work_stores_results_and_gates_on_missing_or_breaking() {
     let forms = dir.path().join("forms");
     std::fs::create_dir_all(forms.join("videos")).unwrap();
     let header = ["序号", "作品名称", "创作单位", "推荐单位", "视频文件"];
-    let works = vec![
-        ["1", "追光者", "重庆大学", "渝中区", "1.mp4"],
-        // Relative to the form's own folder.
-        [
-            "2",
-            "深海里的灯塔",
-            "重庆医科大学",
-            "渝中区",
-            "videos/2.mp4",
-        ],
-        ["3", "四比三", "重庆理工大学", "江北区", "3.mp4"],
-        ["4", "还没到", "重庆师范大学", "江北区", "4.mp4"],
-    ];
+    // The works of `rows()` (work 2's video relative to the form's own folder), work 3 in
+    // 4:3, and a fourth whose video has not arrived.
+    let mut works = rows();
+    works[2][1] = "四比三";
+    works.push(["4", "还没到", "重庆师范大学", "江北区", "4.mp4"]);
     let form = write(&forms, "推荐表.csv", csv_text(&header, &works));
     clip(&c.join("media/1.mp4"), (1280, 720), true);
     clip(&forms.join("videos/2.mp4"), (1280, 720), true);

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use jury::cli::Globals;
-use jury::commands::assign::{run_assign, AssignOptions};
+use jury::commands::assign::{run_assign, AssignOptions, AssignOutcome};
 use jury::commands::issue::{run_issue, IssueAction, IssueOptions};
 use jury::i18n::Lang;
 use jury::report::keycard::key_from_text;
@@ -84,13 +84,7 @@ fn contest() -> Contest {
                 ("J6", "钱七", "重庆理工大学", "巴南区"),
                 ("J7", "孙八", "重庆师范大学", "巴南区"),
             ];
-            for (id, name, unit, district) in judges {
-                tx.execute(
-                    "INSERT INTO judges (id, name, unit, district) VALUES (?1, ?2, ?3, ?4)",
-                    rusqlite::params![id, name, unit, district],
-                )
-                .map_err(&err)?;
-            }
+            jury_testkit::insert_judges(tx, path, &judges)?;
             for (judge, kind, value) in [
                 ("J3", "unit", "重庆医科大学"),
                 ("J5", "work", "5"),
@@ -151,6 +145,32 @@ fn works_by_judge(master: &Master) -> BTreeMap<String, Vec<String>> {
         map.entry(j).or_default().push(w);
     }
     map
+}
+
+/// Re-assigns with `judge` given one more work they have no conflict with (the first such
+/// work they do not have yet); that work's id and the assignment's outcome.
+fn add_one_more_work(c: &mut Contest, judge: &str) -> (String, AssignOutcome) {
+    let (works, judges) = c.master.assign_inputs().unwrap();
+    let current = works_by_judge(&c.master);
+    let them = judges.iter().find(|j| j.id == judge).unwrap();
+    let extra = works
+        .iter()
+        .find(|w| !current[judge].contains(&w.id) && conflict(w, them).is_none())
+        .unwrap()
+        .id
+        .clone();
+    let outcome = run_assign(
+        &c.folder,
+        &mut c.master,
+        &AssignOptions {
+            per_work: Some(3),
+            add: vec![format!("{extra}:{judge}")],
+            ..Default::default()
+        },
+        Lang::En,
+    )
+    .unwrap();
+    (extra, outcome)
 }
 
 /// Opens every ballot named on a text card with the key printed on it.
@@ -284,28 +304,7 @@ fn reissue_keeps_ids_and_keys_raises_the_version_and_carries_entries() {
         b.set_score(&kept_work, "theme", Some(20)).unwrap();
         b.set_comment(&kept_work, "清晰").unwrap();
     }
-    let (works, judges) = c.master.assign_inputs().unwrap();
-    let current = works_by_judge(&c.master);
-    let extra = works
-        .iter()
-        .find(|w| {
-            !current["J3"].contains(&w.id)
-                && conflict(w, judges.iter().find(|j| j.id == "J3").unwrap()).is_none()
-        })
-        .unwrap()
-        .id
-        .clone();
-    let outcome = run_assign(
-        &c.folder,
-        &mut c.master,
-        &AssignOptions {
-            per_work: Some(3),
-            add: vec![format!("{extra}:J3")],
-            ..Default::default()
-        },
-        Lang::En,
-    )
-    .unwrap();
+    let (extra, outcome) = add_one_more_work(&mut c, "J3");
     assert_eq!(outcome.version, 2);
     assert!(
         outcome.text.contains("run `jury issue` again"),
@@ -426,22 +425,14 @@ fn the_binary_assigns_and_issues_with_jury_key() {
     drop(c.master);
     let out = run(&["assign", "--per-work", "3", "--seed", "7"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::helpers::assert_ok(&out, "assign");
     assert!(
         text.contains("assignment version 1") && text.contains("connected"),
         "{text}"
     );
     let ballots = c.root.join("out");
     let out = run(&["issue", "--out", ballots.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::helpers::assert_ok(&out, "issue");
     assert!(dir.join("keycards/cq-J1.card.txt").exists());
     let out = run(&["assign", "--per-work", "9"]);
     assert_eq!(out.status.code(), Some(1));
@@ -473,28 +464,7 @@ fn an_old_copy_of_a_reissued_ballot_is_refused_by_the_merge() {
     std::fs::create_dir_all(old_copy.parent().unwrap()).unwrap();
     jury_store::snapshot::export(&path, &j3.key, old_copy.parent().unwrap()).unwrap();
 
-    let (works, judges) = c.master.assign_inputs().unwrap();
-    let current = works_by_judge(&c.master);
-    let extra = works
-        .iter()
-        .find(|w| {
-            !current["J3"].contains(&w.id)
-                && conflict(w, judges.iter().find(|j| j.id == "J3").unwrap()).is_none()
-        })
-        .unwrap()
-        .id
-        .clone();
-    run_assign(
-        &c.folder,
-        &mut c.master,
-        &AssignOptions {
-            per_work: Some(3),
-            add: vec![format!("{extra}:J3")],
-            ..Default::default()
-        },
-        Lang::En,
-    )
-    .unwrap();
+    add_one_more_work(&mut c, "J3");
     run_issue(&c.folder, &mut c.master, &opts, Lang::En).unwrap();
     let contest = c.folder.contest.clone();
 

@@ -39,15 +39,7 @@ const KEY: &str = "results fixture passphrase";
 
 /// Steps per criterion in rubric order: theme, story, image, editing, subtitles, creativity,
 /// artistry.
-pub(crate) const CRITERIA: [&str; 7] = [
-    "theme",
-    "story",
-    "image",
-    "editing",
-    "subtitles",
-    "creativity",
-    "artistry",
-];
+pub(crate) const CRITERIA: [&str; 7] = jury_testkit::CRITERIA_2023;
 
 const WORKS: [(&str, &str, &str); 6] = [
     ("1", "科学家精神的传承", "重庆大学"),

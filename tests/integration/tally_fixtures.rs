@@ -9,17 +9,9 @@ use jury_core::model::{Contest, Points};
 use jury_core::tally::*;
 use num_rational::Ratio;
 
-/// The 2023 rubric: theme 30, story 30 | image 15, editing 10, subtitles 5 | creativity 5 |
-/// artistry 5; groups content, technique, creativity, artistry; all steps 1 point.
-const IDS: [&str; 7] = [
-    "theme",
-    "story",
-    "image",
-    "editing",
-    "subtitles",
-    "creativity",
-    "artistry",
-];
+/// Maximum steps per criterion of the 2023 rubric (`jury_testkit::CRITERIA_2023` order:
+/// theme 30, story 30 | image 15, editing 10, subtitles 5 | creativity 5 | artistry 5); groups
+/// content, technique, creativity, artistry; all steps 1 point.
 const MAX: [u32; 7] = [30, 30, 15, 10, 5, 5, 5];
 
 fn contest(method: AggregationMethod, tie_break: Vec<TieBreak>) -> Contest {
@@ -66,11 +58,10 @@ impl Fx {
 
     fn sheet(&mut self, j: &str, w: &str, steps: [u32; 7], complete: bool) -> &mut Self {
         self.assign(j, w);
-        let scores: BTreeMap<String, u32> = IDS.iter().map(|s| s.to_string()).zip(steps).collect();
         self.sheets.push(Sheet {
             judge: j.into(),
             work: w.into(),
-            scores,
+            scores: jury_testkit::steps_2023(steps),
             complete,
         });
         self

@@ -1,7 +1,7 @@
 //! Property tests for the results engine (src/tally).
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use jury_core::data;
 use jury_core::model::contest::{AggregationMethod, BoundaryTies, Rounding, TieBreak};
@@ -11,16 +11,6 @@ use proptest::prelude::*;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
-
-const IDS: [&str; 7] = [
-    "theme",
-    "story",
-    "image",
-    "editing",
-    "subtitles",
-    "creativity",
-    "artistry",
-];
 
 #[derive(Debug, Clone)]
 enum Cell {
@@ -139,11 +129,7 @@ impl Case {
                 let sheet = |s: &[u32; 7], complete| Sheet {
                     judge: jn.clone(),
                     work: wn.clone(),
-                    scores: IDS
-                        .iter()
-                        .map(|s| s.to_string())
-                        .zip(s.iter().copied())
-                        .collect::<BTreeMap<_, _>>(),
+                    scores: jury_testkit::steps_2023(*s),
                     complete,
                 };
                 match &self.cells[w * self.judges + j] {
@@ -343,11 +329,10 @@ impl Design {
                     s[0] += by; // theme stays within 30
                 }
                 input.assignments.push((judge_name(j), work_name(w)));
-                let scores = IDS.iter().map(|s| s.to_string()).zip(s).collect();
                 input.sheets.push(Sheet {
                     judge: judge_name(j),
                     work: work_name(w),
-                    scores,
+                    scores: jury_testkit::steps_2023(s),
                     complete: true,
                 });
             }

@@ -420,31 +420,45 @@ pub trait PropertyValue: Sized {
     fn set(self, mpv: &Mpv, name: &CStr) -> Result<()>;
 }
 
+/// The shape of `mpv_get_property` and `mpv_set_property`: both pass the value through a
+/// pointer to a C value of the type the format names.
+type PropertyFn = unsafe extern "C" fn(Handle, *const c_char, c_int, *mut c_void) -> c_int;
+
+/// Gets or sets (`call` is the bound `get_property` or `set_property`) property `name`
+/// through `value`.
+///
+/// # Safety
+/// `C` must be the C type `format` names; what mpv writes into it (a string to free, for
+/// `Format::String` gets) is the caller's.
+unsafe fn property_call<C>(
+    mpv: &Mpv,
+    call: PropertyFn,
+    name: &CStr,
+    format: Format,
+    value: &mut C,
+) -> Result<()> {
+    // SAFETY: the handle and `name` are valid for the call; the caller vouches for `C`.
+    check(unsafe {
+        call(
+            mpv.raw(),
+            name.as_ptr(),
+            format as c_int,
+            value as *mut C as *mut c_void,
+        )
+    })
+}
+
 /// A plain-data property (`Flag`, `Int64`, `Double`) through a C value of type `C`.
 fn get_plain<C: Default>(mpv: &Mpv, name: &CStr, format: Format) -> Result<C> {
     let mut value = C::default();
     // SAFETY: `value` has the C type `format` names and outlives the call.
-    check(unsafe {
-        (mpv.api.get_property)(
-            mpv.raw(),
-            name.as_ptr(),
-            format as c_int,
-            &mut value as *mut C as *mut c_void,
-        )
-    })?;
+    unsafe { property_call(mpv, mpv.api.get_property, name, format, &mut value) }?;
     Ok(value)
 }
 
 fn set_plain<C>(mpv: &Mpv, name: &CStr, format: Format, mut value: C) -> Result<()> {
     // SAFETY: as in `get_plain`; mpv copies the value.
-    check(unsafe {
-        (mpv.api.set_property)(
-            mpv.raw(),
-            name.as_ptr(),
-            format as c_int,
-            &mut value as *mut C as *mut c_void,
-        )
-    })
+    unsafe { property_call(mpv, mpv.api.set_property, name, format, &mut value) }
 }
 
 /// Numbers pass through as their C type.
@@ -477,14 +491,7 @@ impl PropertyValue for String {
     fn get(mpv: &Mpv, name: &CStr) -> Result<String> {
         let mut raw: *mut c_char = std::ptr::null_mut();
         // SAFETY: MPV_FORMAT_STRING writes a `char *` that the caller must mpv_free.
-        check(unsafe {
-            (mpv.api.get_property)(
-                mpv.raw(),
-                name.as_ptr(),
-                Format::String as c_int,
-                &mut raw as *mut *mut c_char as *mut c_void,
-            )
-        })?;
+        unsafe { property_call(mpv, mpv.api.get_property, name, Format::String, &mut raw) }?;
         if raw.is_null() {
             return Err(MpvError::Null);
         }

@@ -3,6 +3,7 @@
 //! import/assign/issue commands) so those can change without breaking these tests.
 
 use rusqlite::params;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use jury_core::model::{Judge, Work};
@@ -13,6 +14,28 @@ use jury_store::{Ballot, BallotInit, BallotKey};
 
 /// The organizer passphrase of fixtures.
 pub const ORGANIZER_KEY: &str = "fixture organizer passphrase";
+
+/// The criterion ids of the 2023 rubric (`jury_core::data::RUBRIC_2023`) in rubric order:
+/// theme 30, story 30 | image 15, editing 10, subtitles 5 | creativity 5 | artistry 5. Tests
+/// write a judge's sheet as seven steps in this order.
+pub const CRITERIA_2023: [&str; 7] = [
+    "theme",
+    "story",
+    "image",
+    "editing",
+    "subtitles",
+    "creativity",
+    "artistry",
+];
+
+/// A sheet's scores keyed by criterion id, from steps in [`CRITERIA_2023`] order.
+pub fn steps_2023(steps: [u32; 7]) -> BTreeMap<String, u32> {
+    CRITERIA_2023
+        .iter()
+        .map(|c| c.to_string())
+        .zip(steps)
+        .collect()
+}
 
 /// One issued ballot of a fixture.
 #[derive(Debug, Clone)]
@@ -169,6 +192,27 @@ pub fn build_with(
     }
 }
 
+/// A judge as tests write it straight into a master: (id, name, unit, district).
+pub type JudgeRow<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+/// Inserts `judges` in the caller's master transaction (`Master::write`), for tests that
+/// build a master with plain SQL because they are about what reads it, not the importers.
+pub fn insert_judges(
+    tx: &rusqlite::Transaction<'_>,
+    path: &Path,
+    judges: &[JudgeRow<'_>],
+) -> jury_store::Result<()> {
+    let err = sqlite_err(path);
+    for (id, name, unit, district) in judges {
+        tx.execute(
+            "INSERT INTO judges (id, name, unit, district) VALUES (?1, ?2, ?3, ?4)",
+            params![id, name, unit, district],
+        )
+        .map_err(&err)?;
+    }
+    Ok(())
+}
+
 /// Opens an issued ballot quickly (no per-commit fsync) for filling in tests.
 pub fn open_fast(b: &Issued) -> Ballot {
     let ballot = Ballot::open(&b.path, &b.key).expect("open fixture ballot");
@@ -256,4 +300,20 @@ pub fn ballot_state(m: &Master) -> jury_store::Result<Vec<BallotState>> {
         .into_iter()
         .map(|b| (b.ballot_id, b.merged_revision, b.merged_head, b.submitted))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_2023_criteria_are_the_rubrics_in_its_order() {
+        let contest = jury_core::data::contest_template("cq-2023-short-video").unwrap();
+        let ids: Vec<&str> = contest.rubric.criteria().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, CRITERIA_2023);
+        let scores = steps_2023([1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(scores.len(), 7);
+        assert_eq!(scores["theme"], 1);
+        assert_eq!(scores["artistry"], 7);
+    }
 }
