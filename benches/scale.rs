@@ -142,7 +142,13 @@ fn build() -> Scale {
     checkpoint_to(&master, &assigned);
 
     let ballots = root.join("ballots");
-    run_issue(&folder, &mut master, &issue_options(&root, &ballots), Lang::En).expect("issue");
+    run_issue(
+        &folder,
+        &mut master,
+        &issue_options(&root, &ballots),
+        Lang::En,
+    )
+    .expect("issue");
     let issued = stages.join("issued.jury");
     checkpoint_to(&master, &issued);
 
@@ -247,6 +253,7 @@ fn bench_scale(c: &mut Criterion) {
     let contest = s.folder.contest.clone();
     let mut g = c.benchmark_group("scale 10000 works x 300 judges x 5");
     g.sample_size(10);
+    g.sampling_mode(criterion::SamplingMode::Flat);
     g.warm_up_time(Duration::from_millis(1));
     g.measurement_time(Duration::from_secs(1));
 

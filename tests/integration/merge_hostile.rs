@@ -66,7 +66,7 @@ fn a_good_ballot_merges_and_the_same_file_again_changes_nothing() {
     let MergeOutcome::Merged(diff) = &report.outcome else {
         panic!("{report:?}")
     };
-    assert_eq!(diff.new.len(), 3);
+    assert_eq!(diff.new, 3);
     assert!(report.submitted);
     assert_eq!(report.judge_id, b.judge_id);
     let merged = f.master.merged().unwrap();
@@ -108,7 +108,7 @@ fn a_good_ballot_merges_and_the_same_file_again_changes_nothing() {
         panic!()
     };
     assert_eq!(
-        (diff.new.len(), diff.changed.len(), diff.removed.len()),
+        (diff.new, diff.changed.len(), diff.removed.len()),
         (0, 1, 1)
     );
     assert!(!f.master.ballot(&b.ballot_id).unwrap().unwrap().submitted);

@@ -442,6 +442,30 @@ impl Flow {
     }
 }
 
+/// Above this many work–judge arcs the flow is first tried on a sparse graph.
+const SPARSE_ABOVE_PAIRS: usize = 200_000;
+
+/// Candidates per judge slot in the sparse graph: with four random eligible judges for every
+/// slot a balanced flow exists in all but pathological cases (a random bipartite graph of
+/// that degree expands), and the graph of a national contest shrinks ~15-fold.
+const SPARSE_CANDIDATES_PER_SLOT: usize = 4;
+
+/// Each work's first few judges of its (seeded, shuffled) eligible list, when the full graph is
+/// large enough for the flow's cost to matter; `None` for contests where it does not.
+fn sparse_candidates(judge_order: &[Vec<usize>], per_work: usize) -> Option<Vec<Vec<usize>>> {
+    let pairs: usize = judge_order.iter().map(Vec::len).sum();
+    let keep = (per_work * SPARSE_CANDIDATES_PER_SLOT).max(16);
+    if pairs <= SPARSE_ABOVE_PAIRS || judge_order.iter().all(|l| l.len() <= keep) {
+        return None;
+    }
+    Some(
+        judge_order
+            .iter()
+            .map(|list| list[..list.len().min(keep)].to_vec())
+            .collect(),
+    )
+}
+
 /// One flow attempt: every work gets `per_work` judges and judge `j`'s load lies in
 /// `lo[j]..=hi[j]`. Returns the judges of each work, or None when these bounds are infeasible.
 fn try_bounds(
@@ -667,6 +691,7 @@ pub fn assign(
         })
         .collect();
 
+    let sparse_order = sparse_candidates(&judge_order, per_work);
     let j = judges.len();
     let total = works.len() * per_work;
     let even_lo = total / j;
@@ -685,7 +710,14 @@ pub fn assign(
             let cap = (even_hi + (spread - down)).min(works.len());
             let lo: Vec<usize> = elig.per_judge.iter().map(|&e| floor.min(e)).collect();
             let hi: Vec<usize> = vec![cap; j];
-            if let Some(a) = try_bounds(&elig, &work_order, &judge_order, per_work, &lo, &hi) {
+            // The sparse graph first (a random handful of candidates per work); the full one
+            // decides when that is infeasible, so feasibility — and balance — never depend on
+            // the shortcut.
+            let found = sparse_order
+                .as_ref()
+                .and_then(|order| try_bounds(&elig, &work_order, order, per_work, &lo, &hi))
+                .or_else(|| try_bounds(&elig, &work_order, &judge_order, per_work, &lo, &hi));
+            if let Some(a) = found {
                 return Some((a, lo, hi));
             }
         }
@@ -1027,6 +1059,29 @@ mod tests {
         assert!(a.notes.is_empty(), "{:?}", a.notes);
         assert_eq!(a, assign(&works, &judges, 3, 7).unwrap());
         assert_ne!(a.pairs, assign(&works, &judges, 3, 8).unwrap().pairs);
+    }
+
+    #[test]
+    fn a_large_contest_takes_the_sparse_graph_and_keeps_every_guarantee() {
+        let (works, judges) = sample(3_000, 200);
+        let (_, order) = {
+            let elig = Eligibility::new(&works, &judges);
+            let order: Vec<Vec<usize>> = elig.by_work.clone();
+            (elig, order)
+        };
+        let sparse = sparse_candidates(&order, 5).expect("large enough for the sparse graph");
+        assert!(sparse.iter().all(|l| l.len() == 20));
+        let a = assign(&works, &judges, 5, 11).unwrap();
+        let check = check_design(&works, &judges, &a.pairs, 5);
+        assert!(check.miscounted.is_empty());
+        assert!(check.conflicts.is_empty());
+        assert_eq!(check.groups, 1);
+        let loads: Vec<usize> = a.loads.iter().map(|l| l.1).collect();
+        assert!(loads.iter().max().unwrap() - loads.iter().min().unwrap() <= 1);
+        assert_eq!(a, assign(&works, &judges, 5, 11).unwrap());
+        // Small contests never take it.
+        let (w, j) = sample(40, 9);
+        assert!(sparse_candidates(&Eligibility::new(&w, &j).by_work, 3).is_none());
     }
 
     #[test]

@@ -39,7 +39,9 @@ pub struct ScoreChange {
 /// What a merge changed for one judge.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MergeDiff {
-    pub new: Vec<ScoreChange>,
+    /// Scores the master did not have: counted, not listed — their values are the master's
+    /// rows (with ballot id and revision), and a later change or removal lists the old value.
+    pub new: usize,
     pub changed: Vec<ScoreChange>,
     pub removed: Vec<ScoreChange>,
     pub comments_changed: usize,
@@ -50,7 +52,7 @@ pub struct MergeDiff {
 impl MergeDiff {
     /// New, changed and removed scores.
     pub fn score_counts(&self) -> [usize; 3] {
-        [self.new.len(), self.changed.len(), self.removed.len()]
+        [self.new, self.changed.len(), self.removed.len()]
     }
 }
 
@@ -151,8 +153,12 @@ impl MergeContext {
             .iter()
             .find(|b| b.ballot_id != record.ballot_id && b.file_name == name)
             .map(|b| b.judge_id.clone());
+        // The private copy (a temporary folder) is removed here, on the verifying thread:
+        // what the merge needs of it is its origin and SHA-256.
+        let PrivateCopy { origin, sha256, .. } = copy;
         Ok(Checked {
-            copy,
+            origin,
+            sha256,
             record,
             ballot: verified,
             named_as,
@@ -174,7 +180,9 @@ impl MergeContext {
 
 /// A file that passed every check, ready to merge.
 pub struct Checked {
-    pub copy: PrivateCopy,
+    /// The verified file as it was read (its name and SHA-256 go into the audit row).
+    pub origin: Origin,
+    pub sha256: String,
     /// The issued ballot whose key opened it.
     pub record: BallotRecord,
     pub ballot: VerifiedBallot,
@@ -261,15 +269,16 @@ impl Master {
     /// The master side for a file already verified: one transaction, and the report.
     fn merge_checked(&mut self, checked: Checked, file: &Path) -> Result<MergeReport, VerifyError> {
         let Checked {
-            copy,
+            origin,
+            sha256,
             ballot,
             named_as,
             ..
         } = checked;
-        let outcome = self.merge_verified(&ballot, &copy.origin, named_as.as_deref())?;
+        let outcome = self.merge_verified(&ballot, &origin, named_as.as_deref())?;
         Ok(MergeReport {
             file: file.to_path_buf(),
-            file_sha256: copy.sha256,
+            file_sha256: sha256,
             ballot_id: ballot.ballot_id.clone(),
             judge_id: ballot.judge_id.clone(),
             revision: ballot.revision,
@@ -389,30 +398,43 @@ fn apply_merge(
         submitted: ballot.submitted,
         ..Default::default()
     };
-    for ((work, criterion), new) in &ballot.scores {
-        let change = |old: Option<u32>| ScoreChange {
-            work: work.clone(),
-            criterion: criterion.clone(),
-            old,
-            new: Some(*new),
-        };
-        match old_scores.get(&(work.clone(), criterion.clone())) {
-            None => diff.new.push(change(None)),
-            Some(old) if old != new => diff.changed.push(change(Some(*old))),
-            Some(_) => {}
-        }
-    }
-    for ((work, criterion), old) in &old_scores {
-        if !ballot
-            .scores
-            .contains_key(&(work.clone(), criterion.clone()))
-        {
-            diff.removed.push(ScoreChange {
-                work: work.clone(),
-                criterion: criterion.clone(),
-                old: Some(*old),
-                new: None,
-            });
+    // Both maps are sorted by (work, criterion): one walk through both, no lookups.
+    let mut old_iter = old_scores.iter().peekable();
+    let mut new_iter = ballot.scores.iter().peekable();
+    let change = |key: &(String, String), old: Option<u32>, new: Option<u32>| ScoreChange {
+        work: key.0.clone(),
+        criterion: key.1.clone(),
+        old,
+        new,
+    };
+    loop {
+        match (old_iter.peek(), new_iter.peek()) {
+            (None, None) => break,
+            (Some((k, &old)), None) => {
+                diff.removed.push(change(k, Some(old), None));
+                old_iter.next();
+            }
+            (None, Some(_)) => {
+                diff.new += 1;
+                new_iter.next();
+            }
+            (Some((ko, &old)), Some((kn, &new))) => match ko.cmp(kn) {
+                std::cmp::Ordering::Less => {
+                    diff.removed.push(change(ko, Some(old), None));
+                    old_iter.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    diff.new += 1;
+                    new_iter.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    if old != new {
+                        diff.changed.push(change(ko, Some(old), Some(new)));
+                    }
+                    old_iter.next();
+                    new_iter.next();
+                }
+            },
         }
     }
     let changed_keys = |a: &BTreeMap<String, String>, b: &BTreeMap<String, String>| {
@@ -427,7 +449,8 @@ fn apply_merge(
     diff.recusals_changed = changed_keys(&old_recusals, &ballot.recusals);
 
     for table in ["scores", "comments", "recusals"] {
-        tx.execute(&format!("DELETE FROM {table} WHERE judge_id = ?1"), [judge])
+        tx.prepare_cached(&format!("DELETE FROM {table} WHERE judge_id = ?1"))
+            .and_then(|mut delete| delete.execute([judge]))
             .map_err(&err)?;
     }
     let revision = ballot.revision as i64;
@@ -511,7 +534,13 @@ fn apply_merge(
 
 /// The counts of a merge's audit detail (see `apply_merge`), if it has them.
 pub fn merge_counts(detail: &serde_json::Value) -> Option<([usize; 3], usize, usize)> {
-    let len = |key: &str| detail.get(key)?.as_array().map(Vec::len);
+    // Older masters list new scores; newer ones count them.
+    let len = |key: &str| {
+        let v = detail.get(key)?;
+        v.as_array()
+            .map(Vec::len)
+            .or(v.as_u64().map(|n| n as usize))
+    };
     let count = |key: &str| detail.get(key)?.as_u64().map(|n| n as usize);
     Some((
         [len("new")?, len("changed")?, len("removed")?],
