@@ -34,7 +34,10 @@ pub fn render(view: &ResultsView, lang: Lang) -> Result<String, ReportError> {
     let mut w = ::csv::WriterBuilder::new().from_writer(Vec::new());
     let err = |e: ::csv::Error| ReportError::Csv(e.to_string());
     w.write_record(header(view, lang)).map_err(err)?;
-    let status = view.status_word(lang);
+    let status = match super::rounds::round_note(view, lang) {
+        Some(round) => format!("{}（{round}）", view.status_word(lang)),
+        None => view.status_word(lang).to_string(),
+    };
     for r in &view.rows {
         let mut rec = vec![
             status.to_string(),

@@ -128,9 +128,11 @@ impl BallotData {
     }
 
     pub fn done_count(&self) -> usize {
-        self.works
-            .iter()
-            .filter(|w| self.status(&w.id).is_done())
-            .count()
+        self.works.iter().filter(|w| self.is_done(&w.id)).count()
+    }
+
+    /// Nothing is left to do for `work`: scored, recused, or disqualified by the organizer.
+    pub fn is_done(&self, work: &str) -> bool {
+        self.status(work).is_done() || self.disqualified.contains_key(work)
     }
 }
