@@ -62,6 +62,23 @@ pub fn round_note(view: &ResultsView, lang: Lang) -> Option<String> {
     })
 }
 
+/// A row's status cell: `status`, with the round its numbers come from when there are rounds.
+pub fn row_status(view: &ResultsView, row: &WorkRow, status: &str, lang: Lang) -> String {
+    let Some(r) = &view.rounds.round else {
+        return status.to_string();
+    };
+    let round = match view.rounds.note(&row.work).standing {
+        Standing::NotAdvanced { from, .. } => round_label(view, &from, lang),
+        _ => r.label(lang).to_string(),
+    };
+    tr!(
+        lang,
+        "rounds.report.status_round",
+        status = status,
+        round = safe_line(&round)
+    )
+}
+
 fn round_label(view: &ResultsView, id: &str, lang: Lang) -> String {
     view.contest
         .round(id)
