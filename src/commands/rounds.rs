@@ -126,7 +126,7 @@ pub fn run_rounds(globals: &Globals) -> Result<String, OrganizeError> {
         .tally
         .works
         .iter()
-        .map(|w| w.assigned - w.recused)
+        .map(|w| w.assigned.saturating_sub(w.recused))
         .sum();
     out.push_str(&tr!(
         lang,

@@ -151,6 +151,11 @@ pub fn advancing(tally: &Tally, next: &Round) -> AdvanceOutcome {
         .iter()
         .filter_map(|w| w.place.map(|p| (w.work.as_str(), p)))
         .collect();
+    advancing_ranked(&ranked, next)
+}
+
+/// [`advancing`] on (work, place) in rank order.
+pub fn advancing_ranked(ranked: &[(&str, usize)], next: &Round) -> AdvanceOutcome {
     let nominal = next.advance.map_or(ranked.len(), |a| a.count(ranked.len()));
     if nominal == 0 {
         return AdvanceOutcome::default();
@@ -343,6 +348,41 @@ mod tests {
             reason: format!("r{seq}"),
             by: "组委会".into(),
         }
+    }
+
+    fn round(rule: BoundaryTies) -> Round {
+        Round {
+            id: "终评".into(),
+            label_zh: "终评".into(),
+            label_en: "Final".into(),
+            judges_per_work: 5,
+            rubric: None,
+            aggregation: None,
+            advance: Some(crate::model::Advance::Top(3)),
+            boundary_ties: rule,
+            blind: None,
+        }
+    }
+
+    #[test]
+    fn ties_at_the_cut_follow_the_rounds_rule() {
+        // Places 1, 2, 3, 3, 5: the cut after 3 splits the tie at place 3.
+        let ranked = [("a", 1), ("b", 2), ("c", 3), ("d", 3), ("e", 5)];
+        let up = advancing_ranked(&ranked, &round(BoundaryTies::Up));
+        assert_eq!(up.advancing, ["a", "b", "c", "d"]);
+        assert_eq!(up.cut_tie, ["c", "d"]);
+        assert!(!up.flagged);
+        let down = advancing_ranked(&ranked, &round(BoundaryTies::Down));
+        assert_eq!(down.advancing, ["a", "b"]);
+        let flag = advancing_ranked(&ranked, &round(BoundaryTies::Flag));
+        assert!(flag.flagged);
+        assert_eq!(flag.advancing, ["a", "b", "c", "d"]);
+        // A clean cut: no tie reported.
+        let clean = [("a", 1), ("b", 2), ("c", 3), ("d", 4)];
+        let out = advancing_ranked(&clean, &round(BoundaryTies::Flag));
+        assert_eq!(out.advancing, ["a", "b", "c"]);
+        assert!(out.cut_tie.is_empty() && !out.flagged);
+        assert!(advancing_ranked(&[], &round(BoundaryTies::Up)).advancing.is_empty());
     }
 
     #[test]

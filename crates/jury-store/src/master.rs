@@ -749,6 +749,34 @@ mod tests {
     }
 
     #[test]
+    fn a_master_of_the_previous_schema_gains_the_rounds_tables_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(MASTER_FILE);
+        let key = BallotKey::generate();
+        let m = Master::create(&path, &key, "cq").unwrap();
+        for t in [
+            "round_closed",
+            "round_works",
+            "round_assignments",
+            "round_ballots",
+            "round_scores",
+            "round_comments",
+            "round_recusals",
+            "rulings",
+        ] {
+            m.conn.execute_batch(&format!("DROP TABLE {t}")).unwrap();
+        }
+        drop(m);
+        let m = Master::open(&path, &key).unwrap();
+        assert!(m.rulings().unwrap().is_empty());
+        assert!(m.closed_rounds().unwrap().is_empty());
+        assert_eq!(m.open_round().unwrap(), None);
+        assert!(m.ballots_in(Some("初评")).unwrap().is_empty());
+        drop(m);
+        Master::open(&path, &key).expect("a second open changes nothing");
+    }
+
+    #[test]
     fn data_version_moves_only_when_another_connection_commits() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(MASTER_FILE);
