@@ -430,7 +430,10 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             method,
             round,
         } => {
-            print!("{}", super::results::run(globals, format, out, method, round)?);
+            print!(
+                "{}",
+                super::results::run(globals, format, out, method, round)?
+            );
             Ok(true)
         }
         OrganizerCmd::Assign {

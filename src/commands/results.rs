@@ -19,15 +19,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::cli::OrganizeError;
-use jury_core::text::safe_line;
 use crate::i18n::Lang;
 use crate::report::{self, ResultsView, ResultsWords};
 use crate::tr;
 use jury_core::model::contest::AggregationMethod;
-use jury_core::model::Contest;
 use jury_core::model::contest::AwardBase;
+use jury_core::model::Contest;
 use jury_core::rounds::{cross_round, current_rulings, Adjustments, Ruling, WorkRuling};
 use jury_core::tally::{Sheet, TallyInput, TallyParams};
+use jury_core::text::safe_line;
 use jury_store::folder::ContestFolder;
 use jury_store::master::{BallotRecord, JudgeRecord, Master, MergedScores, WorkRecord};
 
@@ -104,7 +104,10 @@ impl ResultsSource {
                 None => all.clone(),
                 Some(r) => {
                     let ids = master.round_works(r)?;
-                    all.iter().filter(|w| ids.contains(&w.id)).cloned().collect()
+                    all.iter()
+                        .filter(|w| ids.contains(&w.id))
+                        .cloned()
+                        .collect()
                 }
             })
         };
@@ -253,10 +256,15 @@ impl ResultsSource {
             .iter()
             .filter_map(|(r, src)| {
                 let round = contest.round(r)?;
-                Some((round, src.round_view(&contest.for_round(r), method, &rulings)))
+                Some((
+                    round,
+                    src.round_view(&contest.for_round(r), method, &rulings),
+                ))
             })
             .collect();
-        let round = contest.round(&id).unwrap_or_else(|| contest.round_list()[0].clone());
+        let round = contest
+            .round(&id)
+            .unwrap_or_else(|| contest.round_list()[0].clone());
         let is_last = contest.next_round(&id).is_none();
         cross_round(view, &round, is_last, &earlier, &rulings)
     }
@@ -320,7 +328,7 @@ pub fn run(
     if let Some(id) = round {
         let id = super::rounds::known_round(&folder.contest, &id, lang)?;
         source = source.for_round(&folder.contest, &id).ok_or_else(|| {
-            OrganizeError::Other(tr!(lang, "rounds.not_reached", round = safe_line(&id)).into())
+            OrganizeError::Other(tr!(lang, "rounds.not_reached", round = safe_line(&id)))
         })?;
     }
     let view = source.view(&folder.contest, method.map(Into::into));

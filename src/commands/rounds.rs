@@ -19,9 +19,11 @@ use jury_store::master::{now_secs, AuditEntry, Master};
 pub fn known_round(contest: &Contest, id: &str, lang: Lang) -> Result<String, OrganizeError> {
     let id = id.trim();
     if !contest.has_rounds() {
-        return Err(OrganizeError::Other(
-            tr!(lang, "rounds.none", round = safe_line(id)).into(),
-        ));
+        return Err(OrganizeError::Other(tr!(
+            lang,
+            "rounds.none",
+            round = safe_line(id)
+        )));
     }
     if contest.round(id).is_some() {
         return Ok(id.to_string());
@@ -61,8 +63,8 @@ pub fn require_open(
 fn rule_text(round: &Round, lang: Lang) -> String {
     match round.advance {
         None => tr!(lang, "rounds.advance_rule.all").into(),
-        Some(Advance::Top(n)) => tr!(lang, "rounds.advance_rule.top", n = n).into(),
-        Some(Advance::TopPercent(p)) => tr!(lang, "rounds.advance_rule.top_percent", p = p).into(),
+        Some(Advance::Top(n)) => tr!(lang, "rounds.advance_rule.top", n = n),
+        Some(Advance::TopPercent(p)) => tr!(lang, "rounds.advance_rule.top_percent", p = p),
     }
 }
 
@@ -102,7 +104,7 @@ pub fn run_rounds(globals: &Globals) -> Result<String, OrganizeError> {
         out.push_str(&format!(
             "{} {} {}\n",
             fit(&safe_line(r.label(lang)), 10),
-            fit(&state, 8),
+            fit(state, 8),
             tr!(
                 lang,
                 "rounds.line",
@@ -155,9 +157,11 @@ pub fn run_advance(globals: &Globals, force: bool) -> Result<String, OrganizeErr
     }
     let open = master.current_round(contest)?;
     let Some(next) = contest.next_round(&open) else {
-        return Err(OrganizeError::Other(
-            tr!(lang, "rounds.advance.last", round = safe_line(&open)).into(),
-        ));
+        return Err(OrganizeError::Other(tr!(
+            lang,
+            "rounds.advance.last",
+            round = safe_line(&open)
+        )));
     };
     let source = ResultsSource::load(&master)?;
     let view = source.view(contest, None);
@@ -188,9 +192,11 @@ pub fn run_advance(globals: &Globals, force: bool) -> Result<String, OrganizeErr
         forced.push(format!("tie at the cut: {}", outcome.cut_tie.join(", ")));
     }
     if outcome.advancing.is_empty() {
-        return Err(OrganizeError::Other(
-            tr!(lang, "rounds.advance.none", round = safe_line(&open)).into(),
-        ));
+        return Err(OrganizeError::Other(tr!(
+            lang,
+            "rounds.advance.none",
+            round = safe_line(&open)
+        )));
     }
     let audit = AuditEntry {
         seq: 0,
@@ -202,7 +208,12 @@ pub fn run_advance(globals: &Globals, force: bool) -> Result<String, OrganizeErr
         judge_id: None,
         revision: None,
         chain_head: None,
-        outcome: if forced.is_empty() { "closed" } else { "forced" }.into(),
+        outcome: if forced.is_empty() {
+            "closed"
+        } else {
+            "forced"
+        }
+        .into(),
         detail: format!(
             "round {open} closed; {} works advance to {}: {}{}",
             outcome.advancing.len(),
@@ -215,7 +226,13 @@ pub fn run_advance(globals: &Globals, force: bool) -> Result<String, OrganizeErr
             }
         ),
     };
-    master.close_round(&open, &next.id, &outcome.advancing, !forced.is_empty(), &audit)?;
+    master.close_round(
+        &open,
+        &next.id,
+        &outcome.advancing,
+        !forced.is_empty(),
+        &audit,
+    )?;
     let mut out = tr!(
         lang,
         "rounds.advance.done",
@@ -236,7 +253,7 @@ pub fn run_advance(globals: &Globals, force: bool) -> Result<String, OrganizeErr
         out.push('\n');
     }
     if !forced.is_empty() {
-        out.push_str(&tr!(lang, "rounds.advance.forced"));
+        out.push_str(tr!(lang, "rounds.advance.forced"));
         out.push('\n');
     }
     out.push_str(&tr!(

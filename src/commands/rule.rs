@@ -87,7 +87,9 @@ pub fn run_rule(cmd: RuleCmd, globals: &Globals) -> Result<String, OrganizeError
     let work = work.trim().to_string();
     let reason = reason.trim().to_string();
     if reason.is_empty() && kind != RulingKind::Revoke {
-        return Err(OrganizeError::Other(tr!(lang, "rounds.rule.no_reason").into()));
+        return Err(OrganizeError::Other(
+            tr!(lang, "rounds.rule.no_reason").into(),
+        ));
     }
     if !master.works()?.iter().any(|w| w.id == work) {
         return Err(OrganizeError::Other(tr!(

@@ -412,9 +412,7 @@ impl App {
         let n = self.visible.len();
         let found = (1..=n)
             .map(|step| (self.selected + step) % n.max(1))
-            .find(|&i| {
-                !self.data.is_done(&self.data.works[self.visible[i]].id)
-            });
+            .find(|&i| !self.data.is_done(&self.data.works[self.visible[i]].id));
         match found {
             Some(i) => self.selected = i,
             None => self.say(StatusKind::Info, crate::tr!(self.lang, "tui.all_scored")),

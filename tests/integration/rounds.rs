@@ -135,7 +135,13 @@ fn fill_all(c: &Path, out: &Path, deficit: impl Fn(usize) -> u32) -> Vec<BallotR
         b.connection()
             .pragma_update(None, "synchronous", "OFF")
             .unwrap();
-        let works: Vec<String> = b.load().unwrap().works.iter().map(|w| w.id.clone()).collect();
+        let works: Vec<String> = b
+            .load()
+            .unwrap()
+            .works
+            .iter()
+            .map(|w| w.id.clone())
+            .collect();
         for w in works {
             let mut left = deficit(w.parse().unwrap());
             for crit in contest.rubric.criteria() {
@@ -212,7 +218,8 @@ fn all_values(path: &Path, key: &BallotKey) -> String {
     let plain = path.with_extension("plain");
     drop(b);
     let conn = rusqlite::Connection::open(path).unwrap();
-    conn.pragma_update(None, "key", key.sqlcipher_key()).unwrap();
+    conn.pragma_update(None, "key", key.sqlcipher_key())
+        .unwrap();
     conn.execute_batch(&format!(
         "ATTACH DATABASE '{}' AS plain KEY ''; SELECT sqlcipher_export('plain'); DETACH DATABASE plain;",
         plain.display()
@@ -225,7 +232,11 @@ fn all_values(path: &Path, key: &BallotKey) -> String {
 
 fn works_on(path: &Path, key: &BallotKey) -> BTreeSet<String> {
     let d = Ballot::open(path, key).unwrap().load().unwrap();
-    assert!(d.scores.is_empty(), "a fresh ballot per round: {:?}", d.scores);
+    assert!(
+        d.scores.is_empty(),
+        "a fresh ballot per round: {:?}",
+        d.scores
+    );
     d.works.iter().map(|w| w.id.clone()).collect()
 }
 
@@ -254,7 +265,10 @@ fn two_rounds_blind_ballots_shortlist_and_rulings() {
     let out = ok(&jury(&c, &["assign", "--seed", "3"]), "assign 初评");
     assert!(out.contains('3'), "{out}");
     ok(
-        &jury(&c, &["issue", "--out", b1.to_str().unwrap(), "--round", "初评"]),
+        &jury(
+            &c,
+            &["issue", "--out", b1.to_str().unwrap(), "--round", "初评"],
+        ),
         "issue 初评",
     );
     let records = master(&c).ballots().unwrap();
@@ -295,7 +309,10 @@ fn two_rounds_blind_ballots_shortlist_and_rulings() {
     ok(&jury(&c, &["assign", "--seed", "5"]), "assign 终评");
     assert_eq!(master(&c).assignments().unwrap().len(), 12 * 5);
     let b2 = c.join("ballots2");
-    ok(&jury(&c, &["issue", "--out", b2.to_str().unwrap()]), "issue 终评");
+    ok(
+        &jury(&c, &["issue", "--out", b2.to_str().unwrap()]),
+        "issue 终评",
+    );
     let records2 = master(&c).ballots().unwrap();
     let mut union = BTreeSet::new();
     for r in &records2 {
@@ -367,7 +384,11 @@ fn two_rounds_blind_ballots_shortlist_and_rulings() {
         assert_eq!(row.0, "", "{row:?}");
         assert_eq!(row.1, "not advanced to Final round", "{row:?}");
         assert_eq!(row.2, format!("{:03}", 13 + k));
-        assert_eq!(row.3, format!("{}.00", 100 - (12 + k)), "its first-round score");
+        assert_eq!(
+            row.3,
+            format!("{}.00", 100 - (12 + k)),
+            "its first-round score"
+        );
         assert!(
             row.4
                 .contains(&format!("from First round (place {} there)", 13 + k)),
@@ -375,7 +396,10 @@ fn two_rounds_blind_ballots_shortlist_and_rulings() {
         );
     }
     assert_eq!(fin[0][0], "final (Final round)");
-    assert_eq!(fin[20][0], "final (First round)", "its numbers are from 初评");
+    assert_eq!(
+        fin[20][0], "final (First round)",
+        "its numbers are from 初评"
+    );
 
     // --round 初评 still shows round 1.
     let (_, again) = results_csv(&c, &["--round", "初评"]);
@@ -385,7 +409,15 @@ fn two_rounds_blind_ballots_shortlist_and_rulings() {
     ok(
         &jury(
             &c,
-            &["rule", "deduct", "012", "--points", "5", "--reason", "片头过长"],
+            &[
+                "rule",
+                "deduct",
+                "012",
+                "--points",
+                "5",
+                "--reason",
+                "片头过长",
+            ],
         ),
         "deduct",
     );
@@ -398,21 +430,39 @@ fn two_rounds_blind_ballots_shortlist_and_rulings() {
 
     // Disqualified: no place, no award, in CSV, XLSX and HTML.
     ok(
-        &jury(
-            &c,
-            &["rule", "disqualify", "011", "--reason", "画面带水印"],
-        ),
+        &jury(&c, &["rule", "disqualify", "011", "--reason", "画面带水印"]),
         "disqualify",
     );
     let (_, q) = results_csv(&c, &[]);
     let r = row_of(&q, "011");
-    assert_eq!((r[1].as_str(), r[2].as_str()), ("", "Disqualified"), "{r:?}");
-    assert!(r.last().unwrap().contains("disqualified: 画面带水印"), "{r:?}");
+    assert_eq!(
+        (r[1].as_str(), r[2].as_str()),
+        ("", "Disqualified"),
+        "{r:?}"
+    );
+    assert!(
+        r.last().unwrap().contains("disqualified: 画面带水印"),
+        "{r:?}"
+    );
     assert_eq!(row_of(&q, "010")[1], "1");
-    let tiers = ["First prize", "Second prize", "Third prize", "Honourable mention"];
+    let tiers = [
+        "First prize",
+        "Second prize",
+        "Third prize",
+        "Honourable mention",
+    ];
     let xlsx = c.join("r.xlsx");
     ok(
-        &jury(&c, &["results", "--format", "xlsx", "--out", xlsx.to_str().unwrap()]),
+        &jury(
+            &c,
+            &[
+                "results",
+                "--format",
+                "xlsx",
+                "--out",
+                xlsx.to_str().unwrap(),
+            ],
+        ),
         "xlsx",
     );
     use calamine::Reader;
@@ -430,7 +480,16 @@ fn two_rounds_blind_ballots_shortlist_and_rulings() {
     assert!(!row.iter().any(|c| tiers.contains(&c.as_str())), "{row:?}");
     let html = c.join("r.html");
     ok(
-        &jury(&c, &["results", "--format", "html", "--out", html.to_str().unwrap()]),
+        &jury(
+            &c,
+            &[
+                "results",
+                "--format",
+                "html",
+                "--out",
+                html.to_str().unwrap(),
+            ],
+        ),
         "html",
     );
     let page = std::fs::read_to_string(&html).unwrap();
@@ -442,7 +501,10 @@ fn two_rounds_blind_ballots_shortlist_and_rulings() {
     assert!(!tiers.iter().any(|t| tr.contains(t)), "{tr}");
 
     // The judges' next ballots show the disqualification.
-    ok(&jury(&c, &["issue", "--out", b2.to_str().unwrap()]), "reissue");
+    ok(
+        &jury(&c, &["issue", "--out", b2.to_str().unwrap()]),
+        "reissue",
+    );
     let holder = master(&c)
         .assignments()
         .unwrap()
@@ -500,7 +562,8 @@ fn a_single_round_master_of_the_previous_schema_gives_identical_results() {
     // Back to exactly the previous version's schema: the rounds tables go.
     let old = {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
-        conn.execute_batch(jury_store::master::MASTER_SCHEMA).unwrap();
+        conn.execute_batch(jury_store::master::MASTER_SCHEMA)
+            .unwrap();
         let names: BTreeSet<String> = conn
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
             .unwrap()
@@ -544,11 +607,23 @@ fn a_single_round_master_of_the_previous_schema_gives_identical_results() {
     let out = dir.join("now.csv");
     let run = crate::helpers::jury()
         .current_dir(&dir)
-        .args(["--lang", "en", "--key-file", "key.txt", "results", "--format", "csv"])
+        .args([
+            "--lang",
+            "en",
+            "--key-file",
+            "key.txt",
+            "results",
+            "--format",
+            "csv",
+        ])
         .args(["--out", out.to_str().unwrap()])
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let got = std::fs::read_to_string(&out).unwrap();
     assert_eq!(got, expected);
     // Opening migrated it: the rounds tables are there now, and a second open is a no-op.

@@ -83,7 +83,11 @@ pub fn current_rulings(history: &[Ruling]) -> BTreeMap<String, WorkRuling> {
             RulingKind::Disqualify => {
                 out.entry(r.work.clone()).or_default().disqualified = Some(r.clone());
             }
-            RulingKind::Deduct(_) => out.entry(r.work.clone()).or_default().deductions.push(r.clone()),
+            RulingKind::Deduct(_) => out
+                .entry(r.work.clone())
+                .or_default()
+                .deductions
+                .push(r.clone()),
         }
     }
     out
@@ -382,7 +386,9 @@ mod tests {
         let out = advancing_ranked(&clean, &round(BoundaryTies::Flag));
         assert_eq!(out.advancing, ["a", "b", "c"]);
         assert!(out.cut_tie.is_empty() && !out.flagged);
-        assert!(advancing_ranked(&[], &round(BoundaryTies::Up)).advancing.is_empty());
+        assert!(advancing_ranked(&[], &round(BoundaryTies::Up))
+            .advancing
+            .is_empty());
     }
 
     #[test]

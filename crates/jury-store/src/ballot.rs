@@ -281,7 +281,8 @@ impl Ballot {
     /// They are meta rows, not events: the judge's entries and the chain are unaffected.
     pub fn set_notes(&mut self, notes: &BallotNotes) -> Result<()> {
         let err = sqlite_err(&self.path);
-        let json = serde_json::to_string(&notes.disqualified).map_err(|e| corrupt(&self.path, e))?;
+        let json =
+            serde_json::to_string(&notes.disqualified).map_err(|e| corrupt(&self.path, e))?;
         let tx = self.conn.transaction().map_err(&err)?;
         for (key, value) in [("round", notes.round.clone()), ("disqualified", Some(json))] {
             tx.execute("DELETE FROM meta WHERE key = ?1", [key])

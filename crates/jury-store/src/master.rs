@@ -206,7 +206,8 @@ fn migrate_rounds(conn: &Connection, path: &Path) -> Result<()> {
         )
         .map_err(sqlite_err(path))?;
     if present == 0 {
-        conn.execute_batch(ROUNDS_SCHEMA).map_err(sqlite_err(path))?;
+        conn.execute_batch(ROUNDS_SCHEMA)
+            .map_err(sqlite_err(path))?;
     }
     Ok(())
 }
@@ -582,7 +583,9 @@ impl Master {
                 ))
                 .map_err(self.err())?;
             let rows: Vec<(String, String, String)> = stmt
-                .query_map(round_param(round), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .query_map(round_param(round), |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
                 .and_then(|rows| rows.collect())
                 .map_err(self.err())?;
             for (j, w, t) in rows {
@@ -647,8 +650,8 @@ fn archive(round: Option<&str>, table: &str) -> (String, &'static str) {
     }
 }
 
-fn round_param(round: Option<&str>) -> rusqlite::ParamsFromIter<std::option::IntoIter<String>> {
-    rusqlite::params_from_iter(round.map(str::to_string).into_iter())
+fn round_param(round: Option<&str>) -> rusqlite::ParamsFromIter<Option<String>> {
+    rusqlite::params_from_iter(round.map(str::to_string))
 }
 
 fn meta_in(conn: &Connection, path: &Path, key: &str) -> Result<Option<String>> {

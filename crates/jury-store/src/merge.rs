@@ -238,7 +238,10 @@ impl Master {
             assigned,
             known_works,
             assignment_version: record.assignment_version,
-            round: contest.has_rounds().then(|| self.current_round(contest)).transpose()?,
+            round: contest
+                .has_rounds()
+                .then(|| self.current_round(contest))
+                .transpose()?,
         })
     }
 

@@ -7,13 +7,13 @@ use crate::cipher::sqlite_err;
 use crate::master::{
     append_audit, bump_assignment_version, now_secs, put_probe, AuditEntry, BallotRecord, Master,
 };
-use jury_core::model::Points;
-use jury_core::rounds::{Ruling, RulingKind};
-use std::collections::BTreeSet;
 use crate::{Result, StoreError};
 use jury_core::assign::{AssignJudge, AssignWork};
 use jury_core::model::work_number_order;
+use jury_core::model::Points;
 use jury_core::records::WorkProbe;
+use jury_core::rounds::{Ruling, RulingKind};
+use std::collections::BTreeSet;
 
 impl Master {
     /// (work, judge, manual) rows of the stored assignment, sorted like `assignments()`.

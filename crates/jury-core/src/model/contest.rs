@@ -343,14 +343,33 @@ impl Contest {
         let mut rounds: Vec<Round> = Vec::with_capacity(raw.rounds.len());
         for (i, r) in raw.rounds.into_iter().enumerate() {
             let id_at = format!("\"{}\"", r.id);
-            if r.id.trim().is_empty() || r.id.chars().any(|c| c.is_control() || "/\\:*?\"<>|".contains(c)) {
-                return Err(at("[[rounds]]", "rounds.id", format!("round id `{}` must be a non-empty name usable in a file name", r.id)));
+            if r.id.trim().is_empty()
+                || r.id
+                    .chars()
+                    .any(|c| c.is_control() || "/\\:*?\"<>|".contains(c))
+            {
+                return Err(at(
+                    "[[rounds]]",
+                    "rounds.id",
+                    format!(
+                        "round id `{}` must be a non-empty name usable in a file name",
+                        r.id
+                    ),
+                ));
             }
             if rounds.iter().any(|x| x.id == r.id) {
-                return Err(at(&id_at, "rounds.id", format!("round id `{}` is used twice", r.id)));
+                return Err(at(
+                    &id_at,
+                    "rounds.id",
+                    format!("round id `{}` is used twice", r.id),
+                ));
             }
             if r.judges_per_work == 0 {
-                return Err(at(&id_at, "rounds.judges_per_work", "must be at least 1".into()));
+                return Err(at(
+                    &id_at,
+                    "rounds.judges_per_work",
+                    "must be at least 1".into(),
+                ));
             }
             match (i, r.advance) {
                 (0, Some(_)) => return Err(at(&id_at, "rounds.advance", format!("the first round `{}` takes every work: remove its `advance`", r.id))),

@@ -114,7 +114,10 @@ impl Contest {
 
     /// The first round's id ("" without `[[rounds]]`).
     pub fn first_round(&self) -> String {
-        self.rounds.first().map(|r| r.id.clone()).unwrap_or_default()
+        self.rounds
+            .first()
+            .map(|r| r.id.clone())
+            .unwrap_or_default()
     }
 
     /// The round after `id`, if any.
@@ -208,14 +211,26 @@ blind = true
 
     #[test]
     fn bad_rounds_are_refused_with_the_field() {
-        let missing = format!("{}{}", crate::data::CONTEST_2023, ROUNDS.replace("advance = { top = 12 }\n", ""));
+        let missing = format!(
+            "{}{}",
+            crate::data::CONTEST_2023,
+            ROUNDS.replace("advance = { top = 12 }\n", "")
+        );
         let e = Contest::from_toml("contest.toml", &missing, crate::data::rubric).unwrap_err();
         assert_eq!(e.field, "rounds.advance", "{e}");
         assert!(e.message.contains("终评"), "{e}");
-        let twice = format!("{}{}", crate::data::CONTEST_2023, ROUNDS.replace("id = \"终评\"", "id = \"初评\""));
+        let twice = format!(
+            "{}{}",
+            crate::data::CONTEST_2023,
+            ROUNDS.replace("id = \"终评\"", "id = \"初评\"")
+        );
         let e = Contest::from_toml("contest.toml", &twice, crate::data::rubric).unwrap_err();
         assert!(e.message.contains("twice"), "{e}");
-        let pct = format!("{}{}", crate::data::CONTEST_2023, ROUNDS.replace("{ top = 12 }", "{ top_percent = 130 }"));
+        let pct = format!(
+            "{}{}",
+            crate::data::CONTEST_2023,
+            ROUNDS.replace("{ top = 12 }", "{ top_percent = 130 }")
+        );
         let e = Contest::from_toml("contest.toml", &pct, crate::data::rubric).unwrap_err();
         assert!(e.message.contains("130"), "{e}");
     }
