@@ -42,6 +42,7 @@ fn verified(
         chain_head: head.clone(),
         assignment_version: 1,
         event_hashes: vec![head],
+        round: None,
     }
 }
 

@@ -117,6 +117,9 @@ fn subcommand_about(lang: Lang, name: &str) -> Option<&'static str> {
         "export" => crate::tr!(lang, "cli.about.export"),
         "completions" => crate::tr!(lang, "cli.about.completions"),
         "man" => crate::tr!(lang, "cli.about.man"),
+        "rounds" => crate::tr!(lang, "rounds.about.rounds"),
+        "advance" => crate::tr!(lang, "rounds.about.advance"),
+        "rule" => crate::tr!(lang, "rounds.about.rule"),
         _ => return None,
     })
 }

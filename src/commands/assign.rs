@@ -42,8 +42,16 @@ pub fn run_assign(
     opts: &AssignOptions,
     lang: Lang,
 ) -> Result<AssignOutcome, OrganizeError> {
-    let (works, judges) = master.assign_inputs()?;
-    let per_work = opts.per_work.unwrap_or(folder.contest.judges_per_work) as usize;
+    let (mut works, judges) = master.assign_inputs()?;
+    // A round after the first assigns only the works that advanced into it.
+    let round = master.current_round(&folder.contest)?;
+    if round != folder.contest.first_round() {
+        let advanced = master.round_works(&round)?;
+        works.retain(|w| advanced.contains(&w.id));
+    }
+    let per_work = opts
+        .per_work
+        .unwrap_or(folder.contest.for_round(&round).judges_per_work) as usize;
     let current = master.assignment_rows()?;
     let manual = !opts.add.is_empty() || !opts.remove.is_empty();
     let mut notes = Vec::new();

@@ -63,6 +63,9 @@ pub enum OrganizerCmd {
         /// Rank on this method instead of the contest's (for comparison).
         #[arg(long, value_enum)]
         method: Option<super::results::MethodArg>,
+        /// Results of this round (default: the open one, with earlier rounds' works listed).
+        #[arg(long, value_name = "ID")]
+        round: Option<String>,
     },
     /// Assign judges to works: N per work, conflict-free, balanced loads, connected design.
     Assign {
@@ -78,6 +81,9 @@ pub enum OrganizerCmd {
         /// Remove WORK:JUDGE from the stored assignment.
         #[arg(long, value_name = "WORK:JUDGE")]
         remove: Vec<String>,
+        /// The round to assign (must be the open one; default: the open one).
+        #[arg(long, value_name = "ID")]
+        round: Option<String>,
     },
     /// Write one encrypted ballot per judge and a key card per judge.
     Issue {
@@ -101,16 +107,39 @@ pub enum OrganizerCmd {
         /// (SHA-256 checked after copying) and a README; never the key card.
         #[arg(long, value_name = "DIR")]
         package: Option<PathBuf>,
+        /// The round to issue (must be the open one; default: the open one).
+        #[arg(long, value_name = "ID")]
+        round: Option<String>,
     },
     /// Verify returned ballots and merge them into the master database.
     Merge {
         /// Ballot files, or folders holding *.ballot files.
         paths: Vec<PathBuf>,
+        /// The round merged into (must be the open one; default: the open one).
+        #[arg(long, value_name = "ID")]
+        round: Option<String>,
     },
     /// Merge ballots live as they appear or change in a sync folder (Ctrl-C stops).
     Watch {
         /// The sync folder.
         dir: PathBuf,
+        /// The round merged into (must be the open one; default: the open one).
+        #[arg(long, value_name = "ID")]
+        round: Option<String>,
+    },
+    /// List the contest's rounds, which one is open and its progress.
+    Rounds,
+    /// Close the open round, compute who advances and open the next round.
+    Advance {
+        /// Close it although results are provisional or a flagged tie sits at the cut (recorded
+        /// in the audit log).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Rulings: disqualify a work, deduct points, or revoke them (with reasons).
+    Rule {
+        #[command(subcommand)]
+        action: super::rule::RuleCmd,
     },
     /// Show the audit log of merges.
     Log {
@@ -399,8 +428,12 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             format,
             out,
             method,
+            round,
         } => {
-            print!("{}", super::results::run(globals, format, out, method)?);
+            print!(
+                "{}",
+                super::results::run(globals, format, out, method, round)?
+            );
             Ok(true)
         }
         OrganizerCmd::Assign {
@@ -408,9 +441,11 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             seed,
             add,
             remove,
+            round,
         } => {
             let (folder, mut master) = open_contest(globals)?;
             let lang = Lang::choose(globals.lang, folder.contest.language);
+            super::rounds::require_open(&folder.contest, &master, round.as_deref(), lang)?;
             let opts = super::assign::AssignOptions {
                 per_work,
                 seed,
@@ -430,9 +465,11 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             force,
             allow_noncompliant,
             package,
+            round,
         } => {
             let (folder, mut master) = open_contest(globals)?;
             let lang = Lang::choose(globals.lang, folder.contest.language);
+            super::rounds::require_open(&folder.contest, &master, round.as_deref(), lang)?;
             let opts = super::issue::IssueOptions {
                 out,
                 sync_dir,
@@ -450,8 +487,24 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             }
             Ok(true)
         }
-        OrganizerCmd::Merge { paths } => super::sync_cmd::run_merge(&paths, globals),
-        OrganizerCmd::Watch { dir } => super::sync_cmd::run_watch(&dir, globals),
+        OrganizerCmd::Merge { paths, round } => {
+            super::sync_cmd::run_merge(&paths, round.as_deref(), globals)
+        }
+        OrganizerCmd::Watch { dir, round } => {
+            super::sync_cmd::run_watch(&dir, round.as_deref(), globals)
+        }
+        OrganizerCmd::Rounds => {
+            print!("{}", super::rounds::run_rounds(globals)?);
+            Ok(true)
+        }
+        OrganizerCmd::Advance { force } => {
+            print!("{}", super::rounds::run_advance(globals, force)?);
+            Ok(true)
+        }
+        OrganizerCmd::Rule { action } => {
+            print!("{}", super::rule::run_rule(action, globals)?);
+            Ok(true)
+        }
         OrganizerCmd::Log { refused } => super::sync_cmd::run_log(refused, globals),
         OrganizerCmd::Export { ballot, dir } => super::sync_cmd::run_export(&ballot, &dir, globals),
     }

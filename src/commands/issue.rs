@@ -41,11 +41,11 @@ use std::path::{Path, PathBuf};
 use super::cli::{io_err, OrganizeError};
 use crate::i18n::Lang;
 use crate::report::keycard::KeyCard;
-use jury_core::model::Work;
+use jury_core::model::{Contest, Judge, Work};
 use jury_store::cipher::sqlite_err;
 use jury_store::folder::ContestFolder;
 use jury_store::master::{append_audit, now_secs, AuditEntry, BallotRecord, JudgeRecord, Master};
-use jury_store::{Ballot, BallotData, BallotInit, BallotKey, Progress};
+use jury_store::{Ballot, BallotData, BallotInit, BallotKey, BallotNotes, Progress};
 
 /// What the organizer asked for.
 #[derive(Debug, Clone, Default)]
@@ -146,6 +146,34 @@ pub fn ballot_file_name(contest_id: &str, judge_id: &str) -> String {
     format!("{}-{}.ballot", clean(contest_id), clean(judge_id))
 }
 
+/// `<contest>-<round>-<judge>.ballot` for a contest with `[[rounds]]` (one ballot per judge
+/// per round), else [`ballot_file_name`].
+pub fn round_ballot_file_name(contest: &Contest, round: &str, judge_id: &str) -> String {
+    if contest.has_rounds() {
+        ballot_file_name(&format!("{}-{round}", contest.id), judge_id)
+    } else {
+        ballot_file_name(&contest.id, judge_id)
+    }
+}
+
+/// What a blind ballot keeps of a work: number, title, video and probe note; nothing of its
+/// origin (unit, district: the form's other columns never enter a ballot).
+fn blind_work(mut w: Work) -> Work {
+    w.unit.clear();
+    w.district.clear();
+    w
+}
+
+/// The contest as a ballot of `round` carries it: the round's rubric and settings; blind,
+/// without the district quotas (they name districts).
+fn ballot_contest(contest: &Contest, round: &str) -> Contest {
+    let mut c = contest.for_round(round);
+    if contest.is_blind(round) {
+        c.quotas = Default::default();
+    }
+    c
+}
+
 /// A judge's entries so far, wherever they come from.
 #[derive(Debug, Clone, Default)]
 struct Entries {
@@ -222,6 +250,18 @@ struct Plan {
     old_version: Option<u64>,
     action: IssueAction,
     carry: Entries,
+    notes: BallotNotes,
+}
+
+/// The judge as a ballot carries them; blind, without unit and district (a judge's unit may
+/// be a work's unit too).
+fn ballot_judge(judge: &JudgeRecord, blind: bool) -> Judge {
+    let mut j = judge.judge();
+    if blind {
+        j.unit.clear();
+        j.district.clear();
+    }
+    j
 }
 
 fn tmp_path(out: &Path, file_name: &str) -> PathBuf {
@@ -247,7 +287,15 @@ pub fn run_issue(
     opts: &IssueOptions,
     lang: Lang,
 ) -> Result<IssueOutcome, OrganizeError> {
-    let contest = &folder.contest;
+    let round = master.current_round(&folder.contest)?;
+    let blind = folder.contest.is_blind(&round);
+    let snapshot = ballot_contest(&folder.contest, &round);
+    let contest = &snapshot;
+    let disqualified: BTreeMap<String, String> =
+        jury_core::rounds::current_rulings(&master.rulings()?)
+            .into_iter()
+            .filter_map(|(w, r)| r.disqualified.map(|d| (w, d.reason)))
+            .collect();
     let version = master.assignment_version()?;
     let assignments = master.assignments()?;
     if assignments.is_empty() {
@@ -298,7 +346,7 @@ pub fn run_issue(
         let assigned = works_of.get(judge.id.as_str()).cloned().unwrap_or_default();
         let file_name = record
             .map(|r| r.file_name.clone())
-            .unwrap_or_else(|| ballot_file_name(&contest.id, &judge.id));
+            .unwrap_or_else(|| round_ballot_file_name(contest, &round, &judge.id));
         let path = opts.out.join(&file_name);
         let who = format!("{} ({})", judge.name, judge.id);
 
@@ -372,12 +420,23 @@ pub fn run_issue(
             .iter()
             .filter(|w| assigned.contains(w.id.as_str()))
             .cloned()
+            .map(|w| if blind { blind_work(w) } else { w })
             .collect();
+        let notes_of = BallotNotes {
+            round: contest.has_rounds().then(|| round.clone()),
+            disqualified: disqualified
+                .iter()
+                .filter(|(w, _)| assigned.contains(w.as_str()))
+                .map(|(w, r)| (w.clone(), r.clone()))
+                .collect(),
+        };
         if let (Some(d), Some(r)) = (&file_data, record) {
             if d.works == works
                 && d.contest == *contest
-                && d.judge == judge.judge()
+                && d.judge == ballot_judge(judge, blind)
                 && d.sync_dir == opts.sync_dir
+                && d.round == notes_of.round
+                && d.disqualified == notes_of.disqualified
             {
                 plans.push(Plan {
                     judge: judge.clone(),
@@ -390,6 +449,7 @@ pub fn run_issue(
                     old_version: Some(d.assignment_version),
                     action: IssueAction::Unchanged,
                     carry: Entries::default(),
+                    notes: notes_of,
                 });
                 continue;
             }
@@ -432,6 +492,7 @@ pub fn run_issue(
                 .or(record.map(|r| r.assignment_version)),
             action,
             carry,
+            notes: notes_of,
         });
     }
     if !refusals.is_empty() {
@@ -458,7 +519,7 @@ pub fn run_issue(
             &BallotInit {
                 ballot_id: plan.ballot_id.clone(),
                 contest: contest.clone(),
-                judge: plan.judge.judge(),
+                judge: ballot_judge(&plan.judge, blind),
                 works: plan.works.clone(),
                 media_dir: Some(media_dir.clone()),
                 assignment_version: version,
@@ -653,6 +714,7 @@ fn write_ballot(
     init: &BallotInit,
 ) -> Result<(u64, String), OrganizeError> {
     let mut ballot = Ballot::create(tmp, &plan.key, init)?;
+    ballot.set_notes(&plan.notes)?;
     let c = &plan.carry;
     for ((work, criterion), steps) in &c.scores {
         if !c.recusals.contains_key(work) {
@@ -693,10 +755,9 @@ fn sync_dir(dir: &Path) {
     }
 }
 
+/// The store's one durable writer (temp file, fsync, rename, fsync folder).
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OrganizeError> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes).map_err(io_err(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(io_err(path))
+    jury_store::snapshot::write_atomic(path, bytes).map_err(io_err(path))
 }
 
 fn summary(

@@ -7,6 +7,8 @@ pub mod compliance;
 pub mod import;
 pub mod issue;
 pub mod results;
+pub mod rounds;
+pub mod rule;
 pub mod sync_cmd;
 pub mod watch;
 pub mod words;

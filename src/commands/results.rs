@@ -23,8 +23,11 @@ use crate::i18n::Lang;
 use crate::report::{self, ResultsView, ResultsWords};
 use crate::tr;
 use jury_core::model::contest::AggregationMethod;
+use jury_core::model::contest::AwardBase;
 use jury_core::model::Contest;
-use jury_core::tally::{Sheet, TallyInput};
+use jury_core::rounds::{cross_round, current_rulings, Adjustments, Ruling, WorkRuling};
+use jury_core::tally::{Sheet, TallyInput, TallyParams};
+use jury_core::text::safe_line;
 use jury_store::folder::ContestFolder;
 use jury_store::master::{BallotRecord, JudgeRecord, Master, MergedScores, WorkRecord};
 
@@ -75,17 +78,125 @@ pub struct ResultsSource {
     pub assignments: Vec<(String, String)>,
     pub ballots: Vec<BallotRecord>,
     pub merged: MergedScores,
+    /// Rounds and rulings (empty for a contest without them: results as before).
+    pub rounds: RoundsSource,
+}
+
+/// What the results need of rounds and rulings, read with the rest.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoundsSource {
+    /// The round the live data belongs to (None: the first round, never advanced).
+    pub round: Option<String>,
+    /// Every ruling recorded, in order.
+    pub rulings: Vec<Ruling>,
+    /// Closed rounds before this one, oldest first: (round id, its data).
+    pub earlier: Vec<(String, ResultsSource)>,
+    /// Works of the contest (the first round's entries), for `[awards] base = "all"`.
+    pub entries: usize,
 }
 
 impl ResultsSource {
     pub fn load(master: &Master) -> Result<ResultsSource, jury_store::StoreError> {
+        let all = master.works()?;
+        let judges = master.judges()?;
+        let in_round = |round: Option<&str>| -> Result<Vec<WorkRecord>, jury_store::StoreError> {
+            Ok(match round {
+                None => all.clone(),
+                Some(r) => {
+                    let ids = master.round_works(r)?;
+                    all.iter()
+                        .filter(|w| ids.contains(&w.id))
+                        .cloned()
+                        .collect()
+                }
+            })
+        };
+        let mut earlier = Vec::new();
+        for (i, c) in master.closed_rounds()?.iter().enumerate() {
+            let id = c.round_id.as_str();
+            earlier.push((
+                c.round_id.clone(),
+                ResultsSource {
+                    works: in_round((i > 0).then_some(id))?,
+                    judges: judges.clone(),
+                    assignments: master.assignments_in(Some(id))?,
+                    ballots: master.ballots_in(Some(id))?,
+                    merged: master.merged_in(Some(id))?,
+                    rounds: RoundsSource::default(),
+                },
+            ));
+        }
+        let round = master.open_round()?;
         Ok(ResultsSource {
-            works: master.works()?,
-            judges: master.judges()?,
+            works: in_round(round.as_deref())?,
+            judges,
             assignments: master.assignments()?,
             ballots: master.ballots()?,
             merged: master.merged()?,
+            rounds: RoundsSource {
+                round,
+                rulings: master.rulings()?,
+                earlier,
+                entries: all.len(),
+            },
         })
+    }
+
+    /// The source as it stood for round `id`: the open round's, or a closed round's with the
+    /// rounds before it. None when the round has no data (not reached yet, or unknown).
+    pub fn for_round(&self, contest: &Contest, id: &str) -> Option<ResultsSource> {
+        if self.round_id(contest) == id {
+            return Some(self.clone());
+        }
+        let i = self.rounds.earlier.iter().position(|(r, _)| r == id)?;
+        let mut src = self.rounds.earlier[i].1.clone();
+        src.rounds = RoundsSource {
+            round: Some(id.to_string()),
+            rulings: self.rounds.rulings.clone(),
+            earlier: self.rounds.earlier[..i].to_vec(),
+            entries: self.rounds.entries,
+        };
+        Some(src)
+    }
+
+    /// The id of the round this source holds ("" without `[[rounds]]`).
+    pub fn round_id(&self, contest: &Contest) -> String {
+        self.rounds
+            .round
+            .clone()
+            .unwrap_or_else(|| contest.first_round())
+    }
+
+    /// Tally parameters of this round: the rulings, and the award base.
+    fn params(&self, contest: &Contest, rulings: &BTreeMap<String, WorkRuling>) -> TallyParams {
+        let mut adjust = Adjustments::from_rulings(rulings);
+        if contest.has_rounds() && contest.awards.base == AwardBase::All {
+            adjust.award_base = Some(self.rounds.entries.saturating_sub(adjust.excluded.len()));
+        }
+        TallyParams {
+            adjust,
+            ..TallyParams::for_contest(contest)
+        }
+    }
+
+    /// This round alone, as the round's own contest judges it, rulings applied.
+    fn round_view(
+        &self,
+        contest: &Contest,
+        method: Option<AggregationMethod>,
+        rulings: &BTreeMap<String, WorkRuling>,
+    ) -> ResultsView {
+        let input = self.tally_input(contest);
+        let mut view = ResultsView::build_with(
+            &input,
+            method,
+            self.params(contest, rulings),
+            &self.works,
+            &self.judges,
+            &self.ballots,
+        );
+        jury_core::rounds::note_rulings(&mut view, rulings);
+        view
     }
 
     /// Judges whose ballot is submitted and merged.
@@ -129,10 +240,33 @@ impl ResultsSource {
         }
     }
 
-    /// Tallies and builds the view every output renders.
+    /// Tallies and builds the view every output renders: with rounds, this round ranked and
+    /// the works of earlier rounds that did not reach it listed after (see
+    /// [`jury_core::rounds::cross_round`]); rulings applied either way.
     pub fn view(&self, contest: &Contest, method: Option<AggregationMethod>) -> ResultsView {
-        let input = self.tally_input(contest);
-        ResultsView::build(&input, method, &self.works, &self.judges, &self.ballots)
+        let rulings = current_rulings(&self.rounds.rulings);
+        let id = self.round_id(contest);
+        let view = self.round_view(&contest.for_round(&id), method, &rulings);
+        if !contest.has_rounds() {
+            return view;
+        }
+        let earlier: Vec<_> = self
+            .rounds
+            .earlier
+            .iter()
+            .filter_map(|(r, src)| {
+                let round = contest.round(r)?;
+                Some((
+                    round,
+                    src.round_view(&contest.for_round(r), method, &rulings),
+                ))
+            })
+            .collect();
+        let round = contest
+            .round(&id)
+            .unwrap_or_else(|| contest.round_list()[0].clone());
+        let is_last = contest.next_round(&id).is_none();
+        cross_round(view, &round, is_last, &earlier, &rulings)
     }
 }
 
@@ -186,10 +320,17 @@ pub fn run(
     format: ResultsFormat,
     out: Option<PathBuf>,
     method: Option<MethodArg>,
+    round: Option<String>,
 ) -> Result<String, OrganizeError> {
     let (folder, master) = super::cli::open_contest(globals)?;
-    let source = ResultsSource::load(&master)?;
+    let mut source = ResultsSource::load(&master)?;
     let lang = Lang::choose(globals.lang, folder.contest.language);
+    if let Some(id) = round {
+        let id = super::rounds::known_round(&folder.contest, &id, lang)?;
+        source = source.for_round(&folder.contest, &id).ok_or_else(|| {
+            OrganizeError::Other(tr!(lang, "rounds.not_reached", round = safe_line(&id)))
+        })?;
+    }
     let view = source.view(&folder.contest, method.map(Into::into));
     let out = match (format, out) {
         (ResultsFormat::Table, out) => out,

@@ -15,7 +15,11 @@ use jury_store::snapshot::export;
 use jury_store::BallotKey;
 
 /// `jury merge PATH...`: `Ok(false)` (exit 1) if any file was refused.
-pub fn run_merge(paths: &[PathBuf], globals: &Globals) -> Result<bool, OrganizeError> {
+pub fn run_merge(
+    paths: &[PathBuf],
+    round: Option<&str>,
+    globals: &Globals,
+) -> Result<bool, OrganizeError> {
     let early = globals.lang.or_else(Lang::from_locale).unwrap_or(Lang::Zh);
     if paths.is_empty() {
         return Err(OrganizeError::Other(
@@ -24,6 +28,7 @@ pub fn run_merge(paths: &[PathBuf], globals: &Globals) -> Result<bool, OrganizeE
     }
     let (folder, mut master) = open_contest(globals)?;
     let lang = Lang::choose(globals.lang, folder.contest.language);
+    super::rounds::require_open(&folder.contest, &master, round, lang)?;
     let files =
         ballot_files(paths).map_err(|e| OrganizeError::Other(words::verify_error(&e, lang)))?;
     if files.is_empty() {
@@ -59,9 +64,14 @@ pub fn run_merge(paths: &[PathBuf], globals: &Globals) -> Result<bool, OrganizeE
 }
 
 /// `jury watch DIR`.
-pub fn run_watch(dir: &Path, globals: &Globals) -> Result<bool, OrganizeError> {
+pub fn run_watch(
+    dir: &Path,
+    round: Option<&str>,
+    globals: &Globals,
+) -> Result<bool, OrganizeError> {
     let (folder, mut master) = open_contest(globals)?;
     let lang = Lang::choose(globals.lang, folder.contest.language);
+    super::rounds::require_open(&folder.contest, &master, round, lang)?;
     watch(
         &mut master,
         &folder.contest,

@@ -220,6 +220,13 @@ pub fn verify_error(e: &VerifyError, lang: Lang) -> String {
             merged = merged,
             detail = safe(detail)
         ),
+        VerifyError::Round { found, open, .. } => tr!(
+            lang,
+            "rounds.refused.round",
+            at = at,
+            found = safe_line(found),
+            open = safe_line(open)
+        ),
         VerifyError::Master { detail, .. } => {
             tr!(lang, "sync.refused.master", at = at, detail = safe(detail))
         }
@@ -585,6 +592,11 @@ mod tests {
                 revision: 2,
                 merged: 3,
                 detail: "x".into(),
+            },
+            VerifyError::Round {
+                at: at(Some("J1")),
+                found: "初评".into(),
+                open: "终评".into(),
             },
             VerifyError::Master {
                 at: at(None),

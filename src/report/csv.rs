@@ -34,10 +34,9 @@ pub fn render(view: &ResultsView, lang: Lang) -> Result<String, ReportError> {
     let mut w = ::csv::WriterBuilder::new().from_writer(Vec::new());
     let err = |e: ::csv::Error| ReportError::Csv(e.to_string());
     w.write_record(header(view, lang)).map_err(err)?;
-    let status = view.status_word(lang);
     for r in &view.rows {
         let mut rec = vec![
-            status.to_string(),
+            super::rounds::row_status(view, r, view.status_word(lang), lang),
             r.place.map(|p| p.to_string()).unwrap_or_default(),
             defuse(&view.award_label(r, lang)),
             defuse(&r.work),

@@ -110,6 +110,9 @@ pub fn render(view: &ResultsView, lang: Lang) -> String {
         tr!(lang, "report.ranked_on"),
         esc(method_label(view.method, lang))
     );
+    if let Some(round) = super::rounds::round_note(view, lang) {
+        let _ = writeln!(h, "<p class=\"meta round\">{}</p>", esc(&round));
+    }
     match view.provisional_banner(lang) {
         Some(b) => {
             let _ = writeln!(h, "<div class=\"banner provisional\">{}</div>", esc(&b));

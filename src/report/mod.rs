@@ -38,6 +38,7 @@
 pub mod csv;
 pub mod html;
 pub mod keycard;
+pub mod rounds;
 pub mod table;
 pub use jury_core::results as view;
 pub mod words;

@@ -123,6 +123,7 @@ pub fn render(view: &ResultsView, lang: Lang) -> String {
     if let Some(banner) = view.provisional_banner(lang) {
         out.push(format!("!! {banner} !!"));
     }
+    out.extend(super::rounds::round_note(view, lang));
     out.push(String::new());
     out.extend(table_lines(view, lang));
     out.push(String::new());

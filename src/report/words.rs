@@ -66,7 +66,7 @@ impl ResultsWords for ResultsView {
                 best = best.label(rules, lang),
                 worst = worst.label(rules, lang)
             ),
-            None => String::new(),
+            None => super::rounds::standing_label(self, row, lang).unwrap_or_default(),
         }
     }
 
@@ -195,9 +195,9 @@ impl ResultsWords for ResultsView {
     }
 
     fn row_note(&self, row: &WorkRow, lang: Lang) -> String {
-        row.rule_note()
-            .map(|n| rule_note(n, lang))
+        super::rounds::standing_note(self, row, lang)
             .into_iter()
+            .chain(row.rule_note().map(|n| rule_note(n, lang)))
             .chain(
                 row.ties_broken
                     .iter()

@@ -162,6 +162,10 @@ impl<'a> Sheet<'a> {
         let status = view
             .provisional_banner(lang)
             .unwrap_or_else(|| tr!(lang, "report.banner.final").into());
+        let status = match super::rounds::round_note(view, lang) {
+            Some(round) => format!("{status}  {round}"),
+            None => status,
+        };
         self.ws.write_string_with_format(1, 0, &status, &bold)?;
         Ok(())
     }

@@ -367,7 +367,7 @@ impl App {
                         .data
                         .works
                         .iter()
-                        .filter(|w| !self.data.status(&w.id).is_done())
+                        .filter(|w| !self.data.is_done(&w.id))
                         .map(|w| w.id.clone())
                         .collect();
                     self.mode = Mode::Confirm(Dialog::Submit { unfinished });
@@ -412,12 +412,7 @@ impl App {
         let n = self.visible.len();
         let found = (1..=n)
             .map(|step| (self.selected + step) % n.max(1))
-            .find(|&i| {
-                !self
-                    .data
-                    .status(&self.data.works[self.visible[i]].id)
-                    .is_done()
-            });
+            .find(|&i| !self.data.is_done(&self.data.works[self.visible[i]].id));
         match found {
             Some(i) => self.selected = i,
             None => self.say(StatusKind::Info, crate::tr!(self.lang, "tui.all_scored")),
@@ -504,6 +499,12 @@ impl App {
         };
         if self.data.recusals.contains_key(&work) {
             self.say(StatusKind::Warn, self.t(Msg::ScoringBlockedRecused));
+            return vec![];
+        }
+        if let Some(reason) = self.data.disqualified.get(&work) {
+            let reason = jury_core::text::safe_line(reason).into_owned();
+            let text = crate::tr!(self.lang, "rounds.tui.no_scoring", reason = reason);
+            self.say(StatusKind::Warn, text);
             return vec![];
         }
         let first_open = self

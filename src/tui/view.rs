@@ -175,10 +175,18 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
             fit(&w.id, no),
             fit(&w.title, title),
             fit(&w.unit, unit),
-            fit(app.status_label(st), status),
+            fit(
+                if app.data.disqualified.contains_key(&w.id) {
+                    crate::tr!(app.lang, "rounds.tui.disqualified")
+                } else {
+                    app.status_label(st)
+                },
+                status
+            ),
             total_text
         );
         let color = match st {
+            _ if app.data.disqualified.contains_key(&w.id) => DIM,
             ScoreStatus::Scored => Style::new().fg(Color::Green),
             ScoreStatus::Partial => Style::new().fg(Color::Yellow),
             ScoreStatus::Recused => DIM,

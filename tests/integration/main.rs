@@ -24,6 +24,7 @@ mod organizer_live;
 mod organizer_tui;
 mod pipeline_e2e;
 mod results_report;
+mod rounds;
 mod sync_crash;
 mod tally_fixtures;
 mod tally_props;

@@ -60,6 +60,18 @@ pub struct BallotData {
     pub revision: u64,
     pub submitted: bool,
     pub chain_head: String,
+    /// The round this ballot is for (None: a contest without rounds).
+    pub round: Option<String>,
+    /// Works the organizer disqualified when the ballot was issued (work → reason): the
+    /// judge sees them as such and is not asked to score them.
+    pub disqualified: BTreeMap<String, String>,
+}
+
+/// What the organizer notes in a ballot besides its works (meta rows, not events).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BallotNotes {
+    pub round: Option<String>,
+    pub disqualified: BTreeMap<String, String>,
 }
 
 impl BallotData {
@@ -116,9 +128,11 @@ impl BallotData {
     }
 
     pub fn done_count(&self) -> usize {
-        self.works
-            .iter()
-            .filter(|w| self.status(&w.id).is_done())
-            .count()
+        self.works.iter().filter(|w| self.is_done(&w.id)).count()
+    }
+
+    /// Nothing is left to do for `work`: scored, recused, or disqualified by the organizer.
+    pub fn is_done(&self, work: &str) -> bool {
+        self.status(work).is_done() || self.disqualified.contains_key(work)
     }
 }

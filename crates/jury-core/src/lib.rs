@@ -18,6 +18,7 @@ pub mod model;
 pub mod parallel;
 pub mod records;
 pub mod results;
+pub mod rounds;
 pub mod sample;
 pub mod showing;
 pub mod table;

@@ -154,6 +154,9 @@ pub struct ResultsView {
     pub outliers: Vec<OutlierNote>,
     /// z-score status of the side-by-side z-score run (applied or why it fell back).
     pub zscore: Option<ZscoreStatus>,
+    /// Which round the numbers come from, and each row's standing (disqualified, not
+    /// advanced) and deductions; empty without rounds and rulings (see [`crate::rounds`]).
+    pub rounds: crate::rounds::RoundsInfo,
 }
 
 fn native_rule(method: AggregationMethod, rule: &WorkRule) -> bool {
@@ -176,10 +179,22 @@ impl ResultsView {
         judges: &[JudgeRecord],
         ballots: &[BallotRecord],
     ) -> ResultsView {
+        let base = TallyParams::for_contest(input.contest);
+        Self::build_with(input, method, base, works, judges, ballots)
+    }
+
+    /// [`ResultsView::build`] with tally parameters of the caller's (rulings, award base).
+    pub fn build_with(
+        input: &TallyInput<'_>,
+        method: Option<AggregationMethod>,
+        base: TallyParams,
+        works: &[WorkRecord],
+        judges: &[JudgeRecord],
+        ballots: &[BallotRecord],
+    ) -> ResultsView {
         let contest = input.contest;
         let configured = contest.aggregation.method;
         let method = method.unwrap_or(configured);
-        let base = TallyParams::for_contest(contest);
         // The three tallies are independent: run them side by side (a 10,000-work contest
         // takes about 0.3 s per tally).
         let runs: Vec<Tally> = std::thread::scope(|scope| {
@@ -365,6 +380,7 @@ impl ResultsView {
             short,
             outliers,
             zscore,
+            rounds: Default::default(),
         }
     }
 

@@ -47,6 +47,8 @@ pub fn sample_data(works: usize) -> BallotData {
         revision: 1,
         submitted: false,
         chain_head: crate::chain::genesis("sample"),
+        round: None,
+        disqualified: Default::default(),
     }
 }
 

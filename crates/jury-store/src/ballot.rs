@@ -73,7 +73,7 @@ CREATE TABLE events (
 );
 ";
 
-pub use jury_core::ballot::{BallotData, BallotInit, Commit, Progress};
+pub use jury_core::ballot::{BallotData, BallotInit, BallotNotes, Commit, Progress};
 
 pub struct Ballot {
     conn: Connection,
@@ -269,7 +269,33 @@ impl Ballot {
             revision,
             submitted,
             chain_head,
+            round: self.meta("round")?,
+            disqualified: match self.meta("disqualified")? {
+                None => BTreeMap::new(),
+                Some(json) => serde_json::from_str(&json).map_err(|e| corrupt(path, e))?,
+            },
         })
+    }
+
+    /// Writes the organizer's notes (round, disqualified works) into a ballot being issued.
+    /// They are meta rows, not events: the judge's entries and the chain are unaffected.
+    pub fn set_notes(&mut self, notes: &BallotNotes) -> Result<()> {
+        let err = sqlite_err(&self.path);
+        let json =
+            serde_json::to_string(&notes.disqualified).map_err(|e| corrupt(&self.path, e))?;
+        let tx = self.conn.transaction().map_err(&err)?;
+        for (key, value) in [("round", notes.round.clone()), ("disqualified", Some(json))] {
+            tx.execute("DELETE FROM meta WHERE key = ?1", [key])
+                .map_err(&err)?;
+            if let Some(v) = value.filter(|v| v != "{}") {
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                    params![key, v],
+                )
+                .map_err(&err)?;
+            }
+        }
+        tx.commit().map_err(&err)
     }
 
     fn pairs<K: Ord, V>(

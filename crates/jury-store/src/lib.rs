@@ -19,7 +19,7 @@ pub mod zipcheck;
 /// because every store caller needs them beside the files.
 pub use jury_core::{chain, key};
 
-pub use ballot::{Ballot, BallotData, BallotInit, Commit, Progress};
+pub use ballot::{Ballot, BallotData, BallotInit, BallotNotes, Commit, Progress};
 pub use key::BallotKey;
 
 use std::path::PathBuf;

@@ -122,6 +122,96 @@ CREATE TABLE audit (
 );
 ";
 
+/// Rounds and rulings, added to masters of every age on open (`CREATE … IF NOT EXISTS`): the
+/// live tables above always hold the open round; closing a round copies its assignment,
+/// ballots, scores, comments and recusals here under its id, and `round_works` lists the works
+/// of every round after the first. A master without these tables is a single-round contest
+/// of an earlier version and reads exactly as before.
+pub const ROUNDS_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS round_closed (
+    round_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    closed_at INTEGER NOT NULL,
+    forced INTEGER NOT NULL DEFAULT 0 CHECK (forced IN (0, 1)),
+    next_round TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS round_works (
+    round_id TEXT NOT NULL,
+    work_id TEXT NOT NULL,
+    PRIMARY KEY (round_id, work_id)
+);
+CREATE TABLE IF NOT EXISTS round_assignments (
+    round_id TEXT NOT NULL,
+    work_id TEXT NOT NULL,
+    judge_id TEXT NOT NULL,
+    manual INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (round_id, work_id, judge_id)
+);
+CREATE TABLE IF NOT EXISTS round_ballots (
+    round_id TEXT NOT NULL,
+    ballot_id TEXT NOT NULL,
+    judge_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    assignment_version INTEGER NOT NULL,
+    issued_at INTEGER NOT NULL,
+    merged_revision INTEGER NOT NULL,
+    merged_head TEXT,
+    merged_at INTEGER,
+    submitted INTEGER NOT NULL,
+    PRIMARY KEY (round_id, ballot_id)
+);
+CREATE TABLE IF NOT EXISTS round_scores (
+    round_id TEXT NOT NULL,
+    judge_id TEXT NOT NULL,
+    work_id TEXT NOT NULL,
+    criterion_id TEXT NOT NULL,
+    steps INTEGER NOT NULL,
+    ballot_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    PRIMARY KEY (round_id, judge_id, work_id, criterion_id)
+);
+CREATE TABLE IF NOT EXISTS round_comments (
+    round_id TEXT NOT NULL,
+    judge_id TEXT NOT NULL,
+    work_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (round_id, judge_id, work_id)
+);
+CREATE TABLE IF NOT EXISTS round_recusals (
+    round_id TEXT NOT NULL,
+    judge_id TEXT NOT NULL,
+    work_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (round_id, judge_id, work_id)
+);
+CREATE TABLE IF NOT EXISTS rulings (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    work_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('disqualify', 'deduct', 'revoke')),
+    points INTEGER NOT NULL DEFAULT 0,
+    reason TEXT NOT NULL DEFAULT '',
+    by TEXT NOT NULL DEFAULT ''
+);
+";
+
+/// Adds the rounds and rulings tables to a master of an earlier version (no-op when present).
+fn migrate_rounds(conn: &Connection, path: &Path) -> Result<()> {
+    let present: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'rulings'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(sqlite_err(path))?;
+    if present == 0 {
+        conn.execute_batch(ROUNDS_SCHEMA)
+            .map_err(sqlite_err(path))?;
+    }
+    Ok(())
+}
+
 pub struct Master {
     pub(crate) conn: Connection,
     pub(crate) path: PathBuf,
@@ -146,6 +236,7 @@ impl Master {
         let err = sqlite_err(path);
         let tx = master.conn.transaction().map_err(&err)?;
         tx.execute_batch(MASTER_SCHEMA).map_err(&err)?;
+        tx.execute_batch(ROUNDS_SCHEMA).map_err(&err)?;
         for (k, v) in [
             ("format", MASTER_FORMAT.to_string()),
             ("contest_id", contest_id.to_string()),
@@ -193,6 +284,7 @@ impl Master {
         }
         set_durable(&master.conn, path)?;
         crate::intake::migrate_works(&master.conn, path)?;
+        migrate_rounds(&master.conn, path)?;
         Ok(master)
     }
 
@@ -373,12 +465,18 @@ impl Master {
 
     /// (work, judge) pairs, sorted.
     pub fn assignments(&self) -> Result<Vec<(String, String)>> {
+        self.assignments_in(None)
+    }
+
+    /// The assignment of the open round (`None`) or of closed round `round`.
+    pub fn assignments_in(&self, round: Option<&str>) -> Result<Vec<(String, String)>> {
+        let (table, filter) = archive(round, "assignments");
         let mut stmt = self
             .conn
-            .prepare("SELECT work_id, judge_id FROM assignments")
+            .prepare(&format!("SELECT work_id, judge_id FROM {table} {filter}"))
             .map_err(self.err())?;
         let mut pairs: Vec<(String, String)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_map(round_param(round), |r| Ok((r.get(0)?, r.get(1)?)))
             .and_then(|rows| rows.collect())
             .map_err(self.err())?;
         pairs.sort_by(|a, b| work_number_order(&a.0, &b.0).then(a.1.cmp(&b.1)));
@@ -402,15 +500,21 @@ impl Master {
     }
 
     pub fn ballots(&self) -> Result<Vec<BallotRecord>> {
+        self.ballots_in(None)
+    }
+
+    /// The ballots of the open round (`None`) or of closed round `round`.
+    pub fn ballots_in(&self, round: Option<&str>) -> Result<Vec<BallotRecord>> {
+        let (table, filter) = archive(round, "ballots");
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT ballot_id, judge_id, key, file_name, assignment_version, issued_at,
-                        merged_revision, merged_head, merged_at, submitted FROM ballots",
-            )
+                        merged_revision, merged_head, merged_at, submitted FROM {table} {filter}"
+            ))
             .map_err(self.err())?;
         let mut ballots: Vec<BallotRecord> = stmt
-            .query_map([], |r| {
+            .query_map(round_param(round), |r| {
                 let key: String = r.get(2)?;
                 Ok(BallotRecord {
                     ballot_id: r.get(0)?,
@@ -440,13 +544,23 @@ impl Master {
 
     /// Everything merged so far.
     pub fn merged(&self) -> Result<MergedScores> {
+        self.merged_in(None)
+    }
+
+    /// What was merged in the open round (`None`) or in closed round `round`.
+    pub fn merged_in(&self, round: Option<&str>) -> Result<MergedScores> {
         let mut out = MergedScores::default();
+        let (table, filter) = archive(round, "scores");
         let mut stmt = self
             .conn
-            .prepare("SELECT judge_id, work_id, criterion_id, steps FROM scores")
+            .prepare(&format!(
+                "SELECT judge_id, work_id, criterion_id, steps FROM {table} {filter}"
+            ))
             .map_err(self.err())?;
         let rows: Vec<(String, String, String, i64)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .query_map(round_param(round), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .and_then(|rows| rows.collect())
             .map_err(self.err())?;
         for (j, w, c, s) in rows {
@@ -461,12 +575,17 @@ impl Master {
             } else {
                 "reason"
             };
+            let (table, filter) = archive(round, table);
             let mut stmt = self
                 .conn
-                .prepare(&format!("SELECT judge_id, work_id, {column} FROM {table}"))
+                .prepare(&format!(
+                    "SELECT judge_id, work_id, {column} FROM {table} {filter}"
+                ))
                 .map_err(self.err())?;
             let rows: Vec<(String, String, String)> = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .query_map(round_param(round), |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
                 .and_then(|rows| rows.collect())
                 .map_err(self.err())?;
             for (j, w, t) in rows {
@@ -521,6 +640,18 @@ impl Master {
             .map_err(self.err())?;
         Ok(result == "ok")
     }
+}
+
+/// The live table, or its archive filtered on the round.
+fn archive(round: Option<&str>, table: &str) -> (String, &'static str) {
+    match round {
+        None => (table.to_string(), ""),
+        Some(_) => (format!("round_{table}"), "WHERE round_id = ?1"),
+    }
+}
+
+fn round_param(round: Option<&str>) -> rusqlite::ParamsFromIter<Option<String>> {
+    rusqlite::params_from_iter(round.map(str::to_string))
 }
 
 fn meta_in(conn: &Connection, path: &Path, key: &str) -> Result<Option<String>> {
@@ -618,6 +749,34 @@ mod tests {
             Master::create(&path, &key, "cq"),
             Err(StoreError::Exists { .. })
         ));
+    }
+
+    #[test]
+    fn a_master_of_the_previous_schema_gains_the_rounds_tables_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(MASTER_FILE);
+        let key = BallotKey::generate();
+        let m = Master::create(&path, &key, "cq").unwrap();
+        for t in [
+            "round_closed",
+            "round_works",
+            "round_assignments",
+            "round_ballots",
+            "round_scores",
+            "round_comments",
+            "round_recusals",
+            "rulings",
+        ] {
+            m.conn.execute_batch(&format!("DROP TABLE {t}")).unwrap();
+        }
+        drop(m);
+        let m = Master::open(&path, &key).unwrap();
+        assert!(m.rulings().unwrap().is_empty());
+        assert!(m.closed_rounds().unwrap().is_empty());
+        assert_eq!(m.open_round().unwrap(), None);
+        assert!(m.ballots_in(Some("初评")).unwrap().is_empty());
+        drop(m);
+        Master::open(&path, &key).expect("a second open changes nothing");
     }
 
     #[test]

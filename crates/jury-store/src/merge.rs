@@ -111,6 +111,10 @@ fn candidates(ballots: &[BallotRecord], file: &Path) -> Vec<BallotRecord> {
 /// be verified in parallel (a database connection cannot be shared between threads).
 pub struct MergeContext {
     ballots: Vec<BallotRecord>,
+    /// Ballots of closed rounds with their round, tried when no open-round key fits.
+    closed: Vec<(String, BallotRecord)>,
+    /// The open round (None without rounds).
+    round: Option<String>,
     /// By ballot id.
     expectations: BTreeMap<String, Expectation>,
 }
@@ -132,6 +136,19 @@ impl MergeContext {
             }
         }
         let Some((conn, record)) = opened else {
+            // A ballot of a closed round says so, instead of "no key".
+            for (round, record) in &self.closed {
+                if copy.open(&record.key).is_ok() {
+                    return Err(VerifyError::Round {
+                        at: Origin {
+                            judge: Some(record.judge_id.clone()),
+                            ..copy.origin.clone()
+                        },
+                        found: round.clone(),
+                        open: self.round.clone().unwrap_or_default(),
+                    });
+                }
+            }
             return Err(VerifyError::NoKey { at: copy.origin });
         };
         let verified = read_verified(&conn, &copy.origin)?;
@@ -221,6 +238,7 @@ impl Master {
             ballot_id: record.ballot_id.clone(),
             judge_id: record.judge_id.clone(),
             criteria: contest
+                .for_round(&self.current_round(contest)?)
                 .rubric
                 .criteria()
                 .map(|c| (c.id.clone(), c.max_steps()))
@@ -228,7 +246,17 @@ impl Master {
             assigned,
             known_works,
             assignment_version: record.assignment_version,
+            round: contest
+                .has_rounds()
+                .then(|| self.current_round(contest))
+                .transpose()?,
         })
+    }
+
+    /// The open round's id: recorded by `jury advance`, else the contest's first round ("" without
+    /// `[[rounds]]`).
+    pub fn current_round(&self, contest: &Contest) -> crate::Result<String> {
+        Ok(self.open_round()?.unwrap_or_else(|| contest.first_round()))
     }
 
     /// What verifying files needs from the master, read once (see [`MergeContext`]).
@@ -239,6 +267,11 @@ impl Master {
             .map(|b| Ok((b.ballot_id.clone(), self.expectation(contest, b)?)))
             .collect::<crate::Result<_>>()?;
         Ok(MergeContext {
+            closed: self.archived_ballots()?,
+            round: contest
+                .has_rounds()
+                .then(|| self.current_round(contest))
+                .transpose()?,
             ballots,
             expectations,
         })

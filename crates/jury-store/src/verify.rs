@@ -142,6 +142,13 @@ pub enum VerifyError {
         merged: u64,
         detail: String,
     },
+    /// A ballot of another round: one of a closed round, or not of the open one.
+    #[error("{at}: this ballot is for round `{found}`, but the open round is `{open}`; not merged, the master is unchanged (a closed round takes no more ballots)")]
+    Round {
+        at: Origin,
+        found: String,
+        open: String,
+    },
     #[error("{at}: {detail}")]
     Master { at: Origin, detail: String },
 }
@@ -255,6 +262,7 @@ impl VerifyError {
             | VerifyError::Content { at, .. }
             | VerifyError::Stale { at, .. }
             | VerifyError::Forked { at, .. }
+            | VerifyError::Round { at, .. }
             | VerifyError::Master { at, .. } => at,
         }
     }
@@ -275,6 +283,7 @@ impl VerifyError {
             VerifyError::Content { .. } => "content",
             VerifyError::Stale { .. } => "stale",
             VerifyError::Forked { .. } => "forked",
+            VerifyError::Round { .. } => "round",
             VerifyError::Master { .. } => "master",
         }
     }
@@ -301,6 +310,8 @@ pub struct VerifiedBallot {
     /// Hash of event `seq` at index `seq - 1`: lets a merge check that a newer revision
     /// continues the history it already merged.
     pub event_hashes: Vec<String>,
+    /// The round the ballot was issued for (meta `round`; None without rounds).
+    pub round: Option<String>,
 }
 
 impl VerifiedBallot {
@@ -323,6 +334,8 @@ pub struct Expectation {
     pub known_works: BTreeSet<String>,
     /// The assignment version of the ballot the master issued last to this judge.
     pub assignment_version: u64,
+    /// The open round (None without rounds).
+    pub round: Option<String>,
 }
 
 /// A private, read-only copy of an incoming file, with its SHA-256. The temporary folder
@@ -808,6 +821,7 @@ pub fn read_verified(conn: &Connection, at: &Origin) -> Result<VerifiedBallot, V
         chain_head: prev,
         assignment_version,
         event_hashes,
+        round: meta.get("round").map(|r| one_line(r, 60)),
     })
 }
 
@@ -848,6 +862,13 @@ pub fn check_against(
             at,
             found: one_line(&ballot.contest_id, 60),
             expected: expect.contest_id.clone(),
+        });
+    }
+    if ballot.round != expect.round {
+        return Err(VerifyError::Round {
+            at,
+            found: ballot.round.clone().unwrap_or_default(),
+            open: expect.round.clone().unwrap_or_default(),
         });
     }
     if ballot.ballot_id != expect.ballot_id {

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::datafile::DataError;
+use super::round::{RawRound, Round};
 use super::rubric::Rubric;
 use crate::lang::Lang;
 
@@ -22,6 +23,12 @@ pub struct Contest {
     pub awards: AwardRules,
     pub aggregation: Aggregation,
     pub quotas: Quotas,
+    /// `[[rounds]]`; empty: one implicit round (see [`crate::model::round`]).
+    #[serde(default)]
+    pub rounds: Vec<Round>,
+    /// Blind judging: ballots carry nothing that identifies a work's origin.
+    #[serde(default)]
+    pub blind: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +120,19 @@ pub struct AwardRules {
     pub rest_en: String,
     #[serde(default)]
     pub tiers: Vec<AwardTier>,
+    /// What tier shares are of in a contest with rounds: the finalists, or all entries.
+    #[serde(default)]
+    pub base: AwardBase,
+}
+
+/// `[awards] base`: tier shares of the last round's ranked works (`final`), or of every
+/// eligible entry of the first round (`all`; the tiers then stop at the finalists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AwardBase {
+    #[default]
+    Final,
+    All,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,6 +192,10 @@ struct RawContest {
     aggregation: Aggregation,
     #[serde(default)]
     quotas: Quotas,
+    #[serde(default)]
+    rounds: Vec<RawRound>,
+    #[serde(default)]
+    blind: bool,
 }
 
 fn zh() -> Lang {
@@ -187,7 +211,7 @@ impl Contest {
     pub fn from_toml(
         file: &str,
         text: &str,
-        load_rubric: impl FnOnce(&str) -> Result<Rubric, DataError>,
+        mut load_rubric: impl FnMut(&str) -> Result<Rubric, DataError>,
     ) -> Result<Contest, DataError> {
         let raw: RawContest =
             toml::from_str(text).map_err(|e| DataError::from_toml(file, text, &e))?;
@@ -316,7 +340,69 @@ impl Contest {
                 ));
             }
         }
+        let mut rounds: Vec<Round> = Vec::with_capacity(raw.rounds.len());
+        for (i, r) in raw.rounds.into_iter().enumerate() {
+            let id_at = format!("\"{}\"", r.id);
+            if r.id.trim().is_empty()
+                || r.id
+                    .chars()
+                    .any(|c| c.is_control() || "/\\:*?\"<>|".contains(c))
+            {
+                return Err(at(
+                    "[[rounds]]",
+                    "rounds.id",
+                    format!(
+                        "round id `{}` must be a non-empty name usable in a file name",
+                        r.id
+                    ),
+                ));
+            }
+            if rounds.iter().any(|x| x.id == r.id) {
+                return Err(at(
+                    &id_at,
+                    "rounds.id",
+                    format!("round id `{}` is used twice", r.id),
+                ));
+            }
+            if r.judges_per_work == 0 {
+                return Err(at(
+                    &id_at,
+                    "rounds.judges_per_work",
+                    "must be at least 1".into(),
+                ));
+            }
+            match (i, r.advance) {
+                (0, Some(_)) => return Err(at(&id_at, "rounds.advance", format!("the first round `{}` takes every work: remove its `advance`", r.id))),
+                (1.., None) => return Err(at(&id_at, "rounds.advance", format!("round `{}` needs an `advance` rule: advance = {{ top = N }} or {{ top_percent = P }}", r.id))),
+                (_, Some(super::round::Advance::TopPercent(p))) if p == 0 || p > 100 => return Err(at(&id_at, "rounds.advance", format!("top_percent {p} is not a percentage from 1 to 100"))),
+                (_, Some(super::round::Advance::Top(0))) => return Err(at(&id_at, "rounds.advance", "top must be at least 1".into())),
+                _ => {}
+            }
+            let round_rubric = match &r.rubric {
+                None => None,
+                Some(name) => Some(load_rubric(name).map_err(|e| {
+                    if e.is_unplaced() {
+                        at(&format!("\"{name}\""), "rounds.rubric", e.message)
+                    } else {
+                        e
+                    }
+                })?),
+            };
+            rounds.push(Round {
+                id: r.id,
+                label_zh: r.label_zh,
+                label_en: r.label_en,
+                judges_per_work: r.judges_per_work,
+                rubric: round_rubric,
+                aggregation: r.aggregation,
+                advance: r.advance,
+                boundary_ties: r.boundary_ties,
+                blind: r.blind,
+            });
+        }
         Ok(Contest {
+            rounds,
+            blind: raw.blind,
             id: raw.id,
             title_zh: raw.title_zh,
             title_en: raw.title_en,

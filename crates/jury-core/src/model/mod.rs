@@ -4,11 +4,13 @@
 pub mod contest;
 pub mod datafile;
 pub mod points;
+pub mod round;
 pub mod rubric;
 pub mod work;
 
 pub use contest::{Aggregation, AwardRules, Contest, MediaRules};
 pub use datafile::DataError;
 pub use points::Points;
+pub use round::{Advance, Round};
 pub use rubric::{Criterion, Group, Rubric};
 pub use work::{work_number_order, Judge, ScoreStatus, Work};

@@ -107,13 +107,16 @@ pub(crate) fn assign(
     aggregates: &[Score],
     ids: &[&str],
     rules: &AwardRules,
+    base: Option<usize>,
 ) -> Awarded {
     let n = places.len();
+    // Shares are of `base` entries when given (`[awards] base = "all"`), capped at the ranked.
+    let base = base.unwrap_or(n).max(n);
     let mut cumulative = Vec::with_capacity(rules.tiers.len());
     let mut share = 0;
     for t in &rules.tiers {
         share += t.share_percent;
-        cumulative.push(cutoff(share.min(100), n, rules.rounding));
+        cumulative.push(cutoff(share.min(100), base, rules.rounding).min(n));
     }
     let nominal = |pos: usize| {
         cumulative

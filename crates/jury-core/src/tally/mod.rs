@@ -103,6 +103,9 @@ pub struct TallyParams {
     pub outlier: Points,
     /// Count only sheets of judges who have submitted their ballot.
     pub only_submitted: bool,
+    /// Rulings (deductions, disqualifications) and the award base, applied after
+    /// aggregation and before ranking (see [`crate::rounds`]).
+    pub adjust: crate::rounds::Adjustments,
 }
 
 impl TallyParams {
@@ -117,6 +120,7 @@ impl TallyParams {
             high_spread: Points(max / 5),
             outlier: Points(max * 15 / 100),
             only_submitted: false,
+            adjust: crate::rounds::Adjustments::default(),
         }
     }
 }
@@ -210,7 +214,10 @@ pub fn tally(input: &TallyInput, params: &TallyParams) -> Tally {
     let contest = input.contest;
     let method = params.method.unwrap_or(contest.aggregation.method);
     let panel = input::Panel::build(input, params);
-    let agg = aggregate::aggregate(&panel, contest, method);
+    let mut agg = aggregate::aggregate(&panel, contest, method);
+    for (w, a) in agg.works.iter_mut().enumerate() {
+        a.aggregate = params.adjust.apply(&panel.works[w], a.aggregate);
+    }
     let ranking = rank::rank(&panel, &agg, contest, params.min_scores.max(1));
     let ranked_places: Vec<usize> = ranking.order.iter().map(|r| r.place).collect();
     let ranked_aggs: Vec<Score> = ranking
@@ -223,7 +230,13 @@ pub fn tally(input: &TallyInput, params: &TallyParams) -> Tally {
         .iter()
         .map(|r| panel.works[r.work].as_str())
         .collect();
-    let awarded = awards::assign(&ranked_places, &ranked_aggs, &ranked_ids, &contest.awards);
+    let awarded = awards::assign(
+        &ranked_places,
+        &ranked_aggs,
+        &ranked_ids,
+        &contest.awards,
+        params.adjust.award_base,
+    );
     let statistics = stats::compute(&panel, &agg, params);
 
     let mut works = Vec::with_capacity(panel.works.len());

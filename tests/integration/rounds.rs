@@ -1,0 +1,633 @@
+//! Rounds, blind judging and rulings through the real binary: a 40-work contest with 初评
+//! (3 judges per work) and 终评 (top 12, 5 judges each), blind; ballots filled through the
+//! store as a judge's TUI would; merge, advance, rulings and results in CSV, XLSX and HTML.
+//! Also: a single-round master of the previous schema opens and gives the same results.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use jury_store::cipher::sqlite_err;
+use jury_store::folder::ContestFolder;
+use jury_store::master::{BallotRecord, Master};
+use jury_store::{Ballot, BallotKey};
+
+const PASS: &str = "rounds organizer passphrase";
+const WORKS: usize = 40;
+const JUDGES: usize = 10;
+
+const ROUNDS: &str = r#"
+[[rounds]]
+id = "初评"
+label_zh = "初评"
+label_en = "First round"
+judges_per_work = 3
+
+[[rounds]]
+id = "终评"
+label_zh = "终评"
+label_en = "Final round"
+judges_per_work = 5
+advance = { top = 12 }
+"#;
+
+fn jury(dir: &Path, args: &[&str]) -> Output {
+    crate::helpers::jury()
+        .current_dir(dir)
+        .env("JURY_KEY", PASS)
+        .args(["--lang", "en"])
+        .args(args)
+        .output()
+        .expect("run jury")
+}
+
+fn ok(out: &Output, what: &str) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{what} failed ({:?}):\n{stdout}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// Every string of work `i` (1-based) that identifies its origin.
+fn origin_strings(i: usize) -> Vec<String> {
+    vec![
+        format!("甲单位{}", i % 8),
+        format!("测试区{}", i % 4),
+        format!("人民路{i}号"),
+        format!("1390000{i:04}"),
+        format!("联系人{i}号"),
+        format!("主创{i}甲、主创{i}乙"),
+        format!("推荐表-测试区{}.xlsx", i % 4),
+    ]
+}
+
+fn key() -> BallotKey {
+    BallotKey::parse(PASS).unwrap()
+}
+
+/// `jury init` with rounds in contest.toml, then works and judges straight into the master.
+fn contest(root: &Path, extra_toml: &str) -> PathBuf {
+    let c = root.join("cq");
+    ok(&jury(root, &["init", c.to_str().unwrap()]), "init");
+    let toml = c.join("contest.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    // Top-level keys go before the first table.
+    std::fs::write(&toml, format!("blind = true\n{text}{extra_toml}")).unwrap();
+    let folder = ContestFolder::load(&c).unwrap();
+    let mut master = folder.open_master(&key()).unwrap();
+    master
+        .write(|tx, path| {
+            let err = sqlite_err(path);
+            for i in 1..=WORKS {
+                let o = origin_strings(i);
+                tx.execute(
+                    "INSERT INTO works (id, title, unit, district, address, contact, contact_person,
+                                        creators, source, media_file)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    rusqlite::params![
+                        format!("{i:03}"),
+                        format!("作品 {i}"),
+                        o[0],
+                        o[1],
+                        o[2],
+                        o[3],
+                        o[4],
+                        o[5],
+                        o[6],
+                        format!("{i:03}.mp4")
+                    ],
+                )
+                .map_err(&err)?;
+            }
+            for j in 1..=JUDGES {
+                tx.execute(
+                    "INSERT INTO judges (id, name, unit, district) VALUES (?1, ?2, ?3, ?4)",
+                    rusqlite::params![
+                        format!("J{j:02}"),
+                        format!("评委{j}"),
+                        format!("评委单位{j}"),
+                        "巴南区"
+                    ],
+                )
+                .map_err(&err)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    c
+}
+
+fn master(c: &Path) -> Master {
+    ContestFolder::load(c).unwrap().open_master(&key()).unwrap()
+}
+
+/// Scores every ballot of the open round: every criterion full, less `deficit(work)` points
+/// taken from the first criteria (all steps are one point); then submits.
+fn fill_all(c: &Path, out: &Path, deficit: impl Fn(usize) -> u32) -> Vec<BallotRecord> {
+    let contest = ContestFolder::load(c).unwrap().contest;
+    let records = master(c).ballots().unwrap();
+    for r in &records {
+        let mut b = Ballot::open(&out.join(&r.file_name), &r.key).unwrap();
+        b.connection()
+            .pragma_update(None, "synchronous", "OFF")
+            .unwrap();
+        let works: Vec<String> = b
+            .load()
+            .unwrap()
+            .works
+            .iter()
+            .map(|w| w.id.clone())
+            .collect();
+        for w in works {
+            let mut left = deficit(w.parse().unwrap());
+            for crit in contest.rubric.criteria() {
+                let take = left.min(crit.max_steps());
+                left -= take;
+                b.set_score(&w, &crit.id, Some(crit.max_steps() - take))
+                    .unwrap();
+            }
+        }
+        b.submit().unwrap();
+    }
+    records
+}
+
+/// Rows of a results CSV (BOM and header dropped).
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut r = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    r.records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// (place, award, number, score, note) of each CSV row.
+fn summary(rows: &[Vec<String>]) -> Vec<(String, String, String, String, String)> {
+    rows.iter()
+        .map(|r| {
+            (
+                r[1].clone(),
+                r[2].clone(),
+                r[3].clone(),
+                r[7].clone(),
+                r.last().unwrap().clone(),
+            )
+        })
+        .collect()
+}
+
+fn results_csv(c: &Path, extra: &[&str]) -> (String, Vec<Vec<String>>) {
+    let out = c.join("r.csv");
+    let mut args = vec!["results", "--format", "csv", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    ok(&jury(c, &args), "results csv");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let rows = csv_rows(&text);
+    (text, rows)
+}
+
+/// Every value of every table of a decrypted ballot, as one text.
+fn all_values(path: &Path, key: &BallotKey) -> String {
+    let b = Ballot::open(path, key).unwrap();
+    let conn = b.connection();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(tables.len() >= 8, "{tables:?}");
+    let mut text = String::new();
+    for t in tables {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for i in 0..n {
+                let v: rusqlite::types::Value = row.get(i).unwrap();
+                text.push_str(&format!("{v:?}\n"));
+            }
+        }
+    }
+    // The plaintext export of the whole database too (every page SQLCipher hands out).
+    let plain = path.with_extension("plain");
+    drop(b);
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "key", key.sqlcipher_key())
+        .unwrap();
+    conn.execute_batch(&format!(
+        "ATTACH DATABASE '{}' AS plain KEY ''; SELECT sqlcipher_export('plain'); DETACH DATABASE plain;",
+        plain.display()
+    ))
+    .unwrap();
+    text.push_str(&String::from_utf8_lossy(&std::fs::read(&plain).unwrap()));
+    std::fs::remove_file(&plain).unwrap();
+    text
+}
+
+fn works_on(path: &Path, key: &BallotKey) -> BTreeSet<String> {
+    let d = Ballot::open(path, key).unwrap().load().unwrap();
+    assert!(
+        d.scores.is_empty(),
+        "a fresh ballot per round: {:?}",
+        d.scores
+    );
+    d.works.iter().map(|w| w.id.clone()).collect()
+}
+
+/// The master's merged state: scores, comments, recusals and ballots.
+fn state(c: &Path) -> String {
+    let m = master(c);
+    format!(
+        "{:?}{:?}{:?}",
+        m.merged().unwrap(),
+        jury_testkit::ballot_state(&m).unwrap(),
+        m.assignments().unwrap()
+    )
+}
+
+fn row_of<'a>(rows: &'a [Vec<String>], work: &str) -> &'a Vec<String> {
+    rows.iter().find(|r| r[3] == work).unwrap()
+}
+
+#[test]
+fn two_rounds_blind_ballots_shortlist_and_rulings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let c = contest(tmp.path(), ROUNDS);
+    let b1 = c.join("ballots1");
+
+    // 初评: 3 judges per work by default, one blind ballot per judge named by the round.
+    let out = ok(&jury(&c, &["assign", "--seed", "3"]), "assign 初评");
+    assert!(out.contains('3'), "{out}");
+    ok(
+        &jury(
+            &c,
+            &["issue", "--out", b1.to_str().unwrap(), "--round", "初评"],
+        ),
+        "issue 初评",
+    );
+    let records = master(&c).ballots().unwrap();
+    assert_eq!(records.len(), JUDGES);
+    for r in &records {
+        assert_eq!(r.file_name, format!("cq-初评-{}.ballot", r.judge_id));
+    }
+    let pairs = master(&c).assignments().unwrap();
+    assert_eq!(pairs.len(), WORKS * 3);
+
+    // Blind: no origin string of any work anywhere in the decrypted ballot.
+    for r in &records {
+        let text = all_values(&b1.join(&r.file_name), &r.key);
+        assert!(text.contains("作品 "), "titles are there");
+        for i in 1..=WORKS {
+            for s in origin_strings(i) {
+                assert!(!text.contains(&s), "{} holds `{s}`", r.file_name);
+            }
+        }
+        assert!(!text.contains("评委单位"), "nor the judge's unit");
+    }
+
+    // Work i scores 100 − (i − 1): the first round ranks 001 … 040.
+    fill_all(&c, &b1, |i| i as u32 - 1);
+    ok(&jury(&c, &["merge", b1.to_str().unwrap()]), "merge 初评");
+    let (_, first) = results_csv(&c, &[]);
+    assert_eq!(first.len(), WORKS);
+    assert_eq!(first[0][0], "final (First round)", "{:?}", first[0]);
+
+    let out = ok(&jury(&c, &["advance"]), "advance");
+    assert!(out.contains("12 works advance to 终评"), "{out}");
+    let advanced: BTreeSet<String> = (1..=12).map(|i| format!("{i:03}")).collect();
+    assert_eq!(master(&c).round_works("终评").unwrap(), advanced);
+    let out = ok(&jury(&c, &["rounds"]), "rounds");
+    assert!(out.contains("closed") && out.contains("open"), "{out}");
+
+    // 终评: five judges for each of the twelve; the ballots hold exactly those works.
+    ok(&jury(&c, &["assign", "--seed", "5"]), "assign 终评");
+    assert_eq!(master(&c).assignments().unwrap().len(), 12 * 5);
+    let b2 = c.join("ballots2");
+    ok(
+        &jury(&c, &["issue", "--out", b2.to_str().unwrap()]),
+        "issue 终评",
+    );
+    let records2 = master(&c).ballots().unwrap();
+    let mut union = BTreeSet::new();
+    for r in &records2 {
+        assert_eq!(r.file_name, format!("cq-终评-{}.ballot", r.judge_id));
+        assert!(records.iter().all(|o| o.ballot_id != r.ballot_id));
+        let works = works_on(&b2.join(&r.file_name), &r.key);
+        assert!(works.is_subset(&advanced), "{works:?}");
+        union.extend(works);
+        let text = all_values(&b2.join(&r.file_name), &r.key);
+        for i in 1..=WORKS {
+            for s in origin_strings(i) {
+                assert!(!text.contains(&s), "{} holds `{s}`", r.file_name);
+            }
+        }
+    }
+    assert_eq!(union, advanced);
+
+    // A round-1 ballot merged while 终评 is open: one clear line, master unchanged.
+    let before = state(&c);
+    let stale = b1.join(&records[0].file_name);
+    let out = jury(&c, &["merge", stale.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("this ballot is for round `初评`, but the open round is `终评`"),
+        "{text}"
+    );
+    assert_eq!(state(&c), before, "master unchanged");
+    let zh = crate::helpers::jury()
+        .current_dir(&c)
+        .env("JURY_KEY", PASS)
+        .args(["--lang", "zh", "merge", stale.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let zh = format!(
+        "{}{}",
+        String::from_utf8_lossy(&zh.stdout),
+        String::from_utf8_lossy(&zh.stderr)
+    );
+    assert!(zh.contains("此选票属于“初评”轮"), "{zh}");
+    assert_eq!(state(&c), before, "master unchanged");
+    // Assigning or issuing a closed round is refused.
+    let out = jury(&c, &["issue", "--out", "x", "--round", "初评"]);
+    assert!(!out.status.success());
+
+    // Final scores: work i scores 100 − 2 (12 − i): 012 first … 001 last.
+    fill_all(&c, &b2, |i| 2 * (12 - i as u32));
+    ok(&jury(&c, &["merge", b2.to_str().unwrap()]), "merge 终评");
+    let (_, fin) = results_csv(&c, &[]);
+    assert_eq!(fin.len(), WORKS, "12 ranked and 28 not advanced");
+    let s = summary(&fin);
+    // base = "all": tier sizes of 40 entries (4, 6, 10), stopping at the 12 finalists.
+    for (k, row) in s.iter().take(12).enumerate() {
+        assert_eq!(row.0, (k + 1).to_string());
+        assert_eq!(row.2, format!("{:03}", 12 - k));
+        let award = match k {
+            0..=3 => "First prize",
+            4..=9 => "Second prize",
+            _ => "Third prize",
+        };
+        assert_eq!(row.1, award, "{row:?}");
+        assert_eq!(row.3, format!("{}.00", 100 - 2 * k));
+    }
+    for (k, row) in s.iter().skip(12).enumerate() {
+        assert_eq!(row.0, "", "{row:?}");
+        assert_eq!(row.1, "not advanced to Final round", "{row:?}");
+        assert_eq!(row.2, format!("{:03}", 13 + k));
+        assert_eq!(
+            row.3,
+            format!("{}.00", 100 - (12 + k)),
+            "its first-round score"
+        );
+        assert!(
+            row.4
+                .contains(&format!("from First round (place {} there)", 13 + k)),
+            "{row:?}"
+        );
+    }
+    assert_eq!(fin[0][0], "final (Final round)");
+    assert_eq!(
+        fin[20][0], "final (First round)",
+        "its numbers are from 初评"
+    );
+
+    // --round 初评 still shows round 1.
+    let (_, again) = results_csv(&c, &["--round", "初评"]);
+    assert_eq!(summary(&again), summary(&first));
+
+    // A 5-point deduction on 012 (100 → 95): below 011 (98) and 010 (96), above 009 (94).
+    ok(
+        &jury(
+            &c,
+            &[
+                "rule",
+                "deduct",
+                "012",
+                "--points",
+                "5",
+                "--reason",
+                "片头过长",
+            ],
+        ),
+        "deduct",
+    );
+    let (_, d) = results_csv(&c, &[]);
+    let r = row_of(&d, "012");
+    assert_eq!((r[1].as_str(), r[7].as_str()), ("3", "95.00"), "{r:?}");
+    assert!(r.last().unwrap().contains("5 points deducted"), "{r:?}");
+    assert_eq!(row_of(&d, "011")[1], "1");
+    assert_eq!(row_of(&d, "009")[1], "4");
+
+    // Disqualified: no place, no award, in CSV, XLSX and HTML.
+    ok(
+        &jury(&c, &["rule", "disqualify", "011", "--reason", "画面带水印"]),
+        "disqualify",
+    );
+    let (_, q) = results_csv(&c, &[]);
+    let r = row_of(&q, "011");
+    assert_eq!(
+        (r[1].as_str(), r[2].as_str()),
+        ("", "Disqualified"),
+        "{r:?}"
+    );
+    assert!(
+        r.last().unwrap().contains("disqualified: 画面带水印"),
+        "{r:?}"
+    );
+    assert_eq!(row_of(&q, "010")[1], "1");
+    let tiers = [
+        "First prize",
+        "Second prize",
+        "Third prize",
+        "Honourable mention",
+    ];
+    let xlsx = c.join("r.xlsx");
+    ok(
+        &jury(
+            &c,
+            &[
+                "results",
+                "--format",
+                "xlsx",
+                "--out",
+                xlsx.to_str().unwrap(),
+            ],
+        ),
+        "xlsx",
+    );
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(&xlsx).unwrap();
+    let sheet = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&sheet).unwrap();
+    let row: Vec<String> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+        .find(|r| r.iter().any(|c| c == "011"))
+        .unwrap();
+    let at = row.iter().position(|c| c == "011").unwrap();
+    assert_eq!(row[at - 2], "", "no place: {row:?}");
+    assert_eq!(row[at - 1], "Disqualified", "{row:?}");
+    assert!(!row.iter().any(|c| tiers.contains(&c.as_str())), "{row:?}");
+    let html = c.join("r.html");
+    ok(
+        &jury(
+            &c,
+            &[
+                "results",
+                "--format",
+                "html",
+                "--out",
+                html.to_str().unwrap(),
+            ],
+        ),
+        "html",
+    );
+    let page = std::fs::read_to_string(&html).unwrap();
+    let tr = page
+        .split("<tr")
+        .find(|t| t.contains(">011<"))
+        .expect("a row for 011");
+    assert!(tr.contains("Disqualified"), "{tr}");
+    assert!(!tiers.iter().any(|t| tr.contains(t)), "{tr}");
+
+    // The judges' next ballots show the disqualification.
+    ok(
+        &jury(&c, &["issue", "--out", b2.to_str().unwrap()]),
+        "reissue",
+    );
+    let holder = master(&c)
+        .assignments()
+        .unwrap()
+        .into_iter()
+        .find(|(w, _)| w == "011")
+        .unwrap()
+        .1;
+    let rec = master(&c)
+        .ballots()
+        .unwrap()
+        .into_iter()
+        .find(|b| b.judge_id == holder)
+        .unwrap();
+    let d = Ballot::open(&b2.join(&rec.file_name), &rec.key)
+        .unwrap()
+        .load()
+        .unwrap();
+    assert_eq!(d.disqualified["011"], "画面带水印");
+    assert!(d.is_done("011"));
+
+    // Revoking restores both.
+    ok(&jury(&c, &["rule", "revoke", "012"]), "revoke 012");
+    ok(&jury(&c, &["rule", "revoke", "011"]), "revoke 011");
+    let (_, back) = results_csv(&c, &[]);
+    assert_eq!(summary(&back), summary(&fin));
+    let log = ok(&jury(&c, &["log"]), "log");
+    assert!(log.contains("advance") && log.contains("rule"), "{log}");
+}
+
+/// The tables of today's master (MASTER_SCHEMA) and nothing else.
+fn schema_tables(m: &Master) -> BTreeSet<String> {
+    m.connection()
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_single_round_master_of_the_previous_schema_gives_identical_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("old");
+    let fx = jury_testkit::build(&dir, 6, 15, |j, w| (j + w) % 2 == 0);
+    let contest = fx.folder.contest.clone();
+    for b in &fx.ballots {
+        let mut ballot = jury_testkit::fill(b, &contest, 3 + b.judge_id.len() as u32);
+        ballot.submit().unwrap();
+    }
+    let mut m = fx.master;
+    for b in &fx.ballots {
+        m.merge_file(&contest, &b.path).unwrap();
+    }
+    // Back to exactly the previous version's schema: the rounds tables go.
+    let old = {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(jury_store::master::MASTER_SCHEMA)
+            .unwrap();
+        let names: BTreeSet<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        names
+    };
+    for t in schema_tables(&m).difference(&old) {
+        m.connection()
+            .execute_batch(&format!("DROP TABLE {t}"))
+            .unwrap();
+    }
+    assert_eq!(schema_tables(&m), old);
+    // What today's code computes from it: the plain tally, rendered.
+    let view = {
+        let works = m.works().unwrap();
+        let judges = m.judges().unwrap();
+        let ballots = m.ballots().unwrap();
+        let source = jury::commands::results::ResultsSource {
+            works,
+            judges,
+            assignments: m.assignments().unwrap(),
+            ballots,
+            merged: m.merged().unwrap(),
+            rounds: Default::default(),
+        };
+        let input = source.tally_input(&contest);
+        jury_core::results::ResultsView::build(
+            &input,
+            None,
+            &source.works,
+            &source.judges,
+            &source.ballots,
+        )
+    };
+    let expected = jury::report::csv::render(&view, jury::i18n::Lang::En).unwrap();
+    drop(m);
+    std::fs::write(dir.join("key.txt"), jury_testkit::ORGANIZER_KEY).unwrap();
+    let out = dir.join("now.csv");
+    let run = crate::helpers::jury()
+        .current_dir(&dir)
+        .args([
+            "--lang",
+            "en",
+            "--key-file",
+            "key.txt",
+            "results",
+            "--format",
+            "csv",
+        ])
+        .args(["--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let got = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(got, expected);
+    // Opening migrated it: the rounds tables are there now, and a second open is a no-op.
+    let m = Master::open(&dir.join("master.jury"), &jury_testkit::organizer_key()).unwrap();
+    assert!(schema_tables(&m).contains("rulings"));
+    assert!(m.open_round().unwrap().is_none());
+}
