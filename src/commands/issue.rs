@@ -504,19 +504,22 @@ pub fn run_issue(
         return Err(OrganizeError::Other(msg));
     }
 
-    // 1. New ballots under temporary names.
-    let mut written: Vec<(usize, PathBuf, u64, String, String)> = Vec::new();
+    // 1. New ballots under temporary names, several at once: each is its own file, and
+    //    creating one waits mostly on its fsyncs.
     let media_dir = folder.media_dir().display().to_string();
-    for (i, plan) in plans.iter().enumerate() {
-        if plan.action == IssueAction::Unchanged {
-            continue;
-        }
-        let tmp = tmp_path(&opts.out, &plan.file_name);
-        remove_with_sidecars(&tmp);
-        let result = write_ballot(
-            &tmp,
-            plan,
-            &BallotInit {
+    let to_write: Vec<usize> = (0..plans.len())
+        .filter(|&i| plans[i].action != IssueAction::Unchanged)
+        .collect();
+    let mut results: Vec<Result<(usize, PathBuf, u64, String, String), OrganizeError>> =
+        Vec::with_capacity(to_write.len());
+    jury_core::parallel::for_each_in_order(
+        &to_write,
+        write_jobs(),
+        |&i| {
+            let plan = &plans[i];
+            let tmp = tmp_path(&opts.out, &plan.file_name);
+            remove_with_sidecars(&tmp);
+            let init = BallotInit {
                 ballot_id: plan.ballot_id.clone(),
                 contest: contest.clone(),
                 judge: ballot_judge(&plan.judge, blind),
@@ -524,21 +527,32 @@ pub fn run_issue(
                 media_dir: Some(media_dir.clone()),
                 assignment_version: version,
                 sync_dir: opts.sync_dir.clone(),
-            },
-        );
-        match result {
-            Ok((revision, head)) => {
-                let sha = file_sha256(&tmp)?;
-                written.push((i, tmp, revision, head, sha));
-            }
-            Err(e) => {
-                remove_with_sidecars(&tmp);
-                for (_, t, ..) in &written {
-                    remove_with_sidecars(t);
+            };
+            let written = write_ballot(&tmp, plan, &init)
+                .and_then(|(revision, head)| Ok((revision, head, file_sha256(&tmp)?)));
+            match written {
+                Ok((revision, head, sha)) => Ok((i, tmp, revision, head, sha)),
+                Err(e) => {
+                    remove_with_sidecars(&tmp);
+                    Err(e)
                 }
-                return Err(e);
             }
+        },
+        |_, result| results.push(result),
+    );
+    let mut written = Vec::with_capacity(results.len());
+    let mut failed = None;
+    for result in results {
+        match result {
+            Ok(w) => written.push(w),
+            Err(e) => failed = failed.or(Some(e)),
         }
+    }
+    if let Some(e) = failed {
+        for (_, t, ..) in &written {
+            remove_with_sidecars(t);
+        }
+        return Err(e);
     }
 
     // 2. The master learns the ballots and keys before any file is in place.
@@ -644,45 +658,22 @@ pub fn run_issue(
     }
     sync_dir(&opts.out);
 
-    // 4. Key cards for every judge with works (also the unchanged ones: cards are derived).
+    // 4. Key cards for every judge with works (also the unchanged ones: cards are derived),
+    //    written several at once like the ballots.
     super::cli::create_folder(&cards_dir)?;
-    let mut ballots = Vec::new();
-    for plan in &plans {
-        let stem = plan
-            .file_name
-            .strip_suffix(".ballot")
-            .unwrap_or(&plan.file_name)
-            .to_string();
-        let card = KeyCard {
-            judge_id: plan.judge.id.clone(),
-            judge_name: plan.judge.name.clone(),
-            contest_id: contest.id.clone(),
-            contest_title_zh: contest.title_zh.clone(),
-            contest_title_en: contest.title_en.clone(),
-            ballot_file: plan.file_name.clone(),
-            key: plan.key.clone(),
-            works: plan.works.len(),
-            assignment_version: if plan.action == IssueAction::Unchanged {
-                plan.old_version.unwrap_or(version)
-            } else {
-                version
-            },
-            sync_dir: opts.sync_dir.clone(),
-        };
-        let card_text = cards_dir.join(format!("{stem}.card.txt"));
-        let card_html = cards_dir.join(format!("{stem}.card.html"));
-        write_atomic(&card_text, card.text().as_bytes())?;
-        write_atomic(&card_html, card.html().as_bytes())?;
-        ballots.push(IssuedBallot {
-            judge_id: plan.judge.id.clone(),
-            judge_name: plan.judge.name.clone(),
-            ballot_id: plan.ballot_id.clone(),
-            path: plan.path.clone(),
-            card_text,
-            card_html,
-            works: plan.works.len(),
-            action: plan.action,
-        });
+    let mut ballots = Vec::with_capacity(plans.len());
+    let mut failed = None;
+    jury_core::parallel::for_each_in_order(
+        &plans,
+        write_jobs(),
+        |plan| write_card(plan, contest, version, opts, &cards_dir),
+        |_, result| match result {
+            Ok(b) => ballots.push(b),
+            Err(e) => failed = failed.take().or(Some(e)),
+        },
+    );
+    if let Some(e) = failed {
+        return Err(e);
     }
 
     let unprobed = all_works
@@ -705,6 +696,57 @@ fn lost_message(who: &str, works: &BTreeSet<String>, lang: Lang) -> String {
     let list: Vec<&str> = works.iter().map(String::as_str).collect();
     let works = list.join(crate::tr!(lang, "intake.list_sep"));
     crate::tr!(lang, "intake.issue.lost", who = who, works = works)
+}
+
+/// Threads for writing ballots and cards: more than the cores, since each write mostly waits
+/// on its disk flush.
+fn write_jobs() -> usize {
+    (jury_core::parallel::default_jobs() * 2).clamp(2, 8)
+}
+
+/// Writes `plan`'s key card (text and HTML) and says what was issued.
+fn write_card(
+    plan: &Plan,
+    contest: &jury_core::model::Contest,
+    version: u64,
+    opts: &IssueOptions,
+    cards_dir: &Path,
+) -> Result<IssuedBallot, OrganizeError> {
+    let stem = plan
+        .file_name
+        .strip_suffix(".ballot")
+        .unwrap_or(&plan.file_name)
+        .to_string();
+    let card = KeyCard {
+        judge_id: plan.judge.id.clone(),
+        judge_name: plan.judge.name.clone(),
+        contest_id: contest.id.clone(),
+        contest_title_zh: contest.title_zh.clone(),
+        contest_title_en: contest.title_en.clone(),
+        ballot_file: plan.file_name.clone(),
+        key: plan.key.clone(),
+        works: plan.works.len(),
+        assignment_version: if plan.action == IssueAction::Unchanged {
+            plan.old_version.unwrap_or(version)
+        } else {
+            version
+        },
+        sync_dir: opts.sync_dir.clone(),
+    };
+    let card_text = cards_dir.join(format!("{stem}.card.txt"));
+    let card_html = cards_dir.join(format!("{stem}.card.html"));
+    write_atomic(&card_text, card.text().as_bytes())?;
+    write_atomic(&card_html, card.html().as_bytes())?;
+    Ok(IssuedBallot {
+        judge_id: plan.judge.id.clone(),
+        judge_name: plan.judge.name.clone(),
+        ballot_id: plan.ballot_id.clone(),
+        path: plan.path.clone(),
+        card_text,
+        card_html,
+        works: plan.works.len(),
+        action: plan.action,
+    })
 }
 
 /// Creates the ballot and replays the carried entries into it; returns (revision, chain head).
