@@ -31,7 +31,7 @@ use crate::i18n::Lang;
 use jury_core::forms::{
     check_quotas, BadRow, Field, FormKind, ImportError, ImportReport, Problem, QuotaIssue, WorkRow,
 };
-use jury_core::intake::{judge_record, media_candidates, plan_judges, plan_works, work_record};
+use jury_core::intake::{judge_record, media_candidates, plan_intake, plan_judges, work_record};
 use jury_store::master::{now_secs, AuditEntry, JudgeRecord, Master, WorkRecord};
 use jury_store::table::{import_judges, import_works, Forms};
 use jury_store::StoreError;
@@ -367,8 +367,8 @@ fn form_label(source: &str, sheet: &str) -> String {
 /// Everything read from the files of one command, before planning.
 struct Gathered<T> {
     out: String,
-    /// (row, form's stored source, sheet)
-    rows: Vec<(T, String, Option<String>)>,
+    /// (row, form's stored source, sheet, from a key–value unit form)
+    rows: Vec<(T, String, Option<String>, bool)>,
     bad: Vec<ShownBad>,
     /// The files read, with their stored source.
     files: Vec<(PathBuf, String)>,
@@ -418,8 +418,11 @@ fn gather<T>(
                 row: b.row,
                 reason: bad_row_reason(b, lang),
             }));
+            if report.key_value {
+                let _ = writeln!(g.out, "{}", crate::tr!(lang, "intake.key_value_form"));
+            }
             for row in report.rows {
-                g.rows.push((row, source.clone(), report.sheet.clone()));
+                g.rows.push((row, source.clone(), report.sheet.clone(), report.key_value));
             }
         }
         for sheet in &forms.skipped_sheets {
@@ -465,11 +468,16 @@ pub fn import_works_into(
         forms,
     } = g;
     let existing = master.works()?;
-    let incoming: Vec<WorkRecord> = rows
-        .iter()
-        .map(|(r, source, sheet)| work_record(r, source, sheet.as_deref()))
-        .collect();
-    let plan = plan_works(&existing, incoming);
+    let (mut incoming, mut supplements) = (Vec::new(), Vec::new());
+    for (r, source, sheet, key_value) in &rows {
+        let record = work_record(r, source, sheet.as_deref());
+        if *key_value {
+            supplements.push(record);
+        } else {
+            incoming.push(record);
+        }
+    }
+    let plan = plan_intake(&existing, incoming, supplements);
     for (work, other) in &plan.clashes {
         bad.push(ShownBad {
             form: form_label(&work.source, &work.origin_sheet),
@@ -639,6 +647,8 @@ fn work_row_of(w: &WorkRecord) -> WorkRow {
         media_file: w.media_file.clone(),
         summary: w.summary.clone(),
         creators: w.creators.clone(),
+        email: w.email.clone(),
+        credit_code: w.credit_code.clone(),
         row: w.source_row,
     }
 }
@@ -699,7 +709,7 @@ pub fn import_judges_into(
     let existing = master.judges()?;
     let incoming: Vec<JudgeRecord> = rows
         .iter()
-        .map(|(r, source, _)| judge_record(r, source))
+        .map(|(r, source, ..)| judge_record(r, source))
         .collect();
     let plan = plan_judges(&existing, incoming);
     let counts = ImportCounts {
@@ -800,6 +810,8 @@ pub fn field_label(kind: FormKind, field: Field, lang: Lang) -> &'static str {
         (_, Field::Id) => crate::tr!(lang, "intake.field.work_id"),
         (_, Field::RowNo) => crate::tr!(lang, "intake.field.id"),
         (_, Field::Creators) => crate::tr!(lang, "intake.field.creators"),
+        (_, Field::Email) => crate::tr!(lang, "intake.field.email"),
+        (_, Field::CreditCode) => crate::tr!(lang, "intake.field.credit_code"),
         (_, Field::Title) => crate::tr!(lang, "intake.field.title"),
         (_, Field::Unit) => crate::tr!(lang, "intake.field.unit"),
         (_, Field::District) => crate::tr!(lang, "intake.field.district"),

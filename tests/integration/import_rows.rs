@@ -44,6 +44,7 @@ fn table(rows: &[&[&str]]) -> Table {
         row_numbers: (1..=rows.len()).collect(),
         encoding: "UTF-8".into(),
         sheet: None,
+        key_value: false,
     }
 }
 
@@ -493,6 +494,8 @@ fn work(id: &str, unit: &str, district: &str) -> WorkRow {
         media_file: None,
         summary: String::new(),
         creators: String::new(),
+        email: String::new(),
+        credit_code: String::new(),
         origin_no: String::new(),
         row: id.parse::<usize>().unwrap() + 1,
     }

@@ -9,6 +9,7 @@ mod cli_errors;
 mod e2e_tmux;
 mod fuzz_smoke;
 mod helpers;
+mod import_docx;
 mod import_rows;
 mod import_table;
 #[cfg(feature = "mpv")]

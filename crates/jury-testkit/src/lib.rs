@@ -2,6 +2,8 @@
 //! database, works, judges, an assignment and issued ballots, built directly (without the
 //! import/assign/issue commands) so those can change without breaking these tests.
 
+pub mod docx;
+
 use rusqlite::params;
 use std::path::{Path, PathBuf};
 
