@@ -12,6 +12,7 @@ mod helpers;
 mod import_docx;
 mod import_rows;
 mod import_table;
+mod intake_forms;
 #[cfg(feature = "mpv")]
 mod media_player;
 #[cfg(feature = "mpv")]

@@ -88,8 +88,9 @@ pub fn check(path: &Path, kind: &str) -> Result<(), ImportError> {
             ImportErrorKind::Workbook,
             path,
             format!(
-                "{}: cannot open as {kind} ({e}); open it in Excel or WPS and save it again",
-                path.display()
+                "{}: cannot open as {kind} ({e}); open it in {} and save it again",
+                path.display(),
+                if kind == "DOCX" { "Word or WPS" } else { "Excel or WPS" }
             ),
         )
     })?;
