@@ -112,6 +112,11 @@ pub enum OrganizerCmd {
         /// The sync folder.
         dir: PathBuf,
     },
+    /// Videos: propose a video file for every work from folders of videos.
+    Media {
+        #[command(subcommand)]
+        cmd: MediaCmd,
+    },
     /// Show the audit log of merges.
     Log {
         /// Only the files that were refused (or stale): name, SHA-256, size and reason.
@@ -124,6 +129,21 @@ pub enum OrganizerCmd {
         ballot: PathBuf,
         /// Target folder.
         dir: PathBuf,
+    },
+}
+
+/// `jury media …`.
+#[derive(Debug, Subcommand)]
+pub enum MediaCmd {
+    /// Propose a video for every work: the form's video column, then the work number or the
+    /// form's (district, 序号), then the title; `--accept` records the proposals.
+    Match {
+        /// Folders of videos (walked recursively, e.g. one folder per district or unit).
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Record the proposed videos in the master (default: only show them).
+        #[arg(long)]
+        accept: bool,
     },
 }
 
@@ -452,6 +472,15 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
         }
         OrganizerCmd::Merge { paths } => super::sync_cmd::run_merge(&paths, globals),
         OrganizerCmd::Watch { dir } => super::sync_cmd::run_watch(&dir, globals),
+        OrganizerCmd::Media {
+            cmd: MediaCmd::Match { dirs, accept },
+        } => {
+            let (folder, mut master) = open_contest(globals)?;
+            let lang = Lang::choose(globals.lang, folder.contest.language);
+            let outcome = super::media::run_match(&folder, &mut master, &dirs, accept, lang)?;
+            print!("{}", outcome.text);
+            Ok(true)
+        }
         OrganizerCmd::Log { refused } => super::sync_cmd::run_log(refused, globals),
         OrganizerCmd::Export { ballot, dir } => super::sync_cmd::run_export(&ballot, &dir, globals),
     }

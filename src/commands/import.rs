@@ -422,7 +422,8 @@ fn gather<T>(
                 let _ = writeln!(g.out, "{}", crate::tr!(lang, "intake.key_value_form"));
             }
             for row in report.rows {
-                g.rows.push((row, source.clone(), report.sheet.clone(), report.key_value));
+                g.rows
+                    .push((row, source.clone(), report.sheet.clone(), report.key_value));
             }
         }
         for sheet in &forms.skipped_sheets {

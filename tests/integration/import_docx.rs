@@ -61,8 +61,21 @@ pub(crate) fn works(contest: &Path) -> Vec<WorkRecord> {
 /// sub-columns, one row per work numbered from 1.
 pub(crate) fn annex2(path: &Path, district: &str, titles: &[(&str, &str)]) {
     let mut rows: Vec<Vec<DocCell>> = vec![
-        vec!["序号".into(), "作品名称".into(), "创作单位".into(), "联系地址".into(), DocCell::from("联系方式").span(2)],
-        vec!["".into(), "".into(), "".into(), "".into(), "联系人".into(), "电话".into()],
+        vec![
+            "序号".into(),
+            "作品名称".into(),
+            "创作单位".into(),
+            "联系地址".into(),
+            DocCell::from("联系方式").span(2),
+        ],
+        vec![
+            "".into(),
+            "".into(),
+            "".into(),
+            "".into(),
+            "联系人".into(),
+            "电话".into(),
+        ],
     ];
     for (i, (title, unit)) in titles.iter().enumerate() {
         rows.push(vec![
@@ -113,7 +126,10 @@ fn an_annex2_table_reads_like_a_sheet_and_imports() {
     annex2(
         &form,
         "南岸区",
-        &[("长江鲟的回家路", "重庆师范大学"), ("《桥都》的科学", "重庆交通大学")],
+        &[
+            ("长江鲟的回家路", "重庆师范大学"),
+            ("《桥都》的科学", "重庆交通大学"),
+        ],
     );
     let forms = jury_store::table::import_works(&form).unwrap();
     let r = &forms.reports[0];
@@ -143,8 +159,18 @@ fn a_merged_cell_reads_in_every_cell_of_its_span() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.docx");
     let rows: Vec<Vec<DocCell>> = vec![
-        vec!["序号".into(), "作品名称".into(), "创作单位".into(), "推荐单位".into()],
-        vec!["1".into(), "甲".into(), "单位甲".into(), DocCell::from("北碚区").merge_start()],
+        vec![
+            "序号".into(),
+            "作品名称".into(),
+            "创作单位".into(),
+            "推荐单位".into(),
+        ],
+        vec![
+            "1".into(),
+            "甲".into(),
+            "单位甲".into(),
+            DocCell::from("北碚区").merge_start(),
+        ],
         vec!["2".into(), "乙".into(), "单位乙".into(), DocCell::merged()],
     ];
     Docx::new().table(&rows).write(&path).unwrap();
@@ -250,7 +276,10 @@ fn a_document_without_a_table_is_refused_with_one_line() {
         .write(&letter)
         .unwrap();
     let err = refused_line(dir.path(), &letter);
-    assert!(err.contains("通知.docx") && err.contains("without a table"), "{err}");
+    assert!(
+        err.contains("通知.docx") && err.contains("without a table"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -271,7 +300,10 @@ fn a_docx_zip_bomb_is_refused_naming_the_limit() {
     jury_testkit::docx::write_bomb(&bomb, 600 * 1024 * 1024).unwrap();
     assert!(std::fs::metadata(&bomb).unwrap().len() < 8 * 1024 * 1024);
     let err = refused_line(dir.path(), &bomb);
-    assert!(err.contains("word/document.xml") && err.contains("64 MB"), "{err}");
+    assert!(
+        err.contains("word/document.xml") && err.contains("64 MB"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -68,7 +68,11 @@ fn gbk_district_form_fixture_reads_three_works() {
     assert_eq!(r.rows[1].title, "深海里的灯塔", "full-width spaces trimmed");
     assert_eq!(r.rows[2].title, "从“0”到“1”的突破，\"硬核\"科研");
     assert_eq!(r.rows[2].media_file, None);
-    assert!(r.ignored_columns.is_empty(), "电子邮箱 is read now: {:?}", r.ignored_columns);
+    assert!(
+        r.ignored_columns.is_empty(),
+        "电子邮箱 is read now: {:?}",
+        r.ignored_columns
+    );
     assert!(r.columns.iter().any(|(f, _)| *f == Field::Email));
     let skipped: Vec<usize> = r.skipped.iter().map(|s| s.row).collect();
     assert_eq!(

@@ -60,7 +60,10 @@ fn five_districts_forms_numbered_from_one_import_at_once_and_again_in_reverse_un
     annex2(
         &table,
         "南岸区",
-        &[("长江鲟的回家路", "重庆师范大学"), ("南山植物园", "南岸区科协")],
+        &[
+            ("长江鲟的回家路", "重庆师范大学"),
+            ("南山植物园", "南岸区科协"),
+        ],
     );
     let unit1 = d.join("北碚区-西南大学.docx");
     annex3(&unit1, "西南大学", "嘉陵江的鱼", "李明", "嘉陵江鱼类保护。");
@@ -105,7 +108,10 @@ fn five_districts_forms_numbered_from_one_import_at_once_and_again_in_reverse_un
     let out = import(&c, &reversed);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{stdout}");
-    assert!(stdout.contains("0 new, 0 changed, 10 unchanged"), "{stdout}");
+    assert!(
+        stdout.contains("0 new, 0 changed, 10 unchanged"),
+        "{stdout}"
+    );
     assert_eq!(works(&c), first);
 
     // A fresh contest given the forms in reverse order numbers them the same way.

@@ -325,7 +325,15 @@ const WORK_ALIASES: &[(Field, &[&str])] = &[
     ),
     (
         Field::Email,
-        &["电子邮箱", "邮箱", "电子邮件", "邮箱地址", "email", "e-mail", "mail"],
+        &[
+            "电子邮箱",
+            "邮箱",
+            "电子邮件",
+            "邮箱地址",
+            "email",
+            "e-mail",
+            "mail",
+        ],
     ),
     (
         Field::CreditCode,
@@ -710,7 +718,11 @@ pub fn key_value_rows(titles: &[Vec<String>], rows: &[Vec<String>]) -> Option<Ve
             .flatten()
             .find_map(|c| credit_code_in(c))
         {
-            pairs.push((Field::CreditCode, kind.headers(Field::CreditCode).0.into(), code));
+            pairs.push((
+                Field::CreditCode,
+                kind.headers(Field::CreditCode).0.into(),
+                code,
+            ));
         }
     }
     let mut out: Vec<Vec<String>> = titles.to_vec();

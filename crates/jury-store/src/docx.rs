@@ -110,10 +110,9 @@ pub fn read_docx(path: &Path) -> Result<Vec<Table>, ImportError> {
 
 /// The attribute `w:val` (or `val`) of an element.
 fn val(e: &BytesStart<'_>) -> Option<String> {
-    e.attributes().flatten().find_map(|a| {
-        (a.key.local_name().as_ref() == "val")
-            .then(|| a.value.to_string())
-    })
+    e.attributes()
+        .flatten()
+        .find_map(|a| (a.key.local_name().as_ref() == "val").then(|| a.value.to_string()))
 }
 
 /// Streams the document part, collecting the top-level tables with their title paragraphs.
@@ -166,9 +165,7 @@ fn scan_document(path: &Path, input: &mut impl Read) -> Result<Vec<RawTable>, Im
                 "tr" if depth == 1 => row.clear(),
                 "tc" if depth == 1 => cell = Cell::default(),
                 "t" => in_text = true,
-                "vMerge" if depth == 1 => {
-                    cell.continues = val(&e).is_none_or(|v| v != "restart")
-                }
+                "vMerge" if depth == 1 => cell.continues = val(&e).is_none_or(|v| v != "restart"),
                 _ => {}
             },
             Event::Empty(e) => match e.local_name().as_ref() {
@@ -178,9 +175,7 @@ fn scan_document(path: &Path, input: &mut impl Read) -> Result<Vec<RawTable>, Im
                         .unwrap_or(1)
                         .clamp(1, MAX_GRID_SPAN);
                 }
-                "vMerge" if depth == 1 => {
-                    cell.continues = val(&e).is_none_or(|v| v != "restart")
-                }
+                "vMerge" if depth == 1 => cell.continues = val(&e).is_none_or(|v| v != "restart"),
                 "br" | "cr" => push_text(path, current(depth, &mut cell, &mut paragraph), "\n")?,
                 "tab" => push_text(path, current(depth, &mut cell, &mut paragraph), " ")?,
                 _ => {}

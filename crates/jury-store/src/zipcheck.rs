@@ -90,7 +90,11 @@ pub fn check(path: &Path, kind: &str) -> Result<(), ImportError> {
             format!(
                 "{}: cannot open as {kind} ({e}); open it in {} and save it again",
                 path.display(),
-                if kind == "DOCX" { "Word or WPS" } else { "Excel or WPS" }
+                if kind == "DOCX" {
+                    "Word or WPS"
+                } else {
+                    "Excel or WPS"
+                }
             ),
         )
     })?;

@@ -101,7 +101,8 @@ impl Docx {
             })
             .max()
             .unwrap_or(1);
-        self.body.push_str("<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr><w:tblGrid>");
+        self.body
+            .push_str("<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr><w:tblGrid>");
         for _ in 0..cols {
             self.body.push_str("<w:gridCol w:w=\"1800\"/>");
         }
@@ -110,7 +111,8 @@ impl Docx {
             self.body.push_str("<w:tr>");
             for c in row {
                 let c: DocCell = c.clone().into();
-                self.body.push_str("<w:tc><w:tcPr><w:tcW w:w=\"1800\" w:type=\"dxa\"/>");
+                self.body
+                    .push_str("<w:tc><w:tcPr><w:tcW w:w=\"1800\" w:type=\"dxa\"/>");
                 if c.span > 1 {
                     self.body
                         .push_str(&format!("<w:gridSpan w:val=\"{}\"/>", c.span));
