@@ -383,6 +383,14 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
                     lang,
                 )?;
                 print!("{table}");
+                let quotas =
+                    super::import::quota_lines(&master.works()?, &folder.contest.quotas, lang);
+                if !quotas.is_empty() {
+                    println!("{}", crate::tr!(lang, "intake.quota_check"));
+                    for line in quotas {
+                        println!("  {line}");
+                    }
+                }
                 return Ok(all_ok);
             }
             let contest = jury_core::data::contest_template(&template)?;

@@ -28,9 +28,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::i18n::Lang;
-use jury_core::forms::{
-    check_quotas, BadRow, Field, FormKind, ImportError, ImportReport, Problem, QuotaIssue, WorkRow,
-};
+use jury_core::forms::{BadRow, Field, FormKind, ImportError, ImportReport, Problem, QuotaIssue};
 use jury_core::intake::{judge_record, media_candidates, plan_intake, plan_judges, work_record};
 use jury_store::master::{now_secs, AuditEntry, JudgeRecord, Master, WorkRecord};
 use jury_store::table::{import_judges, import_works, Forms};
@@ -614,18 +612,12 @@ pub fn import_works_into(
         let _ = writeln!(out, "{text}");
     }
 
-    // Quotas over the whole contest as it now stands.
-    let all = master.works()?;
-    let as_rows: Vec<WorkRow> = all.iter().map(work_row_of).collect();
-    let issues = check_quotas(&as_rows, quotas);
-    if !issues.is_empty() {
+    // Quotas over the whole contest as it now stands (every form together).
+    let lines = quota_lines(&master.works()?, quotas, lang);
+    if !lines.is_empty() {
         let _ = writeln!(out, "{}", crate::tr!(lang, "intake.quota_check"));
-        for issue in &issues {
-            let _ = writeln!(out, "  {}", quota_text(issue, lang));
-        }
-        let forms: HashSet<&str> = all.iter().map(|w| w.source.as_str()).collect();
-        if forms.len() > 1 {
-            let _ = writeln!(out, "  {}", crate::tr!(lang, "intake.quota_rows_note"));
+        for line in lines {
+            let _ = writeln!(out, "  {line}");
         }
     }
     Ok(ImportOutcome {
@@ -634,24 +626,49 @@ pub fn import_works_into(
     })
 }
 
-/// The quota checker reads parsed rows; a stored work is one again.
-fn work_row_of(w: &WorkRecord) -> WorkRow {
-    WorkRow {
-        id: w.id.clone(),
-        origin_no: w.origin_no.clone(),
-        title: w.title.clone(),
-        unit: w.unit.clone(),
-        district: w.district.clone(),
-        address: w.address.clone(),
-        contact: w.contact.clone(),
-        contact_person: w.contact_person.clone(),
-        media_file: w.media_file.clone(),
-        summary: w.summary.clone(),
-        creators: w.creators.clone(),
-        email: w.email.clone(),
-        credit_code: w.credit_code.clone(),
-        row: w.source_row,
-    }
+/// The call's quotas over every work of the contest (all forms together), one line per unit
+/// or district that breaks one, in `lang`, each naming its works (a long list summarised).
+/// `jury import`, `jury probe` and the organizer TUI show these warnings; nothing is refused
+/// for them.
+pub fn quota_lines(
+    works: &[WorkRecord],
+    quotas: &jury_core::model::contest::Quotas,
+    lang: Lang,
+) -> Vec<String> {
+    use jury_core::intake::{quota_warnings, QuotaKind};
+    quota_warnings(works, quotas)
+        .iter()
+        .map(|w| {
+            let list = super::media::summarised(&w.works, lang);
+            let name = jury_core::text::safe_line(&w.name);
+            match w.kind {
+                QuotaKind::UnitOver => crate::tr!(
+                    lang,
+                    "intake.quota.unit_over_works",
+                    unit = name,
+                    count = w.count,
+                    max = w.limit,
+                    works = list
+                ),
+                QuotaKind::DistrictOver => crate::tr!(
+                    lang,
+                    "intake.quota.district_over_works",
+                    district = name,
+                    count = w.count,
+                    max = w.limit,
+                    works = list
+                ),
+                QuotaKind::DistrictUnder => crate::tr!(
+                    lang,
+                    "intake.quota.district_under_works",
+                    district = name,
+                    count = w.count,
+                    min = w.limit,
+                    works = list
+                ),
+            }
+        })
+        .collect()
 }
 
 /// Why a form that parsed gave nothing to write.
@@ -827,11 +844,18 @@ pub fn field_label(kind: FormKind, field: Field, lang: Lang) -> &'static str {
     }
 }
 
+/// Row numbers, a long list summarised (the first ten, then "… and N more").
 fn row_list(rows: &[usize]) -> String {
-    rows.iter()
+    let mut s = rows
+        .iter()
+        .take(super::media::LIST_HEAD)
         .map(|r| r.to_string())
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if rows.len() > super::media::LIST_HEAD {
+        let _ = write!(s, " … (+{})", rows.len() - super::media::LIST_HEAD);
+    }
+    s
 }
 
 /// One problem of a row, in `lang`.
@@ -957,6 +981,7 @@ pub fn headers_help() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jury_core::intake::plan_works;
 
     fn work(id: &str, title: &str, unit: &str, source: &str) -> WorkRecord {
         WorkRecord {

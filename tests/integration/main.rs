@@ -13,6 +13,7 @@ mod import_docx;
 mod import_rows;
 mod import_table;
 mod intake_forms;
+mod intake_quotas;
 mod media_match;
 #[cfg(feature = "mpv")]
 mod media_player;

@@ -442,3 +442,168 @@ pub fn media_candidates(work: &WorkRecord, media_dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+// ---------------------------------------------------------------------------------------
+// Quotas over the contest
+
+/// Which quota of the call a group of works breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaKind {
+    /// More works from one unit than the call allows (`max_works_per_unit`).
+    UnitOver,
+    /// More works recommended by one district than its quota.
+    DistrictOver,
+    /// Fewer works from one district than its quota asks for.
+    DistrictUnder,
+}
+
+/// A broken quota over every work of the contest, whichever form each came from: the unit
+/// or district (as the quota names it), how many works it has, the limit, and the works'
+/// numbers. Typed data; the app words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaWarning {
+    pub kind: QuotaKind,
+    pub name: String,
+    pub count: usize,
+    pub limit: u32,
+    pub works: Vec<String>,
+}
+
+/// Checks the call's quotas over the contest's works (all forms together), per unit and per
+/// district, with the rules of [`crate::forms::check_quotas`]. Pure.
+pub fn quota_warnings(
+    works: &[WorkRecord],
+    quotas: &crate::model::contest::Quotas,
+) -> Vec<QuotaWarning> {
+    use crate::forms::{check_quotas, QuotaIssue};
+    // The checker counts rows; here each work's row is its place in `works` (1-based).
+    let rows: Vec<WorkRow> = works
+        .iter()
+        .enumerate()
+        .map(|(i, w)| WorkRow {
+            id: w.id.clone(),
+            origin_no: w.origin_no.clone(),
+            title: w.title.clone(),
+            unit: w.unit.clone(),
+            district: w.district.clone(),
+            address: String::new(),
+            contact: String::new(),
+            contact_person: String::new(),
+            media_file: None,
+            summary: String::new(),
+            creators: String::new(),
+            email: String::new(),
+            credit_code: String::new(),
+            row: i + 1,
+        })
+        .collect();
+    let ids = |rows: &[usize]| -> Vec<String> {
+        rows.iter()
+            .filter_map(|r| works.get(r.wrapping_sub(1)).map(|w| w.id.clone()))
+            .collect()
+    };
+    check_quotas(&rows, quotas)
+        .into_iter()
+        .map(|issue| match issue {
+            QuotaIssue::UnitOver {
+                unit,
+                count,
+                max,
+                rows,
+            } => QuotaWarning {
+                kind: QuotaKind::UnitOver,
+                name: unit,
+                count,
+                limit: max,
+                works: ids(&rows),
+            },
+            QuotaIssue::DistrictOver {
+                district,
+                count,
+                max,
+                rows,
+            } => QuotaWarning {
+                kind: QuotaKind::DistrictOver,
+                name: district,
+                count,
+                limit: max,
+                works: ids(&rows),
+            },
+            QuotaIssue::DistrictUnder {
+                district,
+                count,
+                min,
+                rows,
+            } => QuotaWarning {
+                kind: QuotaKind::DistrictUnder,
+                name: district,
+                count,
+                limit: min,
+                works: ids(&rows),
+            },
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod quota_tests {
+    use super::*;
+    use crate::model::contest::{DistrictQuota, Quotas};
+
+    fn work(id: &str, unit: &str, district: &str, source: &str) -> WorkRecord {
+        WorkRecord {
+            id: id.into(),
+            title: format!("作品{id}"),
+            unit: unit.into(),
+            district: district.into(),
+            source: source.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn quotas_count_every_form_together_and_name_the_works() {
+        // Two forms of one unit: three works together, two allowed.
+        let works = vec![
+            work("1", "重庆大学", "渝中区", "a.csv"),
+            work("2", "重庆大学", "渝中区", "a.csv"),
+            work("3", "重庆 大学", "渝中区", "b.docx"),
+            work("4", "西南大学", "北碚区", "c.csv"),
+        ];
+        let quotas = Quotas {
+            max_works_per_unit: Some(2),
+            districts: vec![
+                DistrictQuota {
+                    names: vec!["渝中区".into()],
+                    min: 3,
+                    max: 5,
+                },
+                DistrictQuota {
+                    names: vec!["*".into()],
+                    min: 2,
+                    max: 2,
+                },
+            ],
+        };
+        let w = quota_warnings(&works, &quotas);
+        assert_eq!(
+            w,
+            [
+                QuotaWarning {
+                    kind: QuotaKind::UnitOver,
+                    name: "重庆大学".into(),
+                    count: 3,
+                    limit: 2,
+                    works: vec!["1".into(), "2".into(), "3".into()],
+                },
+                QuotaWarning {
+                    kind: QuotaKind::DistrictUnder,
+                    name: "北碚区".into(),
+                    count: 1,
+                    limit: 2,
+                    works: vec!["4".into()],
+                },
+            ]
+        );
+    }
+}
