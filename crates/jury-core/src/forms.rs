@@ -1748,6 +1748,52 @@ fn district_quota<'q>(district: &str, quotas: &'q Quotas) -> Option<(String, &'q
 mod tests {
     use super::*;
 
+    fn rows(r: &[&[&str]]) -> Vec<Vec<String>> {
+        r.iter()
+            .map(|row| row.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_key_value_form_becomes_a_header_and_one_row() {
+        let titles = rows(&[&["创作单位：西南大学"]]);
+        let table = rows(&[
+            &["作品名称", "嘉陵江的鱼", "嘉陵江的鱼"],
+            &["联系人姓名", "李明", "电子邮箱", "a@b.cn"],
+            &["内容简介及主要创新点", "第一段"],
+            &["内容简介及主要创新点", "第二段"],
+            &[
+                "创作单位诚信承诺",
+                "我单位（统一社会信用代码为 ９１５０００００ＭＡ５ＵＡＢＣＤ１Ｘ ）承诺",
+            ],
+        ]);
+        let out = key_value_rows(&titles, &table).unwrap();
+        assert_eq!(out[0], ["创作单位：西南大学"]);
+        assert_eq!(
+            out[1],
+            [
+                "作品名称",
+                "联系人姓名",
+                "电子邮箱",
+                "内容简介及主要创新点",
+                "统一社会信用代码"
+            ]
+        );
+        assert_eq!(
+            out[2],
+            [
+                "嘉陵江的鱼",
+                "李明",
+                "a@b.cn",
+                "第一段\n第二段",
+                "91500000MA5UABCD1X"
+            ]
+        );
+        // A list form's header, or a table without a title label, is no key–value form.
+        assert!(key_value_rows(&[], &rows(&[&["序号", "作品名称"], &["1", "甲"]])).is_none());
+        assert!(key_value_rows(&[], &rows(&[&["联系人姓名", "李明", "电子邮箱", "x"]])).is_none());
+    }
+
     #[test]
     fn headers_match_aliases_in_any_width_and_case() {
         let k = FormKind::Works;
