@@ -165,7 +165,28 @@ pub fn propose(works: &[WorkRecord], files: &[MediaFile]) -> MatchPlan {
             .cloned()
             .unwrap_or_default();
         if !explicit.is_empty() {
-            candidates.push((wi, MatchHow::Explicit, explicit));
+            // Several files of that name: the one whose path ends as the form wrote it, else
+            // the one in the work's district folder.
+            let named = w.media_file.as_deref().unwrap_or("").replace('\\', "/");
+            let narrowed = |keep: &dyn Fn(&usize) -> bool| -> Vec<usize> {
+                explicit.iter().filter(|i| keep(i)).copied().collect()
+            };
+            let mut chosen = explicit.clone();
+            if chosen.len() > 1 {
+                let by_path = narrowed(&|i| {
+                    let p = &files[*i].path;
+                    named.contains('/')
+                        && (named.ends_with(&format!("/{p}"))
+                            || p.ends_with(&format!("/{named}"))
+                            || *p == named)
+                });
+                let by_district = narrowed(&|i| in_district(i, w));
+                chosen = [by_path, by_district, explicit.clone()]
+                    .into_iter()
+                    .find(|c| !c.is_empty())
+                    .unwrap_or_default();
+            }
+            candidates.push((wi, MatchHow::Explicit, chosen));
             continue;
         }
         let numbered = by_number.get(&number_of(&w.id).unwrap_or_default());
@@ -395,6 +416,15 @@ mod tests {
         assert_eq!(plan.proposals.len(), 1);
         assert_eq!(plan.proposals[0].work_id, "13");
         assert_eq!(plan.unmatched, ["12"]);
+    }
+
+    #[test]
+    fn a_named_file_found_twice_is_taken_from_the_works_district() {
+        let mut w = work("1", "甲", "南岸区", "1");
+        w.media_file = Some("1.mp4".into());
+        let plan = propose(&[w], &[file("渝中区/1.mp4"), file("南岸区/1.mp4")]);
+        assert_eq!(plan.proposals[0].file, 1);
+        assert_eq!(plan.unused, [0]);
     }
 
     #[test]
