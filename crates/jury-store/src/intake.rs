@@ -166,6 +166,32 @@ fn put_conflicts(tx: &Transaction<'_>, path: &Path, j: &JudgeRecord) -> Result<(
     Ok(())
 }
 
+impl Master {
+    /// Records accepted video matches (`jury media match --accept`): each work's video file
+    /// is set, its stored probe dropped (it was of another file, or of none), and one audit
+    /// row written, all in one transaction.
+    pub fn set_media_files(
+        &mut self,
+        files: &[(String, String)],
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.write(|tx, path| {
+            let err = sqlite_err(path);
+            for (work_id, file) in files {
+                tx.execute(
+                    "UPDATE works SET media_file = ?2 WHERE id = ?1",
+                    params![work_id, file],
+                )
+                .map_err(&err)?;
+                tx.execute("DELETE FROM probes WHERE work_id = ?1", [work_id])
+                    .map_err(&err)?;
+            }
+            append_audit(tx, path, audit)?;
+            Ok(())
+        })
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Judges
 
@@ -222,31 +248,5 @@ mod tests {
             (w.id.as_str(), w.creators.as_str(), w.origin_no.as_str()),
             ("3", "张三", "3")
         );
-    }
-}
-
-impl Master {
-    /// Records accepted video matches (`jury media match --accept`): each work's video file
-    /// is set, its stored probe dropped (it was of another file, or of none), and one audit
-    /// row written, all in one transaction.
-    pub fn set_media_files(
-        &mut self,
-        files: &[(String, String)],
-        audit: &AuditEntry,
-    ) -> Result<(), StoreError> {
-        self.write(|tx, path| {
-            let err = sqlite_err(path);
-            for (work_id, file) in files {
-                tx.execute(
-                    "UPDATE works SET media_file = ?2 WHERE id = ?1",
-                    params![work_id, file],
-                )
-                .map_err(&err)?;
-                tx.execute("DELETE FROM probes WHERE work_id = ?1", [work_id])
-                    .map_err(&err)?;
-            }
-            append_audit(tx, path, audit)?;
-            Ok(())
-        })
     }
 }
