@@ -973,7 +973,11 @@ pub fn headers_help() -> String {
     }
     out.push_str(
         "\nA 序号 column is the form's own row counter: works get contest-wide numbers (kept \
-         when the same forms are imported again); a 作品编号 column is used as the number.\n",
+         when the same forms are imported again); a 作品编号 column is used as the number.\n\
+         Word documents (.docx) are read from their tables: an annex-2 table like a sheet, an \
+         annex-3 unit form (作品名称, 联系人姓名, 电子邮箱, … one per row) as one work whose \
+         fields fill in the work with that title and unit (or create it); an empty cell never \
+         blanks a stored value. Videos: `jury media match DIR... --accept`.\n",
     );
     out
 }
