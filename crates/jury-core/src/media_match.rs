@@ -104,22 +104,26 @@ fn folder_holds(file: &MediaFile, district: &str) -> bool {
     !d.is_empty() && file.folders.iter().any(|f| normalise_title(f).contains(&d))
 }
 
-/// The file's stem with a leading number and separators, and a leading district, removed:
-/// what is left to compare with a title.
-fn title_part(stem: &str, districts: &[String]) -> String {
-    let mut s = normalise_title(stem);
-    let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
-    if digits > 0 && digits < s.chars().count() {
-        s = s.chars().skip(digits).collect();
+/// The keys a file's stem may match a title by: the stem normalised, without a leading
+/// number (`01 追光者`), and without a leading district after that (`渝中区-追光者`).
+fn title_keys(stem: &str, districts: &[String]) -> Vec<String> {
+    let full = normalise_title(stem);
+    let mut keys = vec![full.clone()];
+    let digits = full.chars().take_while(|c| c.is_ascii_digit()).count();
+    let rest: String = full.chars().skip(digits).collect();
+    if digits > 0 && !rest.is_empty() {
+        keys.push(rest.clone());
     }
     for d in districts {
-        if let Some(rest) = s.strip_prefix(d.as_str()) {
-            if !rest.is_empty() {
-                return rest.to_string();
+        if let Some(r) = rest.strip_prefix(d.as_str()) {
+            if !r.is_empty() {
+                keys.push(r.to_string());
             }
+            break;
         }
     }
-    s
+    keys.dedup();
+    keys
 }
 
 /// Proposes a file for every work (see the module's decisions). `works` in the order
@@ -140,10 +144,9 @@ pub fn propose(works: &[WorkRecord], files: &[MediaFile]) -> MatchPlan {
         if let Some(n) = number_of(&f.stem) {
             by_number.entry(n).or_default().push(i);
         } else {
-            by_title
-                .entry(title_part(&f.stem, &districts))
-                .or_default()
-                .push(i);
+            for key in title_keys(&f.stem, &districts) {
+                by_title.entry(key).or_default().push(i);
+            }
         }
     }
     let in_district = |i: &usize, w: &WorkRecord| folder_holds(&files[*i], &w.district);
@@ -416,6 +419,18 @@ mod tests {
         assert_eq!(plan.proposals.len(), 1);
         assert_eq!(plan.proposals[0].work_id, "13");
         assert_eq!(plan.unmatched, ["12"]);
+    }
+
+    #[test]
+    fn a_title_that_starts_with_its_district_still_matches() {
+        let works = vec![work("1", "《渝中区的桥》", "渝中区", "1"), work("2", "桥", "渝中区", "2")];
+        let plan = propose(&works, &[file("渝中区/01 渝中区的桥.mp4"), file("渝中区-桥.mp4")]);
+        let got: Vec<(&str, usize)> = plan
+            .proposals
+            .iter()
+            .map(|p| (p.work_id.as_str(), p.file))
+            .collect();
+        assert_eq!(got, [("1", 0), ("2", 1)]);
     }
 
     #[test]
