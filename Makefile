@@ -38,11 +38,11 @@ bench: deps
 	  { SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends mpv; }
 	$(CARGO) bench --workspace
 
-## Fuzz the ballot verifier, the CSV/XLSX importers and the sanitiser, FUZZ_SECONDS each (cargo-fuzz on
+## Fuzz the ballot verifier, the CSV/XLSX and DOCX importers and the sanitiser, FUZZ_SECONDS each (cargo-fuzz on
 ## nightly). Without a nightly toolchain the same fuzz bodies run as a long randomised
 ## `cargo test` instead (JURY_FUZZ_CASES inputs per target).
 FUZZ_SECONDS ?= 180
-FUZZ_TARGETS := verify_ballot import_table safe_line
+FUZZ_TARGETS := verify_ballot import_table import_docx safe_line
 fuzz: deps
 	@if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then \
 	  rustup toolchain install nightly --profile minimal || true; \

@@ -1,6 +1,13 @@
 //! Import of 5,000 works from a generated CSV into a fresh master database: reading and
 //! parsing the form, planning against the (empty) master, one transaction, media lookup and
 //! the quota check — everything `jury import works` does but printing.
+//!
+//! Intake as districts send it: 38 forms × 5 works (20 GBK CSV, 10 XLSX, 8 DOCX annex-2
+//! tables) in one import into a fresh master; and `jury media match` over 200 videos in
+//! per-district folders (walk, match by title, SHA-256 of every proposed file, no
+//! `--accept`). The videos are 4 KiB files of distinct bytes, not real clips: what is
+//! measured is the walk, the matching and the hashing of small files — hashing real videos
+//! costs their size at the disk's and SHA-256's speed on top.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use jury::commands::import::import_works_into;
@@ -78,5 +85,205 @@ fn import_5000(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, import_5000);
+criterion_group!(benches, import_5000, intake_38_forms, match_200_videos);
 criterion_main!(benches);
+
+const DISTRICTS: [&str; 38] = [
+    "渝中区",
+    "大渡口区",
+    "江北区",
+    "沙坪坝区",
+    "九龙坡区",
+    "南岸区",
+    "北碚区",
+    "渝北区",
+    "巴南区",
+    "两江新区",
+    "高新区",
+    "万盛经开区",
+    "涪陵区",
+    "长寿区",
+    "江津区",
+    "合川区",
+    "永川区",
+    "南川区",
+    "綦江区",
+    "大足区",
+    "璧山区",
+    "铜梁区",
+    "潼南区",
+    "荣昌区",
+    "开州区",
+    "梁平区",
+    "武隆区",
+    "城口县",
+    "丰都县",
+    "垫江县",
+    "忠县",
+    "云阳县",
+    "奉节县",
+    "巫山县",
+    "巫溪县",
+    "石柱县",
+    "秀山县",
+    "酉阳县",
+];
+
+/// 38 district forms of 5 works each, numbered from 1: CSV (GBK), XLSX and DOCX.
+fn district_forms(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for (d, district) in DISTRICTS.iter().enumerate() {
+        let rows: Vec<(String, String)> = (1..=5)
+            .map(|i| (format!("{district}作品{i}"), format!("{district}第{i}中学")))
+            .collect();
+        let path = match d % 19 {
+            0..=9 => {
+                let mut csv = format!(
+                    "推荐单位：{district}科学技术局\r\n序号,作品名称,创作单位,联系地址\r\n"
+                );
+                for (i, (t, u)) in rows.iter().enumerate() {
+                    let _ = write!(csv, "{},{t},{u},{district}某路{i}号\r\n", i + 1);
+                }
+                let path = dir.join(format!("{d:02}-{district}.csv"));
+                std::fs::write(&path, encoding_rs::GBK.encode(&csv).0).unwrap();
+                path
+            }
+            10..=14 => {
+                let path = dir.join(format!("{d:02}-{district}.xlsx"));
+                let mut wb = rust_xlsxwriter::Workbook::new();
+                let ws = wb.add_worksheet();
+                for (c, h) in ["序号", "作品名称", "创作单位", "推荐单位"]
+                    .iter()
+                    .enumerate()
+                {
+                    ws.write_string(0, c as u16, *h).unwrap();
+                }
+                for (i, (t, u)) in rows.iter().enumerate() {
+                    let r = i as u32 + 1;
+                    ws.write_number(r, 0, r as f64).unwrap();
+                    ws.write_string(r, 1, t).unwrap();
+                    ws.write_string(r, 2, u).unwrap();
+                    ws.write_string(r, 3, *district).unwrap();
+                }
+                wb.save(&path).unwrap();
+                path
+            }
+            _ => {
+                let path = dir.join(format!("{d:02}-{district}.docx"));
+                let mut table: Vec<Vec<String>> =
+                    vec![vec!["序号".into(), "作品名称".into(), "创作单位".into()]];
+                for (i, (t, u)) in rows.iter().enumerate() {
+                    table.push(vec![(i + 1).to_string(), t.clone(), u.clone()]);
+                }
+                jury_testkit::docx::Docx::new()
+                    .para(&format!("推荐单位（盖章）：{district}科学技术局"))
+                    .table(&table)
+                    .write(&path)
+                    .unwrap();
+                path
+            }
+        };
+        out.push(path);
+    }
+    out
+}
+
+fn intake_38_forms(c: &mut Criterion) {
+    let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let forms = district_forms(dir.path());
+    let quotas = jury_core::data::contest_template("cq-2023-short-video")
+        .unwrap()
+        .quotas;
+    let key = BallotKey::generate();
+    let media = dir.path().join("media");
+    let mut group = c.benchmark_group("intake");
+    group.sample_size(10);
+    let mut n = 0;
+    group.bench_function("import_38_forms_x_5_works_csv_xlsx_docx", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                let sub = dir.path().join(format!("m{n}"));
+                std::fs::create_dir_all(&sub).unwrap();
+                Master::create(&sub.join(MASTER_FILE), &key, "bench").unwrap()
+            },
+            |mut master| {
+                let outcome =
+                    import_works_into(&mut master, &media, &quotas, &forms, false, Lang::En)
+                        .unwrap();
+                assert_eq!(outcome.counts.new, 190);
+                master
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+fn match_200_videos(c: &mut Criterion) {
+    let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let key_file = dir.path().join("key.txt");
+    std::fs::write(&key_file, "bench organizer passphrase").unwrap();
+    let globals = jury::cli::Globals {
+        key_file: Some(key_file),
+        ..Default::default()
+    };
+    let contest = dir.path().join("contest");
+    jury::commands::cli::init(
+        &contest,
+        "cq-2023-short-video",
+        &Default::default(),
+        &globals,
+    )
+    .unwrap();
+    let folder = jury_store::folder::ContestFolder::load(&contest).unwrap();
+    let key = globals.key().unwrap().unwrap();
+    let mut master = folder.open_master(&key).unwrap();
+    // 40 districts × 5 works = 200 works, and one video each named by its title.
+    let forms_dir = dir.path().join("forms");
+    std::fs::create_dir_all(&forms_dir).unwrap();
+    let videos = dir.path().join("videos");
+    let mut forms = Vec::new();
+    for d in 0..40 {
+        let district = format!("第{d}区");
+        let mut csv = String::from("序号,作品名称,创作单位,推荐单位\n");
+        for i in 1..=5 {
+            let title = format!("《{district}的科学故事之{i}》");
+            let _ = writeln!(csv, "{i},{title},{district}第{i}中学,{district}");
+            let file = videos.join(&district).join(format!("{i:02} {title}.mp4"));
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            let mut bytes = vec![0u8; 4096];
+            bytes[..8].copy_from_slice(&((d * 10 + i) as u64).to_le_bytes());
+            std::fs::write(&file, bytes).unwrap();
+        }
+        let path = forms_dir.join(format!("{d:02}.csv"));
+        std::fs::write(&path, csv).unwrap();
+        forms.push(path);
+    }
+    let outcome = import_works_into(
+        &mut master,
+        &folder.media_dir(),
+        &folder.contest.quotas,
+        &forms,
+        false,
+        Lang::En,
+    )
+    .unwrap();
+    assert_eq!(outcome.counts.new, 200);
+    let mut group = c.benchmark_group("intake");
+    group.sample_size(10);
+    group.bench_function("media_match_200_videos_walk_match_hash", |b| {
+        b.iter(|| {
+            let m = jury::commands::media::run_match(
+                &folder,
+                &mut master,
+                std::slice::from_ref(&videos),
+                false,
+                Lang::En,
+            )
+            .unwrap();
+            assert_eq!(m.proposed, 200);
+        })
+    });
+    group.finish();
+}

@@ -114,6 +114,7 @@ fn subcommand_about(lang: Lang, name: &str) -> Option<&'static str> {
         "merge" => crate::tr!(lang, "cli.about.merge"),
         "watch" => crate::tr!(lang, "cli.about.watch"),
         "log" => crate::tr!(lang, "cli.about.log"),
+        "media" => crate::tr!(lang, "cli.about.media"),
         "export" => crate::tr!(lang, "cli.about.export"),
         "completions" => crate::tr!(lang, "cli.about.completions"),
         "man" => crate::tr!(lang, "cli.about.man"),

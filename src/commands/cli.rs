@@ -141,6 +141,11 @@ pub enum OrganizerCmd {
         #[command(subcommand)]
         action: super::rule::RuleCmd,
     },
+    /// Videos: propose a video file for every work from folders of videos.
+    Media {
+        #[command(subcommand)]
+        cmd: MediaCmd,
+    },
     /// Show the audit log of merges.
     Log {
         /// Only the files that were refused (or stale): name, SHA-256, size and reason.
@@ -153,6 +158,21 @@ pub enum OrganizerCmd {
         ballot: PathBuf,
         /// Target folder.
         dir: PathBuf,
+    },
+}
+
+/// `jury media …`.
+#[derive(Debug, Subcommand)]
+pub enum MediaCmd {
+    /// Propose a video for every work: the form's video column, then the work number or the
+    /// form's (district, 序号), then the title; `--accept` records the proposals.
+    Match {
+        /// Folders of videos (walked recursively, e.g. one folder per district or unit).
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Record the proposed videos in the master (default: only show them).
+        #[arg(long)]
+        accept: bool,
     },
 }
 
@@ -392,6 +412,14 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
                     lang,
                 )?;
                 print!("{table}");
+                let quotas =
+                    super::import::quota_lines(&master.works()?, &folder.contest.quotas, lang);
+                if !quotas.is_empty() {
+                    println!("{}", crate::tr!(lang, "intake.quota_check"));
+                    for line in quotas {
+                        println!("  {line}");
+                    }
+                }
                 return Ok(all_ok);
             }
             let contest = jury_core::data::contest_template(&template)?;
@@ -503,6 +531,15 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
         }
         OrganizerCmd::Rule { action } => {
             print!("{}", super::rule::run_rule(action, globals)?);
+            Ok(true)
+        }
+        OrganizerCmd::Media {
+            cmd: MediaCmd::Match { dirs, accept },
+        } => {
+            let (folder, mut master) = open_contest(globals)?;
+            let lang = Lang::choose(globals.lang, folder.contest.language);
+            let outcome = super::media::run_match(&folder, &mut master, &dirs, accept, lang)?;
+            print!("{}", outcome.text);
             Ok(true)
         }
         OrganizerCmd::Log { refused } => super::sync_cmd::run_log(refused, globals),

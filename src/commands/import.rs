@@ -28,10 +28,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::i18n::Lang;
-use jury_core::forms::{
-    check_quotas, BadRow, Field, FormKind, ImportError, ImportReport, Problem, QuotaIssue, WorkRow,
-};
-use jury_core::intake::{judge_record, media_candidates, plan_judges, plan_works, work_record};
+use jury_core::forms::{BadRow, Field, FormKind, ImportError, ImportReport, Problem, QuotaIssue};
+use jury_core::intake::{judge_record, media_candidates, plan_intake, plan_judges, work_record};
 use jury_store::master::{now_secs, AuditEntry, JudgeRecord, Master, WorkRecord};
 use jury_store::table::{import_judges, import_works, Forms};
 use jury_store::StoreError;
@@ -367,8 +365,8 @@ fn form_label(source: &str, sheet: &str) -> String {
 /// Everything read from the files of one command, before planning.
 struct Gathered<T> {
     out: String,
-    /// (row, form's stored source, sheet)
-    rows: Vec<(T, String, Option<String>)>,
+    /// (row, form's stored source, sheet, from a key–value unit form)
+    rows: Vec<(T, String, Option<String>, bool)>,
     bad: Vec<ShownBad>,
     /// The files read, with their stored source.
     files: Vec<(PathBuf, String)>,
@@ -418,8 +416,12 @@ fn gather<T>(
                 row: b.row,
                 reason: bad_row_reason(b, lang),
             }));
+            if report.key_value {
+                let _ = writeln!(g.out, "{}", crate::tr!(lang, "intake.key_value_form"));
+            }
             for row in report.rows {
-                g.rows.push((row, source.clone(), report.sheet.clone()));
+                g.rows
+                    .push((row, source.clone(), report.sheet.clone(), report.key_value));
             }
         }
         for sheet in &forms.skipped_sheets {
@@ -465,11 +467,16 @@ pub fn import_works_into(
         forms,
     } = g;
     let existing = master.works()?;
-    let incoming: Vec<WorkRecord> = rows
-        .iter()
-        .map(|(r, source, sheet)| work_record(r, source, sheet.as_deref()))
-        .collect();
-    let plan = plan_works(&existing, incoming);
+    let (mut incoming, mut supplements) = (Vec::new(), Vec::new());
+    for (r, source, sheet, key_value) in &rows {
+        let record = work_record(r, source, sheet.as_deref());
+        if *key_value {
+            supplements.push(record);
+        } else {
+            incoming.push(record);
+        }
+    }
+    let plan = plan_intake(&existing, incoming, supplements);
     for (work, other) in &plan.clashes {
         bad.push(ShownBad {
             form: form_label(&work.source, &work.origin_sheet),
@@ -605,18 +612,12 @@ pub fn import_works_into(
         let _ = writeln!(out, "{text}");
     }
 
-    // Quotas over the whole contest as it now stands.
-    let all = master.works()?;
-    let as_rows: Vec<WorkRow> = all.iter().map(work_row_of).collect();
-    let issues = check_quotas(&as_rows, quotas);
-    if !issues.is_empty() {
+    // Quotas over the whole contest as it now stands (every form together).
+    let lines = quota_lines(&master.works()?, quotas, lang);
+    if !lines.is_empty() {
         let _ = writeln!(out, "{}", crate::tr!(lang, "intake.quota_check"));
-        for issue in &issues {
-            let _ = writeln!(out, "  {}", quota_text(issue, lang));
-        }
-        let forms: HashSet<&str> = all.iter().map(|w| w.source.as_str()).collect();
-        if forms.len() > 1 {
-            let _ = writeln!(out, "  {}", crate::tr!(lang, "intake.quota_rows_note"));
+        for line in lines {
+            let _ = writeln!(out, "  {line}");
         }
     }
     Ok(ImportOutcome {
@@ -625,22 +626,49 @@ pub fn import_works_into(
     })
 }
 
-/// The quota checker reads parsed rows; a stored work is one again.
-fn work_row_of(w: &WorkRecord) -> WorkRow {
-    WorkRow {
-        id: w.id.clone(),
-        origin_no: w.origin_no.clone(),
-        title: w.title.clone(),
-        unit: w.unit.clone(),
-        district: w.district.clone(),
-        address: w.address.clone(),
-        contact: w.contact.clone(),
-        contact_person: w.contact_person.clone(),
-        media_file: w.media_file.clone(),
-        summary: w.summary.clone(),
-        creators: w.creators.clone(),
-        row: w.source_row,
-    }
+/// The call's quotas over every work of the contest (all forms together), one line per unit
+/// or district that breaks one, in `lang`, each naming its works (a long list summarised).
+/// `jury import`, `jury probe` and the organizer TUI show these warnings; nothing is refused
+/// for them.
+pub fn quota_lines(
+    works: &[WorkRecord],
+    quotas: &jury_core::model::contest::Quotas,
+    lang: Lang,
+) -> Vec<String> {
+    use jury_core::intake::{quota_warnings, QuotaKind};
+    quota_warnings(works, quotas)
+        .iter()
+        .map(|w| {
+            let list = super::media::summarised(&w.works, lang);
+            let name = jury_core::text::safe_line(&w.name);
+            match w.kind {
+                QuotaKind::UnitOver => crate::tr!(
+                    lang,
+                    "intake.quota.unit_over_works",
+                    unit = name,
+                    count = w.count,
+                    max = w.limit,
+                    works = list
+                ),
+                QuotaKind::DistrictOver => crate::tr!(
+                    lang,
+                    "intake.quota.district_over_works",
+                    district = name,
+                    count = w.count,
+                    max = w.limit,
+                    works = list
+                ),
+                QuotaKind::DistrictUnder => crate::tr!(
+                    lang,
+                    "intake.quota.district_under_works",
+                    district = name,
+                    count = w.count,
+                    min = w.limit,
+                    works = list
+                ),
+            }
+        })
+        .collect()
 }
 
 /// Why a form that parsed gave nothing to write.
@@ -699,7 +727,7 @@ pub fn import_judges_into(
     let existing = master.judges()?;
     let incoming: Vec<JudgeRecord> = rows
         .iter()
-        .map(|(r, source, _)| judge_record(r, source))
+        .map(|(r, source, ..)| judge_record(r, source))
         .collect();
     let plan = plan_judges(&existing, incoming);
     let counts = ImportCounts {
@@ -800,6 +828,8 @@ pub fn field_label(kind: FormKind, field: Field, lang: Lang) -> &'static str {
         (_, Field::Id) => crate::tr!(lang, "intake.field.work_id"),
         (_, Field::RowNo) => crate::tr!(lang, "intake.field.id"),
         (_, Field::Creators) => crate::tr!(lang, "intake.field.creators"),
+        (_, Field::Email) => crate::tr!(lang, "intake.field.email"),
+        (_, Field::CreditCode) => crate::tr!(lang, "intake.field.credit_code"),
         (_, Field::Title) => crate::tr!(lang, "intake.field.title"),
         (_, Field::Unit) => crate::tr!(lang, "intake.field.unit"),
         (_, Field::District) => crate::tr!(lang, "intake.field.district"),
@@ -814,11 +844,18 @@ pub fn field_label(kind: FormKind, field: Field, lang: Lang) -> &'static str {
     }
 }
 
+/// Row numbers, a long list summarised (the first ten, then "… and N more").
 fn row_list(rows: &[usize]) -> String {
-    rows.iter()
+    let mut s = rows
+        .iter()
+        .take(super::media::LIST_HEAD)
         .map(|r| r.to_string())
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if rows.len() > super::media::LIST_HEAD {
+        let _ = write!(s, " … (+{})", rows.len() - super::media::LIST_HEAD);
+    }
+    s
 }
 
 /// One problem of a row, in `lang`.
@@ -936,7 +973,11 @@ pub fn headers_help() -> String {
     }
     out.push_str(
         "\nA 序号 column is the form's own row counter: works get contest-wide numbers (kept \
-         when the same forms are imported again); a 作品编号 column is used as the number.\n",
+         when the same forms are imported again); a 作品编号 column is used as the number.\n\
+         Word documents (.docx) are read from their tables: an annex-2 table like a sheet, an \
+         annex-3 unit form (作品名称, 联系人姓名, 电子邮箱, … one per row) as one work whose \
+         fields fill in the work with that title and unit (or create it); an empty cell never \
+         blanks a stored value. Videos: `jury media match DIR... --accept`.\n",
     );
     out
 }
@@ -944,6 +985,7 @@ pub fn headers_help() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jury_core::intake::plan_works;
 
     fn work(id: &str, title: &str, unit: &str, source: &str) -> WorkRecord {
         WorkRecord {

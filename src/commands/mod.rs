@@ -6,6 +6,7 @@ pub mod cli;
 pub mod compliance;
 pub mod import;
 pub mod issue;
+pub mod media;
 pub mod results;
 pub mod rounds;
 pub mod rule;

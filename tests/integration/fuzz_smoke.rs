@@ -1,7 +1,7 @@
 //! The fuzz targets' bodies (fuzz/, run with `make fuzz`) as ordinary tests over random
 //! inputs, so every `cargo test` runs them a little and they work without a nightly toolchain.
 
-use jury_testkit::{fuzz_import_table, fuzz_safe_line, fuzz_verify};
+use jury_testkit::{fuzz_import_docx, fuzz_import_table, fuzz_safe_line, fuzz_verify};
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -36,6 +36,18 @@ proptest! {
         let mut data = vec![first];
         data.extend(text.as_bytes());
         fuzz_import_table(&data);
+    }
+
+    #[test]
+    fn arbitrary_word_documents_never_panic(data in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        fuzz_import_docx(&data);
+    }
+
+    #[test]
+    fn table_like_word_documents_never_panic(text in "[序号作品名称创作单位联系人姓名电子邮箱|^+\\n a-z0-9，、《》]{0,300}", first in 1u8..3) {
+        let mut data = vec![first];
+        data.extend(text.as_bytes());
+        fuzz_import_docx(&data);
     }
 
     #[test]

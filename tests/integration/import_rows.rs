@@ -44,6 +44,7 @@ fn table(rows: &[&[&str]]) -> Table {
         row_numbers: (1..=rows.len()).collect(),
         encoding: "UTF-8".into(),
         sheet: None,
+        key_value: false,
     }
 }
 
@@ -67,7 +68,12 @@ fn gbk_district_form_fixture_reads_three_works() {
     assert_eq!(r.rows[1].title, "深海里的灯塔", "full-width spaces trimmed");
     assert_eq!(r.rows[2].title, "从“0”到“1”的突破，\"硬核\"科研");
     assert_eq!(r.rows[2].media_file, None);
-    assert_eq!(r.ignored_columns, ["电子邮箱"]);
+    assert!(
+        r.ignored_columns.is_empty(),
+        "电子邮箱 is read now: {:?}",
+        r.ignored_columns
+    );
+    assert!(r.columns.iter().any(|(f, _)| *f == Field::Email));
     let skipped: Vec<usize> = r.skipped.iter().map(|s| s.row).collect();
     assert_eq!(
         skipped,
@@ -493,6 +499,8 @@ fn work(id: &str, unit: &str, district: &str) -> WorkRow {
         media_file: None,
         summary: String::new(),
         creators: String::new(),
+        email: String::new(),
+        credit_code: String::new(),
         origin_no: String::new(),
         row: id.parse::<usize>().unwrap() + 1,
     }

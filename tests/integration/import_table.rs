@@ -246,9 +246,13 @@ fn junk_named_xlsx_and_word_and_html_are_refused_with_advice() {
     .unwrap_err();
     assert_eq!(e.kind, ImportErrorKind::Workbook, "{e}");
 
+    // A damaged Word document: read as one (DOCX is a form format now), refused as damaged.
     let e = read_table(&write(dir.path(), "推荐表.docx", b"PK\x03\x04")).unwrap_err();
-    assert_eq!(e.kind, ImportErrorKind::Unsupported, "{e}");
-    assert!(e.message.contains("Excel"), "{e}");
+    assert_eq!(e.kind, ImportErrorKind::Workbook, "{e}");
+    assert!(
+        e.message.contains("推荐表.docx") && e.message.contains("Word or WPS"),
+        "{e}"
+    );
 
     let e = read_table(&write(
         dir.path(),

@@ -9,8 +9,12 @@ mod cli_errors;
 mod e2e_tmux;
 mod fuzz_smoke;
 mod helpers;
+mod import_docx;
 mod import_rows;
 mod import_table;
+mod intake_forms;
+mod intake_quotas;
+mod media_match;
 #[cfg(feature = "mpv")]
 mod media_player;
 #[cfg(feature = "mpv")]

@@ -225,7 +225,7 @@ fn every_encoding_and_a_merged_xlsx_land_the_same_works() {
     let report = text(&again.stdout);
     assert!(report.contains("quota check"), "{report}");
     assert!(
-        report.contains("渝中区 recommended only 2 works"),
+        report.contains("district 渝中区: only 2 works, fewer than its quota of 3 (works 1, 2)"),
         "{report}"
     );
 }

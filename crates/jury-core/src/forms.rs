@@ -51,6 +51,10 @@ pub enum Field {
     Summary,
     /// 主创人员 / 作者.
     Creators,
+    /// 电子邮箱 (annex 3, the unit form).
+    Email,
+    /// 统一社会信用代码 of the unit (annex 3).
+    CreditCode,
     Name,
     ConflictUnits,
     ConflictWorks,
@@ -72,6 +76,8 @@ impl Field {
             Field::MediaFile => ("视频文件", "video file"),
             Field::Summary => ("内容简介", "summary"),
             Field::Creators => ("主创人员", "creators"),
+            Field::Email => ("电子邮箱", "e-mail"),
+            Field::CreditCode => ("统一社会信用代码", "credit code"),
             Field::Name => ("姓名", "name"),
             Field::ConflictUnits => ("回避单位", "conflict units"),
             Field::ConflictWorks => ("回避作品", "conflict works"),
@@ -85,7 +91,8 @@ impl Field {
             Field::Id | Field::RowNo => 32,
             Field::Title | Field::Unit => 200,
             Field::District | Field::ContactPerson | Field::Name => 100,
-            Field::Contact => 200,
+            Field::Contact | Field::Email => 200,
+            Field::CreditCode => 32,
             Field::Creators => 500,
             Field::Address => 500,
             Field::MediaFile => 1024,
@@ -316,6 +323,28 @@ const WORK_ALIASES: &[(Field, &[&str])] = &[
             "author",
         ],
     ),
+    (
+        Field::Email,
+        &[
+            "电子邮箱",
+            "邮箱",
+            "电子邮件",
+            "邮箱地址",
+            "email",
+            "e-mail",
+            "mail",
+        ],
+    ),
+    (
+        Field::CreditCode,
+        &[
+            "统一社会信用代码",
+            "社会信用代码",
+            "信用代码",
+            "creditcode",
+            "uscc",
+        ],
+    ),
 ];
 
 /// The accepted header names of a form, field by field (folded spelling), for help texts.
@@ -417,6 +446,10 @@ pub struct WorkRow {
     pub summary: String,
     /// 主创人员 / 作者, as written.
     pub creators: String,
+    /// 电子邮箱 (annex 3).
+    pub email: String,
+    /// The unit's 统一社会信用代码 (annex 3).
+    pub credit_code: String,
     /// 1-based row number as Excel shows it.
     pub row: usize,
 }
@@ -508,6 +541,8 @@ pub struct ImportReport<T> {
     /// Rows whose cells held control characters (or bidi overrides), stripped at import:
     /// (row, the columns' headers). Video file names are not stripped (they are bad rows).
     pub stripped: Vec<(usize, Vec<String>)>,
+    /// Read from a key–value form (see [`Table::key_value`]).
+    pub key_value: bool,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -617,6 +652,101 @@ fn find_header(kind: FormKind, rows: &[Vec<String>]) -> Option<usize> {
         }
     }
     fallback
+}
+
+/// Reads a vertical key–value form (annex 3, 单位报送表: `作品名称 | 《…》`, `联系人姓名 | 王芳 |
+/// 电子邮箱 | a@b.cn`, a label merged down two rows for a long 内容简介) as a header row and
+/// one data row, after `titles` (the lines above the table, which may say `创作单位：…`).
+/// `None` when `rows` are no such form: they hold a list form's header, or fewer than two
+/// known labels, or no 作品名称. A label repeated on consecutive rows (merged down) joins its
+/// values with a line break; a 统一社会信用代码 written inside the unit's pledge text
+/// (`统一社会信用代码为 9150…`) is picked up when no cell is labelled with it. Pure.
+pub fn key_value_rows(titles: &[Vec<String>], rows: &[Vec<String>]) -> Option<Vec<Vec<String>>> {
+    let kind = FormKind::Works;
+    if has_form_header(rows) {
+        return None;
+    }
+    let mut pairs: Vec<(Field, String, String)> = Vec::new();
+    let mut last_label: Option<Field> = None;
+    for row in rows {
+        // A value merged across grid columns repeats; one copy is the value.
+        let mut cells: Vec<&str> = Vec::with_capacity(row.len());
+        for c in row {
+            if cells.last() != Some(&c.as_str()) {
+                cells.push(c);
+            }
+        }
+        let mut i = 0;
+        let mut row_label = None;
+        while i < cells.len() {
+            let Some(field) = alias_field(kind, cells[i]) else {
+                i += 1;
+                continue;
+            };
+            let value = cells
+                .get(i + 1)
+                .filter(|v| alias_field(kind, v).is_none())
+                .copied()
+                .unwrap_or("");
+            match pairs.iter_mut().find(|(f, ..)| *f == field) {
+                // The same label merged down: its values continue.
+                Some((_, _, v)) if last_label == Some(field) && i == 0 => {
+                    if !value.is_empty() && v != value {
+                        if !v.is_empty() {
+                            v.push('\n');
+                        }
+                        v.push_str(value);
+                    }
+                }
+                Some(_) => {}
+                None => pairs.push((field, cells[i].to_string(), value.to_string())),
+            }
+            if i == 0 {
+                row_label = Some(field);
+            }
+            i += if value.is_empty() { 1 } else { 2 };
+        }
+        last_label = row_label;
+    }
+    if pairs.len() < 2 || !pairs.iter().any(|(f, ..)| *f == Field::Title) {
+        return None;
+    }
+    if !pairs.iter().any(|(f, ..)| *f == Field::CreditCode) {
+        if let Some(code) = titles
+            .iter()
+            .chain(rows)
+            .flatten()
+            .find_map(|c| credit_code_in(c))
+        {
+            pairs.push((
+                Field::CreditCode,
+                kind.headers(Field::CreditCode).0.into(),
+                code,
+            ));
+        }
+    }
+    let mut out: Vec<Vec<String>> = titles.to_vec();
+    out.push(pairs.iter().map(|(_, label, _)| label.clone()).collect());
+    out.push(pairs.into_iter().map(|(.., value)| value).collect());
+    Some(out)
+}
+
+/// A unified social credit code (18 digits and capital letters) written after
+/// `统一社会信用代码` in a text, if any.
+fn credit_code_in(text: &str) -> Option<String> {
+    const MARK: &str = "统一社会信用代码";
+    let (_, after) = text.split_once(MARK)?;
+    let after = fold_width(after);
+    let start = after
+        .char_indices()
+        .take(12)
+        .find(|(_, c)| c.is_ascii_alphanumeric())?
+        .0;
+    let code: String = after[start..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    (code.len() == 18).then(|| code.to_ascii_uppercase())
 }
 
 /// True when some row looks like the header of a works form or a judges list.
@@ -1360,6 +1490,7 @@ fn finish<T>(
         default_district: parsed.default_district,
         default_unit: parsed.default_unit,
         stripped: parsed.stripped,
+        key_value: table.key_value,
     }
 }
 
@@ -1426,6 +1557,8 @@ pub fn parse_works(table: &Table) -> Result<ImportReport<WorkRow>, ImportError> 
             media_file: (!media.is_empty()).then_some(media),
             summary: r.get(Field::Summary),
             creators: r.get(Field::Creators),
+            email: r.get(Field::Email),
+            credit_code: fold_width(&r.get(Field::CreditCode)).to_ascii_uppercase(),
             row: r.number,
         };
         (key, work)
@@ -1615,6 +1748,52 @@ fn district_quota<'q>(district: &str, quotas: &'q Quotas) -> Option<(String, &'q
 mod tests {
     use super::*;
 
+    fn rows(r: &[&[&str]]) -> Vec<Vec<String>> {
+        r.iter()
+            .map(|row| row.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_key_value_form_becomes_a_header_and_one_row() {
+        let titles = rows(&[&["创作单位：西南大学"]]);
+        let table = rows(&[
+            &["作品名称", "嘉陵江的鱼", "嘉陵江的鱼"],
+            &["联系人姓名", "李明", "电子邮箱", "a@b.cn"],
+            &["内容简介及主要创新点", "第一段"],
+            &["内容简介及主要创新点", "第二段"],
+            &[
+                "创作单位诚信承诺",
+                "我单位（统一社会信用代码为 ９１５０００００ＭＡ５ＵＡＢＣＤ１Ｘ ）承诺",
+            ],
+        ]);
+        let out = key_value_rows(&titles, &table).unwrap();
+        assert_eq!(out[0], ["创作单位：西南大学"]);
+        assert_eq!(
+            out[1],
+            [
+                "作品名称",
+                "联系人姓名",
+                "电子邮箱",
+                "内容简介及主要创新点",
+                "统一社会信用代码"
+            ]
+        );
+        assert_eq!(
+            out[2],
+            [
+                "嘉陵江的鱼",
+                "李明",
+                "a@b.cn",
+                "第一段\n第二段",
+                "91500000MA5UABCD1X"
+            ]
+        );
+        // A list form's header, or a table without a title label, is no key–value form.
+        assert!(key_value_rows(&[], &rows(&[&["序号", "作品名称"], &["1", "甲"]])).is_none());
+        assert!(key_value_rows(&[], &rows(&[&["联系人姓名", "李明", "电子邮箱", "x"]])).is_none());
+    }
+
     #[test]
     fn headers_match_aliases_in_any_width_and_case() {
         let k = FormKind::Works;
@@ -1631,7 +1810,9 @@ mod tests {
         assert_eq!(alias_field(k, "*作品名称："), Some(Field::Title));
         assert_eq!(alias_field(k, "联系方式(手机)"), Some(Field::Contact));
         assert_eq!(alias_field(k, "Video File"), Some(Field::MediaFile));
-        assert_eq!(alias_field(k, "电子邮箱"), None);
+        assert_eq!(alias_field(k, "电子邮箱"), Some(Field::Email));
+        assert_eq!(alias_field(k, "统一社会信用代码"), Some(Field::CreditCode));
+        assert_eq!(alias_field(k, "联系人姓名"), Some(Field::ContactPerson));
         assert_eq!(
             alias_field(FormKind::Judges, "回避单位"),
             Some(Field::ConflictUnits)

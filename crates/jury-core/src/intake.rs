@@ -32,6 +32,8 @@ pub fn work_record(row: &WorkRow, source: &str, sheet: Option<&str>) -> WorkReco
         origin_no: row.origin_no.clone(),
         origin_sheet: sheet.unwrap_or_default().to_string(),
         creators: row.creators.clone(),
+        email: row.email.clone(),
+        credit_code: row.credit_code.clone(),
         title: row.title.clone(),
         unit: row.unit.clone(),
         district: row.district.clone(),
@@ -49,7 +51,7 @@ pub fn work_record(row: &WorkRow, source: &str, sheet: Option<&str>) -> WorkReco
 /// change the organizer needs to hear about).
 fn work_changes(old: &WorkRecord, new: &WorkRecord) -> Vec<Field> {
     let mut fields = Vec::new();
-    let pairs: [(Field, bool); 9] = [
+    let pairs: [(Field, bool); 11] = [
         (Field::Title, old.title != new.title),
         (Field::Unit, old.unit != new.unit),
         (Field::District, old.district != new.district),
@@ -61,6 +63,8 @@ fn work_changes(old: &WorkRecord, new: &WorkRecord) -> Vec<Field> {
         ),
         (Field::Summary, old.summary != new.summary),
         (Field::Creators, old.creators != new.creators),
+        (Field::Email, old.email != new.email),
+        (Field::CreditCode, old.credit_code != new.credit_code),
         (
             Field::MediaFile,
             old.media_file != new.media_file || old.source != new.source,
@@ -123,6 +127,68 @@ fn origin_order(w: &WorkRecord) -> (&str, &str, usize) {
     (w.source.as_str(), w.origin_sheet.as_str(), w.source_row)
 }
 
+/// Fills the fields `work` leaves empty from `from`: an empty cell never erases what
+/// another form (a unit's annex 3) or an accepted video match gave. Title, unit, number and
+/// where the row is are `work`'s own.
+pub fn fill_empty(work: &mut WorkRecord, from: &WorkRecord) {
+    for (to, from) in [
+        (&mut work.district, &from.district),
+        (&mut work.address, &from.address),
+        (&mut work.contact, &from.contact),
+        (&mut work.contact_person, &from.contact_person),
+        (&mut work.summary, &from.summary),
+        (&mut work.creators, &from.creators),
+        (&mut work.email, &from.email),
+        (&mut work.credit_code, &from.credit_code),
+    ] {
+        if to.is_empty() {
+            to.clone_from(from);
+        }
+    }
+    if work.media_file.is_none() {
+        work.media_file.clone_from(&from.media_file);
+    }
+}
+
+/// Plans an import of list forms (`incoming`) and key–value unit forms (`supplements`,
+/// annex 3: one work each). A supplement attaches its fields to the work with its title and
+/// unit — a row of this import, else a work of the master — filling only what that work
+/// leaves empty; a supplement that describes no known work creates it. Then as
+/// [`plan_works`]. Pure.
+pub fn plan_intake(
+    existing: &[WorkRecord],
+    mut incoming: Vec<WorkRecord>,
+    mut supplements: Vec<WorkRecord>,
+) -> WorkPlan {
+    supplements.sort_by(|a, b| origin_order(a).cmp(&origin_order(b)));
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for (i, w) in incoming.iter().enumerate() {
+        at.entry(work_key(&w.title, &w.unit)).or_insert(i);
+    }
+    let known: HashMap<String, &WorkRecord> = existing
+        .iter()
+        .map(|w| (work_key(&w.title, &w.unit), w))
+        .collect();
+    for s in supplements {
+        let key = work_key(&s.title, &s.unit);
+        if let Some(&i) = at.get(&key) {
+            fill_empty(&mut incoming[i], &s);
+            continue;
+        }
+        let work = match known.get(&key) {
+            Some(old) => {
+                let mut w = (*old).clone();
+                fill_empty(&mut w, &s);
+                w
+            }
+            None => s,
+        };
+        at.insert(key, incoming.len());
+        incoming.push(work);
+    }
+    plan_works(existing, incoming)
+}
+
 /// Compares incoming works with the master's and numbers the new ones (see the module's
 /// decisions). Pure: no I/O.
 pub fn plan_works(existing: &[WorkRecord], mut incoming: Vec<WorkRecord>) -> WorkPlan {
@@ -183,14 +249,16 @@ pub fn plan_works(existing: &[WorkRecord], mut incoming: Vec<WorkRecord>) -> Wor
                 plan.placed.push(work.clone());
                 plan.new.push(work);
             }
-            Some(old) if **old == work => {
-                plan.unchanged += 1;
-                plan.placed.push(work);
-            }
             Some(old) => {
                 let other_form = !old.source.is_empty() && old.source != work.source;
                 if other_form && old.title != work.title && old.unit != work.unit {
                     plan.clashes.push((work, (*old).clone()));
+                    continue;
+                }
+                fill_empty(&mut work, old);
+                if **old == work {
+                    plan.unchanged += 1;
+                    plan.placed.push(work);
                     continue;
                 }
                 let fields = work_changes(old, &work);
@@ -373,4 +441,169 @@ pub fn media_candidates(work: &WorkRecord, media_dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+// ---------------------------------------------------------------------------------------
+// Quotas over the contest
+
+/// Which quota of the call a group of works breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaKind {
+    /// More works from one unit than the call allows (`max_works_per_unit`).
+    UnitOver,
+    /// More works recommended by one district than its quota.
+    DistrictOver,
+    /// Fewer works from one district than its quota asks for.
+    DistrictUnder,
+}
+
+/// A broken quota over every work of the contest, whichever form each came from: the unit
+/// or district (as the quota names it), how many works it has, the limit, and the works'
+/// numbers. Typed data; the app words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaWarning {
+    pub kind: QuotaKind,
+    pub name: String,
+    pub count: usize,
+    pub limit: u32,
+    pub works: Vec<String>,
+}
+
+/// Checks the call's quotas over the contest's works (all forms together), per unit and per
+/// district, with the rules of [`crate::forms::check_quotas`]. Pure.
+pub fn quota_warnings(
+    works: &[WorkRecord],
+    quotas: &crate::model::contest::Quotas,
+) -> Vec<QuotaWarning> {
+    use crate::forms::{check_quotas, QuotaIssue};
+    // The checker counts rows; here each work's row is its place in `works` (1-based).
+    let rows: Vec<WorkRow> = works
+        .iter()
+        .enumerate()
+        .map(|(i, w)| WorkRow {
+            id: w.id.clone(),
+            origin_no: w.origin_no.clone(),
+            title: w.title.clone(),
+            unit: w.unit.clone(),
+            district: w.district.clone(),
+            address: String::new(),
+            contact: String::new(),
+            contact_person: String::new(),
+            media_file: None,
+            summary: String::new(),
+            creators: String::new(),
+            email: String::new(),
+            credit_code: String::new(),
+            row: i + 1,
+        })
+        .collect();
+    let ids = |rows: &[usize]| -> Vec<String> {
+        rows.iter()
+            .filter_map(|r| works.get(r.wrapping_sub(1)).map(|w| w.id.clone()))
+            .collect()
+    };
+    check_quotas(&rows, quotas)
+        .into_iter()
+        .map(|issue| match issue {
+            QuotaIssue::UnitOver {
+                unit,
+                count,
+                max,
+                rows,
+            } => QuotaWarning {
+                kind: QuotaKind::UnitOver,
+                name: unit,
+                count,
+                limit: max,
+                works: ids(&rows),
+            },
+            QuotaIssue::DistrictOver {
+                district,
+                count,
+                max,
+                rows,
+            } => QuotaWarning {
+                kind: QuotaKind::DistrictOver,
+                name: district,
+                count,
+                limit: max,
+                works: ids(&rows),
+            },
+            QuotaIssue::DistrictUnder {
+                district,
+                count,
+                min,
+                rows,
+            } => QuotaWarning {
+                kind: QuotaKind::DistrictUnder,
+                name: district,
+                count,
+                limit: min,
+                works: ids(&rows),
+            },
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod quota_tests {
+    use super::*;
+    use crate::model::contest::{DistrictQuota, Quotas};
+
+    fn work(id: &str, unit: &str, district: &str, source: &str) -> WorkRecord {
+        WorkRecord {
+            id: id.into(),
+            title: format!("作品{id}"),
+            unit: unit.into(),
+            district: district.into(),
+            source: source.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn quotas_count_every_form_together_and_name_the_works() {
+        // Two forms of one unit: three works together, two allowed.
+        let works = vec![
+            work("1", "重庆大学", "渝中区", "a.csv"),
+            work("2", "重庆大学", "渝中区", "a.csv"),
+            work("3", "重庆 大学", "渝中区", "b.docx"),
+            work("4", "西南大学", "北碚区", "c.csv"),
+        ];
+        let quotas = Quotas {
+            max_works_per_unit: Some(2),
+            districts: vec![
+                DistrictQuota {
+                    names: vec!["渝中区".into()],
+                    min: 3,
+                    max: 5,
+                },
+                DistrictQuota {
+                    names: vec!["*".into()],
+                    min: 2,
+                    max: 2,
+                },
+            ],
+        };
+        let w = quota_warnings(&works, &quotas);
+        assert_eq!(
+            w,
+            [
+                QuotaWarning {
+                    kind: QuotaKind::UnitOver,
+                    name: "重庆大学".into(),
+                    count: 3,
+                    limit: 2,
+                    works: vec!["1".into(), "2".into(), "3".into()],
+                },
+                QuotaWarning {
+                    kind: QuotaKind::DistrictUnder,
+                    name: "北碚区".into(),
+                    count: 1,
+                    limit: 2,
+                    works: vec!["4".into()],
+                },
+            ]
+        );
+    }
 }

@@ -14,6 +14,7 @@ pub mod forms;
 pub mod intake;
 pub mod key;
 pub mod lang;
+pub mod media_match;
 pub mod model;
 pub mod parallel;
 pub mod records;

@@ -23,6 +23,9 @@ pub struct WorkRecord {
     pub media_file: Option<String>,
     /// 主创人员 / 作者 as the form gives them.
     pub creators: String,
+    /// 电子邮箱 and the unit's 统一社会信用代码, from the unit form (annex 3).
+    pub email: String,
+    pub credit_code: String,
     /// The form this row came from, and its row number there.
     pub source: String,
     pub source_row: usize,

@@ -16,8 +16,13 @@ pub struct Table {
     /// How the file was read: "UTF-8", "UTF-8 (BOM)", "UTF-16LE", "UTF-16BE", "GB18030"
     /// (covers GBK), or "XLSX" / "XLS" for workbooks.
     pub encoding: String,
-    /// The worksheet read, for workbooks.
+    /// The worksheet read, for workbooks (for Word documents with several tables, the
+    /// table: `表1`, `表2`, …).
     pub sheet: Option<String>,
+    /// A vertical key–value form (annex 3, one work: labels beside their values) turned into
+    /// a header and one row by [`crate::forms::key_value_rows`]: its fields supplement the work
+    /// it describes rather than list works.
+    pub key_value: bool,
 }
 
 impl Table {

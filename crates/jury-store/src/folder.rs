@@ -168,3 +168,165 @@ mod tests {
         assert!(err.to_string().contains("jury init"), "{err}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Video folders (`jury media match`)
+
+/// File extensions taken for videos when walking a folder (lower case). Anything else
+/// (forms, photos, notes) is counted, not listed.
+pub const VIDEO_EXTENSIONS: &[&str] = &[
+    "mp4", "m4v", "mov", "mkv", "webm", "avi", "wmv", "flv", "mpg", "mpeg", "ts", "mts", "m2ts",
+    "3gp",
+];
+/// Files and folders visited under the folders given, at most. A contest's videos are a few
+/// hundred (38 districts × 5 works); 5,000 entries is a folder of something else (a home
+/// folder, a whole disk) and walking on would take long and list nonsense.
+pub const MAX_WALK_ENTRIES: usize = 5_000;
+/// Folder depth walked below a folder given: district/unit/work is three levels.
+pub const MAX_WALK_DEPTH: usize = 8;
+
+/// A video folder walked: the video files found (path, the folder names between the root
+/// and the file), and what was passed over.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Walked {
+    pub videos: Vec<(PathBuf, Vec<String>)>,
+    /// Regular files that are no video by their extension.
+    pub other_files: usize,
+    /// Symbolic links, sockets, hidden entries, and folders deeper than [`MAX_WALK_DEPTH`].
+    pub passed_over: usize,
+}
+
+/// Why a video folder cannot be walked.
+#[derive(Debug, thiserror::Error)]
+pub enum WalkError {
+    #[error("{path}: cannot read the folder: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}: not a folder; name the folder that holds the videos")]
+    NotAFolder(PathBuf),
+    /// More than [`MAX_WALK_ENTRIES`] entries: stopped there.
+    #[error("{path}: more than {limit} files and folders under it (limit); this is not a folder of contest videos — name the folder that holds the videos (nothing was changed)")]
+    TooMany { path: PathBuf, limit: usize },
+}
+
+/// Walks the folders given (recursively, not following symbolic links, hidden entries left
+/// out), in name order, stopping with [`WalkError::TooMany`] past [`MAX_WALK_ENTRIES`].
+pub fn walk_videos(roots: &[PathBuf]) -> Result<Walked, WalkError> {
+    let mut out = Walked::default();
+    let mut seen = 0usize;
+    for root in roots {
+        let meta = std::fs::metadata(root).map_err(|source| WalkError::Read {
+            path: root.clone(),
+            source,
+        })?;
+        if !meta.is_dir() {
+            return Err(WalkError::NotAFolder(root.clone()));
+        }
+        let mut stack: Vec<(PathBuf, Vec<String>)> = vec![(root.clone(), Vec::new())];
+        while let Some((dir, folders)) = stack.pop() {
+            let entries = std::fs::read_dir(&dir).map_err(|source| WalkError::Read {
+                path: dir.clone(),
+                source,
+            })?;
+            let mut here: Vec<std::fs::DirEntry> = Vec::new();
+            for e in entries {
+                let e = e.map_err(|source| WalkError::Read {
+                    path: dir.clone(),
+                    source,
+                })?;
+                seen += 1;
+                if seen > MAX_WALK_ENTRIES {
+                    return Err(WalkError::TooMany {
+                        path: root.clone(),
+                        limit: MAX_WALK_ENTRIES,
+                    });
+                }
+                here.push(e);
+            }
+            here.sort_by_key(|e| e.file_name());
+            let mut subdirs = Vec::new();
+            for e in here {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let Ok(kind) = e.file_type() else {
+                    out.passed_over += 1;
+                    continue;
+                };
+                if name.starts_with('.') || kind.is_symlink() {
+                    out.passed_over += 1;
+                } else if kind.is_dir() {
+                    if folders.len() + 1 > MAX_WALK_DEPTH {
+                        out.passed_over += 1;
+                    } else {
+                        let mut f = folders.clone();
+                        f.push(name);
+                        subdirs.push((e.path(), f));
+                    }
+                } else if kind.is_file() {
+                    let ext = Path::new(&name)
+                        .extension()
+                        .and_then(|x| x.to_str())
+                        .unwrap_or("")
+                        .to_ascii_lowercase();
+                    if VIDEO_EXTENSIONS.contains(&ext.as_str()) {
+                        out.videos.push((e.path(), folders.clone()));
+                    } else {
+                        out.other_files += 1;
+                    }
+                } else {
+                    out.passed_over += 1;
+                }
+            }
+            // Depth first, in name order.
+            stack.extend(subdirs.into_iter().rev());
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod walk_tests {
+    use super::*;
+
+    #[test]
+    fn nested_folders_are_walked_in_order_and_a_huge_one_stops_at_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("渝中区/重庆大学")).unwrap();
+        std::fs::write(d.join("渝中区/重庆大学/追光者.MP4"), b"x").unwrap();
+        std::fs::write(d.join("渝中区/1.mp4"), b"x").unwrap();
+        std::fs::write(d.join("渝中区/推荐表.xlsx"), b"x").unwrap();
+        std::fs::write(d.join(".hidden.mp4"), b"x").unwrap();
+        let w = walk_videos(&[d.to_path_buf()]).unwrap();
+        let names: Vec<(String, Vec<String>)> = w
+            .videos
+            .iter()
+            .map(|(p, f)| {
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    f.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("1.mp4".to_string(), vec!["渝中区".to_string()]),
+                (
+                    "追光者.MP4".to_string(),
+                    vec!["渝中区".to_string(), "重庆大学".to_string()]
+                ),
+            ]
+        );
+        assert_eq!((w.other_files, w.passed_over), (1, 1));
+
+        let big = d.join("big");
+        std::fs::create_dir(&big).unwrap();
+        for i in 0..=MAX_WALK_ENTRIES {
+            std::fs::write(big.join(format!("{i}.txt")), b"").unwrap();
+        }
+        let e = walk_videos(&[big]).unwrap_err();
+        assert!(matches!(e, WalkError::TooMany { .. }), "{e}");
+    }
+}

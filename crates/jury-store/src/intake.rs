@@ -17,6 +17,8 @@ const WORK_COLUMNS_ADDED: &[(&str, &str)] = &[
     ("creators", "TEXT NOT NULL DEFAULT ''"),
     ("origin_no", "TEXT NOT NULL DEFAULT ''"),
     ("origin_sheet", "TEXT NOT NULL DEFAULT ''"),
+    ("email", "TEXT NOT NULL DEFAULT ''"),
+    ("credit_code", "TEXT NOT NULL DEFAULT ''"),
 ];
 
 /// Adds the `works` columns an older master lacks, in one transaction (nothing is written to
@@ -111,15 +113,17 @@ impl Master {
 fn put_work(tx: &Transaction<'_>, path: &Path, w: &WorkRecord) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO works (id, title, unit, district, address, contact, contact_person, summary,
-                            media_file, source, source_row, creators, origin_no, origin_sheet)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                            media_file, source, source_row, creators, origin_no, origin_sheet,
+                            email, credit_code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
          ON CONFLICT(id) DO UPDATE SET title = excluded.title, unit = excluded.unit,
              district = excluded.district, address = excluded.address,
              contact = excluded.contact, contact_person = excluded.contact_person,
              summary = excluded.summary, media_file = excluded.media_file,
              source = excluded.source, source_row = excluded.source_row,
              creators = excluded.creators, origin_no = excluded.origin_no,
-             origin_sheet = excluded.origin_sheet",
+             origin_sheet = excluded.origin_sheet, email = excluded.email,
+             credit_code = excluded.credit_code",
         params![
             w.id,
             w.title,
@@ -134,7 +138,9 @@ fn put_work(tx: &Transaction<'_>, path: &Path, w: &WorkRecord) -> Result<(), Sto
             w.source_row as i64,
             w.creators,
             w.origin_no,
-            w.origin_sheet
+            w.origin_sheet,
+            w.email,
+            w.credit_code
         ],
     )
     .map_err(sqlite_err(path))?;
@@ -160,6 +166,32 @@ fn put_conflicts(tx: &Transaction<'_>, path: &Path, j: &JudgeRecord) -> Result<(
     Ok(())
 }
 
+impl Master {
+    /// Records accepted video matches (`jury media match --accept`): each work's video file
+    /// is set, its stored probe dropped (it was of another file, or of none), and one audit
+    /// row written, all in one transaction.
+    pub fn set_media_files(
+        &mut self,
+        files: &[(String, String)],
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.write(|tx, path| {
+            let err = sqlite_err(path);
+            for (work_id, file) in files {
+                tx.execute(
+                    "UPDATE works SET media_file = ?2 WHERE id = ?1",
+                    params![work_id, file],
+                )
+                .map_err(&err)?;
+                tx.execute("DELETE FROM probes WHERE work_id = ?1", [work_id])
+                    .map_err(&err)?;
+            }
+            append_audit(tx, path, audit)?;
+            Ok(())
+        })
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Judges
 
@@ -180,6 +212,8 @@ mod tests {
                 "ALTER TABLE works DROP COLUMN creators;
                  ALTER TABLE works DROP COLUMN origin_no;
                  ALTER TABLE works DROP COLUMN origin_sheet;
+                 ALTER TABLE works DROP COLUMN email;
+                 ALTER TABLE works DROP COLUMN credit_code;
                  INSERT INTO works (id, title, unit, district, source, source_row)
                      VALUES ('3', '追光者', '重庆大学', '渝中区', '/f/a.csv', 5);",
             )

@@ -3,6 +3,7 @@
 
 pub mod ballot;
 pub mod cipher;
+pub mod docx;
 pub mod folder;
 pub mod guard;
 pub mod intake;

@@ -39,7 +39,9 @@ CREATE TABLE works (
     source_row INTEGER NOT NULL DEFAULT 0,
     creators TEXT NOT NULL DEFAULT '',
     origin_no TEXT NOT NULL DEFAULT '',
-    origin_sheet TEXT NOT NULL DEFAULT ''
+    origin_sheet TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    credit_code TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE probes (
     work_id TEXT PRIMARY KEY REFERENCES works(id) ON DELETE CASCADE,
@@ -337,7 +339,8 @@ impl Master {
             .conn
             .prepare(
                 "SELECT id, title, unit, district, address, contact, contact_person, summary,
-                        media_file, source, source_row, creators, origin_no, origin_sheet
+                        media_file, source, source_row, creators, origin_no, origin_sheet,
+                        email, credit_code
                  FROM works",
             )
             .map_err(self.err())?;
@@ -358,6 +361,8 @@ impl Master {
                     creators: r.get(11)?,
                     origin_no: r.get(12)?,
                     origin_sheet: r.get(13)?,
+                    email: r.get(14)?,
+                    credit_code: r.get(15)?,
                 })
             })
             .and_then(|rows| rows.collect())

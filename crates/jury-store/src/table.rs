@@ -138,7 +138,28 @@ pub fn read_tables(path: &Path) -> Result<Tables, ImportError> {
     if head.starts_with(b"%PDF") {
         return Err(unsupported("a PDF document"));
     }
-    if matches!(ext.as_str(), "doc" | "docx" | "wps" | "rtf" | "pdf" | "odt") {
+    let zipped = head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06");
+    if zipped && matches!(ext.as_str(), "docx" | "docm" | "dotx") {
+        if len > MAX_WORKBOOK_BYTES {
+            return Err(too_large(MAX_WORKBOOK_BYTES));
+        }
+        let tables = contained(path, "DOCX", || crate::docx::read_docx(path))?;
+        let many = tables.len() > 1;
+        let named = tables
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let name = t.sheet.clone().unwrap_or_else(|| format!("表{}", i + 1));
+                (name, (!t.rows.is_empty()).then_some(t))
+            })
+            .collect();
+        let mut found = form_sheets(path, named)?;
+        if !many {
+            found.skipped_sheets.clear();
+        }
+        return Ok(found);
+    }
+    if matches!(ext.as_str(), "doc" | "wps" | "rtf" | "pdf" | "odt") {
         return Err(unsupported("a document"));
     }
     if matches!(ext.as_str(), "ods" | "xlsb" | "et" | "numbers") {
@@ -387,6 +408,7 @@ fn read_delimited(path: &Path, text: &str, encoding: String) -> Result<Table, Im
         row_numbers,
         encoding,
         sheet: None,
+        key_value: false,
     })
 }
 
@@ -748,6 +770,7 @@ fn grid_table(
         row_numbers,
         encoding: format.to_string(),
         sheet: Some(sheet.to_string()),
+        key_value: false,
     })
 }
 

@@ -29,13 +29,13 @@ pub const MAX_SHEET_CELLS: u64 = crate::table::MAX_CELLS as u64;
 /// Characters of one cell: Excel's own limit is 32,767; a longer text is no typed form.
 pub const MAX_CELL_CHARS: usize = 32_767;
 
-const MIB: u64 = 1024 * 1024;
+pub(crate) const MIB: u64 = 1024 * 1024;
 
 /// Counts bytes read and fails once more than `limit` have come through.
-struct Counted<R> {
-    inner: R,
-    read: u64,
-    limit: u64,
+pub(crate) struct Counted<R> {
+    pub(crate) inner: R,
+    pub(crate) read: u64,
+    pub(crate) limit: u64,
 }
 
 impl<R: Read> Read for Counted<R> {
@@ -58,11 +58,11 @@ impl std::fmt::Display for OverLimit {
 }
 impl std::error::Error for OverLimit {}
 
-fn is_over_limit(e: &std::io::Error) -> bool {
+pub(crate) fn is_over_limit(e: &std::io::Error) -> bool {
     e.get_ref().is_some_and(|inner| inner.is::<OverLimit>())
 }
 
-fn too_large(path: &Path, what: String) -> ImportError {
+pub(crate) fn too_large(path: &Path, what: String) -> ImportError {
     ImportError::new(
         ImportErrorKind::TooLarge,
         path,
@@ -88,8 +88,13 @@ pub fn check(path: &Path, kind: &str) -> Result<(), ImportError> {
             ImportErrorKind::Workbook,
             path,
             format!(
-                "{}: cannot open as {kind} ({e}); open it in Excel or WPS and save it again",
-                path.display()
+                "{}: cannot open as {kind} ({e}); open it in {} and save it again",
+                path.display(),
+                if kind == "DOCX" {
+                    "Word or WPS"
+                } else {
+                    "Excel or WPS"
+                }
             ),
         )
     })?;

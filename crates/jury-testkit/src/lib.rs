@@ -2,6 +2,8 @@
 //! database, works, judges, an assignment and issued ballots, built directly (without the
 //! import/assign/issue commands) so those can change without breaking these tests.
 
+pub mod docx;
+
 use rusqlite::params;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -264,6 +266,51 @@ pub fn fuzz_import_table(data: &[u8]) {
     let path = dir.path().join(format!("form.{ext}"));
     if std::fs::write(&path, data.get(1..).unwrap_or_default()).is_ok() {
         let _ = jury_store::table::read_table(&path);
+    }
+}
+
+/// Fuzz body: the Word reader on `data`. The first byte chooses how the rest is used: as the
+/// whole .docx file (damaged zips), as the text of `word/document.xml` in a valid package
+/// (damaged or hostile XML), or as table rows (cells split at `|`, rows at line breaks,
+/// with spans and merges) of a well-formed document — the reader must return tables or one
+/// error, never panic.
+pub fn fuzz_import_docx(data: &[u8]) {
+    let Ok(dir) = tempfile::tempdir() else {
+        return;
+    };
+    let path = dir.path().join("form.docx");
+    let rest = data.get(1..).unwrap_or_default();
+    let written = match data.first().map(|b| b % 3) {
+        Some(0) => std::fs::write(&path, rest),
+        Some(1) => docx::write_package(&path, &String::from_utf8_lossy(rest)),
+        _ => {
+            let text = String::from_utf8_lossy(rest);
+            let rows: Vec<Vec<docx::DocCell>> = text
+                .split('\n')
+                .map(|line| {
+                    line.split('|')
+                        .map(|cell| match cell.as_bytes().first() {
+                            Some(b'^') => docx::DocCell::merged(),
+                            Some(b'+') => docx::DocCell::from(&cell[1..])
+                                .span(cell.len() % 5 + 1)
+                                .merge_start(),
+                            _ => docx::DocCell::from(cell),
+                        })
+                        .collect()
+                })
+                .collect();
+            docx::Docx::new()
+                .para(text.lines().next().unwrap_or_default())
+                .table(&rows)
+                .write(&path)
+        }
+    };
+    if written.is_ok() {
+        if let Ok(tables) = jury_store::table::read_tables(&path) {
+            for t in &tables.tables {
+                let _ = jury_core::forms::parse_works(t);
+            }
+        }
     }
 }
 
