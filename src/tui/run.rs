@@ -167,7 +167,10 @@ pub fn run_judge(mut opts: JudgeOptions) -> anyhow::Result<()> {
     result
 }
 
-fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> anyhow::Result<()> {
+fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
     let (tx, rx) = mpsc::channel();
     spawn_input(tx.clone());
     let prompt_lang = opts.lang.or_else(Lang::from_locale).unwrap_or(Lang::Zh);
@@ -290,7 +293,10 @@ fn hand_over_terminal() -> anyhow::Result<()> {
 fn take_back_terminal<B: Backend>(
     terminal: &mut Terminal<B>,
     out: &mut impl std::io::Write,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
     crossterm::execute!(out, crossterm::terminal::EnterAlternateScreen)?;
     terminal.clear()?;
     Ok(())
@@ -442,7 +448,10 @@ fn obtain_ballot<B: Backend>(
     rx: &Receiver<Incoming>,
     opts: &JudgeOptions,
     lang: Lang,
-) -> anyhow::Result<Option<(Ballot, BallotKey)>> {
+) -> anyhow::Result<Option<(Ballot, BallotKey)>>
+where
+    B::Error: Send + Sync + 'static,
+{
     let mut editor = Editor::masked();
     let mut message: Option<String> = None;
     let mut opening = false;
