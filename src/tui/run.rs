@@ -1,9 +1,9 @@
-//! The judge TUI's event loop: terminal setup, the key prompt, and carrying out effects.
-//! Keys (and, with playback, player events) arrive on one channel; the screen is redrawn
-//! after each message. Opening a ballot (≈100 ms of key stretching) runs on a worker thread
+//! The judge TUI's event loop on the shared runtime (`tui::runtime`): terminal setup, the key
+//! prompt, and carrying out effects. Keys, player events, syncs and background loads arrive
+//! on the runtime's one channel; the screen is redrawn after each message. Opening a ballot (≈100 ms of key stretching) runs on a worker thread
 //! so the prompt keeps drawing.
 
-use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::backend::Backend;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -11,12 +11,13 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Terminal;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use super::app::{App, Effect, PlayerCommand, StatusKind};
 use super::editor::Editor;
 use super::keymap::Keymap;
+use super::runtime::{Incoming, Runtime};
 use super::{action::Edit, view};
 use crate::commands::compliance::MediaText as _;
 use crate::i18n::{Lang, Msg};
@@ -27,10 +28,9 @@ use jury_media::{
 use jury_store::{Ballot, BallotKey, StoreError};
 use std::collections::HashMap;
 
-/// Everything the loop reacts to.
-pub enum Incoming {
-    Key(crossterm::event::KeyEvent),
-    Resize,
+/// The judge app's own messages on the shared runtime's channel (keys, resizes and ticks
+/// come from the runtime itself).
+pub enum JudgeMessage {
     Opened(Result<(Ballot, BallotKey), StoreError>),
     /// The sync thread finished an attempt.
     Synced(super::sync::SyncReport),
@@ -42,6 +42,11 @@ pub enum Incoming {
         check: MediaCheck,
     },
 }
+
+type Tx = Sender<Incoming<JudgeMessage>>;
+
+/// How long the loop waits before a tick when nothing arrives.
+const TICK: Duration = Duration::from_millis(250);
 
 pub struct JudgeOptions {
     pub ballot: PathBuf,
@@ -56,31 +61,11 @@ pub struct JudgeOptions {
     pub fallback_sync_dir: Option<PathBuf>,
 }
 
-/// Reads terminal events on a thread of its own and forwards them.
-fn spawn_input(tx: Sender<Incoming>) {
-    std::thread::spawn(move || loop {
-        match event::read() {
-            Ok(TermEvent::Key(k)) if k.kind != KeyEventKind::Release => {
-                if tx.send(Incoming::Key(k)).is_err() {
-                    break;
-                }
-            }
-            Ok(TermEvent::Resize(..)) => {
-                if tx.send(Incoming::Resize).is_err() {
-                    break;
-                }
-            }
-            Ok(_) => {}
-            Err(_) => break,
-        }
-    });
-}
-
-fn spawn_open(tx: Sender<Incoming>, path: PathBuf, key: BallotKey) {
+fn spawn_open(tx: Tx, path: PathBuf, key: BallotKey) {
     std::thread::spawn(move || {
-        let _ = tx.send(Incoming::Opened(
+        let _ = tx.send(Incoming::App(JudgeMessage::Opened(
             Ballot::open(&path, &key).map(|b| (b, key)),
-        ));
+        )));
     });
 }
 
@@ -171,10 +156,10 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
 where
     B::Error: Send + Sync + 'static,
 {
-    let (tx, rx) = mpsc::channel();
-    spawn_input(tx.clone());
+    let runtime: Runtime<JudgeMessage> = Runtime::start();
+    let tx = runtime.sender();
     let prompt_lang = opts.lang.or_else(Lang::from_locale).unwrap_or(Lang::Zh);
-    let Some((ballot, key)) = obtain_ballot(terminal, &tx, &rx, &opts, prompt_lang)? else {
+    let Some((ballot, key)) = obtain_ballot(terminal, &runtime, &opts, prompt_lang)? else {
         return Ok(());
     };
     let sync = opts
@@ -185,7 +170,7 @@ where
         .map(|dir| {
             let tx = tx.clone();
             super::sync::SyncWorker::start(ballot.path().to_path_buf(), key, dir, move |r| {
-                let _ = tx.send(Incoming::Synced(r));
+                let _ = tx.send(Incoming::App(JudgeMessage::Synced(r)));
             })
         });
     let data = ballot.load()?;
@@ -210,18 +195,18 @@ where
             terminal.draw(|f| view::draw(f, &app))?;
         }
         let mut effects = Vec::new();
-        match rx.recv_timeout(Duration::from_millis(250)) {
-            Ok(Incoming::Key(k)) if is_repaint_key(&k) => {
+        match runtime.next(TICK) {
+            Some(Incoming::Key(k)) if is_repaint_key(&k) => {
                 if !session.handed_over {
                     terminal.clear()?;
                 }
             }
-            Ok(Incoming::Key(k)) => {
+            Some(Incoming::Key(k)) => {
                 if let Some(action) = app.keymap.resolve(app.layer(), k) {
                     effects = app.update(action);
                 }
             }
-            Ok(Incoming::Player(event)) => {
+            Some(Incoming::App(JudgeMessage::Player(event))) => {
                 let finished = matches!(
                     event,
                     PlayerEvent::Ended { .. } | PlayerEvent::Stopped { .. } | PlayerEvent::Error(_)
@@ -232,15 +217,15 @@ where
                     session.handed_over = false;
                 }
             }
-            Ok(Incoming::MediaChecked { work, path, check }) => {
+            Some(Incoming::App(JudgeMessage::MediaChecked { work, path, check })) => {
                 effects = session.media_checked(&mut app, work, path, check);
             }
-            Ok(Incoming::Synced(report)) => {
+            Some(Incoming::App(JudgeMessage::Synced(report))) => {
                 let at = jury_store::snapshot::local_time(report.at, false);
                 app.on_synced(at, report.result);
             }
-            Ok(Incoming::Resize) | Ok(Incoming::Opened(_)) | Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
+            Some(Incoming::Resize | Incoming::Tick | Incoming::App(JudgeMessage::Opened(_))) => {}
+            None => break,
         }
         let (revision, submitted) = (app.data.revision, app.data.submitted);
         for effect in effects {
@@ -308,7 +293,7 @@ struct Session {
     /// Started on first use; an error is kept so the judge is told why, once per attempt.
     player: Option<Result<Player, PlayerError>>,
     player_config: PlayerConfig,
-    tx: Sender<Incoming>,
+    tx: Tx,
     media_dirs: Vec<PathBuf>,
     /// Media checks already done this session (hashing a 500 MB file takes seconds).
     checked: HashMap<String, (Option<PathBuf>, MediaCheck)>,
@@ -355,11 +340,11 @@ impl Session {
                 Some(p) => check_media(p, work.media_sha256.as_deref()),
                 None => MediaCheck::Missing,
             };
-            let _ = tx.send(Incoming::MediaChecked {
+            let _ = tx.send(Incoming::App(JudgeMessage::MediaChecked {
                 work: work.id,
                 path,
                 check,
-            });
+            }));
         });
     }
 
@@ -389,7 +374,7 @@ impl Session {
         let player = self.player.get_or_insert_with(|| {
             let tx = self.tx.clone();
             Player::with_sink(self.player_config.clone(), move |e| {
-                let _ = tx.send(Incoming::Player(e));
+                let _ = tx.send(Incoming::App(JudgeMessage::Player(e)));
             })
         });
         match player {
@@ -444,8 +429,7 @@ impl Session {
 /// (Esc / Ctrl-C → None).
 fn obtain_ballot<B: Backend>(
     terminal: &mut Terminal<B>,
-    tx: &Sender<Incoming>,
-    rx: &Receiver<Incoming>,
+    runtime: &Runtime<JudgeMessage>,
     opts: &JudgeOptions,
     lang: Lang,
 ) -> anyhow::Result<Option<(Ballot, BallotKey)>>
@@ -456,22 +440,22 @@ where
     let mut message: Option<String> = None;
     let mut opening = false;
     if let Some(key) = &opts.key {
-        spawn_open(tx.clone(), opts.ballot.clone(), key.clone());
+        spawn_open(runtime.sender(), opts.ballot.clone(), key.clone());
         opening = true;
     }
     loop {
         terminal
             .draw(|f| draw_prompt(f, lang, &opts.ballot, &editor, message.as_deref(), opening))?;
-        match rx.recv_timeout(Duration::from_millis(250)) {
-            Ok(Incoming::Opened(Ok(opened))) => return Ok(Some(opened)),
-            Ok(Incoming::Opened(Err(StoreError::WrongKey { .. }))) => {
+        match runtime.next(TICK) {
+            Some(Incoming::App(JudgeMessage::Opened(Ok(opened)))) => return Ok(Some(opened)),
+            Some(Incoming::App(JudgeMessage::Opened(Err(StoreError::WrongKey { .. })))) => {
                 opening = false;
                 editor = Editor::masked();
                 message = Some(Msg::KeyWrong.text(lang).to_string());
             }
-            Ok(Incoming::Opened(Err(e))) => return Err(e.into()),
-            Ok(Incoming::Key(k)) if is_repaint_key(&k) => terminal.clear()?,
-            Ok(Incoming::Key(k)) if !opening => {
+            Some(Incoming::App(JudgeMessage::Opened(Err(e)))) => return Err(e.into()),
+            Some(Incoming::Key(k)) if is_repaint_key(&k) => terminal.clear()?,
+            Some(Incoming::Key(k)) if !opening => {
                 let ctrl_c =
                     k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
                 match k.code {
@@ -479,7 +463,7 @@ where
                     KeyCode::Esc => return Ok(None),
                     KeyCode::Enter => {
                         if let Some(key) = BallotKey::parse(&editor.text()) {
-                            spawn_open(tx.clone(), opts.ballot.clone(), key);
+                            spawn_open(runtime.sender(), opts.ballot.clone(), key);
                             opening = true;
                             message = None;
                         }
@@ -493,8 +477,8 @@ where
                     _ => {}
                 }
             }
-            Ok(_) | Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return Ok(None),
+            Some(_) => {}
+            None => return Ok(None),
         }
     }
 }
