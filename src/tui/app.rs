@@ -2,7 +2,6 @@
 //! `Effect`s (writes, playback) for the runtime to carry out. Ballot data in `App` changes
 //! only through `on_saved`, i.e. after the store has committed.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 
 use super::action::{Action, Command};
@@ -158,14 +157,15 @@ pub struct App {
     pub media_notes: HashMap<String, String>,
     pub quit: bool,
     watch: Option<Watch>,
-    /// First list row on screen; the view keeps the selection visible.
-    pub scroll: Cell<usize>,
+    /// First list row on screen, kept so the selection stays visible (set here, read by the
+    /// view).
+    pub scroll: usize,
     /// The last sync-folder write, when a sync folder is set.
     pub sync: Option<SyncState>,
-    /// Help rows on one screen, as last drawn (what PgDn/PgUp move by).
-    pub help_page: Cell<usize>,
-    /// First help row on screen; the view keeps the selection visible.
-    pub help_top: Cell<usize>,
+    /// First help row on screen (set here, read by the view).
+    pub help_top: usize,
+    /// The terminal's size in cells, as the runtime last reported it: what a page is.
+    pub screen: (u16, u16),
 }
 
 /// What the status line says about the sync folder.
@@ -199,10 +199,10 @@ impl App {
             media_notes: HashMap::new(),
             quit: false,
             watch: None,
-            scroll: Cell::new(0),
+            scroll: 0,
             sync: None,
-            help_page: Cell::new(PAGE),
-            help_top: Cell::new(0),
+            help_top: 0,
+            screen: (80, 24),
         };
         app.refilter();
         app
@@ -260,6 +260,7 @@ impl App {
         self.selected = keep
             .and_then(|k| self.visible.iter().position(|&v| v == k))
             .unwrap_or(0);
+        self.settle();
     }
 
     fn say(&mut self, kind: StatusKind, text: impl Into<String>) {
@@ -273,8 +274,37 @@ impl App {
         self.data.contest.rubric.criteria().collect()
     }
 
+    /// The terminal now has `width` × `height` cells (the runtime says so before the first
+    /// draw and on every resize): windows are re-kept around their selections.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.screen = (width, height);
+        self.settle();
+    }
+
+    /// Keeps the list's and the help's windows around their selections for the current
+    /// screen, moving them as little as possible. The views only read these.
+    fn settle(&mut self) {
+        let rows = super::view::list_rows(self.screen.1);
+        self.scroll =
+            super::view::keep_visible(self.scroll, self.selected, rows, self.visible.len());
+        if let Mode::Help {
+            filter, selected, ..
+        } = &self.mode
+        {
+            let page = super::view::help_page(self.screen.1);
+            let len = self.help_rows(&filter.text()).len();
+            self.help_top = super::view::keep_visible(self.help_top, *selected, page, len);
+        }
+    }
+
     /// Applies one action. Pure: all I/O is returned as effects.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let effects = self.dispatch(action);
+        self.settle();
+        effects
+    }
+
+    fn dispatch(&mut self, action: Action) -> Vec<Effect> {
         match self.mode.clone() {
             Mode::List => self.update_list(action),
             Mode::Score { criterion, buffer } => self.update_score(action, criterion, buffer),
@@ -437,7 +467,7 @@ impl App {
     }
 
     fn open_help(&mut self, back: Mode) {
-        self.help_top.set(0);
+        self.help_top = 0;
         self.mode = Mode::Help {
             filter: Editor::default(),
             selected: 0,
@@ -850,14 +880,14 @@ impl App {
             Action::Command(Command::Prev) => selected = selected.saturating_sub(1),
             // A page turns the screen and the selection together, like a pager.
             Action::Command(Command::PageDown) => {
-                let page = self.help_page.get().max(1);
+                let page = super::view::help_page(self.screen.1);
                 selected = selected.saturating_add(page);
-                self.help_top.set(self.help_top.get().saturating_add(page));
+                self.help_top = self.help_top.saturating_add(page);
             }
             Action::Command(Command::PageUp) => {
-                let page = self.help_page.get().max(1);
+                let page = super::view::help_page(self.screen.1);
                 selected = selected.saturating_sub(page);
-                self.help_top.set(self.help_top.get().saturating_sub(page));
+                self.help_top = self.help_top.saturating_sub(page);
             }
             Action::Command(Command::First) => selected = 0,
             Action::Command(Command::Last) => selected = usize::MAX,

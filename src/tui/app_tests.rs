@@ -636,14 +636,15 @@ fn a_filter_takes_no_newline() {
 fn help_pages_by_the_screen_and_jumps_to_either_end() {
     let mut a = app();
     let rows = a.help_rows("").len();
-    a.help_page.set(20);
+    // 25 lines: one help page holds 20 rows.
+    a.resize(80, 25);
     run(&mut a, [cmd(Command::Help), cmd(Command::PageDown)]);
     let selected = |a: &App| match &a.mode {
         Mode::Help { selected, .. } => *selected,
         other => panic!("help closed: {other:?}"),
     };
     assert_eq!(selected(&a), 20);
-    assert_eq!(a.help_top.get(), 20, "the screen turns with the selection");
+    assert_eq!(a.help_top, 20, "the screen turns with the selection");
     run(&mut a, [cmd(Command::Last)]);
     assert_eq!(selected(&a), rows - 1);
     run(&mut a, [cmd(Command::PageDown)]);
@@ -673,4 +674,19 @@ fn keys_for_a_work_with_no_work_shown_say_so() {
         assert_eq!(a.mode, Mode::List, "{c:?}");
         assert_eq!(a.status.as_ref().unwrap().text, "没有匹配的作品", "{c:?}");
     }
+}
+
+#[test]
+fn the_list_window_follows_the_selection_in_update_not_in_the_view() {
+    let mut a = App::new(sample_data(60), Keymap::default_keymap(), Lang::Zh);
+    a.resize(80, 24);
+    let rows = crate::tui::view::list_rows(24);
+    run(&mut a, [cmd(Command::Last)]);
+    assert_eq!(a.scroll, 60 - rows, "the last work is on the last row");
+    run(&mut a, [cmd(Command::First)]);
+    assert_eq!(a.scroll, 0);
+    run(&mut a, [cmd(Command::Last)]);
+    // A taller screen shows more, so the window starts earlier.
+    a.resize(80, 40);
+    assert_eq!(a.scroll, 60 - crate::tui::view::list_rows(40));
 }

@@ -180,6 +180,8 @@ where
         media_dirs.push(PathBuf::from(dir));
     }
     let mut app = App::new(data, opts.keymap, lang);
+    let size = terminal.size()?;
+    app.resize(size.width, size.height);
     let mut session = Session {
         ballot,
         player: None,
@@ -224,7 +226,8 @@ where
                 let at = jury_store::snapshot::local_time(report.at, false);
                 app.on_synced(at, report.result);
             }
-            Some(Incoming::Resize | Incoming::Tick | Incoming::App(JudgeMessage::Opened(_))) => {}
+            Some(Incoming::Resize(w, h)) => app.resize(w, h),
+            Some(Incoming::Tick | Incoming::App(JudgeMessage::Opened(_))) => {}
             None => break,
         }
         let (revision, submitted) = (app.data.revision, app.data.submitted);

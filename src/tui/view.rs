@@ -32,6 +32,29 @@ const DIM: Style = Style::new().fg(Color::DarkGray);
 const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
 const SELECTED: Style = Style::new().add_modifier(Modifier::REVERSED);
 
+/// Works-list rows on a screen `height` cells tall (header, status and hint lines and the
+/// list's own column header taken off).
+pub fn list_rows(height: u16) -> usize {
+    height.saturating_sub(4) as usize
+}
+
+/// Help rows on one page of a screen `height` cells tall (margin, border, column header).
+pub fn help_page(height: u16) -> usize {
+    (height.saturating_sub(5) as usize).max(1)
+}
+
+/// The first row of a `rows`-tall window over `len` rows that shows `selected`, moved from
+/// `top` as little as possible.
+pub fn keep_visible(top: usize, selected: usize, rows: usize, len: usize) -> usize {
+    let mut top = top;
+    if selected < top {
+        top = selected;
+    } else if rows > 0 && selected >= top + rows {
+        top = selected + 1 - rows;
+    }
+    top.min(len.saturating_sub(rows.max(1)))
+}
+
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let rows = Layout::default()
@@ -145,15 +168,9 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
     )];
     let height = area.height.saturating_sub(1) as usize;
     let visible = app.visible();
-    // Keep the selection on screen, moving the window as little as possible.
-    let mut top = app.scroll.get();
-    if app.selected < top {
-        top = app.selected;
-    } else if height > 0 && app.selected >= top + height {
-        top = app.selected + 1 - height;
-    }
-    top = top.min(visible.len().saturating_sub(height.max(1)));
-    app.scroll.set(top);
+    // The app keeps its window for the screen it was told of; re-kept here (without writing)
+    // only when drawn at another size.
+    let top = keep_visible(app.scroll, app.selected, height, visible.len());
     for (row, &index) in visible.iter().enumerate().skip(top).take(height) {
         let w = &app.data.works[index];
         let st = app.data.status(&w.id);
@@ -726,16 +743,7 @@ fn draw_help(frame: &mut Frame, app: &App, filter: &str, selected: usize) {
     let keys_w = 16;
     let desc_w = w.saturating_sub(layer_w + keys_w + 2);
     let height = inner.height.saturating_sub(1) as usize;
-    app.help_page.set(height.max(1));
-    // Keep the selection on screen, moving the window as little as possible.
-    let mut top = app.help_top.get();
-    if selected < top {
-        top = selected;
-    } else if height > 0 && selected >= top + height {
-        top = selected + 1 - height;
-    }
-    top = top.min(rows.len().saturating_sub(height.max(1)));
-    app.help_top.set(top);
+    let top = keep_visible(app.help_top, selected, height, rows.len());
     let mut lines = vec![Line::styled(
         format!(
             "{} {} {}",

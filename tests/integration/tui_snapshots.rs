@@ -243,8 +243,8 @@ fn recusing_from_a_scored_work_asks_first_en_80x24() {
 /// Help after one PgDn; one page is the 19 rows the help box shows at 80x24.
 fn paged_help(lang: Lang) -> String {
     let mut app = App::new(sample_data(4), Keymap::default_keymap(), lang);
+    app.resize(80, 24);
     act(&mut app, [Action::Command(Command::Help)]);
-    // The first draw tells the app how many rows one page holds.
     let first = screen(&app, 80, 24);
     let rows = app.help_rows("").len();
     assert!(first.contains(&format!(" 1/{rows} ")), "{first}");

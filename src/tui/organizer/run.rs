@@ -72,10 +72,12 @@ pub fn run_organizer(
     let first_version = master.data_version().ok();
     spawn_loader(master, contest, runtime.sender(), refresh_rx, first_version);
     let mut terminal = crate::tui::run::start_terminal(lang)?;
+    let size = terminal.size()?;
+    app.resize(size.width, size.height);
     let result = (|| -> anyhow::Result<()> {
         loop {
             app.now = jury_store::master::now_secs();
-            terminal.draw(|frame| view::draw(frame, &mut app))?;
+            terminal.draw(|frame| view::draw(frame, &app))?;
             let effect = match runtime.next(CLOCK_TICK) {
                 None => return Ok(()),
                 Some(Incoming::Key(key)) if crate::tui::run::is_repaint_key(&key) => {
@@ -96,7 +98,11 @@ pub fn run_organizer(
                     }
                     None
                 }
-                Some(Incoming::Resize) | Some(Incoming::Tick) => None,
+                Some(Incoming::Resize(w, h)) => {
+                    app.resize(w, h);
+                    None
+                }
+                Some(Incoming::Tick) => None,
             };
             match effect {
                 Some(OrgEffect::Quit) => return Ok(()),

@@ -259,8 +259,8 @@ pub struct OrgApp {
     pub results: ResultsView,
     /// First judge column shown in the matrix.
     pub matrix_left: usize,
-    /// Rows that fit on one page, set by the view from the last frame.
-    pub page: usize,
+    /// The terminal's size in cells, as the runtime last reported it: what a page is.
+    pub screen: (u16, u16),
     pub help: Option<usize>,
     /// One line for the status bar, e.g. a failed refresh.
     pub status: Option<String>,
@@ -281,7 +281,7 @@ impl OrgApp {
             method,
             results,
             matrix_left: 0,
-            page: 10,
+            screen: (80, 24),
             help: None,
             status: None,
             now: jury_store::master::now_secs(),
@@ -346,6 +346,16 @@ impl OrgApp {
             .min(self.data.judges.len().saturating_sub(1));
     }
 
+    /// The terminal now has `width` × `height` cells.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.screen = (width, height);
+    }
+
+    /// Table rows on one page of the current tab at the current screen size.
+    fn page(&self) -> usize {
+        super::view::table_rows(self, self.screen.1).max(1)
+    }
+
     pub fn update(&mut self, action: Action) -> Option<OrgEffect> {
         let Action::Command(command) = action else {
             return None;
@@ -362,14 +372,15 @@ impl OrgApp {
         }
         let n = self.row_count();
         let last = n.saturating_sub(1);
+        let page = self.page();
         let row = &mut self.rows[self.tab.index()];
         match command {
             Command::Next => *row = (*row + 1).min(last),
             Command::Prev => *row = row.saturating_sub(1),
             Command::First => *row = 0,
             Command::Last => *row = last,
-            Command::PageDown => *row = (*row + self.page.max(1)).min(last),
-            Command::PageUp => *row = row.saturating_sub(self.page.max(1)),
+            Command::PageDown => *row = (*row + page).min(last),
+            Command::PageUp => *row = row.saturating_sub(page),
             Command::TabNext => {
                 self.tab = Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()];
             }

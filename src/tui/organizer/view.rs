@@ -33,7 +33,25 @@ fn rect(area: Rect, y: u16, height: u16) -> Rect {
     }
 }
 
-pub fn draw(frame: &mut Frame, app: &mut OrgApp) {
+/// (table height with its header row, chart height) of the body on a screen `height` tall:
+/// the results tab keeps room under the table for the selected work's judge totals.
+fn body_heights(app: &OrgApp, height: u16) -> (u16, u16) {
+    let body_height = height.saturating_sub(5);
+    let chart_height = if app.tab == Tab::Results && body_height >= 12 {
+        (app.data.contest.judges_per_work as u16 + 1).clamp(3, body_height / 2)
+    } else {
+        0
+    };
+    (body_height - chart_height, chart_height)
+}
+
+/// Table rows (below the header row) that one screen `height` tall shows on the current tab.
+pub fn table_rows(app: &OrgApp, height: u16) -> usize {
+    body_heights(app, height).0.saturating_sub(1) as usize
+}
+
+/// Draws the organizer's screen from its state; reads only.
+pub fn draw(frame: &mut Frame, app: &OrgApp) {
     let area = frame.area();
     if area.height < 8 || area.width < 30 {
         frame.render_widget(Paragraph::new("jury: window too small"), area);
@@ -41,17 +59,8 @@ pub fn draw(frame: &mut Frame, app: &mut OrgApp) {
     }
     draw_header(frame, app, rect(area, 0, 1));
     draw_tabs(frame, app, rect(area, 1, 1));
-    let mut body_height = area.height - 5;
-    // The results tab keeps room under the table for the selected work's judge totals.
-    let chart_height = if app.tab == Tab::Results && body_height >= 12 {
-        (app.data.contest.judges_per_work as u16 + 1).clamp(3, body_height / 2)
-    } else {
-        0
-    };
-    body_height -= chart_height;
+    let (body_height, chart_height) = body_heights(app, area.height);
     let body = rect(area, 2, body_height);
-    // Header row of the table takes one line.
-    app.page = body_height.saturating_sub(1) as usize;
     let lines = match app.tab {
         Tab::Works => works_lines(app, body.width as usize),
         Tab::Judges => judges_lines(app, body.width as usize),
