@@ -78,6 +78,13 @@ pub enum Dialog {
     Receipt {
         code: String,
     },
+    /// The ballot's revision, receipt and last sync (`i`).
+    Details,
+    /// `q` with work the organizer has not got yet: asked once before leaving.
+    Quit {
+        unsubmitted: bool,
+        unsynced: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -393,13 +400,7 @@ impl App {
                 if self.data.submitted {
                     self.say(StatusKind::Info, self.t(Msg::ReadOnly));
                 } else {
-                    let unfinished = self
-                        .data
-                        .works
-                        .iter()
-                        .filter(|w| !self.data.status(&w.id).is_done())
-                        .map(|w| w.id.clone())
-                        .collect();
+                    let unfinished = self.unfinished();
                     self.mode = Mode::Confirm(Dialog::Submit { unfinished });
                 }
             }
@@ -411,15 +412,44 @@ impl App {
                 }
             }
             Command::Help => self.open_help(Mode::List),
+            Command::Details => self.mode = Mode::Confirm(Dialog::Details),
             Command::Quit => {
-                self.quit = true;
-                let mut effects = self.flush_watch();
-                effects.push(Effect::Quit);
-                return effects;
+                let unsubmitted = !self.data.submitted
+                    && self
+                        .data
+                        .works
+                        .iter()
+                        .any(|w| self.data.status(&w.id) != ScoreStatus::Unscored);
+                let unsynced = self.sync.as_ref().is_some_and(|s| !s.ok);
+                if unsubmitted || unsynced {
+                    self.mode = Mode::Confirm(Dialog::Quit {
+                        unsubmitted,
+                        unsynced,
+                    });
+                    return vec![];
+                }
+                return self.leave();
             }
             _ => {}
         }
         vec![]
+    }
+
+    fn leave(&mut self) -> Vec<Effect> {
+        self.quit = true;
+        let mut effects = self.flush_watch();
+        effects.push(Effect::Quit);
+        effects
+    }
+
+    /// The works not fully scored, in list order.
+    fn unfinished(&self) -> Vec<String> {
+        self.data
+            .works
+            .iter()
+            .filter(|w| !self.data.status(&w.id).is_done())
+            .map(|w| w.id.clone())
+            .collect()
     }
 
     /// The selected work, or a word that there is none (an empty ballot, or a filter that
@@ -572,7 +602,7 @@ impl App {
             if share < u64::from(need) {
                 self.say(
                     StatusKind::Warn,
-                    format!("{} ({share}% < {need}%)", self.t(Msg::WatchWarning)),
+                    crate::tr!(self.lang, "tui.watch_short", share = share, need = need),
                 );
             }
         }
@@ -608,7 +638,10 @@ impl App {
                     .find(|(_, v)| *v == buffer)
                     .map(|(s, _)| *s);
                 if candidates.is_empty() {
-                    self.say(StatusKind::Error, format!("{buffer}: {range}"));
+                    self.say(
+                        StatusKind::Error,
+                        super::text::labelled(self.lang, &buffer, &range),
+                    );
                     self.mode = Mode::Score {
                         criterion: index,
                         buffer: String::new(),
@@ -631,7 +664,7 @@ impl App {
                     None => {
                         self.say(
                             StatusKind::Error,
-                            format!("{buffer}: {}", self.t(Msg::NotANumber)),
+                            super::text::labelled(self.lang, &buffer, self.t(Msg::NotANumber)),
                         );
                         self.mode = Mode::Score {
                             criterion: index,
@@ -844,7 +877,44 @@ impl App {
 
     fn update_confirm(&mut self, action: Action, dialog: Dialog) -> Vec<Effect> {
         match action {
-            Action::Command(Command::Confirm) => {
+            // Enter with works still unscored: the safe default is to go and score them.
+            Action::Command(Command::Accept) if matches!(&dialog, Dialog::Submit { unfinished } if !unfinished.is_empty()) =>
+            {
+                self.mode = Mode::List;
+                if let Dialog::Submit { unfinished } = &dialog {
+                    let first = self
+                        .visible
+                        .iter()
+                        .position(|&i| unfinished.contains(&self.data.works[i].id));
+                    match first {
+                        Some(i) => self.selected = i,
+                        None => {
+                            self.filter.clear();
+                            self.refilter();
+                            if let Some(i) = self
+                                .visible
+                                .iter()
+                                .position(|&i| unfinished.contains(&self.data.works[i].id))
+                            {
+                                self.selected = i;
+                            }
+                        }
+                    }
+                    self.say(
+                        StatusKind::Info,
+                        crate::tr!(self.lang, "tui.submit_later", n = unfinished.len()),
+                    );
+                }
+                vec![]
+            }
+            // Enter never deletes scores or leaves: there the default is to stay.
+            Action::Command(Command::Accept)
+                if matches!(dialog, Dialog::Recuse { .. } | Dialog::Quit { .. }) =>
+            {
+                self.mode = Mode::List;
+                vec![]
+            }
+            Action::Command(Command::Confirm | Command::Accept) => {
                 self.mode = Mode::List;
                 match dialog {
                     Dialog::Submit { .. } => vec![Effect::Commit(Event::Submit)],
@@ -853,7 +923,8 @@ impl App {
                         self.ask_recusal_reason(work);
                         vec![]
                     }
-                    Dialog::Receipt { .. } => vec![],
+                    Dialog::Quit { .. } => self.leave(),
+                    Dialog::Receipt { .. } | Dialog::Details => vec![],
                 }
             }
             Action::Command(Command::Cancel) => {
@@ -914,13 +985,22 @@ impl App {
     /// (layer, keys, description) rows of the help screen matching `filter`.
     pub fn help_rows(&self, filter: &str) -> Vec<(Layer, String, String)> {
         let needle = filter.to_lowercase();
+        // Digits are not bindings (they type the score): described in a row of their own.
+        let digits = (
+            Layer::Score,
+            "0-9 .".to_string(),
+            crate::tr!(self.lang, "tui.help_digits").to_string(),
+        );
         Layer::JUDGE
             .iter()
             .flat_map(|&layer| {
-                self.keymap
-                    .bindings(layer)
-                    .iter()
-                    .map(move |b| (layer, b.keys_label(), b.desc(self.lang).to_string()))
+                let first = (layer == Layer::Score).then(|| digits.clone());
+                first.into_iter().chain(
+                    self.keymap
+                        .bindings(layer)
+                        .iter()
+                        .map(move |b| (layer, b.keys_label(), b.desc(self.lang).to_string())),
+                )
             })
             .filter(|(layer, keys, desc)| {
                 needle.is_empty()
@@ -970,12 +1050,7 @@ impl App {
             Event::Unrecuse { .. } => {
                 crate::tr!(self.lang, "tui.unrecused", rev = self.data.revision)
             }
-            _ => format!(
-                "{}, {} {}",
-                self.t(Msg::Saved),
-                self.t(Msg::Revision),
-                self.data.revision
-            ),
+            _ => crate::tr!(self.lang, "tui.saved_rev", rev = self.data.revision),
         };
         self.say(StatusKind::Saved, saved);
         if *event == Event::Submit {
@@ -1133,7 +1208,7 @@ impl App {
             }
             Err(why) => {
                 if was_ok {
-                    let text = format!("{}: {why}", self.t(Msg::SyncFailed));
+                    let text = super::text::labelled(self.lang, self.t(Msg::SyncFailed), &why);
                     self.say(StatusKind::Warn, text);
                 }
                 self.sync = Some(SyncState {

@@ -395,6 +395,8 @@ fn help_is_generated_from_the_keymap_and_filters() {
             .iter()
             .map(|l| a.keymap.bindings(*l).len())
             .sum::<usize>()
+            + 1,
+        "every binding, and the digits of the score layer"
     );
     run(&mut a, typed("评语"));
     let Mode::Help { filter, .. } = &a.mode else {
@@ -689,4 +691,112 @@ fn the_list_window_follows_the_selection_in_update_not_in_the_view() {
     // A taller screen shows more, so the window starts earlier.
     a.resize(80, 40);
     assert_eq!(a.scroll, 60 - crate::tui::view::list_rows(40));
+}
+
+#[test]
+fn chinese_messages_use_full_width_punctuation() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Score), Action::Type('9')]);
+    let text = &a.status.as_ref().unwrap().text;
+    assert!(text.starts_with("已保存，版本 "), "{text}");
+    assert!(!text.contains(", "), "{text}");
+    run(&mut a, [Action::Type('.')]);
+    let text = &a.status.as_ref().unwrap().text;
+    assert!(text.contains("：超出范围"), "{text}");
+}
+
+#[test]
+fn submitting_with_works_unscored_takes_an_explicit_yes_and_enter_goes_to_the_first() {
+    let mut a = app();
+    run(&mut a, typed(""));
+    run(&mut a, [cmd(Command::Score)]);
+    run(&mut a, typed("2526128444"));
+    run(&mut a, [cmd(Command::ScoreExit), cmd(Command::Last)]);
+    run(&mut a, [cmd(Command::Submit)]);
+    let effects = run(&mut a, [cmd(Command::Accept)]);
+    assert!(effects.is_empty(), "Enter does not submit: {effects:?}");
+    assert!(!a.data.submitted);
+    assert_eq!(a.mode, Mode::List);
+    assert_eq!(
+        a.selected_work_id().as_deref(),
+        Some("002"),
+        "the first unscored work"
+    );
+    let effects = run(&mut a, [cmd(Command::Submit), cmd(Command::Confirm)]);
+    assert_eq!(effects, [Effect::Commit(Event::Submit)]);
+    assert!(a.data.submitted);
+}
+
+#[test]
+fn ballot_details_open_with_i_and_close_with_enter() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Details)]);
+    assert_eq!(a.mode, Mode::Confirm(Dialog::Details));
+    run(&mut a, [cmd(Command::Accept)]);
+    assert_eq!(a.mode, Mode::List);
+}
+
+#[test]
+fn quitting_with_unsubmitted_scores_or_a_failed_sync_asks_once() {
+    let mut a = app();
+    assert_eq!(run(&mut a, [cmd(Command::Quit)]), [Effect::Quit]);
+    let mut a = app();
+    run(&mut a, [cmd(Command::Score), cmd(Command::ScoreMax)]);
+    run(&mut a, [cmd(Command::ScoreExit), cmd(Command::Quit)]);
+    assert_eq!(
+        a.mode,
+        Mode::Confirm(Dialog::Quit {
+            unsubmitted: true,
+            unsynced: false
+        })
+    );
+    assert!(!a.quit);
+    assert!(
+        run(&mut a, [cmd(Command::Accept)]).is_empty(),
+        "Enter stays"
+    );
+    assert!(!a.quit);
+    run(&mut a, [cmd(Command::Quit)]);
+    assert_eq!(run(&mut a, [cmd(Command::Confirm)]), [Effect::Quit]);
+    assert!(a.quit);
+    // A failed sync is reason enough, even on a submitted ballot.
+    let mut a = app();
+    run(
+        &mut a,
+        [
+            cmd(Command::Submit),
+            cmd(Command::Confirm),
+            cmd(Command::Confirm),
+        ],
+    );
+    a.on_synced("14:00:00".into(), Err("gone".into()));
+    run(&mut a, [cmd(Command::Quit)]);
+    assert_eq!(
+        a.mode,
+        Mode::Confirm(Dialog::Quit {
+            unsubmitted: false,
+            unsynced: true
+        })
+    );
+}
+
+#[test]
+fn enter_in_the_recusal_question_keeps_the_scores() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Score), cmd(Command::ScoreMax)]);
+    run(&mut a, [cmd(Command::ScoreExit), cmd(Command::Recuse)]);
+    assert!(matches!(a.mode, Mode::Confirm(Dialog::Recuse { .. })));
+    assert!(run(&mut a, [cmd(Command::Accept)]).is_empty());
+    assert_eq!(a.mode, Mode::List);
+}
+
+#[test]
+fn help_describes_the_digits_of_the_score_layer() {
+    let a = app();
+    let rows = a.help_rows("");
+    let digits = rows
+        .iter()
+        .find(|(layer, keys, _)| *layer == Layer::Score && keys.starts_with("0-9"))
+        .expect("a row for the digits");
+    assert!(digits.2.contains("自动进入下一项"), "{}", digits.2);
 }

@@ -87,6 +87,7 @@ impl Layer {
                         | InputNewline
                         | InputCancel
                         | Confirm
+                        | Accept
                         | Cancel
                         | Close
                         | TabNext
@@ -118,7 +119,7 @@ impl Layer {
                     | Stop
             ),
             Layer::Input => matches!(c, InputSubmit | InputNewline | InputCancel),
-            Layer::Confirm => matches!(c, Confirm | Cancel),
+            Layer::Confirm => matches!(c, Confirm | Accept | Cancel),
             Layer::Help => matches!(c, Close | Next | Prev | PageDown | PageUp | First | Last),
             Layer::Organizer => {
                 matches!(

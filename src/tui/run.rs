@@ -18,10 +18,11 @@ use super::app::{App, Effect, PlayerCommand, StatusKind};
 use super::editor::Editor;
 use super::keymap::Keymap;
 use super::runtime::{Incoming, Runtime};
+use super::text::fit;
 use super::{action::Edit, view};
 use crate::commands::compliance::MediaText as _;
 use crate::i18n::{Lang, Msg};
-use jury_core::text::{fit, width};
+use jury_core::text::width;
 use jury_media::{
     check_media, locate, MediaCheck, Player, PlayerConfig, PlayerError, PlayerEvent, VideoOutput,
 };
@@ -368,8 +369,7 @@ impl Session {
                 .find(|w| w.id == work)
                 .map(|w| w.media_file.clone())
                 .unwrap_or_default();
-            let message =
-                jury_core::text::plain_punctuation(&format!("{file}: {}", check.message(app.lang)));
+            let message = super::text::labelled(app.lang, &file, check.message(app.lang));
             app.media_notes.insert(work, message.clone());
             app.set_status(StatusKind::Error, message);
             return vec![];

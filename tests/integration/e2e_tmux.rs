@@ -100,7 +100,24 @@ impl Tmux {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+        self.quit();
+    }
+
+    /// `q`, and `y` if jury asks first (scores given but the ballot not submitted).
+    fn quit(&self) {
         self.keys(&["q"]);
+        let start = Instant::now();
+        while self.alive() {
+            let s = self.screen();
+            if s.contains("y quit / n stay") || s.contains("y 退出 / n 留下") {
+                self.keys(&["y"]);
+                break;
+            }
+            if start.elapsed() > Duration::from_secs(10) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -183,7 +200,10 @@ fn score_a_work_by_keys_quit_and_reopen() {
         !screen.contains("playing") && !screen.contains("Checking the video"),
         "Enter after the last criterion does not start playback:\n{screen}"
     );
+    // Scores given, ballot not submitted: q asks once, y leaves.
     t.keys(&["q"]);
+    t.wait_for("The ballot is not submitted");
+    t.keys(&["y"]);
     t.wait_exit();
 
     let data = load(&demo_ballot(dir.path()));
@@ -197,7 +217,7 @@ fn score_a_work_by_keys_quit_and_reopen() {
         "the total is back after reopening:\n{screen}"
     );
     assert!(screen.contains("Good pacing"), "{screen}");
-    t.keys(&["q"]);
+    t.quit();
     t.wait_exit();
 }
 
@@ -214,7 +234,7 @@ fn chinese_screen_and_wrong_key_then_retry() {
     t.keys(&["Enter"]);
     let screen = t.wait_for("作品名称");
     assert!(screen.contains("稻田里的守"), "{screen}");
-    t.keys(&["q"]);
+    t.quit();
     t.wait_exit();
     let stderr = std::fs::read_to_string(dir.path().join("stderr.txt")).unwrap_or_default();
     assert!(
@@ -284,7 +304,7 @@ fn play_a_video_headless_and_progress_is_kept() {
         "paused at the end of the six-second clip: {screen}"
     );
     t.keys(&["x"]);
-    t.keys(&["q"]);
+    t.quit();
     t.wait_exit();
     let data = load(&demo_ballot(dir.path()));
     let p = data.progress.get("001").copied().expect("progress saved");
@@ -371,7 +391,7 @@ fn transport_keys_pause_seek_and_stop_with_the_status_line_following() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    t.keys(&["q"]);
+    t.quit();
     t.wait_exit();
 }
 

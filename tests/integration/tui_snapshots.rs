@@ -298,10 +298,13 @@ fn an_active_filter_shows_in_the_header_zh_80x24() {
     act(&mut app, "桥".chars().map(Action::Type));
     act(&mut app, [Action::Command(Command::InputSubmit)]);
     let s = screen(&app, 80, 24);
-    assert!(s.lines().next().unwrap().contains("筛选: 桥 (3/12)"), "{s}");
+    assert!(
+        s.lines().next().unwrap().contains("筛选：桥（3/12）"),
+        "{s}"
+    );
     insta::assert_snapshot!("filter_header_zh_80x24", s);
     act(&mut app, [Action::Command(Command::ClearFilter)]);
-    assert!(!screen(&app, 80, 24).contains("筛选: 桥"));
+    assert!(!screen(&app, 80, 24).contains("筛选：桥"));
 }
 
 #[test]
@@ -316,4 +319,107 @@ fn an_active_filter_shows_in_the_header_en_80x24() {
         "{s}"
     );
     insta::assert_snapshot!("filter_header_en_80x24", s);
+}
+
+#[test]
+fn submit_dialog_lists_unscored_works_by_title_zh_80x24() {
+    let mut app = scored_app(Lang::Zh);
+    act(
+        &mut app,
+        [
+            Action::Command(Command::ScoreExit),
+            Action::Command(Command::Submit),
+        ],
+    );
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("003 桥都匠心"), "{s}");
+    assert!(s.contains("y 仍然提交"), "{s}");
+    insta::assert_snapshot!("submit_zh_80x24", s);
+}
+
+/// After the receipt is closed: it stays in the header, and the hints offer reopening.
+fn submitted(lang: Lang) -> String {
+    let mut app = scored_app(lang);
+    act(
+        &mut app,
+        [
+            Action::Command(Command::ScoreExit),
+            Action::Command(Command::Submit),
+            Action::Command(Command::Confirm),
+            Action::Command(Command::Confirm),
+        ],
+    );
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.lines().next().unwrap().contains(&app.data.receipt()),
+        "{s}"
+    );
+    let hints = s.lines().last().unwrap();
+    assert!(
+        hints.contains(" o ") && !hints.contains(" s ") && !hints.contains(" S "),
+        "{s}"
+    );
+    s
+}
+
+#[test]
+fn submitted_keeps_the_receipt_and_offers_reopen_zh_80x24() {
+    let s = submitted(Lang::Zh);
+    assert!(s.lines().last().unwrap().contains("o 重新打开"), "{s}");
+    insta::assert_snapshot!("submitted_zh_80x24", s);
+}
+
+#[test]
+fn submitted_keeps_the_receipt_and_offers_reopen_en_80x24() {
+    insta::assert_snapshot!("submitted_en_80x24", submitted(Lang::En));
+}
+
+fn quit_question(lang: Lang) -> String {
+    let mut app = scored_app(lang);
+    act(
+        &mut app,
+        [
+            Action::Command(Command::ScoreExit),
+            Action::Command(Command::Quit),
+        ],
+    );
+    assert!(!app.quit);
+    screen(&app, 80, 24)
+}
+
+#[test]
+fn quitting_with_an_unsubmitted_ballot_asks_zh_80x24() {
+    let s = quit_question(Lang::Zh);
+    assert!(s.contains("选票尚未提交"), "{s}");
+    insta::assert_snapshot!("quit_zh_80x24", s);
+}
+
+#[test]
+fn quitting_with_an_unsubmitted_ballot_asks_en_80x24() {
+    insta::assert_snapshot!("quit_en_80x24", quit_question(Lang::En));
+}
+
+#[test]
+fn score_hints_at_80_columns_keep_back_in_both_languages() {
+    for (lang, back) in [(Lang::Zh, "Esc 返回"), (Lang::En, "Esc Back")] {
+        let app = scored_app(lang);
+        let s = screen(&app, 80, 24);
+        assert!(s.lines().last().unwrap().contains(back), "{s}");
+    }
+}
+
+#[test]
+fn the_comment_comes_before_the_standards_at_120x40() {
+    let mut app = scored_app(Lang::Zh);
+    act(
+        &mut app,
+        [
+            Action::Command(Command::ScoreExit),
+            Action::Command(Command::First),
+        ],
+    );
+    let s = screen(&app, 120, 40);
+    let comment = s.find("评语：画面清晰").expect("comment shown");
+    let standard = s.find("紧扣活动主题").expect("standards shown");
+    assert!(comment < standard, "{s}");
 }

@@ -12,11 +12,12 @@ use crate::i18n::Lang;
 use crate::report::ResultsWords;
 use crate::tui::action::Command;
 use crate::tui::keymap::Layer;
+use crate::tui::text::fit;
 use crate::tui::view::{hint_commands, hint_spans, ASCII};
 use jury_core::chain::receipt;
 use jury_core::model::contest::AggregationMethod;
 use jury_core::results::{ResultsView, METHODS};
-use jury_core::text::{fit, width};
+use jury_core::text::width;
 
 const BAR: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
 const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
@@ -565,7 +566,14 @@ fn draw_detail(frame: &mut Frame, app: &OrgApp, area: Rect) {
                 let legend = if app.tab == Tab::Matrix {
                     format!(" {}", crate::tr!(lang, "org.matrix_legend"))
                 } else {
-                    format!(" {}: {video} {note}", crate::tr!(lang, "org.col.video"))
+                    format!(
+                        " {}",
+                        crate::tui::text::labelled(
+                            lang,
+                            crate::tr!(lang, "org.col.video"),
+                            format!("{video} {note}")
+                        )
+                    )
                 };
                 lines.push(Line::styled(legend, DIM));
             }
