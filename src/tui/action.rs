@@ -33,7 +33,7 @@ bindable! {
     ScoreClear => "score_clear", ScoreExit => "score_exit",
     InputSubmit => "input_submit", InputNewline => "input_newline", InputCancel => "input_cancel",
     Confirm => "confirm", Accept => "accept", Cancel => "cancel", Close => "close",
-    Details => "details",
+    Details => "details", Sort => "sort",
     TabNext => "tab_next", TabPrev => "tab_prev", ScrollLeft => "scroll_left",
     ScrollRight => "scroll_right", CycleMethod => "cycle_method", Refresh => "refresh",
     Tab1 => "tab_1", Tab2 => "tab_2", Tab3 => "tab_3", Tab4 => "tab_4", Tab5 => "tab_5",

@@ -96,6 +96,7 @@ impl Layer {
                         | ScrollRight
                         | CycleMethod
                         | Refresh
+                        | Sort
                 ) && c.tab_index().is_none()
             }
             Layer::Score => matches!(
@@ -135,6 +136,9 @@ impl Layer {
                         | ScrollRight
                         | CycleMethod
                         | Refresh
+                        | Filter
+                        | ClearFilter
+                        | Sort
                         | Help
                         | Quit
                 ) || c.tab_index().is_some()

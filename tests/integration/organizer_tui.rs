@@ -125,7 +125,7 @@ fn app(lang: Lang) -> OrgApp {
     app
 }
 
-fn render(app: &mut OrgApp, w: u16, h: u16) -> String {
+fn render(app: &OrgApp, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal
         .draw(|f| jury::tui::organizer::view::draw(f, app))
@@ -308,4 +308,98 @@ fn the_results_tab_ranks_by_the_chosen_method_and_charts_judge_totals() {
     let before = app.method;
     cmd(&mut app, Command::CycleMethod);
     assert_eq!(app.method, before);
+}
+
+#[test]
+fn slash_searches_the_works_and_esc_clears_it() {
+    let mut app = app(Lang::Zh);
+    cmd(&mut app, Command::Filter);
+    for c in "桥".chars() {
+        app.update(Action::Type(c));
+    }
+    cmd(&mut app, Command::InputSubmit);
+    let shown: Vec<&str> = app.shown[0]
+        .iter()
+        .map(|&i| app.data.works[i].record.title.as_str())
+        .collect();
+    assert!(
+        !shown.is_empty() && shown.iter().all(|t| t.contains('桥')),
+        "{shown:?}"
+    );
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains(&format!("搜索：桥（{}/6）", shown.len())),
+        "{screen}"
+    );
+    // The detail line follows the row shown, not the row at that place before the search.
+    let first = &app.data.works[app.shown[0][0]].record;
+    let title = jury::tui::text::shown(&first.title);
+    assert!(
+        screen.contains(&format!(" {} {title}", first.id)),
+        "{screen}"
+    );
+    cmd(&mut app, Command::ClearFilter);
+    assert_eq!(app.shown[0].len(), 6);
+}
+
+#[test]
+fn s_sorts_by_the_next_column_on_works_judges_and_results() {
+    let mut app = app(Lang::En);
+    cmd(&mut app, Command::Sort);
+    let titles: Vec<String> = app.shown[0]
+        .iter()
+        .map(|&i| app.data.works[i].record.title.clone())
+        .collect();
+    let mut sorted = titles.clone();
+    sorted.sort();
+    assert_eq!(titles, sorted, "sorted by title");
+    assert!(render(&mut app, 80, 24).contains("sorted by Title"));
+    app.tab = Tab::Results;
+    for _ in 0..4 {
+        cmd(&mut app, Command::Sort);
+    }
+    let scores: Vec<_> = app.shown[4]
+        .iter()
+        .map(|&i| app.results.rows[i].aggregate)
+        .collect();
+    let mut best_first = scores.clone();
+    best_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(scores, best_first, "by score, highest first");
+    // The matrix keeps its order and says why nothing happened.
+    app.tab = Tab::Matrix;
+    cmd(&mut app, Command::Sort);
+    assert!(app.status.is_some());
+}
+
+#[test]
+fn headers_use_a_short_label_rather_than_a_cut_one() {
+    let mut app = app(Lang::Zh);
+    for tab in [Tab::Sync, Tab::Severity] {
+        app.tab = tab;
+        let screen = render(&mut app, 80, 24);
+        let header = screen.lines().nth(2).unwrap();
+        assert!(!header.contains('⋯') && !header.contains(".."), "{header}");
+    }
+}
+
+#[test]
+fn the_results_footer_names_the_contests_method_and_marks_comparisons() {
+    let mut app = app(Lang::Zh);
+    app.tab = Tab::Results;
+    let contest = app.results.configured;
+    cmd(&mut app, Command::CycleMethod);
+    assert_ne!(app.method, contest);
+    let screen = render(&mut app, 100, 30);
+    assert!(screen.contains("仅供对比"), "{screen}");
+    assert!(
+        screen.contains("本赛事方法为去极值"),
+        "the contest's method is named: {screen}"
+    );
+    assert!(!screen.contains("最终结果，排名方法：标准化"), "{screen}");
+    // Every cut-off line is there in full, wrapped.
+    let flat: String = screen.lines().map(str::trim).collect();
+    for line in jury::report::ResultsWords::cutoff_lines(&app.results, Lang::Zh) {
+        let words: String = jury::tui::text::shown(&line).split_whitespace().collect();
+        assert!(flat.replace(' ', "").contains(&words), "{line}\n{screen}");
+    }
 }

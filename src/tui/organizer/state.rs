@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::commands::results::ResultsSource;
 use crate::i18n::Lang;
 use crate::tui::action::{Action, Command};
+use crate::tui::editor::Editor;
 use crate::tui::keymap::{Keymap, Layer};
 use jury_core::model::contest::AggregationMethod;
 use jury_core::model::Contest;
@@ -236,7 +237,7 @@ impl Tab {
         }
     }
 
-    fn index(self) -> usize {
+    pub fn index(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
 }
@@ -244,6 +245,26 @@ impl Tab {
 pub enum OrgEffect {
     Quit,
     Refresh,
+}
+
+/// What a sortable column is compared by.
+#[derive(Debug, Clone, PartialEq, PartialOrd)]
+enum SortKey {
+    Text(String),
+    Number(f64),
+}
+
+/// Search text and sort column of one tab's table (works, judges, results).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableView {
+    pub query: String,
+    /// Index into the tab's sort columns; 0 is the table's own order.
+    pub sort: usize,
+}
+
+/// Tabs whose tables can be searched and sorted.
+pub fn sortable(tab: Tab) -> bool {
+    matches!(tab, Tab::Works | Tab::Judges | Tab::Results)
 }
 
 pub struct OrgApp {
@@ -266,6 +287,13 @@ pub struct OrgApp {
     pub status: Option<String>,
     /// Unix seconds the "synced 12s ago" column counts from (set by the loop; fixed in tests).
     pub now: i64,
+    /// Per tab: search text and sort column.
+    pub views: [TableView; 6],
+    /// Per tab: the rows shown, in order, as indices into the tab's rows (search and sort
+    /// applied). Kept here so the view only reads.
+    pub shown: [Vec<usize>; 6],
+    /// The search being typed (`/`), for the current tab.
+    pub searching: Option<Editor>,
 }
 
 impl OrgApp {
@@ -285,18 +313,177 @@ impl OrgApp {
             help: None,
             status: None,
             now: jury_store::master::now_secs(),
+            views: Default::default(),
+            shown: Default::default(),
+            searching: None,
         }
+        .reordered()
+    }
+
+    fn reordered(mut self) -> OrgApp {
+        self.reorder();
+        self
+    }
+
+    /// The sort columns of a tab: (header label, key of row `i`). The first is the table's
+    /// own order.
+    pub fn sort_labels(&self, tab: Tab) -> Vec<&'static str> {
+        let l = self.lang;
+        match tab {
+            Tab::Works => vec![
+                crate::tr!(l, "org.col.no"),
+                crate::tr!(l, "org.col.title"),
+                crate::tr!(l, "org.col.unit"),
+                crate::tr!(l, "org.col.district"),
+                crate::tr!(l, "org.col.video"),
+                crate::tr!(l, "org.col.judges"),
+                crate::tr!(l, "org.col.done"),
+            ],
+            Tab::Judges => vec![
+                "ID",
+                crate::tr!(l, "org.col.name"),
+                crate::tr!(l, "org.col.judge_unit"),
+                crate::tr!(l, "org.col.district"),
+                crate::tr!(l, "org.col.load"),
+                crate::tr!(l, "org.col.ballot"),
+            ],
+            Tab::Results => vec![
+                crate::tr!(l, "org.col.rank"),
+                crate::tr!(l, "org.col.no"),
+                crate::tr!(l, "org.col.title"),
+                crate::tr!(l, "org.col.unit"),
+                crate::tr!(l, "org.col.score"),
+            ],
+            _ => vec![],
+        }
+    }
+
+    fn sort_key(&self, tab: Tab, column: usize, i: usize) -> SortKey {
+        use SortKey::{Number, Text};
+        let n = |x: usize| Number(x as f64);
+        match tab {
+            Tab::Works => {
+                let w = &self.data.works[i];
+                match column {
+                    1 => Text(w.record.title.clone()),
+                    2 => Text(w.record.unit.clone()),
+                    3 => Text(w.record.district.clone()),
+                    4 => n(Compliance::of(w.probe.as_ref()) as usize),
+                    5 => n(w.assigned),
+                    6 => n(w.scored),
+                    _ => n(i),
+                }
+            }
+            Tab::Judges => {
+                let j = &self.data.judges[i];
+                match column {
+                    1 => Text(j.record.name.clone()),
+                    2 => Text(j.record.unit.clone()),
+                    3 => Text(j.record.district.clone()),
+                    4 => n(j.load),
+                    5 => n(j
+                        .ballot
+                        .as_ref()
+                        .map_or(0, |b| b.assignment_version as usize)),
+                    _ => n(i),
+                }
+            }
+            Tab::Results => {
+                let r = &self.results.rows[i];
+                match column {
+                    1 => Text(r.work.clone()),
+                    2 => Text(r.title.clone()),
+                    3 => Text(r.unit.clone()),
+                    // Highest first; unscored last.
+                    4 => Number(
+                        -r.aggregate
+                            .map(|a| a.to_string().parse::<f64>().unwrap_or(0.0))
+                            .unwrap_or(f64::NEG_INFINITY),
+                    ),
+                    _ => n(i),
+                }
+            }
+            _ => n(i),
+        }
+    }
+
+    /// The text a search looks in for row `i` of a tab.
+    fn haystack(&self, tab: Tab, i: usize) -> String {
+        match tab {
+            Tab::Works => {
+                let w = &self.data.works[i];
+                format!(
+                    "{} {} {} {}",
+                    w.record.id, w.record.title, w.record.unit, w.record.district
+                )
+            }
+            Tab::Judges => {
+                let j = &self.data.judges[i];
+                format!(
+                    "{} {} {} {}",
+                    j.record.id, j.record.name, j.record.unit, j.record.district
+                )
+            }
+            Tab::Results => {
+                let r = &self.results.rows[i];
+                format!("{} {} {} {}", r.work, r.title, r.unit, r.district)
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// Rebuilds every tab's shown rows from its search and sort; cursors stay in range.
+    fn reorder(&mut self) {
+        for (ti, tab) in Tab::ALL.iter().enumerate() {
+            let n = self.source_rows(*tab);
+            let view = &self.views[ti];
+            let mut rows: Vec<usize> = (0..n).collect();
+            if sortable(*tab) {
+                let needle = view.query.to_lowercase();
+                if !needle.is_empty() {
+                    rows.retain(|&i| self.haystack(*tab, i).to_lowercase().contains(&needle));
+                }
+                if view.sort > 0 {
+                    let column = view.sort;
+                    rows.sort_by(|&a, &b| {
+                        self.sort_key(*tab, column, a)
+                            .partial_cmp(&self.sort_key(*tab, column, b))
+                            .unwrap_or(std::cmp::Ordering::Equal)
+                            .then(a.cmp(&b))
+                    });
+                }
+            }
+            self.rows[ti] = self.rows[ti].min(rows.len().saturating_sub(1));
+            self.shown[ti] = rows;
+        }
+    }
+
+    /// The selected row as an index into the current tab's rows (works, judges, results
+    /// rows…), search and sort undone.
+    pub fn row_index(&self) -> Option<usize> {
+        self.shown[self.tab.index()].get(self.selected()).copied()
     }
 
     pub fn layer(&self) -> Layer {
         if self.help.is_some() {
             Layer::Help
+        } else if self.searching.is_some() {
+            Layer::Input
         } else {
             Layer::Organizer
         }
     }
 
     fn rows_of(&self, tab: Tab) -> usize {
+        self.shown[tab.index()].len()
+    }
+
+    /// Rows of a tab before any search.
+    pub fn total_rows(&self, tab: Tab) -> usize {
+        self.source_rows(tab)
+    }
+
+    fn source_rows(&self, tab: Tab) -> usize {
         match tab {
             Tab::Works | Tab::Matrix => self.data.works.len(),
             Tab::Judges | Tab::Sync => self.data.judges.len(),
@@ -337,10 +524,7 @@ impl OrgApp {
         }
         self.data = data;
         self.rebuild_results();
-        for (i, tab) in Tab::ALL.iter().enumerate() {
-            let n = self.rows_of(*tab);
-            self.rows[i] = self.rows[i].min(n.saturating_sub(1));
-        }
+        self.reorder();
         self.matrix_left = self
             .matrix_left
             .min(self.data.judges.len().saturating_sub(1));
@@ -353,10 +537,33 @@ impl OrgApp {
 
     /// Table rows on one page of the current tab at the current screen size.
     fn page(&self) -> usize {
-        super::view::table_rows(self, self.screen.1).max(1)
+        super::view::table_rows(self, self.screen.0, self.screen.1).max(1)
     }
 
     pub fn update(&mut self, action: Action) -> Option<OrgEffect> {
+        if let Some(mut editor) = self.searching.take() {
+            let ti = self.tab.index();
+            match action {
+                Action::Type(c) => editor.insert(c),
+                Action::Edit(e) => editor.edit(e),
+                Action::Command(Command::InputSubmit) => {
+                    self.views[ti].query = editor.text();
+                    self.reorder();
+                    return None;
+                }
+                Action::Command(Command::InputCancel) => {
+                    self.views[ti].query.clear();
+                    self.reorder();
+                    return None;
+                }
+                Action::Command(_) => {}
+            }
+            // The table narrows as the search is typed.
+            self.views[ti].query = editor.text();
+            self.searching = Some(editor);
+            self.reorder();
+            return None;
+        }
         let Action::Command(command) = action else {
             return None;
         };
@@ -401,6 +608,23 @@ impl OrgApp {
                 let at = METHODS.iter().position(|m| *m == self.method).unwrap_or(0);
                 self.method = METHODS[(at + 1) % METHODS.len()];
                 self.rebuild_results();
+                self.reorder();
+            }
+            Command::Filter if sortable(self.tab) => {
+                self.searching = Some(Editor::new(&self.views[self.tab.index()].query));
+            }
+            Command::ClearFilter if sortable(self.tab) => {
+                self.views[self.tab.index()].query.clear();
+                self.reorder();
+            }
+            Command::Sort if sortable(self.tab) => {
+                let columns = self.sort_labels(self.tab).len().max(1);
+                let view = &mut self.views[self.tab.index()];
+                view.sort = (view.sort + 1) % columns;
+                self.reorder();
+            }
+            Command::Filter | Command::Sort | Command::ClearFilter => {
+                self.status = Some(crate::tr!(self.lang, "org.not_sortable").to_string());
             }
             Command::Help => self.help = Some(0),
             Command::Refresh => return Some(OrgEffect::Refresh),

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::state::{Compliance, OrgApp, OrgData, Tab};
+use super::state::{sortable, Compliance, OrgApp, OrgData, Tab};
 use crate::i18n::Lang;
 use crate::report::ResultsWords;
 use crate::tui::action::Command;
@@ -36,8 +36,8 @@ fn rect(area: Rect, y: u16, height: u16) -> Rect {
 
 /// (table height with its header row, chart height) of the body on a screen `height` tall:
 /// the results tab keeps room under the table for the selected work's judge totals.
-fn body_heights(app: &OrgApp, height: u16) -> (u16, u16) {
-    let body_height = height.saturating_sub(5);
+fn body_heights(app: &OrgApp, width: u16, height: u16) -> (u16, u16) {
+    let body_height = height.saturating_sub(3 + detail_height(app, width, height));
     let chart_height = if app.tab == Tab::Results && body_height >= 12 {
         (app.data.contest.judges_per_work as u16 + 1).clamp(3, body_height / 2)
     } else {
@@ -47,8 +47,15 @@ fn body_heights(app: &OrgApp, height: u16) -> (u16, u16) {
 }
 
 /// Table rows (below the header row) that one screen `height` tall shows on the current tab.
-pub fn table_rows(app: &OrgApp, height: u16) -> usize {
-    body_heights(app, height).0.saturating_sub(1) as usize
+pub fn table_rows(app: &OrgApp, width: u16, height: u16) -> usize {
+    body_heights(app, width, height).0.saturating_sub(1) as usize
+}
+
+/// Lines under the table: two, or on the results tabs as many as the method note and the
+/// award cut-offs need when wrapped (up to a third of the screen).
+fn detail_height(app: &OrgApp, width: u16, height: u16) -> u16 {
+    let wanted = detail_lines(app, width as usize).len() as u16;
+    wanted.clamp(2, (height / 3).max(2))
 }
 
 /// Draws the organizer's screen from its state; reads only.
@@ -60,7 +67,8 @@ pub fn draw(frame: &mut Frame, app: &OrgApp) {
     }
     draw_header(frame, app, rect(area, 0, 1));
     draw_tabs(frame, app, rect(area, 1, 1));
-    let (body_height, chart_height) = body_heights(app, area.height);
+    let (body_height, chart_height) = body_heights(app, area.width, area.height);
+    let detail = detail_height(app, area.width, area.height);
     let body = rect(area, 2, body_height);
     let lines = match app.tab {
         Tab::Works => works_lines(app, body.width as usize),
@@ -75,7 +83,7 @@ pub fn draw(frame: &mut Frame, app: &OrgApp) {
         let chart = rect(area, 2 + body_height, chart_height);
         frame.render_widget(Paragraph::new(chart_lines(app, chart)), chart);
     }
-    draw_detail(frame, app, rect(area, area.height - 3, 2));
+    draw_detail(frame, app, rect(area, area.height - 1 - detail, detail));
     draw_hints(frame, app, rect(area, area.height - 1, 1));
     if let Some(selected) = app.help {
         draw_help(frame, app, selected);
@@ -123,14 +131,81 @@ fn draw_header(frame: &mut Frame, app: &OrgApp, area: Rect) {
 }
 
 fn draw_tabs(frame: &mut Frame, app: &OrgApp, area: Rect) {
+    let state = table_state(app);
+    let label = |i: usize, tab: &Tab, compact: bool| {
+        if compact && *tab != app.tab {
+            format!(" {} ", i + 1)
+        } else {
+            format!(" {} {} ", i + 1, tab.label(app.lang))
+        }
+    };
+    let full: usize = Tab::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, t)| width(&label(i, t, false)) + 1)
+        .sum();
+    // With a search or sort to show, the other tabs shrink to their digits if need be.
+    let compact = !state.is_empty() && full + 1 + width(&state) > area.width as usize;
     let mut spans = Vec::new();
+    let mut used = 0;
     for (i, tab) in Tab::ALL.iter().enumerate() {
-        let text = format!(" {} {} ", i + 1, tab.label(app.lang));
+        let text = label(i, tab, compact);
         let style = if *tab == app.tab { SELECTED } else { BOLD };
+        used += width(&text) + 1;
         spans.push(Span::styled(text, style));
         spans.push(Span::raw("|"));
     }
+    if !state.is_empty() {
+        let room = (area.width as usize).saturating_sub(used + 1);
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(
+            fit(&state, room).trim_end().to_string(),
+            Style::new().fg(Color::Black).bg(Color::Yellow),
+        ));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// "搜索：桥（1/6） 按作品名称排序" for the current tab, or nothing.
+fn table_state(app: &OrgApp) -> String {
+    if !sortable(app.tab) {
+        return String::new();
+    }
+    let lang = app.lang;
+    let ti = app.tab.index();
+    let view = &app.views[ti];
+    let mut parts = Vec::new();
+    let query = match &app.searching {
+        Some(editor) => format!("{}_", editor.shown()),
+        None => view.query.clone(),
+    };
+    if !query.is_empty() {
+        parts.push(crate::tr!(
+            lang,
+            "org.search",
+            text = query,
+            shown = app.shown[ti].len(),
+            total = app.total_rows(app.tab)
+        ));
+    }
+    if view.sort > 0 {
+        if let Some(column) = app.sort_labels(app.tab).get(view.sort) {
+            parts.push(crate::tr!(lang, "org.sorted", column = column));
+        }
+    }
+    parts.join(" ")
+}
+
+/// A column header that fits `w` cells: the full label, else its short form (never a cut).
+fn head(lang: Lang, key: &'static str, w: usize) -> &'static str {
+    let full = crate::i18n::text(lang, key);
+    if width(full) <= w {
+        return full;
+    }
+    match key {
+        "org.col.done_all" => crate::tr!(lang, "org.col.done_all_short"),
+        _ => full,
+    }
 }
 
 /// Splits what is left after fixed columns between flexible ones, by weight.
@@ -187,10 +262,9 @@ fn works_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         (crate::tr!(lang, "org.col.judges"), judges),
         (crate::tr!(lang, "org.col.done"), scored),
     ]);
-    let rows = app
-        .data
-        .works
+    let rows = app.shown[Tab::Works.index()]
         .iter()
+        .map(|&i| &app.data.works[i])
         .map(|w| {
             let compliance = Compliance::of(w.probe.as_ref());
             let style = match compliance {
@@ -228,10 +302,9 @@ fn judges_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         (crate::tr!(lang, "org.col.conflicts"), conflicts),
         (crate::tr!(lang, "org.col.ballot"), ballot),
     ]);
-    let rows = app
-        .data
-        .judges
+    let rows = app.shown[Tab::Judges.index()]
         .iter()
+        .map(|&i| &app.data.judges[i])
         .map(|j| {
             let declared: Vec<&str> = j
                 .record
@@ -324,7 +397,7 @@ fn sync_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         (crate::tr!(lang, "org.col.ballot_file"), file),
         (crate::tr!(lang, "org.col.rev"), rev),
         (crate::tr!(lang, "org.col.synced"), when),
-        (crate::tr!(lang, "org.col.done_all"), done),
+        (head(lang, "org.col.done_all", done), done),
         (crate::tr!(lang, "org.col.submitted"), submitted),
         (crate::tr!(lang, "org.col.receipt"), code),
     ]);
@@ -409,9 +482,9 @@ fn results_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         (&method_head(METHODS[1]), score),
         (&method_head(METHODS[2]), score),
     ]);
-    let rows = r
-        .rows
+    let rows = app.shown[Tab::Results.index()]
         .iter()
+        .map(|&i| &r.rows[i])
         .map(|w| {
             let cell = |m: AggregationMethod| {
                 w.methods
@@ -446,7 +519,7 @@ fn results_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
 /// One bar per judge total of the selected work, on the rubric's full scale (organizer only).
 fn chart_lines(app: &OrgApp, area: Rect) -> Vec<Line<'static>> {
     let lang = app.lang;
-    let Some(row) = app.results.rows.get(app.selected()) else {
+    let Some(row) = app.row_index().and_then(|i| app.results.rows.get(i)) else {
         return vec![];
     };
     let Some(result) = app.results.tally.work(&row.work) else {
@@ -508,7 +581,7 @@ fn severity_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         (crate::tr!(lang, "org.col.name"), name),
         (crate::tr!(lang, "org.col.judge_unit"), unit),
         (crate::tr!(lang, "org.col.submitted"), sub),
-        (crate::tr!(lang, "org.col.done_all"), done),
+        (head(lang, "org.col.done_all", done), done),
         (crate::tr!(lang, "org.col.mean_total"), mean),
         (crate::tr!(lang, "org.col.severity"), severity),
         (crate::tr!(lang, "org.col.outliers"), outliers),
@@ -548,19 +621,24 @@ fn severity_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
     styled_rows(app, header, rows)
 }
 
-/// Two lines about the selected row (full text that the table had to cut), or the status.
-fn draw_detail(frame: &mut Frame, app: &OrgApp, area: Rect) {
+/// The lines under the table, each fitted to `w` cells: two about the selected row (full
+/// text the table had to cut), or on the results tabs the method note and every award
+/// cut-off wrapped so it reads in full. A status replaces the second line.
+fn detail_lines(app: &OrgApp, w: usize) -> Vec<Line<'static>> {
     let lang = app.lang;
     let d: &OrgData = &app.data;
-    let i = app.selected();
-    let mut lines: Vec<Line> = Vec::new();
+    let i = app.row_index().unwrap_or(usize::MAX);
+    let mut lines: Vec<(String, Style)> = Vec::new();
     match app.tab {
         Tab::Works | Tab::Matrix => {
             if let Some(w) = d.works.get(i) {
-                lines.push(Line::raw(format!(
-                    " {} {} / {} / {}",
-                    w.record.id, w.record.title, w.record.unit, w.record.district
-                )));
+                lines.push((
+                    format!(
+                        " {} {} / {} / {}",
+                        w.record.id, w.record.title, w.record.unit, w.record.district
+                    ),
+                    Style::new(),
+                ));
                 let video = w.record.media_file.as_deref().unwrap_or("-");
                 let note = w.probe.as_ref().map(|p| p.note.as_str()).unwrap_or("");
                 let legend = if app.tab == Tab::Matrix {
@@ -575,31 +653,51 @@ fn draw_detail(frame: &mut Frame, app: &OrgApp, area: Rect) {
                         )
                     )
                 };
-                lines.push(Line::styled(legend, DIM));
+                lines.push((legend, DIM));
             }
         }
         Tab::Results | Tab::Severity => {
             let r = &app.results;
-            let first = r
-                .provisional_banner(lang)
-                .map(|b| format!(" {b}"))
-                .unwrap_or_else(|| {
-                    format!(
-                        " {} {}",
-                        crate::tr!(lang, "org.final_results"),
-                        method_label(app.method, lang)
-                    )
-                });
-            lines.push(Line::styled(first, if r.provisional { WARN } else { BOLD }));
-            let cutoffs = r.cutoff_lines(lang).join("; ");
-            lines.push(Line::styled(format!(" {cutoffs}"), DIM));
+            let wrapped = |text: &str, style: Style, out: &mut Vec<(String, Style)>| {
+                for l in crate::tui::text::wrap_words(text, w.saturating_sub(1)) {
+                    out.push((format!(" {l}"), style));
+                }
+            };
+            if let Some(banner) = r.provisional_banner(lang) {
+                wrapped(&banner, WARN, &mut lines);
+            }
+            let contest = method_label(r.configured, lang);
+            if app.method == r.configured {
+                if !r.provisional {
+                    let text = crate::tr!(lang, "org.method_contest", method = contest);
+                    wrapped(&text, BOLD, &mut lines);
+                }
+            } else {
+                let text = crate::tr!(
+                    lang,
+                    "org.method_comparison",
+                    method = method_label(app.method, lang),
+                    contest = contest
+                );
+                wrapped(&text, WARN, &mut lines);
+            }
+            for cutoff in r.cutoff_lines(lang) {
+                wrapped(&cutoff, DIM, &mut lines);
+            }
         }
         Tab::Judges | Tab::Sync => {
             if let Some(j) = d.judges.get(i) {
-                lines.push(Line::raw(format!(
-                    " {} {} / {} / {} {}",
-                    j.record.id, j.record.name, j.record.unit, j.record.district, j.record.contact
-                )));
+                lines.push((
+                    format!(
+                        " {} {} / {} / {} {}",
+                        j.record.id,
+                        j.record.name,
+                        j.record.unit,
+                        j.record.district,
+                        j.record.contact
+                    ),
+                    Style::new(),
+                ));
                 let stale = j
                     .ballot
                     .as_ref()
@@ -609,22 +707,23 @@ fn draw_detail(frame: &mut Frame, app: &OrgApp, area: Rect) {
                 } else {
                     String::new()
                 };
-                lines.push(Line::styled(text, WARN));
+                lines.push((text, WARN));
             }
         }
     }
     if let Some(status) = &app.status {
         lines.truncate(1);
-        lines.push(Line::styled(format!(" {status}"), WARN));
+        lines.push((format!(" {status}"), WARN));
     }
-    let cut: Vec<Line> = lines
+    lines
         .into_iter()
-        .map(|l| {
-            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-            Line::styled(fit(&text, area.width as usize), l.style)
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(cut), area);
+        .map(|(text, style)| Line::styled(fit(&text, w), style))
+        .collect()
+}
+
+fn draw_detail(frame: &mut Frame, app: &OrgApp, area: Rect) {
+    let lines = detail_lines(app, area.width as usize);
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// The hint bar names what the current tab can do, Help and Quit last so they always fit.
@@ -632,24 +731,42 @@ fn hints(app: &OrgApp) -> Vec<Command> {
     if app.help.is_some() {
         return hint_commands(Layer::Help).to_vec();
     }
+    if app.searching.is_some() {
+        return vec![Command::InputSubmit, Command::InputCancel];
+    }
     let mut list = vec![Command::TabNext, Command::Next];
     match app.tab {
         Tab::Matrix => list.push(Command::ScrollRight),
-        Tab::Results | Tab::Severity => list.push(Command::CycleMethod),
+        Tab::Severity => list.push(Command::CycleMethod),
         _ => {}
+    }
+    if sortable(app.tab) {
+        list.extend([Command::Filter, Command::Sort]);
+    }
+    if app.tab == Tab::Results {
+        list.push(Command::CycleMethod);
     }
     list.extend([Command::Refresh, Command::Help, Command::Quit]);
     list
 }
 
 fn draw_hints(frame: &mut Frame, app: &OrgApp, area: Rect) {
-    let spans = hint_spans(
+    let all = hints(app);
+    // Help and Quit are placed first so that they always fit; the rest fills what is left.
+    let (head, tail): (Vec<Command>, Vec<Command>) = all
+        .iter()
+        .partition(|c| !matches!(c, Command::Help | Command::Quit));
+    let room = area.width as usize;
+    let tail_spans = hint_spans(&app.keymap, app.layer(), &tail, app.lang, room);
+    let tail_w: usize = tail_spans.iter().map(|s| width(&s.content)).sum();
+    let mut spans = hint_spans(
         &app.keymap,
         app.layer(),
-        &hints(app),
+        &head,
         app.lang,
-        area.width as usize,
+        room.saturating_sub(tail_w),
     );
+    spans.extend(tail_spans);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
