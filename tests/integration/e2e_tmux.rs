@@ -483,3 +483,62 @@ fn without_libmpv_jury_starts_explains_and_scores() {
         Some(7)
     );
 }
+
+/// What jury wrote to stderr in a pane started by `Tmux::start` (it goes to a file there).
+fn wait_for_stderr(config: &Path, needle: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(config.join("stderr.txt")).unwrap_or_default();
+        if text.contains(needle) {
+            return text;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {needle:?} on stderr:\n{text}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn the_organizer_passphrase_warns_at_init_and_is_asked_again_when_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let contest = dir.path().join("contest");
+    let pass = "correct horse battery";
+    let t = Tmux::new("init");
+    t.start(dir.path(), &format!("init {}", contest.display()), "");
+    t.wait_for("Organizer passphrase");
+    let warned = wait_for_stderr(dir.path(), "cannot be recovered");
+    assert!(warned.contains("--key-file"), "{warned}");
+    t.keys(&["-l", pass]);
+    t.keys(&["Enter"]);
+    t.wait_for("Type it again");
+    t.keys(&["-l", pass]);
+    t.keys(&["Enter"]);
+    t.wait_exit();
+    assert!(contest.join(jury_store::master::MASTER_FILE).exists());
+    let said = std::fs::read_to_string(dir.path().join("stderr.txt")).unwrap();
+    assert_eq!(
+        said.matches("cannot be recovered").count(),
+        1,
+        "warned once: {said}"
+    );
+
+    let t = Tmux::new("organize");
+    t.start(
+        dir.path(),
+        &format!("--contest {} organize", contest.display()),
+        "",
+    );
+    t.wait_for("Organizer passphrase");
+    t.keys(&["-l", "not the passphrase"]);
+    t.keys(&["Enter"]);
+    let said = wait_for_stderr(dir.path(), "try again (2 left)");
+    assert!(!said.contains("key card"), "{said}");
+    t.keys(&["-l", pass]);
+    t.keys(&["Enter"]);
+    // The second try opens the organizer's screen.
+    t.wait_for("Works");
+    t.keys(&["q"]);
+    t.wait_exit();
+}

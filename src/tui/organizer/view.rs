@@ -55,7 +55,7 @@ pub fn table_rows(app: &OrgApp, width: u16, height: u16) -> usize {
 /// award cut-offs need when wrapped (up to a third of the screen).
 fn detail_height(app: &OrgApp, width: u16, height: u16) -> u16 {
     let wanted = detail_lines(app, width as usize).len() as u16;
-    wanted.clamp(2, (height / 3).max(2))
+    wanted.clamp(2, (height * 2 / 5).max(2))
 }
 
 /// Draws the organizer's screen from its state; reads only.
