@@ -80,6 +80,13 @@ pub enum Dialog {
     },
     /// The ballot's revision, receipt and last sync (`i`).
     Details,
+    /// After withdrawing a recusal: put back the scores the recusal removed (as new score
+    /// events, so the chain records the restoring too).
+    Restore {
+        work: String,
+        scores: Vec<(String, u32)>,
+        total: String,
+    },
     /// `q` with work the organizer has not got yet: asked once before leaving.
     Quit {
         unsubmitted: bool,
@@ -169,6 +176,8 @@ pub struct App {
     pub scroll: usize,
     /// The last sync-folder write, when a sync folder is set.
     pub sync: Option<SyncState>,
+    /// Scores a recusal removed this session, per work: what withdrawing it can restore.
+    removed: HashMap<String, Vec<(String, u32)>>,
     /// First help row on screen (set here, read by the view).
     pub help_top: usize,
     /// The terminal's size in cells, as the runtime last reported it: what a page is.
@@ -208,6 +217,7 @@ impl App {
             watch: None,
             scroll: 0,
             sync: None,
+            removed: HashMap::new(),
             help_top: 0,
             screen: (80, 24),
         };
@@ -924,6 +934,10 @@ impl App {
                         vec![]
                     }
                     Dialog::Quit { .. } => self.leave(),
+                    Dialog::Restore { work, scores, .. } => scores
+                        .into_iter()
+                        .map(|(criterion, steps)| Effect::score(&work, &criterion, Some(steps)))
+                        .collect(),
                     Dialog::Receipt { .. } | Dialog::Details => vec![],
                 }
             }
@@ -1045,6 +1059,20 @@ impl App {
             self.data.progress.insert(work.clone(), progress);
             return;
         }
+        if let Event::Recuse { work, .. } = event {
+            let scores: Vec<(String, u32)> = self
+                .criteria()
+                .iter()
+                .filter_map(|c| self.data.score(work, &c.id).map(|s| (c.id.clone(), s)))
+                .collect();
+            if !scores.is_empty() {
+                self.removed.insert(work.clone(), scores);
+            }
+        }
+        let restorable = match event {
+            Event::Unrecuse { work } => self.removed.remove(work).map(|s| (work.clone(), s)),
+            _ => None,
+        };
         self.data.apply(event);
         let saved = match event {
             Event::Unrecuse { .. } => {
@@ -1056,6 +1084,24 @@ impl App {
         if *event == Event::Submit {
             self.mode = Mode::Confirm(Dialog::Receipt {
                 code: self.data.receipt(),
+            });
+        }
+        if let Some((work, scores)) = restorable {
+            let total = self
+                .criteria()
+                .iter()
+                .filter_map(|c| {
+                    scores
+                        .iter()
+                        .find(|(id, _)| *id == c.id)
+                        .map(|(_, s)| c.points(*s))
+                })
+                .fold(jury_core::model::Points::default(), |a, b| a + b)
+                .to_string();
+            self.mode = Mode::Confirm(Dialog::Restore {
+                work,
+                scores,
+                total,
             });
         }
         self.refilter();

@@ -283,6 +283,10 @@ fn recusal_needs_a_reason_and_blocks_scoring() {
         a.status.as_ref().map(|s| s.text.as_str()),
         Some("已取消回避（已保存，版本 4）")
     );
+    // The scores the recusal removed can be put back: offered, here declined.
+    assert!(matches!(a.mode, Mode::Confirm(Dialog::Restore { .. })));
+    run(&mut a, [cmd(Command::Cancel)]);
+    assert_eq!(a.data.score("001", "theme"), None);
     // An unscored work asks for the reason at once.
     let effects = run(&mut a, [cmd(Command::Next), cmd(Command::Recuse)]);
     assert!(effects.is_empty());
@@ -799,4 +803,41 @@ fn help_describes_the_digits_of_the_score_layer() {
         .find(|(layer, keys, _)| *layer == Layer::Score && keys.starts_with("0-9"))
         .expect("a row for the digits");
     assert!(digits.2.contains("自动进入下一项"), "{}", digits.2);
+}
+
+#[test]
+fn withdrawing_a_recusal_offers_the_removed_scores_back() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Score)]);
+    run(&mut a, typed("2526128444"));
+    run(
+        &mut a,
+        [
+            cmd(Command::ScoreExit),
+            cmd(Command::Recuse),
+            cmd(Command::Confirm),
+        ],
+    );
+    let mut keys = typed("同单位");
+    keys.push(cmd(Command::InputSubmit));
+    run(&mut a, keys);
+    assert_eq!(a.data.total("001").to_string(), "0");
+    run(&mut a, [cmd(Command::Recuse)]);
+    assert_eq!(
+        a.mode,
+        Mode::Confirm(Dialog::Restore {
+            work: "001".into(),
+            scores: a
+                .criteria()
+                .iter()
+                .zip([25, 26, 12, 8, 4, 4, 4])
+                .map(|(c, s)| (c.id.clone(), s))
+                .collect(),
+            total: "83".into(),
+        })
+    );
+    let effects = run(&mut a, [cmd(Command::Accept)]);
+    assert_eq!(effects.len(), 7, "one score event per criterion");
+    assert_eq!(a.data.total("001").to_string(), "83");
+    assert_eq!(a.data.status("001"), ScoreStatus::Scored);
 }

@@ -760,6 +760,32 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
             title_owned = crate::tr!(app.lang, "tui.details_title").to_string();
             &title_owned
         }
+        Dialog::Restore {
+            work,
+            scores,
+            total,
+        } => {
+            lines.push(Line::styled(
+                crate::tr!(
+                    app.lang,
+                    "tui.restore_question",
+                    n = scores.len(),
+                    total = total
+                ),
+                BOLD,
+            ));
+            lines.push(Line::styled(
+                crate::tr!(
+                    app.lang,
+                    "tui.restore_choice",
+                    yes = confirm_key(app, Command::Accept),
+                    no = confirm_key(app, Command::Cancel)
+                ),
+                DIM,
+            ));
+            title_owned = format!("{} {work}", crate::tr!(app.lang, "tui.restore_title"));
+            &title_owned
+        }
         Dialog::Quit {
             unsubmitted,
             unsynced,
