@@ -4,7 +4,13 @@
 
 use std::collections::HashMap;
 
-use super::action::{Action, Command};
+use super::action::{
+    Action, Command, ConfirmCommand, HelpCommand, InputCommand, LayerAction, ListCommand,
+    ScoreCommand,
+};
+
+type ScoreAction = LayerAction<ScoreCommand>;
+type InputAction<C = InputCommand> = LayerAction<C>;
 use super::editor::Editor;
 use super::keymap::{Keymap, Layer};
 use crate::i18n::{Lang, Msg};
@@ -321,22 +327,42 @@ impl App {
         effects
     }
 
+    /// Each mode takes only its layer's commands (the types say which); anything else is
+    /// ignored, as the keymap never produces it there.
     fn dispatch(&mut self, action: Action) -> Vec<Effect> {
         match self.mode.clone() {
-            Mode::List => self.update_list(action),
-            Mode::Score { criterion, buffer } => self.update_score(action, criterion, buffer),
-            Mode::Summary => self.update_summary(action),
+            Mode::List => match action.command_in(ListCommand::of) {
+                Some(c) => self.update_list(c),
+                None => vec![],
+            },
+            Mode::Score { criterion, buffer } => match action.in_layer(ScoreCommand::of) {
+                Some(LayerAction::Edit(_)) | None => vec![],
+                Some(a) => self.update_score(a, criterion, buffer),
+            },
+            Mode::Summary => match action.command_in(ScoreCommand::of) {
+                Some(c) => self.update_summary(c),
+                None => vec![],
+            },
             Mode::Input {
                 purpose,
                 editor,
                 back,
-            } => self.update_input(action, purpose, editor, *back),
-            Mode::Confirm(dialog) => self.update_confirm(action, dialog),
+            } => match action.in_layer(InputCommand::of) {
+                Some(a) => self.update_input(a, purpose, editor, *back),
+                None => vec![],
+            },
+            Mode::Confirm(dialog) => match action.command_in(ConfirmCommand::of) {
+                Some(c) => self.update_confirm(c, dialog),
+                None => vec![],
+            },
             Mode::Help {
                 filter,
                 selected,
                 back,
-            } => self.update_help(action, filter, selected, *back),
+            } => match action.in_layer(HelpCommand::of) {
+                Some(a) => self.update_help(a, filter, selected, *back),
+                None => vec![],
+            },
         }
     }
 
@@ -366,24 +392,21 @@ impl App {
         })
     }
 
-    fn update_list(&mut self, action: Action) -> Vec<Effect> {
-        let Action::Command(c) = action else {
-            return vec![];
-        };
-        if let Some(p) = Self::player_command(c) {
+    fn update_list(&mut self, c: ListCommand) -> Vec<Effect> {
+        if let Some(p) = Self::player_command(c.into()) {
             return self.transport(p);
         }
         let n = self.visible.len();
         let last = n.saturating_sub(1);
         match c {
-            Command::Next => self.selected = (self.selected + 1).min(last),
-            Command::Prev => self.selected = self.selected.saturating_sub(1),
-            Command::First => self.selected = 0,
-            Command::Last => self.selected = last,
-            Command::PageDown => self.selected = (self.selected + PAGE).min(last),
-            Command::PageUp => self.selected = self.selected.saturating_sub(PAGE),
-            Command::NextUnscored => self.select_next_unscored(),
-            Command::ClearFilter => {
+            ListCommand::Next => self.selected = (self.selected + 1).min(last),
+            ListCommand::Prev => self.selected = self.selected.saturating_sub(1),
+            ListCommand::First => self.selected = 0,
+            ListCommand::Last => self.selected = last,
+            ListCommand::PageDown => self.selected = (self.selected + PAGE).min(last),
+            ListCommand::PageUp => self.selected = self.selected.saturating_sub(PAGE),
+            ListCommand::NextUnscored => self.select_next_unscored(),
+            ListCommand::ClearFilter => {
                 if self.filter.is_empty() {
                     self.say(StatusKind::Info, crate::tr!(self.lang, "tui.no_filter"));
                 } else {
@@ -391,22 +414,22 @@ impl App {
                     self.refilter();
                 }
             }
-            Command::Score => return self.enter_score(),
-            Command::Comment => self.open_comment(Mode::List),
-            Command::Recuse => return self.toggle_recusal(),
-            Command::Filter => {
+            ListCommand::Score => return self.enter_score(),
+            ListCommand::Comment => self.open_comment(Mode::List),
+            ListCommand::Recuse => return self.toggle_recusal(),
+            ListCommand::Filter => {
                 self.mode = Mode::Input {
                     purpose: InputPurpose::Filter,
                     editor: Editor::new(&self.filter),
                     back: Box::new(Mode::List),
                 }
             }
-            Command::Play => {
+            ListCommand::Play => {
                 if let Some(work) = self.work_or_say() {
                     return vec![Effect::Play { work }];
                 }
             }
-            Command::Submit => {
+            ListCommand::Submit => {
                 if self.data.submitted {
                     self.say(StatusKind::Info, self.t(Msg::ReadOnly));
                 } else {
@@ -414,16 +437,16 @@ impl App {
                     self.mode = Mode::Confirm(Dialog::Submit { unfinished });
                 }
             }
-            Command::Reopen => {
+            ListCommand::Reopen => {
                 if self.data.submitted {
                     self.mode = Mode::Confirm(Dialog::Reopen);
                 } else {
                     self.say(StatusKind::Info, crate::tr!(self.lang, "tui.not_submitted"));
                 }
             }
-            Command::Help => self.open_help(Mode::List),
-            Command::Details => self.mode = Mode::Confirm(Dialog::Details),
-            Command::Quit => {
+            ListCommand::Help => self.open_help(Mode::List),
+            ListCommand::Details => self.mode = Mode::Confirm(Dialog::Details),
+            ListCommand::Quit => {
                 let unsubmitted = !self.data.submitted
                     && self
                         .data
@@ -623,7 +646,12 @@ impl App {
         (0..=c.max_steps()).map(move |s| (s, c.points(s).to_string()))
     }
 
-    fn update_score(&mut self, action: Action, index: usize, mut buffer: String) -> Vec<Effect> {
+    fn update_score(
+        &mut self,
+        action: ScoreAction,
+        index: usize,
+        mut buffer: String,
+    ) -> Vec<Effect> {
         let Some(work) = self.selected_work_id() else {
             self.mode = Mode::List;
             return vec![];
@@ -638,7 +666,7 @@ impl App {
         let set = |steps: Option<u32>| Effect::score(&work, &criterion.id, steps);
         let range = format!("{} 0-{}", self.t(Msg::OutOfRange), criterion.max);
         match action {
-            Action::Type(ch) => {
+            ScoreAction::Type(ch) => {
                 buffer.push(ch);
                 let candidates: Vec<(u32, String)> = Self::typed_values(&criterion)
                     .filter(|(_, v)| v.starts_with(&buffer))
@@ -666,7 +694,9 @@ impl App {
                     };
                 }
             }
-            Action::Command(Command::ScoreConfirm | Command::ScoreNext) if !buffer.is_empty() => {
+            ScoreAction::Command(ScoreCommand::ScoreConfirm | ScoreCommand::ScoreNext)
+                if !buffer.is_empty() =>
+            {
                 match Self::typed_values(&criterion).find(|(_, v)| *v == buffer) {
                     Some((steps, _)) => {
                         return self.commit_and_advance(index, count, set(Some(steps)))
@@ -683,20 +713,20 @@ impl App {
                     }
                 }
             }
-            Action::Command(Command::ScoreConfirm) => self.advance(index, count),
-            Action::Command(Command::ScoreNext) => {
+            ScoreAction::Command(ScoreCommand::ScoreConfirm) => self.advance(index, count),
+            ScoreAction::Command(ScoreCommand::ScoreNext) => {
                 self.mode = Mode::Score {
                     criterion: (index + 1) % count,
                     buffer: String::new(),
                 }
             }
-            Action::Command(Command::ScorePrev) => {
+            ScoreAction::Command(ScoreCommand::ScorePrev) => {
                 self.mode = Mode::Score {
                     criterion: (index + count - 1) % count,
                     buffer: String::new(),
                 }
             }
-            Action::Command(Command::ScoreInc) => {
+            ScoreAction::Command(ScoreCommand::ScoreInc) => {
                 let next = current.map_or(criterion.max_steps().min(1), |s| {
                     (s + 1).min(criterion.max_steps())
                 });
@@ -708,7 +738,7 @@ impl App {
                     return vec![set(Some(next))];
                 }
             }
-            Action::Command(Command::ScoreDec) => {
+            ScoreAction::Command(ScoreCommand::ScoreDec) => {
                 let next = current.map_or(0, |s| s.saturating_sub(1));
                 self.mode = Mode::Score {
                     criterion: index,
@@ -718,10 +748,10 @@ impl App {
                     return vec![set(Some(next))];
                 }
             }
-            Action::Command(Command::ScoreMax) => {
+            ScoreAction::Command(ScoreCommand::ScoreMax) => {
                 return self.commit_and_advance(index, count, set(Some(criterion.max_steps())))
             }
-            Action::Command(Command::ScoreClear) => {
+            ScoreAction::Command(ScoreCommand::ScoreClear) => {
                 if buffer.pop().is_some() {
                     self.mode = Mode::Score {
                         criterion: index,
@@ -731,62 +761,59 @@ impl App {
                     return vec![set(None)];
                 }
             }
-            Action::Command(Command::ScoreExit) => self.mode = Mode::List,
-            Action::Command(Command::Comment) => self.open_comment(Mode::Score {
+            ScoreAction::Command(ScoreCommand::ScoreExit) => self.mode = Mode::List,
+            ScoreAction::Command(ScoreCommand::Comment) => self.open_comment(Mode::Score {
                 criterion: index,
                 buffer: String::new(),
             }),
-            Action::Command(Command::Help) => self.open_help(Mode::Score {
+            ScoreAction::Command(ScoreCommand::Help) => self.open_help(Mode::Score {
                 criterion: index,
                 buffer,
             }),
-            Action::Command(c) => {
-                if let Some(p) = Self::player_command(c) {
+            ScoreAction::Command(c) => {
+                if let Some(p) = Self::player_command(c.into()) {
                     return self.transport(p);
                 }
-                if c == Command::Play {
+                if c == ScoreCommand::Play {
                     return vec![Effect::Play { work }];
                 }
             }
-            Action::Edit(_) => {}
+            ScoreAction::Edit(_) => {}
         }
         vec![]
     }
 
     /// The summary after the last criterion: Enter goes on to the next unscored work (in the
     /// list, not playing it), Esc back to the list, Tab / Shift-Tab back into the criteria.
-    fn update_summary(&mut self, action: Action) -> Vec<Effect> {
+    fn update_summary(&mut self, c: ScoreCommand) -> Vec<Effect> {
         let count = self.criteria().len();
-        let Action::Command(c) = action else {
-            return vec![];
-        };
         match c {
-            Command::ScoreConfirm => {
+            ScoreCommand::ScoreConfirm => {
                 self.mode = Mode::List;
                 self.select_next_unscored();
             }
-            Command::ScoreExit => self.mode = Mode::List,
-            Command::ScoreNext => {
+            ScoreCommand::ScoreExit => self.mode = Mode::List,
+            ScoreCommand::ScoreNext => {
                 self.mode = Mode::Score {
                     criterion: 0,
                     buffer: String::new(),
                 }
             }
-            Command::ScorePrev | Command::ScoreClear => {
+            ScoreCommand::ScorePrev | ScoreCommand::ScoreClear => {
                 self.mode = Mode::Score {
                     criterion: count.saturating_sub(1),
                     buffer: String::new(),
                 }
             }
-            Command::Comment => self.open_comment(Mode::Summary),
-            Command::Help => self.open_help(Mode::Summary),
-            Command::Play => {
+            ScoreCommand::Comment => self.open_comment(Mode::Summary),
+            ScoreCommand::Help => self.open_help(Mode::Summary),
+            ScoreCommand::Play => {
                 if let Some(work) = self.selected_work_id() {
                     return vec![Effect::Play { work }];
                 }
             }
             c => {
-                if let Some(p) = Self::player_command(c) {
+                if let Some(p) = Self::player_command(c.into()) {
                     return self.transport(p);
                 }
             }
@@ -813,7 +840,7 @@ impl App {
 
     fn update_input(
         &mut self,
-        action: Action,
+        action: InputAction,
         purpose: InputPurpose,
         mut editor: Editor,
         back: Mode,
@@ -821,19 +848,21 @@ impl App {
         let mut stay = true;
         let mut effects = vec![];
         match action {
-            Action::Type(c) => editor.insert(c),
-            Action::Edit(e) => editor.edit(e),
-            Action::Command(Command::InputNewline) if purpose != InputPurpose::Filter => {
+            InputAction::Type(c) => editor.insert(c),
+            InputAction::Edit(e) => editor.edit(e),
+            InputAction::Command(InputCommand::InputNewline) if purpose != InputPurpose::Filter => {
                 editor.insert('\n')
             }
-            Action::Command(Command::InputCancel) => {
+            // A filter is one line.
+            InputAction::Command(InputCommand::InputNewline) => {}
+            InputAction::Command(InputCommand::InputCancel) => {
                 stay = false;
                 if purpose == InputPurpose::Filter {
                     self.filter.clear();
                     self.refilter();
                 }
             }
-            Action::Command(Command::InputSubmit) => match &purpose {
+            InputAction::Command(InputCommand::InputSubmit) => match &purpose {
                 InputPurpose::Comment { work } => {
                     stay = false;
                     let text = editor.text().trim_end().to_string();
@@ -867,7 +896,6 @@ impl App {
                 }
                 InputPurpose::Filter => stay = false,
             },
-            Action::Command(_) => {}
         }
         if purpose == InputPurpose::Filter && stay {
             self.filter = editor.text();
@@ -885,10 +913,10 @@ impl App {
         effects
     }
 
-    fn update_confirm(&mut self, action: Action, dialog: Dialog) -> Vec<Effect> {
-        match action {
+    fn update_confirm(&mut self, c: ConfirmCommand, dialog: Dialog) -> Vec<Effect> {
+        match c {
             // Enter with works still unscored: the safe default is to go and score them.
-            Action::Command(Command::Accept) if matches!(&dialog, Dialog::Submit { unfinished } if !unfinished.is_empty()) =>
+            ConfirmCommand::Accept if matches!(&dialog, Dialog::Submit { unfinished } if !unfinished.is_empty()) =>
             {
                 self.mode = Mode::List;
                 if let Dialog::Submit { unfinished } = &dialog {
@@ -918,13 +946,13 @@ impl App {
                 vec![]
             }
             // Enter never deletes scores or leaves: there the default is to stay.
-            Action::Command(Command::Accept)
+            ConfirmCommand::Accept
                 if matches!(dialog, Dialog::Recuse { .. } | Dialog::Quit { .. }) =>
             {
                 self.mode = Mode::List;
                 vec![]
             }
-            Action::Command(Command::Confirm | Command::Accept) => {
+            ConfirmCommand::Confirm | ConfirmCommand::Accept => {
                 self.mode = Mode::List;
                 match dialog {
                     Dialog::Submit { .. } => vec![Effect::Commit(Event::Submit)],
@@ -941,50 +969,48 @@ impl App {
                     Dialog::Receipt { .. } | Dialog::Details => vec![],
                 }
             }
-            Action::Command(Command::Cancel) => {
+            ConfirmCommand::Cancel => {
                 self.mode = Mode::List;
                 vec![]
             }
-            _ => vec![],
         }
     }
 
     fn update_help(
         &mut self,
-        action: Action,
+        action: InputAction<HelpCommand>,
         mut filter: Editor,
         mut selected: usize,
         back: Mode,
     ) -> Vec<Effect> {
         match action {
-            Action::Command(Command::Close) => {
+            InputAction::Command(HelpCommand::Close) => {
                 self.mode = back;
                 return vec![];
             }
-            Action::Command(Command::Next) => selected += 1,
-            Action::Command(Command::Prev) => selected = selected.saturating_sub(1),
+            InputAction::Command(HelpCommand::Next) => selected += 1,
+            InputAction::Command(HelpCommand::Prev) => selected = selected.saturating_sub(1),
             // A page turns the screen and the selection together, like a pager.
-            Action::Command(Command::PageDown) => {
+            InputAction::Command(HelpCommand::PageDown) => {
                 let page = super::view::help_page(self.screen.1);
                 selected = selected.saturating_add(page);
                 self.help_top = self.help_top.saturating_add(page);
             }
-            Action::Command(Command::PageUp) => {
+            InputAction::Command(HelpCommand::PageUp) => {
                 let page = super::view::help_page(self.screen.1);
                 selected = selected.saturating_sub(page);
                 self.help_top = self.help_top.saturating_sub(page);
             }
-            Action::Command(Command::First) => selected = 0,
-            Action::Command(Command::Last) => selected = usize::MAX,
-            Action::Type(c) => {
+            InputAction::Command(HelpCommand::First) => selected = 0,
+            InputAction::Command(HelpCommand::Last) => selected = usize::MAX,
+            InputAction::Type(c) => {
                 filter.insert(c);
                 selected = 0;
             }
-            Action::Edit(e) => {
+            InputAction::Edit(e) => {
                 filter.edit(e);
                 selected = 0;
             }
-            _ => {}
         }
         let rows = self.help_rows(&filter.text()).len();
         selected = selected.min(rows.saturating_sub(1));

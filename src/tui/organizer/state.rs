@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::commands::results::ResultsSource;
 use crate::i18n::Lang;
-use crate::tui::action::{Action, Command};
+use crate::tui::action::{
+    Action, Command, HelpCommand, InputCommand, LayerAction, OrganizerCommand,
+};
 use crate::tui::editor::Editor;
 use crate::tui::keymap::{Keymap, Layer};
 use jury_core::model::contest::AggregationMethod;
@@ -543,20 +545,20 @@ impl OrgApp {
     pub fn update(&mut self, action: Action) -> Option<OrgEffect> {
         if let Some(mut editor) = self.searching.take() {
             let ti = self.tab.index();
-            match action {
-                Action::Type(c) => editor.insert(c),
-                Action::Edit(e) => editor.edit(e),
-                Action::Command(Command::InputSubmit) => {
+            match action.in_layer(InputCommand::of) {
+                Some(LayerAction::Type(c)) => editor.insert(c),
+                Some(LayerAction::Edit(e)) => editor.edit(e),
+                Some(LayerAction::Command(InputCommand::InputSubmit)) => {
                     self.views[ti].query = editor.text();
                     self.reorder();
                     return None;
                 }
-                Action::Command(Command::InputCancel) => {
+                Some(LayerAction::Command(InputCommand::InputCancel)) => {
                     self.views[ti].query.clear();
                     self.reorder();
                     return None;
                 }
-                Action::Command(_) => {}
+                Some(LayerAction::Command(InputCommand::InputNewline)) | None => {}
             }
             // The table narrows as the search is typed.
             self.views[ti].query = editor.text();
@@ -564,71 +566,80 @@ impl OrgApp {
             self.reorder();
             return None;
         }
-        let Action::Command(command) = action else {
-            return None;
-        };
         if let Some(selected) = self.help {
             let rows = self.help_rows().len();
-            self.help = match command {
-                Command::Close | Command::Help => None,
-                Command::Next => Some((selected + 1).min(rows.saturating_sub(1))),
-                Command::Prev => Some(selected.saturating_sub(1)),
-                _ => Some(selected),
+            let last = rows.saturating_sub(1);
+            let page = self.page();
+            self.help = match action.command_in(HelpCommand::of) {
+                Some(HelpCommand::Close) => None,
+                Some(HelpCommand::Next) => Some((selected + 1).min(last)),
+                Some(HelpCommand::Prev) => Some(selected.saturating_sub(1)),
+                Some(HelpCommand::PageDown) => Some((selected + page).min(last)),
+                Some(HelpCommand::PageUp) => Some(selected.saturating_sub(page)),
+                Some(HelpCommand::First) => Some(0),
+                Some(HelpCommand::Last) => Some(last),
+                None => Some(selected),
             };
             return None;
         }
+        let Some(command) = action.command_in(OrganizerCommand::of) else {
+            return None;
+        };
         let n = self.row_count();
         let last = n.saturating_sub(1);
         let page = self.page();
         let row = &mut self.rows[self.tab.index()];
         match command {
-            Command::Next => *row = (*row + 1).min(last),
-            Command::Prev => *row = row.saturating_sub(1),
-            Command::First => *row = 0,
-            Command::Last => *row = last,
-            Command::PageDown => *row = (*row + page).min(last),
-            Command::PageUp => *row = row.saturating_sub(page),
-            Command::TabNext => {
+            OrganizerCommand::Next => *row = (*row + 1).min(last),
+            OrganizerCommand::Prev => *row = row.saturating_sub(1),
+            OrganizerCommand::First => *row = 0,
+            OrganizerCommand::Last => *row = last,
+            OrganizerCommand::PageDown => *row = (*row + page).min(last),
+            OrganizerCommand::PageUp => *row = row.saturating_sub(page),
+            OrganizerCommand::TabNext => {
                 self.tab = Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()];
             }
-            Command::TabPrev => {
+            OrganizerCommand::TabPrev => {
                 self.tab = Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()];
             }
-            c if c.tab_index().is_some_and(|i| i < Tab::ALL.len()) => {
-                self.tab = Tab::ALL[c.tab_index().unwrap_or(0)];
+            c if Command::from(c)
+                .tab_index()
+                .is_some_and(|i| i < Tab::ALL.len()) =>
+            {
+                self.tab = Tab::ALL[Command::from(c).tab_index().unwrap_or(0)];
             }
-            Command::ScrollRight if self.tab == Tab::Matrix => {
+            OrganizerCommand::ScrollRight if self.tab == Tab::Matrix => {
                 self.matrix_left =
                     (self.matrix_left + 1).min(self.data.judges.len().saturating_sub(1));
             }
-            Command::ScrollLeft if self.tab == Tab::Matrix => {
+            OrganizerCommand::ScrollLeft if self.tab == Tab::Matrix => {
                 self.matrix_left = self.matrix_left.saturating_sub(1);
             }
-            Command::CycleMethod if matches!(self.tab, Tab::Results | Tab::Severity) => {
+            OrganizerCommand::CycleMethod if matches!(self.tab, Tab::Results | Tab::Severity) => {
                 let at = METHODS.iter().position(|m| *m == self.method).unwrap_or(0);
                 self.method = METHODS[(at + 1) % METHODS.len()];
                 self.rebuild_results();
                 self.reorder();
             }
-            Command::Filter if sortable(self.tab) => {
+            OrganizerCommand::Filter if sortable(self.tab) => {
                 self.searching = Some(Editor::new(&self.views[self.tab.index()].query));
             }
-            Command::ClearFilter if sortable(self.tab) => {
+            OrganizerCommand::ClearFilter if sortable(self.tab) => {
                 self.views[self.tab.index()].query.clear();
                 self.reorder();
             }
-            Command::Sort if sortable(self.tab) => {
+            OrganizerCommand::Sort if sortable(self.tab) => {
                 let columns = self.sort_labels(self.tab).len().max(1);
                 let view = &mut self.views[self.tab.index()];
                 view.sort = (view.sort + 1) % columns;
                 self.reorder();
             }
-            Command::Filter | Command::Sort | Command::ClearFilter => {
+            OrganizerCommand::Filter | OrganizerCommand::Sort | OrganizerCommand::ClearFilter => {
                 self.status = Some(crate::tr!(self.lang, "org.not_sortable").to_string());
             }
-            Command::Help => self.help = Some(0),
-            Command::Refresh => return Some(OrgEffect::Refresh),
-            Command::Quit => return Some(OrgEffect::Quit),
+            OrganizerCommand::Help => self.help = Some(0),
+            OrganizerCommand::Refresh => return Some(OrgEffect::Refresh),
+            OrganizerCommand::Quit => return Some(OrgEffect::Quit),
             _ => {}
         }
         None
