@@ -2,7 +2,7 @@
 //! timer, so merges done by `jury watch` in another terminal show up live) and the cursor of
 //! each tab. `update` is pure, like the judge TUI's.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::commands::results::ResultsSource;
 use crate::i18n::Lang;
@@ -91,13 +91,40 @@ pub struct JudgeRow {
     pub ballot: Option<BallotRecord>,
 }
 
+/// Assigned (scored and recused included), scored and recused cells of one row or column.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    assigned: usize,
+    scored: usize,
+    recused: usize,
+}
+
+impl Counts {
+    fn add(&mut self, cell: Cell) {
+        match cell {
+            Cell::Assigned => self.assigned += 1,
+            Cell::Scored => {
+                self.assigned += 1;
+                self.scored += 1;
+            }
+            Cell::Recused => {
+                self.assigned += 1;
+                self.recused += 1;
+            }
+            Cell::Free | Cell::Conflict => {}
+        }
+    }
+}
+
 /// Everything the organizer TUI shows, read from the master in one go.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrgData {
     pub contest: Contest,
     pub works: Vec<WorkRow>,
     pub judges: Vec<JudgeRow>,
-    pub cells: BTreeMap<(usize, usize), Cell>,
+    /// The assignment matrix row by row (work-major): `cells[work * judges + judge]`.
+    pub cells: Vec<Cell>,
+    judge_count: usize,
     pub assignment_version: u64,
     /// What the results tabs tally.
     pub source: ResultsSource,
@@ -124,53 +151,87 @@ impl OrgData {
                 .entry((judge.clone(), work.clone()))
                 .or_default() += 1;
         }
-        let mut cells = BTreeMap::new();
-        for (wi, w) in records.iter().enumerate() {
-            for (ji, j) in judges.iter().enumerate() {
-                let key = (j.id.clone(), w.id.clone());
-                let cell = if merged.recusals.contains_key(&key) {
+        // One pass over the grid, counting as it goes: per-work and per-judge totals are
+        // added up here rather than recounted over the whole grid for every row (which made
+        // the load quadratic in the grid's size: 10,000 works x 300 judges never finished).
+        let mut cells = Vec::with_capacity(records.len() * judges.len());
+        let mut per_work = vec![Counts::default(); records.len()];
+        let mut per_judge = vec![Counts::default(); judges.len()];
+        let work_at: HashMap<&str, usize> = records
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.id.as_str(), i))
+            .collect();
+        let judge_at: HashMap<&str, usize> = judges
+            .iter()
+            .enumerate()
+            .map(|(i, j)| (j.id.as_str(), i))
+            .collect();
+        let nj = judges.len();
+        let at = |judge: &str, work: &str| Some(work_at.get(work)? * nj + judge_at.get(judge)?);
+        let mut is_assigned = vec![false; records.len() * nj];
+        for (work, judge) in &assigned {
+            if let Some(i) = at(judge, work) {
+                is_assigned[i] = true;
+            }
+        }
+        let mut is_recused = vec![false; records.len() * nj];
+        for (judge, work) in merged.recusals.keys() {
+            if let Some(i) = at(judge, work) {
+                is_recused[i] = true;
+            }
+        }
+        let mut is_scored = vec![false; records.len() * nj];
+        for ((judge, work), n) in &scored_counts {
+            if let (Some(i), true) = (at(judge, work), *n >= criteria) {
+                is_scored[i] = true;
+            }
+        }
+        // The conflict rule's own types, converted once rather than once per pair.
+        let work_keys: Vec<jury_core::assign::AssignWork> =
+            records.iter().map(Into::into).collect();
+        let judge_keys: Vec<jury_core::assign::AssignJudge> =
+            judges.iter().map(Into::into).collect();
+        for wi in 0..records.len() {
+            for ji in 0..nj {
+                let i = wi * nj + ji;
+                let cell = if is_recused[i] {
                     Cell::Recused
-                } else if assigned.contains(&(w.id.clone(), j.id.clone())) {
-                    if scored_counts.get(&key).copied().unwrap_or(0) >= criteria {
+                } else if is_assigned[i] {
+                    if is_scored[i] {
                         Cell::Scored
                     } else {
                         Cell::Assigned
                     }
-                } else if conflict(j, w) {
+                } else if jury_core::assign::conflict(&work_keys[wi], &judge_keys[ji]).is_some() {
                     Cell::Conflict
                 } else {
                     Cell::Free
                 };
-                cells.insert((wi, ji), cell);
+                per_work[wi].add(cell);
+                per_judge[ji].add(cell);
+                cells.push(cell);
             }
         }
-        let count = |wi: Option<usize>, ji: Option<usize>, want: &[Cell]| {
-            cells
-                .iter()
-                .filter(|((w, j), c)| {
-                    wi.is_none_or(|x| x == *w) && ji.is_none_or(|x| x == *j) && want.contains(c)
-                })
-                .count()
-        };
-        let assigned_like = [Cell::Assigned, Cell::Scored, Cell::Recused];
         let works = records
             .iter()
-            .enumerate()
-            .map(|(wi, w)| WorkRow {
+            .zip(&per_work)
+            .map(|(w, c)| WorkRow {
                 probe: probes.get(&w.id).cloned(),
-                assigned: count(Some(wi), None, &assigned_like),
-                scored: count(Some(wi), None, &[Cell::Scored]),
-                recused: count(Some(wi), None, &[Cell::Recused]),
+                assigned: c.assigned,
+                scored: c.scored,
+                recused: c.recused,
                 record: w.clone(),
             })
             .collect();
+        let judge_count = judges.len();
         let judges = judges
             .iter()
-            .enumerate()
-            .map(|(ji, j)| JudgeRow {
-                load: count(None, Some(ji), &assigned_like),
-                scored: count(None, Some(ji), &[Cell::Scored]),
-                recused: count(None, Some(ji), &[Cell::Recused]),
+            .zip(&per_judge)
+            .map(|(j, c)| JudgeRow {
+                load: c.assigned,
+                scored: c.scored,
+                recused: c.recused,
                 ballot: ballots.iter().find(|b| b.judge_id == j.id).cloned(),
                 record: j.clone(),
             })
@@ -180,14 +241,18 @@ impl OrgData {
             works,
             judges,
             cells,
+            judge_count,
             assignment_version: master.assignment_version()?,
             source,
         })
     }
 
     pub fn cell(&self, work: usize, judge: usize) -> Cell {
+        if judge >= self.judge_count {
+            return Cell::Free;
+        }
         self.cells
-            .get(&(work, judge))
+            .get(work * self.judge_count + judge)
             .copied()
             .unwrap_or(Cell::Free)
     }

@@ -70,15 +70,16 @@ pub fn draw(frame: &mut Frame, app: &OrgApp) {
     let (body_height, chart_height) = body_heights(app, area.width, area.height);
     let detail = detail_height(app, area.width, area.height);
     let body = rect(area, 2, body_height);
+    let win = window(app, body.height);
     let lines = match app.tab {
-        Tab::Works => works_lines(app, body.width as usize),
-        Tab::Judges => judges_lines(app, body.width as usize),
-        Tab::Matrix => matrix_lines(app, body.width as usize),
-        Tab::Sync => sync_lines(app, body.width as usize),
-        Tab::Results => results_lines(app, body.width as usize),
-        Tab::Severity => severity_lines(app, body.width as usize),
+        Tab::Works => works_lines(app, body.width as usize, win),
+        Tab::Judges => judges_lines(app, body.width as usize, win),
+        Tab::Matrix => matrix_lines(app, body.width as usize, win),
+        Tab::Sync => sync_lines(app, body.width as usize, win),
+        Tab::Results => results_lines(app, body.width as usize, win),
+        Tab::Severity => severity_lines(app, body.width as usize, win),
     };
-    frame.render_widget(Paragraph::new(scrolled(lines, app, body.height)), body);
+    frame.render_widget(Paragraph::new(lines), body);
     if chart_height > 0 {
         let chart = rect(area, 2 + body_height, chart_height);
         frame.render_widget(Paragraph::new(chart_lines(app, chart)), chart);
@@ -90,18 +91,21 @@ pub fn draw(frame: &mut Frame, app: &OrgApp) {
     }
 }
 
-/// Keeps the table header and scrolls the rows so the selected one is visible.
-fn scrolled(mut lines: Vec<Line<'static>>, app: &OrgApp, height: u16) -> Vec<Line<'static>> {
-    if lines.is_empty() {
-        return lines;
+/// The rows on screen: (first row, how many). Only these are turned into text, so a table of
+/// 10,000 works costs what one screen of it costs.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    top: usize,
+    rows: usize,
+}
+
+/// The window that keeps the selected row visible under the table's header row.
+fn window(app: &OrgApp, height: u16) -> Window {
+    let rows = height.saturating_sub(1) as usize;
+    Window {
+        top: app.selected().saturating_sub(rows.saturating_sub(1)),
+        rows,
     }
-    let header = lines.remove(0);
-    let visible = height.saturating_sub(1) as usize;
-    let selected = app.selected();
-    let top = selected.saturating_sub(visible.saturating_sub(1));
-    let mut out = vec![header];
-    out.extend(lines.into_iter().skip(top).take(visible));
-    out
 }
 
 fn draw_header(frame: &mut Frame, app: &OrgApp, area: Rect) {
@@ -233,8 +237,14 @@ fn row(cells: &[(&str, usize)]) -> String {
     s
 }
 
-fn styled_rows(app: &OrgApp, header: String, rows: Vec<(String, Style)>) -> Vec<Line<'static>> {
-    let selected = app.selected();
+/// The header and the window's rows (`rows` holds only those), the selected one reversed.
+fn styled_rows(
+    app: &OrgApp,
+    header: String,
+    rows: Vec<(String, Style)>,
+    win: Window,
+) -> Vec<Line<'static>> {
+    let selected = app.selected().checked_sub(win.top);
     let mut lines = vec![Line::styled(
         header,
         BOLD.add_modifier(Modifier::UNDERLINED),
@@ -242,13 +252,13 @@ fn styled_rows(app: &OrgApp, header: String, rows: Vec<(String, Style)>) -> Vec<
     for (i, (text, style)) in rows.into_iter().enumerate() {
         lines.push(Line::styled(
             text,
-            if i == selected { SELECTED } else { style },
+            if Some(i) == selected { SELECTED } else { style },
         ));
     }
     lines
 }
 
-fn works_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+fn works_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>> {
     let lang = app.lang;
     let (no, district, video, judges, scored) = (4, 8, 7, 4, 4);
     let f = flex(total, &[no, district, video, judges, scored], &[3, 2]);
@@ -264,6 +274,8 @@ fn works_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
     ]);
     let rows = app.shown[Tab::Works.index()]
         .iter()
+        .skip(win.top)
+        .take(win.rows)
         .map(|&i| &app.data.works[i])
         .map(|w| {
             let compliance = Compliance::of(w.probe.as_ref());
@@ -285,10 +297,10 @@ fn works_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
             )
         })
         .collect();
-    styled_rows(app, header, rows)
+    styled_rows(app, header, rows, win)
 }
 
-fn judges_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+fn judges_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>> {
     let lang = app.lang;
     let (id, name, district, load, ballot) = (4, 8, 8, 4, 6);
     let f = flex(total, &[id, name, district, load, ballot], &[3, 2]);
@@ -304,6 +316,8 @@ fn judges_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
     ]);
     let rows = app.shown[Tab::Judges.index()]
         .iter()
+        .skip(win.top)
+        .take(win.rows)
         .map(|&i| &app.data.judges[i])
         .map(|j| {
             let declared: Vec<&str> = j
@@ -338,11 +352,11 @@ fn judges_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
             )
         })
         .collect();
-    styled_rows(app, header, rows)
+    styled_rows(app, header, rows, win)
 }
 
 /// Each judge takes a 4-cell column ("J01 "), works a number and a short title.
-fn matrix_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+fn matrix_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>> {
     let d = &app.data;
     let (no, title) = (4, 12);
     let col = 4;
@@ -358,6 +372,8 @@ fn matrix_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         .works
         .iter()
         .enumerate()
+        .skip(win.top)
+        .take(win.rows)
         .map(|(wi, w)| {
             let mut text = row(&[(&w.record.id, no), (&w.record.title, title)]);
             text.push(' ');
@@ -369,7 +385,7 @@ fn matrix_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
             (text, Style::new())
         })
         .collect();
-    styled_rows(app, header, rows)
+    styled_rows(app, header, rows, win)
 }
 
 /// "12s", "5m", "3h" ago, in the UI language.
@@ -386,7 +402,7 @@ fn ago(lang: Lang, at: i64, now: i64) -> String {
     }
 }
 
-fn sync_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+fn sync_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>> {
     let lang = app.lang;
     let (id, name, rev, when, done, submitted, code) = (4, 8, 4, 7, 7, 4, 9);
     let f = flex(total, &[id, name, rev, when, done, submitted, code], &[1]);
@@ -405,6 +421,8 @@ fn sync_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         .data
         .judges
         .iter()
+        .skip(win.top)
+        .take(win.rows)
         .map(|j| {
             let b = j.ballot.as_ref();
             let revision = b
@@ -446,7 +464,7 @@ fn sync_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
             )
         })
         .collect();
-    styled_rows(app, header, rows)
+    styled_rows(app, header, rows, win)
 }
 
 fn score_text(score: Option<jury_core::tally::Score>) -> String {
@@ -462,7 +480,7 @@ fn method_label(method: AggregationMethod, lang: Lang) -> &'static str {
 }
 
 /// Ranked works with their tier, and the three methods side by side (the one ranking marked).
-fn results_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+fn results_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>> {
     let lang = app.lang;
     let r = &app.results;
     let (place, tier, no, score) = (4, 8, 4, 8);
@@ -484,6 +502,8 @@ fn results_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
     ]);
     let rows = app.shown[Tab::Results.index()]
         .iter()
+        .skip(win.top)
+        .take(win.rows)
         .map(|&i| &r.rows[i])
         .map(|w| {
             let cell = |m: AggregationMethod| {
@@ -513,7 +533,7 @@ fn results_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
             )
         })
         .collect();
-    styled_rows(app, header, rows)
+    styled_rows(app, header, rows, win)
 }
 
 /// One bar per judge total of the selected work, on the rubric's full scale (organizer only).
@@ -567,7 +587,7 @@ fn chart_lines(app: &OrgApp, area: Rect) -> Vec<Line<'static>> {
 }
 
 /// Per-judge severity: how far each judge's totals sit from the panel's, with outlier counts.
-fn severity_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+fn severity_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>> {
     let lang = app.lang;
     let (id, name, sub, done, mean, severity, outliers) = (4, 8, 4, 8, 8, 8, 4);
     let f = flex(
@@ -590,6 +610,8 @@ fn severity_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         .results
         .judges
         .iter()
+        .skip(win.top)
+        .take(win.rows)
         .map(|j| {
             let severity_text = j
                 .severity
@@ -618,7 +640,7 @@ fn severity_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
             )
         })
         .collect();
-    styled_rows(app, header, rows)
+    styled_rows(app, header, rows, win)
 }
 
 /// The lines under the table, each fitted to `w` cells: two about the selected row (full
