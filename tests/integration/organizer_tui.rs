@@ -223,7 +223,7 @@ fn the_digits_on_the_tab_bar_jump_to_their_tab() {
         app.update(action);
         assert_eq!(app.tab, tab, "key {digit}");
     }
-    let screen = render(&mut app, 80, 24);
+    let screen = render(&app, 80, 24);
     assert!(screen.contains("1 作品 | 2 评委"), "{screen}");
 }
 
@@ -241,7 +241,7 @@ fn every_tab_at_80x24_in_both_languages() {
                     Lang::En => "en",
                 }
             );
-            let screen = render(&mut app, 80, 24);
+            let screen = render(&app, 80, 24);
             for line in screen.lines() {
                 assert!(
                     unicode_width::UnicodeWidthStr::width(line) <= 80,
@@ -257,7 +257,7 @@ fn every_tab_at_80x24_in_both_languages() {
 fn the_sync_tab_shows_receipts_and_when_ballots_came_in() {
     let mut app = app(Lang::En);
     app.tab = Tab::Sync;
-    let screen = render(&mut app, 100, 24);
+    let screen = render(&app, 100, 24);
     let receipt = jury_core::chain::receipt(&"ab".repeat(32));
     let j1 = screen.lines().find(|l| l.contains("J1 ")).unwrap();
     assert!(j1.contains(&receipt), "{j1}");
@@ -281,7 +281,7 @@ fn the_results_tab_ranks_by_the_chosen_method_and_charts_judge_totals() {
         "every work is listed, ranked or not"
     );
     assert!(app.results.provisional, "J2, J3 and J4 have not submitted");
-    let screen = render(&mut app, 100, 30);
+    let screen = render(&app, 100, 30);
     assert!(screen.contains("*trimmed"), "{screen}");
     assert!(screen.contains("PROVISIONAL"), "{screen}");
     let first = app.method;
@@ -291,12 +291,12 @@ fn the_results_tab_ranks_by_the_chosen_method_and_charts_judge_totals() {
         app.results.method, app.method,
         "the view follows the method"
     );
-    let screen = render(&mut app, 100, 30);
+    let screen = render(&app, 100, 30);
     assert!(screen.contains("*z-score"), "{screen}");
     // Work 1 (J1 scored 3 steps everywhere) is charted with J1's total.
     let row = app.results.rows.iter().position(|r| r.work == "1").unwrap();
     app.rows[4] = row;
-    let screen = render(&mut app, 100, 30);
+    let screen = render(&app, 100, 30);
     let bar = screen
         .lines()
         .find(|l| l.contains("J1 ") && l.contains('#'))
@@ -353,7 +353,7 @@ fn s_sorts_by_the_next_column_on_works_judges_and_results() {
     let mut sorted = titles.clone();
     sorted.sort();
     assert_eq!(titles, sorted, "sorted by title");
-    assert!(render(&mut app, 80, 24).contains("sorted by Title"));
+    assert!(render(&app, 80, 24).contains("sorted by Title"));
     app.tab = Tab::Results;
     for _ in 0..4 {
         cmd(&mut app, Command::Sort);
@@ -376,7 +376,7 @@ fn headers_use_a_short_label_rather_than_a_cut_one() {
     let mut app = app(Lang::Zh);
     for tab in [Tab::Sync, Tab::Severity] {
         app.tab = tab;
-        let screen = render(&mut app, 80, 24);
+        let screen = render(&app, 80, 24);
         let header = screen.lines().nth(2).unwrap();
         assert!(!header.contains('⋯') && !header.contains(".."), "{header}");
     }
@@ -389,7 +389,7 @@ fn the_results_footer_names_the_contests_method_and_marks_comparisons() {
     let contest = app.results.configured;
     cmd(&mut app, Command::CycleMethod);
     assert_ne!(app.method, contest);
-    let screen = render(&mut app, 100, 30);
+    let screen = render(&app, 100, 30);
     assert!(screen.contains("仅供对比"), "{screen}");
     assert!(
         screen.contains("本赛事方法为去极值"),

@@ -647,9 +647,7 @@ impl OrgApp {
             };
             return None;
         }
-        let Some(command) = action.command_in(OrganizerCommand::of) else {
-            return None;
-        };
+        let command = action.command_in(OrganizerCommand::of)?;
         let n = self.row_count();
         let last = n.saturating_sub(1);
         let page = self.page();
