@@ -423,7 +423,10 @@ mod tests {
             })
             .collect();
         assert!(starts.iter().all(|s| *s == starts[0]), "{table}");
-        assert!(table.contains("1 个合规，1 个不合规，1 个缺视频"), "{table}");
+        assert!(
+            table.contains("1 个合规，1 个不合规，1 个缺视频"),
+            "{table}"
+        );
         let (_, ok) = compliance_table(&rows[..1], Lang::En);
         assert!(ok);
     }

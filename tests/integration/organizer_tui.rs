@@ -403,3 +403,26 @@ fn the_results_footer_names_the_contests_method_and_marks_comparisons() {
         assert!(flat.replace(' ', "").contains(&words), "{line}\n{screen}");
     }
 }
+
+#[test]
+fn the_first_screen_comes_before_the_master_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, contest) = master(dir.path());
+    let mut app = OrgApp::new(OrgData::empty(&contest), Lang::Zh, Keymap::default_keymap());
+    app.loading = true;
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("正在读取主数据库"), "{screen}");
+    assert!(
+        !screen.contains("1 作品"),
+        "no tabs before the data: {screen}"
+    );
+    assert!(matches!(
+        app.update(Action::Command(Command::Quit)),
+        Some(jury::tui::organizer::state::OrgEffect::Quit)
+    ));
+    let dir2 = tempfile::tempdir().unwrap();
+    let (m, contest) = master(dir2.path());
+    app.replace_data(OrgData::load(&m, &contest).unwrap());
+    assert!(!app.loading);
+    assert!(render(&app, 80, 24).contains("1 作品"));
+}

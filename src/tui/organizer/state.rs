@@ -247,6 +247,19 @@ impl OrgData {
         })
     }
 
+    /// Nothing read yet: what the first screen shows while the worker reads the master.
+    pub fn empty(contest: &Contest) -> OrgData {
+        OrgData {
+            contest: contest.clone(),
+            works: Vec::new(),
+            judges: Vec::new(),
+            cells: Vec::new(),
+            judge_count: 0,
+            assignment_version: 0,
+            source: ResultsSource::default(),
+        }
+    }
+
     pub fn cell(&self, work: usize, judge: usize) -> Cell {
         if judge >= self.judge_count {
             return Cell::Free;
@@ -361,6 +374,8 @@ pub struct OrgApp {
     pub shown: [Vec<usize>; 6],
     /// The search being typed (`/`), for the current tab.
     pub searching: Option<Editor>,
+    /// The master has not been read yet (the worker is on it): the screen says so.
+    pub loading: bool,
 }
 
 impl OrgApp {
@@ -383,6 +398,7 @@ impl OrgApp {
             views: Default::default(),
             shown: Default::default(),
             searching: None,
+            loading: false,
         }
         .reordered()
     }
@@ -586,6 +602,7 @@ impl OrgApp {
 
     /// New data from the master; cursors stay where they were (clamped).
     pub fn replace_data(&mut self, data: OrgData) {
+        self.loading = false;
         if data == self.data {
             return;
         }

@@ -66,6 +66,15 @@ pub fn draw(frame: &mut Frame, app: &OrgApp) {
         return;
     }
     draw_header(frame, app, rect(area, 0, 1));
+    if app.loading {
+        let text = format!(" {}", crate::tr!(app.lang, "org.loading"));
+        frame.render_widget(
+            Paragraph::new(Line::styled(fit(&text, area.width as usize), DIM)),
+            rect(area, 2, 1),
+        );
+        draw_hints(frame, app, rect(area, area.height - 1, 1));
+        return;
+    }
     draw_tabs(frame, app, rect(area, 1, 1));
     let (body_height, chart_height) = body_heights(app, area.width, area.height);
     let detail = detail_height(app, area.width, area.height);
@@ -112,19 +121,23 @@ fn draw_header(frame: &mut Frame, app: &OrgApp, area: Rect) {
     let lang = app.lang;
     let d = &app.data;
     let (merged, submitted) = d.merged_and_submitted();
-    let right = format!(
-        " {} ",
-        crate::tr!(
-            lang,
-            "org.header",
-            works = d.works.len(),
-            judges = d.judges.len(),
-            version = d.assignment_version,
-            merged = merged,
-            issued = d.judges.iter().filter(|j| j.ballot.is_some()).count(),
-            submitted = submitted
+    let right = if app.loading {
+        String::new()
+    } else {
+        format!(
+            " {} ",
+            crate::tr!(
+                lang,
+                "org.header",
+                works = d.works.len(),
+                judges = d.judges.len(),
+                version = d.assignment_version,
+                merged = merged,
+                issued = d.judges.iter().filter(|j| j.ballot.is_some()).count(),
+                submitted = submitted
+            )
         )
-    );
+    };
     let left_w = (area.width as usize).saturating_sub(width(&right));
     let title = fit(&format!(" {}", d.contest.title(lang)), left_w);
     let line = Line::from(vec![
@@ -755,6 +768,9 @@ fn hints(app: &OrgApp) -> Vec<Command> {
     }
     if app.searching.is_some() {
         return vec![Command::InputSubmit, Command::InputCancel];
+    }
+    if app.loading {
+        return vec![Command::Quit];
     }
     let mut list = vec![Command::TabNext, Command::Next];
     match app.tab {
