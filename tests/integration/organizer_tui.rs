@@ -426,3 +426,34 @@ fn the_first_screen_comes_before_the_master_is_read() {
     assert!(!app.loading);
     assert!(render(&app, 80, 24).contains("1 作品"));
 }
+
+/// Reading the organizer's picture of a provincial and a national contest (prints the time;
+/// run with `--ignored --nocapture`; timings belong in benches, this only shows the scale).
+#[test]
+#[ignore]
+fn organizer_load_at_scale() {
+    for (judges, works) in [(60usize, 2_000usize), (300, 10_000)] {
+        let dir = tempfile::tempdir().unwrap();
+        let f = jury_testkit::build_with(
+            dir.path(),
+            judges,
+            works,
+            |j, w| (0..5).any(|k| (w * 5 + k) % judges == j),
+            false,
+        );
+        let started = std::time::Instant::now();
+        let data = OrgData::load(&f.master, &f.folder.contest).unwrap();
+        let loaded = started.elapsed();
+        let mut app = OrgApp::new(data, Lang::Zh, Keymap::default_keymap());
+        let started = std::time::Instant::now();
+        for tab in Tab::ALL {
+            app.tab = tab;
+            render(&app, 120, 40);
+        }
+        println!(
+            "{works} works x {judges} judges: load {loaded:?}, six tabs drawn in {:?}",
+            started.elapsed()
+        );
+        assert_eq!(app.data.works.len(), works);
+    }
+}

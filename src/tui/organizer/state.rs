@@ -122,17 +122,15 @@ pub struct OrgData {
     pub contest: Contest,
     pub works: Vec<WorkRow>,
     pub judges: Vec<JudgeRow>,
-    /// The assignment matrix row by row (work-major): `cells[work * judges + judge]`.
-    pub cells: Vec<Cell>,
+    /// The assignment matrix row by row (work-major): `cells[work * judges + judge]`; a cell
+    /// that is not assigned is stored as `Free`, and `cell` says whether it is a conflict.
+    cells: Vec<Cell>,
     judge_count: usize,
+    work_keys: Vec<jury_core::assign::AssignWork>,
+    judge_keys: Vec<jury_core::assign::AssignJudge>,
     pub assignment_version: u64,
     /// What the results tabs tally.
     pub source: ResultsSource,
-}
-
-/// Whether a judge may not judge a work (the same rule `jury assign` enforces).
-pub fn conflict(judge: &JudgeRecord, work: &WorkRecord) -> bool {
-    jury_core::assign::conflict(&work.into(), &judge.into()).is_some()
 }
 
 impl OrgData {
@@ -187,7 +185,8 @@ impl OrgData {
                 is_scored[i] = true;
             }
         }
-        // The conflict rule's own types, converted once rather than once per pair.
+        // The conflict rule's own types, converted once; conflicts themselves are decided
+        // only for the cells a screen shows (see `cell`), not for the whole grid.
         let work_keys: Vec<jury_core::assign::AssignWork> =
             records.iter().map(Into::into).collect();
         let judge_keys: Vec<jury_core::assign::AssignJudge> =
@@ -203,9 +202,8 @@ impl OrgData {
                     } else {
                         Cell::Assigned
                     }
-                } else if jury_core::assign::conflict(&work_keys[wi], &judge_keys[ji]).is_some() {
-                    Cell::Conflict
                 } else {
+                    // Free or Conflict: `cell` tells them apart when asked.
                     Cell::Free
                 };
                 per_work[wi].add(cell);
@@ -242,6 +240,8 @@ impl OrgData {
             judges,
             cells,
             judge_count,
+            work_keys,
+            judge_keys,
             assignment_version: master.assignment_version()?,
             source,
         })
@@ -255,6 +255,8 @@ impl OrgData {
             judges: Vec::new(),
             cells: Vec::new(),
             judge_count: 0,
+            work_keys: Vec::new(),
+            judge_keys: Vec::new(),
             assignment_version: 0,
             source: ResultsSource::default(),
         }
@@ -264,10 +266,20 @@ impl OrgData {
         if judge >= self.judge_count {
             return Cell::Free;
         }
-        self.cells
-            .get(work * self.judge_count + judge)
-            .copied()
-            .unwrap_or(Cell::Free)
+        match self.cells.get(work * self.judge_count + judge) {
+            Some(Cell::Free) => {
+                let conflicted =
+                    jury_core::assign::conflict(&self.work_keys[work], &self.judge_keys[judge])
+                        .is_some();
+                if conflicted {
+                    Cell::Conflict
+                } else {
+                    Cell::Free
+                }
+            }
+            Some(cell) => *cell,
+            None => Cell::Free,
+        }
     }
 
     /// Ballots merged at least once, and of those, submitted.
