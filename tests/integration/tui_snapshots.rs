@@ -423,3 +423,22 @@ fn the_comment_comes_before_the_standards_at_120x40() {
     let standard = s.find("紧扣活动主题").expect("standards shown");
     assert!(comment < standard, "{s}");
 }
+
+#[test]
+fn ballot_details_zh_80x24() {
+    let mut app = scored_app(Lang::Zh);
+    app.on_synced("14:03:12".into(), Ok(9));
+    act(
+        &mut app,
+        [
+            Action::Command(Command::ScoreExit),
+            Action::Command(Command::Details),
+        ],
+    );
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("版本：9") && s.contains("已同步 14:03:12（版本 9）"),
+        "{s}"
+    );
+    insta::assert_snapshot!("details_zh_80x24", s);
+}
