@@ -191,8 +191,8 @@ impl OrgData {
             records.iter().map(Into::into).collect();
         let judge_keys: Vec<jury_core::assign::AssignJudge> =
             judges.iter().map(Into::into).collect();
-        for wi in 0..records.len() {
-            for ji in 0..nj {
+        for (wi, work_counts) in per_work.iter_mut().enumerate() {
+            for (ji, judge_counts) in per_judge.iter_mut().enumerate() {
                 let i = wi * nj + ji;
                 let cell = if is_recused[i] {
                     Cell::Recused
@@ -206,8 +206,8 @@ impl OrgData {
                     // Free or Conflict: `cell` tells them apart when asked.
                     Cell::Free
                 };
-                per_work[wi].add(cell);
-                per_judge[ji].add(cell);
+                work_counts.add(cell);
+                judge_counts.add(cell);
                 cells.push(cell);
             }
         }
