@@ -1,6 +1,7 @@
-//! The organizer TUI's state: a read-only picture of the master database (reloaded on a
-//! timer, so merges done by `jury watch` in another terminal show up live) and the cursor of
-//! each tab. `update` is pure, like the judge TUI's.
+//! The organizer TUI's state: a read-only picture of the master database (read again by the
+//! runtime's worker whenever the master changed, so merges done by `jury watch` in another
+//! terminal show up live), and per tab its cursor, search, sort and the rows they leave.
+//! `update` is pure, like the judge TUI's; the view only reads.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
