@@ -52,7 +52,7 @@ fn full_score_of_seven_criteria_in_at_most_twelve_keys() {
     );
     assert_eq!(
         crate::tui::view::summary_line(&a),
-        "83 分 已保存。Enter 下一个未评作品，Esc 返回"
+        "83 分 已保存。Enter 下一个未评作品，p 播放，Esc 返回"
     );
 }
 
@@ -86,7 +86,7 @@ fn the_summary_of_a_partly_scored_work_says_what_is_open() {
     assert_eq!(a.mode, Mode::Summary);
     assert_eq!(
         crate::tui::view::summary_line(&a),
-        "25 points, 6 criteria not scored. Enter next unscored work, Esc back"
+        "25 points, 6 criteria not scored. Enter next unscored work, p play, Esc back"
     );
     run(&mut a, [cmd(Command::ScorePrev)]);
     assert!(matches!(a.mode, Mode::Score { criterion: 6, .. }));
@@ -840,4 +840,25 @@ fn withdrawing_a_recusal_offers_the_removed_scores_back() {
     assert_eq!(effects.len(), 7, "one score event per criterion");
     assert_eq!(a.data.total("001").to_string(), "83");
     assert_eq!(a.data.status("001"), ScoreStatus::Scored);
+}
+
+#[test]
+fn the_summary_has_its_own_key_for_playback() {
+    let mut a = app();
+    let mut keys = vec![cmd(Command::Score)];
+    keys.extend(typed("2526128444"));
+    run(&mut a, keys);
+    assert_eq!(a.mode, Mode::Summary);
+    let play = a
+        .keymap
+        .resolve(
+            Layer::Score,
+            crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char('p'),
+                crossterm::event::KeyModifiers::NONE,
+            ),
+        )
+        .unwrap();
+    let effects = run(&mut a, [play]);
+    assert_eq!(effects, [Effect::Play { work: "001".into() }]);
 }

@@ -505,6 +505,7 @@ pub(crate) fn summary_line(app: &App) -> String {
             .unwrap_or_default()
     };
     let (next, back) = (key(Command::ScoreConfirm), key(Command::ScoreExit));
+    let play = key(Command::Play);
     let total = app.data.total(&work);
     let open = app
         .data
@@ -519,6 +520,7 @@ pub(crate) fn summary_line(app: &App) -> String {
             "tui.summary_done",
             total = total,
             next = next,
+            play = play,
             back = back
         )
     } else {
@@ -528,6 +530,7 @@ pub(crate) fn summary_line(app: &App) -> String {
             total = total,
             open = open,
             next = next,
+            play = play,
             back = back
         )
     }

@@ -179,7 +179,7 @@ fn score_a_work_by_keys_quit_and_reopen() {
     t.keys(&["s", "2", "5", "2", "6", "1", "2", "8", "4", "4", "4"]);
     let screen = t.wait_for("saved, rev 8");
     assert!(screen.contains("done"), "{screen}");
-    t.wait_for("83 points saved. Enter next unscored work, Esc back");
+    t.wait_for("83 points saved. Enter next unscored work, p play, Esc back");
     t.keys(&["c"]);
     t.wait_for("Enter saves");
     t.keys(&["-l", "Good pacing"]);

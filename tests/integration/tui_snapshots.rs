@@ -194,7 +194,7 @@ fn summary_after_the_last_criterion_zh_80x24() {
     let app = fully_scored(Lang::Zh);
     let s = screen(&app, 80, 24);
     assert!(
-        s.contains("83 分 已保存。Enter 下一个未评作品，Esc 返回"),
+        s.contains("83 分 已保存。Enter 下一个未评作品，p 播放，Esc 返回"),
         "{s}"
     );
     insta::assert_snapshot!("summary_zh_80x24", s);
@@ -205,7 +205,7 @@ fn summary_after_the_last_criterion_en_80x24() {
     let app = fully_scored(Lang::En);
     let s = screen(&app, 80, 24);
     assert!(
-        s.contains("83 points saved. Enter next unscored work, Esc back"),
+        s.contains("83 points saved. Enter next unscored work, p play, Esc back"),
         "{s}"
     );
     insta::assert_snapshot!("summary_en_80x24", s);
