@@ -36,12 +36,16 @@ fn print_all(bytes: &[u8]) -> Result<()> {
 }
 
 /// Preset, then the user's keymap.toml from the config dir (if any).
-fn load_keymap(preset: &str) -> Result<Keymap> {
-    let mut keymap = Keymap::preset(preset)?;
+/// The preset and the user's keymap file; errors in the UI language (--lang, else the locale).
+fn load_keymap(preset: &str, lang: Option<jury::i18n::Lang>) -> Result<Keymap> {
+    let lang = lang
+        .or_else(jury::i18n::Lang::from_locale)
+        .unwrap_or(jury::i18n::Lang::Zh);
+    let mut keymap = Keymap::preset(lang, preset)?;
     if let Some(dir) = jury::cli::UserConfig::dir() {
         let path = dir.join("keymap.toml");
         if let Ok(text) = std::fs::read_to_string(&path) {
-            keymap.apply(&path.display().to_string(), &text)?;
+            keymap.apply(lang, &path.display().to_string(), &text)?;
         }
     }
     Ok(keymap)
@@ -62,7 +66,7 @@ fn run(cli: Cli) -> Result<()> {
             no_tui,
             ui,
         } => {
-            let keymap = load_keymap(&ui.keymap)?;
+            let keymap = load_keymap(&ui.keymap, cli.lang)?;
             let dir = dir.unwrap_or_else(jury::demo::default_dir);
             let ballot = jury::demo::ensure(&dir, fresh)?;
             if no_tui {
@@ -93,7 +97,7 @@ fn run(cli: Cli) -> Result<()> {
                 );
             }
             let key = globals.key()?;
-            let keymap = load_keymap(&ui.keymap)?;
+            let keymap = load_keymap(&ui.keymap, cli.lang)?;
             let mut media_dirs: Vec<PathBuf> = media;
             if let Some(parent) = ballot.parent() {
                 media_dirs.push(parent.to_path_buf());
@@ -113,7 +117,7 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Cmd::Organize { keymap } => {
-            let keymap = load_keymap(&keymap)?;
+            let keymap = load_keymap(&keymap, cli.lang)?;
             let (folder, master) = jury::commands::cli::open_contest(&globals)?;
             let lang = jury::i18n::Lang::choose(cli.lang, folder.contest.language);
             jury::tui::organizer::run_organizer(master, folder.contest, lang, keymap)

@@ -230,43 +230,121 @@ pub(crate) fn create_folder(dir: &Path) -> Result<(), OrganizeError> {
 /// Shortest organizer passphrase accepted when one is typed.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
-/// The organizer's key: --key-file, JURY_KEY, or a masked prompt (asked twice when `confirm`).
-pub fn organizer_key(globals: &Globals, confirm: bool) -> Result<BallotKey, OrganizeError> {
+/// How many times a typed organizer passphrase may be wrong before the command gives up.
+pub const PASSPHRASE_TRIES: usize = 3;
+
+fn ask_passphrase(prompt: &str) -> Result<String, OrganizeError> {
+    rpassword::prompt_password(prompt).map_err(|e| OrganizeError::Other(format!("{e}")))
+}
+
+/// The organizer's key: --key-file, JURY_KEY, or a masked prompt (asked twice when `confirm`,
+/// i.e. when a contest is created: then it also warns, once, that a lost passphrase cannot
+/// be recovered, and offers --key-file for a backup).
+pub fn organizer_key(
+    globals: &Globals,
+    confirm: bool,
+    lang: Lang,
+) -> Result<BallotKey, OrganizeError> {
     if let Some(key) = globals.key()? {
         return Ok(key);
     }
     if !std::io::stdin().is_terminal() {
         return Err(OrganizeError::Other(
-            "no organizer passphrase: pass --key-file FILE or set JURY_KEY".into(),
+            crate::tr!(lang, "passphrase.none").to_string(),
         ));
     }
-    let ask = |prompt: &str| {
-        rpassword::prompt_password(prompt).map_err(|e| OrganizeError::Other(format!("{e}")))
-    };
-    let first = ask("Organizer passphrase / 组织者口令: ")?;
+    if confirm {
+        eprintln!("{}", crate::tr!(lang, "passphrase.unrecoverable"));
+    }
+    let first = ask_passphrase(crate::tr!(lang, "passphrase.prompt"))?;
     if confirm {
         if first.chars().count() < MIN_PASSPHRASE_CHARS {
-            return Err(OrganizeError::Other(format!(
-                "the passphrase needs at least {MIN_PASSPHRASE_CHARS} characters; run the command again"
+            return Err(OrganizeError::Other(crate::tr!(
+                lang,
+                "passphrase.too_short",
+                n = MIN_PASSPHRASE_CHARS
             )));
         }
-        let second = ask("Again / 再输入一次: ")?;
+        let second = ask_passphrase(crate::tr!(lang, "passphrase.again"))?;
         if first != second {
             return Err(OrganizeError::Other(
-                "the two passphrases differ; nothing was created, run the command again".into(),
+                crate::tr!(lang, "passphrase.differ").to_string(),
             ));
         }
     }
     BallotKey::parse(&first)
-        .ok_or_else(|| OrganizeError::Other("an empty passphrase; run the command again".into()))
+        .ok_or_else(|| OrganizeError::Other(crate::tr!(lang, "passphrase.empty").to_string()))
 }
 
-/// The contest folder of this command and its master database, opened with the organizer key.
+fn is_wrong_key(e: &OrganizeError) -> bool {
+    matches!(
+        e,
+        OrganizeError::Folder(FolderError::Store(jury_store::StoreError::WrongKey { .. }))
+            | OrganizeError::Store(jury_store::StoreError::WrongKey { .. })
+    )
+}
+
+/// Asks for the organizer passphrase and opens with it, asking again after a wrong one, up to
+/// [`PASSPHRASE_TRIES`] times. `say` prints the "try again" line.
+pub fn open_with_retries<T>(
+    lang: Lang,
+    mut ask: impl FnMut(&str) -> Result<String, OrganizeError>,
+    mut open: impl FnMut(&BallotKey) -> Result<T, OrganizeError>,
+    mut say: impl FnMut(&str),
+) -> Result<T, OrganizeError> {
+    for attempt in 1..=PASSPHRASE_TRIES {
+        let typed = ask(crate::tr!(lang, "passphrase.prompt"))?;
+        let left = PASSPHRASE_TRIES - attempt;
+        let Some(key) = BallotKey::parse(&typed) else {
+            if left > 0 {
+                say(&crate::tr!(lang, "passphrase.empty_again", left = left));
+            }
+            continue;
+        };
+        match open(&key) {
+            Err(e) if is_wrong_key(&e) => {
+                if left > 0 {
+                    say(&crate::tr!(lang, "passphrase.wrong_again", left = left));
+                }
+            }
+            other => return other,
+        }
+    }
+    Err(OrganizeError::Other(crate::tr!(
+        lang,
+        "passphrase.wrong_final",
+        n = PASSPHRASE_TRIES
+    )))
+}
+
+/// The contest folder of this command and its master database, opened with the organizer key
+/// (a typed passphrase is asked again when wrong; a wrong key file or JURY_KEY is said in
+/// organizer words, without the judges' key cards).
 pub fn open_contest(globals: &Globals) -> Result<(ContestFolder, Master), OrganizeError> {
     let cwd = std::env::current_dir().map_err(io_err(Path::new(".")))?;
     let folder = ContestFolder::find(globals.contest.as_deref(), &cwd)?;
-    let key = organizer_key(globals, false)?;
-    let master = folder.open_master(&key)?;
+    let lang = Lang::choose(globals.lang, folder.contest.language);
+    let open = |key: &BallotKey| folder.open_master(key).map_err(OrganizeError::from);
+    if let Some(key) = globals.key()? {
+        let master = open(&key).map_err(|e| {
+            if is_wrong_key(&e) {
+                OrganizeError::Other(crate::tr!(
+                    lang,
+                    "passphrase.wrong_key_file",
+                    path = folder.master_path().display()
+                ))
+            } else {
+                e
+            }
+        })?;
+        return Ok((folder, master));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(OrganizeError::Other(
+            crate::tr!(lang, "passphrase.none").to_string(),
+        ));
+    }
+    let master = open_with_retries(lang, ask_passphrase, open, |line| eprintln!("{line}"))?;
     Ok((folder, master))
 }
 
@@ -354,7 +432,8 @@ pub fn init(
         values.push(("title_en", t.as_str()));
     }
     let contest_text = set_top_keys(contest_text, &values);
-    let key = organizer_key(globals, true)?;
+    let prompt_lang = globals.lang.or_else(Lang::from_locale).unwrap_or(Lang::Zh);
+    let key = organizer_key(globals, true, prompt_lang)?;
     create_folder(dir)?;
     create_folder(&dir.join(MEDIA_DIR))?;
     let local_rubric = contest_text.replace(
@@ -544,5 +623,82 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
         }
         OrganizerCmd::Log { refused } => super::sync_cmd::run_log(refused, globals),
         OrganizerCmd::Export { ballot, dir } => super::sync_cmd::run_export(&ballot, &dir, globals),
+    }
+}
+
+#[cfg(test)]
+mod passphrase_tests {
+    use super::*;
+
+    fn wrong() -> OrganizeError {
+        OrganizeError::Folder(FolderError::Store(jury_store::StoreError::WrongKey {
+            path: "master.db".into(),
+        }))
+    }
+
+    #[test]
+    fn a_wrong_passphrase_is_asked_again_up_to_three_times() {
+        let typed = ["nope", "still wrong", "the right one"];
+        let mut asked = 0;
+        let mut said = Vec::new();
+        let got = open_with_retries(
+            Lang::Zh,
+            |prompt| {
+                assert_eq!(prompt, "组织者口令：");
+                asked += 1;
+                Ok(typed[asked - 1].to_string())
+            },
+            |key| {
+                if *key == BallotKey::parse("the right one").unwrap() {
+                    Ok(42)
+                } else {
+                    Err(wrong())
+                }
+            },
+            |line| said.push(line.to_string()),
+        )
+        .unwrap();
+        assert_eq!((got, asked), (42, 3));
+        assert_eq!(said.len(), 2);
+        assert!(said[0].contains("还可试 2 次"), "{said:?}");
+        assert!(said.iter().all(|s| !s.contains("密钥卡")), "{said:?}");
+    }
+
+    #[test]
+    fn three_wrong_passphrases_end_in_one_line_without_a_key_card() {
+        let mut asked = 0;
+        let err = open_with_retries::<()>(
+            Lang::En,
+            |_| {
+                asked += 1;
+                Ok("wrong".into())
+            },
+            |_| Err(wrong()),
+            |_| {},
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(asked, PASSPHRASE_TRIES);
+        assert!(
+            err.contains("3 times") && !err.contains("key card"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn other_errors_are_not_retried() {
+        let mut asked = 0;
+        let err = open_with_retries::<()>(
+            Lang::En,
+            |_| {
+                asked += 1;
+                Ok("any".into())
+            },
+            |_| Err(OrganizeError::Other("disk on fire".into())),
+            |_| {},
+        )
+        .unwrap_err();
+        assert_eq!(asked, 1);
+        assert_eq!(err.to_string(), "disk on fire");
     }
 }

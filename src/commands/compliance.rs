@@ -410,7 +410,7 @@ mod tests {
         let rows = vec![
             result("1", "山城之光", true, true, "mp4 · 3:12"),
             result("10", "Long English title here", true, false, "4:3"),
-            result("2", "雾都", false, false, "缺失：已查找 /m/2.mp4"),
+            result("2", "雾都", false, false, "缺视频：已查找 /m/2.mp4"),
         ];
         let (table, ok) = compliance_table(&rows, Lang::Zh);
         assert!(!ok);
@@ -423,7 +423,10 @@ mod tests {
             })
             .collect();
         assert!(starts.iter().all(|s| *s == starts[0]), "{table}");
-        assert!(table.contains("1 个合格，1 个不合格，1 个缺失"), "{table}");
+        assert!(
+            table.contains("1 个合规，1 个不合规，1 个缺视频"),
+            "{table}"
+        );
         let (_, ok) = compliance_table(&rows[..1], Lang::En);
         assert!(ok);
     }

@@ -32,11 +32,94 @@ bindable! {
     ScoreInc => "score_inc", ScoreDec => "score_dec", ScoreMax => "score_max",
     ScoreClear => "score_clear", ScoreExit => "score_exit",
     InputSubmit => "input_submit", InputNewline => "input_newline", InputCancel => "input_cancel",
-    Confirm => "confirm", Cancel => "cancel", Close => "close",
+    Confirm => "confirm", Accept => "accept", Cancel => "cancel", Close => "close",
+    Details => "details", Sort => "sort",
     TabNext => "tab_next", TabPrev => "tab_prev", ScrollLeft => "scroll_left",
     ScrollRight => "scroll_right", CycleMethod => "cycle_method", Refresh => "refresh",
     Tab1 => "tab_1", Tab2 => "tab_2", Tab3 => "tab_3", Tab4 => "tab_4", Tab5 => "tab_5",
     Tab6 => "tab_6",
+}
+
+/// One enum per input layer, each listing the commands that layer takes: the keymap accepts a
+/// binding only where its layer's enum has the command, and each layer's `update` matches on
+/// its own enum. (`Command` above is the shared vocabulary of names for keymap files.)
+macro_rules! layer_commands {
+    ($($(#[$doc:meta])* $name:ident { $($variant:ident),* $(,)? })*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub enum $name { $($variant),* }
+
+            impl $name {
+                /// The command as this layer's, if the layer takes it.
+                pub fn of(c: Command) -> Option<$name> {
+                    match c {
+                        $(Command::$variant => Some($name::$variant),)*
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+            }
+
+            impl From<$name> for Command {
+                fn from(c: $name) -> Command {
+                    match c { $($name::$variant => Command::$variant),* }
+                }
+            }
+        )*
+    };
+}
+
+layer_commands! {
+    /// The judge's works list.
+    ListCommand {
+        Next, Prev, First, Last, PageDown, PageUp, NextUnscored, ClearFilter, Score, Comment,
+        Recuse, Filter, Play, Pause, SeekBack, SeekForward, SeekBackLong, SeekForwardLong,
+        Restart, SpeedUp, SpeedDown, VolumeUp, VolumeDown, Mute, Fullscreen, Stop, Submit,
+        Reopen, Details, Help, Quit,
+    }
+    /// Score mode and the summary after the last criterion.
+    ScoreCommand {
+        ScoreConfirm, ScoreNext, ScorePrev, ScoreInc, ScoreDec, ScoreMax, ScoreClear, ScoreExit,
+        Comment, Help, Pause, SeekBack, SeekForward, SeekBackLong, SeekForwardLong, Play, Stop,
+    }
+    /// A text input (comment, recusal reason, filter, the organizer's search).
+    InputCommand { InputSubmit, InputNewline, InputCancel }
+    /// A yes/no dialog.
+    ConfirmCommand { Confirm, Accept, Cancel }
+    /// The help screen of either app.
+    HelpCommand { Close, Next, Prev, PageDown, PageUp, First, Last }
+    /// The organizer's tabs.
+    OrganizerCommand {
+        Next, Prev, First, Last, PageDown, PageUp, TabNext, TabPrev, ScrollLeft, ScrollRight,
+        CycleMethod, Refresh, Filter, ClearFilter, Sort, Help, Quit, Tab1, Tab2, Tab3, Tab4,
+        Tab5, Tab6,
+    }
+}
+
+/// What the judge app's layers take, by layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JudgeCommand {
+    List(ListCommand),
+    Score(ScoreCommand),
+    Input(InputCommand),
+    Confirm(ConfirmCommand),
+    Help(HelpCommand),
+}
+
+impl JudgeCommand {
+    /// The command as `layer` of the judge app takes it, if it does.
+    pub fn in_layer(layer: super::keymap::Layer, c: Command) -> Option<JudgeCommand> {
+        use super::keymap::Layer;
+        match layer {
+            Layer::List => ListCommand::of(c).map(JudgeCommand::List),
+            Layer::Score => ScoreCommand::of(c).map(JudgeCommand::Score),
+            Layer::Input => InputCommand::of(c).map(JudgeCommand::Input),
+            Layer::Confirm => ConfirmCommand::of(c).map(JudgeCommand::Confirm),
+            Layer::Help => HelpCommand::of(c).map(JudgeCommand::Help),
+            Layer::Organizer => None,
+        }
+    }
 }
 
 impl Command {
@@ -77,5 +160,32 @@ pub enum Action {
 impl From<Command> for Action {
     fn from(c: Command) -> Action {
         Action::Command(c)
+    }
+}
+
+/// An action as one layer takes it: that layer's own command, or text typed into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayerAction<C> {
+    Command(C),
+    Type(char),
+    Edit(Edit),
+}
+
+impl Action {
+    /// The command, if `of` (a layer enum's `of`) says the layer takes it.
+    pub fn command_in<C>(&self, of: impl Fn(Command) -> Option<C>) -> Option<C> {
+        match self {
+            Action::Command(c) => of(*c),
+            _ => None,
+        }
+    }
+
+    /// The action for a layer that takes text: typed text, or one of its commands.
+    pub fn in_layer<C>(self, of: impl Fn(Command) -> Option<C>) -> Option<LayerAction<C>> {
+        match self {
+            Action::Command(c) => of(c).map(LayerAction::Command),
+            Action::Type(c) => Some(LayerAction::Type(c)),
+            Action::Edit(e) => Some(LayerAction::Edit(e)),
+        }
     }
 }

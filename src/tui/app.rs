@@ -2,10 +2,15 @@
 //! `Effect`s (writes, playback) for the runtime to carry out. Ballot data in `App` changes
 //! only through `on_saved`, i.e. after the store has committed.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 
-use super::action::{Action, Command};
+use super::action::{
+    Action, Command, ConfirmCommand, HelpCommand, InputCommand, LayerAction, ListCommand,
+    ScoreCommand,
+};
+
+type ScoreAction = LayerAction<ScoreCommand>;
+type InputAction<C = InputCommand> = LayerAction<C>;
 use super::editor::Editor;
 use super::keymap::{Keymap, Layer};
 use crate::i18n::{Lang, Msg};
@@ -78,6 +83,20 @@ pub enum Dialog {
     Reopen,
     Receipt {
         code: String,
+    },
+    /// The ballot's revision, receipt and last sync (`i`).
+    Details,
+    /// After withdrawing a recusal: put back the scores the recusal removed (as new score
+    /// events, so the chain records the restoring too).
+    Restore {
+        work: String,
+        scores: Vec<(String, u32)>,
+        total: String,
+    },
+    /// `q` with work the organizer has not got yet: asked once before leaving.
+    Quit {
+        unsubmitted: bool,
+        unsynced: bool,
     },
 }
 
@@ -158,14 +177,17 @@ pub struct App {
     pub media_notes: HashMap<String, String>,
     pub quit: bool,
     watch: Option<Watch>,
-    /// First list row on screen; the view keeps the selection visible.
-    pub scroll: Cell<usize>,
+    /// First list row on screen, kept so the selection stays visible (set here, read by the
+    /// view).
+    pub scroll: usize,
     /// The last sync-folder write, when a sync folder is set.
     pub sync: Option<SyncState>,
-    /// Help rows on one screen, as last drawn (what PgDn/PgUp move by).
-    pub help_page: Cell<usize>,
-    /// First help row on screen; the view keeps the selection visible.
-    pub help_top: Cell<usize>,
+    /// Scores a recusal removed this session, per work: what withdrawing it can restore.
+    removed: HashMap<String, Vec<(String, u32)>>,
+    /// First help row on screen (set here, read by the view).
+    pub help_top: usize,
+    /// The terminal's size in cells, as the runtime last reported it: what a page is.
+    pub screen: (u16, u16),
 }
 
 /// What the status line says about the sync folder.
@@ -199,10 +221,11 @@ impl App {
             media_notes: HashMap::new(),
             quit: false,
             watch: None,
-            scroll: Cell::new(0),
+            scroll: 0,
             sync: None,
-            help_page: Cell::new(PAGE),
-            help_top: Cell::new(0),
+            removed: HashMap::new(),
+            help_top: 0,
+            screen: (80, 24),
         };
         app.refilter();
         app
@@ -260,6 +283,7 @@ impl App {
         self.selected = keep
             .and_then(|k| self.visible.iter().position(|&v| v == k))
             .unwrap_or(0);
+        self.settle();
     }
 
     fn say(&mut self, kind: StatusKind, text: impl Into<String>) {
@@ -273,23 +297,72 @@ impl App {
         self.data.contest.rubric.criteria().collect()
     }
 
+    /// The terminal now has `width` × `height` cells (the runtime says so before the first
+    /// draw and on every resize): windows are re-kept around their selections.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.screen = (width, height);
+        self.settle();
+    }
+
+    /// Keeps the list's and the help's windows around their selections for the current
+    /// screen, moving them as little as possible. The views only read these.
+    fn settle(&mut self) {
+        let rows = super::view::list_rows(self.screen.1);
+        self.scroll =
+            super::view::keep_visible(self.scroll, self.selected, rows, self.visible.len());
+        if let Mode::Help {
+            filter, selected, ..
+        } = &self.mode
+        {
+            let page = super::view::help_page(self.screen.1);
+            let len = self.help_rows(&filter.text()).len();
+            self.help_top = super::view::keep_visible(self.help_top, *selected, page, len);
+        }
+    }
+
     /// Applies one action. Pure: all I/O is returned as effects.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let effects = self.dispatch(action);
+        self.settle();
+        effects
+    }
+
+    /// Each mode takes only its layer's commands (the types say which); anything else is
+    /// ignored, as the keymap never produces it there.
+    fn dispatch(&mut self, action: Action) -> Vec<Effect> {
         match self.mode.clone() {
-            Mode::List => self.update_list(action),
-            Mode::Score { criterion, buffer } => self.update_score(action, criterion, buffer),
-            Mode::Summary => self.update_summary(action),
+            Mode::List => match action.command_in(ListCommand::of) {
+                Some(c) => self.update_list(c),
+                None => vec![],
+            },
+            Mode::Score { criterion, buffer } => match action.in_layer(ScoreCommand::of) {
+                Some(LayerAction::Edit(_)) | None => vec![],
+                Some(a) => self.update_score(a, criterion, buffer),
+            },
+            Mode::Summary => match action.command_in(ScoreCommand::of) {
+                Some(c) => self.update_summary(c),
+                None => vec![],
+            },
             Mode::Input {
                 purpose,
                 editor,
                 back,
-            } => self.update_input(action, purpose, editor, *back),
-            Mode::Confirm(dialog) => self.update_confirm(action, dialog),
+            } => match action.in_layer(InputCommand::of) {
+                Some(a) => self.update_input(a, purpose, editor, *back),
+                None => vec![],
+            },
+            Mode::Confirm(dialog) => match action.command_in(ConfirmCommand::of) {
+                Some(c) => self.update_confirm(c, dialog),
+                None => vec![],
+            },
             Mode::Help {
                 filter,
                 selected,
                 back,
-            } => self.update_help(action, filter, selected, *back),
+            } => match action.in_layer(HelpCommand::of) {
+                Some(a) => self.update_help(a, filter, selected, *back),
+                None => vec![],
+            },
         }
     }
 
@@ -319,24 +392,21 @@ impl App {
         })
     }
 
-    fn update_list(&mut self, action: Action) -> Vec<Effect> {
-        let Action::Command(c) = action else {
-            return vec![];
-        };
-        if let Some(p) = Self::player_command(c) {
+    fn update_list(&mut self, c: ListCommand) -> Vec<Effect> {
+        if let Some(p) = Self::player_command(c.into()) {
             return self.transport(p);
         }
         let n = self.visible.len();
         let last = n.saturating_sub(1);
         match c {
-            Command::Next => self.selected = (self.selected + 1).min(last),
-            Command::Prev => self.selected = self.selected.saturating_sub(1),
-            Command::First => self.selected = 0,
-            Command::Last => self.selected = last,
-            Command::PageDown => self.selected = (self.selected + PAGE).min(last),
-            Command::PageUp => self.selected = self.selected.saturating_sub(PAGE),
-            Command::NextUnscored => self.select_next_unscored(),
-            Command::ClearFilter => {
+            ListCommand::Next => self.selected = (self.selected + 1).min(last),
+            ListCommand::Prev => self.selected = self.selected.saturating_sub(1),
+            ListCommand::First => self.selected = 0,
+            ListCommand::Last => self.selected = last,
+            ListCommand::PageDown => self.selected = (self.selected + PAGE).min(last),
+            ListCommand::PageUp => self.selected = self.selected.saturating_sub(PAGE),
+            ListCommand::NextUnscored => self.select_next_unscored(),
+            ListCommand::ClearFilter => {
                 if self.filter.is_empty() {
                     self.say(StatusKind::Info, crate::tr!(self.lang, "tui.no_filter"));
                 } else {
@@ -344,52 +414,75 @@ impl App {
                     self.refilter();
                 }
             }
-            Command::Score => return self.enter_score(),
-            Command::Comment => self.open_comment(Mode::List),
-            Command::Recuse => return self.toggle_recusal(),
-            Command::Filter => {
+            ListCommand::Score => return self.enter_score(),
+            ListCommand::Comment => self.open_comment(Mode::List),
+            ListCommand::Recuse => return self.toggle_recusal(),
+            ListCommand::Filter => {
                 self.mode = Mode::Input {
                     purpose: InputPurpose::Filter,
                     editor: Editor::new(&self.filter),
                     back: Box::new(Mode::List),
                 }
             }
-            Command::Play => {
+            ListCommand::Play => {
                 if let Some(work) = self.work_or_say() {
                     return vec![Effect::Play { work }];
                 }
             }
-            Command::Submit => {
+            ListCommand::Submit => {
                 if self.data.submitted {
                     self.say(StatusKind::Info, self.t(Msg::ReadOnly));
                 } else {
-                    let unfinished = self
-                        .data
-                        .works
-                        .iter()
-                        .filter(|w| !self.data.is_done(&w.id))
-                        .map(|w| w.id.clone())
-                        .collect();
+                    let unfinished = self.unfinished();
                     self.mode = Mode::Confirm(Dialog::Submit { unfinished });
                 }
             }
-            Command::Reopen => {
+            ListCommand::Reopen => {
                 if self.data.submitted {
                     self.mode = Mode::Confirm(Dialog::Reopen);
                 } else {
                     self.say(StatusKind::Info, crate::tr!(self.lang, "tui.not_submitted"));
                 }
             }
-            Command::Help => self.open_help(Mode::List),
-            Command::Quit => {
-                self.quit = true;
-                let mut effects = self.flush_watch();
-                effects.push(Effect::Quit);
-                return effects;
+            ListCommand::Help => self.open_help(Mode::List),
+            ListCommand::Details => self.mode = Mode::Confirm(Dialog::Details),
+            ListCommand::Quit => {
+                let unsubmitted = !self.data.submitted
+                    && self
+                        .data
+                        .works
+                        .iter()
+                        .any(|w| self.data.status(&w.id) != ScoreStatus::Unscored);
+                let unsynced = self.sync.as_ref().is_some_and(|s| !s.ok);
+                if unsubmitted || unsynced {
+                    self.mode = Mode::Confirm(Dialog::Quit {
+                        unsubmitted,
+                        unsynced,
+                    });
+                    return vec![];
+                }
+                return self.leave();
             }
             _ => {}
         }
         vec![]
+    }
+
+    fn leave(&mut self) -> Vec<Effect> {
+        self.quit = true;
+        let mut effects = self.flush_watch();
+        effects.push(Effect::Quit);
+        effects
+    }
+
+    /// The works not fully scored, in list order.
+    fn unfinished(&self) -> Vec<String> {
+        self.data
+            .works
+            .iter()
+            .filter(|w| !self.data.is_done(&w.id))
+            .map(|w| w.id.clone())
+            .collect()
     }
 
     /// The selected work, or a word that there is none (an empty ballot, or a filter that
@@ -432,7 +525,7 @@ impl App {
     }
 
     fn open_help(&mut self, back: Mode) {
-        self.help_top.set(0);
+        self.help_top = 0;
         self.mode = Mode::Help {
             filter: Editor::default(),
             selected: 0,
@@ -543,7 +636,7 @@ impl App {
             if share < u64::from(need) {
                 self.say(
                     StatusKind::Warn,
-                    format!("{} ({share}% < {need}%)", self.t(Msg::WatchWarning)),
+                    crate::tr!(self.lang, "tui.watch_short", share = share, need = need),
                 );
             }
         }
@@ -554,7 +647,12 @@ impl App {
         (0..=c.max_steps()).map(move |s| (s, c.points(s).to_string()))
     }
 
-    fn update_score(&mut self, action: Action, index: usize, mut buffer: String) -> Vec<Effect> {
+    fn update_score(
+        &mut self,
+        action: ScoreAction,
+        index: usize,
+        mut buffer: String,
+    ) -> Vec<Effect> {
         let Some(work) = self.selected_work_id() else {
             self.mode = Mode::List;
             return vec![];
@@ -569,7 +667,7 @@ impl App {
         let set = |steps: Option<u32>| Effect::score(&work, &criterion.id, steps);
         let range = format!("{} 0-{}", self.t(Msg::OutOfRange), criterion.max);
         match action {
-            Action::Type(ch) => {
+            ScoreAction::Type(ch) => {
                 buffer.push(ch);
                 let candidates: Vec<(u32, String)> = Self::typed_values(&criterion)
                     .filter(|(_, v)| v.starts_with(&buffer))
@@ -579,7 +677,10 @@ impl App {
                     .find(|(_, v)| *v == buffer)
                     .map(|(s, _)| *s);
                 if candidates.is_empty() {
-                    self.say(StatusKind::Error, format!("{buffer}: {range}"));
+                    self.say(
+                        StatusKind::Error,
+                        super::text::labelled(self.lang, &buffer, &range),
+                    );
                     self.mode = Mode::Score {
                         criterion: index,
                         buffer: String::new(),
@@ -594,7 +695,9 @@ impl App {
                     };
                 }
             }
-            Action::Command(Command::ScoreConfirm | Command::ScoreNext) if !buffer.is_empty() => {
+            ScoreAction::Command(ScoreCommand::ScoreConfirm | ScoreCommand::ScoreNext)
+                if !buffer.is_empty() =>
+            {
                 match Self::typed_values(&criterion).find(|(_, v)| *v == buffer) {
                     Some((steps, _)) => {
                         return self.commit_and_advance(index, count, set(Some(steps)))
@@ -602,7 +705,7 @@ impl App {
                     None => {
                         self.say(
                             StatusKind::Error,
-                            format!("{buffer}: {}", self.t(Msg::NotANumber)),
+                            super::text::labelled(self.lang, &buffer, self.t(Msg::NotANumber)),
                         );
                         self.mode = Mode::Score {
                             criterion: index,
@@ -611,20 +714,20 @@ impl App {
                     }
                 }
             }
-            Action::Command(Command::ScoreConfirm) => self.advance(index, count),
-            Action::Command(Command::ScoreNext) => {
+            ScoreAction::Command(ScoreCommand::ScoreConfirm) => self.advance(index, count),
+            ScoreAction::Command(ScoreCommand::ScoreNext) => {
                 self.mode = Mode::Score {
                     criterion: (index + 1) % count,
                     buffer: String::new(),
                 }
             }
-            Action::Command(Command::ScorePrev) => {
+            ScoreAction::Command(ScoreCommand::ScorePrev) => {
                 self.mode = Mode::Score {
                     criterion: (index + count - 1) % count,
                     buffer: String::new(),
                 }
             }
-            Action::Command(Command::ScoreInc) => {
+            ScoreAction::Command(ScoreCommand::ScoreInc) => {
                 let next = current.map_or(criterion.max_steps().min(1), |s| {
                     (s + 1).min(criterion.max_steps())
                 });
@@ -636,7 +739,7 @@ impl App {
                     return vec![set(Some(next))];
                 }
             }
-            Action::Command(Command::ScoreDec) => {
+            ScoreAction::Command(ScoreCommand::ScoreDec) => {
                 let next = current.map_or(0, |s| s.saturating_sub(1));
                 self.mode = Mode::Score {
                     criterion: index,
@@ -646,10 +749,10 @@ impl App {
                     return vec![set(Some(next))];
                 }
             }
-            Action::Command(Command::ScoreMax) => {
+            ScoreAction::Command(ScoreCommand::ScoreMax) => {
                 return self.commit_and_advance(index, count, set(Some(criterion.max_steps())))
             }
-            Action::Command(Command::ScoreClear) => {
+            ScoreAction::Command(ScoreCommand::ScoreClear) => {
                 if buffer.pop().is_some() {
                     self.mode = Mode::Score {
                         criterion: index,
@@ -659,62 +762,59 @@ impl App {
                     return vec![set(None)];
                 }
             }
-            Action::Command(Command::ScoreExit) => self.mode = Mode::List,
-            Action::Command(Command::Comment) => self.open_comment(Mode::Score {
+            ScoreAction::Command(ScoreCommand::ScoreExit) => self.mode = Mode::List,
+            ScoreAction::Command(ScoreCommand::Comment) => self.open_comment(Mode::Score {
                 criterion: index,
                 buffer: String::new(),
             }),
-            Action::Command(Command::Help) => self.open_help(Mode::Score {
+            ScoreAction::Command(ScoreCommand::Help) => self.open_help(Mode::Score {
                 criterion: index,
                 buffer,
             }),
-            Action::Command(c) => {
-                if let Some(p) = Self::player_command(c) {
+            ScoreAction::Command(c) => {
+                if let Some(p) = Self::player_command(c.into()) {
                     return self.transport(p);
                 }
-                if c == Command::Play {
+                if c == ScoreCommand::Play {
                     return vec![Effect::Play { work }];
                 }
             }
-            Action::Edit(_) => {}
+            ScoreAction::Edit(_) => {}
         }
         vec![]
     }
 
     /// The summary after the last criterion: Enter goes on to the next unscored work (in the
     /// list, not playing it), Esc back to the list, Tab / Shift-Tab back into the criteria.
-    fn update_summary(&mut self, action: Action) -> Vec<Effect> {
+    fn update_summary(&mut self, c: ScoreCommand) -> Vec<Effect> {
         let count = self.criteria().len();
-        let Action::Command(c) = action else {
-            return vec![];
-        };
         match c {
-            Command::ScoreConfirm => {
+            ScoreCommand::ScoreConfirm => {
                 self.mode = Mode::List;
                 self.select_next_unscored();
             }
-            Command::ScoreExit => self.mode = Mode::List,
-            Command::ScoreNext => {
+            ScoreCommand::ScoreExit => self.mode = Mode::List,
+            ScoreCommand::ScoreNext => {
                 self.mode = Mode::Score {
                     criterion: 0,
                     buffer: String::new(),
                 }
             }
-            Command::ScorePrev | Command::ScoreClear => {
+            ScoreCommand::ScorePrev | ScoreCommand::ScoreClear => {
                 self.mode = Mode::Score {
                     criterion: count.saturating_sub(1),
                     buffer: String::new(),
                 }
             }
-            Command::Comment => self.open_comment(Mode::Summary),
-            Command::Help => self.open_help(Mode::Summary),
-            Command::Play => {
+            ScoreCommand::Comment => self.open_comment(Mode::Summary),
+            ScoreCommand::Help => self.open_help(Mode::Summary),
+            ScoreCommand::Play => {
                 if let Some(work) = self.selected_work_id() {
                     return vec![Effect::Play { work }];
                 }
             }
             c => {
-                if let Some(p) = Self::player_command(c) {
+                if let Some(p) = Self::player_command(c.into()) {
                     return self.transport(p);
                 }
             }
@@ -741,7 +841,7 @@ impl App {
 
     fn update_input(
         &mut self,
-        action: Action,
+        action: InputAction,
         purpose: InputPurpose,
         mut editor: Editor,
         back: Mode,
@@ -749,19 +849,21 @@ impl App {
         let mut stay = true;
         let mut effects = vec![];
         match action {
-            Action::Type(c) => editor.insert(c),
-            Action::Edit(e) => editor.edit(e),
-            Action::Command(Command::InputNewline) if purpose != InputPurpose::Filter => {
+            InputAction::Type(c) => editor.insert(c),
+            InputAction::Edit(e) => editor.edit(e),
+            InputAction::Command(InputCommand::InputNewline) if purpose != InputPurpose::Filter => {
                 editor.insert('\n')
             }
-            Action::Command(Command::InputCancel) => {
+            // A filter is one line.
+            InputAction::Command(InputCommand::InputNewline) => {}
+            InputAction::Command(InputCommand::InputCancel) => {
                 stay = false;
                 if purpose == InputPurpose::Filter {
                     self.filter.clear();
                     self.refilter();
                 }
             }
-            Action::Command(Command::InputSubmit) => match &purpose {
+            InputAction::Command(InputCommand::InputSubmit) => match &purpose {
                 InputPurpose::Comment { work } => {
                     stay = false;
                     let text = editor.text().trim_end().to_string();
@@ -795,7 +897,6 @@ impl App {
                 }
                 InputPurpose::Filter => stay = false,
             },
-            Action::Command(_) => {}
         }
         if purpose == InputPurpose::Filter && stay {
             self.filter = editor.text();
@@ -813,9 +914,46 @@ impl App {
         effects
     }
 
-    fn update_confirm(&mut self, action: Action, dialog: Dialog) -> Vec<Effect> {
-        match action {
-            Action::Command(Command::Confirm) => {
+    fn update_confirm(&mut self, c: ConfirmCommand, dialog: Dialog) -> Vec<Effect> {
+        match c {
+            // Enter with works still unscored: the safe default is to go and score them.
+            ConfirmCommand::Accept if matches!(&dialog, Dialog::Submit { unfinished } if !unfinished.is_empty()) =>
+            {
+                self.mode = Mode::List;
+                if let Dialog::Submit { unfinished } = &dialog {
+                    let first = self
+                        .visible
+                        .iter()
+                        .position(|&i| unfinished.contains(&self.data.works[i].id));
+                    match first {
+                        Some(i) => self.selected = i,
+                        None => {
+                            self.filter.clear();
+                            self.refilter();
+                            if let Some(i) = self
+                                .visible
+                                .iter()
+                                .position(|&i| unfinished.contains(&self.data.works[i].id))
+                            {
+                                self.selected = i;
+                            }
+                        }
+                    }
+                    self.say(
+                        StatusKind::Info,
+                        crate::tr!(self.lang, "tui.submit_later", n = unfinished.len()),
+                    );
+                }
+                vec![]
+            }
+            // Enter never deletes scores or leaves: there the default is to stay.
+            ConfirmCommand::Accept
+                if matches!(dialog, Dialog::Recuse { .. } | Dialog::Quit { .. }) =>
+            {
+                self.mode = Mode::List;
+                vec![]
+            }
+            ConfirmCommand::Confirm | ConfirmCommand::Accept => {
                 self.mode = Mode::List;
                 match dialog {
                     Dialog::Submit { .. } => vec![Effect::Commit(Event::Submit)],
@@ -824,53 +962,56 @@ impl App {
                         self.ask_recusal_reason(work);
                         vec![]
                     }
-                    Dialog::Receipt { .. } => vec![],
+                    Dialog::Quit { .. } => self.leave(),
+                    Dialog::Restore { work, scores, .. } => scores
+                        .into_iter()
+                        .map(|(criterion, steps)| Effect::score(&work, &criterion, Some(steps)))
+                        .collect(),
+                    Dialog::Receipt { .. } | Dialog::Details => vec![],
                 }
             }
-            Action::Command(Command::Cancel) => {
+            ConfirmCommand::Cancel => {
                 self.mode = Mode::List;
                 vec![]
             }
-            _ => vec![],
         }
     }
 
     fn update_help(
         &mut self,
-        action: Action,
+        action: InputAction<HelpCommand>,
         mut filter: Editor,
         mut selected: usize,
         back: Mode,
     ) -> Vec<Effect> {
         match action {
-            Action::Command(Command::Close) => {
+            InputAction::Command(HelpCommand::Close) => {
                 self.mode = back;
                 return vec![];
             }
-            Action::Command(Command::Next) => selected += 1,
-            Action::Command(Command::Prev) => selected = selected.saturating_sub(1),
+            InputAction::Command(HelpCommand::Next) => selected += 1,
+            InputAction::Command(HelpCommand::Prev) => selected = selected.saturating_sub(1),
             // A page turns the screen and the selection together, like a pager.
-            Action::Command(Command::PageDown) => {
-                let page = self.help_page.get().max(1);
+            InputAction::Command(HelpCommand::PageDown) => {
+                let page = super::view::help_page(self.screen.1);
                 selected = selected.saturating_add(page);
-                self.help_top.set(self.help_top.get().saturating_add(page));
+                self.help_top = self.help_top.saturating_add(page);
             }
-            Action::Command(Command::PageUp) => {
-                let page = self.help_page.get().max(1);
+            InputAction::Command(HelpCommand::PageUp) => {
+                let page = super::view::help_page(self.screen.1);
                 selected = selected.saturating_sub(page);
-                self.help_top.set(self.help_top.get().saturating_sub(page));
+                self.help_top = self.help_top.saturating_sub(page);
             }
-            Action::Command(Command::First) => selected = 0,
-            Action::Command(Command::Last) => selected = usize::MAX,
-            Action::Type(c) => {
+            InputAction::Command(HelpCommand::First) => selected = 0,
+            InputAction::Command(HelpCommand::Last) => selected = usize::MAX,
+            InputAction::Type(c) => {
                 filter.insert(c);
                 selected = 0;
             }
-            Action::Edit(e) => {
+            InputAction::Edit(e) => {
                 filter.edit(e);
                 selected = 0;
             }
-            _ => {}
         }
         let rows = self.help_rows(&filter.text()).len();
         selected = selected.min(rows.saturating_sub(1));
@@ -885,13 +1026,22 @@ impl App {
     /// (layer, keys, description) rows of the help screen matching `filter`.
     pub fn help_rows(&self, filter: &str) -> Vec<(Layer, String, String)> {
         let needle = filter.to_lowercase();
+        // Digits are not bindings (they type the score): described in a row of their own.
+        let digits = (
+            Layer::Score,
+            "0-9 .".to_string(),
+            crate::tr!(self.lang, "tui.help_digits").to_string(),
+        );
         Layer::JUDGE
             .iter()
             .flat_map(|&layer| {
-                self.keymap
-                    .bindings(layer)
-                    .iter()
-                    .map(move |b| (layer, b.keys_label(), b.desc(self.lang).to_string()))
+                let first = (layer == Layer::Score).then(|| digits.clone());
+                first.into_iter().chain(
+                    self.keymap
+                        .bindings(layer)
+                        .iter()
+                        .map(move |b| (layer, b.keys_label(), b.desc(self.lang).to_string())),
+                )
             })
             .filter(|(layer, keys, desc)| {
                 needle.is_empty()
@@ -936,22 +1086,49 @@ impl App {
             self.data.progress.insert(work.clone(), progress);
             return;
         }
+        if let Event::Recuse { work, .. } = event {
+            let scores: Vec<(String, u32)> = self
+                .criteria()
+                .iter()
+                .filter_map(|c| self.data.score(work, &c.id).map(|s| (c.id.clone(), s)))
+                .collect();
+            if !scores.is_empty() {
+                self.removed.insert(work.clone(), scores);
+            }
+        }
+        let restorable = match event {
+            Event::Unrecuse { work } => self.removed.remove(work).map(|s| (work.clone(), s)),
+            _ => None,
+        };
         self.data.apply(event);
         let saved = match event {
             Event::Unrecuse { .. } => {
                 crate::tr!(self.lang, "tui.unrecused", rev = self.data.revision)
             }
-            _ => format!(
-                "{}, {} {}",
-                self.t(Msg::Saved),
-                self.t(Msg::Revision),
-                self.data.revision
-            ),
+            _ => crate::tr!(self.lang, "tui.saved_rev", rev = self.data.revision),
         };
         self.say(StatusKind::Saved, saved);
         if *event == Event::Submit {
             self.mode = Mode::Confirm(Dialog::Receipt {
                 code: self.data.receipt(),
+            });
+        }
+        if let Some((work, scores)) = restorable {
+            let total = self
+                .criteria()
+                .iter()
+                .filter_map(|c| {
+                    scores
+                        .iter()
+                        .find(|(id, _)| *id == c.id)
+                        .map(|(_, s)| c.points(*s))
+                })
+                .fold(jury_core::model::Points::default(), |a, b| a + b)
+                .to_string();
+            self.mode = Mode::Confirm(Dialog::Restore {
+                work,
+                scores,
+                total,
             });
         }
         self.refilter();
@@ -1104,7 +1281,7 @@ impl App {
             }
             Err(why) => {
                 if was_ok {
-                    let text = format!("{}: {why}", self.t(Msg::SyncFailed));
+                    let text = super::text::labelled(self.lang, self.t(Msg::SyncFailed), &why);
                     self.say(StatusKind::Warn, text);
                 }
                 self.sync = Some(SyncState {

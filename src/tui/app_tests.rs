@@ -52,7 +52,7 @@ fn full_score_of_seven_criteria_in_at_most_twelve_keys() {
     );
     assert_eq!(
         crate::tui::view::summary_line(&a),
-        "83 分 已保存。Enter 下一个未评作品，Esc 返回"
+        "83 分 已保存。Enter 下一个未评作品，p 播放，Esc 返回"
     );
 }
 
@@ -86,7 +86,7 @@ fn the_summary_of_a_partly_scored_work_says_what_is_open() {
     assert_eq!(a.mode, Mode::Summary);
     assert_eq!(
         crate::tui::view::summary_line(&a),
-        "25 points, 6 criteria not scored. Enter next unscored work, Esc back"
+        "25 points, 6 criteria not scored. Enter next unscored work, p play, Esc back"
     );
     run(&mut a, [cmd(Command::ScorePrev)]);
     assert!(matches!(a.mode, Mode::Score { criterion: 6, .. }));
@@ -283,6 +283,10 @@ fn recusal_needs_a_reason_and_blocks_scoring() {
         a.status.as_ref().map(|s| s.text.as_str()),
         Some("已取消回避（已保存，版本 4）")
     );
+    // The scores the recusal removed can be put back: offered, here declined.
+    assert!(matches!(a.mode, Mode::Confirm(Dialog::Restore { .. })));
+    run(&mut a, [cmd(Command::Cancel)]);
+    assert_eq!(a.data.score("001", "theme"), None);
     // An unscored work asks for the reason at once.
     let effects = run(&mut a, [cmd(Command::Next), cmd(Command::Recuse)]);
     assert!(effects.is_empty());
@@ -395,6 +399,8 @@ fn help_is_generated_from_the_keymap_and_filters() {
             .iter()
             .map(|l| a.keymap.bindings(*l).len())
             .sum::<usize>()
+            + 1,
+        "every binding, and the digits of the score layer"
     );
     run(&mut a, typed("评语"));
     let Mode::Help { filter, .. } = &a.mode else {
@@ -636,14 +642,15 @@ fn a_filter_takes_no_newline() {
 fn help_pages_by_the_screen_and_jumps_to_either_end() {
     let mut a = app();
     let rows = a.help_rows("").len();
-    a.help_page.set(20);
+    // 25 lines: one help page holds 20 rows.
+    a.resize(80, 25);
     run(&mut a, [cmd(Command::Help), cmd(Command::PageDown)]);
     let selected = |a: &App| match &a.mode {
         Mode::Help { selected, .. } => *selected,
         other => panic!("help closed: {other:?}"),
     };
     assert_eq!(selected(&a), 20);
-    assert_eq!(a.help_top.get(), 20, "the screen turns with the selection");
+    assert_eq!(a.help_top, 20, "the screen turns with the selection");
     run(&mut a, [cmd(Command::Last)]);
     assert_eq!(selected(&a), rows - 1);
     run(&mut a, [cmd(Command::PageDown)]);
@@ -673,4 +680,185 @@ fn keys_for_a_work_with_no_work_shown_say_so() {
         assert_eq!(a.mode, Mode::List, "{c:?}");
         assert_eq!(a.status.as_ref().unwrap().text, "没有匹配的作品", "{c:?}");
     }
+}
+
+#[test]
+fn the_list_window_follows_the_selection_in_update_not_in_the_view() {
+    let mut a = App::new(sample_data(60), Keymap::default_keymap(), Lang::Zh);
+    a.resize(80, 24);
+    let rows = crate::tui::view::list_rows(24);
+    run(&mut a, [cmd(Command::Last)]);
+    assert_eq!(a.scroll, 60 - rows, "the last work is on the last row");
+    run(&mut a, [cmd(Command::First)]);
+    assert_eq!(a.scroll, 0);
+    run(&mut a, [cmd(Command::Last)]);
+    // A taller screen shows more, so the window starts earlier.
+    a.resize(80, 40);
+    assert_eq!(a.scroll, 60 - crate::tui::view::list_rows(40));
+}
+
+#[test]
+fn chinese_messages_use_full_width_punctuation() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Score), Action::Type('9')]);
+    let text = &a.status.as_ref().unwrap().text;
+    assert!(text.starts_with("已保存，版本 "), "{text}");
+    assert!(!text.contains(", "), "{text}");
+    run(&mut a, [Action::Type('.')]);
+    let text = &a.status.as_ref().unwrap().text;
+    assert!(text.contains("：超出范围"), "{text}");
+}
+
+#[test]
+fn submitting_with_works_unscored_takes_an_explicit_yes_and_enter_goes_to_the_first() {
+    let mut a = app();
+    run(&mut a, typed(""));
+    run(&mut a, [cmd(Command::Score)]);
+    run(&mut a, typed("2526128444"));
+    run(&mut a, [cmd(Command::ScoreExit), cmd(Command::Last)]);
+    run(&mut a, [cmd(Command::Submit)]);
+    let effects = run(&mut a, [cmd(Command::Accept)]);
+    assert!(effects.is_empty(), "Enter does not submit: {effects:?}");
+    assert!(!a.data.submitted);
+    assert_eq!(a.mode, Mode::List);
+    assert_eq!(
+        a.selected_work_id().as_deref(),
+        Some("002"),
+        "the first unscored work"
+    );
+    let effects = run(&mut a, [cmd(Command::Submit), cmd(Command::Confirm)]);
+    assert_eq!(effects, [Effect::Commit(Event::Submit)]);
+    assert!(a.data.submitted);
+}
+
+#[test]
+fn ballot_details_open_with_i_and_close_with_enter() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Details)]);
+    assert_eq!(a.mode, Mode::Confirm(Dialog::Details));
+    run(&mut a, [cmd(Command::Accept)]);
+    assert_eq!(a.mode, Mode::List);
+}
+
+#[test]
+fn quitting_with_unsubmitted_scores_or_a_failed_sync_asks_once() {
+    let mut a = app();
+    assert_eq!(run(&mut a, [cmd(Command::Quit)]), [Effect::Quit]);
+    let mut a = app();
+    run(&mut a, [cmd(Command::Score), cmd(Command::ScoreMax)]);
+    run(&mut a, [cmd(Command::ScoreExit), cmd(Command::Quit)]);
+    assert_eq!(
+        a.mode,
+        Mode::Confirm(Dialog::Quit {
+            unsubmitted: true,
+            unsynced: false
+        })
+    );
+    assert!(!a.quit);
+    assert!(
+        run(&mut a, [cmd(Command::Accept)]).is_empty(),
+        "Enter stays"
+    );
+    assert!(!a.quit);
+    run(&mut a, [cmd(Command::Quit)]);
+    assert_eq!(run(&mut a, [cmd(Command::Confirm)]), [Effect::Quit]);
+    assert!(a.quit);
+    // A failed sync is reason enough, even on a submitted ballot.
+    let mut a = app();
+    run(
+        &mut a,
+        [
+            cmd(Command::Submit),
+            cmd(Command::Confirm),
+            cmd(Command::Confirm),
+        ],
+    );
+    a.on_synced("14:00:00".into(), Err("gone".into()));
+    run(&mut a, [cmd(Command::Quit)]);
+    assert_eq!(
+        a.mode,
+        Mode::Confirm(Dialog::Quit {
+            unsubmitted: false,
+            unsynced: true
+        })
+    );
+}
+
+#[test]
+fn enter_in_the_recusal_question_keeps_the_scores() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Score), cmd(Command::ScoreMax)]);
+    run(&mut a, [cmd(Command::ScoreExit), cmd(Command::Recuse)]);
+    assert!(matches!(a.mode, Mode::Confirm(Dialog::Recuse { .. })));
+    assert!(run(&mut a, [cmd(Command::Accept)]).is_empty());
+    assert_eq!(a.mode, Mode::List);
+}
+
+#[test]
+fn help_describes_the_digits_of_the_score_layer() {
+    let a = app();
+    let rows = a.help_rows("");
+    let digits = rows
+        .iter()
+        .find(|(layer, keys, _)| *layer == Layer::Score && keys.starts_with("0-9"))
+        .expect("a row for the digits");
+    assert!(digits.2.contains("自动进入下一项"), "{}", digits.2);
+}
+
+#[test]
+fn withdrawing_a_recusal_offers_the_removed_scores_back() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Score)]);
+    run(&mut a, typed("2526128444"));
+    run(
+        &mut a,
+        [
+            cmd(Command::ScoreExit),
+            cmd(Command::Recuse),
+            cmd(Command::Confirm),
+        ],
+    );
+    let mut keys = typed("同单位");
+    keys.push(cmd(Command::InputSubmit));
+    run(&mut a, keys);
+    assert_eq!(a.data.total("001").to_string(), "0");
+    run(&mut a, [cmd(Command::Recuse)]);
+    assert_eq!(
+        a.mode,
+        Mode::Confirm(Dialog::Restore {
+            work: "001".into(),
+            scores: a
+                .criteria()
+                .iter()
+                .zip([25, 26, 12, 8, 4, 4, 4])
+                .map(|(c, s)| (c.id.clone(), s))
+                .collect(),
+            total: "83".into(),
+        })
+    );
+    let effects = run(&mut a, [cmd(Command::Accept)]);
+    assert_eq!(effects.len(), 7, "one score event per criterion");
+    assert_eq!(a.data.total("001").to_string(), "83");
+    assert_eq!(a.data.status("001"), ScoreStatus::Scored);
+}
+
+#[test]
+fn the_summary_has_its_own_key_for_playback() {
+    let mut a = app();
+    let mut keys = vec![cmd(Command::Score)];
+    keys.extend(typed("2526128444"));
+    run(&mut a, keys);
+    assert_eq!(a.mode, Mode::Summary);
+    let play = a
+        .keymap
+        .resolve(
+            Layer::Score,
+            crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char('p'),
+                crossterm::event::KeyModifiers::NONE,
+            ),
+        )
+        .unwrap();
+    let effects = run(&mut a, [play]);
+    assert_eq!(effects, [Effect::Play { work: "001".into() }]);
 }

@@ -12,6 +12,51 @@ use crate::i18n::Lang;
 use jury_core::model::datafile::line_of_offset;
 use jury_core::model::DataError;
 
+/// A keymap file that cannot be used: which file, which line, and why, in the UI language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeymapError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+    lang: Lang,
+}
+
+impl std::fmt::Display for KeymapError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::tr!(
+            self.lang,
+            "keymap.error",
+            file = self.file,
+            line = self.line,
+            why = self.message
+        ))
+    }
+}
+
+impl std::error::Error for KeymapError {}
+
+impl KeymapError {
+    fn new(lang: Lang, file: &str, line: usize, message: impl Into<String>) -> KeymapError {
+        KeymapError {
+            file: file.to_string(),
+            line,
+            message: message.into(),
+            lang,
+        }
+    }
+
+    /// A TOML syntax error, located by the parser (its reason stays the parser's).
+    fn from_toml(lang: Lang, file: &str, text: &str, e: &toml::de::Error) -> KeymapError {
+        let d = DataError::from_toml(file, text, e);
+        KeymapError::new(
+            lang,
+            file,
+            d.line,
+            crate::tr!(lang, "keymap.bad_toml", why = d.message),
+        )
+    }
+}
+
 pub const DEFAULT_KEYMAP: &str = include_str!("../../keymaps/default.toml");
 pub const VIM_KEYMAP: &str = include_str!("../../keymaps/vim.toml");
 
@@ -68,76 +113,16 @@ impl Layer {
         }
     }
 
-    /// Which commands make sense in this layer.
+    /// Whether this layer takes the command: its layer enum has it (see `action`).
     fn allows(self, c: Command) -> bool {
-        use Command::*;
+        use super::action::*;
         match self {
-            Layer::List => {
-                !matches!(
-                    c,
-                    ScoreConfirm
-                        | ScoreNext
-                        | ScorePrev
-                        | ScoreInc
-                        | ScoreDec
-                        | ScoreMax
-                        | ScoreClear
-                        | ScoreExit
-                        | InputSubmit
-                        | InputNewline
-                        | InputCancel
-                        | Confirm
-                        | Cancel
-                        | Close
-                        | TabNext
-                        | TabPrev
-                        | ScrollLeft
-                        | ScrollRight
-                        | CycleMethod
-                        | Refresh
-                ) && c.tab_index().is_none()
-            }
-            Layer::Score => matches!(
-                c,
-                ScoreConfirm
-                    | ScoreNext
-                    | ScorePrev
-                    | ScoreInc
-                    | ScoreDec
-                    | ScoreMax
-                    | ScoreClear
-                    | ScoreExit
-                    | Comment
-                    | Help
-                    | Pause
-                    | SeekBack
-                    | SeekForward
-                    | SeekBackLong
-                    | SeekForwardLong
-                    | Play
-                    | Stop
-            ),
-            Layer::Input => matches!(c, InputSubmit | InputNewline | InputCancel),
-            Layer::Confirm => matches!(c, Confirm | Cancel),
-            Layer::Help => matches!(c, Close | Next | Prev | PageDown | PageUp | First | Last),
-            Layer::Organizer => {
-                matches!(
-                    c,
-                    Next | Prev
-                        | First
-                        | Last
-                        | PageDown
-                        | PageUp
-                        | TabNext
-                        | TabPrev
-                        | ScrollLeft
-                        | ScrollRight
-                        | CycleMethod
-                        | Refresh
-                        | Help
-                        | Quit
-                ) || c.tab_index().is_some()
-            }
+            Layer::List => ListCommand::of(c).is_some(),
+            Layer::Score => ScoreCommand::of(c).is_some(),
+            Layer::Input => InputCommand::of(c).is_some(),
+            Layer::Confirm => ConfirmCommand::of(c).is_some(),
+            Layer::Help => HelpCommand::of(c).is_some(),
+            Layer::Organizer => OrganizerCommand::of(c).is_some(),
         }
     }
 }
@@ -320,23 +305,23 @@ impl Keymap {
     pub fn default_keymap() -> Keymap {
         let mut k = Keymap::default();
         // The default file is part of the binary and covered by tests.
-        k.apply("keymaps/default.toml", DEFAULT_KEYMAP)
+        k.apply(Lang::En, "keymaps/default.toml", DEFAULT_KEYMAP)
             .expect("shipped default keymap is valid");
         k
     }
 
-    /// The default plus a named preset ("default" or "vim").
-    pub fn preset(name: &str) -> Result<Keymap, DataError> {
+    /// The default plus a named preset ("default" or "vim"); errors in `lang`.
+    pub fn preset(lang: Lang, name: &str) -> Result<Keymap, KeymapError> {
         let mut k = Keymap::default_keymap();
         match name {
             "default" => {}
-            "vim" => k.apply("keymaps/vim.toml", VIM_KEYMAP)?,
+            "vim" => k.apply(lang, "keymaps/vim.toml", VIM_KEYMAP)?,
             other => {
-                return Err(DataError::new(
+                return Err(KeymapError::new(
+                    lang,
                     "--keymap",
                     1,
-                    "keymap",
-                    format!("no preset `{other}` (presets: default, vim)"),
+                    crate::tr!(lang, "keymap.no_preset", name = other),
                 ))
             }
         }
@@ -344,9 +329,10 @@ impl Keymap {
     }
 
     /// Applies a keymap file on top: each listed key is taken from whatever it did before.
-    pub fn apply(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+    /// Errors name the file and line and say why in `lang`; a failed file changes nothing.
+    pub fn apply(&mut self, lang: Lang, file: &str, text: &str) -> Result<(), KeymapError> {
         let raw: RawFile =
-            toml::from_str(text).map_err(|e| DataError::from_toml(file, text, &e))?;
+            toml::from_str(text).map_err(|e| KeymapError::from_toml(lang, file, text, &e))?;
         let layers = [
             (Layer::List, raw.list),
             (Layer::Score, raw.score),
@@ -362,48 +348,44 @@ impl Keymap {
             for entry in raw_layer.keymap {
                 let line = line_of_offset(text, entry.span().start);
                 let b = entry.into_inner();
-                let field = format!("{}.keymap", layer.name());
+                let err = |message: String| KeymapError::new(lang, file, line, message);
+                let layer_name = layer.name();
                 let command = Command::from_name(&b.run).ok_or_else(|| {
-                    DataError::new(file, line, &field, format!("unknown action `{}`", b.run))
+                    err(crate::tr!(
+                        lang,
+                        "keymap.unknown_action",
+                        action = b.run,
+                        layer = layer_name
+                    ))
                 })?;
                 if !layer.allows(command) {
-                    return Err(DataError::new(
-                        file,
-                        line,
-                        &field,
-                        format!(
-                            "action `{}` does not belong in layer [{}]",
-                            b.run,
-                            layer.name()
-                        ),
-                    ));
+                    return Err(err(crate::tr!(
+                        lang,
+                        "keymap.wrong_layer",
+                        action = b.run,
+                        layer = layer_name
+                    )));
                 }
                 if b.on.is_empty() {
-                    return Err(DataError::new(file, line, &field, "`on` lists no keys"));
+                    return Err(err(crate::tr!(lang, "keymap.no_keys", layer = layer_name)));
                 }
                 let mut keys = Vec::new();
                 for key in &b.on {
-                    let chord = Chord::parse(key).ok_or_else(|| {
-                        DataError::new(file, line, &field, format!("unknown key `{key}`"))
-                    })?;
+                    let chord = Chord::parse(key)
+                        .ok_or_else(|| err(crate::tr!(lang, "keymap.unknown_key", key = key)))?;
                     if layer == Layer::Score
                         && matches!(chord.code, KeyCode::Char(c) if c.is_ascii_digit() || c == '.')
                         && chord.mods.is_empty()
                     {
-                        return Err(DataError::new(
-                            file,
-                            line,
-                            &field,
-                            format!("`{key}` types scores in score mode and cannot be bound"),
-                        ));
+                        return Err(err(crate::tr!(lang, "keymap.digit", key = key)));
                     }
                     if let Some(first) = seen.insert(chord, line) {
-                        return Err(DataError::new(
-                            file,
-                            line,
-                            &field,
-                            format!("key `{key}` is already bound on line {first} of this layer"),
-                        ));
+                        return Err(err(crate::tr!(
+                            lang,
+                            "keymap.twice",
+                            key = key,
+                            first = first
+                        )));
                     }
                     keys.push(chord);
                 }
@@ -540,6 +522,7 @@ mod tests {
     fn user_file_overrides_only_listed_keys() {
         let mut k = Keymap::default_keymap();
         k.apply(
+            Lang::En,
             "user.toml",
             "[list]\nkeymap = [ { on = [\"j\"], run = \"quit\" } ]\n",
         )
@@ -560,29 +543,30 @@ mod tests {
 
     #[test]
     fn vim_preset_loads() {
-        let k = Keymap::preset("vim").unwrap();
+        let k = Keymap::preset(Lang::En, "vim").unwrap();
         assert_eq!(
             k.resolve(Layer::List, key(KeyCode::Char('i'))),
             Some(Command::Score.into())
         );
-        assert!(Keymap::preset("emacs").is_err());
+        assert!(Keymap::preset(Lang::En, "emacs").is_err());
     }
 
     #[test]
     fn errors_name_file_and_line() {
         let mut k = Keymap::default_keymap();
         let text = "[list]\nkeymap = [\n  { on = [\"j\"], run = \"next\" },\n  { on = [\"x\"], run = \"fly\" },\n]\n";
-        let e = k.apply("user.toml", text).unwrap_err();
+        let e = k.apply(Lang::En, "user.toml", text).unwrap_err();
         assert_eq!((e.file.as_str(), e.line), ("user.toml", 4));
         assert!(e.message.contains("fly"));
 
         let text = "[list]\nkeymap = [\n  { on = [\"j\"], run = \"next\" },\n  { on = [\"j\"], run = \"prev\" },\n]\n";
-        let e = k.apply("user.toml", text).unwrap_err();
+        let e = k.apply(Lang::En, "user.toml", text).unwrap_err();
         assert_eq!(e.line, 4);
         assert!(e.message.contains("line 3"), "{e}");
 
         let e = k
             .apply(
+                Lang::En,
                 "user.toml",
                 "[score]\nkeymap = [ { on = [\"5\"], run = \"score_max\" } ]\n",
             )
@@ -591,6 +575,7 @@ mod tests {
 
         let e = k
             .apply(
+                Lang::En,
                 "user.toml",
                 "[list]\nkeymap = [ { on = [\"<Hyper-x>\"], run = \"next\" } ]\n",
             )
@@ -600,6 +585,45 @@ mod tests {
         assert_eq!(
             k.resolve(Layer::List, key(KeyCode::Char('j'))),
             Some(Command::Next.into())
+        );
+    }
+
+    #[test]
+    fn keymap_errors_speak_the_ui_language() {
+        let mut k = Keymap::default_keymap();
+        let text = "[list]\nkeymap = [\n  { on = [\"x\"], run = \"score_max\" },\n]\n";
+        let e = k
+            .apply(Lang::Zh, "user.toml", text)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "user.toml 第 3 行：操作 `score_max` 不属于 [list] 层");
+        let e = k
+            .apply(Lang::En, "user.toml", text)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "user.toml:3: action `score_max` does not belong in layer [list]"
+        );
+        let e = Keymap::preset(Lang::Zh, "emacs").unwrap_err().to_string();
+        assert!(e.contains("没有名为 `emacs` 的预设"), "{e}");
+    }
+
+    #[test]
+    fn each_layer_takes_only_its_own_commands() {
+        use crate::tui::action::*;
+        assert!(Layer::Organizer.allows(Command::Sort));
+        assert!(!Layer::List.allows(Command::Sort));
+        assert!(Layer::Score.allows(Command::Comment));
+        assert!(!Layer::Score.allows(Command::Submit));
+        assert!(!Layer::Confirm.allows(Command::Quit));
+        assert_eq!(
+            JudgeCommand::in_layer(Layer::Help, Command::PageDown),
+            Some(JudgeCommand::Help(HelpCommand::PageDown))
+        );
+        assert_eq!(
+            JudgeCommand::in_layer(Layer::Organizer, Command::Next),
+            None
         );
     }
 

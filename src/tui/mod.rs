@@ -9,6 +9,7 @@ pub mod organizer;
 pub mod run;
 pub mod runtime;
 pub mod sync;
+pub mod text;
 pub mod view;
 
 pub use action::{Action, Command};

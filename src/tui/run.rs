@@ -1,9 +1,9 @@
-//! The judge TUI's event loop: terminal setup, the key prompt, and carrying out effects.
-//! Keys (and, with playback, player events) arrive on one channel; the screen is redrawn
-//! after each message. Opening a ballot (≈100 ms of key stretching) runs on a worker thread
+//! The judge TUI's event loop on the shared runtime (`tui::runtime`): terminal setup, the key
+//! prompt, and carrying out effects. Keys, player events, syncs and background loads arrive
+//! on the runtime's one channel; the screen is redrawn after each message. Opening a ballot (≈100 ms of key stretching) runs on a worker thread
 //! so the prompt keeps drawing.
 
-use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::backend::Backend;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -11,26 +11,27 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Terminal;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use super::app::{App, Effect, PlayerCommand, StatusKind};
 use super::editor::Editor;
 use super::keymap::Keymap;
+use super::runtime::{Incoming, Runtime};
+use super::text::fit;
 use super::{action::Edit, view};
 use crate::commands::compliance::MediaText as _;
 use crate::i18n::{Lang, Msg};
-use jury_core::text::{fit, width};
+use jury_core::text::width;
 use jury_media::{
     check_media, locate, MediaCheck, Player, PlayerConfig, PlayerError, PlayerEvent, VideoOutput,
 };
 use jury_store::{Ballot, BallotKey, StoreError};
 use std::collections::HashMap;
 
-/// Everything the loop reacts to.
-pub enum Incoming {
-    Key(crossterm::event::KeyEvent),
-    Resize,
+/// The judge app's own messages on the shared runtime's channel (keys, resizes and ticks
+/// come from the runtime itself).
+pub enum JudgeMessage {
     Opened(Result<(Ballot, BallotKey), StoreError>),
     /// The sync thread finished an attempt.
     Synced(super::sync::SyncReport),
@@ -42,6 +43,11 @@ pub enum Incoming {
         check: MediaCheck,
     },
 }
+
+type Tx = Sender<Incoming<JudgeMessage>>;
+
+/// How long the loop waits before a tick when nothing arrives.
+const TICK: Duration = Duration::from_millis(250);
 
 pub struct JudgeOptions {
     pub ballot: PathBuf,
@@ -56,31 +62,11 @@ pub struct JudgeOptions {
     pub fallback_sync_dir: Option<PathBuf>,
 }
 
-/// Reads terminal events on a thread of its own and forwards them.
-fn spawn_input(tx: Sender<Incoming>) {
-    std::thread::spawn(move || loop {
-        match event::read() {
-            Ok(TermEvent::Key(k)) if k.kind != KeyEventKind::Release => {
-                if tx.send(Incoming::Key(k)).is_err() {
-                    break;
-                }
-            }
-            Ok(TermEvent::Resize(..)) => {
-                if tx.send(Incoming::Resize).is_err() {
-                    break;
-                }
-            }
-            Ok(_) => {}
-            Err(_) => break,
-        }
-    });
-}
-
-fn spawn_open(tx: Sender<Incoming>, path: PathBuf, key: BallotKey) {
+fn spawn_open(tx: Tx, path: PathBuf, key: BallotKey) {
     std::thread::spawn(move || {
-        let _ = tx.send(Incoming::Opened(
+        let _ = tx.send(Incoming::App(JudgeMessage::Opened(
             Ballot::open(&path, &key).map(|b| (b, key)),
-        ));
+        )));
     });
 }
 
@@ -167,11 +153,14 @@ pub fn run_judge(mut opts: JudgeOptions) -> anyhow::Result<()> {
     result
 }
 
-fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> anyhow::Result<()> {
-    let (tx, rx) = mpsc::channel();
-    spawn_input(tx.clone());
+fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let runtime: Runtime<JudgeMessage> = Runtime::start();
+    let tx = runtime.sender();
     let prompt_lang = opts.lang.or_else(Lang::from_locale).unwrap_or(Lang::Zh);
-    let Some((ballot, key)) = obtain_ballot(terminal, &tx, &rx, &opts, prompt_lang)? else {
+    let Some((ballot, key)) = obtain_ballot(terminal, &runtime, &opts, prompt_lang)? else {
         return Ok(());
     };
     let sync = opts
@@ -182,7 +171,7 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
         .map(|dir| {
             let tx = tx.clone();
             super::sync::SyncWorker::start(ballot.path().to_path_buf(), key, dir, move |r| {
-                let _ = tx.send(Incoming::Synced(r));
+                let _ = tx.send(Incoming::App(JudgeMessage::Synced(r)));
             })
         });
     let data = ballot.load()?;
@@ -192,6 +181,8 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
         media_dirs.push(PathBuf::from(dir));
     }
     let mut app = App::new(data, opts.keymap, lang);
+    let size = terminal.size()?;
+    app.resize(size.width, size.height);
     let mut session = Session {
         ballot,
         player: None,
@@ -207,18 +198,18 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
             terminal.draw(|f| view::draw(f, &app))?;
         }
         let mut effects = Vec::new();
-        match rx.recv_timeout(Duration::from_millis(250)) {
-            Ok(Incoming::Key(k)) if is_repaint_key(&k) => {
+        match runtime.next(TICK) {
+            Some(Incoming::Key(k)) if is_repaint_key(&k) => {
                 if !session.handed_over {
                     terminal.clear()?;
                 }
             }
-            Ok(Incoming::Key(k)) => {
+            Some(Incoming::Key(k)) => {
                 if let Some(action) = app.keymap.resolve(app.layer(), k) {
                     effects = app.update(action);
                 }
             }
-            Ok(Incoming::Player(event)) => {
+            Some(Incoming::App(JudgeMessage::Player(event))) => {
                 let finished = matches!(
                     event,
                     PlayerEvent::Ended { .. } | PlayerEvent::Stopped { .. } | PlayerEvent::Error(_)
@@ -229,15 +220,16 @@ fn judge_session<B: Backend>(terminal: &mut Terminal<B>, opts: JudgeOptions) -> 
                     session.handed_over = false;
                 }
             }
-            Ok(Incoming::MediaChecked { work, path, check }) => {
+            Some(Incoming::App(JudgeMessage::MediaChecked { work, path, check })) => {
                 effects = session.media_checked(&mut app, work, path, check);
             }
-            Ok(Incoming::Synced(report)) => {
+            Some(Incoming::App(JudgeMessage::Synced(report))) => {
                 let at = jury_store::snapshot::local_time(report.at, false);
                 app.on_synced(at, report.result);
             }
-            Ok(Incoming::Resize) | Ok(Incoming::Opened(_)) | Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
+            Some(Incoming::Resize(w, h)) => app.resize(w, h),
+            Some(Incoming::Tick | Incoming::App(JudgeMessage::Opened(_))) => {}
+            None => break,
         }
         let (revision, submitted) = (app.data.revision, app.data.submitted);
         for effect in effects {
@@ -290,7 +282,10 @@ fn hand_over_terminal() -> anyhow::Result<()> {
 fn take_back_terminal<B: Backend>(
     terminal: &mut Terminal<B>,
     out: &mut impl std::io::Write,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
     crossterm::execute!(out, crossterm::terminal::EnterAlternateScreen)?;
     terminal.clear()?;
     Ok(())
@@ -302,7 +297,7 @@ struct Session {
     /// Started on first use; an error is kept so the judge is told why, once per attempt.
     player: Option<Result<Player, PlayerError>>,
     player_config: PlayerConfig,
-    tx: Sender<Incoming>,
+    tx: Tx,
     media_dirs: Vec<PathBuf>,
     /// Media checks already done this session (hashing a 500 MB file takes seconds).
     checked: HashMap<String, (Option<PathBuf>, MediaCheck)>,
@@ -349,11 +344,11 @@ impl Session {
                 Some(p) => check_media(p, work.media_sha256.as_deref()),
                 None => MediaCheck::Missing,
             };
-            let _ = tx.send(Incoming::MediaChecked {
+            let _ = tx.send(Incoming::App(JudgeMessage::MediaChecked {
                 work: work.id,
                 path,
                 check,
-            });
+            }));
         });
     }
 
@@ -374,8 +369,7 @@ impl Session {
                 .find(|w| w.id == work)
                 .map(|w| w.media_file.clone())
                 .unwrap_or_default();
-            let message =
-                jury_core::text::plain_punctuation(&format!("{file}: {}", check.message(app.lang)));
+            let message = super::text::labelled(app.lang, &file, check.message(app.lang));
             app.media_notes.insert(work, message.clone());
             app.set_status(StatusKind::Error, message);
             return vec![];
@@ -383,7 +377,7 @@ impl Session {
         let player = self.player.get_or_insert_with(|| {
             let tx = self.tx.clone();
             Player::with_sink(self.player_config.clone(), move |e| {
-                let _ = tx.send(Incoming::Player(e));
+                let _ = tx.send(Incoming::App(JudgeMessage::Player(e)));
             })
         });
         match player {
@@ -438,31 +432,33 @@ impl Session {
 /// (Esc / Ctrl-C → None).
 fn obtain_ballot<B: Backend>(
     terminal: &mut Terminal<B>,
-    tx: &Sender<Incoming>,
-    rx: &Receiver<Incoming>,
+    runtime: &Runtime<JudgeMessage>,
     opts: &JudgeOptions,
     lang: Lang,
-) -> anyhow::Result<Option<(Ballot, BallotKey)>> {
+) -> anyhow::Result<Option<(Ballot, BallotKey)>>
+where
+    B::Error: Send + Sync + 'static,
+{
     let mut editor = Editor::masked();
     let mut message: Option<String> = None;
     let mut opening = false;
     if let Some(key) = &opts.key {
-        spawn_open(tx.clone(), opts.ballot.clone(), key.clone());
+        spawn_open(runtime.sender(), opts.ballot.clone(), key.clone());
         opening = true;
     }
     loop {
         terminal
             .draw(|f| draw_prompt(f, lang, &opts.ballot, &editor, message.as_deref(), opening))?;
-        match rx.recv_timeout(Duration::from_millis(250)) {
-            Ok(Incoming::Opened(Ok(opened))) => return Ok(Some(opened)),
-            Ok(Incoming::Opened(Err(StoreError::WrongKey { .. }))) => {
+        match runtime.next(TICK) {
+            Some(Incoming::App(JudgeMessage::Opened(Ok(opened)))) => return Ok(Some(opened)),
+            Some(Incoming::App(JudgeMessage::Opened(Err(StoreError::WrongKey { .. })))) => {
                 opening = false;
                 editor = Editor::masked();
                 message = Some(Msg::KeyWrong.text(lang).to_string());
             }
-            Ok(Incoming::Opened(Err(e))) => return Err(e.into()),
-            Ok(Incoming::Key(k)) if is_repaint_key(&k) => terminal.clear()?,
-            Ok(Incoming::Key(k)) if !opening => {
+            Some(Incoming::App(JudgeMessage::Opened(Err(e)))) => return Err(e.into()),
+            Some(Incoming::Key(k)) if is_repaint_key(&k) => terminal.clear()?,
+            Some(Incoming::Key(k)) if !opening => {
                 let ctrl_c =
                     k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
                 match k.code {
@@ -470,7 +466,7 @@ fn obtain_ballot<B: Backend>(
                     KeyCode::Esc => return Ok(None),
                     KeyCode::Enter => {
                         if let Some(key) = BallotKey::parse(&editor.text()) {
-                            spawn_open(tx.clone(), opts.ballot.clone(), key);
+                            spawn_open(runtime.sender(), opts.ballot.clone(), key);
                             opening = true;
                             message = None;
                         }
@@ -484,8 +480,8 @@ fn obtain_ballot<B: Backend>(
                     _ => {}
                 }
             }
-            Ok(_) | Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return Ok(None),
+            Some(_) => {}
+            None => return Ok(None),
         }
     }
 }

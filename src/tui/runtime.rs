@@ -10,7 +10,8 @@ use std::time::Duration;
 /// Everything a TUI loop reacts to. `M` is the app's own messages.
 pub enum Incoming<M> {
     Key(KeyEvent),
-    Resize,
+    /// The terminal's new size in cells (width, height).
+    Resize(u16, u16),
     /// Nothing arrived for one tick (clocks, "3 min ago").
     Tick,
     App(M),
@@ -32,7 +33,7 @@ impl<M: Send + 'static> Runtime<M> {
                 Ok(TermEvent::Key(k)) if k.kind != KeyEventKind::Release => {
                     input.send(Incoming::Key(k))
                 }
-                Ok(TermEvent::Resize(..)) => input.send(Incoming::Resize),
+                Ok(TermEvent::Resize(w, h)) => input.send(Incoming::Resize(w, h)),
                 Ok(_) => Ok(()),
                 Err(_) => break,
             };

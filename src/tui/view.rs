@@ -11,9 +11,10 @@ use ratatui::Frame;
 use super::action::Command;
 use super::app::{App, Dialog, InputPurpose, Mode, StatusKind};
 use super::keymap::Layer;
+use super::text::{fit, labelled, shown, wrap_words};
 use crate::i18n::Msg;
 use jury_core::model::ScoreStatus;
-use jury_core::text::{caret_position, clock, fit, plain_punctuation, width, wrap, wrap_words};
+use jury_core::text::{caret_position, clock, width, wrap};
 
 /// Borders drawn with ASCII only: box-drawing characters are ambiguous-width in CJK terminals.
 pub const ASCII: border::Set = border::Set {
@@ -31,6 +32,29 @@ const BAR: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
 const DIM: Style = Style::new().fg(Color::DarkGray);
 const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
 const SELECTED: Style = Style::new().add_modifier(Modifier::REVERSED);
+
+/// Works-list rows on a screen `height` cells tall (header, status and hint lines and the
+/// list's own column header taken off).
+pub fn list_rows(height: u16) -> usize {
+    height.saturating_sub(4) as usize
+}
+
+/// Help rows on one page of a screen `height` cells tall (margin, border, column header).
+pub fn help_page(height: u16) -> usize {
+    (height.saturating_sub(5) as usize).max(1)
+}
+
+/// The first row of a `rows`-tall window over `len` rows that shows `selected`, moved from
+/// `top` as little as possible.
+pub fn keep_visible(top: usize, selected: usize, rows: usize, len: usize) -> usize {
+    let mut top = top;
+    if selected < top {
+        top = selected;
+    } else if rows > 0 && selected >= top + rows {
+        top = selected + 1 - rows;
+    }
+    top.min(len.saturating_sub(rows.max(1)))
+}
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
@@ -74,13 +98,21 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     let bar_cells = 10usize;
     let filled = (done * bar_cells).checked_div(total).unwrap_or(0);
     let count = format!(" {done}/{total} ");
+    // Once submitted, the receipt stays in view for as long as the ballot is open.
     let state = if app.data.submitted {
-        format!(" {} ", app.t(Msg::Submitted))
+        format!(
+            " {} {} ",
+            app.t(Msg::Submitted),
+            labelled(app.lang, app.t(Msg::Receipt), app.data.receipt())
+        )
     } else {
         format!(" {} {} ", app.t(Msg::Revision), app.data.revision)
     };
     let right_width = bar_cells + width(&count) + width(&state);
-    let judge = format!(" {}: {} ", app.t(Msg::Judge), app.data.judge.name);
+    let judge = format!(
+        " {} ",
+        labelled(app.lang, app.t(Msg::Judge), &app.data.judge.name)
+    );
     let filter = if app.filter.is_empty() {
         String::new()
     } else {
@@ -145,15 +177,9 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
     )];
     let height = area.height.saturating_sub(1) as usize;
     let visible = app.visible();
-    // Keep the selection on screen, moving the window as little as possible.
-    let mut top = app.scroll.get();
-    if app.selected < top {
-        top = app.selected;
-    } else if height > 0 && app.selected >= top + height {
-        top = app.selected + 1 - height;
-    }
-    top = top.min(visible.len().saturating_sub(height.max(1)));
-    app.scroll.set(top);
+    // The app keeps its window for the screen it was told of; re-kept here (without writing)
+    // only when drawn at another size.
+    let top = keep_visible(app.scroll, app.selected, height, visible.len());
     for (row, &index) in visible.iter().enumerate().skip(top).take(height) {
         let w = &app.data.works[index];
         let st = app.data.status(&w.id);
@@ -255,7 +281,7 @@ fn draw_detail(frame: &mut Frame, app: &App, area: Rect) {
         .get(&work.id)
         .cloned()
         .or_else(|| work.probe_note.clone())
-        .map(|n| plain_punctuation(&n))
+        .map(|n| shown(&n).into_owned())
         .unwrap_or_else(|| app.t(Msg::NotProbed).to_string());
     lines.push(Line::styled(
         fit(&format!("{} {}", app.t(Msg::Compliance), compliance), w),
@@ -263,16 +289,31 @@ fn draw_detail(frame: &mut Frame, app: &App, area: Rect) {
     ));
     if let Some(reason) = app.data.recusals.get(&work.id) {
         lines.push(Line::styled(
-            fit(&format!("{}: {reason}", app.t(Msg::Recused)), w),
+            fit(&labelled(app.lang, app.t(Msg::Recused), reason), w),
             Style::new().fg(Color::Magenta),
         ));
     }
 
+    // The comment comes before the rubric when every standard is shown (a tall pane), so
+    // standard texts never push it off the pane; on a short pane it follows the total.
+    let comment = app
+        .data
+        .comments
+        .get(&work.id)
+        .map(String::as_str)
+        .unwrap_or(app.t(Msg::NoComment));
     let focus = match &app.mode {
         Mode::Score { criterion, buffer } => Some((*criterion, buffer.as_str())),
         _ => None,
     };
     let roomy = inner.height >= 34;
+    if roomy {
+        lines.extend(
+            wrap_words(&labelled(app.lang, app.t(Msg::Comment), comment), w)
+                .into_iter()
+                .map(Line::raw),
+        );
+    }
     let score_w = 9;
     let label_w = w.saturating_sub(score_w + 1);
     let mut flat = 0usize;
@@ -331,21 +372,13 @@ fn draw_detail(frame: &mut Frame, app: &App, area: Rect) {
         )
     );
     lines.push(Line::styled(total, BOLD.fg(Color::Green)));
-    let comment = app
-        .data
-        .comments
-        .get(&work.id)
-        .map(String::as_str)
-        .unwrap_or(app.t(Msg::NoComment));
-    let mut comment_lines = wrap_words(&format!("{}: {comment}", app.t(Msg::Comment)), w);
     if !roomy {
+        let mut comment_lines = wrap_words(&labelled(app.lang, app.t(Msg::Comment), comment), w);
         comment_lines.truncate(2);
-    }
-    lines.extend(comment_lines.into_iter().map(Line::raw));
-    if !roomy {
+        lines.extend(comment_lines.into_iter().map(Line::raw));
         let shown = focus.map(|(i, _)| i).unwrap_or(0);
         if let Some(c) = app.data.contest.rubric.criteria().nth(shown) {
-            let text = format!("{}: {}", c.label(app.lang), c.standard(app.lang));
+            let text = labelled(app.lang, c.label(app.lang), c.standard(app.lang));
             lines.extend(
                 wrap_words(&text, w)
                     .into_iter()
@@ -419,6 +452,16 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// The list's hints once the ballot is submitted: nothing to score or submit, a way back.
+const SUBMITTED_HINTS: &[Command] = &[
+    Command::Reopen,
+    Command::Details,
+    Command::Play,
+    Command::Filter,
+    Command::Help,
+    Command::Quit,
+];
+
 /// The main commands of each layer, shown in the hint bar with their first key.
 pub(crate) fn hint_commands(layer: Layer) -> &'static [Command] {
     match layer {
@@ -432,21 +475,22 @@ pub(crate) fn hint_commands(layer: Layer) -> &'static [Command] {
             Command::Help,
             Command::Quit,
         ],
+        // Back comes second so it fits at 80 columns whatever the language.
         Layer::Score => &[
             Command::ScoreConfirm,
+            Command::ScoreExit,
             Command::ScoreNext,
             Command::ScoreInc,
             Command::ScoreDec,
             Command::ScoreMax,
             Command::ScoreClear,
-            Command::ScoreExit,
         ],
         Layer::Input => &[
             Command::InputSubmit,
             Command::InputNewline,
             Command::InputCancel,
         ],
-        Layer::Confirm => &[Command::Confirm, Command::Cancel],
+        Layer::Confirm => &[Command::Confirm, Command::Accept, Command::Cancel],
         Layer::Help => &[Command::Close],
         Layer::Organizer => &[
             Command::TabNext,
@@ -469,6 +513,7 @@ pub(crate) fn summary_line(app: &App) -> String {
             .unwrap_or_default()
     };
     let (next, back) = (key(Command::ScoreConfirm), key(Command::ScoreExit));
+    let play = key(Command::Play);
     let total = app.data.total(&work);
     let open = app
         .data
@@ -483,6 +528,7 @@ pub(crate) fn summary_line(app: &App) -> String {
             "tui.summary_done",
             total = total,
             next = next,
+            play = play,
             back = back
         )
     } else {
@@ -492,6 +538,7 @@ pub(crate) fn summary_line(app: &App) -> String {
             total = total,
             open = open,
             next = next,
+            play = play,
             back = back
         )
     }
@@ -515,11 +562,15 @@ fn draw_hints(frame: &mut Frame, app: &App, area: Rect) {
             ..
         }
     );
-    let commands: Vec<Command> = hint_commands(layer)
-        .iter()
-        .copied()
-        .filter(|c| !(filtering && *c == Command::InputNewline))
-        .collect();
+    let commands: Vec<Command> = if layer == Layer::List && app.data.submitted {
+        SUBMITTED_HINTS.to_vec()
+    } else {
+        hint_commands(layer)
+            .iter()
+            .copied()
+            .filter(|c| !(filtering && *c == Command::InputNewline))
+            .collect()
+    };
     let mut spans = Vec::new();
     let mut used = 0usize;
     if layer == Layer::Score {
@@ -646,21 +697,127 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
     let title = match dialog {
         Dialog::Submit { unfinished } => {
             lines.push(Line::styled(app.t(Msg::ConfirmSubmit), BOLD));
-            if !unfinished.is_empty() {
+            if unfinished.is_empty() {
+                lines.push(Line::styled(app.t(Msg::ConfirmYesNo), DIM));
+            } else {
                 lines.push(Line::styled(
                     app.t(Msg::ConfirmSubmitUnscored),
                     Style::new().fg(Color::Yellow),
                 ));
-                let shown: Vec<String> = unfinished.iter().take(12).cloned().collect();
-                let more = unfinished.len().saturating_sub(shown.len());
-                let mut list = shown.join(", ");
-                if more > 0 {
-                    list.push_str(&format!(" +{more}"));
+                // Each by number and title, as many as the screen holds.
+                let room = (frame.area().height as usize).saturating_sub(10).max(3);
+                let shown = if unfinished.len() > room {
+                    room - 1
+                } else {
+                    unfinished.len()
+                };
+                for id in unfinished.iter().take(shown) {
+                    let title = app
+                        .data
+                        .works
+                        .iter()
+                        .find(|w| &w.id == id)
+                        .map(|w| w.title.as_str())
+                        .unwrap_or("");
+                    lines.push(Line::raw(format!("  {id} {}", shown_one_line(title))));
                 }
-                lines.push(Line::raw(list));
+                if unfinished.len() > shown {
+                    lines.push(Line::raw(format!(
+                        "  {}",
+                        crate::tr!(app.lang, "tui.and_more", n = unfinished.len() - shown)
+                    )));
+                }
+                lines.push(Line::styled(
+                    crate::tr!(
+                        app.lang,
+                        "tui.submit_choice",
+                        yes = confirm_key(app, Command::Confirm),
+                        default = confirm_key(app, Command::Accept),
+                        no = confirm_key(app, Command::Cancel)
+                    ),
+                    BOLD,
+                ));
             }
-            lines.push(Line::styled(app.t(Msg::ConfirmYesNo), DIM));
             app.t(Msg::SubmitTitle)
+        }
+        Dialog::Details => {
+            lines.push(Line::raw(labelled(
+                app.lang,
+                crate::tr!(app.lang, "tui.details_revision"),
+                app.data.revision,
+            )));
+            let receipt = if app.data.submitted {
+                app.data.receipt()
+            } else {
+                crate::tr!(app.lang, "tui.not_submitted").to_string()
+            };
+            lines.push(Line::raw(labelled(app.lang, app.t(Msg::Receipt), receipt)));
+            let sync = match &app.sync {
+                Some(s) if s.ok => crate::tr!(
+                    app.lang,
+                    "tui.details_synced",
+                    at = s.at,
+                    rev = s.revision.unwrap_or(0)
+                ),
+                Some(s) => format!("{} {}", app.t(Msg::SyncFailed), s.at),
+                None => crate::tr!(app.lang, "tui.details_no_sync").to_string(),
+            };
+            lines.push(Line::raw(labelled(
+                app.lang,
+                crate::tr!(app.lang, "tui.details_sync"),
+                sync,
+            )));
+            lines.push(Line::styled("Enter / Esc", DIM));
+            title_owned = crate::tr!(app.lang, "tui.details_title").to_string();
+            &title_owned
+        }
+        Dialog::Restore {
+            work,
+            scores,
+            total,
+        } => {
+            lines.push(Line::styled(
+                crate::tr!(
+                    app.lang,
+                    "tui.restore_question",
+                    n = scores.len(),
+                    total = total
+                ),
+                BOLD,
+            ));
+            lines.push(Line::styled(
+                crate::tr!(
+                    app.lang,
+                    "tui.restore_choice",
+                    yes = confirm_key(app, Command::Accept),
+                    no = confirm_key(app, Command::Cancel)
+                ),
+                DIM,
+            ));
+            title_owned = format!("{} {work}", crate::tr!(app.lang, "tui.restore_title"));
+            &title_owned
+        }
+        Dialog::Quit {
+            unsubmitted,
+            unsynced,
+        } => {
+            if *unsubmitted {
+                lines.push(Line::raw(crate::tr!(app.lang, "tui.quit_unsubmitted")));
+            }
+            if *unsynced {
+                lines.push(Line::raw(crate::tr!(app.lang, "tui.quit_unsynced")));
+            }
+            lines.push(Line::styled(
+                crate::tr!(
+                    app.lang,
+                    "tui.quit_choice",
+                    yes = confirm_key(app, Command::Confirm),
+                    no = confirm_key(app, Command::Cancel)
+                ),
+                BOLD,
+            ));
+            title_owned = crate::tr!(app.lang, "tui.quit_title").to_string();
+            &title_owned
         }
         Dialog::Reopen => {
             lines.push(Line::styled(app.t(Msg::ConfirmReopen), BOLD));
@@ -682,7 +839,7 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
         }
         Dialog::Receipt { code } => {
             lines.push(Line::styled(
-                format!("{}: {code}", app.t(Msg::Receipt)),
+                labelled(app.lang, app.t(Msg::Receipt), code),
                 BOLD.fg(Color::Green),
             ));
             lines.push(Line::raw(app.t(Msg::ReceiptNote)));
@@ -709,6 +866,19 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
     frame.render_widget(Paragraph::new(wrapped), inner);
 }
 
+/// The first key the confirm layer binds to `command` ("y", "Enter").
+fn confirm_key(app: &App, command: Command) -> String {
+    app.keymap
+        .key_for(Layer::Confirm, command)
+        .map(|k| k.to_string())
+        .unwrap_or_default()
+}
+
+/// A file-supplied title on one line, safe and of fixed width.
+fn shown_one_line(title: &str) -> String {
+    shown(&jury_core::text::safe_line(title)).into_owned()
+}
+
 fn draw_help(frame: &mut Frame, app: &App, filter: &str, selected: usize) {
     let full = frame.area();
     let area = Rect {
@@ -722,9 +892,9 @@ fn draw_help(frame: &mut Frame, app: &App, filter: &str, selected: usize) {
     // Where the selection is: "20/57".
     let position = format!(" {}/{} ", (selected + 1).min(rows.len()), rows.len());
     let block = boxed(&format!(
-        "{} / {}: {filter}_",
+        "{} / {}_",
         app.t(Msg::Help),
-        app.t(Msg::Filter)
+        labelled(app.lang, app.t(Msg::Filter), filter)
     ))
     .title_bottom(Line::from(position).right_aligned());
     let inner = block.inner(area);
@@ -734,16 +904,7 @@ fn draw_help(frame: &mut Frame, app: &App, filter: &str, selected: usize) {
     let keys_w = 16;
     let desc_w = w.saturating_sub(layer_w + keys_w + 2);
     let height = inner.height.saturating_sub(1) as usize;
-    app.help_page.set(height.max(1));
-    // Keep the selection on screen, moving the window as little as possible.
-    let mut top = app.help_top.get();
-    if selected < top {
-        top = selected;
-    } else if height > 0 && selected >= top + height {
-        top = selected + 1 - height;
-    }
-    top = top.min(rows.len().saturating_sub(height.max(1)));
-    app.help_top.set(top);
+    let top = keep_visible(app.help_top, selected, height, rows.len());
     let mut lines = vec![Line::styled(
         format!(
             "{} {} {}",

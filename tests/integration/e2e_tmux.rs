@@ -100,7 +100,24 @@ impl Tmux {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+        self.quit();
+    }
+
+    /// `q`, and `y` if jury asks first (scores given but the ballot not submitted).
+    fn quit(&self) {
         self.keys(&["q"]);
+        let start = Instant::now();
+        while self.alive() {
+            let s = self.screen();
+            if s.contains("y quit / n stay") || s.contains("y 退出 / n 留下") {
+                self.keys(&["y"]);
+                break;
+            }
+            if start.elapsed() > Duration::from_secs(10) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -162,7 +179,7 @@ fn score_a_work_by_keys_quit_and_reopen() {
     t.keys(&["s", "2", "5", "2", "6", "1", "2", "8", "4", "4", "4"]);
     let screen = t.wait_for("saved, rev 8");
     assert!(screen.contains("done"), "{screen}");
-    t.wait_for("83 points saved. Enter next unscored work, Esc back");
+    t.wait_for("83 points saved. Enter next unscored work, p play, Esc back");
     t.keys(&["c"]);
     t.wait_for("Enter saves");
     t.keys(&["-l", "Good pacing"]);
@@ -183,7 +200,10 @@ fn score_a_work_by_keys_quit_and_reopen() {
         !screen.contains("playing") && !screen.contains("Checking the video"),
         "Enter after the last criterion does not start playback:\n{screen}"
     );
+    // Scores given, ballot not submitted: q asks once, y leaves.
     t.keys(&["q"]);
+    t.wait_for("The ballot is not submitted");
+    t.keys(&["y"]);
     t.wait_exit();
 
     let data = load(&demo_ballot(dir.path()));
@@ -197,7 +217,7 @@ fn score_a_work_by_keys_quit_and_reopen() {
         "the total is back after reopening:\n{screen}"
     );
     assert!(screen.contains("Good pacing"), "{screen}");
-    t.keys(&["q"]);
+    t.quit();
     t.wait_exit();
 }
 
@@ -214,7 +234,7 @@ fn chinese_screen_and_wrong_key_then_retry() {
     t.keys(&["Enter"]);
     let screen = t.wait_for("作品名称");
     assert!(screen.contains("稻田里的守"), "{screen}");
-    t.keys(&["q"]);
+    t.quit();
     t.wait_exit();
     let stderr = std::fs::read_to_string(dir.path().join("stderr.txt")).unwrap_or_default();
     assert!(
@@ -284,7 +304,7 @@ fn play_a_video_headless_and_progress_is_kept() {
         "paused at the end of the six-second clip: {screen}"
     );
     t.keys(&["x"]);
-    t.keys(&["q"]);
+    t.quit();
     t.wait_exit();
     let data = load(&demo_ballot(dir.path()));
     let p = data.progress.get("001").copied().expect("progress saved");
@@ -371,7 +391,7 @@ fn transport_keys_pause_seek_and_stop_with_the_status_line_following() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    t.keys(&["q"]);
+    t.quit();
     t.wait_exit();
 }
 
@@ -462,4 +482,63 @@ fn without_libmpv_jury_starts_explains_and_scores() {
         load(&demo_ballot(dir.path())).score("001", "theme"),
         Some(7)
     );
+}
+
+/// What jury wrote to stderr in a pane started by `Tmux::start` (it goes to a file there).
+fn wait_for_stderr(config: &Path, needle: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(config.join("stderr.txt")).unwrap_or_default();
+        if text.contains(needle) {
+            return text;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {needle:?} on stderr:\n{text}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn the_organizer_passphrase_warns_at_init_and_is_asked_again_when_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let contest = dir.path().join("contest");
+    let pass = "correct horse battery";
+    let t = Tmux::new("init");
+    t.start(dir.path(), &format!("init {}", contest.display()), "");
+    t.wait_for("Organizer passphrase");
+    let warned = wait_for_stderr(dir.path(), "cannot be recovered");
+    assert!(warned.contains("--key-file"), "{warned}");
+    t.keys(&["-l", pass]);
+    t.keys(&["Enter"]);
+    t.wait_for("Type it again");
+    t.keys(&["-l", pass]);
+    t.keys(&["Enter"]);
+    t.wait_exit();
+    assert!(contest.join(jury_store::master::MASTER_FILE).exists());
+    let said = std::fs::read_to_string(dir.path().join("stderr.txt")).unwrap();
+    assert_eq!(
+        said.matches("cannot be recovered").count(),
+        1,
+        "warned once: {said}"
+    );
+
+    let t = Tmux::new("organize");
+    t.start(
+        dir.path(),
+        &format!("--contest {} organize", contest.display()),
+        "",
+    );
+    t.wait_for("Organizer passphrase");
+    t.keys(&["-l", "not the passphrase"]);
+    t.keys(&["Enter"]);
+    let said = wait_for_stderr(dir.path(), "try again (2 left)");
+    assert!(!said.contains("key card"), "{said}");
+    t.keys(&["-l", pass]);
+    t.keys(&["Enter"]);
+    // The second try opens the organizer's screen.
+    t.wait_for("Works");
+    t.keys(&["q"]);
+    t.wait_exit();
 }

@@ -378,11 +378,11 @@ fn report_lists_every_file_and_says_whether_all_comply() {
     assert!(!ok);
     let lines: Vec<&str> = report.lines().collect();
     assert!(
-        lines[0].starts_with("[合格]") && lines[0].contains("good.mp4"),
+        lines[0].starts_with("[合规]") && lines[0].contains("good.mp4"),
         "{report}"
     );
     assert!(
-        lines[1].starts_with("[不合格]") && lines[1].contains("bad.mp4"),
+        lines[1].starts_with("[不合规]") && lines[1].contains("bad.mp4"),
         "{report}"
     );
     assert!(report.contains("分辨率 640×480 不符合要求"), "{report}");
@@ -391,5 +391,5 @@ fn report_lists_every_file_and_says_whether_all_comply() {
         report.contains("找不到文件") && report.contains("gone.mp4"),
         "{report}"
     );
-    assert_eq!(lines.last().unwrap(), &"共 3 个文件：1 个合格，2 个不合格");
+    assert_eq!(lines.last().unwrap(), &"共 3 个文件：1 个合规，2 个不合规");
 }

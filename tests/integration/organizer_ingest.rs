@@ -632,7 +632,7 @@ fn probe_in_chinese_and_without_works_says_what_to_do() {
     assert_eq!(out.status.code(), Some(1));
     let table = text(&out.stdout);
     assert!(
-        table.contains("缺失") && table.contains("共 1 个作品"),
+        table.contains("缺视频") && table.contains("共 1 个作品"),
         "{table}"
     );
 }

@@ -125,7 +125,7 @@ fn app(lang: Lang) -> OrgApp {
     app
 }
 
-fn render(app: &mut OrgApp, w: u16, h: u16) -> String {
+fn render(app: &OrgApp, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal
         .draw(|f| jury::tui::organizer::view::draw(f, app))
@@ -223,7 +223,7 @@ fn the_digits_on_the_tab_bar_jump_to_their_tab() {
         app.update(action);
         assert_eq!(app.tab, tab, "key {digit}");
     }
-    let screen = render(&mut app, 80, 24);
+    let screen = render(&app, 80, 24);
     assert!(screen.contains("1 作品 | 2 评委"), "{screen}");
 }
 
@@ -241,7 +241,7 @@ fn every_tab_at_80x24_in_both_languages() {
                     Lang::En => "en",
                 }
             );
-            let screen = render(&mut app, 80, 24);
+            let screen = render(&app, 80, 24);
             for line in screen.lines() {
                 assert!(
                     unicode_width::UnicodeWidthStr::width(line) <= 80,
@@ -257,7 +257,7 @@ fn every_tab_at_80x24_in_both_languages() {
 fn the_sync_tab_shows_receipts_and_when_ballots_came_in() {
     let mut app = app(Lang::En);
     app.tab = Tab::Sync;
-    let screen = render(&mut app, 100, 24);
+    let screen = render(&app, 100, 24);
     let receipt = jury_core::chain::receipt(&"ab".repeat(32));
     let j1 = screen.lines().find(|l| l.contains("J1 ")).unwrap();
     assert!(j1.contains(&receipt), "{j1}");
@@ -281,7 +281,7 @@ fn the_results_tab_ranks_by_the_chosen_method_and_charts_judge_totals() {
         "every work is listed, ranked or not"
     );
     assert!(app.results.provisional, "J2, J3 and J4 have not submitted");
-    let screen = render(&mut app, 100, 30);
+    let screen = render(&app, 100, 30);
     assert!(screen.contains("*trimmed"), "{screen}");
     assert!(screen.contains("PROVISIONAL"), "{screen}");
     let first = app.method;
@@ -291,12 +291,12 @@ fn the_results_tab_ranks_by_the_chosen_method_and_charts_judge_totals() {
         app.results.method, app.method,
         "the view follows the method"
     );
-    let screen = render(&mut app, 100, 30);
+    let screen = render(&app, 100, 30);
     assert!(screen.contains("*z-score"), "{screen}");
     // Work 1 (J1 scored 3 steps everywhere) is charted with J1's total.
     let row = app.results.rows.iter().position(|r| r.work == "1").unwrap();
     app.rows[4] = row;
-    let screen = render(&mut app, 100, 30);
+    let screen = render(&app, 100, 30);
     let bar = screen
         .lines()
         .find(|l| l.contains("J1 ") && l.contains('#'))
@@ -308,4 +308,152 @@ fn the_results_tab_ranks_by_the_chosen_method_and_charts_judge_totals() {
     let before = app.method;
     cmd(&mut app, Command::CycleMethod);
     assert_eq!(app.method, before);
+}
+
+#[test]
+fn slash_searches_the_works_and_esc_clears_it() {
+    let mut app = app(Lang::Zh);
+    cmd(&mut app, Command::Filter);
+    for c in "桥".chars() {
+        app.update(Action::Type(c));
+    }
+    cmd(&mut app, Command::InputSubmit);
+    let shown: Vec<&str> = app.shown[0]
+        .iter()
+        .map(|&i| app.data.works[i].record.title.as_str())
+        .collect();
+    assert!(
+        !shown.is_empty() && shown.iter().all(|t| t.contains('桥')),
+        "{shown:?}"
+    );
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains(&format!("搜索：桥（{}/6）", shown.len())),
+        "{screen}"
+    );
+    // The detail line follows the row shown, not the row at that place before the search.
+    let first = &app.data.works[app.shown[0][0]].record;
+    let title = jury::tui::text::shown(&first.title);
+    assert!(
+        screen.contains(&format!(" {} {title}", first.id)),
+        "{screen}"
+    );
+    cmd(&mut app, Command::ClearFilter);
+    assert_eq!(app.shown[0].len(), 6);
+}
+
+#[test]
+fn s_sorts_by_the_next_column_on_works_judges_and_results() {
+    let mut app = app(Lang::En);
+    cmd(&mut app, Command::Sort);
+    let titles: Vec<String> = app.shown[0]
+        .iter()
+        .map(|&i| app.data.works[i].record.title.clone())
+        .collect();
+    let mut sorted = titles.clone();
+    sorted.sort();
+    assert_eq!(titles, sorted, "sorted by title");
+    assert!(render(&app, 80, 24).contains("sorted by Title"));
+    app.tab = Tab::Results;
+    for _ in 0..4 {
+        cmd(&mut app, Command::Sort);
+    }
+    let scores: Vec<_> = app.shown[4]
+        .iter()
+        .map(|&i| app.results.rows[i].aggregate)
+        .collect();
+    let mut best_first = scores.clone();
+    best_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(scores, best_first, "by score, highest first");
+    // The matrix keeps its order and says why nothing happened.
+    app.tab = Tab::Matrix;
+    cmd(&mut app, Command::Sort);
+    assert!(app.status.is_some());
+}
+
+#[test]
+fn headers_use_a_short_label_rather_than_a_cut_one() {
+    let mut app = app(Lang::Zh);
+    for tab in [Tab::Sync, Tab::Severity] {
+        app.tab = tab;
+        let screen = render(&app, 80, 24);
+        let header = screen.lines().nth(2).unwrap();
+        assert!(!header.contains('⋯') && !header.contains(".."), "{header}");
+    }
+}
+
+#[test]
+fn the_results_footer_names_the_contests_method_and_marks_comparisons() {
+    let mut app = app(Lang::Zh);
+    app.tab = Tab::Results;
+    let contest = app.results.configured;
+    cmd(&mut app, Command::CycleMethod);
+    assert_ne!(app.method, contest);
+    let screen = render(&app, 100, 30);
+    assert!(screen.contains("仅供对比"), "{screen}");
+    assert!(
+        screen.contains("本赛事方法为去极值"),
+        "the contest's method is named: {screen}"
+    );
+    assert!(!screen.contains("最终结果，排名方法：标准化"), "{screen}");
+    // Every cut-off line is there in full, wrapped.
+    let flat: String = screen.lines().map(str::trim).collect();
+    for line in jury::report::ResultsWords::cutoff_lines(&app.results, Lang::Zh) {
+        let words: String = jury::tui::text::shown(&line).split_whitespace().collect();
+        assert!(flat.replace(' ', "").contains(&words), "{line}\n{screen}");
+    }
+}
+
+#[test]
+fn the_first_screen_comes_before_the_master_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, contest) = master(dir.path());
+    let mut app = OrgApp::new(OrgData::empty(&contest), Lang::Zh, Keymap::default_keymap());
+    app.loading = true;
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("正在读取主数据库"), "{screen}");
+    assert!(
+        !screen.contains("1 作品"),
+        "no tabs before the data: {screen}"
+    );
+    assert!(matches!(
+        app.update(Action::Command(Command::Quit)),
+        Some(jury::tui::organizer::state::OrgEffect::Quit)
+    ));
+    let dir2 = tempfile::tempdir().unwrap();
+    let (m, contest) = master(dir2.path());
+    app.replace_data(OrgData::load(&m, &contest).unwrap());
+    assert!(!app.loading);
+    assert!(render(&app, 80, 24).contains("1 作品"));
+}
+
+/// Reading the organizer's picture of a provincial and a national contest (prints the time;
+/// run with `--ignored --nocapture`; timings belong in benches, this only shows the scale).
+#[test]
+#[ignore]
+fn organizer_load_at_scale() {
+    for (judges, works) in [(60usize, 2_000usize), (300, 10_000)] {
+        let dir = tempfile::tempdir().unwrap();
+        let f = jury_testkit::build_with(
+            dir.path(),
+            judges,
+            works,
+            |j, w| (0..5).any(|k| (w * 5 + k) % judges == j),
+            false,
+        );
+        let started = std::time::Instant::now();
+        let data = OrgData::load(&f.master, &f.folder.contest).unwrap();
+        let loaded = started.elapsed();
+        let mut app = OrgApp::new(data, Lang::Zh, Keymap::default_keymap());
+        let started = std::time::Instant::now();
+        for tab in Tab::ALL {
+            app.tab = tab;
+            render(&app, 120, 40);
+        }
+        println!(
+            "{works} works x {judges} judges: load {loaded:?}, six tabs drawn in {:?}",
+            started.elapsed()
+        );
+        assert_eq!(app.data.works.len(), works);
+    }
 }

@@ -194,7 +194,7 @@ fn summary_after_the_last_criterion_zh_80x24() {
     let app = fully_scored(Lang::Zh);
     let s = screen(&app, 80, 24);
     assert!(
-        s.contains("83 分 已保存。Enter 下一个未评作品，Esc 返回"),
+        s.contains("83 分 已保存。Enter 下一个未评作品，p 播放，Esc 返回"),
         "{s}"
     );
     insta::assert_snapshot!("summary_zh_80x24", s);
@@ -205,7 +205,7 @@ fn summary_after_the_last_criterion_en_80x24() {
     let app = fully_scored(Lang::En);
     let s = screen(&app, 80, 24);
     assert!(
-        s.contains("83 points saved. Enter next unscored work, Esc back"),
+        s.contains("83 points saved. Enter next unscored work, p play, Esc back"),
         "{s}"
     );
     insta::assert_snapshot!("summary_en_80x24", s);
@@ -243,8 +243,8 @@ fn recusing_from_a_scored_work_asks_first_en_80x24() {
 /// Help after one PgDn; one page is the 19 rows the help box shows at 80x24.
 fn paged_help(lang: Lang) -> String {
     let mut app = App::new(sample_data(4), Keymap::default_keymap(), lang);
+    app.resize(80, 24);
     act(&mut app, [Action::Command(Command::Help)]);
-    // The first draw tells the app how many rows one page holds.
     let first = screen(&app, 80, 24);
     let rows = app.help_rows("").len();
     assert!(first.contains(&format!(" 1/{rows} ")), "{first}");
@@ -298,10 +298,13 @@ fn an_active_filter_shows_in_the_header_zh_80x24() {
     act(&mut app, "桥".chars().map(Action::Type));
     act(&mut app, [Action::Command(Command::InputSubmit)]);
     let s = screen(&app, 80, 24);
-    assert!(s.lines().next().unwrap().contains("筛选: 桥 (3/12)"), "{s}");
+    assert!(
+        s.lines().next().unwrap().contains("筛选：桥（3/12）"),
+        "{s}"
+    );
     insta::assert_snapshot!("filter_header_zh_80x24", s);
     act(&mut app, [Action::Command(Command::ClearFilter)]);
-    assert!(!screen(&app, 80, 24).contains("筛选: 桥"));
+    assert!(!screen(&app, 80, 24).contains("筛选：桥"));
 }
 
 #[test]
@@ -316,4 +319,126 @@ fn an_active_filter_shows_in_the_header_en_80x24() {
         "{s}"
     );
     insta::assert_snapshot!("filter_header_en_80x24", s);
+}
+
+#[test]
+fn submit_dialog_lists_unscored_works_by_title_zh_80x24() {
+    let mut app = scored_app(Lang::Zh);
+    act(
+        &mut app,
+        [
+            Action::Command(Command::ScoreExit),
+            Action::Command(Command::Submit),
+        ],
+    );
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("003 桥都匠心"), "{s}");
+    assert!(s.contains("y 仍然提交"), "{s}");
+    insta::assert_snapshot!("submit_zh_80x24", s);
+}
+
+/// After the receipt is closed: it stays in the header, and the hints offer reopening.
+fn submitted(lang: Lang) -> String {
+    let mut app = scored_app(lang);
+    act(
+        &mut app,
+        [
+            Action::Command(Command::ScoreExit),
+            Action::Command(Command::Submit),
+            Action::Command(Command::Confirm),
+            Action::Command(Command::Confirm),
+        ],
+    );
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.lines().next().unwrap().contains(&app.data.receipt()),
+        "{s}"
+    );
+    let hints = s.lines().last().unwrap();
+    assert!(
+        hints.contains(" o ") && !hints.contains(" s ") && !hints.contains(" S "),
+        "{s}"
+    );
+    s
+}
+
+#[test]
+fn submitted_keeps_the_receipt_and_offers_reopen_zh_80x24() {
+    let s = submitted(Lang::Zh);
+    assert!(s.lines().last().unwrap().contains("o 重新打开"), "{s}");
+    insta::assert_snapshot!("submitted_zh_80x24", s);
+}
+
+#[test]
+fn submitted_keeps_the_receipt_and_offers_reopen_en_80x24() {
+    insta::assert_snapshot!("submitted_en_80x24", submitted(Lang::En));
+}
+
+fn quit_question(lang: Lang) -> String {
+    let mut app = scored_app(lang);
+    act(
+        &mut app,
+        [
+            Action::Command(Command::ScoreExit),
+            Action::Command(Command::Quit),
+        ],
+    );
+    assert!(!app.quit);
+    screen(&app, 80, 24)
+}
+
+#[test]
+fn quitting_with_an_unsubmitted_ballot_asks_zh_80x24() {
+    let s = quit_question(Lang::Zh);
+    assert!(s.contains("选票尚未提交"), "{s}");
+    insta::assert_snapshot!("quit_zh_80x24", s);
+}
+
+#[test]
+fn quitting_with_an_unsubmitted_ballot_asks_en_80x24() {
+    insta::assert_snapshot!("quit_en_80x24", quit_question(Lang::En));
+}
+
+#[test]
+fn score_hints_at_80_columns_keep_back_in_both_languages() {
+    for (lang, back) in [(Lang::Zh, "Esc 返回"), (Lang::En, "Esc Back")] {
+        let app = scored_app(lang);
+        let s = screen(&app, 80, 24);
+        assert!(s.lines().last().unwrap().contains(back), "{s}");
+    }
+}
+
+#[test]
+fn the_comment_comes_before_the_standards_at_120x40() {
+    let mut app = scored_app(Lang::Zh);
+    act(
+        &mut app,
+        [
+            Action::Command(Command::ScoreExit),
+            Action::Command(Command::First),
+        ],
+    );
+    let s = screen(&app, 120, 40);
+    let comment = s.find("评语：画面清晰").expect("comment shown");
+    let standard = s.find("紧扣活动主题").expect("standards shown");
+    assert!(comment < standard, "{s}");
+}
+
+#[test]
+fn ballot_details_zh_80x24() {
+    let mut app = scored_app(Lang::Zh);
+    app.on_synced("14:03:12".into(), Ok(9));
+    act(
+        &mut app,
+        [
+            Action::Command(Command::ScoreExit),
+            Action::Command(Command::Details),
+        ],
+    );
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("版本：9") && s.contains("已同步 14:03:12（版本 9）"),
+        "{s}"
+    );
+    insta::assert_snapshot!("details_zh_80x24", s);
 }

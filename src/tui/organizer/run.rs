@@ -63,19 +63,20 @@ pub fn run_organizer(
     lang: Lang,
     keymap: Keymap,
 ) -> anyhow::Result<()> {
-    // The first picture is read here, so the first screen is complete; later ones come from
-    // the worker.
-    let data = OrgData::load(&master, &contest)?;
-    let mut app = OrgApp::new(data, lang, keymap);
+    // The first screen comes at once and says the master is being read; every picture,
+    // the first included, comes from the worker (a national contest takes seconds to read).
+    let mut app = OrgApp::new(OrgData::empty(&contest), lang, keymap);
+    app.loading = true;
     let runtime: Runtime<OrgMessage> = Runtime::start();
     let (refresh, refresh_rx) = mpsc::channel();
-    let first_version = master.data_version().ok();
-    spawn_loader(master, contest, runtime.sender(), refresh_rx, first_version);
+    spawn_loader(master, contest, runtime.sender(), refresh_rx, None);
     let mut terminal = crate::tui::run::start_terminal(lang)?;
+    let size = terminal.size()?;
+    app.resize(size.width, size.height);
     let result = (|| -> anyhow::Result<()> {
         loop {
             app.now = jury_store::master::now_secs();
-            terminal.draw(|frame| view::draw(frame, &mut app))?;
+            terminal.draw(|frame| view::draw(frame, &app))?;
             let effect = match runtime.next(CLOCK_TICK) {
                 None => return Ok(()),
                 Some(Incoming::Key(key)) if crate::tui::run::is_repaint_key(&key) => {
@@ -92,11 +93,18 @@ pub fn run_organizer(
                             app.replace_data(data);
                             app.status = None;
                         }
-                        Err(e) => app.status = Some(e),
+                        Err(e) => {
+                            app.loading = false;
+                            app.status = Some(e);
+                        }
                     }
                     None
                 }
-                Some(Incoming::Resize) | Some(Incoming::Tick) => None,
+                Some(Incoming::Resize(w, h)) => {
+                    app.resize(w, h);
+                    None
+                }
+                Some(Incoming::Tick) => None,
             };
             match effect {
                 Some(OrgEffect::Quit) => return Ok(()),

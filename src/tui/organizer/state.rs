@@ -1,12 +1,16 @@
-//! The organizer TUI's state: a read-only picture of the master database (reloaded on a
-//! timer, so merges done by `jury watch` in another terminal show up live) and the cursor of
-//! each tab. `update` is pure, like the judge TUI's.
+//! The organizer TUI's state: a read-only picture of the master database (read again by the
+//! runtime's worker whenever the master changed, so merges done by `jury watch` in another
+//! terminal show up live), and per tab its cursor, search, sort and the rows they leave.
+//! `update` is pure, like the judge TUI's; the view only reads.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::commands::results::ResultsSource;
 use crate::i18n::Lang;
-use crate::tui::action::{Action, Command};
+use crate::tui::action::{
+    Action, Command, HelpCommand, InputCommand, LayerAction, OrganizerCommand,
+};
+use crate::tui::editor::Editor;
 use crate::tui::keymap::{Keymap, Layer};
 use jury_core::model::contest::AggregationMethod;
 use jury_core::model::Contest;
@@ -88,21 +92,46 @@ pub struct JudgeRow {
     pub ballot: Option<BallotRecord>,
 }
 
+/// Assigned (scored and recused included), scored and recused cells of one row or column.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    assigned: usize,
+    scored: usize,
+    recused: usize,
+}
+
+impl Counts {
+    fn add(&mut self, cell: Cell) {
+        match cell {
+            Cell::Assigned => self.assigned += 1,
+            Cell::Scored => {
+                self.assigned += 1;
+                self.scored += 1;
+            }
+            Cell::Recused => {
+                self.assigned += 1;
+                self.recused += 1;
+            }
+            Cell::Free | Cell::Conflict => {}
+        }
+    }
+}
+
 /// Everything the organizer TUI shows, read from the master in one go.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrgData {
     pub contest: Contest,
     pub works: Vec<WorkRow>,
     pub judges: Vec<JudgeRow>,
-    pub cells: BTreeMap<(usize, usize), Cell>,
+    /// The assignment matrix row by row (work-major): `cells[work * judges + judge]`; a cell
+    /// that is not assigned is stored as `Free`, and `cell` says whether it is a conflict.
+    cells: Vec<Cell>,
+    judge_count: usize,
+    work_keys: Vec<jury_core::assign::AssignWork>,
+    judge_keys: Vec<jury_core::assign::AssignJudge>,
     pub assignment_version: u64,
     /// What the results tabs tally.
     pub source: ResultsSource,
-}
-
-/// Whether a judge may not judge a work (the same rule `jury assign` enforces).
-pub fn conflict(judge: &JudgeRecord, work: &WorkRecord) -> bool {
-    jury_core::assign::conflict(&work.into(), &judge.into()).is_some()
 }
 
 impl OrgData {
@@ -121,53 +150,87 @@ impl OrgData {
                 .entry((judge.clone(), work.clone()))
                 .or_default() += 1;
         }
-        let mut cells = BTreeMap::new();
-        for (wi, w) in records.iter().enumerate() {
-            for (ji, j) in judges.iter().enumerate() {
-                let key = (j.id.clone(), w.id.clone());
-                let cell = if merged.recusals.contains_key(&key) {
+        // One pass over the grid, counting as it goes: per-work and per-judge totals are
+        // added up here rather than recounted over the whole grid for every row (which made
+        // the load quadratic in the grid's size: 10,000 works x 300 judges never finished).
+        let mut cells = Vec::with_capacity(records.len() * judges.len());
+        let mut per_work = vec![Counts::default(); records.len()];
+        let mut per_judge = vec![Counts::default(); judges.len()];
+        let work_at: HashMap<&str, usize> = records
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.id.as_str(), i))
+            .collect();
+        let judge_at: HashMap<&str, usize> = judges
+            .iter()
+            .enumerate()
+            .map(|(i, j)| (j.id.as_str(), i))
+            .collect();
+        let nj = judges.len();
+        let at = |judge: &str, work: &str| Some(work_at.get(work)? * nj + judge_at.get(judge)?);
+        let mut is_assigned = vec![false; records.len() * nj];
+        for (work, judge) in &assigned {
+            if let Some(i) = at(judge, work) {
+                is_assigned[i] = true;
+            }
+        }
+        let mut is_recused = vec![false; records.len() * nj];
+        for (judge, work) in merged.recusals.keys() {
+            if let Some(i) = at(judge, work) {
+                is_recused[i] = true;
+            }
+        }
+        let mut is_scored = vec![false; records.len() * nj];
+        for ((judge, work), n) in &scored_counts {
+            if let (Some(i), true) = (at(judge, work), *n >= criteria) {
+                is_scored[i] = true;
+            }
+        }
+        // The conflict rule's own types, converted once; conflicts themselves are decided
+        // only for the cells a screen shows (see `cell`), not for the whole grid.
+        let work_keys: Vec<jury_core::assign::AssignWork> =
+            records.iter().map(Into::into).collect();
+        let judge_keys: Vec<jury_core::assign::AssignJudge> =
+            judges.iter().map(Into::into).collect();
+        for (wi, work_counts) in per_work.iter_mut().enumerate() {
+            for (ji, judge_counts) in per_judge.iter_mut().enumerate() {
+                let i = wi * nj + ji;
+                let cell = if is_recused[i] {
                     Cell::Recused
-                } else if assigned.contains(&(w.id.clone(), j.id.clone())) {
-                    if scored_counts.get(&key).copied().unwrap_or(0) >= criteria {
+                } else if is_assigned[i] {
+                    if is_scored[i] {
                         Cell::Scored
                     } else {
                         Cell::Assigned
                     }
-                } else if conflict(j, w) {
-                    Cell::Conflict
                 } else {
+                    // Free or Conflict: `cell` tells them apart when asked.
                     Cell::Free
                 };
-                cells.insert((wi, ji), cell);
+                work_counts.add(cell);
+                judge_counts.add(cell);
+                cells.push(cell);
             }
         }
-        let count = |wi: Option<usize>, ji: Option<usize>, want: &[Cell]| {
-            cells
-                .iter()
-                .filter(|((w, j), c)| {
-                    wi.is_none_or(|x| x == *w) && ji.is_none_or(|x| x == *j) && want.contains(c)
-                })
-                .count()
-        };
-        let assigned_like = [Cell::Assigned, Cell::Scored, Cell::Recused];
         let works = records
             .iter()
-            .enumerate()
-            .map(|(wi, w)| WorkRow {
+            .zip(&per_work)
+            .map(|(w, c)| WorkRow {
                 probe: probes.get(&w.id).cloned(),
-                assigned: count(Some(wi), None, &assigned_like),
-                scored: count(Some(wi), None, &[Cell::Scored]),
-                recused: count(Some(wi), None, &[Cell::Recused]),
+                assigned: c.assigned,
+                scored: c.scored,
+                recused: c.recused,
                 record: w.clone(),
             })
             .collect();
+        let judge_count = judges.len();
         let judges = judges
             .iter()
-            .enumerate()
-            .map(|(ji, j)| JudgeRow {
-                load: count(None, Some(ji), &assigned_like),
-                scored: count(None, Some(ji), &[Cell::Scored]),
-                recused: count(None, Some(ji), &[Cell::Recused]),
+            .zip(&per_judge)
+            .map(|(j, c)| JudgeRow {
+                load: c.assigned,
+                scored: c.scored,
+                recused: c.recused,
                 ballot: ballots.iter().find(|b| b.judge_id == j.id).cloned(),
                 record: j.clone(),
             })
@@ -177,16 +240,47 @@ impl OrgData {
             works,
             judges,
             cells,
+            judge_count,
+            work_keys,
+            judge_keys,
             assignment_version: master.assignment_version()?,
             source,
         })
     }
 
+    /// Nothing read yet: what the first screen shows while the worker reads the master.
+    pub fn empty(contest: &Contest) -> OrgData {
+        OrgData {
+            contest: contest.clone(),
+            works: Vec::new(),
+            judges: Vec::new(),
+            cells: Vec::new(),
+            judge_count: 0,
+            work_keys: Vec::new(),
+            judge_keys: Vec::new(),
+            assignment_version: 0,
+            source: ResultsSource::default(),
+        }
+    }
+
     pub fn cell(&self, work: usize, judge: usize) -> Cell {
-        self.cells
-            .get(&(work, judge))
-            .copied()
-            .unwrap_or(Cell::Free)
+        if judge >= self.judge_count {
+            return Cell::Free;
+        }
+        match self.cells.get(work * self.judge_count + judge) {
+            Some(Cell::Free) => {
+                let conflicted =
+                    jury_core::assign::conflict(&self.work_keys[work], &self.judge_keys[judge])
+                        .is_some();
+                if conflicted {
+                    Cell::Conflict
+                } else {
+                    Cell::Free
+                }
+            }
+            Some(cell) => *cell,
+            None => Cell::Free,
+        }
     }
 
     /// Ballots merged at least once, and of those, submitted.
@@ -236,7 +330,7 @@ impl Tab {
         }
     }
 
-    fn index(self) -> usize {
+    pub fn index(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
 }
@@ -244,6 +338,26 @@ impl Tab {
 pub enum OrgEffect {
     Quit,
     Refresh,
+}
+
+/// What a sortable column is compared by.
+#[derive(Debug, Clone, PartialEq, PartialOrd)]
+enum SortKey {
+    Text(String),
+    Number(f64),
+}
+
+/// Search text and sort column of one tab's table (works, judges, results).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableView {
+    pub query: String,
+    /// Index into the tab's sort columns; 0 is the table's own order.
+    pub sort: usize,
+}
+
+/// Tabs whose tables can be searched and sorted.
+pub fn sortable(tab: Tab) -> bool {
+    matches!(tab, Tab::Works | Tab::Judges | Tab::Results)
 }
 
 pub struct OrgApp {
@@ -259,13 +373,22 @@ pub struct OrgApp {
     pub results: ResultsView,
     /// First judge column shown in the matrix.
     pub matrix_left: usize,
-    /// Rows that fit on one page, set by the view from the last frame.
-    pub page: usize,
+    /// The terminal's size in cells, as the runtime last reported it: what a page is.
+    pub screen: (u16, u16),
     pub help: Option<usize>,
     /// One line for the status bar, e.g. a failed refresh.
     pub status: Option<String>,
     /// Unix seconds the "synced 12s ago" column counts from (set by the loop; fixed in tests).
     pub now: i64,
+    /// Per tab: search text and sort column.
+    pub views: [TableView; 6],
+    /// Per tab: the rows shown, in order, as indices into the tab's rows (search and sort
+    /// applied). Kept here so the view only reads.
+    pub shown: [Vec<usize>; 6],
+    /// The search being typed (`/`), for the current tab.
+    pub searching: Option<Editor>,
+    /// The master has not been read yet (the worker is on it): the screen says so.
+    pub loading: bool,
 }
 
 impl OrgApp {
@@ -281,22 +404,182 @@ impl OrgApp {
             method,
             results,
             matrix_left: 0,
-            page: 10,
+            screen: (80, 24),
             help: None,
             status: None,
             now: jury_store::master::now_secs(),
+            views: Default::default(),
+            shown: Default::default(),
+            searching: None,
+            loading: false,
         }
+        .reordered()
+    }
+
+    fn reordered(mut self) -> OrgApp {
+        self.reorder();
+        self
+    }
+
+    /// The sort columns of a tab: (header label, key of row `i`). The first is the table's
+    /// own order.
+    pub fn sort_labels(&self, tab: Tab) -> Vec<&'static str> {
+        let l = self.lang;
+        match tab {
+            Tab::Works => vec![
+                crate::tr!(l, "org.col.no"),
+                crate::tr!(l, "org.col.title"),
+                crate::tr!(l, "org.col.unit"),
+                crate::tr!(l, "org.col.district"),
+                crate::tr!(l, "org.col.video"),
+                crate::tr!(l, "org.col.judges"),
+                crate::tr!(l, "org.col.done"),
+            ],
+            Tab::Judges => vec![
+                "ID",
+                crate::tr!(l, "org.col.name"),
+                crate::tr!(l, "org.col.judge_unit"),
+                crate::tr!(l, "org.col.district"),
+                crate::tr!(l, "org.col.load"),
+                crate::tr!(l, "org.col.ballot"),
+            ],
+            Tab::Results => vec![
+                crate::tr!(l, "org.col.rank"),
+                crate::tr!(l, "org.col.no"),
+                crate::tr!(l, "org.col.title"),
+                crate::tr!(l, "org.col.unit"),
+                crate::tr!(l, "org.col.score"),
+            ],
+            _ => vec![],
+        }
+    }
+
+    fn sort_key(&self, tab: Tab, column: usize, i: usize) -> SortKey {
+        use SortKey::{Number, Text};
+        let n = |x: usize| Number(x as f64);
+        match tab {
+            Tab::Works => {
+                let w = &self.data.works[i];
+                match column {
+                    1 => Text(w.record.title.clone()),
+                    2 => Text(w.record.unit.clone()),
+                    3 => Text(w.record.district.clone()),
+                    4 => n(Compliance::of(w.probe.as_ref()) as usize),
+                    5 => n(w.assigned),
+                    6 => n(w.scored),
+                    _ => n(i),
+                }
+            }
+            Tab::Judges => {
+                let j = &self.data.judges[i];
+                match column {
+                    1 => Text(j.record.name.clone()),
+                    2 => Text(j.record.unit.clone()),
+                    3 => Text(j.record.district.clone()),
+                    4 => n(j.load),
+                    5 => n(j
+                        .ballot
+                        .as_ref()
+                        .map_or(0, |b| b.assignment_version as usize)),
+                    _ => n(i),
+                }
+            }
+            Tab::Results => {
+                let r = &self.results.rows[i];
+                match column {
+                    1 => Text(r.work.clone()),
+                    2 => Text(r.title.clone()),
+                    3 => Text(r.unit.clone()),
+                    // Highest first; unscored last.
+                    4 => Number(
+                        -r.aggregate
+                            .map(|a| a.to_string().parse::<f64>().unwrap_or(0.0))
+                            .unwrap_or(f64::NEG_INFINITY),
+                    ),
+                    _ => n(i),
+                }
+            }
+            _ => n(i),
+        }
+    }
+
+    /// The text a search looks in for row `i` of a tab.
+    fn haystack(&self, tab: Tab, i: usize) -> String {
+        match tab {
+            Tab::Works => {
+                let w = &self.data.works[i];
+                format!(
+                    "{} {} {} {}",
+                    w.record.id, w.record.title, w.record.unit, w.record.district
+                )
+            }
+            Tab::Judges => {
+                let j = &self.data.judges[i];
+                format!(
+                    "{} {} {} {}",
+                    j.record.id, j.record.name, j.record.unit, j.record.district
+                )
+            }
+            Tab::Results => {
+                let r = &self.results.rows[i];
+                format!("{} {} {} {}", r.work, r.title, r.unit, r.district)
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// Rebuilds every tab's shown rows from its search and sort; cursors stay in range.
+    fn reorder(&mut self) {
+        for (ti, tab) in Tab::ALL.iter().enumerate() {
+            let n = self.source_rows(*tab);
+            let view = &self.views[ti];
+            let mut rows: Vec<usize> = (0..n).collect();
+            if sortable(*tab) {
+                let needle = view.query.to_lowercase();
+                if !needle.is_empty() {
+                    rows.retain(|&i| self.haystack(*tab, i).to_lowercase().contains(&needle));
+                }
+                if view.sort > 0 {
+                    let column = view.sort;
+                    rows.sort_by(|&a, &b| {
+                        self.sort_key(*tab, column, a)
+                            .partial_cmp(&self.sort_key(*tab, column, b))
+                            .unwrap_or(std::cmp::Ordering::Equal)
+                            .then(a.cmp(&b))
+                    });
+                }
+            }
+            self.rows[ti] = self.rows[ti].min(rows.len().saturating_sub(1));
+            self.shown[ti] = rows;
+        }
+    }
+
+    /// The selected row as an index into the current tab's rows (works, judges, results
+    /// rows…), search and sort undone.
+    pub fn row_index(&self) -> Option<usize> {
+        self.shown[self.tab.index()].get(self.selected()).copied()
     }
 
     pub fn layer(&self) -> Layer {
         if self.help.is_some() {
             Layer::Help
+        } else if self.searching.is_some() {
+            Layer::Input
         } else {
             Layer::Organizer
         }
     }
 
     fn rows_of(&self, tab: Tab) -> usize {
+        self.shown[tab.index()].len()
+    }
+
+    /// Rows of a tab before any search.
+    pub fn total_rows(&self, tab: Tab) -> usize {
+        self.source_rows(tab)
+    }
+
+    fn source_rows(&self, tab: Tab) -> usize {
         match tab {
             Tab::Works | Tab::Matrix => self.data.works.len(),
             Tab::Judges | Tab::Sync => self.data.judges.len(),
@@ -332,68 +615,124 @@ impl OrgApp {
 
     /// New data from the master; cursors stay where they were (clamped).
     pub fn replace_data(&mut self, data: OrgData) {
+        self.loading = false;
         if data == self.data {
             return;
         }
         self.data = data;
         self.rebuild_results();
-        for (i, tab) in Tab::ALL.iter().enumerate() {
-            let n = self.rows_of(*tab);
-            self.rows[i] = self.rows[i].min(n.saturating_sub(1));
-        }
+        self.reorder();
         self.matrix_left = self
             .matrix_left
             .min(self.data.judges.len().saturating_sub(1));
     }
 
+    /// The terminal now has `width` × `height` cells.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.screen = (width, height);
+    }
+
+    /// Table rows on one page of the current tab at the current screen size.
+    fn page(&self) -> usize {
+        super::view::table_rows(self, self.screen.0, self.screen.1).max(1)
+    }
+
     pub fn update(&mut self, action: Action) -> Option<OrgEffect> {
-        let Action::Command(command) = action else {
+        if let Some(mut editor) = self.searching.take() {
+            let ti = self.tab.index();
+            match action.in_layer(InputCommand::of) {
+                Some(LayerAction::Type(c)) => editor.insert(c),
+                Some(LayerAction::Edit(e)) => editor.edit(e),
+                Some(LayerAction::Command(InputCommand::InputSubmit)) => {
+                    self.views[ti].query = editor.text();
+                    self.reorder();
+                    return None;
+                }
+                Some(LayerAction::Command(InputCommand::InputCancel)) => {
+                    self.views[ti].query.clear();
+                    self.reorder();
+                    return None;
+                }
+                Some(LayerAction::Command(InputCommand::InputNewline)) | None => {}
+            }
+            // The table narrows as the search is typed.
+            self.views[ti].query = editor.text();
+            self.searching = Some(editor);
+            self.reorder();
             return None;
-        };
+        }
         if let Some(selected) = self.help {
             let rows = self.help_rows().len();
-            self.help = match command {
-                Command::Close | Command::Help => None,
-                Command::Next => Some((selected + 1).min(rows.saturating_sub(1))),
-                Command::Prev => Some(selected.saturating_sub(1)),
-                _ => Some(selected),
+            let last = rows.saturating_sub(1);
+            let page = self.page();
+            self.help = match action.command_in(HelpCommand::of) {
+                Some(HelpCommand::Close) => None,
+                Some(HelpCommand::Next) => Some((selected + 1).min(last)),
+                Some(HelpCommand::Prev) => Some(selected.saturating_sub(1)),
+                Some(HelpCommand::PageDown) => Some((selected + page).min(last)),
+                Some(HelpCommand::PageUp) => Some(selected.saturating_sub(page)),
+                Some(HelpCommand::First) => Some(0),
+                Some(HelpCommand::Last) => Some(last),
+                None => Some(selected),
             };
             return None;
         }
+        let command = action.command_in(OrganizerCommand::of)?;
         let n = self.row_count();
         let last = n.saturating_sub(1);
+        let page = self.page();
         let row = &mut self.rows[self.tab.index()];
         match command {
-            Command::Next => *row = (*row + 1).min(last),
-            Command::Prev => *row = row.saturating_sub(1),
-            Command::First => *row = 0,
-            Command::Last => *row = last,
-            Command::PageDown => *row = (*row + self.page.max(1)).min(last),
-            Command::PageUp => *row = row.saturating_sub(self.page.max(1)),
-            Command::TabNext => {
+            OrganizerCommand::Next => *row = (*row + 1).min(last),
+            OrganizerCommand::Prev => *row = row.saturating_sub(1),
+            OrganizerCommand::First => *row = 0,
+            OrganizerCommand::Last => *row = last,
+            OrganizerCommand::PageDown => *row = (*row + page).min(last),
+            OrganizerCommand::PageUp => *row = row.saturating_sub(page),
+            OrganizerCommand::TabNext => {
                 self.tab = Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()];
             }
-            Command::TabPrev => {
+            OrganizerCommand::TabPrev => {
                 self.tab = Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()];
             }
-            c if c.tab_index().is_some_and(|i| i < Tab::ALL.len()) => {
-                self.tab = Tab::ALL[c.tab_index().unwrap_or(0)];
+            c if Command::from(c)
+                .tab_index()
+                .is_some_and(|i| i < Tab::ALL.len()) =>
+            {
+                self.tab = Tab::ALL[Command::from(c).tab_index().unwrap_or(0)];
             }
-            Command::ScrollRight if self.tab == Tab::Matrix => {
+            OrganizerCommand::ScrollRight if self.tab == Tab::Matrix => {
                 self.matrix_left =
                     (self.matrix_left + 1).min(self.data.judges.len().saturating_sub(1));
             }
-            Command::ScrollLeft if self.tab == Tab::Matrix => {
+            OrganizerCommand::ScrollLeft if self.tab == Tab::Matrix => {
                 self.matrix_left = self.matrix_left.saturating_sub(1);
             }
-            Command::CycleMethod if matches!(self.tab, Tab::Results | Tab::Severity) => {
+            OrganizerCommand::CycleMethod if matches!(self.tab, Tab::Results | Tab::Severity) => {
                 let at = METHODS.iter().position(|m| *m == self.method).unwrap_or(0);
                 self.method = METHODS[(at + 1) % METHODS.len()];
                 self.rebuild_results();
+                self.reorder();
             }
-            Command::Help => self.help = Some(0),
-            Command::Refresh => return Some(OrgEffect::Refresh),
-            Command::Quit => return Some(OrgEffect::Quit),
+            OrganizerCommand::Filter if sortable(self.tab) => {
+                self.searching = Some(Editor::new(&self.views[self.tab.index()].query));
+            }
+            OrganizerCommand::ClearFilter if sortable(self.tab) => {
+                self.views[self.tab.index()].query.clear();
+                self.reorder();
+            }
+            OrganizerCommand::Sort if sortable(self.tab) => {
+                let columns = self.sort_labels(self.tab).len().max(1);
+                let view = &mut self.views[self.tab.index()];
+                view.sort = (view.sort + 1) % columns;
+                self.reorder();
+            }
+            OrganizerCommand::Filter | OrganizerCommand::Sort | OrganizerCommand::ClearFilter => {
+                self.status = Some(crate::tr!(self.lang, "org.not_sortable").to_string());
+            }
+            OrganizerCommand::Help => self.help = Some(0),
+            OrganizerCommand::Refresh => return Some(OrgEffect::Refresh),
+            OrganizerCommand::Quit => return Some(OrgEffect::Quit),
             _ => {}
         }
         None

@@ -7,16 +7,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::state::{Compliance, OrgApp, OrgData, Tab};
+use super::state::{sortable, Compliance, OrgApp, OrgData, Tab};
 use crate::i18n::Lang;
 use crate::report::ResultsWords;
 use crate::tui::action::Command;
 use crate::tui::keymap::Layer;
+use crate::tui::text::fit;
 use crate::tui::view::{hint_commands, hint_spans, ASCII};
 use jury_core::chain::receipt;
 use jury_core::model::contest::AggregationMethod;
 use jury_core::results::{ResultsView, METHODS};
-use jury_core::text::{fit, width};
+use jury_core::text::width;
 
 const BAR: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
 const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
@@ -33,76 +34,110 @@ fn rect(area: Rect, y: u16, height: u16) -> Rect {
     }
 }
 
-pub fn draw(frame: &mut Frame, app: &mut OrgApp) {
+/// (table height with its header row, chart height) of the body on a screen `height` tall:
+/// the results tab keeps room under the table for the selected work's judge totals.
+fn body_heights(app: &OrgApp, width: u16, height: u16) -> (u16, u16) {
+    let body_height = height.saturating_sub(3 + detail_height(app, width, height));
+    let chart_height = if app.tab == Tab::Results && body_height >= 12 {
+        (app.data.contest.judges_per_work as u16 + 1).clamp(3, body_height / 2)
+    } else {
+        0
+    };
+    (body_height - chart_height, chart_height)
+}
+
+/// Table rows (below the header row) that one screen `height` tall shows on the current tab.
+pub fn table_rows(app: &OrgApp, width: u16, height: u16) -> usize {
+    body_heights(app, width, height).0.saturating_sub(1) as usize
+}
+
+/// Lines under the table: two, or on the results tabs as many as the method note and the
+/// award cut-offs need when wrapped (up to a third of the screen).
+fn detail_height(app: &OrgApp, width: u16, height: u16) -> u16 {
+    let wanted = detail_lines(app, width as usize).len() as u16;
+    wanted.clamp(2, (height * 2 / 5).max(2))
+}
+
+/// Draws the organizer's screen from its state; reads only.
+pub fn draw(frame: &mut Frame, app: &OrgApp) {
     let area = frame.area();
     if area.height < 8 || area.width < 30 {
         frame.render_widget(Paragraph::new("jury: window too small"), area);
         return;
     }
     draw_header(frame, app, rect(area, 0, 1));
+    if app.loading {
+        let text = format!(" {}", crate::tr!(app.lang, "org.loading"));
+        frame.render_widget(
+            Paragraph::new(Line::styled(fit(&text, area.width as usize), DIM)),
+            rect(area, 2, 1),
+        );
+        draw_hints(frame, app, rect(area, area.height - 1, 1));
+        return;
+    }
     draw_tabs(frame, app, rect(area, 1, 1));
-    let mut body_height = area.height - 5;
-    // The results tab keeps room under the table for the selected work's judge totals.
-    let chart_height = if app.tab == Tab::Results && body_height >= 12 {
-        (app.data.contest.judges_per_work as u16 + 1).clamp(3, body_height / 2)
-    } else {
-        0
-    };
-    body_height -= chart_height;
+    let (body_height, chart_height) = body_heights(app, area.width, area.height);
+    let detail = detail_height(app, area.width, area.height);
     let body = rect(area, 2, body_height);
-    // Header row of the table takes one line.
-    app.page = body_height.saturating_sub(1) as usize;
+    let win = window(app, body.height);
     let lines = match app.tab {
-        Tab::Works => works_lines(app, body.width as usize),
-        Tab::Judges => judges_lines(app, body.width as usize),
-        Tab::Matrix => matrix_lines(app, body.width as usize),
-        Tab::Sync => sync_lines(app, body.width as usize),
-        Tab::Results => results_lines(app, body.width as usize),
-        Tab::Severity => severity_lines(app, body.width as usize),
+        Tab::Works => works_lines(app, body.width as usize, win),
+        Tab::Judges => judges_lines(app, body.width as usize, win),
+        Tab::Matrix => matrix_lines(app, body.width as usize, win),
+        Tab::Sync => sync_lines(app, body.width as usize, win),
+        Tab::Results => results_lines(app, body.width as usize, win),
+        Tab::Severity => severity_lines(app, body.width as usize, win),
     };
-    frame.render_widget(Paragraph::new(scrolled(lines, app, body.height)), body);
+    frame.render_widget(Paragraph::new(lines), body);
     if chart_height > 0 {
         let chart = rect(area, 2 + body_height, chart_height);
         frame.render_widget(Paragraph::new(chart_lines(app, chart)), chart);
     }
-    draw_detail(frame, app, rect(area, area.height - 3, 2));
+    draw_detail(frame, app, rect(area, area.height - 1 - detail, detail));
     draw_hints(frame, app, rect(area, area.height - 1, 1));
     if let Some(selected) = app.help {
         draw_help(frame, app, selected);
     }
 }
 
-/// Keeps the table header and scrolls the rows so the selected one is visible.
-fn scrolled(mut lines: Vec<Line<'static>>, app: &OrgApp, height: u16) -> Vec<Line<'static>> {
-    if lines.is_empty() {
-        return lines;
+/// The rows on screen: (first row, how many). Only these are turned into text, so a table of
+/// 10,000 works costs what one screen of it costs.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    top: usize,
+    rows: usize,
+}
+
+/// The window that keeps the selected row visible under the table's header row.
+fn window(app: &OrgApp, height: u16) -> Window {
+    let rows = height.saturating_sub(1) as usize;
+    Window {
+        top: app.selected().saturating_sub(rows.saturating_sub(1)),
+        rows,
     }
-    let header = lines.remove(0);
-    let visible = height.saturating_sub(1) as usize;
-    let selected = app.selected();
-    let top = selected.saturating_sub(visible.saturating_sub(1));
-    let mut out = vec![header];
-    out.extend(lines.into_iter().skip(top).take(visible));
-    out
 }
 
 fn draw_header(frame: &mut Frame, app: &OrgApp, area: Rect) {
     let lang = app.lang;
     let d = &app.data;
     let (merged, submitted) = d.merged_and_submitted();
-    let right = format!(
-        " {} ",
-        crate::tr!(
-            lang,
-            "org.header",
-            works = d.works.len(),
-            judges = d.judges.len(),
-            version = d.assignment_version,
-            merged = merged,
-            issued = d.judges.iter().filter(|j| j.ballot.is_some()).count(),
-            submitted = submitted
+    let right = if app.loading {
+        String::new()
+    } else {
+        format!(
+            " {} ",
+            crate::tr!(
+                lang,
+                "org.header",
+                works = d.works.len(),
+                judges = d.judges.len(),
+                version = d.assignment_version,
+                merged = merged,
+                issued = d.judges.iter().filter(|j| j.ballot.is_some()).count(),
+                submitted = submitted
+            )
         )
-    );
+    };
     let left_w = (area.width as usize).saturating_sub(width(&right));
     let title = fit(&format!(" {}", d.contest.title(lang)), left_w);
     let line = Line::from(vec![
@@ -113,14 +148,81 @@ fn draw_header(frame: &mut Frame, app: &OrgApp, area: Rect) {
 }
 
 fn draw_tabs(frame: &mut Frame, app: &OrgApp, area: Rect) {
+    let state = table_state(app);
+    let label = |i: usize, tab: &Tab, compact: bool| {
+        if compact && *tab != app.tab {
+            format!(" {} ", i + 1)
+        } else {
+            format!(" {} {} ", i + 1, tab.label(app.lang))
+        }
+    };
+    let full: usize = Tab::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, t)| width(&label(i, t, false)) + 1)
+        .sum();
+    // With a search or sort to show, the other tabs shrink to their digits if need be.
+    let compact = !state.is_empty() && full + 1 + width(&state) > area.width as usize;
     let mut spans = Vec::new();
+    let mut used = 0;
     for (i, tab) in Tab::ALL.iter().enumerate() {
-        let text = format!(" {} {} ", i + 1, tab.label(app.lang));
+        let text = label(i, tab, compact);
         let style = if *tab == app.tab { SELECTED } else { BOLD };
+        used += width(&text) + 1;
         spans.push(Span::styled(text, style));
         spans.push(Span::raw("|"));
     }
+    if !state.is_empty() {
+        let room = (area.width as usize).saturating_sub(used + 1);
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(
+            fit(&state, room).trim_end().to_string(),
+            Style::new().fg(Color::Black).bg(Color::Yellow),
+        ));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// "搜索：桥（1/6） 按作品名称排序" for the current tab, or nothing.
+fn table_state(app: &OrgApp) -> String {
+    if !sortable(app.tab) {
+        return String::new();
+    }
+    let lang = app.lang;
+    let ti = app.tab.index();
+    let view = &app.views[ti];
+    let mut parts = Vec::new();
+    let query = match &app.searching {
+        Some(editor) => format!("{}_", editor.shown()),
+        None => view.query.clone(),
+    };
+    if !query.is_empty() {
+        parts.push(crate::tr!(
+            lang,
+            "org.search",
+            text = query,
+            shown = app.shown[ti].len(),
+            total = app.total_rows(app.tab)
+        ));
+    }
+    if view.sort > 0 {
+        if let Some(column) = app.sort_labels(app.tab).get(view.sort) {
+            parts.push(crate::tr!(lang, "org.sorted", column = column));
+        }
+    }
+    parts.join(" ")
+}
+
+/// A column header that fits `w` cells: the full label, else its short form (never a cut).
+fn head(lang: Lang, key: &'static str, w: usize) -> &'static str {
+    let full = crate::i18n::text(lang, key);
+    if width(full) <= w {
+        return full;
+    }
+    match key {
+        "org.col.done_all" => crate::tr!(lang, "org.col.done_all_short"),
+        _ => full,
+    }
 }
 
 /// Splits what is left after fixed columns between flexible ones, by weight.
@@ -148,8 +250,14 @@ fn row(cells: &[(&str, usize)]) -> String {
     s
 }
 
-fn styled_rows(app: &OrgApp, header: String, rows: Vec<(String, Style)>) -> Vec<Line<'static>> {
-    let selected = app.selected();
+/// The header and the window's rows (`rows` holds only those), the selected one reversed.
+fn styled_rows(
+    app: &OrgApp,
+    header: String,
+    rows: Vec<(String, Style)>,
+    win: Window,
+) -> Vec<Line<'static>> {
+    let selected = app.selected().checked_sub(win.top);
     let mut lines = vec![Line::styled(
         header,
         BOLD.add_modifier(Modifier::UNDERLINED),
@@ -157,13 +265,13 @@ fn styled_rows(app: &OrgApp, header: String, rows: Vec<(String, Style)>) -> Vec<
     for (i, (text, style)) in rows.into_iter().enumerate() {
         lines.push(Line::styled(
             text,
-            if i == selected { SELECTED } else { style },
+            if Some(i) == selected { SELECTED } else { style },
         ));
     }
     lines
 }
 
-fn works_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+fn works_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>> {
     let lang = app.lang;
     let (no, district, video, judges, scored) = (4, 8, 7, 4, 4);
     let f = flex(total, &[no, district, video, judges, scored], &[3, 2]);
@@ -177,10 +285,11 @@ fn works_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         (crate::tr!(lang, "org.col.judges"), judges),
         (crate::tr!(lang, "org.col.done"), scored),
     ]);
-    let rows = app
-        .data
-        .works
+    let rows = app.shown[Tab::Works.index()]
         .iter()
+        .skip(win.top)
+        .take(win.rows)
+        .map(|&i| &app.data.works[i])
         .map(|w| {
             let compliance = Compliance::of(w.probe.as_ref());
             let style = match compliance {
@@ -201,10 +310,10 @@ fn works_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
             )
         })
         .collect();
-    styled_rows(app, header, rows)
+    styled_rows(app, header, rows, win)
 }
 
-fn judges_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+fn judges_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>> {
     let lang = app.lang;
     let (id, name, district, load, ballot) = (4, 8, 8, 4, 6);
     let f = flex(total, &[id, name, district, load, ballot], &[3, 2]);
@@ -218,10 +327,11 @@ fn judges_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         (crate::tr!(lang, "org.col.conflicts"), conflicts),
         (crate::tr!(lang, "org.col.ballot"), ballot),
     ]);
-    let rows = app
-        .data
-        .judges
+    let rows = app.shown[Tab::Judges.index()]
         .iter()
+        .skip(win.top)
+        .take(win.rows)
+        .map(|&i| &app.data.judges[i])
         .map(|j| {
             let declared: Vec<&str> = j
                 .record
@@ -255,11 +365,11 @@ fn judges_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
             )
         })
         .collect();
-    styled_rows(app, header, rows)
+    styled_rows(app, header, rows, win)
 }
 
 /// Each judge takes a 4-cell column ("J01 "), works a number and a short title.
-fn matrix_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+fn matrix_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>> {
     let d = &app.data;
     let (no, title) = (4, 12);
     let col = 4;
@@ -275,6 +385,8 @@ fn matrix_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         .works
         .iter()
         .enumerate()
+        .skip(win.top)
+        .take(win.rows)
         .map(|(wi, w)| {
             let mut text = row(&[(&w.record.id, no), (&w.record.title, title)]);
             text.push(' ');
@@ -286,7 +398,7 @@ fn matrix_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
             (text, Style::new())
         })
         .collect();
-    styled_rows(app, header, rows)
+    styled_rows(app, header, rows, win)
 }
 
 /// "12s", "5m", "3h" ago, in the UI language.
@@ -303,7 +415,7 @@ fn ago(lang: Lang, at: i64, now: i64) -> String {
     }
 }
 
-fn sync_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+fn sync_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>> {
     let lang = app.lang;
     let (id, name, rev, when, done, submitted, code) = (4, 8, 4, 7, 7, 4, 9);
     let f = flex(total, &[id, name, rev, when, done, submitted, code], &[1]);
@@ -314,7 +426,7 @@ fn sync_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         (crate::tr!(lang, "org.col.ballot_file"), file),
         (crate::tr!(lang, "org.col.rev"), rev),
         (crate::tr!(lang, "org.col.synced"), when),
-        (crate::tr!(lang, "org.col.done_all"), done),
+        (head(lang, "org.col.done_all", done), done),
         (crate::tr!(lang, "org.col.submitted"), submitted),
         (crate::tr!(lang, "org.col.receipt"), code),
     ]);
@@ -322,6 +434,8 @@ fn sync_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         .data
         .judges
         .iter()
+        .skip(win.top)
+        .take(win.rows)
         .map(|j| {
             let b = j.ballot.as_ref();
             let revision = b
@@ -363,7 +477,7 @@ fn sync_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
             )
         })
         .collect();
-    styled_rows(app, header, rows)
+    styled_rows(app, header, rows, win)
 }
 
 fn score_text(score: Option<jury_core::tally::Score>) -> String {
@@ -379,7 +493,7 @@ fn method_label(method: AggregationMethod, lang: Lang) -> &'static str {
 }
 
 /// Ranked works with their tier, and the three methods side by side (the one ranking marked).
-fn results_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+fn results_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>> {
     let lang = app.lang;
     let r = &app.results;
     let (place, tier, no, score) = (4, 8, 4, 8);
@@ -399,9 +513,11 @@ fn results_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         (&method_head(METHODS[1]), score),
         (&method_head(METHODS[2]), score),
     ]);
-    let rows = r
-        .rows
+    let rows = app.shown[Tab::Results.index()]
         .iter()
+        .skip(win.top)
+        .take(win.rows)
+        .map(|&i| &r.rows[i])
         .map(|w| {
             let cell = |m: AggregationMethod| {
                 w.methods
@@ -430,13 +546,13 @@ fn results_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
             )
         })
         .collect();
-    styled_rows(app, header, rows)
+    styled_rows(app, header, rows, win)
 }
 
 /// One bar per judge total of the selected work, on the rubric's full scale (organizer only).
 fn chart_lines(app: &OrgApp, area: Rect) -> Vec<Line<'static>> {
     let lang = app.lang;
-    let Some(row) = app.results.rows.get(app.selected()) else {
+    let Some(row) = app.row_index().and_then(|i| app.results.rows.get(i)) else {
         return vec![];
     };
     let Some(result) = app.results.tally.work(&row.work) else {
@@ -484,7 +600,7 @@ fn chart_lines(app: &OrgApp, area: Rect) -> Vec<Line<'static>> {
 }
 
 /// Per-judge severity: how far each judge's totals sit from the panel's, with outlier counts.
-fn severity_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
+fn severity_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>> {
     let lang = app.lang;
     let (id, name, sub, done, mean, severity, outliers) = (4, 8, 4, 8, 8, 8, 4);
     let f = flex(
@@ -498,7 +614,7 @@ fn severity_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         (crate::tr!(lang, "org.col.name"), name),
         (crate::tr!(lang, "org.col.judge_unit"), unit),
         (crate::tr!(lang, "org.col.submitted"), sub),
-        (crate::tr!(lang, "org.col.done_all"), done),
+        (head(lang, "org.col.done_all", done), done),
         (crate::tr!(lang, "org.col.mean_total"), mean),
         (crate::tr!(lang, "org.col.severity"), severity),
         (crate::tr!(lang, "org.col.outliers"), outliers),
@@ -507,6 +623,8 @@ fn severity_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
         .results
         .judges
         .iter()
+        .skip(win.top)
+        .take(win.rows)
         .map(|j| {
             let severity_text = j
                 .severity
@@ -535,54 +653,86 @@ fn severity_lines(app: &OrgApp, total: usize) -> Vec<Line<'static>> {
             )
         })
         .collect();
-    styled_rows(app, header, rows)
+    styled_rows(app, header, rows, win)
 }
 
-/// Two lines about the selected row (full text that the table had to cut), or the status.
-fn draw_detail(frame: &mut Frame, app: &OrgApp, area: Rect) {
+/// The lines under the table, each fitted to `w` cells: two about the selected row (full
+/// text the table had to cut), or on the results tabs the method note and every award
+/// cut-off wrapped so it reads in full. A status replaces the second line.
+fn detail_lines(app: &OrgApp, w: usize) -> Vec<Line<'static>> {
     let lang = app.lang;
     let d: &OrgData = &app.data;
-    let i = app.selected();
-    let mut lines: Vec<Line> = Vec::new();
+    let i = app.row_index().unwrap_or(usize::MAX);
+    let mut lines: Vec<(String, Style)> = Vec::new();
     match app.tab {
         Tab::Works | Tab::Matrix => {
             if let Some(w) = d.works.get(i) {
-                lines.push(Line::raw(format!(
-                    " {} {} / {} / {}",
-                    w.record.id, w.record.title, w.record.unit, w.record.district
-                )));
+                lines.push((
+                    format!(
+                        " {} {} / {} / {}",
+                        w.record.id, w.record.title, w.record.unit, w.record.district
+                    ),
+                    Style::new(),
+                ));
                 let video = w.record.media_file.as_deref().unwrap_or("-");
                 let note = w.probe.as_ref().map(|p| p.note.as_str()).unwrap_or("");
                 let legend = if app.tab == Tab::Matrix {
                     format!(" {}", crate::tr!(lang, "org.matrix_legend"))
                 } else {
-                    format!(" {}: {video} {note}", crate::tr!(lang, "org.col.video"))
+                    format!(
+                        " {}",
+                        crate::tui::text::labelled(
+                            lang,
+                            crate::tr!(lang, "org.col.video"),
+                            format!("{video} {note}")
+                        )
+                    )
                 };
-                lines.push(Line::styled(legend, DIM));
+                lines.push((legend, DIM));
             }
         }
         Tab::Results | Tab::Severity => {
             let r = &app.results;
-            let first = r
-                .provisional_banner(lang)
-                .map(|b| format!(" {b}"))
-                .unwrap_or_else(|| {
-                    format!(
-                        " {} {}",
-                        crate::tr!(lang, "org.final_results"),
-                        method_label(app.method, lang)
-                    )
-                });
-            lines.push(Line::styled(first, if r.provisional { WARN } else { BOLD }));
-            let cutoffs = r.cutoff_lines(lang).join("; ");
-            lines.push(Line::styled(format!(" {cutoffs}"), DIM));
+            let wrapped = |text: &str, style: Style, out: &mut Vec<(String, Style)>| {
+                for l in crate::tui::text::wrap_words(text, w.saturating_sub(1)) {
+                    out.push((format!(" {l}"), style));
+                }
+            };
+            if let Some(banner) = r.provisional_banner(lang) {
+                wrapped(&banner, WARN, &mut lines);
+            }
+            let contest = method_label(r.configured, lang);
+            if app.method == r.configured {
+                if !r.provisional {
+                    let text = crate::tr!(lang, "org.method_contest", method = contest);
+                    wrapped(&text, BOLD, &mut lines);
+                }
+            } else {
+                let text = crate::tr!(
+                    lang,
+                    "org.method_comparison",
+                    method = method_label(app.method, lang),
+                    contest = contest
+                );
+                wrapped(&text, WARN, &mut lines);
+            }
+            for cutoff in r.cutoff_lines(lang) {
+                wrapped(&cutoff, DIM, &mut lines);
+            }
         }
         Tab::Judges | Tab::Sync => {
             if let Some(j) = d.judges.get(i) {
-                lines.push(Line::raw(format!(
-                    " {} {} / {} / {} {}",
-                    j.record.id, j.record.name, j.record.unit, j.record.district, j.record.contact
-                )));
+                lines.push((
+                    format!(
+                        " {} {} / {} / {} {}",
+                        j.record.id,
+                        j.record.name,
+                        j.record.unit,
+                        j.record.district,
+                        j.record.contact
+                    ),
+                    Style::new(),
+                ));
                 let stale = j
                     .ballot
                     .as_ref()
@@ -592,22 +742,23 @@ fn draw_detail(frame: &mut Frame, app: &OrgApp, area: Rect) {
                 } else {
                     String::new()
                 };
-                lines.push(Line::styled(text, WARN));
+                lines.push((text, WARN));
             }
         }
     }
     if let Some(status) = &app.status {
         lines.truncate(1);
-        lines.push(Line::styled(format!(" {status}"), WARN));
+        lines.push((format!(" {status}"), WARN));
     }
-    let cut: Vec<Line> = lines
+    lines
         .into_iter()
-        .map(|l| {
-            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-            Line::styled(fit(&text, area.width as usize), l.style)
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(cut), area);
+        .map(|(text, style)| Line::styled(fit(&text, w), style))
+        .collect()
+}
+
+fn draw_detail(frame: &mut Frame, app: &OrgApp, area: Rect) {
+    let lines = detail_lines(app, area.width as usize);
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// The hint bar names what the current tab can do, Help and Quit last so they always fit.
@@ -615,24 +766,45 @@ fn hints(app: &OrgApp) -> Vec<Command> {
     if app.help.is_some() {
         return hint_commands(Layer::Help).to_vec();
     }
+    if app.searching.is_some() {
+        return vec![Command::InputSubmit, Command::InputCancel];
+    }
+    if app.loading {
+        return vec![Command::Quit];
+    }
     let mut list = vec![Command::TabNext, Command::Next];
     match app.tab {
         Tab::Matrix => list.push(Command::ScrollRight),
-        Tab::Results | Tab::Severity => list.push(Command::CycleMethod),
+        Tab::Severity => list.push(Command::CycleMethod),
         _ => {}
+    }
+    if sortable(app.tab) {
+        list.extend([Command::Filter, Command::Sort]);
+    }
+    if app.tab == Tab::Results {
+        list.push(Command::CycleMethod);
     }
     list.extend([Command::Refresh, Command::Help, Command::Quit]);
     list
 }
 
 fn draw_hints(frame: &mut Frame, app: &OrgApp, area: Rect) {
-    let spans = hint_spans(
+    let all = hints(app);
+    // Help and Quit are placed first so that they always fit; the rest fills what is left.
+    let (head, tail): (Vec<Command>, Vec<Command>) = all
+        .iter()
+        .partition(|c| !matches!(c, Command::Help | Command::Quit));
+    let room = area.width as usize;
+    let tail_spans = hint_spans(&app.keymap, app.layer(), &tail, app.lang, room);
+    let tail_w: usize = tail_spans.iter().map(|s| width(&s.content)).sum();
+    let mut spans = hint_spans(
         &app.keymap,
         app.layer(),
-        &hints(app),
+        &head,
         app.lang,
-        area.width as usize,
+        room.saturating_sub(tail_w),
     );
+    spans.extend(tail_spans);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
