@@ -631,3 +631,109 @@ fn a_single_round_master_of_the_previous_schema_gives_identical_results() {
     assert!(schema_tables(&m).contains("rulings"));
     assert!(m.open_round().unwrap().is_none());
 }
+
+fn screen_of(draw: impl FnOnce(&mut ratatui::Frame), w: u16, h: u16) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    terminal.draw(draw).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut skip = 0;
+        for x in 0..w {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            out.push_str(symbol);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_organizer_tui_shows_a_disqualified_work_without_place_or_award() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fx = jury_testkit::build(tmp.path(), 5, 8, |_, _| true);
+    let contest = fx.folder.contest.clone();
+    let mut m = fx.master;
+    for b in &fx.ballots {
+        let mut ballot = jury_testkit::fill(b, &contest, 2);
+        ballot.submit().unwrap();
+        drop(ballot);
+        m.merge_file(&contest, &b.path).unwrap();
+    }
+    let before = jury::tui::organizer::OrgData::load(&m, &contest).unwrap();
+    let placed = jury::tui::organizer::OrgApp::new(
+        before,
+        jury::i18n::Lang::En,
+        jury::tui::Keymap::default_keymap(),
+    );
+    let row = |app: &jury::tui::organizer::OrgApp, w: &str| {
+        app.results
+            .rows
+            .iter()
+            .find(|r| r.work == w)
+            .cloned()
+            .unwrap()
+    };
+    assert!(row(&placed, "003").place.is_some());
+    m.add_ruling(
+        "003",
+        jury_core::rounds::RulingKind::Disqualify,
+        "带水印",
+        "组委会",
+    )
+    .unwrap();
+    let data = jury::tui::organizer::OrgData::load(&m, &contest).unwrap();
+    let mut app = jury::tui::organizer::OrgApp::new(
+        data,
+        jury::i18n::Lang::En,
+        jury::tui::Keymap::default_keymap(),
+    );
+    let r = row(&app, "003");
+    assert_eq!((r.place, r.award), (None, None));
+    assert!(
+        app.results
+            .rows
+            .iter()
+            .filter(|r| r.place.is_some())
+            .count()
+            == 7
+    );
+    app.tab = jury::tui::organizer::Tab::Results;
+    let screen = screen_of(|f| jury::tui::organizer::view::draw(f, &mut app), 140, 40);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("作品 3 "))
+        .unwrap_or_else(|| panic!("{screen}"));
+    // The award column is eight cells wide: "Disqua..", no rank before it.
+    assert!(line.trim_start().starts_with("Disqua"), "{line}");
+}
+
+#[test]
+fn the_judge_tui_shows_a_disqualified_work_and_does_not_ask_for_its_scores() {
+    use jury::tui::action::{Action, Command};
+    let mut data = jury_core::sample::sample_data(4);
+    data.disqualified.insert("002".into(), "画面带水印".into());
+    let mut app = jury::tui::App::new(
+        data,
+        jury::tui::Keymap::default_keymap(),
+        jury::i18n::Lang::Zh,
+    );
+    let screen = screen_of(|f| jury::tui::view::draw(f, &app), 100, 24);
+    let line = screen.lines().find(|l| l.contains(" 002 ")).unwrap();
+    assert!(line.contains("取消"), "{line}");
+    for a in [
+        Action::Command(Command::Next),
+        Action::Command(Command::Score),
+    ] {
+        let effects = app.update(a);
+        assert!(effects.is_empty());
+    }
+    let screen = screen_of(|f| jury::tui::view::draw(f, &app), 100, 24);
+    assert!(screen.contains("组织方已取消该作品资格"), "{screen}");
+    assert_eq!(app.done_count(), 1, "the disqualified work needs nothing");
+}
