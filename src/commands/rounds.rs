@@ -198,23 +198,15 @@ pub fn run_advance(globals: &Globals, force: bool) -> Result<String, OrganizeErr
             round = safe_line(&open)
         )));
     }
-    let audit = AuditEntry {
-        seq: 0,
-        at: now_secs(),
-        action: "advance".into(),
-        file: String::new(),
-        file_sha256: String::new(),
-        ballot_id: None,
-        judge_id: None,
-        revision: None,
-        chain_head: None,
-        outcome: if forced.is_empty() {
+    let audit = AuditEntry::contest_wide(
+        now_secs(),
+        "advance",
+        if forced.is_empty() {
             "closed"
         } else {
             "forced"
-        }
-        .into(),
-        detail: format!(
+        },
+        format!(
             "round {open} closed; {} works advance to {}: {}{}",
             outcome.advancing.len(),
             next.id,
@@ -225,7 +217,7 @@ pub fn run_advance(globals: &Globals, force: bool) -> Result<String, OrganizeErr
                 format!("; --force: {}", forced.join("; "))
             }
         ),
-    };
+    );
     master.close_round(
         &open,
         &next.id,

@@ -230,6 +230,18 @@ fn all_values(path: &Path, key: &BallotKey) -> String {
     text
 }
 
+/// Titles are on the ballot; no origin string of any work, nor the judge's unit, is.
+fn assert_blind(path: &Path, key: &BallotKey) {
+    let text = all_values(path, key);
+    assert!(text.contains("作品 "), "titles are there");
+    for i in 1..=WORKS {
+        for s in origin_strings(i) {
+            assert!(!text.contains(&s), "{} holds `{s}`", path.display());
+        }
+    }
+    assert!(!text.contains("评委单位"), "nor the judge's unit");
+}
+
 fn works_on(path: &Path, key: &BallotKey) -> BTreeSet<String> {
     let d = Ballot::open(path, key).unwrap().load().unwrap();
     assert!(
@@ -281,14 +293,7 @@ fn two_rounds_blind_ballots_shortlist_and_rulings() {
 
     // Blind: no origin string of any work anywhere in the decrypted ballot.
     for r in &records {
-        let text = all_values(&b1.join(&r.file_name), &r.key);
-        assert!(text.contains("作品 "), "titles are there");
-        for i in 1..=WORKS {
-            for s in origin_strings(i) {
-                assert!(!text.contains(&s), "{} holds `{s}`", r.file_name);
-            }
-        }
-        assert!(!text.contains("评委单位"), "nor the judge's unit");
+        assert_blind(&b1.join(&r.file_name), &r.key);
     }
 
     // Work i scores 100 − (i − 1): the first round ranks 001 … 040.
@@ -321,12 +326,7 @@ fn two_rounds_blind_ballots_shortlist_and_rulings() {
         let works = works_on(&b2.join(&r.file_name), &r.key);
         assert!(works.is_subset(&advanced), "{works:?}");
         union.extend(works);
-        let text = all_values(&b2.join(&r.file_name), &r.key);
-        for i in 1..=WORKS {
-            for s in origin_strings(i) {
-                assert!(!text.contains(&s), "{} holds `{s}`", r.file_name);
-            }
-        }
+        assert_blind(&b2.join(&r.file_name), &r.key);
     }
     assert_eq!(union, advanced);
 
