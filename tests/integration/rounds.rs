@@ -501,9 +501,15 @@ fn two_rounds_blind_ballots_shortlist_and_rulings() {
     assert!(!tiers.iter().any(|t| tr.contains(t)), "{tr}");
     assert!(page.contains("011: disqualified: 画面带水印"), "the reason");
     let tr = page.split("<tr").find(|t| t.contains(">012<")).unwrap();
-    assert!(tr.contains("95.00 (−5)"), "the deduction beside the score: {tr}");
+    assert!(
+        tr.contains("95.00 (−5)"),
+        "the deduction beside the score: {tr}"
+    );
     let table = ok(&jury(&c, &["results"]), "table");
-    assert!(table.contains("95.00 (−5)") && table.contains("Rulings:"), "{table}");
+    assert!(
+        table.contains("95.00 (−5)") && table.contains("Rulings:"),
+        "{table}"
+    );
 
     // The judges' next ballots show the disqualification.
     ok(
