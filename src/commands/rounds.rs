@@ -85,6 +85,22 @@ pub fn run_rounds(globals: &Globals) -> Result<String, OrganizeError> {
         .collect();
     let all_works = master.works()?.len();
     let mut out = String::new();
+    let label_width = contest
+        .rounds
+        .iter()
+        .map(|r| jury_core::text::width(&safe_line(r.label(lang))))
+        .max()
+        .unwrap_or(0);
+    let states = [
+        tr!(lang, "rounds.state.open"),
+        tr!(lang, "rounds.state.closed"),
+        tr!(lang, "rounds.state.pending"),
+    ];
+    let state_width = states
+        .iter()
+        .map(|s| jury_core::text::width(s))
+        .max()
+        .unwrap_or(0);
     for (i, r) in contest.rounds.iter().enumerate() {
         let state = if r.id == open {
             tr!(lang, "rounds.state.open")
@@ -103,8 +119,8 @@ pub fn run_rounds(globals: &Globals) -> Result<String, OrganizeError> {
         let works = works.map_or_else(|| "-".to_string(), |n| n.to_string());
         out.push_str(&format!(
             "{} {} {}\n",
-            fit(&safe_line(r.label(lang)), 10),
-            fit(state, 8),
+            fit(&safe_line(r.label(lang)), label_width),
+            fit(state, state_width),
             tr!(
                 lang,
                 "rounds.line",
@@ -198,23 +214,15 @@ pub fn run_advance(globals: &Globals, force: bool) -> Result<String, OrganizeErr
             round = safe_line(&open)
         )));
     }
-    let audit = AuditEntry {
-        seq: 0,
-        at: now_secs(),
-        action: "advance".into(),
-        file: String::new(),
-        file_sha256: String::new(),
-        ballot_id: None,
-        judge_id: None,
-        revision: None,
-        chain_head: None,
-        outcome: if forced.is_empty() {
+    let audit = AuditEntry::contest_wide(
+        now_secs(),
+        "advance",
+        if forced.is_empty() {
             "closed"
         } else {
             "forced"
-        }
-        .into(),
-        detail: format!(
+        },
+        format!(
             "round {open} closed; {} works advance to {}: {}{}",
             outcome.advancing.len(),
             next.id,
@@ -225,7 +233,7 @@ pub fn run_advance(globals: &Globals, force: bool) -> Result<String, OrganizeErr
                 format!("; --force: {}", forced.join("; "))
             }
         ),
-    };
+    );
     master.close_round(
         &open,
         &next.id,

@@ -164,6 +164,7 @@ fn ranked(h: &mut String, view: &ResultsView, lang: Lang) {
         if r.fallback {
             agg.push('*');
         }
+        agg.push_str(&super::rounds::score_mark(view, r, lang));
         let _ = write!(
             h,
             "<tr class=\"{}\" data-work=\"{}\"><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>",
@@ -187,6 +188,18 @@ fn ranked(h: &mut String, view: &ResultsView, lang: Lang) {
         let _ = writeln!(h, "<td class=\"num\">{}</td></tr>", r.scored);
     }
     h.push_str("</tbody>\n</table>\n");
+    let rulings = super::rounds::ruling_lines(view, lang);
+    if !rulings.is_empty() {
+        let _ = write!(
+            h,
+            "<p class=\"small\"><b>{}</b><br>",
+            esc(tr!(lang, "rounds.report.section"))
+        );
+        for line in rulings {
+            let _ = write!(h, "{}<br>", esc(&line));
+        }
+        h.push_str("</p>\n");
+    }
     let notes = view.rule_notes(lang);
     if !notes.is_empty() {
         h.push_str("<p class=\"small\">");

@@ -51,6 +51,53 @@ pub fn standing_note(view: &ResultsView, row: &WorkRow, lang: Lang) -> Vec<Strin
     out
 }
 
+/// What stands beside a deducted score: " (−5)".
+pub fn score_mark(view: &ResultsView, row: &WorkRow, lang: Lang) -> String {
+    match view.rounds.note(&row.work).deducted {
+        Some(p) => tr!(
+            lang,
+            "rounds.report.score_mark",
+            points = fmt_points(p, point_decimals(&view.contest))
+        ),
+        None => String::new(),
+    }
+}
+
+/// One line per work with a ruling (disqualification with its reason, deductions), for the
+/// reports' notes below the table.
+pub fn ruling_lines(view: &ResultsView, lang: Lang) -> Vec<String> {
+    view.rows
+        .iter()
+        .filter_map(|row| {
+            let note = view.rounds.note(&row.work);
+            let mut parts = Vec::new();
+            if let Standing::Disqualified { reason } = &note.standing {
+                parts.push(tr!(
+                    lang,
+                    "rounds.report.disqualified_note",
+                    reason = safe_line(reason)
+                ));
+            }
+            if let Some(p) = note.deducted {
+                parts.push(tr!(
+                    lang,
+                    "rounds.report.deducted",
+                    points = fmt_points(p, point_decimals(&view.contest)),
+                    reason = safe_line(&note.deduction_reasons.join("; "))
+                ));
+            }
+            (!parts.is_empty()).then(|| {
+                tr!(
+                    lang,
+                    "rounds.report.work_line",
+                    work = safe_line(&row.work),
+                    text = parts.join(tr!(lang, "report.list_sep"))
+                )
+            })
+        })
+        .collect()
+}
+
 /// One line for the header: the round the numbers come from (None without rounds).
 pub fn round_note(view: &ResultsView, lang: Lang) -> Option<String> {
     let r = view.rounds.round.as_ref()?;

@@ -49,6 +49,7 @@ pub fn table_lines(view: &ResultsView, lang: Lang) -> Vec<String> {
             if r.fallback {
                 agg.push('*');
             }
+            agg.push_str(&super::rounds::score_mark(view, r, lang));
             let mut cells = vec![
                 ResultsView::place_label(r),
                 view.award_label(r, lang),
@@ -143,6 +144,10 @@ pub fn render(view: &ResultsView, lang: Lang) -> String {
     section(
         tr!(lang, "report.section.ties_broken"),
         view.tie_lines(lang),
+    );
+    section(
+        tr!(lang, "rounds.report.section"),
+        super::rounds::ruling_lines(view, lang),
     );
     section(
         tr!(lang, "report.section.fallback"),

@@ -56,7 +56,12 @@ fn ok(out: &Output, what: &str) -> String {
 fn origin_strings(i: usize) -> Vec<String> {
     vec![
         format!("甲单位{}", i % 8),
-        format!("测试区{}", i % 4),
+        // One district the contest's quotas name too: the blind snapshot must drop them.
+        if i == WORKS {
+            "渝中区".to_string()
+        } else {
+            format!("测试区{}", i % 4)
+        },
         format!("人民路{i}号"),
         format!("1390000{i:04}"),
         format!("联系人{i}号"),
@@ -230,6 +235,18 @@ fn all_values(path: &Path, key: &BallotKey) -> String {
     text
 }
 
+/// Titles are on the ballot; no origin string of any work, nor the judge's unit, is.
+fn assert_blind(path: &Path, key: &BallotKey) {
+    let text = all_values(path, key);
+    assert!(text.contains("作品 "), "titles are there");
+    for i in 1..=WORKS {
+        for s in origin_strings(i) {
+            assert!(!text.contains(&s), "{} holds `{s}`", path.display());
+        }
+    }
+    assert!(!text.contains("评委单位"), "nor the judge's unit");
+}
+
 fn works_on(path: &Path, key: &BallotKey) -> BTreeSet<String> {
     let d = Ballot::open(path, key).unwrap().load().unwrap();
     assert!(
@@ -281,14 +298,7 @@ fn two_rounds_blind_ballots_shortlist_and_rulings() {
 
     // Blind: no origin string of any work anywhere in the decrypted ballot.
     for r in &records {
-        let text = all_values(&b1.join(&r.file_name), &r.key);
-        assert!(text.contains("作品 "), "titles are there");
-        for i in 1..=WORKS {
-            for s in origin_strings(i) {
-                assert!(!text.contains(&s), "{} holds `{s}`", r.file_name);
-            }
-        }
-        assert!(!text.contains("评委单位"), "nor the judge's unit");
+        assert_blind(&b1.join(&r.file_name), &r.key);
     }
 
     // Work i scores 100 − (i − 1): the first round ranks 001 … 040.
@@ -321,12 +331,7 @@ fn two_rounds_blind_ballots_shortlist_and_rulings() {
         let works = works_on(&b2.join(&r.file_name), &r.key);
         assert!(works.is_subset(&advanced), "{works:?}");
         union.extend(works);
-        let text = all_values(&b2.join(&r.file_name), &r.key);
-        for i in 1..=WORKS {
-            for s in origin_strings(i) {
-                assert!(!text.contains(&s), "{} holds `{s}`", r.file_name);
-            }
-        }
+        assert_blind(&b2.join(&r.file_name), &r.key);
     }
     assert_eq!(union, advanced);
 
@@ -499,6 +504,17 @@ fn two_rounds_blind_ballots_shortlist_and_rulings() {
         .expect("a row for 011");
     assert!(tr.contains("Disqualified"), "{tr}");
     assert!(!tiers.iter().any(|t| tr.contains(t)), "{tr}");
+    assert!(page.contains("011: disqualified: 画面带水印"), "the reason");
+    let tr = page.split("<tr").find(|t| t.contains(">012<")).unwrap();
+    assert!(
+        tr.contains("95.00 (−5)"),
+        "the deduction beside the score: {tr}"
+    );
+    let table = ok(&jury(&c, &["results"]), "table");
+    assert!(
+        table.contains("95.00 (−5)") && table.contains("Rulings:"),
+        "{table}"
+    );
 
     // The judges' next ballots show the disqualification.
     ok(
@@ -630,4 +646,110 @@ fn a_single_round_master_of_the_previous_schema_gives_identical_results() {
     let m = Master::open(&dir.join("master.jury"), &jury_testkit::organizer_key()).unwrap();
     assert!(schema_tables(&m).contains("rulings"));
     assert!(m.open_round().unwrap().is_none());
+}
+
+fn screen_of(draw: impl FnOnce(&mut ratatui::Frame), w: u16, h: u16) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    terminal.draw(draw).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut skip = 0;
+        for x in 0..w {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            out.push_str(symbol);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_organizer_tui_shows_a_disqualified_work_without_place_or_award() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fx = jury_testkit::build(tmp.path(), 5, 8, |_, _| true);
+    let contest = fx.folder.contest.clone();
+    let mut m = fx.master;
+    for b in &fx.ballots {
+        let mut ballot = jury_testkit::fill(b, &contest, 2);
+        ballot.submit().unwrap();
+        drop(ballot);
+        m.merge_file(&contest, &b.path).unwrap();
+    }
+    let before = jury::tui::organizer::OrgData::load(&m, &contest).unwrap();
+    let placed = jury::tui::organizer::OrgApp::new(
+        before,
+        jury::i18n::Lang::En,
+        jury::tui::Keymap::default_keymap(),
+    );
+    let row = |app: &jury::tui::organizer::OrgApp, w: &str| {
+        app.results
+            .rows
+            .iter()
+            .find(|r| r.work == w)
+            .cloned()
+            .unwrap()
+    };
+    assert!(row(&placed, "003").place.is_some());
+    m.add_ruling(
+        "003",
+        jury_core::rounds::RulingKind::Disqualify,
+        "带水印",
+        "组委会",
+    )
+    .unwrap();
+    let data = jury::tui::organizer::OrgData::load(&m, &contest).unwrap();
+    let mut app = jury::tui::organizer::OrgApp::new(
+        data,
+        jury::i18n::Lang::En,
+        jury::tui::Keymap::default_keymap(),
+    );
+    let r = row(&app, "003");
+    assert_eq!((r.place, r.award), (None, None));
+    assert!(
+        app.results
+            .rows
+            .iter()
+            .filter(|r| r.place.is_some())
+            .count()
+            == 7
+    );
+    app.tab = jury::tui::organizer::Tab::Results;
+    let screen = screen_of(|f| jury::tui::organizer::view::draw(f, &mut app), 140, 40);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("作品 3 "))
+        .unwrap_or_else(|| panic!("{screen}"));
+    // The award column is eight cells wide: "Disqua..", no rank before it.
+    assert!(line.trim_start().starts_with("Disqua"), "{line}");
+}
+
+#[test]
+fn the_judge_tui_shows_a_disqualified_work_and_does_not_ask_for_its_scores() {
+    use jury::tui::action::{Action, Command};
+    let mut data = jury_core::sample::sample_data(4);
+    data.disqualified.insert("002".into(), "画面带水印".into());
+    let mut app = jury::tui::App::new(
+        data,
+        jury::tui::Keymap::default_keymap(),
+        jury::i18n::Lang::Zh,
+    );
+    let screen = screen_of(|f| jury::tui::view::draw(f, &app), 100, 24);
+    let line = screen.lines().find(|l| l.contains(" 002 ")).unwrap();
+    assert!(line.contains("取消"), "{line}");
+    for a in [
+        Action::Command(Command::Next),
+        Action::Command(Command::Score),
+    ] {
+        let effects = app.update(a);
+        assert!(effects.is_empty());
+    }
+    let screen = screen_of(|f| jury::tui::view::draw(f, &app), 100, 24);
+    assert!(screen.contains("组织方已取消该作品资格"), "{screen}");
+    assert_eq!(app.done_count(), 1, "the disqualified work needs nothing");
 }

@@ -116,6 +116,24 @@ impl AuditEntry {
     /// but not a failure.
     pub const STALE: &'static str = "stale";
 
+    /// An entry about the contest as a whole (no file, ballot or judge), e.g. a ruling or a
+    /// round closed; `seq` is given by the store.
+    pub fn contest_wide(at: i64, action: &str, outcome: &str, detail: String) -> AuditEntry {
+        AuditEntry {
+            seq: 0,
+            at,
+            action: action.into(),
+            file: String::new(),
+            file_sha256: String::new(),
+            ballot_id: None,
+            judge_id: None,
+            revision: None,
+            chain_head: None,
+            outcome: outcome.into(),
+            detail,
+        }
+    }
+
     /// A returned file that was not merged: refused, or stale.
     pub fn is_refusal(&self) -> bool {
         self.action == "merge" && (self.outcome == Self::REFUSED || self.outcome == Self::STALE)

@@ -304,18 +304,11 @@ impl Master {
             append_audit(
                 tx,
                 path,
-                &AuditEntry {
-                    seq: 0,
+                &AuditEntry::contest_wide(
                     at,
-                    action: "rule".into(),
-                    file: String::new(),
-                    file_sha256: String::new(),
-                    ballot_id: None,
-                    judge_id: None,
-                    revision: None,
-                    chain_head: None,
-                    outcome: kind.code().into(),
-                    detail: format!(
+                    "rule",
+                    kind.code(),
+                    format!(
                         "work {work}; by {by}; {}{reason}",
                         if points != 0 {
                             format!("{} points; ", Points(points))
@@ -323,7 +316,7 @@ impl Master {
                             String::new()
                         }
                     ),
-                },
+                ),
             )?;
             Ok(Ruling {
                 seq,
