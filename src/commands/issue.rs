@@ -510,8 +510,7 @@ pub fn run_issue(
     let to_write: Vec<usize> = (0..plans.len())
         .filter(|&i| plans[i].action != IssueAction::Unchanged)
         .collect();
-    let mut results: Vec<Result<(usize, PathBuf, u64, String, String), OrganizeError>> =
-        Vec::with_capacity(to_write.len());
+    let mut results: Vec<Result<Written, OrganizeError>> = Vec::with_capacity(to_write.len());
     jury_core::parallel::for_each_in_order(
         &to_write,
         write_jobs(),
@@ -697,6 +696,10 @@ fn lost_message(who: &str, works: &BTreeSet<String>, lang: Lang) -> String {
     let works = list.join(crate::tr!(lang, "intake.list_sep"));
     crate::tr!(lang, "intake.issue.lost", who = who, works = works)
 }
+
+/// A ballot written under its temporary name: (plan index, temporary path, revision, chain
+/// head, SHA-256).
+type Written = (usize, PathBuf, u64, String, String);
 
 /// Threads for writing ballots and cards: more than the cores, since each write mostly waits
 /// on its disk flush.

@@ -720,7 +720,7 @@ fn the_organizer_tui_shows_a_disqualified_work_without_place_or_award() {
             == 7
     );
     app.tab = jury::tui::organizer::Tab::Results;
-    let screen = screen_of(|f| jury::tui::organizer::view::draw(f, &mut app), 140, 40);
+    let screen = screen_of(|f| jury::tui::organizer::view::draw(f, &app), 140, 40);
     let line = screen
         .lines()
         .find(|l| l.contains("作品 3 "))

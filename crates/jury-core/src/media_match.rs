@@ -423,8 +423,14 @@ mod tests {
 
     #[test]
     fn a_title_that_starts_with_its_district_still_matches() {
-        let works = vec![work("1", "《渝中区的桥》", "渝中区", "1"), work("2", "桥", "渝中区", "2")];
-        let plan = propose(&works, &[file("渝中区/01 渝中区的桥.mp4"), file("渝中区-桥.mp4")]);
+        let works = vec![
+            work("1", "《渝中区的桥》", "渝中区", "1"),
+            work("2", "桥", "渝中区", "2"),
+        ];
+        let plan = propose(
+            &works,
+            &[file("渝中区/01 渝中区的桥.mp4"), file("渝中区-桥.mp4")],
+        );
         let got: Vec<(&str, usize)> = plan
             .proposals
             .iter()
