@@ -95,9 +95,16 @@ fn write_forms(root: &Path, works: usize, judges: usize) -> (PathBuf, PathBuf) {
     (wp, jp)
 }
 
+/// `cargo test --benches` runs each bench once without `--bench`: a small contest then, so the
+/// test suite checks the stages work without building a national one.
+fn full_size() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
 fn build() -> Scale {
-    let works = size("JURY_SCALE_WORKS", 10_000);
-    let judges = size("JURY_SCALE_JUDGES", 300);
+    let (works, judges) = if full_size() { (10_000, 300) } else { (300, 12) };
+    let works = size("JURY_SCALE_WORKS", works);
+    let judges = size("JURY_SCALE_JUDGES", judges);
     let root = match std::env::var_os("JURY_SCALE_KEEP") {
         Some(d) => {
             let d = PathBuf::from(d);
