@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::datafile::DataError;
+use super::paperwork::{CertificateSpec, OrganizationAward, PanelInfo, RestRule};
 use super::rubric::Rubric;
 use crate::lang::Lang;
 
@@ -22,6 +23,12 @@ pub struct Contest {
     pub awards: AwardRules,
     pub aggregation: Aggregation,
     pub quotas: Quotas,
+    /// 主办单位, as the call names them (certificates' issuers, one seal box each).
+    pub organisers: Vec<String>,
+    /// `[panel]`: chair, review date and place of the signed summary.
+    pub panel: PanelInfo,
+    /// `[certificate]`: wording, issuers, date and numbering of the 获奖证书.
+    pub certificate: CertificateSpec,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +120,12 @@ pub struct AwardRules {
     pub rest_en: String,
     #[serde(default)]
     pub tiers: Vec<AwardTier>,
+    /// Who after the tiers gets the rest label (default: every ranked work).
+    #[serde(default)]
+    pub rest: RestRule,
+    /// 优秀组织奖, when the call awards one.
+    #[serde(default)]
+    pub organization: Option<OrganizationAward>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,6 +185,12 @@ struct RawContest {
     aggregation: Aggregation,
     #[serde(default)]
     quotas: Quotas,
+    #[serde(default)]
+    organisers: Vec<String>,
+    #[serde(default)]
+    panel: PanelInfo,
+    #[serde(default)]
+    certificate: CertificateSpec,
 }
 
 fn zh() -> Lang {
@@ -293,6 +312,7 @@ impl Contest {
                 format!("tier shares add up to {share} %, more than 100 %"),
             ));
         }
+        super::paperwork::check(file, text, &raw.awards, &raw.certificate)?;
         for r in &raw.media.resolutions {
             if parse_pair(r, 'x').is_none() {
                 return Err(at(
@@ -329,6 +349,9 @@ impl Contest {
             awards: raw.awards,
             aggregation: raw.aggregation,
             quotas: raw.quotas,
+            organisers: raw.organisers,
+            panel: raw.panel,
+            certificate: raw.certificate,
         })
     }
 }
