@@ -2,11 +2,13 @@
 //! media and core crates, and prints what happened in the user's language.
 
 pub mod assign;
+pub mod certificates;
 pub mod cli;
 pub mod compliance;
 pub mod import;
 pub mod issue;
 pub mod results;
+pub mod sheets;
 pub mod sync_cmd;
 pub mod watch;
 pub mod words;

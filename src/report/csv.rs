@@ -48,7 +48,7 @@ pub fn render(view: &ResultsView, lang: Lang) -> Result<String, ReportError> {
         ];
         for i in 0..view.contest.rubric.groups.len() {
             rec.push(
-                r.group_means
+                r.group_scores
                     .get(i)
                     .map(|s| score_text(*s))
                     .unwrap_or_default(),

@@ -35,9 +35,12 @@
 //!    shows that judge's total as its aggregate, and co-judges of a two-judge work can each
 //!    compute the other's total from the mean. Such works are listed as having too few scores.
 
+pub mod audience;
+pub mod certificate;
 pub mod csv;
 pub mod html;
 pub mod keycard;
+pub mod sheets;
 pub mod table;
 pub use jury_core::results as view;
 pub mod words;
@@ -65,26 +68,13 @@ pub enum ReportError {
     Csv(String),
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so an
-/// interrupted run never leaves a half-written report where the old one was.
+/// Writes `bytes` to `path` with the store's durable writer
+/// ([`jury_store::snapshot::write_atomic`]: temporary file in the same folder, fsync, rename,
+/// fsync of the folder), so an interrupted run or a power cut never leaves a half-written
+/// report where the old one was. This only names the file in the error.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let io = |source| ReportError::Io {
+    jury_store::snapshot::write_atomic(path, bytes).map_err(|source| ReportError::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let tmp = temp_path(path);
-    std::fs::write(&tmp, bytes).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
     })
-}
-
-/// `.name.tmp` next to `path`.
-pub(crate) fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "results".into());
-    path.with_file_name(format!(".{name}.tmp"))
 }
