@@ -204,15 +204,6 @@ pub fn render_for(
         mark(ws);
         results_sheet(ws, view, lang, &banner)?;
     }
-    if view.organization.is_some() {
-        org_sheet(
-            wb.add_worksheet()
-                .set_name(tr!(lang, "report.xlsx.sheet_org"))?,
-            view,
-            lang,
-            &banner,
-        )?;
-    }
     if audience == Audience::Internal {
         let ws = wb.add_worksheet().set_name(names[1])?;
         mark(ws);
@@ -223,6 +214,17 @@ pub fn render_for(
         let ws = wb.add_worksheet().set_name(names[3])?;
         mark(ws);
         methods_sheet(ws, view, lang, &banner)?;
+    }
+    if view.organization.is_some() {
+        org_sheet(
+            wb.add_worksheet()
+                .set_name(tr!(lang, "report.xlsx.sheet_org"))?,
+            view,
+            lang,
+            &banner,
+        )?;
+    }
+    if audience == Audience::Internal {
         let ws = wb
             .add_worksheet()
             .set_name(tr!(lang, "report.xlsx.sheet_comments"))?;
