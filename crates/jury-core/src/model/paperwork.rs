@@ -166,7 +166,7 @@ fn heading_en() -> String {
     "Certificate of Award".into()
 }
 fn body_zh() -> String {
-    "{unit}{creators}创作的作品《{title}》在{contest}中荣获".into()
+    "{creators}（{unit}）创作的作品《{title}》在{contest}中荣获".into()
 }
 fn body_en() -> String {
     "The work “{title}” by {creators} ({unit}) has been awarded in the {contest}:".into()
