@@ -73,7 +73,13 @@ pub enum ReportError {
 /// fsync of the folder), so an interrupted run or a power cut never leaves a half-written
 /// report where the old one was. This only names the file in the error.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    jury_store::snapshot::write_atomic(path, bytes).map_err(|source| ReportError::Io {
+    // A bare file name ("results.csv") has an empty parent: the writer's temporary file
+    // must then go into the current folder.
+    let target = match path.parent() {
+        Some(p) if p.as_os_str().is_empty() => Path::new(".").join(path),
+        _ => path.to_path_buf(),
+    };
+    jury_store::snapshot::write_atomic(&target, bytes).map_err(|source| ReportError::Io {
         path: path.to_path_buf(),
         source,
     })

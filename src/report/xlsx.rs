@@ -188,7 +188,7 @@ pub fn render_for(
     let banner = if view.provisional { bold_red } else { bold };
     let mark = |ws: &mut Worksheet| {
         if audience == Audience::Internal {
-            ws.set_header(&format!("&R{}", tr!(lang, "report.internal_mark")));
+            ws.set_header(format!("&R{}", tr!(lang, "report.internal_mark")));
         }
     };
     if audience == Audience::Public {
