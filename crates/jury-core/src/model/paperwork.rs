@@ -331,6 +331,65 @@ mod tests {
     }
 
     #[test]
+    fn the_2023_template_ships_the_calls_paperwork() {
+        let c = crate::data::contest_template("cq-2023-short-video").unwrap();
+        assert_eq!(
+            c.organisers,
+            [
+                "重庆市科学技术局",
+                "中共重庆市委宣传部",
+                "重庆市科学技术协会"
+            ]
+        );
+        let org = c.awards.organization.as_ref().unwrap();
+        assert_eq!((org.count, org.by), (10, OrgBy::District));
+        assert_eq!(org.points["first"], 5);
+        assert_eq!(c.awards.rest, RestRule::All);
+        assert_eq!(c.certificate.number, "CQKX-2023-{seq:03}");
+        assert!(
+            c.certificate.issuers.is_empty(),
+            "defaults to the organisers"
+        );
+    }
+
+    #[test]
+    fn bad_paperwork_tables_are_refused_with_their_line() {
+        let text = crate::data::CONTEST_2023.replace("first = 5,", "gold = 5,");
+        let e = crate::model::Contest::from_toml("contest.toml", &text, crate::data::rubric)
+            .unwrap_err();
+        assert_eq!(e.field, "awards.organization.points", "{e}");
+        assert!(e.message.contains("gold"), "{e}");
+        assert_eq!(
+            e.line,
+            text.lines().position(|l| l.contains("gold = 5")).unwrap() + 1
+        );
+        let text = crate::data::CONTEST_2023.replace("《{title}》", "《{titel}》");
+        let e = crate::model::Contest::from_toml("contest.toml", &text, crate::data::rubric)
+            .unwrap_err();
+        assert_eq!(e.field, "certificate.body_zh", "{e}");
+        assert!(e.message.contains("{titel}"), "{e}");
+        let text = crate::data::CONTEST_2023.replace("rest = \"all\"", "rest = \"many\"");
+        assert!(
+            crate::model::Contest::from_toml("contest.toml", &text, crate::data::rubric).is_err()
+        );
+        // A contest.toml from before these tables reads as it did.
+        let old: String = crate::data::CONTEST_2023
+            .lines()
+            .take_while(|l| !l.starts_with("[panel]"))
+            .filter(|l| !l.starts_with("organisers") && !l.starts_with("rest ="))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace("[awards.organization]", "[ignored]");
+        let old = old.split("[ignored]").next().unwrap().to_string()
+            + "\n[aggregation]\nmethod = \"trimmed_mean\"\n";
+        let c =
+            crate::model::Contest::from_toml("contest.toml", &old, crate::data::rubric).unwrap();
+        assert_eq!(c.awards.rest, RestRule::All);
+        assert!(c.awards.organization.is_none() && c.organisers.is_empty());
+        assert_eq!(c.certificate, CertificateSpec::default());
+    }
+
+    #[test]
     fn rest_rule_reads_words_and_counts() {
         #[derive(Deserialize)]
         struct T {
