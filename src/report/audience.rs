@@ -31,6 +31,15 @@ pub enum Audience {
     Internal,
 }
 
+/// The status line of a public file: provisional or final, naming no judge.
+pub fn public_banner(view: &ResultsView, lang: Lang) -> &'static str {
+    if view.provisional {
+        tr!(lang, "report.public.provisional")
+    } else {
+        tr!(lang, "report.banner.final")
+    }
+}
+
 /// "一等奖（3 件）".
 fn award_heading(view: &ResultsView, award: Award, n: usize, lang: Lang) -> String {
     tr!(

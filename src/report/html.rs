@@ -129,7 +129,12 @@ pub fn render_for(view: &ResultsView, lang: Lang, audience: Audience) -> String 
             tr!(lang, "report.internal_mark")
         );
     }
-    match view.provisional_banner(lang) {
+    let banner = if audience == Audience::Public && view.provisional {
+        Some(super::audience::public_banner(view, lang).to_string())
+    } else {
+        view.provisional_banner(lang)
+    };
+    match banner {
         Some(b) => {
             let _ = writeln!(h, "<div class=\"banner provisional\">{}</div>", esc(&b));
         }

@@ -155,6 +155,17 @@ impl<'a> Sheet<'a> {
         }
         Ok(())
     }
+    /// The status line of a public sheet: provisional or final, without naming judges.
+    fn public_status(
+        &mut self,
+        view: &ResultsView,
+        lang: Lang,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        let status = super::audience::public_banner(view, lang);
+        self.ws.write_string_with_format(1, 0, status, format)?;
+        Ok(())
+    }
     /// Title and status lines.
     fn top(&mut self, view: &ResultsView, lang: Lang) -> Result<(), XlsxError> {
         let bold = self.bold.clone();
@@ -222,6 +233,7 @@ pub fn render_for(
             view,
             lang,
             &banner,
+            audience,
         )?;
     }
     if audience == Audience::Internal {
@@ -242,6 +254,7 @@ fn award_list_sheet(
     bold: &Format,
 ) -> Result<(), XlsxError> {
     let mut sh = Sheet::start(ws, view, lang, bold)?;
+    sh.public_status(view, lang, bold)?;
     sh.headers(HEADER_ROW, &super::audience::award_list_headers(lang))?;
     let mut row = HEADER_ROW + 1;
     for (award, works) in view.award_list() {
@@ -266,11 +279,15 @@ fn org_sheet(
     view: &ResultsView,
     lang: Lang,
     bold: &Format,
+    audience: Audience,
 ) -> Result<(), XlsxError> {
     let Some(org) = &view.organization else {
         return Ok(());
     };
     let mut sh = Sheet::start(ws, view, lang, bold)?;
+    if audience == Audience::Public {
+        sh.public_status(view, lang, bold)?;
+    }
     let headers = super::audience::org_headers(view, lang);
     sh.headers(HEADER_ROW, &headers)?;
     for (i, (r, cells)) in org

@@ -1258,3 +1258,28 @@ fn a_tie_broken_by_the_tie_break_order_is_marked_in_every_output() {
         s("mean: 2 scores, trimming needs 5; tied with A, behind on Subject and content")
     );
 }
+
+#[test]
+fn a_provisional_public_list_says_so_without_naming_judges() {
+    use jury::report::audience::{public_csv, Audience};
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let v = view(dir.path(), None);
+    assert!(v.provisional && v.tally.unsubmitted == ["J4"]);
+    let html = report::html::render_for(&v, Lang::Zh, Audience::Public);
+    assert!(html.contains("暂定结果：尚有评委评分未提交"));
+    let xlsx = report::xlsx::render_for(&v, Lang::Zh, Audience::Public).unwrap();
+    let strings = xlsx_part(&xlsx, "xl/sharedStrings.xml");
+    assert!(strings.contains("暂定结果：尚有评委评分未提交"));
+    let csv = public_csv(&v, Lang::Zh).unwrap();
+    assert!(csv.contains("暂定"));
+    for text in [&html, &strings, &csv] {
+        for (id, name, unit) in JUDGES {
+            assert!(!text.contains(id) && !text.contains(name) && !text.contains(unit));
+        }
+    }
+    // Work 1 (一等奖) is listed; the panel's file keeps the full banner naming J4.
+    assert!(html.contains("科学家精神的传承"));
+    let panel = report::html::render_for(&v, Lang::Zh, Audience::Panel);
+    assert!(panel.contains("J4"));
+}
