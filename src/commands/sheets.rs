@@ -32,17 +32,7 @@ pub fn run(globals: &crate::cli::Globals, out: Option<PathBuf>) -> Result<String
     refuse_jury_files(&dir, lang)?;
     std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
     for s in &sheets {
-        let safe: String = s
-            .judge
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
+        let safe = report::safe_file_stem(&s.judge);
         let path = dir.join(format!("sheet-{safe}.html"));
         report::write_atomic(
             &path,

@@ -323,11 +323,7 @@ pub fn comments_csv(view: &ResultsView, lang: Lang) -> Result<String, ReportErro
         ])
         .map_err(err)?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ReportError::Csv(e.to_string()))?;
-    let body = String::from_utf8(bytes).map_err(|e| ReportError::Csv(e.to_string()))?;
-    Ok(format!("{}{body}", super::csv::BOM))
+    super::csv::finish(w)
 }
 
 /// The public CSV: the award list, one row per awarded work, in the call's order.
@@ -355,9 +351,5 @@ pub fn public_csv(view: &ResultsView, lang: Lang) -> Result<String, ReportError>
             .map_err(err)?;
         }
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ReportError::Csv(e.to_string()))?;
-    let body = String::from_utf8(bytes).map_err(|e| ReportError::Csv(e.to_string()))?;
-    Ok(format!("{}{body}", super::csv::BOM))
+    super::csv::finish(w)
 }

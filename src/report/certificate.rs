@@ -87,17 +87,7 @@ pub fn render(certs: &[Certificate], title: &str, lang: Lang) -> String {
 /// The file name of one certificate: its number, with anything but letters, digits, `-`
 /// and `_` replaced (a number pattern may hold `/`).
 pub fn file_name(c: &Certificate) -> String {
-    let safe: String = c
-        .number
-        .chars()
-        .map(|ch| {
-            if ch.is_alphanumeric() || ch == '-' || ch == '_' {
-                ch
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let safe = super::safe_file_stem(&c.number);
     format!("{safe}.html")
 }
 
@@ -134,9 +124,5 @@ pub fn csv(certs: &[Certificate], lang: Lang) -> Result<String, ReportError> {
         ])
         .map_err(err)?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ReportError::Csv(e.to_string()))?;
-    let body = String::from_utf8(bytes).map_err(|e| ReportError::Csv(e.to_string()))?;
-    Ok(format!("{}{body}", super::csv::BOM))
+    super::csv::finish(w)
 }

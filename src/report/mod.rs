@@ -68,6 +68,20 @@ pub enum ReportError {
     Csv(String),
 }
 
+/// A file name part from a number or id: letters, digits, `-` and `_` kept, anything else
+/// (a `/` in a certificate number, a space in a judge id) replaced by `_`.
+pub fn safe_file_stem(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// Writes `bytes` to `path` with the store's durable writer
 /// ([`jury_store::snapshot::write_atomic`]: temporary file in the same folder, fsync, rename,
 /// fsync of the folder), so an interrupted run or a power cut never leaves a half-written

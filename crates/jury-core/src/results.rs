@@ -345,10 +345,7 @@ impl ResultsView {
                     name: j.name.clone(),
                     ballot_id: ballot.map(|b| b.ballot_id.clone()),
                     revision: ballot.map_or(0, |b| b.merged_revision),
-                    receipt: ballot
-                        .filter(|b| b.merged_revision > 0)
-                        .and_then(|b| b.merged_head.as_deref())
-                        .map(receipt),
+                    receipt: ballot_receipt(ballot),
                     submitted: ballot.is_some_and(|b| b.submitted),
                 }
             })
@@ -469,6 +466,14 @@ impl ResultsView {
             _ => None,
         }
     }
+}
+
+/// The receipt of a ballot's last merge (`None` until one is merged).
+pub fn ballot_receipt(ballot: Option<&BallotRecord>) -> Option<String> {
+    ballot
+        .filter(|b| b.merged_revision > 0)
+        .and_then(|b| b.merged_head.as_deref())
+        .map(receipt)
 }
 
 /// Why a work is ranked on another rule than the method asked for (a footnote's content).

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use super::ResultsView;
-use crate::chain::receipt;
 use crate::lang::Lang;
 use crate::model::paperwork::{certificate_number, fill, TemplateError};
 use crate::model::{work_number_order, Contest, Points};
@@ -296,10 +295,7 @@ pub fn judge_sheets(
             lines,
             ballot_id: ballot.map(|b| b.ballot_id.clone()),
             revision: ballot.map_or(0, |b| b.merged_revision),
-            receipt: ballot
-                .filter(|b| b.merged_revision > 0)
-                .and_then(|b| b.merged_head.as_deref())
-                .map(receipt),
+            receipt: super::ballot_receipt(ballot),
             submitted: ballot.is_some_and(|b| b.submitted),
         });
     }
