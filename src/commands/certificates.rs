@@ -4,6 +4,8 @@
 //! certificate named by its number, `certificates.html` with all of them (one per A4 page,
 //! to print at once), and `certificates.csv` for a mail merge. Numbers follow the award
 //! list (tiers in order, then rank), so `--tier first` prints the same numbers as a full run.
+//! With a CJK font on the machine, `certificates.pdf` too (one A4 landscape page each, the
+//! font embedded; see [`crate::report::pdf`]).
 //! Provisional results get no certificates: a certificate handed out cannot be taken back.
 
 use std::path::PathBuf;
@@ -69,6 +71,35 @@ pub fn run(
     )?;
     let csv = dir.join("certificates.csv");
     report::write_atomic(&csv, report::certificate::csv(&certs, lang)?.as_bytes())?;
+    let pdf_line = match report::pdf::find_cjk_font() {
+        Some(font) => {
+            let number = format!(
+                "{}{}",
+                tr!(lang, "report.cert.number"),
+                tr!(lang, "report.colon")
+            );
+            let details = |c: &jury_core::results::Certificate| {
+                tr!(
+                    lang,
+                    "report.cert.details",
+                    work = c.work,
+                    district = c.district,
+                    creators = c.creators
+                )
+            };
+            let pdf = dir.join("certificates.pdf");
+            let bytes = report::pdf::render(&certs, &font, &number, details)
+                .map_err(|e| OrganizeError::Other(e.to_string()))?;
+            report::write_atomic(&pdf, &bytes)?;
+            tr!(
+                lang,
+                "report.cert.pdf",
+                path = pdf.display(),
+                font = font.path.display()
+            )
+        }
+        None => tr!(lang, "report.cert.no_font").to_string(),
+    };
     let mut s = tr!(
         lang,
         "report.cert.wrote",
@@ -90,6 +121,8 @@ pub fn run(
         ));
         s.push('\n');
     }
+    s.push_str(&pdf_line);
+    s.push('\n');
     let undecided = view.tally.flagged().count();
     if undecided > 0 {
         s.push_str(&tr!(lang, "report.cert.undecided", n = undecided));

@@ -40,6 +40,7 @@ pub mod certificate;
 pub mod csv;
 pub mod html;
 pub mod keycard;
+pub mod pdf;
 pub mod sheets;
 pub mod table;
 pub use jury_core::results as view;

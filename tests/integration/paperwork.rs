@@ -303,6 +303,20 @@ fn one_certificate_per_awarded_work_one_per_page() {
             assert!(one.contains(o));
         }
     }
+    // The PDF: one A4 landscape page per certificate with the CJK font embedded, when the
+    // machine has one (`make deps` installs fonts-noto-cjk); otherwise the command says so.
+    let pdf = out.join("certificates.pdf");
+    if report::pdf::find_cjk_font().is_some() {
+        let bytes = std::fs::read(&pdf).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"));
+        assert_eq!(report::pdf::page_count(&bytes), awarded.len());
+        assert!(String::from_utf8_lossy(&bytes).contains("/MediaBox [0 0 841.89 595.28]"));
+        assert!(bytes.windows(9).any(|w| w == b"/FontFile"), "font embedded");
+        assert!(said.contains("certificates.pdf"), "{said}");
+    } else {
+        assert!(!pdf.exists());
+        assert!(said.contains("未生成 PDF"), "{said}");
+    }
     // The hostile title is shown, never markup.
     assert!(!combined.contains("<b>数据</b>"));
     // To look at the output (e.g. render it with a headless browser), name a folder.
