@@ -63,7 +63,7 @@ svg text { font-size: 11px; fill: #222; }
 .internal { float: right; border: 2px solid #c00000; color: #c00000; font-weight: bold; padding: 0.1em 0.6em; letter-spacing: 0.2em; }
 h3 { font-size: 1.05em; margin-bottom: 0.2em; }
 .seals { display: flex; flex-wrap: wrap; gap: 2em; margin-top: 2em; }
-.seal { width: 12em; height: 9em; border: 1px dashed #777; display: flex; align-items: flex-end; justify-content: center; padding-bottom: 0.5em; font-size: 0.95em; }
+.seal { width: 14em; height: 9em; border: 1px dashed #777; display: flex; align-items: flex-end; justify-content: center; text-align: center; padding: 0 0.5em 0.5em; font-size: 0.95em; }
 .signtable td { height: 2.6em; min-width: 9em; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10.5pt; }
