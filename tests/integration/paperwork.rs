@@ -396,6 +396,11 @@ fn each_judges_sheet_totals_equal_their_ballot() {
                 assert_eq!(total, None, "a recused work has no total");
                 let reason = r.get_value((row, total_col + 2)).cloned();
                 assert_eq!(reason, Some(Data::String("回避：本单位作品".into())));
+                let comment = r
+                    .get_value((row, total_col + 1))
+                    .cloned()
+                    .filter(|d| *d != Data::Empty);
+                assert_eq!(comment, None, "a recused pair's comment stays out");
                 continue;
             }
             // The ballot's total: the sum of the judge's steps (whole points).

@@ -282,7 +282,13 @@ pub fn judge_sheets(
                     points,
                     groups,
                     total,
-                    comment: merged.comments.get(&key).cloned().unwrap_or_default(),
+                    // A recused pair contributes nothing, a comment left before recusing
+                    // included.
+                    comment: if recusal.is_some() {
+                        String::new()
+                    } else {
+                        merged.comments.get(&key).cloned().unwrap_or_default()
+                    },
                     recusal,
                 }
             })
