@@ -117,18 +117,9 @@ pub struct CommentRow {
     pub text: String,
 }
 
-/// "A" … "Z", "AA", "AB", … for 0, 1, ….
-pub fn letter(mut i: usize) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (i % 26) as u8);
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
+/// "A" … "Z", "AA", "AB", … for 0, 1, … (spreadsheet column letters).
+pub fn letter(i: usize) -> String {
+    crate::forms::column_letter(i)
 }
 
 /// Every non-empty comment, works in `order` (e.g. the ranked list), then any other work by
