@@ -2,7 +2,7 @@
 # Every target first installs what a fresh Debian machine with only Rust lacks.
 
 SHELL := /bin/bash
-APT_PACKAGES := pkg-config libssl-dev libmpv2 ffmpeg tmux
+APT_PACKAGES := pkg-config libssl-dev libmpv2 ffmpeg tmux fonts-noto-cjk
 CARGO ?= cargo
 
 .PHONY: deps demo test bench fuzz clean-demo

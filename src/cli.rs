@@ -109,6 +109,8 @@ fn subcommand_about(lang: Lang, name: &str) -> Option<&'static str> {
         "probe" => crate::tr!(lang, "cli.about.probe"),
         "import" => crate::tr!(lang, "cli.about.import"),
         "results" => crate::tr!(lang, "cli.about.results"),
+        "certificates" => crate::tr!(lang, "report.about.certificates"),
+        "sheets" => crate::tr!(lang, "report.about.sheets"),
         "assign" => crate::tr!(lang, "cli.about.assign"),
         "issue" => crate::tr!(lang, "cli.about.issue"),
         "merge" => crate::tr!(lang, "cli.about.merge"),

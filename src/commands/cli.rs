@@ -66,6 +66,30 @@ pub enum OrganizerCmd {
         /// Results of this round (default: the open one, with earlier rounds' works listed).
         #[arg(long, value_name = "ID")]
         round: Option<String>,
+        /// Who the file is for: public (award list, nothing about judges), panel (ranked
+        /// table, cut-offs, signature page) or internal (everything, marked 内部资料).
+        #[arg(long, value_enum, default_value = "internal")]
+        audience: crate::report::audience::Audience,
+        /// Write the judges' comments per work as CSV instead (judges as 评委 A/B/C; default
+        /// comments.csv in the contest folder).
+        #[arg(long)]
+        comments: bool,
+    },
+    /// One A4 landscape 获奖证书 per awarded work (HTML, one per page, plus a combined file)
+    /// and a mail-merge CSV.
+    Certificates {
+        /// Folder to write into (default: certificates/ in the contest folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Only these award tiers (ids from contest.toml, `rest` for the rest label).
+        #[arg(long, value_name = "ID", num_args = 1..)]
+        tier: Vec<String>,
+    },
+    /// 专家评分表: one printable page per judge (HTML) and an XLSX with a sheet per judge.
+    Sheets {
+        /// Folder to write into (default: sheets/ in the contest folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Assign judges to works: N per work, conflict-free, balanced loads, connected design.
     Assign {
@@ -536,11 +560,21 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             out,
             method,
             round,
+            audience,
+            comments,
         } => {
             print!(
                 "{}",
-                super::results::run(globals, format, out, method, round)?
+                super::results::run(globals, format, out, method, round, audience, comments)?
             );
+            Ok(true)
+        }
+        OrganizerCmd::Certificates { out, tier } => {
+            print!("{}", super::certificates::run(globals, out, &tier)?);
+            Ok(true)
+        }
+        OrganizerCmd::Sheets { out } => {
+            print!("{}", super::sheets::run(globals, out)?);
             Ok(true)
         }
         OrganizerCmd::Assign {

@@ -2,6 +2,7 @@
 //! media and core crates, and prints what happened in the user's language.
 
 pub mod assign;
+pub mod certificates;
 pub mod cli;
 pub mod compliance;
 pub mod import;
@@ -10,6 +11,7 @@ pub mod media;
 pub mod results;
 pub mod rounds;
 pub mod rule;
+pub mod sheets;
 pub mod sync_cmd;
 pub mod watch;
 pub mod words;

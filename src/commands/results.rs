@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use super::cli::OrganizeError;
 use crate::i18n::Lang;
-use crate::report::{self, ResultsView, ResultsWords};
+use crate::report::{self, audience::Audience, ResultsView, ResultsWords};
 use crate::tr;
 use jury_core::model::contest::AggregationMethod;
 use jury_core::model::contest::AwardBase;
@@ -247,33 +247,46 @@ impl ResultsSource {
         let rulings = current_rulings(&self.rounds.rulings);
         let id = self.round_id(contest);
         let view = self.round_view(&contest.for_round(&id), method, &rulings);
-        if !contest.has_rounds() {
-            return view;
-        }
-        let earlier: Vec<_> = self
-            .rounds
-            .earlier
-            .iter()
-            .filter_map(|(r, src)| {
-                let round = contest.round(r)?;
-                Some((
-                    round,
-                    src.round_view(&contest.for_round(r), method, &rulings),
-                ))
-            })
-            .collect();
-        let round = contest
-            .round(&id)
-            .unwrap_or_else(|| contest.round_list()[0].clone());
-        let is_last = contest.next_round(&id).is_none();
-        cross_round(view, &round, is_last, &earlier, &rulings)
+        let mut view = if !contest.has_rounds() {
+            view
+        } else {
+            let earlier: Vec<_> = self
+                .rounds
+                .earlier
+                .iter()
+                .filter_map(|(r, src)| {
+                    let round = contest.round(r)?;
+                    Some((
+                        round,
+                        src.round_view(&contest.for_round(r), method, &rulings),
+                    ))
+                })
+                .collect();
+            let round = contest
+                .round(&id)
+                .unwrap_or_else(|| contest.round_list()[0].clone());
+            let is_last = contest.next_round(&id).is_none();
+            cross_round(view, &round, is_last, &earlier, &rulings)
+        };
+        let order: Vec<&str> = view.rows.iter().map(|r| r.work.as_str()).collect();
+        view.comments =
+            jury_core::results::comment_rows(&order, &self.works, &self.judges, &self.merged);
+        view
     }
 }
 
 /// Where a file format goes without `--out`: `results.EXT` in the contest folder, next to
-/// contest.toml, where the organizer looks for everything else of the contest.
-pub fn default_out(folder: &ContestFolder, format: ResultsFormat) -> PathBuf {
-    folder.dir.join(format!("results.{}", format.extension()))
+/// contest.toml, where the organizer looks for everything else of the contest
+/// (`results-public.EXT`, `results-panel.EXT` for those audiences).
+pub fn default_out(folder: &ContestFolder, format: ResultsFormat, audience: Audience) -> PathBuf {
+    let suffix = match audience {
+        Audience::Internal => "",
+        Audience::Panel => "-panel",
+        Audience::Public => "-public",
+    };
+    folder
+        .dir
+        .join(format!("results{suffix}.{}", format.extension()))
 }
 
 /// Renders `view` as `format`; the table goes to the returned string, files to `out`.
@@ -282,15 +295,22 @@ pub fn write_results(
     view: &ResultsView,
     lang: Lang,
     format: ResultsFormat,
+    audience: Audience,
     out: Option<&Path>,
 ) -> Result<String, OrganizeError> {
     let (bytes, path) = match (format, out) {
         (ResultsFormat::Table, None) => return Ok(report::table::render(view, lang)),
         (ResultsFormat::Table, Some(p)) => (report::table::render(view, lang).into_bytes(), p),
+        (ResultsFormat::Csv, Some(p)) if audience == Audience::Public => {
+            (report::audience::public_csv(view, lang)?.into_bytes(), p)
+        }
         (ResultsFormat::Csv, Some(p)) => (report::csv::render(view, lang)?.into_bytes(), p),
-        (ResultsFormat::Html, Some(p)) => (report::html::render(view, lang).into_bytes(), p),
+        (ResultsFormat::Html, Some(p)) => (
+            report::html::render_for(view, lang, audience).into_bytes(),
+            p,
+        ),
         (ResultsFormat::Xlsx, Some(p)) => {
-            report::xlsx::write(view, lang, p)?;
+            report::xlsx::write_for(view, lang, audience, p)?;
             return Ok(wrote(view, lang, p));
         }
         (_, None) => {
@@ -321,6 +341,8 @@ pub fn run(
     out: Option<PathBuf>,
     method: Option<MethodArg>,
     round: Option<String>,
+    audience: Audience,
+    comments: bool,
 ) -> Result<String, OrganizeError> {
     let (folder, master) = super::cli::open_contest(globals)?;
     let mut source = ResultsSource::load(&master)?;
@@ -332,15 +354,25 @@ pub fn run(
         })?;
     }
     let view = source.view(&folder.contest, method.map(Into::into));
+    if comments {
+        // 评语汇总 for feedback to entrants: judges by letter only, whatever the audience.
+        let out = out.unwrap_or_else(|| folder.dir.join("comments.csv"));
+        refuse_jury_files(&out, lang)?;
+        report::write_atomic(
+            &out,
+            report::audience::comments_csv(&view, lang)?.as_bytes(),
+        )?;
+        return Ok(wrote(&view, lang, &out));
+    }
     let out = match (format, out) {
         (ResultsFormat::Table, out) => out,
-        (f, None) => Some(default_out(&folder, f)),
+        (f, None) => Some(default_out(&folder, f, audience)),
         (_, Some(p)) => Some(p),
     };
     if let Some(out) = &out {
         refuse_jury_files(out, lang)?;
     }
-    write_results(&view, lang, format, out.as_deref())
+    write_results(&view, lang, format, audience, out.as_deref())
 }
 
 /// `--out` must never name a file jury keeps its data in: the master database (and its WAL),

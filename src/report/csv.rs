@@ -47,7 +47,7 @@ pub fn render(view: &ResultsView, lang: Lang) -> Result<String, ReportError> {
         ];
         for i in 0..view.contest.rubric.groups.len() {
             rec.push(
-                r.group_means
+                r.group_scores
                     .get(i)
                     .map(|s| score_text(*s))
                     .unwrap_or_default(),
@@ -57,6 +57,11 @@ pub fn render(view: &ResultsView, lang: Lang) -> Result<String, ReportError> {
         rec.push(view.row_note(r, lang));
         w.write_record(&rec).map_err(err)?;
     }
+    finish(w)
+}
+
+/// The written CSV as text, BOM first (every CSV jury writes ends here).
+pub fn finish(w: ::csv::Writer<Vec<u8>>) -> Result<String, ReportError> {
     let bytes = w
         .into_inner()
         .map_err(|e| ReportError::Csv(e.to_string()))?;

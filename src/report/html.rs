@@ -10,6 +10,7 @@
 
 use std::fmt::Write as _;
 
+use super::audience::Audience;
 use super::view::{fmt_f64, fmt_points, point_decimals, score_text, JudgeRow, ResultsView};
 use super::words::{method_label, missing_label, yes_no, ResultsWords};
 use crate::i18n::Lang;
@@ -59,6 +60,11 @@ svg text { font-size: 11px; fill: #222; }
 .small { font-size: 0.85em; color: #444; }
 .sign { display: flex; flex-wrap: wrap; gap: 1.2em 3em; margin-top: 1em; }
 .sign div { min-width: 18em; padding-top: 2.2em; border-bottom: 1px solid #000; }
+.internal { float: right; border: 2px solid #c00000; color: #c00000; font-weight: bold; padding: 0.1em 0.6em; letter-spacing: 0.2em; }
+h3 { font-size: 1.05em; margin-bottom: 0.2em; }
+.seals { display: flex; flex-wrap: wrap; gap: 2em; margin-top: 2em; }
+.seal { width: 14em; height: 9em; border: 1px dashed #777; display: flex; align-items: flex-end; justify-content: center; text-align: center; padding: 0 0.5em 0.5em; font-size: 0.95em; }
+.signtable td { height: 2.6em; min-width: 9em; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10.5pt; }
   @page { size: A4; margin: 14mm; }
@@ -93,8 +99,13 @@ fn tier_colour(outcome: Option<AwardOutcome>) -> &'static str {
     }
 }
 
-/// The whole HTML document.
+/// The whole HTML document for the internal audience (everything).
 pub fn render(view: &ResultsView, lang: Lang) -> String {
+    render_for(view, lang, Audience::Internal)
+}
+
+/// The HTML document for `audience` (see [`super::audience`] for what each one gets).
+pub fn render_for(view: &ResultsView, lang: Lang, audience: Audience) -> String {
     let mut h = String::new();
     let title = esc(view.title(lang));
     let html_lang = crate::i18n::code(lang);
@@ -105,15 +116,28 @@ pub fn render(view: &ResultsView, lang: Lang) -> String {
     );
     let _ = write!(
         h,
-        "<header>\n<h1>{title}</h1>\n<p class=\"meta\">{} &nbsp;|&nbsp; {}: {}</p>\n</header>\n",
+        "<header>\n<h1>{title}</h1>\n<p class=\"meta\">{} &nbsp;|&nbsp; {}: {}</p>\n{}</header>\n",
         esc(view.contest.rubric.title(lang)),
         tr!(lang, "report.ranked_on"),
-        esc(method_label(view.method, lang))
+        esc(method_label(view.method, lang)),
+        panel_meta(view, lang)
     );
     if let Some(round) = super::rounds::round_note(view, lang) {
         let _ = writeln!(h, "<p class=\"meta round\">{}</p>", esc(&round));
     }
-    match view.provisional_banner(lang) {
+    if audience == Audience::Internal {
+        let _ = writeln!(
+            h,
+            "<div class=\"internal\">{}</div>",
+            tr!(lang, "report.internal_mark")
+        );
+    }
+    let banner = if audience == Audience::Public && view.provisional {
+        Some(super::audience::public_banner(view, lang).to_string())
+    } else {
+        view.provisional_banner(lang)
+    };
+    match banner {
         Some(b) => {
             let _ = writeln!(h, "<div class=\"banner provisional\">{}</div>", esc(&b));
         }
@@ -125,13 +149,29 @@ pub fn render(view: &ResultsView, lang: Lang) -> String {
             );
         }
     }
-    ranked(&mut h, view, lang);
-    cutoffs(&mut h, view, lang);
-    plots(&mut h, view, lang);
-    judges(&mut h, view, lang);
-    statistics(&mut h, view, lang);
-    receipts(&mut h, view, lang);
-    signatures(&mut h, view, lang);
+    match audience {
+        Audience::Public => {
+            super::audience::award_list_html(&mut h, view, lang);
+            super::audience::org_html(&mut h, view, lang);
+        }
+        Audience::Panel => {
+            ranked(&mut h, view, lang);
+            cutoffs(&mut h, view, lang);
+            super::audience::org_html(&mut h, view, lang);
+            signatures(&mut h, view, lang);
+        }
+        Audience::Internal => {
+            ranked(&mut h, view, lang);
+            cutoffs(&mut h, view, lang);
+            super::audience::org_html(&mut h, view, lang);
+            plots(&mut h, view, lang);
+            judges(&mut h, view, lang);
+            statistics(&mut h, view, lang);
+            receipts(&mut h, view, lang);
+            super::audience::comments_html(&mut h, view, lang, true);
+            signatures(&mut h, view, lang);
+        }
+    }
     h.push_str("</body>\n</html>\n");
     h
 }
@@ -153,7 +193,7 @@ fn ranked(h: &mut String, view: &ResultsView, lang: Lang) {
     ]
     .map(String::from)
     .to_vec();
-    heads.extend(view.group_labels(lang).into_iter().map(String::from));
+    heads.extend(view.subtotal_labels(lang));
     heads.push(tr!(lang, "report.col.judges").into());
     for t in &heads {
         let _ = write!(h, "<th>{}</th>", esc(t));
@@ -182,7 +222,7 @@ fn ranked(h: &mut String, view: &ResultsView, lang: Lang) {
             let _ = write!(
                 h,
                 "<td class=\"num\">{}</td>",
-                esc(&super::view::fmt_score(r.group_means.get(i).copied()))
+                esc(&super::view::fmt_score(r.group_scores.get(i).copied()))
             );
         }
         let _ = writeln!(h, "<td class=\"num\">{}</td></tr>", r.scored);
@@ -772,12 +812,37 @@ fn receipts(h: &mut String, view: &ResultsView, lang: Lang) {
     h.push_str("</tbody>\n</table>\n</section>\n");
 }
 
+/// "评审组长：… | 评审日期：… | 评审地点：…" from `[panel]`, or "" when it is empty.
+fn panel_meta(view: &ResultsView, lang: Lang) -> String {
+    let p = &view.contest.panel;
+    let parts: Vec<String> = [
+        (tr!(lang, "report.panel.chair"), &p.chair),
+        (tr!(lang, "report.panel.date"), &p.date),
+        (tr!(lang, "report.panel.place"), &p.place),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.trim().is_empty())
+    .map(|(k, v)| format!("{k}{}{}", tr!(lang, "report.colon"), esc(v)))
+    .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<p class=\"meta panel\">{}</p>\n",
+            parts.join(" &nbsp;|&nbsp; ")
+        )
+    }
+}
+
+/// The signature page: every judge with an assignment (name, unit, room to sign and date),
+/// the chair, and one seal box per 主办单位.
 fn signatures(h: &mut String, view: &ResultsView, lang: Lang) {
     let _ = writeln!(
         h,
-        "<section class=\"signatures\">\n<h2>{}</h2>\n<p>{}</p>",
+        "<section class=\"signatures\">\n<h2>{}</h2>\n<p>{}</p>\n{}",
         tr!(lang, "report.html.signatures"),
-        esc(&tr!(lang, "report.html.confirm", title = view.title(lang)))
+        esc(&tr!(lang, "report.html.confirm", title = view.title(lang))),
+        panel_meta(view, lang)
     );
     if view.provisional {
         let _ = writeln!(
@@ -786,31 +851,52 @@ fn signatures(h: &mut String, view: &ResultsView, lang: Lang) {
             esc(tr!(lang, "report.html.do_not_sign"))
         );
     }
-    h.push_str("<div class=\"sign\">\n");
     let sign = tr!(lang, "report.html.signature");
     let date = tr!(lang, "report.html.date");
+    let _ = writeln!(
+        h,
+        "<table class=\"signtable\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>",
+        tr!(lang, "report.sign.role"),
+        tr!(lang, "report.judge.name"),
+        tr!(lang, "report.judge.unit"),
+        sign,
+        date
+    );
+    let chair = view.contest.panel.chair.trim();
+    let _ = writeln!(
+        h,
+        "<tr class=\"chair\"><td>{}</td><td>{}</td><td></td><td></td><td></td></tr>",
+        tr!(lang, "report.html.chair"),
+        esc(chair)
+    );
     // Judges with assignments sign; a judge who had nothing to score has nothing to confirm.
-    let panel = view.receipts.iter().filter(|r| {
-        view.judges
-            .iter()
-            .any(|j| j.judge == r.judge && j.assigned > 0)
-    });
-    for r in panel {
-        let who = if r.name.is_empty() { &r.judge } else { &r.name };
+    for j in view.judges.iter().filter(|j| j.assigned > 0) {
+        let who = if j.name.is_empty() { &j.judge } else { &j.name };
         let _ = writeln!(
             h,
-            "<div>{} {}: &nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;{date}:</div>",
+            "<tr class=\"judge\"><td>{}</td><td>{}</td><td>{}</td><td></td><td></td></tr>",
+            tr!(lang, "report.sign.judge"),
             esc(who),
-            sign
+            esc(&j.unit)
         );
     }
     let _ = writeln!(
         h,
-        "<div>{}: &nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;{date}:</div>\n<div>{}: &nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;{date}:</div>",
-        tr!(lang, "report.html.chair"),
+        "<tr><td>{}</td><td></td><td></td><td></td><td></td></tr>\n</tbody>\n</table>",
         tr!(lang, "report.html.organizer")
     );
-    h.push_str("</div>\n</section>\n");
+    if !view.contest.organisers.is_empty() {
+        h.push_str("<div class=\"seals\">\n");
+        for o in &view.contest.organisers {
+            let _ = writeln!(
+                h,
+                "<div class=\"seal\">{}</div>",
+                esc(&tr!(lang, "report.sign.seal", organiser = o))
+            );
+        }
+        h.push_str("</div>\n");
+    }
+    h.push_str("</section>\n");
 }
 
 #[cfg(test)]

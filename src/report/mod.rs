@@ -35,10 +35,14 @@
 //!    shows that judge's total as its aggregate, and co-judges of a two-judge work can each
 //!    compute the other's total from the mean. Such works are listed as having too few scores.
 
+pub mod audience;
+pub mod certificate;
 pub mod csv;
 pub mod html;
 pub mod keycard;
 pub mod rounds;
+pub mod pdf;
+pub mod sheets;
 pub mod table;
 pub use jury_core::results as view;
 pub mod words;
@@ -66,26 +70,33 @@ pub enum ReportError {
     Csv(String),
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so an
-/// interrupted run never leaves a half-written report where the old one was.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let io = |source| ReportError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let tmp = temp_path(path);
-    std::fs::write(&tmp, bytes).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
+/// A file name part from a number or id: letters, digits, `-` and `_` kept, anything else
+/// (a `/` in a certificate number, a space in a judge id) replaced by `_`.
+pub fn safe_file_stem(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
-/// `.name.tmp` next to `path`.
-pub(crate) fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "results".into());
-    path.with_file_name(format!(".{name}.tmp"))
+/// Writes `bytes` to `path` with the store's durable writer
+/// ([`jury_store::snapshot::write_atomic`]: temporary file in the same folder, fsync, rename,
+/// fsync of the folder), so an interrupted run or a power cut never leaves a half-written
+/// report where the old one was. This only names the file in the error.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    // A bare file name ("results.csv") has an empty parent: the writer's temporary file
+    // must then go into the current folder.
+    let target = match path.parent() {
+        Some(p) if p.as_os_str().is_empty() => Path::new(".").join(path),
+        _ => path.to_path_buf(),
+    };
+    jury_store::snapshot::write_atomic(&target, bytes).map_err(|source| ReportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }

@@ -26,7 +26,7 @@ fn rfit(s: &str, w: usize) -> String {
 
 /// The table lines only (header, rule, one line per work), each of equal display width.
 pub fn table_lines(view: &ResultsView, lang: Lang) -> Vec<String> {
-    let groups = view.group_labels(lang);
+    let groups = view.subtotal_labels(lang);
     let mut header: Vec<String> = [
         tr!(lang, "report.col.place"),
         tr!(lang, "report.col.award"),
@@ -59,7 +59,7 @@ pub fn table_lines(view: &ResultsView, lang: Lang) -> Vec<String> {
                 agg,
             ];
             for i in 0..groups.len() {
-                cells.push(fmt_score(r.group_means.get(i).copied()));
+                cells.push(fmt_score(r.group_scores.get(i).copied()));
             }
             cells.push(r.scored.to_string());
             cells

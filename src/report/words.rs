@@ -17,6 +17,9 @@ pub trait ResultsWords {
     /// Columns of a results row (CSV and the XLSX results sheet): place, award, number, title,
     /// unit, district, score, one subtotal per rubric group, judges, rule note.
     fn result_headers(&self, lang: Lang) -> Vec<String>;
+    /// One header per rubric group: its label, marked "(mean)" when some work's subtotals
+    /// are plain means that do not add up to its score (z-score).
+    fn subtotal_labels(&self, lang: Lang) -> Vec<String>;
     /// The award as text: tier label, "panel decides (A / B)", or "" when unranked.
     fn award_label(&self, row: &WorkRow, lang: Lang) -> String;
     /// One sentence on the provisional state, or `None` when every ballot is in.
@@ -50,10 +53,24 @@ impl ResultsWords for ResultsView {
         ]
         .map(String::from)
         .to_vec();
-        h.extend(self.group_labels(lang).into_iter().map(String::from));
+        h.extend(self.subtotal_labels(lang));
         h.push(tr!(lang, "report.col.judges").into());
         h.push(tr!(lang, "report.col.rule_note").into());
         h
+    }
+
+    fn subtotal_labels(&self, lang: Lang) -> Vec<String> {
+        let plain = self.plain_subtotals();
+        self.group_labels(lang)
+            .into_iter()
+            .map(|g| {
+                if plain {
+                    tr!(lang, "report.col.group_plain", group = g)
+                } else {
+                    g.to_string()
+                }
+            })
+            .collect()
     }
 
     fn award_label(&self, row: &WorkRow, lang: Lang) -> String {

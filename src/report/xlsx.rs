@@ -17,6 +17,7 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
+use super::audience::Audience;
 use super::view::{point_decimals, score_number, ResultsView, METHODS, SCORE_DECIMALS};
 use super::words::{method_label, method_short, missing_label, yes_no, ResultsWords};
 use super::{ReportError, MIN_JUDGE_WORKS, MIN_SPREAD_TOTALS};
@@ -154,6 +155,17 @@ impl<'a> Sheet<'a> {
         }
         Ok(())
     }
+    /// The status line of a public sheet: provisional or final, without naming judges.
+    fn public_status(
+        &mut self,
+        view: &ResultsView,
+        lang: Lang,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        let status = super::audience::public_banner(view, lang);
+        self.ws.write_string_with_format(1, 0, status, format)?;
+        Ok(())
+    }
     /// Title and status lines.
     fn top(&mut self, view: &ResultsView, lang: Lang) -> Result<(), XlsxError> {
         let bold = self.bold.clone();
@@ -171,23 +183,181 @@ impl<'a> Sheet<'a> {
     }
 }
 
-/// The workbook as bytes.
+/// The workbook as bytes (internal audience).
 pub fn render(view: &ResultsView, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    render_for(view, lang, Audience::Internal)
+}
+
+/// The workbook for `audience`: public — the award list and the 优秀组织奖; panel — the
+/// results sheet and the 优秀组织奖; internal — every sheet, with 内部资料 in each printed
+/// page's header.
+pub fn render_for(
+    view: &ResultsView,
+    lang: Lang,
+    audience: Audience,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let names = sheet_names(lang);
     let bold = Format::new().set_bold();
     let bold_red = Format::new().set_bold().set_font_color(0xC00000);
     let banner = if view.provisional { bold_red } else { bold };
-    results_sheet(wb.add_worksheet().set_name(names[0])?, view, lang, &banner)?;
-    judges_sheet(wb.add_worksheet().set_name(names[1])?, view, lang, &banner)?;
-    stats_sheet(wb.add_worksheet().set_name(names[2])?, view, lang, &banner)?;
-    methods_sheet(wb.add_worksheet().set_name(names[3])?, view, lang, &banner)?;
+    let mark = |ws: &mut Worksheet| {
+        if audience == Audience::Internal {
+            ws.set_header(format!("&R{}", tr!(lang, "report.internal_mark")));
+        }
+    };
+    if audience == Audience::Public {
+        award_list_sheet(
+            wb.add_worksheet()
+                .set_name(tr!(lang, "report.xlsx.sheet_awards"))?,
+            view,
+            lang,
+            &banner,
+        )?;
+    } else {
+        let ws = wb.add_worksheet().set_name(names[0])?;
+        mark(ws);
+        results_sheet(ws, view, lang, &banner)?;
+    }
+    if audience == Audience::Internal {
+        let ws = wb.add_worksheet().set_name(names[1])?;
+        mark(ws);
+        judges_sheet(ws, view, lang, &banner)?;
+        let ws = wb.add_worksheet().set_name(names[2])?;
+        mark(ws);
+        stats_sheet(ws, view, lang, &banner)?;
+        let ws = wb.add_worksheet().set_name(names[3])?;
+        mark(ws);
+        methods_sheet(ws, view, lang, &banner)?;
+    }
+    if view.organization.is_some() {
+        org_sheet(
+            wb.add_worksheet()
+                .set_name(tr!(lang, "report.xlsx.sheet_org"))?,
+            view,
+            lang,
+            &banner,
+            audience,
+        )?;
+    }
+    if audience == Audience::Internal {
+        let ws = wb
+            .add_worksheet()
+            .set_name(tr!(lang, "report.xlsx.sheet_comments"))?;
+        mark(ws);
+        comments_sheet(ws, view, lang, &banner)?;
+    }
     wb.save_to_buffer()
 }
 
-/// Writes the workbook to `path` (atomically).
+/// 获奖名单: one row per awarded work, awards in the call's order.
+fn award_list_sheet(
+    ws: &mut Worksheet,
+    view: &ResultsView,
+    lang: Lang,
+    bold: &Format,
+) -> Result<(), XlsxError> {
+    let mut sh = Sheet::start(ws, view, lang, bold)?;
+    sh.public_status(view, lang, bold)?;
+    sh.headers(HEADER_ROW, &super::audience::award_list_headers(lang))?;
+    let mut row = HEADER_ROW + 1;
+    for (award, works) in view.award_list() {
+        let label = award.label(&view.contest.awards, lang);
+        for (i, r) in works.iter().enumerate() {
+            sh.n(row, 0, (i + 1) as f64, Num::Int)?;
+            sh.s(row, 1, label)?;
+            sh.s(row, 2, &r.work)?;
+            sh.s(row, 3, &r.title)?;
+            sh.s(row, 4, &r.unit)?;
+            sh.s(row, 5, &r.district)?;
+            sh.s(row, 6, &r.creators)?;
+            row += 1;
+        }
+    }
+    sh.widths(&[6.0, 12.0, 8.0, 34.0, 28.0, 14.0, 28.0])
+}
+
+/// 优秀组织奖: place, organiser, works recommended, works per award, points, result.
+fn org_sheet(
+    ws: &mut Worksheet,
+    view: &ResultsView,
+    lang: Lang,
+    bold: &Format,
+    audience: Audience,
+) -> Result<(), XlsxError> {
+    let Some(org) = &view.organization else {
+        return Ok(());
+    };
+    let mut sh = Sheet::start(ws, view, lang, bold)?;
+    if audience == Audience::Public {
+        sh.public_status(view, lang, bold)?;
+    }
+    let headers = super::audience::org_headers(view, lang);
+    sh.headers(HEADER_ROW, &headers)?;
+    for (i, (r, cells)) in org
+        .rows
+        .iter()
+        .zip(super::audience::org_cells(org, lang))
+        .enumerate()
+    {
+        let row = HEADER_ROW + 1 + i as u32;
+        sh.n(row, 0, r.place as f64, Num::Int)?;
+        sh.s(row, 1, &r.name)?;
+        sh.n(row, 2, r.recommended as f64, Num::Int)?;
+        for (k, n) in r.by_award.iter().enumerate() {
+            sh.n(row, 3 + k as u16, *n as f64, Num::Int)?;
+        }
+        let c = 3 + r.by_award.len() as u16;
+        sh.n(row, c, f64::from(r.points), Num::Int)?;
+        sh.s(row, c + 1, cells.last().map_or("", |s| s.as_str()))?;
+    }
+    let note_row = HEADER_ROW + 2 + org.rows.len() as u32;
+    sh.s(note_row, 0, &super::audience::org_rule_line(view, lang))?;
+    let mut widths = vec![6.0, 22.0, 10.0];
+    widths.extend(headers.iter().skip(3).map(|_| 9.0));
+    sh.widths(&widths)
+}
+
+/// 评语汇总 with identities (internal only).
+fn comments_sheet(
+    ws: &mut Worksheet,
+    view: &ResultsView,
+    lang: Lang,
+    bold: &Format,
+) -> Result<(), XlsxError> {
+    let mut sh = Sheet::start(ws, view, lang, bold)?;
+    sh.headers(
+        HEADER_ROW,
+        &[
+            tr!(lang, "report.col.number").to_string(),
+            tr!(lang, "report.col.title").into(),
+            tr!(lang, "report.comments.judge").into(),
+            tr!(lang, "report.comments.text").into(),
+        ],
+    )?;
+    for (i, c) in view.comments.iter().enumerate() {
+        let row = HEADER_ROW + 1 + i as u32;
+        sh.s(row, 0, &c.work)?;
+        sh.s(row, 1, &c.title)?;
+        sh.s(row, 2, &super::audience::judge_label(c, lang, true))?;
+        sh.s(row, 3, &c.text)?;
+    }
+    sh.widths(&[8.0, 30.0, 22.0, 80.0])
+}
+
+/// Writes the internal workbook to `path` (atomically).
 pub fn write(view: &ResultsView, lang: Lang, path: &std::path::Path) -> Result<(), ReportError> {
-    let bytes = render(view, lang).map_err(|e| ReportError::Xlsx {
+    write_for(view, lang, Audience::Internal, path)
+}
+
+/// Writes the workbook for `audience` to `path` (atomically).
+pub fn write_for(
+    view: &ResultsView,
+    lang: Lang,
+    audience: Audience,
+    path: &std::path::Path,
+) -> Result<(), ReportError> {
+    let bytes = render_for(view, lang, audience).map_err(|e| ReportError::Xlsx {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
@@ -219,7 +389,7 @@ fn results_sheet(
             sh.opt(
                 row,
                 7 + g as u16,
-                r.group_means.get(g).map(|s| score_number(*s)),
+                r.group_scores.get(g).map(|s| score_number(*s)),
                 Num::Score,
             )?;
         }

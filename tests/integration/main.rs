@@ -26,6 +26,7 @@ mod organizer_ingest;
 mod organizer_issue;
 mod organizer_live;
 mod organizer_tui;
+mod paperwork;
 mod pipeline_e2e;
 mod results_report;
 mod rounds;

@@ -296,7 +296,10 @@ fn xlsx_reads_back_cell_by_cell() {
     let path = dir.path().join("out.xlsx");
     report::xlsx::write(&v, Lang::Zh, &path).unwrap();
     let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
-    assert_eq!(wb.sheet_names(), ["结果", "评委", "统计", "方法对比"]);
+    assert_eq!(
+        wb.sheet_names(),
+        ["结果", "评委", "统计", "方法对比", "优秀组织奖", "评语汇总"]
+    );
 
     // Results: title, banner, header on row 2, data from row 3.
     let r = wb.worksheet_range("结果").unwrap();
@@ -328,8 +331,9 @@ fn xlsx_reads_back_cell_by_cell() {
         ]
         .map(s)
     );
-    // Work 1: groups content (55 + 53 + 50) / 3 = 52.67, technique (28 + 26 + 24) / 3 = 26,
-    // creativity (5 + 4 + 4) / 3 = 4.33, artistry (5 + 5 + 4) / 3 = 4.67.
+    // Work 1 is ranked on the trimmed mean (J1's 93 and J3's 82 dropped), so its subtotals
+    // are J2's sheet alone: content 27 + 26 = 53, technique 13 + 9 + 4 = 26, creativity 4,
+    // artistry 5 — adding up to the score 88 (plain means would be 52.67 + 26 + 4.33 + 4.67).
     let row3: Vec<Data> = (0..13).map(|c| cell(&r, 3, c)).collect();
     assert_eq!(
         row3,
@@ -341,10 +345,10 @@ fn xlsx_reads_back_cell_by_cell() {
             s("重庆大学"),
             s("沙坪坝区"),
             n(88.0),
-            n(52.67),
+            n(53.0),
             n(26.0),
-            n(4.33),
-            n(4.67),
+            n(4.0),
+            n(5.0),
             n(3.0),
             Data::Empty
         ]
@@ -699,10 +703,10 @@ fn csv_parses_back_with_bom() {
             "重庆大学",
             "沙坪坝区",
             "88.00",
-            "52.67",
+            "53.00",
             "26.00",
-            "4.33",
-            "4.67",
+            "4.00",
+            "5.00",
             "3"
         ]
     );
@@ -1245,4 +1249,29 @@ fn a_tie_broken_by_the_tie_break_order_is_marked_in_every_output() {
         cell(&r, 4, 12),
         s("mean: 2 scores, trimming needs 5; tied with A, behind on Subject and content")
     );
+}
+
+#[test]
+fn a_provisional_public_list_says_so_without_naming_judges() {
+    use jury::report::audience::{public_csv, Audience};
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let v = view(dir.path(), None);
+    assert!(v.provisional && v.tally.unsubmitted == ["J4"]);
+    let html = report::html::render_for(&v, Lang::Zh, Audience::Public);
+    assert!(html.contains("暂定结果：尚有评委评分未提交"));
+    let xlsx = report::xlsx::render_for(&v, Lang::Zh, Audience::Public).unwrap();
+    let strings = xlsx_part(&xlsx, "xl/sharedStrings.xml");
+    assert!(strings.contains("暂定结果：尚有评委评分未提交"));
+    let csv = public_csv(&v, Lang::Zh).unwrap();
+    assert!(csv.contains("暂定"));
+    for text in [&html, &strings, &csv] {
+        for (id, name, unit) in JUDGES {
+            assert!(!text.contains(id) && !text.contains(name) && !text.contains(unit));
+        }
+    }
+    // Work 1 (一等奖) is listed; the panel's file keeps the full banner naming J4.
+    assert!(html.contains("科学家精神的传承"));
+    let panel = report::html::render_for(&v, Lang::Zh, Audience::Panel);
+    assert!(panel.contains("J4"));
 }

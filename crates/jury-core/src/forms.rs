@@ -772,7 +772,8 @@ struct Columns {
     height: usize,
 }
 
-fn column_letter(mut col: usize) -> String {
+/// "A" … "Z", "AA", … for column 0, 1, … (also the judges' letters of the comments).
+pub(crate) fn column_letter(mut col: usize) -> String {
     let mut s = Vec::new();
     loop {
         s.push(b'A' + (col % 26) as u8);

@@ -9,11 +9,18 @@ use std::collections::BTreeMap;
 use crate::chain::receipt;
 use crate::lang::Lang;
 use crate::model::contest::{AggregationMethod, TieBreak};
+use crate::model::paperwork::OrgBy;
 use crate::model::{Contest, Points};
 use crate::records::{BallotRecord, JudgeRecord, WorkRecord};
 use crate::tally::{
-    tally, AwardOutcome, Score, Tally, TallyInput, TallyParams, TieNote, WorkRule, ZscoreBlocker,
-    ZscoreStatus,
+    organization_awards, tally, Award, AwardOutcome, OrgAwards, Score, Subtotals, Tally,
+    TallyInput, TallyParams, TieNote, WorkRule, ZscoreBlocker, ZscoreStatus,
+};
+
+pub mod paperwork;
+pub use paperwork::{
+    certificates, comment_rows, judge_sheets, Certificate, CertificateError, CommentRow,
+    JudgeSheet, SheetLine,
 };
 
 /// Per-judge figures need at least this many counted works to be published (rule 2).
@@ -45,6 +52,8 @@ pub struct WorkRow {
     pub unit: String,
     /// 区县 of the work's unit, from the recommendation form.
     pub district: String,
+    /// 主创人员, from the recommendation form.
+    pub creators: String,
     pub place: Option<usize>,
     pub award: Option<AwardOutcome>,
     pub tie: TieNote,
@@ -57,6 +66,11 @@ pub struct WorkRow {
     pub fallback: bool,
     /// Mean subtotal per rubric group, in rubric order (empty when unscored).
     pub group_means: Vec<Score>,
+    /// Subtotal per rubric group formed like the score, in rubric order: what the reports
+    /// show beside the score (empty when unscored).
+    pub group_scores: Vec<Score>,
+    /// Whether `group_scores` add up to the score, or are plain means (z-score).
+    pub subtotals: Subtotals,
     pub assigned: usize,
     pub scored: usize,
     pub recused: usize,
@@ -157,6 +171,11 @@ pub struct ResultsView {
     /// Which round the numbers come from, and each row's standing (disqualified, not
     /// advanced) and deductions; empty without rounds and rulings (see [`crate::rounds`]).
     pub rounds: crate::rounds::RoundsInfo,
+    /// 优秀组织奖, when the contest awards one.
+    pub organization: Option<OrgAwards>,
+    /// Judges' comments per work (filled by the caller from the merged comments; identities
+    /// are shown only in the internal audience).
+    pub comments: Vec<CommentRow>,
 }
 
 fn native_rule(method: AggregationMethod, rule: &WorkRule) -> bool {
@@ -237,6 +256,7 @@ impl ResultsView {
                     title: rec.map(|r| r.title.clone()).unwrap_or_default(),
                     unit: rec.map(|r| r.unit.clone()).unwrap_or_default(),
                     district: rec.map(|r| r.district.clone()).unwrap_or_default(),
+                    creators: rec.map(|r| r.creators.clone()).unwrap_or_default(),
                     place: w.place,
                     award: w.award,
                     tie: w.tie,
@@ -245,6 +265,8 @@ impl ResultsView {
                     rule: w.rule.clone(),
                     fallback: !native_rule(method, &w.rule),
                     group_means: w.group_means.iter().map(|(_, s)| *s).collect(),
+                    group_scores: w.group_scores.iter().map(|(_, s)| *s).collect(),
+                    subtotals: w.subtotals,
                     assigned: w.assigned,
                     scored: w.scored,
                     recused: w.recused,
@@ -338,10 +360,7 @@ impl ResultsView {
                     name: j.name.clone(),
                     ballot_id: ballot.map(|b| b.ballot_id.clone()),
                     revision: ballot.map_or(0, |b| b.merged_revision),
-                    receipt: ballot
-                        .filter(|b| b.merged_revision > 0)
-                        .and_then(|b| b.merged_head.as_deref())
-                        .map(receipt),
+                    receipt: ballot_receipt(ballot),
                     submitted: ballot.is_some_and(|b| b.submitted),
                 }
             })
@@ -368,6 +387,19 @@ impl ResultsView {
             })
             .collect();
         let zscore = runs[2].zscore.clone();
+        let organization = contest.awards.organization.as_ref().map(|rule| {
+            organization_awards(
+                rule,
+                &contest.awards,
+                rows.iter().map(|r| {
+                    let who = match rule.by {
+                        OrgBy::District => r.district.as_str(),
+                        OrgBy::Unit => r.unit.as_str(),
+                    };
+                    (who, r.award)
+                }),
+            )
+        });
         ResultsView {
             contest: contest.clone(),
             configured,
@@ -381,7 +413,35 @@ impl ResultsView {
             outliers,
             zscore,
             rounds: Default::default(),
+            organization,
+            comments: Vec::new(),
         }
+    }
+
+    /// The award list (获奖名单): every award in the call's order (tiers, then the rest
+    /// label) with its works in rank order; awards nobody got are left out. Works the panel
+    /// still has to decide are not on it.
+    pub fn award_list(&self) -> Vec<(Award, Vec<&WorkRow>)> {
+        (0..self.contest.awards.tiers.len())
+            .map(Award::Tier)
+            .chain([Award::Rest])
+            .map(|a| {
+                let works: Vec<&WorkRow> = self
+                    .rows
+                    .iter()
+                    .filter(|r| r.award == Some(AwardOutcome::Awarded(a)))
+                    .collect();
+                (a, works)
+            })
+            .filter(|(_, w)| !w.is_empty())
+            .collect()
+    }
+
+    /// Some work's subtotals are plain means rather than a split of its score.
+    pub fn plain_subtotals(&self) -> bool {
+        self.rows
+            .iter()
+            .any(|r| r.subtotals == Subtotals::PlainMeans && !r.group_scores.is_empty())
     }
 
     pub fn title(&self, lang: Lang) -> &str {
@@ -422,6 +482,14 @@ impl ResultsView {
             _ => None,
         }
     }
+}
+
+/// The receipt of a ballot's last merge (`None` until one is merged).
+pub fn ballot_receipt(ballot: Option<&BallotRecord>) -> Option<String> {
+    ballot
+        .filter(|b| b.merged_revision > 0)
+        .and_then(|b| b.merged_head.as_deref())
+        .map(receipt)
 }
 
 /// Why a work is ranked on another rule than the method asked for (a footnote's content).

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::datafile::DataError;
 use super::round::{RawRound, Round};
+use super::paperwork::{CertificateSpec, OrganizationAward, PanelInfo, RestRule};
 use super::rubric::Rubric;
 use crate::lang::Lang;
 
@@ -29,6 +30,12 @@ pub struct Contest {
     /// Blind judging: ballots carry nothing that identifies a work's origin.
     #[serde(default)]
     pub blind: bool,
+    /// 主办单位, as the call names them (certificates' issuers, one seal box each).
+    pub organisers: Vec<String>,
+    /// `[panel]`: chair, review date and place of the signed summary.
+    pub panel: PanelInfo,
+    /// `[certificate]`: wording, issuers, date and numbering of the 获奖证书.
+    pub certificate: CertificateSpec,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,6 +127,12 @@ pub struct AwardRules {
     pub rest_en: String,
     #[serde(default)]
     pub tiers: Vec<AwardTier>,
+    /// Who after the tiers gets the rest label (default: every ranked work).
+    #[serde(default)]
+    pub rest: RestRule,
+    /// 优秀组织奖, when the call awards one.
+    #[serde(default)]
+    pub organization: Option<OrganizationAward>,
     /// What tier shares are of in a contest with rounds: the finalists, or all entries.
     #[serde(default)]
     pub base: AwardBase,
@@ -196,6 +209,11 @@ struct RawContest {
     rounds: Vec<RawRound>,
     #[serde(default)]
     blind: bool,
+    organisers: Vec<String>,
+    #[serde(default)]
+    panel: PanelInfo,
+    #[serde(default)]
+    certificate: CertificateSpec,
 }
 
 fn zh() -> Lang {
@@ -317,6 +335,7 @@ impl Contest {
                 format!("tier shares add up to {share} %, more than 100 %"),
             ));
         }
+        super::paperwork::check(file, text, &raw.awards, &raw.certificate)?;
         for r in &raw.media.resolutions {
             if parse_pair(r, 'x').is_none() {
                 return Err(at(
@@ -415,6 +434,9 @@ impl Contest {
             awards: raw.awards,
             aggregation: raw.aggregation,
             quotas: raw.quotas,
+            organisers: raw.organisers,
+            panel: raw.panel,
+            certificate: raw.certificate,
         })
     }
 }

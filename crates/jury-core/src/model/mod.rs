@@ -3,6 +3,7 @@
 
 pub mod contest;
 pub mod datafile;
+pub mod paperwork;
 pub mod points;
 pub mod round;
 pub mod rubric;

@@ -64,6 +64,21 @@ pub enum WorkRule {
     MeanZscoreFallback,
 }
 
+/// How a work's group subtotals relate to its aggregate.
+///
+/// Under the mean and the trimmed mean the subtotals are formed like the score — the means
+/// over the same sheets (for the trimmed mean, without the sheets of the highest and the
+/// lowest total) — so they add up to it. A z-score normalises judge totals, not groups: it
+/// cannot be split, and the subtotals are plain means that a report must label as such.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Subtotals {
+    /// Same rule as the aggregate: the subtotals add up to it (before rounding).
+    #[default]
+    Split,
+    /// Plain means over all counted sheets: they add up to the plain mean, not the aggregate.
+    PlainMeans,
+}
+
 /// Why the z-score normalisation could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ZscoreBlocker {
@@ -95,6 +110,11 @@ pub(crate) struct WorkAgg {
     pub trimmed: Option<(Score, TrimRule)>,
     /// Empty when the work has no counted sheet.
     pub group_means: Vec<Score>,
+    /// Group subtotals by the rule of `aggregate` (see [`Subtotals`]); empty when unscored.
+    pub group_scores: Vec<Score>,
+    pub subtotals: Subtotals,
+    /// Group means over the sheets the trim keeps (the plain means when nothing is trimmed).
+    trimmed_groups: Vec<Score>,
     pub criterion_means: Vec<Score>,
     /// Judge totals, highest first (for top-score tie-breaks).
     pub totals_desc: Vec<i64>,
@@ -124,6 +144,7 @@ pub(crate) fn aggregate(panel: &Panel, contest: &Contest, method: AggregationMet
                 if w.mean.is_some() {
                     (w.aggregate, w.rule) = (w.mean, WorkRule::Mean);
                 }
+                w.group_scores = w.group_means.clone();
             }
         }
         AggregationMethod::TrimmedMean => {
@@ -141,6 +162,7 @@ pub(crate) fn aggregate(panel: &Panel, contest: &Contest, method: AggregationMet
                         },
                     };
                 }
+                w.group_scores = w.trimmed_groups.clone();
             }
         }
         AggregationMethod::Zscore => match zscores(panel) {
@@ -149,6 +171,8 @@ pub(crate) fn aggregate(panel: &Panel, contest: &Contest, method: AggregationMet
                     if let Some(v) = v {
                         (w.aggregate, w.rule) = (Some(v), WorkRule::Zscore);
                     }
+                    w.group_scores = w.group_means.clone();
+                    w.subtotals = Subtotals::PlainMeans;
                 }
                 zscore = Some(status);
             }
@@ -157,6 +181,7 @@ pub(crate) fn aggregate(panel: &Panel, contest: &Contest, method: AggregationMet
                     if w.mean.is_some() {
                         (w.aggregate, w.rule) = (w.mean, WorkRule::MeanZscoreFallback);
                     }
+                    w.group_scores = w.group_means.clone();
                 }
                 zscore = Some(ZscoreStatus::FellBack(blockers));
             }
@@ -174,6 +199,9 @@ fn basic(panel: &Panel, cells: &[super::input::Cell], needed: usize) -> WorkAgg 
             mean: None,
             trimmed: None,
             group_means: Vec::new(),
+            group_scores: Vec::new(),
+            subtotals: Subtotals::Split,
+            trimmed_groups: Vec::new(),
             criterion_means: Vec::new(),
             totals_desc: Vec::new(),
         };
@@ -200,6 +228,33 @@ fn basic(panel: &Panel, cells: &[super::input::Cell], needed: usize) -> WorkAgg 
     } else {
         (mean, TrimRule::TooFew { scored: n, needed })
     };
+    let group_mean = |kept: &[&super::input::Cell]| -> Vec<Score> {
+        panel
+            .groups
+            .iter()
+            .map(|g| {
+                let sum: i64 = kept
+                    .iter()
+                    .map(|c| panel.crit(c)[g.clone()].iter().sum::<i64>())
+                    .sum();
+                Score::mean(sum, kept.len())
+            })
+            .collect()
+    };
+    // The sheets the trim keeps: without one sheet of the highest and one of the lowest
+    // total. Equal totals are dropped in judge order, so the split is reproducible; the
+    // sum is the trimmed mean whichever of equal sheets goes.
+    let trimmed_groups = if n >= needed {
+        let mut order: Vec<&super::input::Cell> = cells.iter().collect();
+        order.sort_by(|a, b| {
+            b.total
+                .cmp(&a.total)
+                .then(panel.judges[a.judge].cmp(&panel.judges[b.judge]))
+        });
+        group_mean(&order[1..n - 1])
+    } else {
+        group_mean(&cells.iter().collect::<Vec<_>>())
+    };
     WorkAgg {
         aggregate: None,
         rule: WorkRule::Unscored,
@@ -210,6 +265,9 @@ fn basic(panel: &Panel, cells: &[super::input::Cell], needed: usize) -> WorkAgg 
             .iter()
             .map(|g| Score::mean(crit_sums[g.clone()].iter().sum(), n))
             .collect(),
+        group_scores: Vec::new(),
+        subtotals: Subtotals::Split,
+        trimmed_groups,
         criterion_means: crit_sums.iter().map(|&s| Score::mean(s, n)).collect(),
         totals_desc: totals,
     }

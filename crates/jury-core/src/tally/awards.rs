@@ -16,6 +16,7 @@
 use super::Score;
 use crate::lang::Lang;
 use crate::model::contest::{AwardRules, BoundaryTies, Rounding};
+use crate::model::paperwork::RestRule;
 
 /// A tier of `awards.tiers` by index, or the rest label. Better awards order first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -85,7 +86,8 @@ pub struct TierCutoff {
 }
 
 pub(crate) struct Awarded {
-    pub outcomes: Vec<AwardOutcome>,
+    /// `None`: ranked, but after the rest rule's last honourable mention.
+    pub outcomes: Vec<Option<AwardOutcome>>,
     pub cutoffs: Vec<TierCutoff>,
     pub boundary_ties: Vec<BoundaryTie>,
 }
@@ -155,21 +157,30 @@ pub(crate) fn assign(
                 AwardOutcome::Awarded,
             )
         };
-        outcomes.extend(std::iter::repeat_n(outcome, end - start));
+        outcomes.extend(std::iter::repeat_n(Some(outcome), end - start));
         start = end;
     }
+    limit_rest(&mut outcomes, places, rules.rest);
 
     let awards = (0..rules.tiers.len()).map(Award::Tier).chain([Award::Rest]);
     let cutoffs = awards
         .map(|award| {
             let (cumulative_target, previous, share_percent) = match award {
                 Award::Tier(i) => (cumulative[i], if i == 0 { 0 } else { cumulative[i - 1] }, rules.tiers[i].share_percent),
-                Award::Rest => (n, cumulative.last().copied().unwrap_or(0), 100u32.saturating_sub(share)),
+                Award::Rest => {
+                    let previous = cumulative.last().copied().unwrap_or(0);
+                    let end = match rules.rest {
+                        RestRule::All => n,
+                        RestRule::None => previous,
+                        RestRule::Count(c) => (previous + c).min(n),
+                    };
+                    (end, previous, 100u32.saturating_sub(share))
+                }
             };
-            let mine: Vec<usize> = (0..n).filter(|&p| outcomes[p] == AwardOutcome::Awarded(award)).collect();
+            let mine: Vec<usize> = (0..n).filter(|&p| outcomes[p] == Some(AwardOutcome::Awarded(award))).collect();
             let undecided = outcomes
                 .iter()
-                .filter(|o| matches!(o, AwardOutcome::PanelDecides { best, worst } if (*best..=*worst).contains(&award)))
+                .filter(|o| matches!(o, Some(AwardOutcome::PanelDecides { best, worst }) if (*best..=*worst).contains(&award)))
                 .count();
             TierCutoff {
                 award,
@@ -190,9 +201,62 @@ pub(crate) fn assign(
     }
 }
 
+/// Applies `[awards] rest`: after `All` every rest-label work keeps it; after `None` none
+/// does; after `Count(c)` the first `c` do, and every work sharing the place of the `c`-th.
+fn limit_rest(outcomes: &mut [Option<AwardOutcome>], places: &[usize], rule: RestRule) {
+    let keep = match rule {
+        RestRule::All => return,
+        RestRule::None => 0,
+        RestRule::Count(c) => c,
+    };
+    let rest = Some(AwardOutcome::Awarded(Award::Rest));
+    let mut given = 0;
+    let mut last_place = None;
+    for (pos, o) in outcomes.iter_mut().enumerate() {
+        if *o != rest {
+            continue;
+        }
+        if given < keep || last_place == Some(places[pos]) {
+            given += 1;
+            last_place = Some(places[pos]);
+        } else {
+            *o = None;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rules(rest: RestRule) -> AwardRules {
+        let text = crate::data::CONTEST_2023;
+        let mut c = crate::model::Contest::from_toml("c.toml", text, crate::data::rubric).unwrap();
+        c.awards.rest = rest;
+        c.awards
+    }
+
+    #[test]
+    fn the_rest_rule_decides_who_gets_the_rest_label() {
+        // 10 works, places 1..8 then 8= 8= (two share place 8): tiers take round(1), round(2.5)=3, 5.
+        let places = [1, 2, 3, 4, 5, 6, 7, 8, 8, 10];
+        let aggs: Vec<Score> = (0..10).map(|i| Score::mean(9000 - 100 * i, 1)).collect();
+        let ids: Vec<String> = (1..=10).map(|i| i.to_string()).collect();
+        let ids: Vec<&str> = ids.iter().map(|s| s.as_str()).collect();
+        let rest = Some(AwardOutcome::Awarded(Award::Rest));
+        let count = |r: RestRule| {
+            let a = assign(&places, &aggs, &ids, &rules(r));
+            let n = a.outcomes.iter().filter(|o| **o == rest).count();
+            let cut = a.cutoffs.last().unwrap().clone();
+            (n, cut.awarded, a.outcomes[9])
+        };
+        assert_eq!(count(RestRule::All), (5, 5, rest));
+        assert_eq!(count(RestRule::None), (0, 0, None));
+        assert_eq!(count(RestRule::Count(2)), (2, 2, None));
+        // The 3rd honourable mention is at place 8, shared with the 4th: both get it.
+        assert_eq!(count(RestRule::Count(3)), (4, 4, None));
+        assert_eq!(count(RestRule::Count(99)), (5, 5, rest));
+    }
 
     #[test]
     fn cutoffs_round_the_cumulative_share() {

@@ -38,6 +38,7 @@
 pub mod aggregate;
 pub mod awards;
 pub mod input;
+pub mod organization;
 pub mod rank;
 pub mod stats;
 
@@ -49,9 +50,10 @@ use num_rational::Ratio;
 use crate::model::contest::{AggregationMethod, BoundaryTies};
 use crate::model::{Contest, Points};
 
-pub use aggregate::{TrimRule, WorkRule, ZscoreBlocker, ZscoreStatus};
+pub use aggregate::{Subtotals, TrimRule, WorkRule, ZscoreBlocker, ZscoreStatus};
 pub use awards::{Award, AwardOutcome, BoundaryTie, TierCutoff};
 pub use input::{IgnoreReason, Ignored, IgnoredItem, Missing, MissingReason, Sheet, TallyInput};
+pub use organization::{organization_awards, OrgAwards, OrgRow};
 pub use rank::TieNote;
 pub use stats::{IccOneWay, IccTwoWay, JudgeResult, Outlier, Reliability};
 
@@ -144,8 +146,13 @@ pub struct WorkResult {
     pub trimmed: Option<(Score, TrimRule)>,
     /// Counted judge totals, by judge id.
     pub judge_totals: Vec<(String, Points)>,
-    /// Mean subtotal per rubric group, in rubric order (over all counted sheets).
+    /// Mean subtotal per rubric group, in rubric order (over all counted sheets; what the
+    /// group tie-breaks compare).
     pub group_means: Vec<(String, Score)>,
+    /// Subtotal per rubric group formed like the aggregate (see [`Subtotals`]), in rubric
+    /// order: what a report shows beside the score.
+    pub group_scores: Vec<(String, Score)>,
+    pub subtotals: Subtotals,
     /// Mean points per criterion, in rubric order (over all counted sheets).
     pub criterion_means: Vec<(String, Score)>,
     pub assigned: usize,
@@ -244,7 +251,7 @@ pub fn tally(input: &TallyInput, params: &TallyParams) -> Tally {
         .order
         .iter()
         .enumerate()
-        .map(|(pos, r)| (r.work, Some(r.place), Some(awarded.outcomes[pos]), r.tie));
+        .map(|(pos, r)| (r.work, Some(r.place), awarded.outcomes[pos], r.tie));
     let unranked = ranking
         .unranked
         .iter()
@@ -273,6 +280,14 @@ pub fn tally(input: &TallyInput, params: &TallyParams) -> Tally {
                 .map(|g| g.id.clone())
                 .zip(a.group_means.iter().copied())
                 .collect(),
+            group_scores: contest
+                .rubric
+                .groups
+                .iter()
+                .map(|g| g.id.clone())
+                .zip(a.group_scores.iter().copied())
+                .collect(),
+            subtotals: a.subtotals,
             criterion_means: contest
                 .rubric
                 .criteria()
