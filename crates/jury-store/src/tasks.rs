@@ -76,28 +76,20 @@ impl Master {
             .iter()
             .filter(|r| r.record.found && !r.record.compliant)
             .count();
-        let audit = AuditEntry {
-            seq: 0,
-            at: now_secs(),
-            action: "probe".into(),
-            file: String::new(),
-            file_sha256: String::new(),
-            ballot_id: None,
-            judge_id: None,
-            revision: None,
-            chain_head: None,
-            outcome: if missing + failing == 0 {
+        let audit = AuditEntry::contest_wide(
+            now_secs(),
+            "probe",
+            if missing + failing == 0 {
                 "compliant"
             } else {
                 "issues"
-            }
-            .into(),
-            detail: format!(
+            },
+            format!(
                 "{} works: {} compliant, {failing} break a rule, {missing} missing",
                 results.len(),
                 results.len() - failing - missing
             ),
-        };
+        );
         self.write(|tx, path| {
             for r in results {
                 put_probe(tx, path, &r.work_id, &r.record)?;
