@@ -242,17 +242,7 @@ impl Master {
             .prepare("SELECT seq, at, work_id, kind, points, reason, by FROM rulings ORDER BY seq")
             .map_err(self.err())?;
         let rows: Vec<(i64, i64, String, String, i64, String, String)> = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            })
+            .query_map([], |r| r.try_into())
             .and_then(|rows| rows.collect())
             .map_err(self.err())?;
         Ok(rows
