@@ -96,19 +96,12 @@ pub fn run_assign(
     detail["pairs"] = rows.len().into();
     let version = master.store_assignment(
         &rows,
-        &AuditEntry {
-            seq: 0,
-            at: now_secs(),
-            action: "assign".into(),
-            file: String::new(),
-            file_sha256: String::new(),
-            ballot_id: None,
-            judge_id: None,
-            revision: None,
-            chain_head: None,
-            outcome: if manual { "edited" } else { "assigned" }.into(),
-            detail: detail.to_string(),
-        },
+        &AuditEntry::contest_wide(
+            now_secs(),
+            "assign",
+            if manual { "edited" } else { "assigned" },
+            detail.to_string(),
+        ),
     )?;
 
     // Warnings about what the organizer must do next.

@@ -562,22 +562,15 @@ pub fn run_issue(
             append_audit(
                 tx,
                 path,
-                &AuditEntry {
-                    seq: 0,
-                    at: issued_at,
-                    action: "issue".into(),
-                    file: String::new(),
-                    file_sha256: String::new(),
-                    ballot_id: None,
-                    judge_id: None,
-                    revision: None,
-                    chain_head: None,
-                    outcome: "noncompliant-allowed".into(),
-                    detail: format!(
+                &AuditEntry::contest_wide(
+                    issued_at,
+                    "issue",
+                    "noncompliant-allowed",
+                    format!(
                         "--allow-noncompliant: assignment version {version}; {}",
                         unfit.join("; ")
                     ),
-                },
+                ),
             )?;
         }
         for (i, _, revision, head, sha) in &written {

@@ -16,15 +16,23 @@ pub fn jury() -> Command {
 }
 
 /// Asserts that a run of the binary exited 0; when it did not, the failure names `what` was
-/// run and shows its exit code and stderr.
+/// run and shows its exit code, stdout and stderr.
 #[track_caller]
 pub fn assert_ok(out: &std::process::Output, what: &str) {
     assert!(
         out.status.success(),
-        "{what}: exit {:?}\n{}",
+        "{what}: exit {:?}\n{}\n{}",
         out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// The stdout of a run that must have exited 0 (see [`assert_ok`]).
+#[track_caller]
+pub fn stdout_ok(out: &std::process::Output, what: &str) -> String {
+    assert_ok(out, what);
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// A program running in a private tmux server, read back with `capture-pane`: the one screen

@@ -12,6 +12,8 @@ use jury_store::folder::ContestFolder;
 use jury_store::master::{BallotRecord, Master};
 use jury_store::{Ballot, BallotKey};
 
+use crate::helpers::stdout_ok as ok;
+
 const PASS: &str = "rounds organizer passphrase";
 const WORKS: usize = 40;
 const JUDGES: usize = 10;
@@ -39,17 +41,6 @@ fn jury(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("run jury")
-}
-
-fn ok(out: &Output, what: &str) -> String {
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(
-        out.status.success(),
-        "{what} failed ({:?}):\n{stdout}\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
 }
 
 /// Every string of work `i` (1-based) that identifies its origin.
@@ -199,13 +190,7 @@ fn results_csv(c: &Path, extra: &[&str]) -> (String, Vec<Vec<String>>) {
 fn all_values(path: &Path, key: &BallotKey) -> String {
     let b = Ballot::open(path, key).unwrap();
     let conn = b.connection();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let tables = table_names(conn);
     assert!(tables.len() >= 8, "{tables:?}");
     let mut text = String::new();
     for t in tables {
@@ -551,9 +536,9 @@ fn two_rounds_blind_ballots_shortlist_and_rulings() {
 }
 
 /// The tables of today's master (MASTER_SCHEMA) and nothing else.
-fn schema_tables(m: &Master) -> BTreeSet<String> {
-    m.connection()
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+/// The names of the tables of an open SQLite file (a ballot, a master, a bare schema).
+fn table_names(conn: &rusqlite::Connection) -> BTreeSet<String> {
+    conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
@@ -580,21 +565,14 @@ fn a_single_round_master_of_the_previous_schema_gives_identical_results() {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         conn.execute_batch(jury_store::master::MASTER_SCHEMA)
             .unwrap();
-        let names: BTreeSet<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        names
+        table_names(&conn)
     };
-    for t in schema_tables(&m).difference(&old) {
+    for t in table_names(m.connection()).difference(&old) {
         m.connection()
             .execute_batch(&format!("DROP TABLE {t}"))
             .unwrap();
     }
-    assert_eq!(schema_tables(&m), old);
+    assert_eq!(table_names(m.connection()), old);
     // What today's code computes from it: the plain tally, rendered.
     let view = {
         let works = m.works().unwrap();
@@ -644,7 +622,7 @@ fn a_single_round_master_of_the_previous_schema_gives_identical_results() {
     assert_eq!(got, expected);
     // Opening migrated it: the rounds tables are there now, and a second open is a no-op.
     let m = Master::open(&dir.join("master.jury"), &jury_testkit::organizer_key()).unwrap();
-    assert!(schema_tables(&m).contains("rulings"));
+    assert!(table_names(m.connection()).contains("rulings"));
     assert!(m.open_round().unwrap().is_none());
 }
 

@@ -440,19 +440,7 @@ impl Ballot {
             }),
             Event::Comment { work, text } => self.change(event, |tx, path| {
                 Self::work_exists(tx, path, work)?;
-                let err = sqlite_err(path);
-                if text.is_empty() {
-                    tx.execute("DELETE FROM comments WHERE work_id = ?1", [work])
-                        .map_err(&err)?;
-                } else {
-                    tx.execute(
-                        "INSERT INTO comments (work_id, text) VALUES (?1, ?2)
-                         ON CONFLICT (work_id) DO UPDATE SET text = excluded.text",
-                        params![work, text],
-                    )
-                    .map_err(&err)?;
-                }
-                Ok(())
+                put_note(tx, path, Note::Comment, work, Some(text).filter(|t| !t.is_empty()))
             }),
             Event::Recuse { work, reason } => {
                 let trimmed = reason.trim();
@@ -468,23 +456,14 @@ impl Ballot {
                 // A recused work is not scored: its scores go.
                 self.change(event, |tx, path| {
                     Self::work_exists(tx, path, work)?;
-                    let err = sqlite_err(path);
                     tx.execute("DELETE FROM scores WHERE work_id = ?1", [work])
-                        .map_err(&err)?;
-                    tx.execute(
-                        "INSERT INTO recusals (work_id, reason) VALUES (?1, ?2)
-                         ON CONFLICT (work_id) DO UPDATE SET reason = excluded.reason",
-                        params![work, reason],
-                    )
-                    .map_err(&err)?;
-                    Ok(())
+                        .map_err(sqlite_err(path))?;
+                    put_note(tx, path, Note::Recusal, work, Some(reason))
                 })
             }
             Event::Unrecuse { work } => self.change(event, |tx, path| {
                 Self::work_exists(tx, path, work)?;
-                tx.execute("DELETE FROM recusals WHERE work_id = ?1", [work])
-                    .map(|_| ())
-                    .map_err(sqlite_err(path))
+                put_note(tx, path, Note::Recusal, work, None)
             }),
             Event::Progress {
                 work,
@@ -645,7 +624,42 @@ fn corrupt(path: &Path, e: impl std::fmt::Display) -> StoreError {
     }
 }
 
-/// Inserts the event with sequence number `seq` after `prev`, returning its hash.
+/// A text a judge keeps on one work: a comment, or the reason for a recusal.
+#[derive(Clone, Copy)]
+enum Note {
+    Comment,
+    Recusal,
+}
+
+/// Sets a work's note of `kind` to `text`, or removes it when `text` is None: the one writer
+/// of the comments and recusals tables (one row per work, one text column each).
+fn put_note(
+    tx: &rusqlite::Transaction<'_>,
+    path: &Path,
+    kind: Note,
+    work: &str,
+    text: Option<&String>,
+) -> Result<()> {
+    let (delete, upsert) = match kind {
+        Note::Comment => (
+            "DELETE FROM comments WHERE work_id = ?1",
+            "INSERT INTO comments (work_id, text) VALUES (?1, ?2)
+             ON CONFLICT (work_id) DO UPDATE SET text = excluded.text",
+        ),
+        Note::Recusal => (
+            "DELETE FROM recusals WHERE work_id = ?1",
+            "INSERT INTO recusals (work_id, reason) VALUES (?1, ?2)
+             ON CONFLICT (work_id) DO UPDATE SET reason = excluded.reason",
+        ),
+    };
+    match text {
+        None => tx.execute(delete, [work]),
+        Some(text) => tx.execute(upsert, params![work, text]),
+    }
+    .map(|_| ())
+    .map_err(sqlite_err(path))
+}
+
 /// The chain event that records playback progress on a work.
 fn progress_event(work: &str, p: Progress) -> Event {
     Event::Progress {
@@ -656,6 +670,7 @@ fn progress_event(work: &str, p: Progress) -> Event {
     }
 }
 
+/// Inserts the event with sequence number `seq` after `prev`, returning its hash.
 fn append_event(
     tx: &rusqlite::Transaction<'_>,
     path: &Path,

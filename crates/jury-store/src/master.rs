@@ -488,22 +488,6 @@ impl Master {
         Ok(pairs)
     }
 
-    /// Replaces the whole assignment (one transaction) and raises the assignment version.
-    pub fn replace_assignments(&mut self, pairs: &[(String, String)], manual: bool) -> Result<u64> {
-        self.write(|tx, path| {
-            let err = sqlite_err(path);
-            tx.execute("DELETE FROM assignments", []).map_err(&err)?;
-            for (work, judge) in pairs {
-                tx.execute(
-                    "INSERT OR IGNORE INTO assignments (work_id, judge_id, manual) VALUES (?1, ?2, ?3)",
-                    params![work, judge, manual],
-                )
-                .map_err(&err)?;
-            }
-            bump_assignment_version(tx, path)
-        })
-    }
-
     pub fn ballots(&self) -> Result<Vec<BallotRecord>> {
         self.ballots_in(None)
     }
@@ -784,6 +768,11 @@ mod tests {
         Master::open(&path, &key).expect("a second open changes nothing");
     }
 
+    /// The audit row the assignment tests store with their assignments.
+    fn assign_audit() -> AuditEntry {
+        AuditEntry::contest_wide(0, "assign", "assigned", String::new())
+    }
+
     #[test]
     fn data_version_moves_only_when_another_connection_commits() {
         let dir = tempfile::tempdir().unwrap();
@@ -794,7 +783,7 @@ mod tests {
         let before = reader.data_version().unwrap();
         assert_eq!(reader.data_version().unwrap(), before, "nothing changed");
         let mut writer = Master::open(&path, &key).unwrap();
-        writer.replace_assignments(&[], false).unwrap();
+        writer.store_assignment(&[], &assign_audit()).unwrap();
         assert_ne!(
             reader.data_version().unwrap(),
             before,
@@ -822,12 +811,12 @@ mod tests {
             Ok(())
         })
         .unwrap();
-        let pairs = vec![
-            ("10".to_string(), "J1".to_string()),
-            ("2".to_string(), "J1".to_string()),
+        let rows = vec![
+            ("10".to_string(), "J1".to_string(), false),
+            ("2".to_string(), "J1".to_string(), false),
         ];
-        assert_eq!(m.replace_assignments(&pairs, false).unwrap(), 1);
-        assert_eq!(m.replace_assignments(&pairs, false).unwrap(), 2);
+        assert_eq!(m.store_assignment(&rows, &assign_audit()).unwrap(), 1);
+        assert_eq!(m.store_assignment(&rows, &assign_audit()).unwrap(), 2);
         let got = m.assignments().unwrap();
         assert_eq!(got[0].0, "2");
         assert_eq!(got[1].0, "10");

@@ -76,28 +76,20 @@ impl Master {
             .iter()
             .filter(|r| r.record.found && !r.record.compliant)
             .count();
-        let audit = AuditEntry {
-            seq: 0,
-            at: now_secs(),
-            action: "probe".into(),
-            file: String::new(),
-            file_sha256: String::new(),
-            ballot_id: None,
-            judge_id: None,
-            revision: None,
-            chain_head: None,
-            outcome: if missing + failing == 0 {
+        let audit = AuditEntry::contest_wide(
+            now_secs(),
+            "probe",
+            if missing + failing == 0 {
                 "compliant"
             } else {
                 "issues"
-            }
-            .into(),
-            detail: format!(
+            },
+            format!(
                 "{} works: {} compliant, {failing} break a rule, {missing} missing",
                 results.len(),
                 results.len() - failing - missing
             ),
-        };
+        );
         self.write(|tx, path| {
             for r in results {
                 put_probe(tx, path, &r.work_id, &r.record)?;
@@ -250,17 +242,7 @@ impl Master {
             .prepare("SELECT seq, at, work_id, kind, points, reason, by FROM rulings ORDER BY seq")
             .map_err(self.err())?;
         let rows: Vec<(i64, i64, String, String, i64, String, String)> = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            })
+            .query_map([], |r| r.try_into())
             .and_then(|rows| rows.collect())
             .map_err(self.err())?;
         Ok(rows

@@ -696,16 +696,7 @@ pub fn read_verified(conn: &Connection, at: &Origin) -> Result<VerifiedBallot, V
     let events: Vec<EventRow> = rows(
         conn,
         "SELECT seq, at, kind, payload, prev_hash, hash FROM events ORDER BY seq",
-        |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        },
+        |r| r.try_into(),
     )
     .map_err(|e| unreadable(&at, "events", e))?;
 

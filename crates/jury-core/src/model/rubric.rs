@@ -83,12 +83,6 @@ impl Rubric {
         self.criteria().find(|c| c.id == id)
     }
 
-    pub fn group_of(&self, criterion_id: &str) -> Option<&Group> {
-        self.groups
-            .iter()
-            .find(|g| g.criteria.iter().any(|c| c.id == criterion_id))
-    }
-
     pub fn max_total(&self) -> Points {
         self.criteria().map(|c| c.max).sum()
     }
