@@ -102,7 +102,11 @@ fn full_size() -> bool {
 }
 
 fn build() -> Scale {
-    let (works, judges) = if full_size() { (10_000, 300) } else { (300, 12) };
+    let (works, judges) = if full_size() {
+        (10_000, 300)
+    } else {
+        (300, 12)
+    };
     let works = size("JURY_SCALE_WORKS", works);
     let judges = size("JURY_SCALE_JUDGES", judges);
     let root = match std::env::var_os("JURY_SCALE_KEEP") {
@@ -293,7 +297,14 @@ fn bench_scale(c: &mut Criterion) {
             b.iter(|| {
                 let source = ResultsSource::load(&merged).expect("load");
                 let view = source.view(&contest, None);
-                write_results(&view, Lang::Zh, format, Some(&out)).expect("write")
+                write_results(
+                    &view,
+                    Lang::Zh,
+                    format,
+                    jury::report::audience::Audience::Internal,
+                    Some(&out),
+                )
+                .expect("write")
             })
         });
     }

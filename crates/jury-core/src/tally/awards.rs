@@ -245,7 +245,7 @@ mod tests {
         let ids: Vec<&str> = ids.iter().map(|s| s.as_str()).collect();
         let rest = Some(AwardOutcome::Awarded(Award::Rest));
         let count = |r: RestRule| {
-            let a = assign(&places, &aggs, &ids, &rules(r));
+            let a = assign(&places, &aggs, &ids, &rules(r), None);
             let n = a.outcomes.iter().filter(|o| **o == rest).count();
             let cut = a.cutoffs.last().unwrap().clone();
             (n, cut.awarded, a.outcomes[9])
