@@ -31,10 +31,13 @@ pub struct Contest {
     #[serde(default)]
     pub blind: bool,
     /// 主办单位, as the call names them (certificates' issuers, one seal box each).
+    #[serde(default)]
     pub organisers: Vec<String>,
     /// `[panel]`: chair, review date and place of the signed summary.
+    #[serde(default)]
     pub panel: PanelInfo,
     /// `[certificate]`: wording, issuers, date and numbering of the 获奖证书.
+    #[serde(default)]
     pub certificate: CertificateSpec,
 }
 
@@ -209,6 +212,7 @@ struct RawContest {
     rounds: Vec<RawRound>,
     #[serde(default)]
     blind: bool,
+    #[serde(default)]
     organisers: Vec<String>,
     #[serde(default)]
     panel: PanelInfo,
