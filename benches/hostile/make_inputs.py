@@ -109,5 +109,10 @@ workbook(os.path.join(out, 'shared-strings-50M.xlsx'), [('Sheet1', small)], many
 # 5. A title with escape sequences, backspace and bell.
 with open(os.path.join(out, 'escape-title.csv'), 'w', encoding='utf-8') as f:
     f.write('序号,作品名称,创作单位,推荐单位\n')
-    f.write('1,作品1,单位1,渝中区\n2,作品2,单位2,渝中区\n')
-    f.write('3,作品3 \x1b]0;pwned\x07\x1b[31mRED\b\b,单位3,渝中区\n')
+    # A realistic form: one hostile title among forty rows (a file mostly of control bytes
+    # is refused as binary before any row is read).
+    for i in range(1, 41):
+        if i == 3:
+            f.write('3,作品3 \x1b]0;pwned\x07\x1b[31mRED\b\b,单位3,渝中区\n')
+        else:
+            f.write(f'{i},作品{i}，一个普通的科普短视频标题,单位{i},渝中区\n')

@@ -13,11 +13,8 @@ python3 "$here/make_inputs.py" "$work/in"
 
 measure() { # name, command...
   local name="$1"; shift
-  local log="$work/$name.time"
   /usr/bin/time -v "$@" >"$work/$name.out" 2>"$work/$name.err"
   local rc=$?
-  "$jury" --version >/dev/null 2>&1
-  /usr/bin/time -v true 2>/dev/null
   local wall rss
   wall=$(grep "Elapsed (wall clock)" "$work/$name.err" | awk '{print $NF}')
   rss=$(grep "Maximum resident set size" "$work/$name.err" | awk '{print $NF}')
