@@ -28,6 +28,7 @@ mod organizer_live;
 mod organizer_tui;
 mod pipeline_e2e;
 mod results_report;
+mod room;
 mod rounds;
 mod sync_crash;
 mod tally_fixtures;

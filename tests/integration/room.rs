@@ -1,0 +1,115 @@
+//! The meeting room: `jury room show WORK` / `jury room clear` publish *now showing* into the
+//! sync folder (the real binary, a real master), and a judge TUI following that folder
+//! selects the work (tmux).
+
+use crate::helpers::{assert_ok, jury};
+use jury_store::showing::{self, NowShowing, Showing};
+use jury_testkit::ORGANIZER_KEY;
+use std::path::Path;
+
+fn room(contest: &Path, args: &[&str]) -> std::process::Output {
+    jury()
+        .arg("--contest")
+        .arg(contest)
+        .arg("room")
+        .args(args)
+        .env("JURY_KEY", ORGANIZER_KEY)
+        .output()
+        .unwrap()
+}
+
+fn published(dir: &Path) -> NowShowing {
+    match showing::read(dir) {
+        Showing::Published(p) => p,
+        other => panic!("nothing published: {other:?}"),
+    }
+}
+
+#[test]
+fn show_and_clear_publish_now_showing_with_a_growing_sequence() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = jury_testkit::build(dir.path(), 2, 4, |_, _| true);
+    let contest_id = f.folder.contest.id.clone();
+    drop(f);
+    let share = dir.path().join("share");
+    std::fs::create_dir(&share).unwrap();
+    let s = share.to_str().unwrap();
+
+    let out = room(
+        dir.path(),
+        &["show", "002", "--sync-dir", s, "--lang", "en"],
+    );
+    assert_ok(&out, "room show 002");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("Now showing: 002 作品 2 (seq 1"), "{text}");
+    let first = published(&share);
+    assert_eq!(
+        (first.contest.as_str(), first.work.as_deref(), first.seq),
+        (contest_id.as_str(), Some("002"), 1)
+    );
+    assert!(first.at > 1_700_000_000, "a real time: {}", first.at);
+
+    // The number without its zeros names the same work; the sequence grows.
+    let out = room(dir.path(), &["--sync-dir", s, "show", "3", "--lang", "zh"]);
+    assert_ok(&out, "room show 3");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("正在放映：003 作品 3（第 2 次发布"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(published(&share).seq, 2);
+
+    let out = room(dir.path(), &["clear", "--sync-dir", s]);
+    assert_ok(&out, "room clear");
+    let cleared = published(&share);
+    assert_eq!((cleared.work, cleared.seq), (None, 3));
+    // Only the record is left in the folder (the writer's temp name is gone).
+    let names: Vec<_> = std::fs::read_dir(&share)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, [showing::FILE_NAME]);
+}
+
+#[test]
+fn a_work_not_in_the_contest_or_no_folder_is_refused_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(jury_testkit::build(dir.path(), 1, 3, |_, _| true));
+    let share = dir.path().join("share");
+    std::fs::create_dir(&share).unwrap();
+    let s = share.to_str().unwrap();
+    for (lang, words) in [("en", "not in this contest"), ("zh", "不在本比赛中")] {
+        let out = room(
+            dir.path(),
+            &["show", "099", "--sync-dir", s, "--lang", lang],
+        );
+        assert_eq!(out.status.code(), Some(1), "{lang}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+        assert!(err.contains("099") && err.contains(words), "{err}");
+    }
+    assert_eq!(showing::read(&share), Showing::Absent, "nothing published");
+
+    let out = room(dir.path(), &["show", "001", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("--sync-dir"), "{err}");
+
+    let gone = dir.path().join("unplugged");
+    let out = room(
+        dir.path(),
+        &[
+            "show",
+            "001",
+            "--sync-dir",
+            gone.to_str().unwrap(),
+            "--lang",
+            "zh",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("同步文件夹不存在"), "{err}");
+    assert!(!gone.exists(), "no folder is made up");
+}
