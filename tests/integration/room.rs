@@ -113,3 +113,31 @@ fn a_work_not_in_the_contest_or_no_folder_is_refused_with_one_line() {
     assert!(err.contains("同步文件夹不存在"), "{err}");
     assert!(!gone.exists(), "no folder is made up");
 }
+
+/// The judge's screen while the room shows work 003: the banner takes the title's place in
+/// the header and 003 is selected.
+fn following_app(lang: jury::i18n::Lang) -> jury::tui::App {
+    let mut app = jury::tui::App::new(
+        jury_core::sample::sample_data(12),
+        jury::tui::Keymap::default_keymap(),
+        lang,
+    );
+    let contest = app.data.contest.id.clone();
+    app.on_now_showing(Showing::Published(NowShowing {
+        contest,
+        work: Some("003".into()),
+        seq: 4,
+        at: 0,
+    }));
+    app
+}
+
+#[test]
+fn the_now_showing_banner_at_80x24() {
+    let zh = crate::tui_snapshots::screen(&following_app(jury::i18n::Lang::Zh), 80, 24);
+    assert!(zh.lines().next().unwrap().contains("正在放映：003"), "{zh}");
+    insta::assert_snapshot!("now_showing_zh_80x24", zh);
+    let en = crate::tui_snapshots::screen(&following_app(jury::i18n::Lang::En), 80, 24);
+    assert!(en.lines().next().unwrap().contains("Now showing: 003"), "{en}");
+    insta::assert_snapshot!("now_showing_en_80x24", en);
+}
