@@ -138,6 +138,98 @@ fn the_now_showing_banner_at_80x24() {
     assert!(zh.lines().next().unwrap().contains("正在放映：003"), "{zh}");
     insta::assert_snapshot!("now_showing_zh_80x24", zh);
     let en = crate::tui_snapshots::screen(&following_app(jury::i18n::Lang::En), 80, 24);
-    assert!(en.lines().next().unwrap().contains("Now showing: 003"), "{en}");
+    assert!(
+        en.lines().next().unwrap().contains("Now showing: 003"),
+        "{en}"
+    );
     insta::assert_snapshot!("now_showing_en_80x24", en);
+}
+
+/// Polls the screen until `done` holds (at most 20 s, however slow the machine): how long it
+/// took is the bench's business, not this test's.
+fn until(t: &crate::helpers::Tmux, what: &str, done: impl Fn(&str) -> bool) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        let screen = t.screen();
+        if done(&screen) {
+            return screen;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "timed out waiting for {what}:\n{screen}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// A judge TUI following `share` (notifications, or polling only) selects what `jury room
+/// show` publishes; one typing a score is not moved until they leave score mode.
+fn judge_follows_the_room(poll_only: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let f = jury_testkit::build(dir.path(), 1, 4, |_, _| true);
+    let ballot = f.ballots[0].clone();
+    drop(f);
+    let share = dir.path().join("share");
+    std::fs::create_dir(&share).unwrap();
+    let config = dir.path().join("config");
+    std::fs::create_dir(&config).unwrap();
+    let line = format!(
+        "exec env XDG_CONFIG_HOME={} LANG=en_US.UTF-8 JURY_KEY={} {} {} judge {} --sync-dir {} --video-output none 2>{}/stderr.txt",
+        config.display(),
+        ballot.key.secret(),
+        if poll_only { "JURY_FOLLOW_POLL_ONLY=1" } else { "" },
+        env!("CARGO_BIN_EXE_jury"),
+        ballot.path.display(),
+        share.display(),
+        config.display(),
+    );
+    let name = if poll_only {
+        "room-poll"
+    } else {
+        "room-notify"
+    };
+    let t = crate::helpers::Tmux::start(name, &line, 80, 24);
+    t.wait_for("todo");
+    let s = share.to_str().unwrap();
+    let show = |work: &str| {
+        let out = room(dir.path(), &["show", work, "--sync-dir", s]);
+        assert_ok(&out, "room show");
+    };
+    show("002");
+    let screen = until(&t, "002 selected", |s| {
+        s.contains("Now showing: 002") && s.contains(">002")
+    });
+    assert!(!screen.contains(">001"), "{screen}");
+    // Typing a score: the banner changes, the selection does not.
+    t.send(&["s", "2"]);
+    t.wait_for("0-9 ");
+    show("003");
+    let screen = until(&t, "the banner for 003", |s| s.contains("Now showing: 003"));
+    assert!(
+        screen.contains(">002") && !screen.contains(">003"),
+        "{screen}"
+    );
+    t.send(&["Escape"]);
+    until(&t, "003 selected after leaving score mode", |s| {
+        s.contains(">003") && !s.contains("0-9 ")
+    });
+    // The judge looks elsewhere; `w` goes back to the work now showing.
+    t.send(&["g"]);
+    until(&t, "001 selected", |s| s.contains(">001"));
+    t.send(&["w"]);
+    until(&t, "back on 003", |s| s.contains(">003"));
+    // Cleared: the banner goes.
+    let out = room(dir.path(), &["clear", "--sync-dir", s]);
+    assert_ok(&out, "room clear");
+    until(&t, "no banner", |s| !s.contains("Now showing"));
+}
+
+#[test]
+fn a_judge_tui_follows_room_show_by_notifications() {
+    judge_follows_the_room(false);
+}
+
+#[test]
+fn a_judge_tui_follows_room_show_by_polling_alone() {
+    judge_follows_the_room(true);
 }
