@@ -23,6 +23,10 @@ pub enum RoomCmd {
     },
     /// Publish that nothing is showing (judges' banners go away).
     Clear,
+    /// Per judge of the work now showing: scored (with the total), partly, not yet, or
+    /// recused, from the merged ballots (keep `jury watch` running); the spread of the
+    /// totals once every judge has scored it.
+    Status,
 }
 
 /// The sync folder of a room command: `--sync-dir`, or one clear line asking for it. (The
@@ -129,9 +133,151 @@ pub fn run_room(
     let work = match &cmd {
         RoomCmd::Show { work } => Some(work.as_str()),
         RoomCmd::Clear => None,
+        RoomCmd::Status => {
+            print!("{}", status(&folder.contest, &master, &dir, lang)?);
+            return Ok(true);
+        }
     };
     println!("{}", publish(&folder.contest.id, &works, work, &dir, lang)?);
     Ok(true)
+}
+
+/// One judge's standing on the work now showing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    Scored(jury_core::model::Points),
+    Partly { scored: usize, of: usize },
+    NotYet,
+    Recused,
+}
+
+/// Each assigned judge's standing on `work` (judges in id order), from merged scores.
+pub fn standings(
+    contest: &jury_core::model::Contest,
+    work: &str,
+    judges: &[String],
+    merged: &jury_core::records::MergedScores,
+) -> Vec<(String, Standing)> {
+    let criteria: Vec<_> = contest.rubric.criteria().collect();
+    judges
+        .iter()
+        .map(|judge| {
+            let key = (judge.clone(), work.to_string());
+            if merged.recusals.contains_key(&key) {
+                return (judge.clone(), Standing::Recused);
+            }
+            let steps: Vec<_> = criteria
+                .iter()
+                .filter_map(|c| {
+                    merged
+                        .scores
+                        .get(&(judge.clone(), work.to_string(), c.id.clone()))
+                        .map(|s| c.points(*s))
+                })
+                .collect();
+            let standing = match steps.len() {
+                0 => Standing::NotYet,
+                n if n == criteria.len() => Standing::Scored(steps.into_iter().sum()),
+                n => Standing::Partly {
+                    scored: n,
+                    of: criteria.len(),
+                },
+            };
+            (judge.clone(), standing)
+        })
+        .collect()
+}
+
+/// `jury room status`: the table of [`standings`] for the work now showing.
+fn status(
+    contest: &jury_core::model::Contest,
+    master: &jury_store::master::Master,
+    dir: &Path,
+    lang: Lang,
+) -> Result<String, OrganizeError> {
+    let work = match showing::read(dir) {
+        showing::Showing::Published(p) if p.contest == contest.id => p.work,
+        _ => None,
+    };
+    let Some(work) = work else {
+        return Ok(format!("{}\n", tr!(lang, "room.follow.nothing")));
+    };
+    let judges: Vec<String> = master
+        .assignments()?
+        .into_iter()
+        .filter(|(w, _)| *w == work)
+        .map(|(_, j)| j)
+        .collect();
+    let names: std::collections::BTreeMap<String, String> = master
+        .judges()?
+        .into_iter()
+        .map(|j| (j.id, j.name))
+        .collect();
+    let rows = standings(contest, &work, &judges, &master.merged()?);
+    let mut out = format!(
+        "{}\n",
+        tr!(lang, "room.status.work", work = safe_line(&work))
+    );
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(judge, standing)| {
+            let name = names.get(judge).map(|n| safe_line(n).into_owned());
+            let state = match standing {
+                Standing::Scored(total) => tr!(lang, "room.status.scored", total = total),
+                Standing::Partly { scored, of } => {
+                    tr!(lang, "room.status.partly", scored = scored, of = of)
+                }
+                Standing::NotYet => tr!(lang, "room.status.not_yet").to_string(),
+                Standing::Recused => tr!(lang, "room.follow.recused").to_string(),
+            };
+            vec![
+                safe_line(judge).into_owned(),
+                name.unwrap_or_default(),
+                state,
+            ]
+        })
+        .collect();
+    out.push_str(&super::watch::aligned_table(
+        &[
+            tr!(lang, "room.status.judge"),
+            tr!(lang, "room.status.name"),
+            tr!(lang, "room.status.state"),
+        ],
+        &table,
+    ));
+    let totals: Vec<_> = rows
+        .iter()
+        .filter_map(|(_, s)| match s {
+            Standing::Scored(t) => Some(*t),
+            _ => None,
+        })
+        .collect();
+    let waiting = rows
+        .iter()
+        .filter(|(_, s)| matches!(s, Standing::Partly { .. } | Standing::NotYet))
+        .count();
+    if waiting == 0 && !totals.is_empty() {
+        let (lo, hi) = (totals.iter().min(), totals.iter().max());
+        if let (Some(lo), Some(hi)) = (lo, hi) {
+            let spread = jury_core::model::Points(hi.0 - lo.0);
+            out.push_str(&format!(
+                "{}\n",
+                tr!(
+                    lang,
+                    "room.status.spread",
+                    lo = lo,
+                    hi = hi,
+                    spread = spread
+                )
+            ));
+        }
+    } else {
+        out.push_str(&format!(
+            "{}\n",
+            tr!(lang, "room.status.waiting", n = waiting, of = rows.len())
+        ));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -189,4 +335,40 @@ mod tests {
     }
 
     use jury_store::showing::{NowShowing, Showing};
+
+    #[test]
+    fn standings_tell_scored_partly_not_yet_and_recused_apart() {
+        let contest = jury_core::sample::sample_data(1).contest;
+        let mut merged = jury_core::records::MergedScores::default();
+        let ids: Vec<String> = contest.rubric.criteria().map(|c| c.id.clone()).collect();
+        for c in &ids {
+            merged
+                .scores
+                .insert(("J1".into(), "001".into(), c.clone()), 1);
+        }
+        merged
+            .scores
+            .insert(("J2".into(), "001".into(), ids[0].clone()), 1);
+        merged
+            .recusals
+            .insert(("J4".into(), "001".into()), "亲属".into());
+        let judges: Vec<String> = ["J1", "J2", "J3", "J4"].map(String::from).to_vec();
+        let got: Vec<Standing> = standings(&contest, "001", &judges, &merged)
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+        let total: jury_core::model::Points = contest.rubric.criteria().map(|c| c.points(1)).sum();
+        assert_eq!(
+            got,
+            [
+                Standing::Scored(total),
+                Standing::Partly {
+                    scored: 1,
+                    of: ids.len()
+                },
+                Standing::NotYet,
+                Standing::Recused,
+            ]
+        );
+    }
 }

@@ -233,3 +233,72 @@ fn a_judge_tui_follows_room_show_by_notifications() {
 fn a_judge_tui_follows_room_show_by_polling_alone() {
     judge_follows_the_room(true);
 }
+
+#[test]
+fn status_lists_who_scored_the_work_now_showing_and_the_spread_once_all_have() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = jury_testkit::build(dir.path(), 3, 2, |_, _| true);
+    drop(jury_testkit::fill(&f.ballots[0], &f.folder.contest, 1));
+    drop(jury_testkit::fill(&f.ballots[1], &f.folder.contest, 4));
+    let last = f.ballots[2].clone();
+    let contest = f.folder.contest.clone();
+    drop(f);
+    let share = dir.path().join("share");
+    std::fs::create_dir(&share).unwrap();
+    let s = share.to_str().unwrap();
+    let issued = dir.path().join("issued");
+    let merge = || {
+        let out = jury()
+            .arg("--contest")
+            .arg(dir.path())
+            .args(["merge", issued.to_str().unwrap()])
+            .env("JURY_KEY", ORGANIZER_KEY)
+            .output()
+            .unwrap();
+        assert_ok(&out, "merge");
+    };
+    merge();
+    let out = room(dir.path(), &["status", "--sync-dir", s, "--lang", "en"]);
+    assert_ok(&out, "status with nothing showing");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nothing is showing"));
+
+    assert_ok(&room(dir.path(), &["show", "001", "--sync-dir", s]), "show");
+    let out = room(dir.path(), &["status", "--sync-dir", s, "--lang", "en"]);
+    assert_ok(&out, "status");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = |judge: &str| {
+        text.lines()
+            .find(|l| l.starts_with(judge))
+            .unwrap_or_else(|| panic!("{judge} listed:\n{text}"))
+            .to_string()
+    };
+    assert!(line("J01").contains("scored, "), "{text}");
+    assert!(line("J02").contains("scored, "), "{text}");
+    assert!(line("J03").contains("not yet"), "{text}");
+    assert!(text.contains("1 of 3 judges still to score it"), "{text}");
+    assert!(!text.contains("spread"), "{text}");
+
+    drop(jury_testkit::fill(&last, &contest, 9));
+    merge();
+    let out = room(dir.path(), &["status", "--sync-dir", s, "--lang", "zh"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("正在放映：001"), "{text}");
+    assert!(!text.contains("未评"), "{text}");
+    let spread = text
+        .lines()
+        .find(|l| l.starts_with("全部评委已评"))
+        .unwrap_or_else(|| panic!("a spread line:\n{text}"));
+    // The spread is the highest total minus the lowest, of the three listed.
+    let totals: Vec<f64> = text
+        .lines()
+        .filter_map(|l| l.split("已评，").nth(1))
+        .map(|t| t.trim_end_matches(" 分").trim().parse().unwrap())
+        .collect();
+    assert_eq!(totals.len(), 3, "{text}");
+    let hi = totals.iter().cloned().fold(f64::MIN, f64::max);
+    let lo = totals.iter().cloned().fold(f64::MAX, f64::min);
+    assert!(
+        spread.ends_with(&format!("极差 {}", hi - lo)),
+        "{spread} vs {totals:?}"
+    );
+}
