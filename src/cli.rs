@@ -123,6 +123,7 @@ fn subcommand_about(lang: Lang, name: &str) -> Option<&'static str> {
         "rounds" => crate::tr!(lang, "rounds.about.rounds"),
         "advance" => crate::tr!(lang, "rounds.about.advance"),
         "rule" => crate::tr!(lang, "rounds.about.rule"),
+        "room" => crate::tr!(lang, "room.about"),
         _ => return None,
     })
 }

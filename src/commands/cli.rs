@@ -170,6 +170,14 @@ pub enum OrganizerCmd {
         #[command(subcommand)]
         cmd: MediaCmd,
     },
+    /// The meeting room: publish the work now showing (`show WORK`) or clear it (`clear`).
+    Room {
+        #[command(subcommand)]
+        action: super::room::RoomCmd,
+        /// The sync folder the judges follow.
+        #[arg(long, global = true)]
+        sync_dir: Option<PathBuf>,
+    },
     /// Show the audit log of merges.
     Log {
         /// Only the files that were refused (or stale): name, SHA-256, size and reason.
@@ -655,6 +663,7 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             print!("{}", outcome.text);
             Ok(true)
         }
+        OrganizerCmd::Room { action, sync_dir } => super::room::run_room(action, sync_dir, globals),
         OrganizerCmd::Log { refused } => super::sync_cmd::run_log(refused, globals),
         OrganizerCmd::Export { ballot, dir } => super::sync_cmd::run_export(&ballot, &dir, globals),
     }

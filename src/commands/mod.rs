@@ -9,6 +9,7 @@ pub mod import;
 pub mod issue;
 pub mod media;
 pub mod results;
+pub mod room;
 pub mod rounds;
 pub mod rule;
 pub mod sheets;

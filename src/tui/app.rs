@@ -188,6 +188,20 @@ pub struct App {
     pub help_top: usize,
     /// The terminal's size in cells, as the runtime last reported it: what a page is.
     pub screen: (u16, u16),
+    /// The work the meeting room is showing, when it is on this ballot (the header's banner).
+    pub showing: Option<ShowingNow>,
+    /// A now-showing that arrived while the judge was typing: the selection moves to it when
+    /// they are back in the list.
+    pending_show: Option<String>,
+}
+
+/// The room's now-showing as this judge's TUI follows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShowingNow {
+    /// The work's id (one on this ballot).
+    pub work: String,
+    /// The publication's sequence number: a new one of the same work moves the judge again.
+    pub seq: u64,
 }
 
 /// What the status line says about the sync folder.
@@ -226,6 +240,8 @@ impl App {
             removed: HashMap::new(),
             help_top: 0,
             screen: (80, 24),
+            showing: None,
+            pending_show: None,
         };
         app.refilter();
         app
@@ -323,8 +339,90 @@ impl App {
     /// Applies one action. Pure: all I/O is returned as effects.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         let effects = self.dispatch(action);
+        self.move_to_pending_show();
         self.settle();
         effects
+    }
+
+    /// The room's now-showing changed (from the follower thread). A work on this ballot is
+    /// selected, at once in the list, else once the judge is back there (typing a score or a
+    /// comment is never interrupted); another contest's record, a work not on this ballot or
+    /// a damaged file is only noted on the status line.
+    pub fn on_now_showing(&mut self, state: jury_store::showing::Showing) {
+        use jury_store::showing::Showing;
+        let record = match state {
+            Showing::Absent => {
+                self.showing = None;
+                self.pending_show = None;
+                return;
+            }
+            Showing::Bad(_) => {
+                self.say(StatusKind::Info, crate::tr!(self.lang, "room.follow.bad"));
+                return;
+            }
+            Showing::Published(record) => record,
+        };
+        if record.contest != self.data.contest.id {
+            let other = jury_core::text::safe_line(&record.contest).into_owned();
+            self.say(
+                StatusKind::Info,
+                crate::tr!(self.lang, "room.follow.other_contest", contest = other),
+            );
+            return;
+        }
+        let Some(work) = record.work else {
+            self.showing = None;
+            self.pending_show = None;
+            return;
+        };
+        if self
+            .showing
+            .as_ref()
+            .is_some_and(|s| s.seq == record.seq && s.work == work)
+        {
+            return;
+        }
+        if !self.data.works.iter().any(|w| w.id == work) {
+            self.showing = None;
+            self.pending_show = None;
+            let shown = jury_core::text::safe_line(&work).into_owned();
+            self.say(
+                StatusKind::Info,
+                crate::tr!(self.lang, "room.follow.not_on_ballot", work = shown),
+            );
+            return;
+        }
+        self.showing = Some(ShowingNow {
+            work: work.clone(),
+            seq: record.seq,
+        });
+        self.pending_show = Some(work);
+        self.move_to_pending_show();
+        self.settle();
+    }
+
+    /// Selects the work now showing if one is waiting and the judge is in the list.
+    fn move_to_pending_show(&mut self) {
+        if self.mode != Mode::List {
+            return;
+        }
+        if let Some(work) = self.pending_show.take() {
+            self.select_work(&work);
+        }
+    }
+
+    /// Selects `work`, clearing a filter that hides it.
+    fn select_work(&mut self, work: &str) {
+        let Some(index) = self.data.works.iter().position(|w| w.id == work) else {
+            return;
+        };
+        if !self.visible.contains(&index) {
+            self.filter.clear();
+            self.refilter();
+        }
+        if let Some(row) = self.visible.iter().position(|&v| v == index) {
+            self.selected = row;
+        }
     }
 
     /// Each mode takes only its layer's commands (the types say which); anything else is
@@ -444,6 +542,13 @@ impl App {
                     self.say(StatusKind::Info, crate::tr!(self.lang, "tui.not_submitted"));
                 }
             }
+            ListCommand::NowShowing => match self.showing.clone() {
+                Some(s) => self.select_work(&s.work),
+                None => self.say(
+                    StatusKind::Info,
+                    crate::tr!(self.lang, "room.follow.nothing"),
+                ),
+            },
             ListCommand::Help => self.open_help(Mode::List),
             ListCommand::Details => self.mode = Mode::Confirm(Dialog::Details),
             ListCommand::Quit => {

@@ -862,3 +862,186 @@ fn the_summary_has_its_own_key_for_playback() {
     let effects = run(&mut a, [play]);
     assert_eq!(effects, [Effect::Play { work: "001".into() }]);
 }
+
+// --- Following the room's now-showing ---------------------------------------------------
+
+fn shown(a: &App, work: Option<&str>, seq: u64) -> jury_store::showing::Showing {
+    jury_store::showing::Showing::Published(jury_store::showing::NowShowing {
+        contest: a.data.contest.id.clone(),
+        work: work.map(str::to_string),
+        seq,
+        at: 0,
+    })
+}
+
+fn status_text(a: &App) -> String {
+    a.status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_now_showing_in_the_list_selects_the_work_and_shows_the_banner() {
+    let mut a = app();
+    let state = shown(&a, Some("003"), 1);
+    a.on_now_showing(state);
+    assert_eq!(a.selected_work_id().as_deref(), Some("003"));
+    assert_eq!(
+        a.showing,
+        Some(ShowingNow {
+            work: "003".into(),
+            seq: 1
+        })
+    );
+    let title = a.data.works[2].title.clone();
+    assert_eq!(
+        crate::tui::view::showing_banner(&a),
+        Some(format!("正在放映：003 {title}"))
+    );
+}
+
+#[test]
+fn a_judge_typing_a_score_is_not_moved_until_back_in_the_list() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Score), Action::Type('2')]);
+    let before = a.mode.clone();
+    let state = shown(&a, Some("004"), 1);
+    a.on_now_showing(state);
+    assert_eq!(a.mode, before, "the half-typed score stays");
+    assert_eq!(a.selected_work_id().as_deref(), Some("001"));
+    assert!(
+        crate::tui::view::showing_banner(&a).is_some(),
+        "banner at once"
+    );
+    // Still scoring after another digit: not moved.
+    run(&mut a, [Action::Type('5')]);
+    assert_eq!(a.selected_work_id().as_deref(), Some("001"));
+    assert_eq!(a.data.score("001", "theme"), Some(25), "the score was kept");
+    run(&mut a, [cmd(Command::ScoreExit)]);
+    assert_eq!(a.mode, Mode::List);
+    assert_eq!(a.selected_work_id().as_deref(), Some("004"));
+}
+
+#[test]
+fn a_judge_typing_a_comment_is_not_moved_until_the_comment_is_done() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Comment)]);
+    run(&mut a, typed("好"));
+    let state = shown(&a, Some("002"), 1);
+    a.on_now_showing(state);
+    assert!(matches!(a.mode, Mode::Input { .. }));
+    assert_eq!(a.selected_work_id().as_deref(), Some("001"));
+    run(&mut a, typed("片"));
+    run(&mut a, [cmd(Command::InputSubmit)]);
+    assert_eq!(a.data.comments.get("001").map(String::as_str), Some("好片"));
+    assert_eq!(a.selected_work_id().as_deref(), Some("002"));
+}
+
+#[test]
+fn another_contest_or_a_work_not_on_the_ballot_is_ignored_with_a_note() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Next)]);
+    a.on_now_showing(jury_store::showing::Showing::Published(
+        jury_store::showing::NowShowing {
+            contest: "another-contest".into(),
+            work: Some("003".into()),
+            seq: 1,
+            at: 0,
+        },
+    ));
+    assert_eq!(a.selected_work_id().as_deref(), Some("002"));
+    assert_eq!(a.showing, None);
+    assert!(
+        status_text(&a).contains("another-contest"),
+        "{}",
+        status_text(&a)
+    );
+    assert_eq!(a.status.as_ref().unwrap().kind, StatusKind::Info, "quiet");
+    let state = shown(&a, Some("099"), 2);
+    a.on_now_showing(state);
+    assert_eq!(a.selected_work_id().as_deref(), Some("002"));
+    assert_eq!(a.showing, None);
+    assert!(
+        status_text(&a).contains("099") && status_text(&a).contains("不在您的选票上"),
+        "{}",
+        status_text(&a)
+    );
+    a.on_now_showing(jury_store::showing::Showing::Bad(
+        jury_store::showing::BadShowing::NotAFile,
+    ));
+    assert!(status_text(&a).contains("已损坏"), "{}", status_text(&a));
+    assert_eq!(a.selected_work_id().as_deref(), Some("002"));
+}
+
+#[test]
+fn a_recused_work_now_showing_says_recused() {
+    let mut a = app();
+    a.data.recusals.insert("003".into(), "亲属作品".into());
+    let state = shown(&a, Some("003"), 1);
+    a.on_now_showing(state);
+    let banner = crate::tui::view::showing_banner(&a).unwrap();
+    assert!(banner.ends_with("（已回避）"), "{banner}");
+    a.lang = Lang::En;
+    let banner = crate::tui::view::showing_banner(&a).unwrap();
+    assert!(
+        banner.starts_with("Now showing: 003") && banner.ends_with("(recused)"),
+        "{banner}"
+    );
+}
+
+#[test]
+fn the_key_goes_back_to_the_work_now_showing_and_only_new_shows_move_the_judge() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::NowShowing)]);
+    assert!(
+        status_text(&a).contains("没有正在放映"),
+        "{}",
+        status_text(&a)
+    );
+    let state = shown(&a, Some("003"), 5);
+    a.on_now_showing(state.clone());
+    run(&mut a, [cmd(Command::First)]);
+    // The same publication again (a re-read) does not move the judge.
+    a.on_now_showing(state);
+    assert_eq!(a.selected_work_id().as_deref(), Some("001"));
+    run(&mut a, [cmd(Command::NowShowing)]);
+    assert_eq!(a.selected_work_id().as_deref(), Some("003"));
+    run(&mut a, [cmd(Command::First)]);
+    // The room shows the same work again: a new publication moves the judge.
+    let again = shown(&a, Some("003"), 6);
+    a.on_now_showing(again);
+    assert_eq!(a.selected_work_id().as_deref(), Some("003"));
+    // Cleared: no banner, and the key says nothing is showing.
+    let cleared = shown(&a, None, 7);
+    a.on_now_showing(cleared);
+    assert_eq!(crate::tui::view::showing_banner(&a), None);
+    run(&mut a, [cmd(Command::NowShowing)]);
+    assert_eq!(a.selected_work_id().as_deref(), Some("003"));
+}
+
+#[test]
+fn a_filter_hiding_the_work_now_showing_is_cleared() {
+    let mut a = app();
+    run(&mut a, [cmd(Command::Filter)]);
+    run(&mut a, typed("001"));
+    run(&mut a, [cmd(Command::InputSubmit)]);
+    assert_eq!(a.visible().len(), 1);
+    let state = shown(&a, Some("004"), 1);
+    a.on_now_showing(state);
+    assert!(a.filter.is_empty());
+    assert_eq!(a.selected_work_id().as_deref(), Some("004"));
+}
+
+#[test]
+fn the_now_showing_key_is_w_in_the_list() {
+    let k = Keymap::default_keymap();
+    let key = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('w'),
+        crossterm::event::KeyModifiers::NONE,
+    );
+    assert_eq!(
+        k.resolve(Layer::List, key),
+        Some(Action::Command(Command::NowShowing))
+    );
+}

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod editor;
+pub mod follow;
 pub mod keymap;
 pub mod organizer;
 pub mod run;

@@ -36,6 +36,8 @@ pub enum JudgeMessage {
     /// The sync thread finished an attempt.
     Synced(super::sync::SyncReport),
     Player(PlayerEvent),
+    /// The room's now-showing changed (the follower thread, `tui::follow`).
+    NowShowing(jury_store::showing::Showing),
     /// A work's video was located and its SHA-256 checked (off the UI thread).
     MediaChecked {
         work: String,
@@ -163,17 +165,24 @@ where
     let Some((ballot, key)) = obtain_ballot(terminal, &runtime, &opts, prompt_lang)? else {
         return Ok(());
     };
-    let sync = opts
+    let sync_dir = opts
         .sync_dir
         .clone()
         .or_else(|| super::sync::ballot_sync_dir(&ballot))
-        .or_else(|| opts.fallback_sync_dir.clone())
-        .map(|dir| {
-            let tx = tx.clone();
-            super::sync::SyncWorker::start(ballot.path().to_path_buf(), key, dir, move |r| {
-                let _ = tx.send(Incoming::App(JudgeMessage::Synced(r)));
-            })
-        });
+        .or_else(|| opts.fallback_sync_dir.clone());
+    // The room's now-showing lives in the same folder: follow it there.
+    let _follower = sync_dir.clone().map(|dir| {
+        let tx = tx.clone();
+        super::follow::Follower::start(dir, super::follow::Watching::from_env(), move |s| {
+            let _ = tx.send(Incoming::App(JudgeMessage::NowShowing(s)));
+        })
+    });
+    let sync = sync_dir.map(|dir| {
+        let tx = tx.clone();
+        super::sync::SyncWorker::start(ballot.path().to_path_buf(), key, dir, move |r| {
+            let _ = tx.send(Incoming::App(JudgeMessage::Synced(r)));
+        })
+    });
     let data = ballot.load()?;
     let lang = Lang::choose(opts.lang, data.contest.language);
     let mut media_dirs = opts.media_dirs.clone();
@@ -227,6 +236,7 @@ where
                 let at = jury_store::snapshot::local_time(report.at, false);
                 app.on_synced(at, report.result);
             }
+            Some(Incoming::App(JudgeMessage::NowShowing(state))) => app.on_now_showing(state),
             Some(Incoming::Resize(w, h)) => app.resize(w, h),
             Some(Incoming::Tick | Incoming::App(JudgeMessage::Opened(_))) => {}
             None => break,

@@ -130,12 +130,25 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     };
     let left_width =
         (area.width as usize).saturating_sub(right_width + width(&judge) + width(&filter));
-    let title = fit(
-        &format!(" {}", app.data.contest.title(app.lang)),
-        left_width,
-    );
+    // The room's now-showing takes the contest title's place while it lasts.
+    let (title, title_style) = match showing_banner(app) {
+        Some(banner) => (
+            fit(&format!(" {banner}"), left_width),
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
+        ),
+        None => (
+            fit(
+                &format!(" {}", app.data.contest.title(app.lang)),
+                left_width,
+            ),
+            BAR.add_modifier(Modifier::BOLD),
+        ),
+    };
     let line = Line::from(vec![
-        Span::styled(title, BAR.add_modifier(Modifier::BOLD)),
+        Span::styled(title, title_style),
         Span::styled(filter, Style::new().fg(Color::Black).bg(Color::Yellow)),
         Span::styled(judge, BAR),
         Span::styled(count, BAR),
@@ -147,6 +160,30 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         Span::styled(state, BAR),
     ]);
     frame.render_widget(Paragraph::new(line).style(BAR), area);
+}
+
+/// "正在放映：012 标题" while the room shows a work on this ballot ("（已回避）" after it when
+/// this judge recused from it).
+pub fn showing_banner(app: &App) -> Option<String> {
+    let showing = app.showing.as_ref()?;
+    let title = app
+        .data
+        .works
+        .iter()
+        .find(|w| w.id == showing.work)
+        .map(|w| jury_core::text::safe_line(&w.title).into_owned())
+        .unwrap_or_default();
+    let work = jury_core::text::safe_line(&showing.work).into_owned();
+    Some(if app.data.recusals.contains_key(&showing.work) {
+        crate::tr!(
+            app.lang,
+            "room.follow.banner_recused",
+            work = work,
+            title = title
+        )
+    } else {
+        crate::tr!(app.lang, "room.follow.banner", work = work, title = title)
+    })
 }
 
 /// Column widths of the works list for an inner width: (number, title, unit, status, total,

@@ -29,6 +29,7 @@ mod organizer_tui;
 mod paperwork;
 mod pipeline_e2e;
 mod results_report;
+mod room;
 mod rounds;
 mod sync_crash;
 mod tally_fixtures;
