@@ -635,40 +635,43 @@ pub fn quota_lines(
     quotas: &jury_core::model::contest::Quotas,
     lang: Lang,
 ) -> Vec<String> {
-    use jury_core::intake::{quota_warnings, QuotaKind};
-    quota_warnings(works, quotas)
+    jury_core::intake::quota_warnings(works, quotas)
         .iter()
-        .map(|w| {
-            let list = super::media::summarised(&w.works, lang);
-            let name = jury_core::text::safe_line(&w.name);
-            match w.kind {
-                QuotaKind::UnitOver => crate::tr!(
-                    lang,
-                    "intake.quota.unit_over_works",
-                    unit = name,
-                    count = w.count,
-                    max = w.limit,
-                    works = list
-                ),
-                QuotaKind::DistrictOver => crate::tr!(
-                    lang,
-                    "intake.quota.district_over_works",
-                    district = name,
-                    count = w.count,
-                    max = w.limit,
-                    works = list
-                ),
-                QuotaKind::DistrictUnder => crate::tr!(
-                    lang,
-                    "intake.quota.district_under_works",
-                    district = name,
-                    count = w.count,
-                    min = w.limit,
-                    works = list
-                ),
-            }
-        })
+        .map(|w| quota_line(w, lang))
         .collect()
+}
+
+/// One quota warning in words (also shown on the organizer TUI's works tab).
+pub fn quota_line(w: &jury_core::intake::QuotaWarning, lang: Lang) -> String {
+    use jury_core::intake::QuotaKind;
+    let list = super::media::summarised(&w.works, lang);
+    let name = jury_core::text::safe_line(&w.name);
+    match w.kind {
+        QuotaKind::UnitOver => crate::tr!(
+            lang,
+            "intake.quota.unit_over_works",
+            unit = name,
+            count = w.count,
+            max = w.limit,
+            works = list
+        ),
+        QuotaKind::DistrictOver => crate::tr!(
+            lang,
+            "intake.quota.district_over_works",
+            district = name,
+            count = w.count,
+            max = w.limit,
+            works = list
+        ),
+        QuotaKind::DistrictUnder => crate::tr!(
+            lang,
+            "intake.quota.district_under_works",
+            district = name,
+            count = w.count,
+            min = w.limit,
+            works = list
+        ),
+    }
 }
 
 /// Why a form that parsed gave nothing to write.

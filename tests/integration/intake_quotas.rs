@@ -51,6 +51,23 @@ fn a_unit_over_its_quota_across_three_forms_is_warned_by_import_and_probe() {
             && text.contains("单位 重庆大学：3 件作品，超过每单位最多 2 件的限额（作品 1、2、3）"),
         "{text}"
     );
+
+    // The organizer sees the same warning on the works tab of `jury organize`.
+    let folder = jury_store::folder::ContestFolder::load(&c).unwrap();
+    let key = jury_store::BallotKey::parse("organizer passphrase for docx tests").unwrap();
+    let master = folder.open_master(&key).unwrap();
+    let data = jury::tui::organizer::OrgData::load(&master, &folder.contest).unwrap();
+    assert_eq!(data.quotas.len(), 1, "{:?}", data.quotas);
+    let app = jury::tui::organizer::OrgApp::new(
+        data,
+        jury::i18n::Lang::Zh,
+        jury::tui::Keymap::default_keymap(),
+    );
+    let screen = crate::helpers::screen_of(|f| jury::tui::organizer::view::draw(f, &app), 100, 30);
+    assert!(
+        screen.contains("单位 重庆大学：3 件作品，超过每单位最多 2 件的限额"),
+        "{screen}"
+    );
 }
 
 #[test]

@@ -626,27 +626,6 @@ fn a_single_round_master_of_the_previous_schema_gives_identical_results() {
     assert!(m.open_round().unwrap().is_none());
 }
 
-fn screen_of(draw: impl FnOnce(&mut ratatui::Frame), w: u16, h: u16) -> String {
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-    terminal.draw(draw).unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut skip = 0;
-        for x in 0..w {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-            out.push_str(symbol);
-        }
-        out.push('\n');
-    }
-    out
-}
-
 #[test]
 fn the_organizer_tui_shows_a_disqualified_work_without_place_or_award() {
     let tmp = tempfile::tempdir().unwrap();
@@ -698,7 +677,7 @@ fn the_organizer_tui_shows_a_disqualified_work_without_place_or_award() {
             == 7
     );
     app.tab = jury::tui::organizer::Tab::Results;
-    let screen = screen_of(|f| jury::tui::organizer::view::draw(f, &app), 140, 40);
+    let screen = crate::helpers::screen_of(|f| jury::tui::organizer::view::draw(f, &app), 140, 40);
     let line = screen
         .lines()
         .find(|l| l.contains("作品 3 "))
@@ -717,7 +696,7 @@ fn the_judge_tui_shows_a_disqualified_work_and_does_not_ask_for_its_scores() {
         jury::tui::Keymap::default_keymap(),
         jury::i18n::Lang::Zh,
     );
-    let screen = screen_of(|f| jury::tui::view::draw(f, &app), 100, 24);
+    let screen = crate::helpers::screen_of(|f| jury::tui::view::draw(f, &app), 100, 24);
     let line = screen.lines().find(|l| l.contains(" 002 ")).unwrap();
     assert!(line.contains("取消"), "{line}");
     for a in [
@@ -727,7 +706,7 @@ fn the_judge_tui_shows_a_disqualified_work_and_does_not_ask_for_its_scores() {
         let effects = app.update(a);
         assert!(effects.is_empty());
     }
-    let screen = screen_of(|f| jury::tui::view::draw(f, &app), 100, 24);
+    let screen = crate::helpers::screen_of(|f| jury::tui::view::draw(f, &app), 100, 24);
     assert!(screen.contains("组织方已取消该作品资格"), "{screen}");
     assert_eq!(app.done_count(), 1, "the disqualified work needs nothing");
 }

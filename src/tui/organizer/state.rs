@@ -132,6 +132,8 @@ pub struct OrgData {
     pub assignment_version: u64,
     /// What the results tabs tally.
     pub source: ResultsSource,
+    /// The call's quotas per unit and district, over every form imported (works tab).
+    pub quotas: Vec<jury_core::intake::QuotaWarning>,
 }
 
 impl OrgData {
@@ -245,6 +247,7 @@ impl OrgData {
             judge_keys,
             assignment_version: master.assignment_version()?,
             source,
+            quotas: jury_core::intake::quota_warnings(&records, &contest.quotas),
         })
     }
 
@@ -260,6 +263,7 @@ impl OrgData {
             judge_keys: Vec::new(),
             assignment_version: 0,
             source: ResultsSource::default(),
+            quotas: Vec::new(),
         }
     }
 

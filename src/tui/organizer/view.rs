@@ -690,6 +690,15 @@ fn detail_lines(app: &OrgApp, w: usize) -> Vec<Line<'static>> {
                 };
                 lines.push((legend, DIM));
             }
+            // The call's quotas, over every form imported: the organizer sees them here.
+            if app.tab == Tab::Works {
+                for q in &d.quotas {
+                    let text = crate::commands::import::quota_line(q, lang);
+                    for l in crate::tui::text::wrap_words(&text, w.saturating_sub(1)) {
+                        lines.push((format!(" {l}"), WARN));
+                    }
+                }
+            }
         }
         Tab::Results | Tab::Severity => {
             let r = &app.results;
