@@ -485,7 +485,7 @@ pub fn import_works_into(
                 lang,
                 "intake.number_clash",
                 id = other.id,
-                title = other.title,
+                title = jury_core::text::bare_title(&other.title),
                 unit = other.unit,
                 form = form_label(&other.source, &other.origin_sheet),
                 row = other.source_row
@@ -499,7 +499,7 @@ pub fn import_works_into(
             reason: crate::tr!(
                 lang,
                 "intake.repeated_work",
-                title = earlier.title,
+                title = jury_core::text::bare_title(&earlier.title),
                 unit = earlier.unit,
                 form = form_label(&earlier.source, &earlier.origin_sheet),
                 row = earlier.source_row
@@ -545,7 +545,7 @@ pub fn import_works_into(
                 lang,
                 "intake.new_work",
                 id = w.id,
-                title = w.title,
+                title = jury_core::text::bare_title(&w.title),
                 form = form,
                 row = w.source_row
             )
@@ -554,7 +554,7 @@ pub fn import_works_into(
                 lang,
                 "intake.new_work_numbered",
                 id = w.id,
-                title = w.title,
+                title = jury_core::text::bare_title(&w.title),
                 form = form,
                 no = w.origin_no
             )
@@ -574,7 +574,7 @@ pub fn import_works_into(
                 lang,
                 "intake.changed_work",
                 id = w.id,
-                title = w.title,
+                title = jury_core::text::bare_title(&w.title),
                 fields = fields
             )
         );

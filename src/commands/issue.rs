@@ -88,7 +88,7 @@ fn unfit_works(
                 lang,
                 "intake.issue.unfit_work",
                 id = w.id,
-                title = jury_core::text::safe_line(&w.title),
+                title = jury_core::text::safe_line(jury_core::text::bare_title(&w.title)),
                 why = jury_core::text::safe_line(&why)
             ));
         }

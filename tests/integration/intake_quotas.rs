@@ -88,3 +88,27 @@ fn a_long_list_of_works_is_summarised() {
         "{text}"
     );
 }
+
+#[test]
+fn a_title_already_in_book_marks_is_quoted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let c = contest(d, "cq-2023-short-video");
+    let form = d.join("渝中区.csv");
+    std::fs::write(
+        &form,
+        "序号,作品名称,创作单位\n1,《长江鲟的回家路》,重庆大学\n",
+    )
+    .unwrap();
+    let out = crate::helpers::jury()
+        .env("JURY_KEY", "organizer passphrase for docx tests")
+        .arg("--contest")
+        .arg(&c)
+        .args(["--lang", "zh", "import", "works"])
+        .arg(&form)
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.contains("《长江鲟的回家路》"), "{text}");
+    assert!(!text.contains("《《"), "{text}");
+}

@@ -247,6 +247,16 @@ pub fn is_unsafe_char(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// A title without the 《》 a form may already wrap it in, for messages that add their own
+/// quotation marks (so "《《长江》》" never appears).
+pub fn bare_title(title: &str) -> &str {
+    let t = title.trim();
+    match t.strip_prefix('《').and_then(|r| r.strip_suffix('》')) {
+        Some(inner) if !inner.contains('《') && !inner.contains('》') => inner,
+        _ => t,
+    }
+}
+
 /// `text` from a file (form cell, file name, ballot comment, mpv metadata) made safe to print
 /// or draw on one line: every unsafe character, newlines and tabs included, is shown as a
 /// visible escape (`\n`, `\t`, `\x1b`, `\u{202e}`), so nothing is hidden and nothing acts.
@@ -305,5 +315,12 @@ mod safe_tests {
         ));
         assert_eq!(safe_line("a\nb\tc"), "a\\nb\\tc");
         assert_eq!(safe_text("a\nb\rc"), "a\nb\\rc");
+    }
+
+    #[test]
+    fn a_title_loses_only_its_own_book_marks() {
+        assert_eq!(bare_title("《长江鲟的回家路》"), "长江鲟的回家路");
+        assert_eq!(bare_title(" 长江 "), "长江");
+        assert_eq!(bare_title("《上》与《下》"), "《上》与《下》");
     }
 }
