@@ -4,7 +4,7 @@
 //! cluster in a few districts, judges from 40 units spread over 20 districts, a few declared
 //! conflicts each.
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use jury_core::assign::{assign, AssignJudge, AssignWork, SplitMix64};
 
 pub fn contest(works: usize, judges: usize) -> (Vec<AssignWork>, Vec<AssignJudge>) {
@@ -62,4 +62,3 @@ fn bench_assign(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench_assign);
-criterion_main!(benches);

@@ -2,7 +2,7 @@
 //! the master transactions alone, the verification of one ballot file, and the whole
 //! `jury merge` of 100 real files.
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use criterion::{criterion_group, BatchSize, Criterion};
 use jury_store::master::Master;
 use jury_store::verify::VerifiedBallot;
 use std::path::Path;
@@ -146,4 +146,3 @@ fn bench_merge_files(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench_merge, bench_merge_files);
-criterion_main!(benches);

@@ -1,9 +1,8 @@
 //! Goals (issue 3): the play action to mpv's "loaded" event within 1.2× of
 //! `mpv --vo=null --ao=null --frames=1` on the same clip, measured in the same run; probing 50
 //! clips in parallel, bounded by the cores (compared with one at a time).
-#![cfg(feature = "mpv")]
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use jury_media::player::{Player, PlayerConfig, PlayerEvent, VideoOutput};
 use jury_media::testclip::Clip;
 use std::path::{Path, PathBuf};
@@ -134,4 +133,3 @@ fn probe_fifty(c: &mut Criterion) {
 }
 
 criterion_group!(benches, play_to_loaded, probe_fifty);
-criterion_main!(benches);

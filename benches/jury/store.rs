@@ -1,7 +1,7 @@
 //! Goals: one durable score commit ≤ 2× a raw fsync on the same disk (both measured here);
 //! open-to-first-frame excluding key derivation ≤ 100 ms.
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use jury::i18n::Lang;
 use jury::tui::{view, App, Keymap};
 use jury_store::{Ballot, BallotKey};
@@ -65,4 +65,3 @@ criterion_group! {
     config = Criterion::default().sample_size(30);
     targets = durable_commit, open_to_first_frame
 }
-criterion_main!(benches);

@@ -6,7 +6,8 @@
 //! sample is one real publication, spaced at irregular gaps so the poll's phase is sampled
 //! fairly.
 //!
-//! `cargo bench --bench room` (or `-- --shows N`).
+//! `JURY_BENCH=room cargo bench --bench jury` (`JURY_ROOM_SHOWS=N` for another count; under
+//! `cargo test --benches` three shows each, to check the path works).
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -60,14 +61,11 @@ fn measure(watching: Watching, shows: usize) -> Vec<Duration> {
     samples
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let shows = args
-        .iter()
-        .position(|a| a == "--shows")
-        .and_then(|i| args.get(i + 1))
+pub fn run() {
+    let shows = std::env::var("JURY_ROOM_SHOWS")
+        .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(50);
+        .unwrap_or(if crate::full_size() { 50 } else { 3 });
     for (name, watching) in [
         ("notifications", Watching::Notify),
         ("polling only", Watching::PollOnly),

@@ -9,7 +9,7 @@
 //! measured is the walk, the matching and the hashing of small files — hashing real videos
 //! costs their size at the disk's and SHA-256's speed on top.
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use criterion::{criterion_group, BatchSize, Criterion};
 use jury::commands::import::import_works_into;
 use jury::i18n::Lang;
 use jury_store::master::{Master, MASTER_FILE};
@@ -86,7 +86,6 @@ fn import_5000(c: &mut Criterion) {
 }
 
 criterion_group!(benches, import_5000, intake_38_forms, match_200_videos);
-criterion_main!(benches);
 
 const DISTRICTS: [&str; 38] = [
     "渝中区",

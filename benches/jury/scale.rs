@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use jury::cli::Globals;
 use jury::commands::assign::{run_assign, AssignOptions};
 use jury::commands::issue::{run_issue, IssueOptions};
@@ -95,14 +95,8 @@ fn write_forms(root: &Path, works: usize, judges: usize) -> (PathBuf, PathBuf) {
     (wp, jp)
 }
 
-/// `cargo test --benches` runs each bench once without `--bench`: a small contest then, so the
-/// test suite checks the stages work without building a national one.
-fn full_size() -> bool {
-    std::env::args().any(|a| a == "--bench")
-}
-
 fn build() -> Scale {
-    let (works, judges) = if full_size() {
+    let (works, judges) = if crate::full_size() {
         (10_000, 300)
     } else {
         (300, 12)
@@ -319,4 +313,3 @@ fn bench_scale(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench_scale);
-criterion_main!(benches);

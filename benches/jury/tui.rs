@@ -1,6 +1,6 @@
 //! Goal: update + render of one keypress on a ballot with 2,000 works ≤ 2 ms.
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use jury::i18n::Lang;
 use jury::tui::action::{Action, Command};
 use jury::tui::{view, App, Keymap};
@@ -34,4 +34,3 @@ fn keypress(c: &mut Criterion) {
 }
 
 criterion_group!(benches, keypress);
-criterion_main!(benches);
