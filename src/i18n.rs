@@ -27,6 +27,11 @@ pub fn text(lang: Lang, key: &'static str) -> &'static str {
         .unwrap_or(key)
 }
 
+/// The texts of `keys` in `lang`, in order: a table's column headings.
+pub fn texts(lang: Lang, keys: &[&'static str]) -> Vec<String> {
+    keys.iter().map(|k| text(lang, k).to_string()).collect()
+}
+
 /// `template` with each `%{name}` replaced by its value.
 pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
     let mut out = template.to_string();
@@ -200,6 +205,10 @@ mod locale_tests {
 
     /// Every key named in the code: `tr!(lang, "key"…)` and `Msg` table entries.
     fn used_keys() -> BTreeSet<String> {
+        let namespaces: BTreeSet<String> = locale_keys()
+            .keys()
+            .filter_map(|k| k.split('.').next().map(String::from))
+            .collect();
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut used = BTreeSet::new();
         let mut stack = vec![root.join("src")];
@@ -233,9 +242,30 @@ mod locale_tests {
                     let key = text[i + 4..].split('"').next().unwrap();
                     used.insert(key.to_string());
                 }
+                // Keys named as plain literals (heading lists, keys picked by a `match`).
+                used.extend(
+                    text.split('"')
+                        .skip(1)
+                        .step_by(2)
+                        .filter(|lit| looks_like_key(lit, &namespaces))
+                        .map(String::from),
+                );
             }
         }
         used
+    }
+
+    /// A literal such as `report.col.place`: a namespace of the locale files, then at least two
+    /// more dotted parts of lowercase words (so file names like `report.html` do not count).
+    fn looks_like_key(lit: &str, namespaces: &BTreeSet<String>) -> bool {
+        let parts: Vec<&str> = lit.split('.').collect();
+        parts.len() >= 3
+            && namespaces.contains(parts[0])
+            && parts.iter().all(|p| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            })
     }
 
     #[test]

@@ -43,95 +43,66 @@ fn form(dir: &Path) -> std::path::PathBuf {
     path
 }
 
-fn import_5000(c: &mut Criterion) {
-    // Same filesystem as a contest folder would be on: not a tmpfs /tmp.
-    let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
-    let path = form(dir.path());
-    let quotas = jury_core::data::contest_template("cq-micro-lecture")
-        .unwrap()
-        .quotas;
+/// Times `import_works_into` of `forms` into a fresh master per iteration (created in the
+/// setup, not timed), checking every run makes `expect_new` works.
+fn bench_fresh_imports(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    dir: &Path,
+    template: &str,
+    forms: &[std::path::PathBuf],
+    expect_new: usize,
+) {
+    let quotas = jury_core::data::contest_template(template).unwrap().quotas;
     let key = BallotKey::generate();
-    let media = dir.path().join("media");
-    let mut group = c.benchmark_group("import");
-    group.sample_size(10);
-    group.bench_function("parse_5000_works_csv", |b| {
-        b.iter(|| import_works(&path).unwrap().reports[0].rows.len())
-    });
+    let media = dir.join("media");
     let mut n = 0;
-    group.bench_function("import_5000_works_into_fresh_master", |b| {
+    group.bench_function(name, |b| {
         b.iter_batched(
             || {
                 n += 1;
-                let sub = dir.path().join(format!("m{n}"));
+                let sub = dir.join(format!("m{n}"));
                 std::fs::create_dir_all(&sub).unwrap();
                 Master::create(&sub.join(MASTER_FILE), &key, "bench").unwrap()
             },
             |mut master| {
-                let outcome = import_works_into(
-                    &mut master,
-                    &media,
-                    &quotas,
-                    std::slice::from_ref(&path),
-                    false,
-                    Lang::En,
-                )
-                .unwrap();
-                assert_eq!(outcome.counts.new, WORKS);
+                let outcome =
+                    import_works_into(&mut master, &media, &quotas, forms, false, Lang::En)
+                        .unwrap();
+                assert_eq!(outcome.counts.new, expect_new);
                 master
             },
             BatchSize::PerIteration,
         )
     });
+}
+
+fn import_5000(c: &mut Criterion) {
+    // Same filesystem as a contest folder would be on: not a tmpfs /tmp.
+    let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let path = form(dir.path());
+    let mut group = c.benchmark_group("import");
+    group.sample_size(10);
+    group.bench_function("parse_5000_works_csv", |b| {
+        b.iter(|| import_works(&path).unwrap().reports[0].rows.len())
+    });
+    bench_fresh_imports(
+        &mut group,
+        "import_5000_works_into_fresh_master",
+        dir.path(),
+        "cq-micro-lecture",
+        std::slice::from_ref(&path),
+        WORKS,
+    );
     group.finish();
 }
 
 criterion_group!(benches, import_5000, intake_38_forms, match_200_videos);
 
-const DISTRICTS: [&str; 38] = [
-    "渝中区",
-    "大渡口区",
-    "江北区",
-    "沙坪坝区",
-    "九龙坡区",
-    "南岸区",
-    "北碚区",
-    "渝北区",
-    "巴南区",
-    "两江新区",
-    "高新区",
-    "万盛经开区",
-    "涪陵区",
-    "长寿区",
-    "江津区",
-    "合川区",
-    "永川区",
-    "南川区",
-    "綦江区",
-    "大足区",
-    "璧山区",
-    "铜梁区",
-    "潼南区",
-    "荣昌区",
-    "开州区",
-    "梁平区",
-    "武隆区",
-    "城口县",
-    "丰都县",
-    "垫江县",
-    "忠县",
-    "云阳县",
-    "奉节县",
-    "巫山县",
-    "巫溪县",
-    "石柱县",
-    "秀山县",
-    "酉阳县",
-];
-
 /// 38 district forms of 5 works each, numbered from 1: CSV (GBK), XLSX and DOCX.
 fn district_forms(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
-    for (d, district) in DISTRICTS.iter().enumerate() {
+    for (d, district) in jury_testkit::CHONGQING_DISTRICTS.iter().enumerate() {
         let rows: Vec<(String, String)> = (1..=5)
             .map(|i| (format!("{district}作品{i}"), format!("{district}第{i}中学")))
             .collect();
@@ -190,32 +161,16 @@ fn district_forms(dir: &Path) -> Vec<std::path::PathBuf> {
 fn intake_38_forms(c: &mut Criterion) {
     let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
     let forms = district_forms(dir.path());
-    let quotas = jury_core::data::contest_template("cq-2023-short-video")
-        .unwrap()
-        .quotas;
-    let key = BallotKey::generate();
-    let media = dir.path().join("media");
     let mut group = c.benchmark_group("intake");
     group.sample_size(10);
-    let mut n = 0;
-    group.bench_function("import_38_forms_x_5_works_csv_xlsx_docx", |b| {
-        b.iter_batched(
-            || {
-                n += 1;
-                let sub = dir.path().join(format!("m{n}"));
-                std::fs::create_dir_all(&sub).unwrap();
-                Master::create(&sub.join(MASTER_FILE), &key, "bench").unwrap()
-            },
-            |mut master| {
-                let outcome =
-                    import_works_into(&mut master, &media, &quotas, &forms, false, Lang::En)
-                        .unwrap();
-                assert_eq!(outcome.counts.new, 190);
-                master
-            },
-            BatchSize::PerIteration,
-        )
-    });
+    bench_fresh_imports(
+        &mut group,
+        "import_38_forms_x_5_works_csv_xlsx_docx",
+        dir.path(),
+        "cq-2023-short-video",
+        &forms,
+        190,
+    );
     group.finish();
 }
 

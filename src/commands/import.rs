@@ -237,6 +237,55 @@ fn report_bad(
     (!skip_bad).then(|| crate::tr!(lang, "intake.bad_rows_refused", n = n))
 }
 
+impl<T> Gathered<T> {
+    /// Lists the bad rows, and refuses (keeping the report so far) when they block the import
+    /// or nothing is left to write (`empty`); else how many bad rows `--skip-bad` leaves out.
+    fn refuse_bad_or_empty(
+        &mut self,
+        skip_bad: bool,
+        empty: bool,
+        noun: &str,
+        lang: Lang,
+    ) -> Result<usize, IngestError> {
+        let skipped_bad = self.bad.len();
+        let many_forms = self.forms > 1;
+        if let Some(refusal) = report_bad(&mut self.out, &mut self.bad, skip_bad, many_forms, lang)
+        {
+            return Err(refused_with(std::mem::take(&mut self.out), refusal));
+        }
+        if empty {
+            let message = nothing_to_import(&files_shown(&self.files), skipped_bad, noun, lang);
+            return Err(refused_with(std::mem::take(&mut self.out), message));
+        }
+        Ok(skipped_bad)
+    }
+}
+
+impl ImportCounts {
+    /// The counts of a plan: changed records are those with at least one changed field.
+    fn of_plan<T, F>(
+        new: usize,
+        changed: &[(T, Vec<F>)],
+        unchanged: usize,
+        skipped_bad: usize,
+    ) -> Self {
+        ImportCounts {
+            new,
+            changed: changed.iter().filter(|(_, f)| !f.is_empty()).count(),
+            unchanged,
+            skipped_bad,
+        }
+    }
+}
+
+/// One audit row per form file read.
+fn audits_of(files: &[(PathBuf, String)], kind: &str, counts: &ImportCounts) -> Vec<AuditEntry> {
+    files
+        .iter()
+        .map(|(file, source)| audit_entry(file, source, kind, counts))
+        .collect()
+}
+
 fn counts_line(out: &mut String, counts: &ImportCounts, noun: &str, lang: Lang) {
     let ImportCounts {
         new,
@@ -458,17 +507,10 @@ pub fn import_works_into(
     skip_bad: bool,
     lang: Lang,
 ) -> Result<ImportOutcome, IngestError> {
-    let g = gather(files, FormKind::Works, import_works, skip_bad, lang)?;
-    let Gathered {
-        mut out,
-        rows,
-        mut bad,
-        files,
-        forms,
-    } = g;
+    let mut g = gather(files, FormKind::Works, import_works, skip_bad, lang)?;
     let existing = master.works()?;
     let (mut incoming, mut supplements) = (Vec::new(), Vec::new());
-    for (r, source, sheet, key_value) in &rows {
+    for (r, source, sheet, key_value) in &g.rows {
         let record = work_record(r, source, sheet.as_deref());
         if *key_value {
             supplements.push(record);
@@ -478,7 +520,7 @@ pub fn import_works_into(
     }
     let plan = plan_intake(&existing, incoming, supplements);
     for (work, other) in &plan.clashes {
-        bad.push(ShownBad {
+        g.bad.push(ShownBad {
             form: form_label(&work.source, &work.origin_sheet),
             row: work.source_row,
             reason: crate::tr!(
@@ -493,7 +535,7 @@ pub fn import_works_into(
         });
     }
     for (work, earlier) in &plan.repeats {
-        bad.push(ShownBad {
+        g.bad.push(ShownBad {
             form: form_label(&work.source, &work.origin_sheet),
             row: work.source_row,
             reason: crate::tr!(
@@ -506,38 +548,12 @@ pub fn import_works_into(
             ),
         });
     }
-    let skipped_bad = bad.len();
-    if let Some(refusal) = report_bad(&mut out, &mut bad, skip_bad, forms > 1, lang) {
-        return Err(refused_with(out, refusal));
-    }
-    if plan.placed.is_empty() {
-        return Err(refused_with(
-            out,
-            nothing_to_import(
-                &files_shown(&files),
-                skipped_bad,
-                crate::tr!(lang, "intake.noun_works"),
-                lang,
-            ),
-        ));
-    }
-    let counts = ImportCounts {
-        new: plan.new.len(),
-        changed: plan.changed.iter().filter(|(_, f)| !f.is_empty()).count(),
-        unchanged: plan.unchanged,
-        skipped_bad,
-    };
-    let audits: Vec<AuditEntry> = files
-        .iter()
-        .map(|(file, source)| audit_entry(file, source, "works", &counts))
-        .collect();
-    master.apply_work_plan(&plan, &audits)?;
-    counts_line(
-        &mut out,
-        &counts,
-        crate::tr!(lang, "intake.noun_works"),
-        lang,
-    );
+    let noun = crate::tr!(lang, "intake.noun_works");
+    let skipped_bad = g.refuse_bad_or_empty(skip_bad, plan.placed.is_empty(), noun, lang)?;
+    let Gathered { mut out, files, .. } = g;
+    let counts = ImportCounts::of_plan(plan.new.len(), &plan.changed, plan.unchanged, skipped_bad);
+    master.apply_work_plan(&plan, &audits_of(&files, "works", &counts))?;
+    counts_line(&mut out, &counts, noun, lang);
     for w in &plan.new {
         let form = form_label(&w.source, &w.origin_sheet);
         let line = if w.origin_no.is_empty() {
@@ -646,32 +662,21 @@ pub fn quota_line(w: &jury_core::intake::QuotaWarning, lang: Lang) -> String {
     use jury_core::intake::QuotaKind;
     let list = super::media::summarised(&w.works, lang);
     let name = jury_core::text::safe_line(&w.name);
-    match w.kind {
-        QuotaKind::UnitOver => crate::tr!(
-            lang,
-            "intake.quota.unit_over_works",
-            unit = name,
-            count = w.count,
-            max = w.limit,
-            works = list
-        ),
-        QuotaKind::DistrictOver => crate::tr!(
-            lang,
-            "intake.quota.district_over_works",
-            district = name,
-            count = w.count,
-            max = w.limit,
-            works = list
-        ),
-        QuotaKind::DistrictUnder => crate::tr!(
-            lang,
-            "intake.quota.district_under_works",
-            district = name,
-            count = w.count,
-            min = w.limit,
-            works = list
-        ),
-    }
+    // One shape for the three: the unit or district, its count, the limit, the works.
+    let key = match w.kind {
+        QuotaKind::UnitOver => "intake.quota.unit_over_works",
+        QuotaKind::DistrictOver => "intake.quota.district_over_works",
+        QuotaKind::DistrictUnder => "intake.quota.district_under_works",
+    };
+    crate::i18n::fill(
+        crate::i18n::text(lang, key),
+        &[
+            ("name", &name),
+            ("count", &w.count),
+            ("limit", &w.limit),
+            ("works", &list),
+        ],
+    )
 }
 
 /// Why a form that parsed gave nothing to write.
@@ -704,52 +709,24 @@ pub fn import_judges_into(
     skip_bad: bool,
     lang: Lang,
 ) -> Result<ImportOutcome, IngestError> {
-    let g = gather(files, FormKind::Judges, import_judges, skip_bad, lang)?;
+    let mut g = gather(files, FormKind::Judges, import_judges, skip_bad, lang)?;
+    let noun = crate::tr!(lang, "intake.noun_judges");
+    let skipped_bad = g.refuse_bad_or_empty(skip_bad, g.rows.is_empty(), noun, lang)?;
     let Gathered {
         mut out,
         rows,
-        mut bad,
         files,
-        forms,
+        ..
     } = g;
-    let skipped_bad = bad.len();
-    if let Some(refusal) = report_bad(&mut out, &mut bad, skip_bad, forms > 1, lang) {
-        return Err(refused_with(out, refusal));
-    }
-    if rows.is_empty() {
-        return Err(refused_with(
-            out,
-            nothing_to_import(
-                &files_shown(&files),
-                skipped_bad,
-                crate::tr!(lang, "intake.noun_judges"),
-                lang,
-            ),
-        ));
-    }
     let existing = master.judges()?;
     let incoming: Vec<JudgeRecord> = rows
         .iter()
         .map(|(r, source, ..)| judge_record(r, source))
         .collect();
     let plan = plan_judges(&existing, incoming);
-    let counts = ImportCounts {
-        new: plan.new.len(),
-        changed: plan.changed.iter().filter(|(_, w)| !w.is_empty()).count(),
-        unchanged: plan.unchanged,
-        skipped_bad,
-    };
-    let audits: Vec<AuditEntry> = files
-        .iter()
-        .map(|(file, source)| audit_entry(file, source, "judges", &counts))
-        .collect();
-    master.apply_judge_plan(&plan, &audits)?;
-    counts_line(
-        &mut out,
-        &counts,
-        crate::tr!(lang, "intake.noun_judges"),
-        lang,
-    );
+    let counts = ImportCounts::of_plan(plan.new.len(), &plan.changed, plan.unchanged, skipped_bad);
+    master.apply_judge_plan(&plan, &audits_of(&files, "judges", &counts))?;
+    counts_line(&mut out, &counts, noun, lang);
     for j in &plan.new {
         let _ = writeln!(
             out,
@@ -914,47 +891,35 @@ pub fn bad_row_reason(b: &BadRow, lang: Lang) -> String {
 
 /// A broken quota, in `lang`.
 pub fn quota_text(issue: &QuotaIssue, lang: Lang) -> String {
-    match issue {
+    let (key, name, count, limit, rows) = match issue {
         QuotaIssue::UnitOver {
             unit,
             count,
             max,
             rows,
-        } => crate::tr!(
-            lang,
-            "intake.quota.unit_over",
-            unit = unit,
-            count = count,
-            max = max,
-            rows = row_list(rows)
-        ),
+        } => ("intake.quota.unit_over", unit, count, max, rows),
         QuotaIssue::DistrictOver {
             district,
             count,
             max,
             rows,
-        } => crate::tr!(
-            lang,
-            "intake.quota.district_over",
-            district = district,
-            count = count,
-            max = max,
-            rows = row_list(rows)
-        ),
+        } => ("intake.quota.district_over", district, count, max, rows),
         QuotaIssue::DistrictUnder {
             district,
             count,
             min,
             rows,
-        } => crate::tr!(
-            lang,
-            "intake.quota.district_under",
-            district = district,
-            count = count,
-            min = min,
-            rows = row_list(rows)
-        ),
-    }
+        } => ("intake.quota.district_under", district, count, min, rows),
+    };
+    crate::i18n::fill(
+        crate::i18n::text(lang, key),
+        &[
+            ("name", name),
+            ("count", count),
+            ("limit", limit),
+            ("rows", &row_list(rows)),
+        ],
+    )
 }
 
 /// The accepted column headers, from the one alias table of `jury_core::forms`, for

@@ -52,17 +52,9 @@ fn award_heading(view: &ResultsView, award: Award, n: usize, lang: Lang) -> Stri
 
 /// Columns of the award list.
 pub fn award_list_headers(lang: Lang) -> Vec<String> {
-    [
-        tr!(lang, "report.public.seq"),
-        tr!(lang, "report.col.award"),
-        tr!(lang, "report.col.number"),
-        tr!(lang, "report.col.title"),
-        tr!(lang, "report.col.unit"),
-        tr!(lang, "report.public.district"),
-        tr!(lang, "report.public.creators"),
-    ]
-    .map(String::from)
-    .to_vec()
+    let mut h = vec![tr!(lang, "report.public.seq").to_string()];
+    h.extend(crate::i18n::texts(lang, super::words::AWARDED_WORK_COLUMNS));
+    h
 }
 
 /// The award list as HTML sections, one per award.
@@ -304,41 +296,37 @@ pub fn judge_label(c: &CommentRow, lang: Lang, identify: bool) -> String {
 
 /// The comments as CSV for feedback to entrants (BOM first): judges by letter only.
 pub fn comments_csv(view: &ResultsView, lang: Lang) -> Result<String, ReportError> {
-    let mut w = ::csv::WriterBuilder::new().from_writer(Vec::new());
-    let err = |e: ::csv::Error| ReportError::Csv(e.to_string());
-    w.write_record([
-        tr!(lang, "report.col.number"),
-        tr!(lang, "report.col.title"),
-        tr!(lang, "report.comments.judge"),
-        tr!(lang, "report.comments.text"),
-    ])
-    .map_err(err)?;
     use super::csv::defuse;
-    for c in &view.comments {
-        w.write_record([
+    let header = crate::i18n::texts(
+        lang,
+        &[
+            "report.col.number",
+            "report.col.title",
+            "report.comments.judge",
+            "report.comments.text",
+        ],
+    );
+    let rows = view.comments.iter().map(|c| {
+        [
             defuse(&c.work),
             defuse(&c.title),
             judge_label(c, lang, false),
             defuse(&c.text),
-        ])
-        .map_err(err)?;
-    }
-    super::csv::finish(w)
+        ]
+    });
+    super::csv::table(header, rows)
 }
 
 /// The public CSV: the award list, one row per awarded work, in the call's order.
 pub fn public_csv(view: &ResultsView, lang: Lang) -> Result<String, ReportError> {
     use super::csv::defuse;
-    let mut w = ::csv::WriterBuilder::new().from_writer(Vec::new());
-    let err = |e: ::csv::Error| ReportError::Csv(e.to_string());
-    let mut head = vec![tr!(lang, "report.col.status").to_string()];
-    head.extend(award_list_headers(lang));
-    w.write_record(&head).map_err(err)?;
+    let mut header = vec![tr!(lang, "report.col.status").to_string()];
+    header.extend(award_list_headers(lang));
     let status = super::words::ResultsWords::status_word(view, lang);
-    for (award, works) in view.award_list() {
+    let rows = view.award_list().into_iter().flat_map(|(award, works)| {
         let label = award.label(&view.contest.awards, lang);
-        for (i, r) in works.iter().enumerate() {
-            w.write_record([
+        works.into_iter().enumerate().map(move |(i, r)| {
+            [
                 status.to_string(),
                 (i + 1).to_string(),
                 defuse(label),
@@ -347,9 +335,8 @@ pub fn public_csv(view: &ResultsView, lang: Lang) -> Result<String, ReportError>
                 defuse(&r.unit),
                 defuse(&r.district),
                 defuse(&r.creators),
-            ])
-            .map_err(err)?;
-        }
-    }
-    super::csv::finish(w)
+            ]
+        })
+    });
+    super::csv::table(header, rows)
 }

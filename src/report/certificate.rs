@@ -94,23 +94,18 @@ pub fn file_name(c: &Certificate) -> String {
 /// The mail-merge CSV (UTF-8 with BOM, formula-like text defused, like the results CSV).
 pub fn csv(certs: &[Certificate], lang: Lang) -> Result<String, ReportError> {
     use super::csv::defuse;
-    let mut w = ::csv::WriterBuilder::new().from_writer(Vec::new());
-    let err = |e: ::csv::Error| ReportError::Csv(e.to_string());
-    w.write_record([
-        tr!(lang, "report.cert.number"),
-        tr!(lang, "report.col.award"),
-        tr!(lang, "report.col.number"),
-        tr!(lang, "report.col.title"),
-        tr!(lang, "report.col.unit"),
-        tr!(lang, "report.public.district"),
-        tr!(lang, "report.public.creators"),
-        tr!(lang, "report.cert.body"),
-        tr!(lang, "report.cert.issuers"),
-        tr!(lang, "report.cert.date"),
-    ])
-    .map_err(err)?;
-    for c in certs {
-        w.write_record([
+    let mut header = vec![tr!(lang, "report.cert.number").to_string()];
+    header.extend(crate::i18n::texts(lang, super::words::AWARDED_WORK_COLUMNS));
+    header.extend(crate::i18n::texts(
+        lang,
+        &[
+            "report.cert.body",
+            "report.cert.issuers",
+            "report.cert.date",
+        ],
+    ));
+    let rows = certs.iter().map(|c| {
+        [
             defuse(&c.number),
             defuse(&c.award_label),
             defuse(&c.work),
@@ -121,8 +116,7 @@ pub fn csv(certs: &[Certificate], lang: Lang) -> Result<String, ReportError> {
             defuse(&c.body),
             defuse(&c.issuers.join(tr!(lang, "report.list_sep"))),
             defuse(&c.date),
-        ])
-        .map_err(err)?;
-    }
-    super::csv::finish(w)
+        ]
+    });
+    super::csv::table(header, rows)
 }

@@ -31,10 +31,7 @@ pub fn header(view: &ResultsView, lang: Lang) -> Vec<String> {
 
 /// The CSV text, BOM first.
 pub fn render(view: &ResultsView, lang: Lang) -> Result<String, ReportError> {
-    let mut w = ::csv::WriterBuilder::new().from_writer(Vec::new());
-    let err = |e: ::csv::Error| ReportError::Csv(e.to_string());
-    w.write_record(header(view, lang)).map_err(err)?;
-    for r in &view.rows {
+    let rows = view.rows.iter().map(|r| {
         let mut rec = vec![
             super::rounds::row_status(view, r, view.status_word(lang), lang),
             r.place.map(|p| p.to_string()).unwrap_or_default(),
@@ -55,13 +52,31 @@ pub fn render(view: &ResultsView, lang: Lang) -> Result<String, ReportError> {
         }
         rec.push(r.scored.to_string());
         rec.push(view.row_note(r, lang));
-        w.write_record(&rec).map_err(err)?;
+        rec
+    });
+    table(header(view, lang), rows)
+}
+
+/// A CSV of a header and rows, BOM first: every CSV jury writes goes through here. Cells
+/// arrive as they are to be written (text already `defuse`d, numbers as numbers).
+pub fn table<H, R>(header: H, rows: impl IntoIterator<Item = R>) -> Result<String, ReportError>
+where
+    H: IntoIterator,
+    H::Item: AsRef<[u8]>,
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let mut w = ::csv::WriterBuilder::new().from_writer(Vec::new());
+    let err = |e: ::csv::Error| ReportError::Csv(e.to_string());
+    w.write_record(header).map_err(err)?;
+    for row in rows {
+        w.write_record(row).map_err(err)?;
     }
     finish(w)
 }
 
-/// The written CSV as text, BOM first (every CSV jury writes ends here).
-pub fn finish(w: ::csv::Writer<Vec<u8>>) -> Result<String, ReportError> {
+/// The written CSV as text, BOM first.
+fn finish(w: ::csv::Writer<Vec<u8>>) -> Result<String, ReportError> {
     let bytes = w
         .into_inner()
         .map_err(|e| ReportError::Csv(e.to_string()))?;

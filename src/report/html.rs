@@ -182,19 +182,7 @@ fn ranked(h: &mut String, view: &ResultsView, lang: Lang) {
         "<section class=\"ranked\">\n<h2>{}</h2>\n<table>\n<thead><tr>",
         tr!(lang, "report.html.ranking")
     );
-    let mut heads: Vec<String> = [
-        tr!(lang, "report.col.place"),
-        tr!(lang, "report.col.award"),
-        tr!(lang, "report.col.number"),
-        tr!(lang, "report.col.title"),
-        tr!(lang, "report.col.unit"),
-        tr!(lang, "report.col.district"),
-        tr!(lang, "report.col.score"),
-    ]
-    .map(String::from)
-    .to_vec();
-    heads.extend(view.subtotal_labels(lang));
-    heads.push(tr!(lang, "report.col.judges").into());
+    let heads = view.ranked_headers(lang);
     for t in &heads {
         let _ = write!(h, "<th>{}</th>", esc(t));
     }
@@ -229,17 +217,7 @@ fn ranked(h: &mut String, view: &ResultsView, lang: Lang) {
     }
     h.push_str("</tbody>\n</table>\n");
     let rulings = super::rounds::ruling_lines(view, lang);
-    if !rulings.is_empty() {
-        let _ = write!(
-            h,
-            "<p class=\"small\"><b>{}</b><br>",
-            esc(tr!(lang, "rounds.report.section"))
-        );
-        for line in rulings {
-            let _ = write!(h, "{}<br>", esc(&line));
-        }
-        h.push_str("</p>\n");
-    }
+    note_block(h, "small", tr!(lang, "rounds.report.section"), &rulings);
     let notes = view.rule_notes(lang);
     if !notes.is_empty() {
         h.push_str("<p class=\"small\">");
@@ -249,21 +227,32 @@ fn ranked(h: &mut String, view: &ResultsView, lang: Lang) {
         h.push_str("</p>\n");
     }
     let ties = view.tie_lines(lang);
-    if !ties.is_empty() {
-        let _ = write!(
-            h,
-            "<p class=\"small ties\"><strong>{}</strong><br>",
-            tr!(lang, "report.section.ties_broken")
-        );
-        for line in ties {
-            let _ = write!(h, "{}<br>", esc(&line));
-        }
-        h.push_str("</p>\n");
-    }
+    note_block(
+        h,
+        "small ties",
+        tr!(lang, "report.section.ties_broken"),
+        &ties,
+    );
     if let Some(note) = view.zscore_note(lang) {
         let _ = writeln!(h, "<p class=\"small\">{}</p>", esc(&note));
     }
     h.push_str("</section>\n");
+}
+
+/// A headed paragraph of lines (rulings, broken ties, ties at a cut-off); nothing when empty.
+fn note_block(h: &mut String, class: &str, heading: &str, lines: &[String]) {
+    if lines.is_empty() {
+        return;
+    }
+    let _ = write!(
+        h,
+        "<p class=\"{class}\"><strong>{}</strong><br>",
+        esc(heading)
+    );
+    for line in lines {
+        let _ = write!(h, "{}<br>", esc(line));
+    }
+    h.push_str("</p>\n");
 }
 
 fn cutoffs(h: &mut String, view: &ResultsView, lang: Lang) {
@@ -277,17 +266,7 @@ fn cutoffs(h: &mut String, view: &ResultsView, lang: Lang) {
     }
     h.push_str("</ul>\n");
     let ties = view.boundary_lines(lang);
-    if !ties.is_empty() {
-        let _ = writeln!(
-            h,
-            "<p><strong>{}</strong></p>\n<ul>",
-            tr!(lang, "report.section.boundary_ties")
-        );
-        for line in ties {
-            let _ = writeln!(h, "<li>{}</li>", esc(&line));
-        }
-        h.push_str("</ul>\n");
-    }
+    note_block(h, "ties", tr!(lang, "report.section.boundary_ties"), &ties);
     h.push_str("</section>\n");
 }
 

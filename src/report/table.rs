@@ -27,16 +27,8 @@ fn rfit(s: &str, w: usize) -> String {
 /// The table lines only (header, rule, one line per work), each of equal display width.
 pub fn table_lines(view: &ResultsView, lang: Lang) -> Vec<String> {
     let groups = view.subtotal_labels(lang);
-    let mut header: Vec<String> = [
-        tr!(lang, "report.col.place"),
-        tr!(lang, "report.col.award"),
-        tr!(lang, "report.col.number"),
-        tr!(lang, "report.col.title"),
-        tr!(lang, "report.col.unit"),
-        tr!(lang, "report.col.score"),
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut header = crate::i18n::texts(lang, super::words::RANKED_COLUMNS);
+    header.push(tr!(lang, "report.col.score").into());
     header.extend(groups.iter().map(|g| g.to_string()));
     header.push(tr!(lang, "report.col.judges_short").into());
     let right: Vec<bool> = (0..header.len()).map(|c| c == 0 || c >= 5).collect();

@@ -12,10 +12,31 @@ use jury_core::model::contest::{AggregationMethod, Rounding, TieBreak};
 use jury_core::model::Contest;
 use jury_core::tally::{Award, AwardOutcome, MissingReason, ZscoreBlocker};
 
+/// The first columns of every ranked table (the terminal's, the report's, the sheets').
+pub const RANKED_COLUMNS: &[&str] = &[
+    "report.col.place",
+    "report.col.award",
+    "report.col.number",
+    "report.col.title",
+    "report.col.unit",
+];
+
+/// The columns naming an awarded work: the award list's and the certificates' mail merge.
+pub const AWARDED_WORK_COLUMNS: &[&str] = &[
+    "report.col.award",
+    "report.col.number",
+    "report.col.title",
+    "report.col.unit",
+    "report.public.district",
+    "report.public.creators",
+];
+
 /// The sentences of a [`ResultsView`].
 pub trait ResultsWords {
-    /// Columns of a results row (CSV and the XLSX results sheet): place, award, number, title,
-    /// unit, district, score, one subtotal per rubric group, judges, rule note.
+    /// The ranked table's columns (HTML): place, award, number, title, unit, district, score,
+    /// one subtotal per rubric group, judges.
+    fn ranked_headers(&self, lang: Lang) -> Vec<String>;
+    /// `ranked_headers` and the rule note (CSV and XLSX, where notes have no footnotes).
     fn result_headers(&self, lang: Lang) -> Vec<String>;
     /// One header per rubric group: its label, marked "(mean)" when some work's subtotals
     /// are plain means that do not add up to its score (z-score).
@@ -41,20 +62,19 @@ pub trait ResultsWords {
 }
 
 impl ResultsWords for ResultsView {
-    fn result_headers(&self, lang: Lang) -> Vec<String> {
-        let mut h: Vec<String> = [
-            tr!(lang, "report.col.place"),
-            tr!(lang, "report.col.award"),
-            tr!(lang, "report.col.number"),
-            tr!(lang, "report.col.title"),
-            tr!(lang, "report.col.unit"),
-            tr!(lang, "report.col.district"),
-            tr!(lang, "report.col.score"),
-        ]
-        .map(String::from)
-        .to_vec();
+    fn ranked_headers(&self, lang: Lang) -> Vec<String> {
+        let mut h = crate::i18n::texts(lang, RANKED_COLUMNS);
+        h.extend(crate::i18n::texts(
+            lang,
+            &["report.col.district", "report.col.score"],
+        ));
         h.extend(self.subtotal_labels(lang));
         h.push(tr!(lang, "report.col.judges").into());
+        h
+    }
+
+    fn result_headers(&self, lang: Lang) -> Vec<String> {
+        let mut h = self.ranked_headers(lang);
         h.push(tr!(lang, "report.col.rule_note").into());
         h
     }

@@ -66,6 +66,8 @@ pub fn sheet_names(lang: Lang) -> [&'static str; 4] {
 struct Sheet<'a> {
     ws: &'a mut Worksheet,
     bold: Format,
+    /// The title and status lines' format (red while provisional).
+    banner: Format,
     int: Format,
     score: Format,
     points: Format,
@@ -86,6 +88,7 @@ impl<'a> Sheet<'a> {
         let mut sh = Sheet {
             ws,
             bold: title_format.clone(),
+            banner: title_format.clone(),
             int: Format::new().set_num_format(decimals_code(0)),
             score: Format::new().set_num_format(decimals_code(SCORE_DECIMALS)),
             points: Format::new().set_num_format(decimals_code(point_decimals(&view.contest))),
@@ -156,14 +159,10 @@ impl<'a> Sheet<'a> {
         Ok(())
     }
     /// The status line of a public sheet: provisional or final, without naming judges.
-    fn public_status(
-        &mut self,
-        view: &ResultsView,
-        lang: Lang,
-        format: &Format,
-    ) -> Result<(), XlsxError> {
+    fn public_status(&mut self, view: &ResultsView, lang: Lang) -> Result<(), XlsxError> {
         let status = super::audience::public_banner(view, lang);
-        self.ws.write_string_with_format(1, 0, status, format)?;
+        self.ws
+            .write_string_with_format(1, 0, status, &self.banner)?;
         Ok(())
     }
     /// Title and status lines.
@@ -183,6 +182,9 @@ impl<'a> Sheet<'a> {
     }
 }
 
+/// Fills one started sheet (title and status lines already on top).
+type SheetFill = fn(&mut Sheet<'_>, &ResultsView, Lang, Audience) -> Result<(), XlsxError>;
+
 /// The workbook as bytes (internal audience).
 pub fn render(view: &ResultsView, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     render_for(view, lang, Audience::Internal)
@@ -201,64 +203,43 @@ pub fn render_for(
     let bold = Format::new().set_bold();
     let bold_red = Format::new().set_bold().set_font_color(0xC00000);
     let banner = if view.provisional { bold_red } else { bold };
-    let mark = |ws: &mut Worksheet| {
-        if audience == Audience::Internal {
-            ws.set_header(format!("&R{}", tr!(lang, "report.internal_mark")));
-        }
-    };
+    let internal = audience == Audience::Internal;
+    let mut plan: Vec<(&str, SheetFill)> = Vec::new();
     if audience == Audience::Public {
-        award_list_sheet(
-            wb.add_worksheet()
-                .set_name(tr!(lang, "report.xlsx.sheet_awards"))?,
-            view,
-            lang,
-            &banner,
-        )?;
+        plan.push((tr!(lang, "report.xlsx.sheet_awards"), award_list_sheet));
     } else {
-        let ws = wb.add_worksheet().set_name(names[0])?;
-        mark(ws);
-        results_sheet(ws, view, lang, &banner)?;
+        plan.push((names[0], results_sheet));
     }
-    if audience == Audience::Internal {
-        let ws = wb.add_worksheet().set_name(names[1])?;
-        mark(ws);
-        judges_sheet(ws, view, lang, &banner)?;
-        let ws = wb.add_worksheet().set_name(names[2])?;
-        mark(ws);
-        stats_sheet(ws, view, lang, &banner)?;
-        let ws = wb.add_worksheet().set_name(names[3])?;
-        mark(ws);
-        methods_sheet(ws, view, lang, &banner)?;
+    if internal {
+        plan.push((names[1], judges_sheet));
+        plan.push((names[2], stats_sheet));
+        plan.push((names[3], methods_sheet));
     }
     if view.organization.is_some() {
-        org_sheet(
-            wb.add_worksheet()
-                .set_name(tr!(lang, "report.xlsx.sheet_org"))?,
-            view,
-            lang,
-            &banner,
-            audience,
-        )?;
+        plan.push((tr!(lang, "report.xlsx.sheet_org"), org_sheet));
     }
-    if audience == Audience::Internal {
-        let ws = wb
-            .add_worksheet()
-            .set_name(tr!(lang, "report.xlsx.sheet_comments"))?;
-        mark(ws);
-        comments_sheet(ws, view, lang, &banner)?;
+    if internal {
+        plan.push((tr!(lang, "report.xlsx.sheet_comments"), comments_sheet));
+    }
+    for (name, fill) in plan {
+        let ws = wb.add_worksheet().set_name(name)?;
+        if internal {
+            ws.set_header(format!("&R{}", tr!(lang, "report.internal_mark")));
+        }
+        let mut sh = Sheet::start(ws, view, lang, &banner)?;
+        fill(&mut sh, view, lang, audience)?;
     }
     wb.save_to_buffer()
 }
 
 /// 获奖名单: one row per awarded work, awards in the call's order.
 fn award_list_sheet(
-    ws: &mut Worksheet,
+    sh: &mut Sheet<'_>,
     view: &ResultsView,
     lang: Lang,
-    bold: &Format,
+    _audience: Audience,
 ) -> Result<(), XlsxError> {
-    let mut sh = Sheet::start(ws, view, lang, bold)?;
-    sh.public_status(view, lang, bold)?;
+    sh.public_status(view, lang)?;
     sh.headers(HEADER_ROW, &super::audience::award_list_headers(lang))?;
     let mut row = HEADER_ROW + 1;
     for (award, works) in view.award_list() {
@@ -279,18 +260,16 @@ fn award_list_sheet(
 
 /// 优秀组织奖: place, organiser, works recommended, works per award, points, result.
 fn org_sheet(
-    ws: &mut Worksheet,
+    sh: &mut Sheet<'_>,
     view: &ResultsView,
     lang: Lang,
-    bold: &Format,
     audience: Audience,
 ) -> Result<(), XlsxError> {
     let Some(org) = &view.organization else {
         return Ok(());
     };
-    let mut sh = Sheet::start(ws, view, lang, bold)?;
     if audience == Audience::Public {
-        sh.public_status(view, lang, bold)?;
+        sh.public_status(view, lang)?;
     }
     let headers = super::audience::org_headers(view, lang);
     sh.headers(HEADER_ROW, &headers)?;
@@ -320,12 +299,11 @@ fn org_sheet(
 
 /// 评语汇总 with identities (internal only).
 fn comments_sheet(
-    ws: &mut Worksheet,
+    sh: &mut Sheet<'_>,
     view: &ResultsView,
     lang: Lang,
-    bold: &Format,
+    _audience: Audience,
 ) -> Result<(), XlsxError> {
-    let mut sh = Sheet::start(ws, view, lang, bold)?;
     sh.headers(
         HEADER_ROW,
         &[
@@ -365,12 +343,11 @@ pub fn write_for(
 }
 
 fn results_sheet(
-    ws: &mut Worksheet,
+    sh: &mut Sheet<'_>,
     view: &ResultsView,
     lang: Lang,
-    bold: &Format,
+    _audience: Audience,
 ) -> Result<(), XlsxError> {
-    let mut sh = Sheet::start(ws, view, lang, bold)?;
     let groups = view.group_labels(lang);
     let header = view.result_headers(lang);
     sh.headers(HEADER_ROW, &header)?;
@@ -405,27 +382,27 @@ fn results_sheet(
 }
 
 fn judges_sheet(
-    ws: &mut Worksheet,
+    sh: &mut Sheet<'_>,
     view: &ResultsView,
     lang: Lang,
-    bold: &Format,
+    _audience: Audience,
 ) -> Result<(), XlsxError> {
-    let mut sh = Sheet::start(ws, view, lang, bold)?;
-    let header: Vec<String> = [
-        tr!(lang, "report.judge.id"),
-        tr!(lang, "report.judge.name"),
-        tr!(lang, "report.judge.unit"),
-        tr!(lang, "report.judge.submitted"),
-        tr!(lang, "report.judge.assigned"),
-        tr!(lang, "report.judge.scored"),
-        tr!(lang, "report.judge.recused"),
-        tr!(lang, "report.judge.missing"),
-        tr!(lang, "report.judge.mean_total"),
-        tr!(lang, "report.judge.severity"),
-        tr!(lang, "report.judge.outliers"),
-    ]
-    .map(String::from)
-    .to_vec();
+    let header: Vec<String> = crate::i18n::texts(
+        lang,
+        &[
+            "report.judge.id",
+            "report.judge.name",
+            "report.judge.unit",
+            "report.judge.submitted",
+            "report.judge.assigned",
+            "report.judge.scored",
+            "report.judge.recused",
+            "report.judge.missing",
+            "report.judge.mean_total",
+            "report.judge.severity",
+            "report.judge.outliers",
+        ],
+    );
     sh.headers(HEADER_ROW, &header)?;
     let mut row = HEADER_ROW + 1;
     for j in &view.judges {
@@ -457,12 +434,11 @@ fn judges_sheet(
 }
 
 fn stats_sheet(
-    ws: &mut Worksheet,
+    sh: &mut Sheet<'_>,
     view: &ResultsView,
     lang: Lang,
-    bold: &Format,
+    _audience: Audience,
 ) -> Result<(), XlsxError> {
-    let mut sh = Sheet::start(ws, view, lang, bold)?;
     let rel = &view.tally.reliability;
     let mut row = HEADER_ROW;
     sh.h(row, 0, tr!(lang, "report.xlsx.item"))?;
@@ -510,18 +486,19 @@ fn stats_sheet(
     row += 1;
     sh.h(row, 0, tr!(lang, "report.section.cutoffs"))?;
     row += 1;
-    let cut_header: Vec<String> = [
-        tr!(lang, "report.col.award"),
-        tr!(lang, "report.xlsx.share"),
-        tr!(lang, "report.xlsx.cumulative"),
-        tr!(lang, "report.xlsx.target"),
-        tr!(lang, "report.xlsx.awarded"),
-        tr!(lang, "report.xlsx.last_place"),
-        tr!(lang, "report.xlsx.lowest"),
-        tr!(lang, "report.xlsx.undecided"),
-    ]
-    .map(String::from)
-    .to_vec();
+    let cut_header: Vec<String> = crate::i18n::texts(
+        lang,
+        &[
+            "report.col.award",
+            "report.xlsx.share",
+            "report.xlsx.cumulative",
+            "report.xlsx.target",
+            "report.xlsx.awarded",
+            "report.xlsx.last_place",
+            "report.xlsx.lowest",
+            "report.xlsx.undecided",
+        ],
+    );
     sh.headers(row, &cut_header)?;
     row += 1;
     for t in &view.tally.tiers {
@@ -560,7 +537,7 @@ fn stats_sheet(
         Ok::<(), XlsxError>(())
     };
     list(
-        &mut sh,
+        sh,
         tr!(lang, "report.xlsx.high_spread"),
         view.rows
             .iter()
@@ -574,12 +551,12 @@ fn stats_sheet(
             .collect(),
     )?;
     list(
-        &mut sh,
+        sh,
         tr!(lang, "report.section.outliers"),
         view.outliers
             .iter()
             .map(|o| {
-                texts(vec![
+                text_cells(vec![
                     o.work.clone(),
                     o.judge.clone(),
                     if o.above {
@@ -593,12 +570,12 @@ fn stats_sheet(
             .collect(),
     )?;
     list(
-        &mut sh,
+        sh,
         tr!(lang, "report.xlsx.short"),
         view.short
             .iter()
             .map(|s| {
-                texts(vec![
+                text_cells(vec![
                     s.work.clone(),
                     format!("{}/{}", s.scored, s.needed),
                     if s.ranked {
@@ -611,31 +588,31 @@ fn stats_sheet(
             .collect(),
     )?;
     list(
-        &mut sh,
+        sh,
         tr!(lang, "report.section.unsubmitted"),
         view.tally
             .unsubmitted
             .iter()
-            .map(|j| texts(vec![j.clone()]))
+            .map(|j| text_cells(vec![j.clone()]))
             .collect(),
     )?;
     list(
-        &mut sh,
+        sh,
         tr!(lang, "report.xlsx.recusals"),
         view.tally
             .recusals
             .iter()
-            .map(|(j, w)| texts(vec![j.clone(), w.clone()]))
+            .map(|(j, w)| text_cells(vec![j.clone(), w.clone()]))
             .collect(),
     )?;
     list(
-        &mut sh,
+        sh,
         tr!(lang, "report.xlsx.missing"),
         view.tally
             .missing
             .iter()
             .map(|m| {
-                texts(vec![
+                text_cells(vec![
                     m.work.clone(),
                     m.judge.clone(),
                     missing_label(&m.reason, &view.contest, lang),
@@ -651,12 +628,11 @@ fn stats_sheet(
 }
 
 fn methods_sheet(
-    ws: &mut Worksheet,
+    sh: &mut Sheet<'_>,
     view: &ResultsView,
     lang: Lang,
-    bold: &Format,
+    _audience: Audience,
 ) -> Result<(), XlsxError> {
-    let mut sh = Sheet::start(ws, view, lang, bold)?;
     let mut header: Vec<String> = vec![
         tr!(lang, "report.col.number").into(),
         tr!(lang, "report.col.title").into(),
@@ -697,7 +673,7 @@ impl From<String> for Cell {
     }
 }
 
-fn texts(items: Vec<String>) -> Vec<Cell> {
+fn text_cells(items: Vec<String>) -> Vec<Cell> {
     items.into_iter().map(Cell::Text).collect()
 }
 

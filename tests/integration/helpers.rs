@@ -35,6 +35,29 @@ pub fn stdout_ok(out: &std::process::Output, what: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// A run's exit code, stdout and stderr, for an assertion's message.
+pub fn show(out: &std::process::Output) -> String {
+    format!(
+        "status {:?}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// `jury --contest CONTEST --lang en ARGS…` run to its end, the organizer's passphrase
+/// `key` in `JURY_KEY`.
+pub fn run_in(contest: &std::path::Path, key: &str, args: &[&str]) -> std::process::Output {
+    jury()
+        .env("JURY_KEY", key)
+        .arg("--contest")
+        .arg(contest)
+        .args(["--lang", "en"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 /// A program running in a private tmux server, read back with `capture-pane`: the one screen
 /// helper of the end-to-end tests. The server is killed on drop.
 pub struct Tmux {

@@ -2,6 +2,7 @@
 //! from real .docx packages written here, imported through the real binary; documents that
 //! are no form and zip bombs refused with one line each.
 
+use crate::helpers::show;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -15,15 +16,6 @@ fn jury() -> Command {
     let mut c = crate::helpers::jury();
     c.env("JURY_KEY", KEY);
     c
-}
-
-fn show(out: &Output) -> String {
-    format!(
-        "status {:?}\n--- stdout\n{}--- stderr\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 pub(crate) fn contest(dir: &Path, template: &str) -> PathBuf {

@@ -10,6 +10,12 @@ use rust_xlsxwriter::{Format, Workbook};
 
 const FORM: &str = "序号,作品名称,创作单位,推荐单位（区县）\r\n1,追光者,重庆大学,沙坪坝区\r\n2,深海里的灯塔,重庆医科大学,渝中区\r\n";
 
+/// `bytes` written as `name` in a folder of its own and read as a form.
+fn read_form(name: &str, bytes: &[u8]) -> Table {
+    let dir = tempfile::tempdir().unwrap();
+    read_table(&write(dir.path(), name, bytes)).unwrap()
+}
+
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
@@ -28,8 +34,7 @@ fn cells(table: &Table, row: usize) -> Vec<&str> {
 
 #[test]
 fn utf8_csv_is_read_as_utf8() {
-    let dir = tempfile::tempdir().unwrap();
-    let t = read_table(&write(dir.path(), "works.csv", FORM.as_bytes())).unwrap();
+    let t = read_form("works.csv", FORM.as_bytes());
     assert_eq!(t.encoding, "UTF-8");
     assert_eq!(t.sheet, None);
     assert_eq!(
@@ -45,10 +50,9 @@ fn utf8_csv_is_read_as_utf8() {
 
 #[test]
 fn utf8_bom_csv_loses_its_bom() {
-    let dir = tempfile::tempdir().unwrap();
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend_from_slice(FORM.as_bytes());
-    let t = read_table(&write(dir.path(), "works.csv", &bytes)).unwrap();
+    let t = read_form("works.csv", &bytes);
     assert_eq!(t.encoding, "UTF-8 (BOM)");
     assert_eq!(
         t.rows[0][0], "序号",
@@ -58,78 +62,71 @@ fn utf8_bom_csv_loses_its_bom() {
 
 #[test]
 fn gbk_csv_is_detected_and_decoded_not_mojibake() {
-    let dir = tempfile::tempdir().unwrap();
     let (gbk, _, unmappable) = encoding_rs::GBK.encode(FORM);
     assert!(!unmappable);
     assert!(
         std::str::from_utf8(&gbk).is_err(),
         "the fixture must not be valid UTF-8"
     );
-    let t = read_table(&write(dir.path(), "works.csv", &gbk)).unwrap();
+    let t = read_form("works.csv", &gbk);
     assert_eq!(t.encoding, "GB18030");
     assert_eq!(cells(&t, 1), ["1", "追光者", "重庆大学", "沙坪坝区"]);
 }
 
 #[test]
 fn gb18030_four_byte_characters_decode() {
-    let dir = tempfile::tempdir().unwrap();
     // 𠀀 (U+20000) needs GB18030's four-byte form; GBK alone cannot say it.
     let text = "序号,作品名称,创作单位\n1,𠀀之谜,重庆大学\n";
     let (bytes, _, unmappable) = encoding_rs::GB18030.encode(text);
     assert!(!unmappable);
-    let t = read_table(&write(dir.path(), "works.csv", &bytes)).unwrap();
+    let t = read_form("works.csv", &bytes);
     assert_eq!(t.encoding, "GB18030");
     assert_eq!(t.rows[1][1], "𠀀之谜");
 }
 
 #[test]
 fn utf16_unicode_text_from_excel_is_read_with_tabs() {
-    let dir = tempfile::tempdir().unwrap();
     let text = FORM.replace(',', "\t");
     let mut bytes = vec![0xFF, 0xFE];
     for unit in text.encode_utf16() {
         bytes.extend_from_slice(&unit.to_le_bytes());
     }
-    let t = read_table(&write(dir.path(), "works.txt", &bytes)).unwrap();
+    let t = read_form("works.txt", &bytes);
     assert_eq!(t.encoding, "UTF-16LE");
     assert_eq!(cells(&t, 1), ["1", "追光者", "重庆大学", "沙坪坝区"]);
 }
 
 #[test]
 fn cells_are_trimmed_of_full_width_spaces_and_nfc_normalised() {
-    let dir = tempfile::tempdir().unwrap();
     let text = "序号,作品名称,创作单位\n1,\u{3000}\u{3000}深海 ,  Cafe\u{301}\u{3000}\n";
-    let t = read_table(&write(dir.path(), "works.csv", text.as_bytes())).unwrap();
+    let t = read_form("works.csv", text.as_bytes());
     assert_eq!(cells(&t, 1), ["1", "深海", "Café"]);
 }
 
 #[test]
 fn row_numbers_are_the_ones_excel_shows() {
-    let dir = tempfile::tempdir().unwrap();
     // Row 1 title, row 2 blank, row 3 header, row 4 a cell with a line break inside quotes
     // (one row in Excel, two lines in the file), row 5 blank, row 6 the next work.
     let text =
         "推荐表\n\n序号,作品名称,创作单位\n1,\"两行\n标题\",重庆大学\n,,\n2,追光者,西南大学\n";
-    let t = read_table(&write(dir.path(), "works.csv", text.as_bytes())).unwrap();
+    let t = read_form("works.csv", text.as_bytes());
     assert_eq!(t.row_numbers, [1, 3, 4, 6]);
     assert_eq!(t.rows[2][1], "两行\n标题");
 }
 
 #[test]
 fn excel_sep_line_names_the_delimiter_and_is_not_a_row() {
-    let dir = tempfile::tempdir().unwrap();
     let text = "sep=;\n序号;作品名称;创作单位\n1;追光者;重庆大学\n";
-    let t = read_table(&write(dir.path(), "works.csv", text.as_bytes())).unwrap();
+    let t = read_form("works.csv", text.as_bytes());
     assert_eq!(cells(&t, 0), ["序号", "作品名称", "创作单位"]);
     assert_eq!(t.row_numbers, [1, 2]);
 }
 
 #[test]
 fn a_text_export_named_xls_is_read_as_text() {
-    let dir = tempfile::tempdir().unwrap();
     let tsv = FORM.replace(',', "\t");
     let (gbk, _, _) = encoding_rs::GBK.encode(&tsv);
-    let t = read_table(&write(dir.path(), "导出.xls", &gbk)).unwrap();
+    let t = read_form("导出.xls", &gbk);
     assert_eq!(t.encoding, "GB18030 (text file named .xls)");
     assert_eq!(t.rows[1][2], "重庆大学");
 }
@@ -231,39 +228,43 @@ fn oversized_text_file_is_refused_before_it_is_read() {
 #[test]
 fn junk_named_xlsx_and_word_and_html_are_refused_with_advice() {
     let dir = tempfile::tempdir().unwrap();
-    let e = read_table(&write(dir.path(), "works.xlsx", &junk(10_000, 3))).unwrap_err();
-    assert_eq!(e.kind, ImportErrorKind::Workbook, "{e}");
-    assert!(
-        e.message.contains("works.xlsx") && e.message.contains("save it again as .xlsx"),
-        "{e}"
-    );
-
-    let e = read_table(&write(
-        dir.path(),
-        "zip.xlsx",
-        b"PK\x03\x04not really a zip",
-    ))
-    .unwrap_err();
-    assert_eq!(e.kind, ImportErrorKind::Workbook, "{e}");
-
-    // A damaged Word document: read as one (DOCX is a form format now), refused as damaged.
-    let e = read_table(&write(dir.path(), "推荐表.docx", b"PK\x03\x04")).unwrap_err();
-    assert_eq!(e.kind, ImportErrorKind::Workbook, "{e}");
-    assert!(
-        e.message.contains("推荐表.docx") && e.message.contains("Word or WPS"),
-        "{e}"
-    );
-
-    let e = read_table(&write(
-        dir.path(),
-        "export.xls",
-        b"<html><body><table><tr><td>1</td></tr></table></body></html>",
-    ))
-    .unwrap_err();
-    assert_eq!(e.kind, ImportErrorKind::Unsupported, "{e}");
-
-    let e = read_table(&write(dir.path(), "form.pdf", b"%PDF-1.7\n")).unwrap_err();
-    assert_eq!(e.kind, ImportErrorKind::Unsupported, "{e}");
+    let junk = junk(10_000, 3);
+    // (file, bytes, the kind of refusal, what its message must say)
+    let cases: [(&str, &[u8], ImportErrorKind, &[&str]); 5] = [
+        (
+            "works.xlsx",
+            &junk,
+            ImportErrorKind::Workbook,
+            &["works.xlsx", "save it again as .xlsx"],
+        ),
+        (
+            "zip.xlsx",
+            b"PK\x03\x04not really a zip",
+            ImportErrorKind::Workbook,
+            &[],
+        ),
+        // A damaged Word document: read as one (DOCX is a form format now), refused as damaged.
+        (
+            "推荐表.docx",
+            b"PK\x03\x04",
+            ImportErrorKind::Workbook,
+            &["推荐表.docx", "Word or WPS"],
+        ),
+        (
+            "export.xls",
+            b"<html><body><table><tr><td>1</td></tr></table></body></html>",
+            ImportErrorKind::Unsupported,
+            &[],
+        ),
+        ("form.pdf", b"%PDF-1.7\n", ImportErrorKind::Unsupported, &[]),
+    ];
+    for (name, bytes, kind, says) in cases {
+        let e = read_table(&write(dir.path(), name, bytes)).unwrap_err();
+        assert_eq!(e.kind, kind, "{name}: {e}");
+        for word in says {
+            assert!(e.message.contains(word), "{name}: {e}");
+        }
+    }
 }
 
 /// A district form as organizers receive it: a merged title row, the recommending unit in

@@ -4,8 +4,9 @@
 //! flagged; nothing is recorded without `--accept`, and after it `jury probe` finds the
 //! videos. A folder of 10,000 files is refused with one line.
 
+use crate::helpers::show;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use jury_media::testclip::Clip;
 
@@ -14,23 +15,7 @@ use crate::import_docx::{contest, import, works};
 const KEY: &str = "organizer passphrase for docx tests";
 
 fn run(contest: &Path, args: &[&str]) -> Output {
-    let mut c: Command = crate::helpers::jury();
-    c.env("JURY_KEY", KEY)
-        .arg("--contest")
-        .arg(contest)
-        .args(["--lang", "en"])
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn show(out: &Output) -> String {
-    format!(
-        "status {:?}\n--- stdout\n{}--- stderr\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    crate::helpers::run_in(contest, KEY, args)
 }
 
 fn clip(path: &Path, seconds: u32) {

@@ -3,6 +3,7 @@
 //! bad input leaves the master exactly as it was, and probe gates on missing or
 //! non-compliant videos.
 
+use crate::helpers::show;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -26,15 +27,6 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn show(out: &Output) -> String {
-    format!(
-        "status {:?}\n--- stdout\n{}--- stderr\n{}",
-        out.status.code(),
-        text(&out.stdout),
-        text(&out.stderr)
-    )
-}
-
 /// A fresh contest folder made by `jury init`.
 fn contest(dir: &Path, template: &str) -> PathBuf {
     let c = dir.join("contest");
@@ -48,13 +40,7 @@ fn contest(dir: &Path, template: &str) -> PathBuf {
 }
 
 fn run(contest: &Path, args: &[&str]) -> Output {
-    jury()
-        .arg("--contest")
-        .arg(contest)
-        .args(["--lang", "en"])
-        .args(args)
-        .output()
-        .unwrap()
+    crate::helpers::run_in(contest, KEY, args)
 }
 
 fn import(contest: &Path, what: &str, file: &Path, extra: &[&str]) -> Output {

@@ -67,6 +67,11 @@ const JUDGES: [(&str, &str, &str); 4] = [
     ("J4", "Chen Jie", "重庆电视台"),
 ];
 
+/// The results table's columns in Chinese, comma-separated, as the XLSX results sheet and
+/// the CSV (after its status column) carry them for the 2023 rubric.
+const ZH_RESULT_COLUMNS: &str =
+    "名次,奖项,编号,作品名称,创作单位,区县,得分,题材内容,技术性,创意性,艺术性,评委数,计分规则说明";
+
 /// Sheets: (judge, work, steps). `None` = criterion not scored.
 fn sheets() -> Vec<(&'static str, &'static str, [Option<u32>; 7])> {
     let s = |a: [u32; 7]| a.map(Some);
@@ -312,25 +317,8 @@ fn xlsx_reads_back_cell_by_cell() {
         other => panic!("{other:?}"),
     }
     let header: Vec<Data> = (0..13).map(|c| cell(&r, 2, c)).collect();
-    assert_eq!(
-        header,
-        [
-            "名次",
-            "奖项",
-            "编号",
-            "作品名称",
-            "创作单位",
-            "区县",
-            "得分",
-            "题材内容",
-            "技术性",
-            "创意性",
-            "艺术性",
-            "评委数",
-            "计分规则说明"
-        ]
-        .map(s)
-    );
+    let expected: Vec<Data> = ZH_RESULT_COLUMNS.split(',').map(s).collect();
+    assert_eq!(header, expected);
     // Work 1 is ranked on the trimmed mean (J1's 93 and J3's 82 dropped), so its subtotals
     // are J2's sheet alone: content 27 + 26 = 53, technique 13 + 9 + 4 = 26, creativity 4,
     // artistry 5 — adding up to the score 88 (plain means would be 52.67 + 26 + 4.33 + 4.67).
@@ -668,25 +656,8 @@ fn csv_parses_back_with_bom() {
     assert!(text.starts_with('\u{feff}'));
     let mut rd = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(
-        header,
-        [
-            "状态",
-            "名次",
-            "奖项",
-            "编号",
-            "作品名称",
-            "创作单位",
-            "区县",
-            "得分",
-            "题材内容",
-            "技术性",
-            "创意性",
-            "艺术性",
-            "评委数",
-            "计分规则说明"
-        ]
-    );
+    assert_eq!(header[0], "状态");
+    assert_eq!(header[1..].join(","), ZH_RESULT_COLUMNS);
     let rows: Vec<Vec<String>> = rd
         .records()
         .map(|r| r.unwrap().iter().map(String::from).collect())

@@ -182,6 +182,22 @@ impl FormKind {
     }
 }
 
+/// A contact column, on the works and the judges forms alike.
+const CONTACT_ALIASES: &[&str] = &[
+    "联系方式",
+    "联系电话",
+    "电话",
+    "手机",
+    "手机号",
+    "手机号码",
+    "电话号码",
+    "contact",
+    "phone",
+    "tel",
+    "telephone",
+    "mobile",
+];
+
 // THE table of accepted headers (listed by `jury import --help`, see [`aliases`]).
 // Aliases are written folded: lower case, no spaces, ASCII brackets (see `fold`).
 const WORK_ALIASES: &[(Field, &[&str])] = &[
@@ -252,23 +268,7 @@ const WORK_ALIASES: &[(Field, &[&str])] = &[
         Field::Address,
         &["联系地址", "地址", "通讯地址", "通信地址", "address"],
     ),
-    (
-        Field::Contact,
-        &[
-            "联系方式",
-            "联系电话",
-            "电话",
-            "手机",
-            "手机号",
-            "手机号码",
-            "电话号码",
-            "contact",
-            "phone",
-            "tel",
-            "telephone",
-            "mobile",
-        ],
-    ),
+    (Field::Contact, CONTACT_ALIASES),
     (
         Field::ContactPerson,
         &["联系人", "联系人姓名", "contactperson", "contactname"],
@@ -384,23 +384,7 @@ const JUDGE_ALIASES: &[(Field, &[&str])] = &[
         Field::District,
         &["区县", "所在区县", "所属区县", "district", "region"],
     ),
-    (
-        Field::Contact,
-        &[
-            "联系方式",
-            "联系电话",
-            "电话",
-            "手机",
-            "手机号",
-            "手机号码",
-            "电话号码",
-            "contact",
-            "phone",
-            "tel",
-            "telephone",
-            "mobile",
-        ],
-    ),
+    (Field::Contact, CONTACT_ALIASES),
     (
         Field::ConflictUnits,
         &[

@@ -572,24 +572,35 @@ fn contained<T>(
     })
 }
 
+/// Why a workbook did not open: a Word document under a workbook's name (by its extension,
+/// one of `word_extensions`) is told so; anything else is the workbook's own error.
+fn open_error(
+    path: &Path,
+    format: &str,
+    word_extensions: &[&str],
+    e: impl std::fmt::Display,
+) -> ImportError {
+    let is_word = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| word_extensions.iter().any(|w| e.eq_ignore_ascii_case(w)));
+    if is_word {
+        ImportError::new(
+            ImportErrorKind::Unsupported,
+            path,
+            format!(
+                "{} is a Word document; copy its table into Excel and save it as .xlsx",
+                path.display()
+            ),
+        )
+    } else {
+        workbook_error(path, format, e)
+    }
+}
+
 fn read_xlsx(path: &Path) -> Result<Tables, ImportError> {
-    let mut book: Xlsx<BufReader<File>> = open_workbook(path).map_err(|e| {
-        if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("docx"))
-        {
-            ImportError::new(
-                ImportErrorKind::Unsupported,
-                path,
-                format!(
-                    "{} is a Word document; copy its table into Excel and save it as .xlsx",
-                    path.display()
-                ),
-            )
-        } else {
-            workbook_error(path, "XLSX", e)
-        }
-    })?;
+    let mut book: Xlsx<BufReader<File>> =
+        open_workbook(path).map_err(|e| open_error(path, "XLSX", &["docx"], e))?;
     let order = sheet_order(book.sheets_metadata());
     let mut sheets = Vec::new();
     for name in order {
@@ -627,23 +638,8 @@ fn read_xlsx(path: &Path) -> Result<Tables, ImportError> {
 }
 
 fn read_xls(path: &Path) -> Result<Tables, ImportError> {
-    let mut book: Xls<BufReader<File>> = open_workbook(path).map_err(|e| {
-        if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("doc") || e.eq_ignore_ascii_case("wps"))
-        {
-            ImportError::new(
-                ImportErrorKind::Unsupported,
-                path,
-                format!(
-                    "{} is a Word document; copy its table into Excel and save it as .xlsx",
-                    path.display()
-                ),
-            )
-        } else {
-            workbook_error(path, "XLS", e)
-        }
-    })?;
+    let mut book: Xls<BufReader<File>> =
+        open_workbook(path).map_err(|e| open_error(path, "XLS", &["doc", "wps"], e))?;
     let order = sheet_order(book.sheets_metadata());
     let mut sheets = Vec::new();
     for name in order {

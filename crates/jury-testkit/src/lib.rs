@@ -17,6 +17,48 @@ use jury_store::{Ballot, BallotInit, BallotKey};
 /// The organizer passphrase of fixtures.
 pub const ORGANIZER_KEY: &str = "fixture organizer passphrase";
 
+/// Chongqing's 38 districts and counties, as the 2023 call's recommending units.
+pub const CHONGQING_DISTRICTS: [&str; 38] = [
+    "渝中区",
+    "大渡口区",
+    "江北区",
+    "沙坪坝区",
+    "九龙坡区",
+    "南岸区",
+    "北碚区",
+    "渝北区",
+    "巴南区",
+    "两江新区",
+    "高新区",
+    "万盛经开区",
+    "涪陵区",
+    "长寿区",
+    "江津区",
+    "合川区",
+    "永川区",
+    "南川区",
+    "綦江区",
+    "大足区",
+    "璧山区",
+    "铜梁区",
+    "潼南区",
+    "荣昌区",
+    "开州区",
+    "梁平区",
+    "武隆区",
+    "城口县",
+    "丰都县",
+    "垫江县",
+    "忠县",
+    "云阳县",
+    "奉节县",
+    "巫山县",
+    "巫溪县",
+    "石柱县",
+    "秀山县",
+    "酉阳县",
+];
+
 /// The criterion ids of the 2023 rubric (`jury_core::data::RUBRIC_2023`) in rubric order:
 /// theme 30, story 30 | image 15, editing 10, subtitles 5 | creativity 5 | artistry 5. Tests
 /// write a judge's sheet as seven steps in this order.
