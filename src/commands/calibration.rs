@@ -44,9 +44,27 @@ pub fn offset_lines(contest: &Contest, judges: &[JudgeOffsets], lang: Lang) -> S
                 .map_or(g.group.as_str(), |x| x.label(lang));
             let offset = signed(g.offset);
             let line = match g.offset.rounded().0.signum() {
-                1 => tr!(lang, "calibration.line_above", judge = judge, group = group, offset = offset),
-                -1 => tr!(lang, "calibration.line_below", judge = judge, group = group, offset = offset),
-                _ => tr!(lang, "calibration.line_level", judge = judge, group = group, offset = offset),
+                1 => tr!(
+                    lang,
+                    "calibration.line_above",
+                    judge = judge,
+                    group = group,
+                    offset = offset
+                ),
+                -1 => tr!(
+                    lang,
+                    "calibration.line_below",
+                    judge = judge,
+                    group = group,
+                    offset = offset
+                ),
+                _ => tr!(
+                    lang,
+                    "calibration.line_level",
+                    judge = judge,
+                    group = group,
+                    offset = offset
+                ),
             };
             out.push_str(&line);
             out.push('\n');
@@ -57,13 +75,17 @@ pub fn offset_lines(contest: &Contest, judges: &[JudgeOffsets], lang: Lang) -> S
 
 /// What `jury calibration` prints for `state` (`Err` for the states that are a mistake in
 /// the contest's set-up).
-pub fn report(contest: &Contest, state: &CalibrationState, lang: Lang) -> Result<String, OrganizeError> {
+pub fn report(
+    contest: &Contest,
+    state: &CalibrationState,
+    lang: Lang,
+) -> Result<String, OrganizeError> {
     let list = |items: &[String]| {
         items
             .iter()
             .map(|w| safe_line(w).into_owned())
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(tr!(lang, "calibration.list_separator"))
     };
     Ok(match state {
         CalibrationState::NotConfigured => format!("{}\n", tr!(lang, "calibration.not_configured")),
@@ -78,17 +100,30 @@ pub fn report(contest: &Contest, state: &CalibrationState, lang: Lang) -> Result
             let items: Vec<String> = judges
                 .iter()
                 .map(|(j, ws)| {
-                    tr!(lang, "calibration.pending_item", judge = safe_line(j), works = list(ws))
+                    tr!(
+                        lang,
+                        "calibration.pending_item",
+                        judge = safe_line(j),
+                        works = list(ws)
+                    )
                 })
                 .collect();
             let sep = tr!(lang, "calibration.judge.separator");
-            format!("{}\n", tr!(lang, "calibration.pending", list = items.join(sep)))
+            format!(
+                "{}\n",
+                tr!(lang, "calibration.pending", list = items.join(sep))
+            )
         }
         CalibrationState::Ready { judges } => {
             let works = &contest.calibration.works;
             let mut out = format!(
                 "{}\n",
-                tr!(lang, "calibration.heading", n = works.len(), works = list(works))
+                tr!(
+                    lang,
+                    "calibration.heading",
+                    n = works.len(),
+                    works = list(works)
+                )
             );
             out.push_str(&offset_lines(contest, judges, lang));
             out.push_str(if contest.calibration.count_in_results {
@@ -130,13 +165,9 @@ pub fn publish(
             tr!(lang, "calibration.not_published").to_string(),
         ));
     };
-    let record = jury_store::calibration::publish(
-        dir,
-        &contest.id,
-        judges,
-        jury_store::master::now_secs(),
-    )
-    .map_err(|e| publish_error(&e, lang))?;
+    let record =
+        jury_store::calibration::publish(dir, &contest.id, judges, jury_store::master::now_secs())
+            .map_err(|e| publish_error(&e, lang))?;
     Ok(tr!(
         lang,
         "calibration.published",
@@ -147,7 +178,11 @@ pub fn publish(
 }
 
 /// `jury calibration [--publish --sync-dir DIR]`.
-pub fn run(publish_to: bool, sync_dir: Option<PathBuf>, globals: &Globals) -> Result<bool, OrganizeError> {
+pub fn run(
+    publish_to: bool,
+    sync_dir: Option<PathBuf>,
+    globals: &Globals,
+) -> Result<bool, OrganizeError> {
     let (folder, master) = open_contest(globals)?;
     let contest = &folder.contest;
     let lang = Lang::choose(globals.lang, contest.language);

@@ -689,8 +689,12 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             Ok(true)
         }
         OrganizerCmd::Room { action, sync_dir } => super::room::run_room(action, sync_dir, globals),
-        OrganizerCmd::Calibration { publish, sync_dir } => super::calibration::run(publish, sync_dir, globals),
-        OrganizerCmd::Deliberate { near, top, names } => super::deliberate::run(near, top, names, globals),
+        OrganizerCmd::Calibration { publish, sync_dir } => {
+            super::calibration::run(publish, sync_dir, globals)
+        }
+        OrganizerCmd::Deliberate { near, top, names } => {
+            super::deliberate::run(near, top, names, globals)
+        }
         OrganizerCmd::Log { refused } => super::sync_cmd::run_log(refused, globals),
         OrganizerCmd::Export { ballot, dir } => super::sync_cmd::run_export(&ballot, &dir, globals),
     }

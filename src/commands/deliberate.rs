@@ -49,7 +49,12 @@ pub fn render(
     let near = items.iter().filter(|i| i.near).count();
     let mut out = format!(
         "{}\n",
-        tr!(lang, "deliberate.heading", near = near, points = options.near)
+        tr!(
+            lang,
+            "deliberate.heading",
+            near = near,
+            points = options.near
+        )
     );
     if provisional {
         out.push_str(tr!(lang, "deliberate.provisional"));
@@ -147,14 +152,28 @@ pub fn run(
     let source = ResultsSource::load(&master)?;
     let tally = source.round_tally(contest);
     let items = order(&tally, near);
-    let titles: BTreeMap<String, String> =
-        source.works.iter().map(|w| (w.id.clone(), w.title.clone())).collect();
-    let judge_names: BTreeMap<String, String> =
-        source.judges.iter().map(|j| (j.id.clone(), j.name.clone())).collect();
+    let titles: BTreeMap<String, String> = source
+        .works
+        .iter()
+        .map(|w| (w.id.clone(), w.title.clone()))
+        .collect();
+    let judge_names: BTreeMap<String, String> = source
+        .judges
+        .iter()
+        .map(|j| (j.id.clone(), j.name.clone()))
+        .collect();
     let options = Options { near, top, names };
     print!(
         "{}",
-        render(contest, &items, &titles, &judge_names, &options, tally.provisional, lang)
+        render(
+            contest,
+            &items,
+            &titles,
+            &judge_names,
+            &options,
+            tally.provisional,
+            lang
+        )
     );
     Ok(true)
 }

@@ -390,7 +390,10 @@ mod tests {
         assert_eq!(got[0].works, 2);
         // The published record rounds to hundredths.
         let rec = CalibrationRecord::of("c", &got, None, 9);
-        assert_eq!(rec.judge("J04").unwrap().groups[0], ("content".into(), Points(600)));
+        assert_eq!(
+            rec.judge("J04").unwrap().groups[0],
+            ("content".into(), Points(600))
+        );
         assert_eq!(CalibrationRecord::parse(&rec.to_bytes()), Ok(rec));
     }
 
@@ -490,7 +493,8 @@ mod tests {
         assert!(CalibrationRecord::parse(b"[").is_err());
         let extra = br#"{"contest":"c","seq":1,"at":0,"judges":[],"x":1}"#;
         assert!(CalibrationRecord::parse(extra).is_err());
-        let escape = br#"{"contest":"c","seq":1,"at":0,"judges":[{"judge":"J\u001b","groups":[]}]}"#;
+        let escape =
+            br#"{"contest":"c","seq":1,"at":0,"judges":[{"judge":"J\u001b","groups":[]}]}"#;
         assert!(CalibrationRecord::parse(escape).is_err());
         assert!(matches!(
             CalibrationRecord::parse(&vec![b' '; MAX_BYTES as usize + 1]),

@@ -127,13 +127,11 @@ pub fn order(tally: &Tally, near: Points) -> Vec<Item> {
 
 fn compare(a: &Item, b: &Item) -> Ordering {
     let by_disagreement = |a: &Item, b: &Item| {
-        b.spread
-            .cmp(&a.spread)
-            .then_with(|| {
-                b.sd.unwrap_or(-1.0)
-                    .partial_cmp(&a.sd.unwrap_or(-1.0))
-                    .unwrap_or(Ordering::Equal)
-            })
+        b.spread.cmp(&a.spread).then_with(|| {
+            b.sd.unwrap_or(-1.0)
+                .partial_cmp(&a.sd.unwrap_or(-1.0))
+                .unwrap_or(Ordering::Equal)
+        })
     };
     b.near
         .cmp(&a.near)
@@ -168,8 +166,11 @@ mod tests {
         let mut assignments = Vec::new();
         for (w, row) in works.iter().zip(totals) {
             for (j, &t) in judges.iter().zip(row) {
-                let mut scores: BTreeMap<String, u32> =
-                    contest.rubric.criteria().map(|c| (c.id.clone(), 0)).collect();
+                let mut scores: BTreeMap<String, u32> = contest
+                    .rubric
+                    .criteria()
+                    .map(|c| (c.id.clone(), 0))
+                    .collect();
                 scores.insert("theme".into(), t.min(30));
                 scores.insert("story".into(), t.saturating_sub(30));
                 sheets.push(Sheet {
@@ -222,7 +223,10 @@ mod tests {
         assert_eq!(&ids(&items)[..3], ["009", "005", "003"]);
         let first = items.iter().find(|i| i.work == "001").unwrap();
         let c = first.cutoff.unwrap();
-        assert_eq!((c.above, c.below, c.inside), (Award::Tier(0), Some(Award::Tier(1)), true));
+        assert_eq!(
+            (c.above, c.below, c.inside),
+            (Award::Tier(0), Some(Award::Tier(1)), true)
+        );
         assert_eq!(c.distance, Score::from_points(Points::whole(3)));
         // With 3 points, 001 and 002 are near (3 from the first|second boundary) and come
         // first: equal distance and range, so by number.

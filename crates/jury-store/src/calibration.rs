@@ -5,10 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
+pub use crate::showing::PublishError;
 pub use jury_core::calibration::{
     CalibrationFile, CalibrationRecord, JudgeOffsets, PublishedOffsets, FILE_NAME, MAX_BYTES,
 };
-pub use crate::showing::PublishError;
 
 /// Where the record lives in `dir`.
 pub fn path_in(dir: &Path) -> PathBuf {

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::datafile::DataError;
-use super::points::Points;
 use super::paperwork::{CertificateSpec, OrganizationAward, PanelInfo, RestRule};
+use super::points::Points;
 use super::round::{RawRound, Round};
 use super::rubric::Rubric;
 use crate::lang::Lang;
