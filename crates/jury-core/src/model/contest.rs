@@ -610,24 +610,24 @@ mod tests {
         assert_eq!(old.calibration, Calibration::default());
         assert!(!old.calibration.excludes("001"));
         assert_eq!(old.deliberation.near_cutoff, Points(200));
-        let text = format!(
-            "{}\n[calibration]\nworks = [\"001\", \"002\"]\n\n[deliberation]\nnear_cutoff = 1.5\n",
-            data::CONTEST_2023
-        );
-        let c = Contest::from_toml("contest.toml", &text, data::rubric).unwrap();
+        // The tables appended to the template (whose own example is commented out).
+        let with = |tail: &str| format!("{}\n{tail}", data::CONTEST_2023);
+        let tail =
+            "[calibration]\nworks = [\"001\", \"002\"]\n\n[deliberation]\nnear_cutoff = 1.5\n";
+        let c = Contest::from_toml("contest.toml", &with(tail), data::rubric).unwrap();
         assert_eq!(c.calibration.works, ["001", "002"]);
         assert!(c.calibration.excludes("002") && !c.calibration.excludes("003"));
         assert_eq!(c.deliberation.near_cutoff, Points(150));
-        let counted = text.replace("works = [", "count_in_results = true\nworks = [");
+        let counted = with(&tail.replace("works = [", "count_in_results = true\nworks = ["));
         let c = Contest::from_toml("contest.toml", &counted, data::rubric).unwrap();
         assert!(c.calibration.is_calibration("001") && !c.calibration.excludes("001"));
-        let twice = text.replace("\"002\"]", "\"001\"]");
+        let twice = with(&tail.replace("\"002\"]", "\"001\"]"));
         let e = Contest::from_toml("contest.toml", &twice, data::rubric).unwrap_err();
         assert_eq!(e.field, "calibration.works", "{e}");
-        let negative = text.replace("1.5", "-1");
+        let negative = with(&tail.replace("1.5", "-1"));
         let e = Contest::from_toml("contest.toml", &negative, data::rubric).unwrap_err();
         assert_eq!(e.field, "deliberation.near_cutoff", "{e}");
-        let unknown = text.replace("near_cutoff", "near");
+        let unknown = with(&tail.replace("near_cutoff", "near"));
         assert!(Contest::from_toml("contest.toml", &unknown, data::rubric).is_err());
         // A contest stored before these tables existed (ballots carry it as JSON) still loads.
         let mut json = serde_json::to_value(&old).unwrap();
