@@ -170,8 +170,8 @@ fn calibration_offsets_match_a_hand_computation_and_the_anchors_leave_the_result
     );
     let path = dir.path().join(jury_store::folder::CONTEST_FILE);
     let counted = std::fs::read_to_string(&path).unwrap().replace(
-        "[calibration]\n",
-        "[calibration]\ncount_in_results = true\n",
+        "\n[calibration]\nworks",
+        "\n[calibration]\ncount_in_results = true\nworks",
     );
     std::fs::write(&path, counted).unwrap();
     let text = results("results counted");
@@ -338,6 +338,21 @@ fn a_judge_sees_their_own_offset() {
     assert!(
         line.starts_with(&format!("您的{first}评分比评审组中位数高 6 分；")),
         "{line}"
+    );
+    // English, and a judge at the median everywhere.
+    let rubric = &app.data.contest.rubric;
+    let zero: Vec<(String, jury_core::model::Points)> = groups
+        .iter()
+        .map(|g| (g.clone(), jury_core::model::Points(0)))
+        .collect();
+    assert_eq!(
+        jury::tui::view::calibration_line(rubric, &zero, jury::i18n::Lang::Zh),
+        "您各维度的评分与评审组中位数持平"
+    );
+    let below = [("technique".to_string(), jury_core::model::Points(-250))];
+    assert_eq!(
+        jury::tui::view::calibration_line(rubric, &below, jury::i18n::Lang::En),
+        "Your Technique scores are 2.5 points below the panel median"
     );
     let screen = crate::tui_snapshots::screen(&app, 100, 24);
     assert!(
