@@ -124,6 +124,8 @@ fn subcommand_about(lang: Lang, name: &str) -> Option<&'static str> {
         "advance" => crate::tr!(lang, "rounds.about.advance"),
         "rule" => crate::tr!(lang, "rounds.about.rule"),
         "room" => crate::tr!(lang, "room.about"),
+        "calibration" => crate::tr!(lang, "calibration.about"),
+        "deliberate" => crate::tr!(lang, "deliberate.about"),
         _ => return None,
     })
 }

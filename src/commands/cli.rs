@@ -178,6 +178,31 @@ pub enum OrganizerCmd {
         #[arg(long, global = true)]
         sync_dir: Option<PathBuf>,
     },
+    /// The calibration round: each judge's offset from the panel median per criterion group
+    /// (or who has not scored the calibration works yet); `--publish` sends the offsets to
+    /// the judges through the sync folder.
+    Calibration {
+        /// Write the offsets into the sync folder, where every judge's TUI shows them theirs.
+        #[arg(long, requires = "sync_dir")]
+        publish: bool,
+        /// The sync folder the judges follow.
+        #[arg(long)]
+        sync_dir: Option<PathBuf>,
+    },
+    /// The deliberation list: works near an award cut-off, then the widest disagreement,
+    /// with the judges' totals side by side.
+    Deliberate {
+        /// Near a cut-off: within this many points of a tier boundary (default: contest.toml
+        /// [deliberation] near_cutoff, else 2).
+        #[arg(long, value_name = "N")]
+        near: Option<f64>,
+        /// Show only the first K works.
+        #[arg(long, value_name = "K")]
+        top: Option<usize>,
+        /// Show the judges' names beside their ids.
+        #[arg(long)]
+        names: bool,
+    },
     /// Show the audit log of merges.
     Log {
         /// Only the files that were refused (or stale): name, SHA-256, size and reason.
@@ -664,6 +689,12 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             Ok(true)
         }
         OrganizerCmd::Room { action, sync_dir } => super::room::run_room(action, sync_dir, globals),
+        OrganizerCmd::Calibration { publish, sync_dir } => {
+            super::calibration::run(publish, sync_dir, globals)
+        }
+        OrganizerCmd::Deliberate { near, top, names } => {
+            super::deliberate::run(near, top, names, globals)
+        }
         OrganizerCmd::Log { refused } => super::sync_cmd::run_log(refused, globals),
         OrganizerCmd::Export { ballot, dir } => super::sync_cmd::run_export(&ballot, &dir, globals),
     }

@@ -2,9 +2,11 @@
 //! media and core crates, and prints what happened in the user's language.
 
 pub mod assign;
+pub mod calibration;
 pub mod certificates;
 pub mod cli;
 pub mod compliance;
+pub mod deliberate;
 pub mod import;
 pub mod issue;
 pub mod media;

@@ -199,6 +199,14 @@ impl ResultsSource {
         view
     }
 
+    /// The open round's tally as its results rank it (the round's contest, rulings applied):
+    /// what `jury deliberate` orders.
+    pub fn round_tally(&self, contest: &Contest) -> jury_core::tally::Tally {
+        let rulings = current_rulings(&self.rounds.rulings);
+        let round = contest.for_round(&self.round_id(contest));
+        jury_core::tally::tally(&self.tally_input(&round), &self.params(&round, &rulings))
+    }
+
     /// Judges whose ballot is submitted and merged.
     pub fn submitted(&self) -> BTreeSet<String> {
         self.ballots

@@ -193,6 +193,9 @@ pub struct App {
     /// A now-showing that arrived while the judge was typing: the selection moves to it when
     /// they are back in the list.
     pending_show: Option<String>,
+    /// This judge's calibration offsets as one line, once the organizer published them
+    /// (`jury calibration --publish`): shown on the status line when nothing else is.
+    pub calibration: Option<String>,
 }
 
 /// The room's now-showing as this judge's TUI follows it.
@@ -242,6 +245,7 @@ impl App {
             screen: (80, 24),
             showing: None,
             pending_show: None,
+            calibration: None,
         };
         app.refilter();
         app
@@ -399,6 +403,35 @@ impl App {
         self.pending_show = Some(work);
         self.move_to_pending_show();
         self.settle();
+    }
+
+    /// The sync folder's calibration record changed: this judge's own offsets become the
+    /// calibration line (and are said at once); another contest's record, or one without
+    /// this judge, says nothing.
+    pub fn on_calibration(&mut self, state: jury_store::calibration::CalibrationFile) {
+        use jury_store::calibration::CalibrationFile;
+        match state {
+            CalibrationFile::Absent => self.calibration = None,
+            CalibrationFile::Bad(_) => self.say(
+                StatusKind::Info,
+                crate::tr!(self.lang, "calibration.judge.bad"),
+            ),
+            CalibrationFile::Published(record) => {
+                if record.contest != self.data.contest.id {
+                    return;
+                }
+                let Some(mine) = record.judge(&self.data.judge.id) else {
+                    return;
+                };
+                let line = super::view::calibration_line(
+                    &self.data.contest.rubric,
+                    &mine.groups,
+                    self.lang,
+                );
+                self.say(StatusKind::Info, line.clone());
+                self.calibration = Some(line);
+            }
+        }
     }
 
     /// Selects the work now showing if one is waiting and the judge is in the list.

@@ -3,7 +3,8 @@
 //! File notifications make it fast on a local disk; a poll of the file's metadata every
 //! [`POLL`] catches what notifications miss (network shares, a USB stick plugged in later).
 //! The file is read with the store's bounded reader, and a state is delivered once: the same
-//! record (or the same bad file) seen again is not news.
+//! record (or the same bad file) seen again is not news. The calibration record
+//! (`jury calibration --publish`) is followed the same way ([`Follower::start_calibration`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,6 +12,7 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use jury_store::calibration::{self, CalibrationFile};
 use jury_store::showing::{self, Showing};
 
 /// How often the file's metadata is looked at, notifications or not.
@@ -64,12 +66,49 @@ fn stamp(path: &Path) -> Stamp {
 }
 
 impl Follower {
-    /// Starts following `dir`; `deliver` gets the current state first (unless nothing is
-    /// published), then every new one.
+    /// Starts following `dir`'s now-showing; `deliver` gets the current state first (unless
+    /// nothing is published), then every new one.
     pub fn start(
         dir: PathBuf,
         watching: Watching,
         deliver: impl Fn(Showing) + Send + 'static,
+    ) -> Follower {
+        Follower::start_file(
+            dir,
+            watching,
+            showing::FILE_NAME,
+            showing::read,
+            Showing::Absent,
+            deliver,
+        )
+    }
+
+    /// Starts following `dir`'s calibration record (`jury calibration --publish`), the same
+    /// way as now-showing.
+    pub fn start_calibration(
+        dir: PathBuf,
+        watching: Watching,
+        deliver: impl Fn(CalibrationFile) + Send + 'static,
+    ) -> Follower {
+        Follower::start_file(
+            dir,
+            watching,
+            calibration::FILE_NAME,
+            calibration::read,
+            CalibrationFile::Absent,
+            deliver,
+        )
+    }
+
+    /// Follows the record `name` in `dir`, read with `read`: `deliver` gets each state that
+    /// differs from the last one delivered (the first compared with `absent`).
+    pub fn start_file<T: PartialEq + Clone + Send + 'static>(
+        dir: PathBuf,
+        watching: Watching,
+        name: &'static str,
+        read: fn(&Path) -> T,
+        absent: T,
+        deliver: impl Fn(T) + Send + 'static,
     ) -> Follower {
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = stop.clone();
@@ -81,14 +120,14 @@ impl Follower {
                 Watching::Notify => watch(&dir, tx),
                 Watching::PollOnly => None,
             };
-            let file = showing::path_in(&dir);
+            let file = dir.join(name);
             let mut last_stamp: Stamp = None;
-            let mut last = Showing::Absent;
+            let mut last = absent;
             loop {
                 let now = stamp(&file);
                 if now != last_stamp {
                     last_stamp = now;
-                    let state = showing::read(&dir);
+                    let state = read(&dir);
                     if last != state {
                         last = state.clone();
                         deliver(state);
@@ -171,6 +210,21 @@ mod tests {
     #[test]
     fn polling_alone_delivers_each_new_state_once() {
         follows(Watching::PollOnly);
+    }
+
+    #[test]
+    fn the_calibration_record_is_followed_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let (tx, rx) = mpsc::channel();
+        let _f =
+            Follower::start_calibration(dir.path().to_path_buf(), Watching::Notify, move |s| {
+                let _ = tx.send(s);
+            });
+        // A now-showing in the same folder is not this follower's news.
+        showing::publish(dir.path(), "c", Some("001"), 1).unwrap();
+        let record = calibration::publish(dir.path(), "c", &[], 2).unwrap();
+        let got = rx.recv_timeout(Duration::from_secs(10)).expect("a record");
+        assert_eq!(got, CalibrationFile::Published(record));
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub enum JudgeMessage {
     Player(PlayerEvent),
     /// The room's now-showing changed (the follower thread, `tui::follow`).
     NowShowing(jury_store::showing::Showing),
+    /// The calibration record in the sync folder changed (`tui::follow`).
+    Calibration(jury_store::calibration::CalibrationFile),
     /// A work's video was located and its SHA-256 checked (off the UI thread).
     MediaChecked {
         work: String,
@@ -177,6 +179,16 @@ where
             let _ = tx.send(Incoming::App(JudgeMessage::NowShowing(s)));
         })
     });
+    let _calibration = sync_dir.clone().map(|dir| {
+        let tx = tx.clone();
+        super::follow::Follower::start_calibration(
+            dir,
+            super::follow::Watching::from_env(),
+            move |s| {
+                let _ = tx.send(Incoming::App(JudgeMessage::Calibration(s)));
+            },
+        )
+    });
     let sync = sync_dir.map(|dir| {
         let tx = tx.clone();
         super::sync::SyncWorker::start(ballot.path().to_path_buf(), key, dir, move |r| {
@@ -237,6 +249,7 @@ where
                 app.on_synced(at, report.result);
             }
             Some(Incoming::App(JudgeMessage::NowShowing(state))) => app.on_now_showing(state),
+            Some(Incoming::App(JudgeMessage::Calibration(state))) => app.on_calibration(state),
             Some(Incoming::Resize(w, h)) => app.resize(w, h),
             Some(Incoming::Tick | Incoming::App(JudgeMessage::Opened(_))) => {}
             None => break,

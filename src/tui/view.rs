@@ -186,6 +186,64 @@ pub fn showing_banner(app: &App) -> Option<String> {
     })
 }
 
+/// A judge's calibration offsets in words: the group furthest from the panel median as a
+/// sentence ("您的题材内容评分比评审组中位数高 6 分"), then the others ("技术性 -1.5").
+pub fn calibration_line(
+    rubric: &jury_core::model::Rubric,
+    groups: &[(String, jury_core::model::Points)],
+    lang: crate::i18n::Lang,
+) -> String {
+    let label = |id: &str| {
+        let text = rubric
+            .groups
+            .iter()
+            .find(|g| g.id == id)
+            .map_or(id, |g| g.label(lang));
+        jury_core::text::safe_line(text).into_owned()
+    };
+    let Some((first, offset)) = groups
+        .iter()
+        .filter(|(_, p)| p.0 != 0)
+        .max_by_key(|(_, p)| p.0.abs())
+    else {
+        return crate::tr!(lang, "calibration.judge.level").to_string();
+    };
+    let amount = jury_core::model::Points(offset.0.abs());
+    let sentence = if offset.0 > 0 {
+        crate::tr!(
+            lang,
+            "calibration.judge.above",
+            group = label(first),
+            offset = amount
+        )
+    } else {
+        crate::tr!(
+            lang,
+            "calibration.judge.below",
+            group = label(first),
+            offset = amount
+        )
+    };
+    let others: Vec<String> = groups
+        .iter()
+        .filter(|(g, _)| g != first)
+        .map(|(g, p)| {
+            let sign = if p.0 > 0 { "+" } else { "" };
+            format!("{} {sign}{p}", label(g))
+        })
+        .collect();
+    if others.is_empty() {
+        sentence
+    } else {
+        crate::tr!(
+            lang,
+            "calibration.judge.others",
+            first = sentence,
+            others = others.join(crate::tr!(lang, "calibration.judge.separator"))
+        )
+    }
+}
+
 /// Column widths of the works list for an inner width: (number, title, unit, status, total,
 /// watched). The watched share gets a column only where titles keep enough room.
 fn list_columns(inner: usize) -> (usize, usize, usize, usize, usize, usize) {
@@ -467,7 +525,10 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             },
             format!(" {}", s.text),
         ),
-        None => (DIM, String::new()),
+        None => match &app.calibration {
+            Some(line) => (Style::new().fg(Color::Cyan), format!(" {line}")),
+            None => (DIM, String::new()),
+        },
     };
     let (sync, sync_style) = match &app.sync {
         Some(s) if s.ok => (

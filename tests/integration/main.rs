@@ -6,6 +6,7 @@ mod assign_props;
 mod ballot_store;
 mod cipher_concurrency;
 mod cli_errors;
+mod deliberation;
 mod e2e_tmux;
 mod fuzz_smoke;
 mod helpers;

@@ -8,8 +8,10 @@
 
 pub mod assign;
 pub mod ballot;
+pub mod calibration;
 pub mod chain;
 pub mod data;
+pub mod deliberation;
 pub mod forms;
 pub mod intake;
 pub mod key;

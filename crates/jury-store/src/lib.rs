@@ -2,6 +2,7 @@
 //! organizer's master database.
 
 pub mod ballot;
+pub mod calibration;
 pub mod cipher;
 pub mod docx;
 pub mod folder;

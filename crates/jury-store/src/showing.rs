@@ -29,35 +29,44 @@ pub enum PublishError {
 /// Reads the record in `dir`. The metadata is looked at first (a pipe under the name would
 /// block a read; a huge file is refused unread), then at most [`MAX_BYTES`] + 1 bytes.
 pub fn read(dir: &Path) -> Showing {
-    let path = path_in(dir);
-    let meta = match std::fs::metadata(&path) {
+    match read_small(&path_in(dir), MAX_BYTES) {
+        Ok(None) => Showing::Absent,
+        Err(bad) => Showing::Bad(bad),
+        Ok(Some(bytes)) => match NowShowing::parse(&bytes) {
+            Ok(record) => Showing::Published(record),
+            Err(bad) => Showing::Bad(bad),
+        },
+    }
+}
+
+/// The bytes of a small record file at `path` (`None`: no file): the metadata first (not a
+/// regular file or larger than `max` is refused unread), then at most `max` + 1 bytes. The
+/// sync folder's other records (`crate::calibration`) are read the same way.
+pub(crate) fn read_small(path: &Path, max: u64) -> Result<Option<Vec<u8>>, BadShowing> {
+    let meta = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Showing::Absent,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
-            return Showing::Bad(BadShowing::Unreadable {
+            return Err(BadShowing::Unreadable {
                 detail: e.to_string(),
             })
         }
     };
     if !meta.is_file() {
-        return Showing::Bad(BadShowing::NotAFile);
+        return Err(BadShowing::NotAFile);
     }
-    if meta.len() > MAX_BYTES {
-        return Showing::Bad(BadShowing::TooLarge { bytes: meta.len() });
+    if meta.len() > max {
+        return Err(BadShowing::TooLarge { bytes: meta.len() });
     }
     let mut bytes = Vec::new();
-    let read =
-        std::fs::File::open(&path).and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes));
+    let read = std::fs::File::open(path).and_then(|f| f.take(max + 1).read_to_end(&mut bytes));
     match read {
         // Removed between the two looks: nothing published.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Showing::Absent,
-        Err(e) => Showing::Bad(BadShowing::Unreadable {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(BadShowing::Unreadable {
             detail: e.to_string(),
         }),
-        Ok(_) => match NowShowing::parse(&bytes) {
-            Ok(record) => Showing::Published(record),
-            Err(bad) => Showing::Bad(bad),
-        },
+        Ok(_) => Ok(Some(bytes)),
     }
 }
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::datafile::DataError;
 use super::paperwork::{CertificateSpec, OrganizationAward, PanelInfo, RestRule};
+use super::points::Points;
 use super::round::{RawRound, Round};
 use super::rubric::Rubric;
 use crate::lang::Lang;
@@ -39,6 +40,60 @@ pub struct Contest {
     /// `[certificate]`: wording, issuers, date and numbering of the 获奖证书.
     #[serde(default)]
     pub certificate: CertificateSpec,
+    /// `[calibration]`: works every judge scores first, to see their offset from the panel.
+    #[serde(default)]
+    pub calibration: Calibration,
+    /// `[deliberation]`: what `jury deliberate` calls near a cut-off.
+    #[serde(default)]
+    pub deliberation: Deliberation,
+}
+
+/// `[calibration]`: anchor works every judge scores before the real ones; once all have,
+/// each judge sees their offset from the panel's median per rubric group
+/// ([`crate::calibration`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calibration {
+    /// Work ids of the calibration round (e.g. `["001", "002"]`).
+    #[serde(default)]
+    pub works: Vec<String>,
+    /// Whether calibration works are ranked and awarded like the others (a data choice;
+    /// default: they are left out of the results).
+    #[serde(default)]
+    pub count_in_results: bool,
+}
+
+impl Calibration {
+    pub fn is_calibration(&self, work: &str) -> bool {
+        self.works.iter().any(|w| w == work)
+    }
+
+    /// The work is a calibration work the results leave out.
+    pub fn excludes(&self, work: &str) -> bool {
+        !self.count_in_results && self.is_calibration(work)
+    }
+}
+
+/// `[deliberation]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deliberation {
+    /// A work whose score is within this many points of a tier boundary is near a cut-off
+    /// (contest.toml `near_cutoff = 2.0`; default 2 points).
+    pub near_cutoff: Points,
+}
+
+impl Default for Deliberation {
+    fn default() -> Deliberation {
+        Deliberation {
+            near_cutoff: Points::whole(2),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDeliberation {
+    near_cutoff: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -218,6 +273,10 @@ struct RawContest {
     panel: PanelInfo,
     #[serde(default)]
     certificate: CertificateSpec,
+    #[serde(default)]
+    calibration: Calibration,
+    #[serde(default)]
+    deliberation: RawDeliberation,
 }
 
 fn zh() -> Lang {
@@ -363,6 +422,35 @@ impl Contest {
                 ));
             }
         }
+        for (i, w) in raw.calibration.works.iter().enumerate() {
+            if w.trim().is_empty() || w.chars().any(char::is_control) {
+                return Err(at(
+                    "[calibration]",
+                    "calibration.works",
+                    "a calibration work must be a work number such as \"001\"".into(),
+                ));
+            }
+            if raw.calibration.works[..i].contains(w) {
+                return Err(at(
+                    &format!("\"{w}\""),
+                    "calibration.works",
+                    format!("calibration work `{w}` is listed twice"),
+                ));
+            }
+        }
+        let deliberation = match raw.deliberation.near_cutoff {
+            None => Deliberation::default(),
+            Some(n) => match Points::from_decimal(n) {
+                Some(p) if p.0 >= 0 => Deliberation { near_cutoff: p },
+                _ => {
+                    return Err(at(
+                        "near_cutoff",
+                        "deliberation.near_cutoff",
+                        format!("{n} is not a number of points from 0, in steps of 0.01"),
+                    ))
+                }
+            },
+        };
         let mut rounds: Vec<Round> = Vec::with_capacity(raw.rounds.len());
         for (i, r) in raw.rounds.into_iter().enumerate() {
             let id_at = format!("\"{}\"", r.id);
@@ -441,6 +529,8 @@ impl Contest {
             organisers: raw.organisers,
             panel: raw.panel,
             certificate: raw.certificate,
+            calibration: raw.calibration,
+            deliberation,
         })
     }
 }
@@ -512,6 +602,39 @@ mod tests {
         let e = Contest::from_toml("contest.toml", &upside, data::rubric).unwrap_err();
         assert_eq!(e.field, "quotas.districts.min", "{e}");
         assert!(e.message.contains("above max"), "{e}");
+    }
+
+    #[test]
+    fn calibration_and_deliberation_are_optional_and_checked() {
+        let old = data::contest_template("cq-2023-short-video").unwrap();
+        assert_eq!(old.calibration, Calibration::default());
+        assert!(!old.calibration.excludes("001"));
+        assert_eq!(old.deliberation.near_cutoff, Points(200));
+        // The tables appended to the template (whose own example is commented out).
+        let with = |tail: &str| format!("{}\n{tail}", data::CONTEST_2023);
+        let tail =
+            "[calibration]\nworks = [\"001\", \"002\"]\n\n[deliberation]\nnear_cutoff = 1.5\n";
+        let c = Contest::from_toml("contest.toml", &with(tail), data::rubric).unwrap();
+        assert_eq!(c.calibration.works, ["001", "002"]);
+        assert!(c.calibration.excludes("002") && !c.calibration.excludes("003"));
+        assert_eq!(c.deliberation.near_cutoff, Points(150));
+        let counted = with(&tail.replace("works = [", "count_in_results = true\nworks = ["));
+        let c = Contest::from_toml("contest.toml", &counted, data::rubric).unwrap();
+        assert!(c.calibration.is_calibration("001") && !c.calibration.excludes("001"));
+        let twice = with(&tail.replace("\"002\"]", "\"001\"]"));
+        let e = Contest::from_toml("contest.toml", &twice, data::rubric).unwrap_err();
+        assert_eq!(e.field, "calibration.works", "{e}");
+        let negative = with(&tail.replace("1.5", "-1"));
+        let e = Contest::from_toml("contest.toml", &negative, data::rubric).unwrap_err();
+        assert_eq!(e.field, "deliberation.near_cutoff", "{e}");
+        let unknown = with(&tail.replace("near_cutoff", "near"));
+        assert!(Contest::from_toml("contest.toml", &unknown, data::rubric).is_err());
+        // A contest stored before these tables existed (ballots carry it as JSON) still loads.
+        let mut json = serde_json::to_value(&old).unwrap();
+        json.as_object_mut().unwrap().remove("calibration");
+        json.as_object_mut().unwrap().remove("deliberation");
+        let back: Contest = serde_json::from_value(json).unwrap();
+        assert_eq!(back, old);
     }
 
     #[test]

@@ -218,6 +218,10 @@ impl Tally {
 
 /// Runs the whole tally.
 pub fn tally(input: &TallyInput, params: &TallyParams) -> Tally {
+    // Calibration works are left out of ranking and awards unless contest.toml counts them.
+    if let Some(kept) = crate::calibration::without_calibration(input) {
+        return tally(&kept, params);
+    }
     let contest = input.contest;
     let method = params.method.unwrap_or(contest.aggregation.method);
     let panel = input::Panel::build(input, params);

@@ -1,0 +1,179 @@
+//! `jury deliberate [--near N] [--top K] [--names]`: the works the panel should discuss, in
+//! the order it matters ([`jury_core::deliberation`]): those within N points of an award
+//! cut-off first, then the widest disagreement; each with the judges' totals side by side
+//! (judge ids; their names only with `--names`, for the room console's screen).
+
+use std::collections::BTreeMap;
+
+use super::cli::{open_contest, OrganizeError};
+use super::results::ResultsSource;
+use crate::cli::Globals;
+use crate::i18n::Lang;
+use crate::tr;
+use jury_core::deliberation::{order, Item};
+use jury_core::model::{Contest, Points};
+use jury_core::results::fmt_f64;
+use jury_core::tally::Award;
+use jury_core::text::safe_line;
+
+/// What the list shows besides the items.
+pub struct Options {
+    /// Near a cut-off: within this many points (contest.toml `[deliberation] near_cutoff`).
+    pub near: Points,
+    /// Show at most this many works.
+    pub top: Option<usize>,
+    /// Judge names beside their ids.
+    pub names: bool,
+}
+
+fn award_label(contest: &Contest, award: Option<Award>, lang: Lang) -> String {
+    match award {
+        Some(a) => safe_line(a.label(&contest.awards, lang)).into_owned(),
+        None => tr!(lang, "deliberate.no_award").to_string(),
+    }
+}
+
+/// The list as text: a heading, the table and, when cut short, how many more there are.
+pub fn render(
+    contest: &Contest,
+    items: &[Item],
+    titles: &BTreeMap<String, String>,
+    names: &BTreeMap<String, String>,
+    options: &Options,
+    provisional: bool,
+    lang: Lang,
+) -> String {
+    if items.is_empty() {
+        return format!("{}\n", tr!(lang, "deliberate.empty"));
+    }
+    let near = items.iter().filter(|i| i.near).count();
+    let mut out = format!(
+        "{}\n",
+        tr!(
+            lang,
+            "deliberate.heading",
+            near = near,
+            points = options.near
+        )
+    );
+    if provisional {
+        out.push_str(tr!(lang, "deliberate.provisional"));
+        out.push('\n');
+    }
+    let shown = options.top.unwrap_or(items.len()).min(items.len());
+    let decimals = jury_core::results::point_decimals(contest);
+    let rows: Vec<Vec<String>> = items[..shown]
+        .iter()
+        .enumerate()
+        .map(|(n, item)| {
+            let totals: Vec<String> = item
+                .totals
+                .iter()
+                .map(|(judge, total)| {
+                    let judge = safe_line(judge);
+                    match names.get(judge.as_ref()).filter(|_| options.names) {
+                        Some(name) => format!("{judge} {} {total}", safe_line(name)),
+                        None => format!("{judge} {total}"),
+                    }
+                })
+                .collect();
+            let cutoff = item.cutoff.map_or_else(String::new, |c| {
+                let text = tr!(
+                    lang,
+                    "deliberate.cutoff",
+                    distance = jury_core::results::fmt_points(c.distance.rounded(), decimals),
+                    above = award_label(contest, Some(c.above), lang),
+                    below = award_label(contest, c.below, lang)
+                );
+                if item.near {
+                    format!("* {text}")
+                } else {
+                    text
+                }
+            });
+            vec![
+                (n + 1).to_string(),
+                safe_line(&item.work).into_owned(),
+                titles
+                    .get(&item.work)
+                    .map(|t| safe_line(t).into_owned())
+                    .unwrap_or_default(),
+                item.place.map_or_else(|| "-".into(), |p| p.to_string()),
+                item.aggregate
+                    .map_or_else(|| "-".into(), jury_core::results::score_text),
+                item.spread.map_or_else(|| "-".into(), |s| s.to_string()),
+                fmt_f64(item.sd, 1),
+                cutoff,
+                totals.join(" · "),
+            ]
+        })
+        .collect();
+    out.push_str(&super::watch::aligned_table(
+        &[
+            tr!(lang, "deliberate.col.n"),
+            tr!(lang, "deliberate.col.work"),
+            tr!(lang, "deliberate.col.title"),
+            tr!(lang, "deliberate.col.place"),
+            tr!(lang, "deliberate.col.score"),
+            tr!(lang, "deliberate.col.range"),
+            tr!(lang, "deliberate.col.sd"),
+            tr!(lang, "deliberate.col.cutoff"),
+            tr!(lang, "deliberate.col.totals"),
+        ],
+        &rows,
+    ));
+    if near > 0 {
+        out.push_str(tr!(lang, "deliberate.near_mark"));
+        out.push('\n');
+    }
+    if shown < items.len() {
+        out.push_str(&tr!(lang, "deliberate.more", n = items.len() - shown));
+        out.push('\n');
+    }
+    out
+}
+
+/// `jury deliberate`.
+pub fn run(
+    near: Option<f64>,
+    top: Option<usize>,
+    names: bool,
+    globals: &Globals,
+) -> Result<bool, OrganizeError> {
+    let (folder, master) = open_contest(globals)?;
+    let contest = &folder.contest;
+    let lang = Lang::choose(globals.lang, contest.language);
+    let near = match near {
+        None => contest.deliberation.near_cutoff,
+        Some(n) => Points::from_decimal(n)
+            .filter(|p| p.0 >= 0)
+            .ok_or_else(|| OrganizeError::Other(tr!(lang, "deliberate.bad_near", n = n)))?,
+    };
+    let source = ResultsSource::load(&master)?;
+    let tally = source.round_tally(contest);
+    let items = order(&tally, near);
+    let titles: BTreeMap<String, String> = source
+        .works
+        .iter()
+        .map(|w| (w.id.clone(), w.title.clone()))
+        .collect();
+    let judge_names: BTreeMap<String, String> = source
+        .judges
+        .iter()
+        .map(|j| (j.id.clone(), j.name.clone()))
+        .collect();
+    let options = Options { near, top, names };
+    print!(
+        "{}",
+        render(
+            contest,
+            &items,
+            &titles,
+            &judge_names,
+            &options,
+            tally.provisional,
+            lang
+        )
+    );
+    Ok(true)
+}
