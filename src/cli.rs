@@ -124,6 +124,7 @@ fn subcommand_about(lang: Lang, name: &str) -> Option<&'static str> {
         "advance" => crate::tr!(lang, "rounds.about.advance"),
         "rule" => crate::tr!(lang, "rounds.about.rule"),
         "room" => crate::tr!(lang, "room.about"),
+        "signoff" => crate::tr!(lang, "signoff.about"),
         _ => return None,
     })
 }

@@ -178,6 +178,13 @@ pub enum OrganizerCmd {
         #[arg(long, global = true)]
         sync_dir: Option<PathBuf>,
     },
+    /// Sign-off: publish the final results' fingerprint into the sync folder, for every
+    /// judge's TUI to show the award list and confirm it.
+    Signoff {
+        /// The sync folder the judges follow.
+        #[arg(long)]
+        sync_dir: Option<PathBuf>,
+    },
     /// Show the audit log of merges.
     Log {
         /// Only the files that were refused (or stale): name, SHA-256, size and reason.
@@ -664,6 +671,7 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             Ok(true)
         }
         OrganizerCmd::Room { action, sync_dir } => super::room::run_room(action, sync_dir, globals),
+        OrganizerCmd::Signoff { sync_dir } => super::signoff::run_signoff(sync_dir, globals),
         OrganizerCmd::Log { refused } => super::sync_cmd::run_log(refused, globals),
         OrganizerCmd::Export { ballot, dir } => super::sync_cmd::run_export(&ballot, &dir, globals),
     }

@@ -71,6 +71,37 @@ impl Follower {
         watching: Watching,
         deliver: impl Fn(Showing) + Send + 'static,
     ) -> Follower {
+        let file = showing::path_in(&dir);
+        Self::follow(dir, file, watching, showing::read, Showing::Absent, deliver)
+    }
+
+    /// Follows the organizer's sign-off record (`jury signoff`) in `dir` the same way.
+    pub fn start_signoff(
+        dir: PathBuf,
+        watching: Watching,
+        deliver: impl Fn(jury_store::signoff::Signoff) + Send + 'static,
+    ) -> Follower {
+        use jury_store::signoff;
+        let file = signoff::path_in(&dir);
+        Self::follow(
+            dir,
+            file,
+            watching,
+            signoff::read,
+            signoff::Signoff::Absent,
+            deliver,
+        )
+    }
+
+    /// One file of `dir` followed: `read` gives its state, each new one is delivered.
+    fn follow<T: Clone + PartialEq + Send + 'static>(
+        dir: PathBuf,
+        file: PathBuf,
+        watching: Watching,
+        read: fn(&Path) -> T,
+        absent: T,
+        deliver: impl Fn(T) + Send + 'static,
+    ) -> Follower {
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = stop.clone();
         std::thread::spawn(move || {
@@ -81,14 +112,13 @@ impl Follower {
                 Watching::Notify => watch(&dir, tx),
                 Watching::PollOnly => None,
             };
-            let file = showing::path_in(&dir);
             let mut last_stamp: Stamp = None;
-            let mut last = Showing::Absent;
+            let mut last = absent;
             loop {
                 let now = stamp(&file);
                 if now != last_stamp {
                     last_stamp = now;
-                    let state = showing::read(&dir);
+                    let state = read(&dir);
                     if last != state {
                         last = state.clone();
                         deliver(state);
@@ -171,6 +201,21 @@ mod tests {
     #[test]
     fn polling_alone_delivers_each_new_state_once() {
         follows(Watching::PollOnly);
+    }
+
+    #[test]
+    fn the_signoff_record_is_followed_too() {
+        use jury_store::signoff::{self, Signoff};
+        let dir = tempfile::tempdir().unwrap();
+        let (tx, rx) = mpsc::channel();
+        let _f = Follower::start_signoff(dir.path().to_path_buf(), Watching::PollOnly, move |s| {
+            let _ = tx.send(s);
+        });
+        let tmp = dir.path().join("x.tmp");
+        std::fs::write(&tmp, b"{}").unwrap();
+        std::fs::rename(&tmp, signoff::path_in(dir.path())).unwrap();
+        let got = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        assert!(matches!(got, Signoff::Bad(_)), "{got:?}");
     }
 
     #[test]

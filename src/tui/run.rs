@@ -38,6 +38,8 @@ pub enum JudgeMessage {
     Player(PlayerEvent),
     /// The room's now-showing changed (the follower thread, `tui::follow`).
     NowShowing(jury_store::showing::Showing),
+    /// The organizer's sign-off record changed (the follower thread).
+    Signoff(jury_store::signoff::Signoff),
     /// A work's video was located and its SHA-256 checked (off the UI thread).
     MediaChecked {
         work: String,
@@ -177,6 +179,12 @@ where
             let _ = tx.send(Incoming::App(JudgeMessage::NowShowing(s)));
         })
     });
+    let _signoff_follower = sync_dir.clone().map(|dir| {
+        let tx = tx.clone();
+        super::follow::Follower::start_signoff(dir, super::follow::Watching::from_env(), move |s| {
+            let _ = tx.send(Incoming::App(JudgeMessage::Signoff(s)));
+        })
+    });
     let sync = sync_dir.map(|dir| {
         let tx = tx.clone();
         super::sync::SyncWorker::start(ballot.path().to_path_buf(), key, dir, move |r| {
@@ -190,6 +198,7 @@ where
         media_dirs.push(PathBuf::from(dir));
     }
     let mut app = App::new(data, opts.keymap, lang);
+    app.at_submit = ballot.submitted_scores()?;
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     let mut session = Session {
@@ -237,6 +246,7 @@ where
                 app.on_synced(at, report.result);
             }
             Some(Incoming::App(JudgeMessage::NowShowing(state))) => app.on_now_showing(state),
+            Some(Incoming::App(JudgeMessage::Signoff(state))) => app.on_signoff(state),
             Some(Incoming::Resize(w, h)) => app.resize(w, h),
             Some(Incoming::Tick | Incoming::App(JudgeMessage::Opened(_))) => {}
             None => break,
