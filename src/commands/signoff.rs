@@ -9,6 +9,7 @@ use super::cli::{open_contest, OrganizeError};
 use super::results::ResultsSource;
 use crate::cli::Globals;
 use crate::i18n::Lang;
+use crate::report::ResultsWords as _;
 use crate::tr;
 use jury_core::model::Contest;
 use jury_core::results::ResultsView;
@@ -16,7 +17,6 @@ use jury_core::signoff::{confirmation_rows, short, RevisionRow};
 use jury_core::text::safe_line;
 use jury_store::master::Master;
 use jury_store::showing::PublishError;
-use crate::report::ResultsWords as _;
 
 /// "J03 改 012 主题与传播价值 18→22：讨论后修正": one revision in words, points as the
 /// rubric counts them ("-" for a score removed).
@@ -44,11 +44,7 @@ pub fn revision_line(contest: &Contest, r: &RevisionRow, lang: Lang) -> String {
 
 /// Ballot ids the master currently holds (a closed round's ballots are not the live ones).
 fn live_ballots(master: &Master) -> Result<BTreeSet<String>, OrganizeError> {
-    Ok(master
-        .ballots()?
-        .into_iter()
-        .map(|b| b.ballot_id)
-        .collect())
+    Ok(master.ballots()?.into_iter().map(|b| b.ballot_id).collect())
 }
 
 /// The merged revisions of the live ballots, oldest first.
@@ -85,7 +81,11 @@ pub fn fill_view(view: &mut ResultsView, master: &Master) -> Result<(), Organize
 }
 
 /// `jury log`'s section of revisions, "" when there are none.
-pub fn log_section(master: &Master, contest: &Contest, lang: Lang) -> Result<String, OrganizeError> {
+pub fn log_section(
+    master: &Master,
+    contest: &Contest,
+    lang: Lang,
+) -> Result<String, OrganizeError> {
     let rows = revision_rows(master)?;
     if rows.is_empty() {
         return Ok(String::new());

@@ -70,7 +70,11 @@ pub fn revisions_html(h: &mut String, view: &ResultsView, lang: Lang) {
         let _ = writeln!(
             h,
             "<li>{} <span class=\"small\">{}</span></li>",
-            esc(&crate::commands::signoff::revision_line(&view.contest, r, lang)),
+            esc(&crate::commands::signoff::revision_line(
+                &view.contest,
+                r,
+                lang
+            )),
             esc(&jury_store::snapshot::local_time(r.at, true))
         );
     }

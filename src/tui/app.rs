@@ -65,8 +65,12 @@ pub enum PlayerCommand {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputPurpose {
-    Comment { work: String },
-    Recuse { work: String },
+    Comment {
+        work: String,
+    },
+    Recuse {
+        work: String,
+    },
     Filter,
     /// The reason for changing a submitted score (one line); Esc leaves the score as it was
     /// and goes back to criterion `retry`.
@@ -441,7 +445,10 @@ impl App {
             Signoff::Published(record) => {
                 let key = self
                     .keymap
-                    .key_for(super::keymap::Layer::List, super::action::Command::FinalResults)
+                    .key_for(
+                        super::keymap::Layer::List,
+                        super::action::Command::FinalResults,
+                    )
                     .map(|k| k.to_string())
                     .unwrap_or_default();
                 self.say(
@@ -608,10 +615,7 @@ impl App {
             },
             ListCommand::FinalResults => match &self.signoff {
                 Some(_) => self.mode = Mode::Confirm(Dialog::Signoff),
-                None => self.say(
-                    StatusKind::Info,
-                    crate::tr!(self.lang, "signoff.tui.none"),
-                ),
+                None => self.say(StatusKind::Info, crate::tr!(self.lang, "signoff.tui.none")),
             },
             ListCommand::Help => self.open_help(Mode::List),
             ListCommand::Details => self.mode = Mode::Confirm(Dialog::Details),
@@ -1077,7 +1081,10 @@ impl App {
                         criterion: *retry,
                         buffer: String::new(),
                     };
-                    self.say(StatusKind::Info, crate::tr!(self.lang, "signoff.tui.not_revised"));
+                    self.say(
+                        StatusKind::Info,
+                        crate::tr!(self.lang, "signoff.tui.not_revised"),
+                    );
                     return vec![];
                 }
             }

@@ -1051,11 +1051,22 @@ fn submitted_then_reopened() -> App {
     let mut a = app();
     let mut keys = vec![cmd(Command::Score)];
     keys.extend(typed("2526128444"));
-    keys.extend([cmd(Command::ScoreExit), cmd(Command::Submit), cmd(Command::Confirm)]);
+    keys.extend([
+        cmd(Command::ScoreExit),
+        cmd(Command::Submit),
+        cmd(Command::Confirm),
+    ]);
     run(&mut a, keys);
     assert!(a.data.submitted);
     assert_eq!(a.at_submit.len(), 7, "the submitted scores are remembered");
-    run(&mut a, [cmd(Command::Cancel), cmd(Command::Reopen), cmd(Command::Confirm)]);
+    run(
+        &mut a,
+        [
+            cmd(Command::Cancel),
+            cmd(Command::Reopen),
+            cmd(Command::Confirm),
+        ],
+    );
     assert!(!a.data.submitted);
     a
 }
@@ -1116,7 +1127,10 @@ fn changing_a_submitted_score_asks_for_a_reason_and_esc_keeps_the_score() {
     run(&mut a, [cmd(Command::ScoreExit), cmd(Command::Next)]);
     let effects = run(&mut a, [cmd(Command::Score)].into_iter().chain(typed("20")));
     assert!(
-        matches!(&effects[..], [Effect::Commit(Event::Score { reason: None, .. })]),
+        matches!(
+            &effects[..],
+            [Effect::Commit(Event::Score { reason: None, .. })]
+        ),
         "{effects:?}"
     );
 }
@@ -1174,9 +1188,7 @@ fn the_final_results_are_confirmed_with_y_on_a_submitted_ballot_only() {
     run(&mut a, [cmd(Command::FinalResults)]);
     let backend = ratatui::backend::TestBackend::new(80, 24);
     let mut terminal = ratatui::Terminal::new(backend).unwrap();
-    terminal
-        .draw(|f| crate::tui::view::draw(f, &a))
-        .unwrap();
+    terminal.draw(|f| crate::tui::view::draw(f, &a)).unwrap();
     let screen: String = terminal
         .backend()
         .buffer()

@@ -25,7 +25,12 @@ pub fn revise_title(
     old: Option<u32>,
     new: Option<u32>,
 ) -> String {
-    let c = app.data.contest.rubric.criteria().find(|c| c.id == criterion);
+    let c = app
+        .data
+        .contest
+        .rubric
+        .criteria()
+        .find(|c| c.id == criterion);
     let points = |s: Option<u32>| match (s, c) {
         (Some(s), Some(c)) => c.points(s).to_string(),
         (Some(s), None) => s.to_string(),
@@ -69,7 +74,11 @@ pub fn dialog_lines(app: &App, lines: &mut Vec<Line<'static>>, screen_rows: u16)
             Style::new().fg(Color::Yellow),
         ));
     }
-    let awarded: Vec<_> = record.lines.iter().filter(|l| !l.award.is_empty()).collect();
+    let awarded: Vec<_> = record
+        .lines
+        .iter()
+        .filter(|l| !l.award.is_empty())
+        .collect();
     let room = (screen_rows as usize).saturating_sub(9).max(3);
     let shown = if awarded.len() > room {
         room - 1

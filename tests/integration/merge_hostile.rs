@@ -420,6 +420,7 @@ fn content_edited_with_the_right_key_is_refused() {
             work: recused.clone(),
             criterion: "theme".into(),
             steps: Some(4),
+            reason: None,
         };
         c.execute(
             "INSERT INTO scores (work_id, criterion_id, max_steps, steps) VALUES (?1, 'theme', 30, 4)",
@@ -442,6 +443,7 @@ fn content_edited_with_the_right_key_is_refused() {
                 work: w0.clone(),
                 criterion: "theme".into(),
                 steps: Some(31),
+                reason: None,
             },
         );
     }));

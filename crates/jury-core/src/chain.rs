@@ -283,20 +283,32 @@ mod tests {
     fn only_changes_to_submitted_scores_are_revisions() {
         let mut r = Replay::default();
         r.apply(&score("1", Some(18), None));
-        assert_eq!(r.revision(&score("1", Some(20), None)), None, "not submitted yet");
+        assert_eq!(
+            r.revision(&score("1", Some(20), None)),
+            None,
+            "not submitted yet"
+        );
         r.apply(&Event::Submit);
         r.apply(&Event::Reopen);
         assert_eq!(r.revision(&score("2", Some(3), None)), None, "never scored");
         assert_eq!(r.revision(&score("1", Some(18), None)), None, "same value");
-        let rev = r.revision(&score("1", Some(22), Some(" 讨论后修正 "))).unwrap();
+        let rev = r
+            .revision(&score("1", Some(22), Some(" 讨论后修正 ")))
+            .unwrap();
         assert_eq!(
             (rev.old, rev.new, rev.reason.as_deref()),
             (Some(18), Some(22), Some("讨论后修正"))
         );
-        assert_eq!(r.revision(&score("1", None, Some("  "))).unwrap().reason, None);
+        assert_eq!(
+            r.revision(&score("1", None, Some("  "))).unwrap().reason,
+            None
+        );
         r.apply(&score("1", Some(22), Some("讨论后修正")));
         // Against the submitted value, the previous one is reported as old.
-        assert_eq!(r.revision(&score("1", Some(25), None)).unwrap().old, Some(22));
+        assert_eq!(
+            r.revision(&score("1", Some(25), None)).unwrap().old,
+            Some(22)
+        );
         assert_eq!(r.revision(&score("1", Some(18), None)), None);
         r.apply(&Event::Submit);
         assert!(r.revision(&score("1", Some(18), None)).is_some());

@@ -61,12 +61,18 @@ pub struct SignoffRecord {
 /// Why a sign-off file was not used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BadSignoff {
-    TooLarge { bytes: u64 },
+    TooLarge {
+        bytes: u64,
+    },
     NotAFile,
-    NotJson { detail: String },
+    NotJson {
+        detail: String,
+    },
     /// The fingerprint is not the one of the lines (edited by hand, or another program's).
     Fingerprint,
-    Unreadable { detail: String },
+    Unreadable {
+        detail: String,
+    },
 }
 
 /// What reading the sync folder's sign-off record gave.
@@ -184,7 +190,12 @@ impl SignoffRecord {
         let control = |s: &str| s.chars().any(char::is_control);
         let texts = record.lines.iter().flat_map(|l| {
             [
-                &l.work, &l.title, &l.award, &l.award_zh, &l.award_en, &l.score,
+                &l.work,
+                &l.title,
+                &l.award,
+                &l.award_zh,
+                &l.award_en,
+                &l.score,
             ]
         });
         if record.contest.is_empty()
@@ -236,7 +247,10 @@ pub struct RevisionRow {
 
 /// The confirmations for `view`: the newest of each judge, marked current or stale.
 /// `merged` is (judge, fingerprint, at) as the master holds them, in any order.
-pub fn confirmation_rows(view: &ResultsView, merged: &[(String, String, i64)]) -> Vec<ConfirmationRow> {
+pub fn confirmation_rows(
+    view: &ResultsView,
+    merged: &[(String, String, i64)],
+) -> Vec<ConfirmationRow> {
     let current = view.fingerprint();
     let mut newest: std::collections::BTreeMap<&str, (&str, i64)> = Default::default();
     for (judge, fp, at) in merged {

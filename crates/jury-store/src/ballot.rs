@@ -532,7 +532,11 @@ impl Ballot {
         let mut replay = Replay::default();
         let ever_submitted = self
             .conn
-            .query_row("SELECT 1 FROM events WHERE kind = 'submit' LIMIT 1", [], |_| Ok(()))
+            .query_row(
+                "SELECT 1 FROM events WHERE kind = 'submit' LIMIT 1",
+                [],
+                |_| Ok(()),
+            )
             .optional()
             .map_err(&err)?
             .is_some();
@@ -548,7 +552,8 @@ impl Ballot {
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(&err)?;
         for payload in payloads {
-            let event: Event = serde_json::from_str(&payload).map_err(|e| corrupt(&self.path, e))?;
+            let event: Event =
+                serde_json::from_str(&payload).map_err(|e| corrupt(&self.path, e))?;
             replay.apply(&event);
         }
         Ok(replay)
@@ -681,7 +686,10 @@ impl Ballot {
                 _ => {}
             }
             if replay.revision(&event).is_some_and(|r| r.reason.is_none()) {
-                return Err(broken(*seq, "a submitted score changed without a reason".into()));
+                return Err(broken(
+                    *seq,
+                    "a submitted score changed without a reason".into(),
+                ));
             }
             replay.apply(&event);
             prev = hash.clone();
@@ -887,7 +895,8 @@ mod tests {
             b.revise_score("001", "theme", Some(22), "   "),
             Err(StoreError::RevisionNeedsReason { .. })
         ));
-        b.revise_score("001", "theme", Some(22), " 讨论后修正 ").unwrap();
+        b.revise_score("001", "theme", Some(22), " 讨论后修正 ")
+            .unwrap();
         // Back to the submitted value: no revision, and no reason kept.
         b.revise_score("001", "story", Some(12), "不需要").unwrap();
         let payloads: Vec<String> = {
@@ -898,7 +907,9 @@ mod tests {
             let rows = stmt.query_map([], |r| r.get(0)).unwrap();
             rows.map(|r| r.unwrap()).collect()
         };
-        assert!(payloads.iter().any(|p| p.contains(r#""reason":"讨论后修正""#)));
+        assert!(payloads
+            .iter()
+            .any(|p| p.contains(r#""reason":"讨论后修正""#)));
         assert!(!payloads.iter().any(|p| p.contains("不需要")));
         assert!(payloads.iter().any(|p| p.contains(r#""kind":"confirm""#)));
         b.verify().unwrap();

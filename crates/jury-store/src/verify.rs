@@ -801,7 +801,9 @@ pub fn read_verified(conn: &Connection, at: &Origin) -> Result<VerifiedBallot, V
                     problem: ContentProblem::BadFingerprint { seq },
                 });
             }
-            history.confirmations.push((seq, *when, fingerprint.clone()));
+            history
+                .confirmations
+                .push((seq, *when, fingerprint.clone()));
         }
         replay.apply(&event);
         event_hashes.push(hash.clone());
