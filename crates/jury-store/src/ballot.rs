@@ -411,6 +411,10 @@ impl Ballot {
                 steps,
                 reason,
             } => {
+                // A submitted ballot takes no score at all (said before the reason rule).
+                if self.state()?.1 {
+                    return Err(StoreError::Submitted);
+                }
                 let revision = self.replay_events()?.revision(event);
                 if let Some(r) = &revision {
                     if r.reason.is_none() {
