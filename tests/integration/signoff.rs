@@ -123,7 +123,8 @@ fn a_revision_without_a_reason_is_refused_and_with_one_it_merges_and_is_logged()
         .find(|l| l.contains("without a reason"))
         .unwrap_or_else(|| panic!("one clear line:\n{err}"));
     assert!(
-        line.contains("changes the submitted score of work 001, criterion `theme`"),
+        line.contains("changes the submitted score of work 001, criterion `theme`")
+            && line.contains("not merged"),
         "{line}"
     );
     assert_eq!(master_state(dir.path()), before, "the master is unchanged");
