@@ -332,12 +332,25 @@ fn a_judge_tui_revises_with_a_reason_and_confirms_the_published_results() {
     // 001's theme was 3: typing 7 asks for the reason before anything is saved.
     t.send(&["s", "7"]);
     let screen = t.wait_for("Change 001 Theme and reach 3→7");
-    assert!(screen.contains("only with a reason"), "{screen}");
+    assert!(
+        screen.contains("why the change? Enter saves, Esc keeps it"),
+        "{screen}"
+    );
     t.send(&["Enter"]);
     t.wait_for("Type the reason");
     t.send(&["corrected after discussion", "Enter"]);
     t.wait_for("saved, rev");
-    t.send(&["Escape", "S"]);
+    // Esc and the next key apart: together a terminal reads them as Alt-S.
+    t.send(&["Escape"]);
+    let start = std::time::Instant::now();
+    while t.screen().contains("0-9 ") {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "back in the list"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    t.send(&["S"]);
     t.wait_for("Submit ballot");
     t.send(&["y"]);
     t.wait_for("Receipt");
