@@ -126,6 +126,7 @@ fn subcommand_about(lang: Lang, name: &str) -> Option<&'static str> {
         "room" => crate::tr!(lang, "room.about"),
         "calibration" => crate::tr!(lang, "calibration.about"),
         "deliberate" => crate::tr!(lang, "deliberate.about"),
+        "signoff" => crate::tr!(lang, "signoff.about"),
         _ => return None,
     })
 }

@@ -43,6 +43,7 @@ fn verified(
         assignment_version: 1,
         event_hashes: vec![head],
         round: None,
+        history: Default::default(),
     }
 }
 

@@ -189,6 +189,13 @@ pub enum OrganizerCmd {
         #[arg(long)]
         sync_dir: Option<PathBuf>,
     },
+    /// Sign-off: publish the final results' fingerprint into the sync folder, for every
+    /// judge's TUI to show the award list and confirm it.
+    Signoff {
+        /// The sync folder the judges follow.
+        #[arg(long)]
+        sync_dir: Option<PathBuf>,
+    },
     /// The deliberation list: works near an award cut-off, then the widest disagreement,
     /// with the judges' totals side by side.
     Deliberate {
@@ -695,6 +702,7 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
         OrganizerCmd::Deliberate { near, top, names } => {
             super::deliberate::run(near, top, names, globals)
         }
+        OrganizerCmd::Signoff { sync_dir } => super::signoff::run_signoff(sync_dir, globals),
         OrganizerCmd::Log { refused } => super::sync_cmd::run_log(refused, globals),
         OrganizerCmd::Export { ballot, dir } => super::sync_cmd::run_export(&ballot, &dir, globals),
     }

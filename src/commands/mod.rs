@@ -15,6 +15,7 @@ pub mod room;
 pub mod rounds;
 pub mod rule;
 pub mod sheets;
+pub mod signoff;
 pub mod sync_cmd;
 pub mod watch;
 pub mod words;

@@ -361,7 +361,8 @@ pub fn run(
             OrganizeError::Other(tr!(lang, "rounds.not_reached", round = safe_line(&id)))
         })?;
     }
-    let view = source.view(&folder.contest, method.map(Into::into));
+    let mut view = source.view(&folder.contest, method.map(Into::into));
+    super::signoff::fill_view(&mut view, &master)?;
     if comments {
         // 评语汇总 for feedback to entrants: judges by letter only, whatever the audience.
         let out = out.unwrap_or_else(|| folder.dir.join("comments.csv"));

@@ -102,6 +102,12 @@ pub fn run_log(refused: bool, globals: &Globals) -> Result<bool, OrganizeError> 
     } else {
         print!("{}", render_log(&entries, lang));
     }
+    if !refused {
+        print!(
+            "{}",
+            super::signoff::log_section(&master, &folder.contest, lang)?
+        );
+    }
     Ok(true)
 }
 

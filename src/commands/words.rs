@@ -120,6 +120,20 @@ pub fn content_problem(p: &ContentProblem, lang: Lang) -> String {
             tr!(lang, "sync.content.not_assigned", work = safe(work))
         }
         ContentProblem::Recused { work } => tr!(lang, "sync.content.recused", work = safe(work)),
+        ContentProblem::RevisionWithoutReason {
+            seq,
+            work,
+            criterion,
+        } => tr!(
+            lang,
+            "signoff.content.revision_without_reason",
+            seq = seq,
+            work = safe(work),
+            criterion = safe(criterion)
+        ),
+        ContentProblem::BadFingerprint { seq } => {
+            tr!(lang, "signoff.content.bad_fingerprint", seq = seq)
+        }
         ContentProblem::NotOnBallot { work } => {
             tr!(lang, "sync.content.not_on_ballot", work = safe(work))
         }
@@ -685,6 +699,12 @@ mod tests {
             ContentProblem::NotAssigned { work: work() },
             ContentProblem::Recused { work: work() },
             ContentProblem::NotOnBallot { work: work() },
+            ContentProblem::RevisionWithoutReason {
+                seq: 9,
+                work: work(),
+                criterion: "theme".into(),
+            },
+            ContentProblem::BadFingerprint { seq: 9 },
         ];
         for p in &content {
             assert_eq!(content_problem(p, Lang::En), p.to_string());

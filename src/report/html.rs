@@ -168,6 +168,7 @@ pub fn render_for(view: &ResultsView, lang: Lang, audience: Audience) -> String 
             judges(&mut h, view, lang);
             statistics(&mut h, view, lang);
             receipts(&mut h, view, lang);
+            super::signoff::revisions_html(&mut h, view, lang);
             super::audience::comments_html(&mut h, view, lang, true);
             signatures(&mut h, view, lang);
         }
@@ -864,6 +865,7 @@ fn signatures(h: &mut String, view: &ResultsView, lang: Lang) {
         "<tr><td>{}</td><td></td><td></td><td></td><td></td></tr>\n</tbody>\n</table>",
         tr!(lang, "report.html.organizer")
     );
+    super::signoff::confirmations_html(h, view, lang);
     if !view.contest.organisers.is_empty() {
         h.push_str("<div class=\"seals\">\n");
         for o in &view.contest.organisers {

@@ -43,6 +43,7 @@ pub mod keycard;
 pub mod pdf;
 pub mod rounds;
 pub mod sheets;
+pub mod signoff;
 pub mod table;
 pub use jury_core::results as view;
 pub mod words;

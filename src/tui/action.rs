@@ -37,7 +37,7 @@ bindable! {
     TabNext => "tab_next", TabPrev => "tab_prev", ScrollLeft => "scroll_left",
     ScrollRight => "scroll_right", CycleMethod => "cycle_method", Refresh => "refresh",
     Tab1 => "tab_1", Tab2 => "tab_2", Tab3 => "tab_3", Tab4 => "tab_4", Tab5 => "tab_5",
-    Tab6 => "tab_6", NowShowing => "now_showing",
+    Tab6 => "tab_6", NowShowing => "now_showing", FinalResults => "final_results",
 }
 
 /// One enum per input layer, each listing the commands that layer takes: the keymap accepts a
@@ -76,7 +76,7 @@ layer_commands! {
         Next, Prev, First, Last, PageDown, PageUp, NextUnscored, ClearFilter, Score, Comment,
         Recuse, Filter, Play, Pause, SeekBack, SeekForward, SeekBackLong, SeekForwardLong,
         Restart, SpeedUp, SpeedDown, VolumeUp, VolumeDown, Mute, Fullscreen, Stop, Submit,
-        Reopen, Details, Help, Quit, NowShowing,
+        Reopen, Details, Help, Quit, NowShowing, FinalResults,
     }
     /// Score mode and the summary after the last criterion.
     ScoreCommand {

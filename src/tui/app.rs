@@ -37,6 +37,7 @@ impl Effect {
             work: work.into(),
             criterion: criterion.into(),
             steps,
+            reason: None,
         })
     }
 
@@ -64,9 +65,22 @@ pub enum PlayerCommand {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputPurpose {
-    Comment { work: String },
-    Recuse { work: String },
+    Comment {
+        work: String,
+    },
+    Recuse {
+        work: String,
+    },
     Filter,
+    /// The reason for changing a submitted score (one line); Esc leaves the score as it was
+    /// and goes back to criterion `retry`.
+    Revise {
+        work: String,
+        criterion: String,
+        old: Option<u32>,
+        new: Option<u32>,
+        retry: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +98,9 @@ pub enum Dialog {
     Receipt {
         code: String,
     },
+    /// The final award list the organizer published for sign-off (`jury signoff`); `y`
+    /// appends "results confirmed <fingerprint>" to the ballot.
+    Signoff,
     /// The ballot's revision, receipt and last sync (`i`).
     Details,
     /// After withdrawing a recusal: put back the scores the recusal removed (as new score
@@ -196,6 +213,15 @@ pub struct App {
     /// This judge's calibration offsets as one line, once the organizer published them
     /// (`jury calibration --publish`): shown on the status line when nothing else is.
     pub calibration: Option<String>,
+    /// Scores as they stood at the last submission (the runtime loads them from the ballot):
+    /// changing one of them asks for a reason.
+    pub at_submit: std::collections::BTreeMap<(String, String), u32>,
+    /// The last revision reason typed this session, offered again for the next change.
+    last_reason: String,
+    /// The results the organizer published for sign-off, when they are this contest's.
+    pub signoff: Option<jury_core::signoff::SignoffRecord>,
+    /// The fingerprint this judge confirmed this session.
+    pub confirmed: Option<String>,
 }
 
 /// The room's now-showing as this judge's TUI follows it.
@@ -246,6 +272,10 @@ impl App {
             showing: None,
             pending_show: None,
             calibration: None,
+            at_submit: Default::default(),
+            last_reason: String::new(),
+            signoff: None,
+            confirmed: None,
         };
         app.refilter();
         app
@@ -434,6 +464,40 @@ impl App {
         }
     }
 
+    /// The organizer's sign-off record changed (from the follower thread): this contest's is
+    /// kept for the final-results key and announced on the status line; another contest's
+    /// or a damaged one is only noted.
+    pub fn on_signoff(&mut self, state: jury_core::signoff::Signoff) {
+        use jury_core::signoff::{short, Signoff};
+        match state {
+            Signoff::Absent => self.signoff = None,
+            Signoff::Bad(_) => {
+                self.say(StatusKind::Info, crate::tr!(self.lang, "signoff.tui.bad"));
+            }
+            Signoff::Published(record) if record.contest != self.data.contest.id => {}
+            Signoff::Published(record) => {
+                let key = self
+                    .keymap
+                    .key_for(
+                        super::keymap::Layer::List,
+                        super::action::Command::FinalResults,
+                    )
+                    .map(|k| k.to_string())
+                    .unwrap_or_default();
+                self.say(
+                    StatusKind::Info,
+                    crate::tr!(
+                        self.lang,
+                        "signoff.tui.arrived",
+                        fingerprint = short(&record.fingerprint),
+                        key = key
+                    ),
+                );
+                self.signoff = Some(record);
+            }
+        }
+    }
+
     /// Selects the work now showing if one is waiting and the judge is in the list.
     fn move_to_pending_show(&mut self) {
         if self.mode != Mode::List {
@@ -581,6 +645,10 @@ impl App {
                     StatusKind::Info,
                     crate::tr!(self.lang, "room.follow.nothing"),
                 ),
+            },
+            ListCommand::FinalResults => match &self.signoff {
+                Some(_) => self.mode = Mode::Confirm(Dialog::Signoff),
+                None => self.say(StatusKind::Info, crate::tr!(self.lang, "signoff.tui.none")),
             },
             ListCommand::Help => self.open_help(Mode::List),
             ListCommand::Details => self.mode = Mode::Confirm(Dialog::Details),
@@ -785,7 +853,45 @@ impl App {
         (0..=c.max_steps()).map(move |s| (s, c.points(s).to_string()))
     }
 
-    fn update_score(
+    /// A score change that revises a submitted score is held back: the judge is asked for
+    /// the reason first (a change to the value it already has is dropped).
+    fn update_score(&mut self, action: ScoreAction, index: usize, buffer: String) -> Vec<Effect> {
+        let effects = self.update_score_inner(action, index, buffer);
+        let mut out = Vec::with_capacity(effects.len());
+        for effect in effects {
+            if let Effect::Commit(Event::Score {
+                work,
+                criterion,
+                steps,
+                reason: None,
+            }) = &effect
+            {
+                let key = (work.clone(), criterion.clone());
+                if jury_core::chain::revises(&self.at_submit, &key, *steps) {
+                    let old = self.data.scores.get(&key).copied();
+                    if old != *steps {
+                        let back = std::mem::replace(&mut self.mode, Mode::List);
+                        self.mode = Mode::Input {
+                            purpose: InputPurpose::Revise {
+                                work: work.clone(),
+                                criterion: criterion.clone(),
+                                old,
+                                new: *steps,
+                                retry: index,
+                            },
+                            editor: Editor::new(&self.last_reason),
+                            back: Box::new(back),
+                        };
+                    }
+                    continue;
+                }
+            }
+            out.push(effect);
+        }
+        out
+    }
+
+    fn update_score_inner(
         &mut self,
         action: ScoreAction,
         index: usize,
@@ -989,16 +1095,30 @@ impl App {
         match action {
             InputAction::Type(c) => editor.insert(c),
             InputAction::Edit(e) => editor.edit(e),
-            InputAction::Command(InputCommand::InputNewline) if purpose != InputPurpose::Filter => {
+            InputAction::Command(InputCommand::InputNewline)
+                if !matches!(purpose, InputPurpose::Filter | InputPurpose::Revise { .. }) =>
+            {
                 editor.insert('\n')
             }
-            // A filter is one line.
+            // A filter and a revision reason are one line.
             InputAction::Command(InputCommand::InputNewline) => {}
             InputAction::Command(InputCommand::InputCancel) => {
                 stay = false;
                 if purpose == InputPurpose::Filter {
                     self.filter.clear();
                     self.refilter();
+                }
+                // The score stays as it was: back to its criterion.
+                if let InputPurpose::Revise { retry, .. } = &purpose {
+                    self.mode = Mode::Score {
+                        criterion: *retry,
+                        buffer: String::new(),
+                    };
+                    self.say(
+                        StatusKind::Info,
+                        crate::tr!(self.lang, "signoff.tui.not_revised"),
+                    );
+                    return vec![];
                 }
             }
             InputAction::Command(InputCommand::InputSubmit) => match &purpose {
@@ -1030,6 +1150,29 @@ impl App {
                         effects.push(Effect::Commit(Event::Recuse {
                             work: work.clone(),
                             reason: editor.text().trim().to_string(),
+                        }));
+                    }
+                }
+                InputPurpose::Revise {
+                    work,
+                    criterion,
+                    new,
+                    ..
+                } => {
+                    let reason = editor.text().trim().to_string();
+                    if reason.is_empty() {
+                        self.say(
+                            StatusKind::Error,
+                            crate::tr!(self.lang, "signoff.tui.reason_needed"),
+                        );
+                    } else {
+                        stay = false;
+                        self.last_reason = reason.clone();
+                        effects.push(Effect::Commit(Event::Score {
+                            work: work.clone(),
+                            criterion: criterion.clone(),
+                            steps: *new,
+                            reason: Some(reason),
                         }));
                     }
                 }
@@ -1105,6 +1248,7 @@ impl App {
                         .into_iter()
                         .map(|(criterion, steps)| Effect::score(&work, &criterion, Some(steps)))
                         .collect(),
+                    Dialog::Signoff => self.confirm_results(c),
                     Dialog::Receipt { .. } | Dialog::Details => vec![],
                 }
             }
@@ -1113,6 +1257,27 @@ impl App {
                 vec![]
             }
         }
+    }
+
+    /// `y` on the final results: the confirm event, once the ballot is submitted (Enter only
+    /// closes the list: confirming is never a default).
+    fn confirm_results(&mut self, c: ConfirmCommand) -> Vec<Effect> {
+        let Some(record) = &self.signoff else {
+            return vec![];
+        };
+        if c != ConfirmCommand::Confirm {
+            return vec![];
+        }
+        if !self.data.submitted {
+            self.say(
+                StatusKind::Warn,
+                crate::tr!(self.lang, "signoff.tui.submit_first"),
+            );
+            return vec![];
+        }
+        vec![Effect::Commit(Event::Confirm {
+            fingerprint: record.fingerprint.clone(),
+        })]
     }
 
     fn update_help(
@@ -1246,7 +1411,20 @@ impl App {
             _ => crate::tr!(self.lang, "tui.saved_rev", rev = self.data.revision),
         };
         self.say(StatusKind::Saved, saved);
+        if let Event::Confirm { fingerprint } = event {
+            self.confirmed = Some(fingerprint.clone());
+            self.say(
+                StatusKind::Saved,
+                crate::tr!(
+                    self.lang,
+                    "signoff.tui.confirmed",
+                    fingerprint = jury_core::signoff::short(fingerprint),
+                    rev = self.data.revision
+                ),
+            );
+        }
         if *event == Event::Submit {
+            self.at_submit = self.data.scores.clone();
             self.mode = Mode::Confirm(Dialog::Receipt {
                 code: self.data.receipt(),
             });

@@ -1045,3 +1045,170 @@ fn the_now_showing_key_is_w_in_the_list() {
         Some(Action::Command(Command::NowShowing))
     );
 }
+
+/// Work 001 fully scored (theme 25), the ballot submitted and reopened.
+fn submitted_then_reopened() -> App {
+    let mut a = app();
+    let mut keys = vec![cmd(Command::Score)];
+    keys.extend(typed("2526128444"));
+    keys.extend([
+        cmd(Command::ScoreExit),
+        cmd(Command::Submit),
+        cmd(Command::Confirm),
+    ]);
+    run(&mut a, keys);
+    assert!(a.data.submitted);
+    assert_eq!(a.at_submit.len(), 7, "the submitted scores are remembered");
+    run(
+        &mut a,
+        [
+            cmd(Command::Cancel),
+            cmd(Command::Reopen),
+            cmd(Command::Confirm),
+        ],
+    );
+    assert!(!a.data.submitted);
+    a
+}
+
+#[test]
+fn changing_a_submitted_score_asks_for_a_reason_and_esc_keeps_the_score() {
+    let mut a = submitted_then_reopened();
+    let effects = run(&mut a, [cmd(Command::Score)].into_iter().chain(typed("22")));
+    assert!(effects.is_empty(), "held back: {effects:?}");
+    let Mode::Input {
+        purpose: InputPurpose::Revise { old, new, .. },
+        ..
+    } = &a.mode
+    else {
+        panic!("no reason prompt: {:?}", a.mode);
+    };
+    assert_eq!((*old, *new), (Some(25), Some(22)));
+    assert_eq!(
+        crate::tui::signoff_view::revise_title(&a, "001", "theme", *old, *new),
+        "改分 001 主题与传播价值 25→22"
+    );
+    // Enter on an empty reason: asked again, nothing saved.
+    assert!(run(&mut a, [cmd(Command::InputSubmit)]).is_empty());
+    assert!(matches!(a.mode, Mode::Input { .. }));
+    // Esc: the score stays, back on its criterion.
+    assert!(run(&mut a, [cmd(Command::InputCancel)]).is_empty());
+    assert_eq!(
+        a.mode,
+        Mode::Score {
+            criterion: 0,
+            buffer: String::new()
+        }
+    );
+    assert_eq!(a.data.score("001", "theme"), Some(25));
+    // Now with a reason: one score event carrying it, and the next criterion.
+    let mut keys = typed("22");
+    keys.extend(typed("讨论后修正"));
+    keys.push(cmd(Command::InputSubmit));
+    let effects = run(&mut a, keys);
+    assert_eq!(
+        effects,
+        [Effect::Commit(Event::Score {
+            work: "001".into(),
+            criterion: "theme".into(),
+            steps: Some(22),
+            reason: Some("讨论后修正".into()),
+        })]
+    );
+    assert_eq!(a.data.score("001", "theme"), Some(22));
+    assert!(matches!(a.mode, Mode::Score { criterion: 1, .. }));
+    // The next change offers the same reason; the same value again changes nothing.
+    let effects = run(&mut a, [cmd(Command::ScoreInc), cmd(Command::InputSubmit)]);
+    assert!(
+        matches!(&effects[..], [Effect::Commit(Event::Score { reason: Some(r), steps: Some(27), .. })] if r == "讨论后修正"),
+        "{effects:?}"
+    );
+    // A work never scored before submitting is scored without a prompt.
+    run(&mut a, [cmd(Command::ScoreExit), cmd(Command::Next)]);
+    let effects = run(&mut a, [cmd(Command::Score)].into_iter().chain(typed("20")));
+    assert!(
+        matches!(
+            &effects[..],
+            [Effect::Commit(Event::Score { reason: None, .. })]
+        ),
+        "{effects:?}"
+    );
+}
+
+fn signoff_record(contest: &str) -> jury_core::signoff::SignoffRecord {
+    let lines = vec![jury_core::signoff::ResultLine {
+        place: Some(1),
+        work: "001".into(),
+        title: "稻田里的守望".into(),
+        award: "first".into(),
+        award_zh: "一等奖".into(),
+        award_en: "First prize".into(),
+        score: "88.5".into(),
+    }];
+    jury_core::signoff::SignoffRecord {
+        contest: contest.into(),
+        fingerprint: jury_core::signoff::fingerprint(contest, "mean", &lines),
+        method: "mean".into(),
+        seq: 1,
+        at: 1,
+        provisional: false,
+        lines,
+    }
+}
+
+#[test]
+fn the_final_results_are_confirmed_with_y_on_a_submitted_ballot_only() {
+    use jury_core::signoff::Signoff;
+    let mut a = app();
+    run(&mut a, [cmd(Command::FinalResults)]);
+    assert_eq!(a.mode, Mode::List, "nothing published yet");
+    a.on_signoff(Signoff::Published(signoff_record("another-contest")));
+    assert!(a.signoff.is_none(), "another contest's record is ignored");
+    let record = signoff_record(&a.data.contest.id.clone());
+    a.on_signoff(Signoff::Published(record.clone()));
+    assert!(a.status.as_ref().unwrap().text.contains("按 A 查看"));
+    run(&mut a, [cmd(Command::FinalResults)]);
+    assert_eq!(a.mode, Mode::Confirm(Dialog::Signoff));
+    // Not submitted: refused with a word.
+    assert!(run(&mut a, [cmd(Command::Confirm)]).is_empty());
+    assert!(a.status.as_ref().unwrap().text.contains("先提交"));
+    a.data.submitted = true;
+    // Enter only closes: confirming is never the default.
+    run(&mut a, [cmd(Command::FinalResults)]);
+    assert!(run(&mut a, [cmd(Command::Accept)]).is_empty());
+    run(&mut a, [cmd(Command::FinalResults)]);
+    let effects = run(&mut a, [cmd(Command::Confirm)]);
+    assert_eq!(
+        effects,
+        [Effect::Commit(Event::Confirm {
+            fingerprint: record.fingerprint.clone()
+        })]
+    );
+    assert_eq!(a.confirmed.as_deref(), Some(record.fingerprint.as_str()));
+    run(&mut a, [cmd(Command::FinalResults)]);
+    let backend = ratatui::backend::TestBackend::new(80, 24);
+    let mut terminal = ratatui::Terminal::new(backend).unwrap();
+    terminal.draw(|f| crate::tui::view::draw(f, &a)).unwrap();
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content()
+        .chunks(80)
+        .map(|row| {
+            let mut line = String::new();
+            let mut skip = 0;
+            for c in row {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                line.push_str(c.symbol());
+                skip = jury_core::text::width(c.symbol()).saturating_sub(1);
+            }
+            line.push('\n');
+            line
+        })
+        .collect();
+    assert!(screen.contains("一等奖 001 稻田里的守望 88.5"), "{screen}");
+    assert!(screen.contains("您已确认这份结果"), "{screen}");
+}

@@ -100,6 +100,23 @@ impl Follower {
         )
     }
 
+    /// Follows the organizer's sign-off record (`jury signoff`) in `dir` the same way.
+    pub fn start_signoff(
+        dir: PathBuf,
+        watching: Watching,
+        deliver: impl Fn(jury_store::signoff::Signoff) + Send + 'static,
+    ) -> Follower {
+        use jury_store::signoff;
+        Follower::start_file(
+            dir,
+            watching,
+            signoff::FILE_NAME,
+            signoff::read,
+            signoff::Signoff::Absent,
+            deliver,
+        )
+    }
+
     /// Follows the record `name` in `dir`, read with `read`: `deliver` gets each state that
     /// differs from the last one delivered (the first compared with `absent`).
     pub fn start_file<T: PartialEq + Clone + Send + 'static>(
@@ -225,6 +242,21 @@ mod tests {
         let record = calibration::publish(dir.path(), "c", &[], 2).unwrap();
         let got = rx.recv_timeout(Duration::from_secs(10)).expect("a record");
         assert_eq!(got, CalibrationFile::Published(record));
+    }
+
+    #[test]
+    fn the_signoff_record_is_followed_too() {
+        use jury_store::signoff::{self, Signoff};
+        let dir = tempfile::tempdir().unwrap();
+        let (tx, rx) = mpsc::channel();
+        let _f = Follower::start_signoff(dir.path().to_path_buf(), Watching::PollOnly, move |s| {
+            let _ = tx.send(s);
+        });
+        let tmp = dir.path().join("x.tmp");
+        std::fs::write(&tmp, b"{}").unwrap();
+        std::fs::rename(&tmp, signoff::path_in(dir.path())).unwrap();
+        let got = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        assert!(matches!(got, Signoff::Bad(_)), "{got:?}");
     }
 
     #[test]

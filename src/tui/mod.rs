@@ -9,6 +9,7 @@ pub mod keymap;
 pub mod organizer;
 pub mod run;
 pub mod runtime;
+pub mod signoff_view;
 pub mod sync;
 pub mod text;
 pub mod view;

@@ -40,6 +40,8 @@ pub enum JudgeMessage {
     NowShowing(jury_store::showing::Showing),
     /// The calibration record in the sync folder changed (`tui::follow`).
     Calibration(jury_store::calibration::CalibrationFile),
+    /// The organizer's sign-off record changed (the follower thread).
+    Signoff(jury_store::signoff::Signoff),
     /// A work's video was located and its SHA-256 checked (off the UI thread).
     MediaChecked {
         work: String,
@@ -189,6 +191,12 @@ where
             },
         )
     });
+    let _signoff_follower = sync_dir.clone().map(|dir| {
+        let tx = tx.clone();
+        super::follow::Follower::start_signoff(dir, super::follow::Watching::from_env(), move |s| {
+            let _ = tx.send(Incoming::App(JudgeMessage::Signoff(s)));
+        })
+    });
     let sync = sync_dir.map(|dir| {
         let tx = tx.clone();
         super::sync::SyncWorker::start(ballot.path().to_path_buf(), key, dir, move |r| {
@@ -202,6 +210,7 @@ where
         media_dirs.push(PathBuf::from(dir));
     }
     let mut app = App::new(data, opts.keymap, lang);
+    app.at_submit = ballot.submitted_scores()?;
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     let mut session = Session {
@@ -250,6 +259,7 @@ where
             }
             Some(Incoming::App(JudgeMessage::NowShowing(state))) => app.on_now_showing(state),
             Some(Incoming::App(JudgeMessage::Calibration(state))) => app.on_calibration(state),
+            Some(Incoming::App(JudgeMessage::Signoff(state))) => app.on_signoff(state),
             Some(Incoming::Resize(w, h)) => app.resize(w, h),
             Some(Incoming::Tick | Incoming::App(JudgeMessage::Opened(_))) => {}
             None => break,

@@ -656,7 +656,7 @@ fn draw_hints(frame: &mut Frame, app: &App, area: Rect) {
     let filtering = matches!(
         &app.mode,
         Mode::Input {
-            purpose: InputPurpose::Filter,
+            purpose: InputPurpose::Filter | InputPurpose::Revise { .. },
             ..
         }
     );
@@ -756,6 +756,17 @@ fn draw_input(
             6,
         ),
         InputPurpose::Filter => (app.t(Msg::Filter).to_string(), app.t(Msg::HelpFilter), 5),
+        InputPurpose::Revise {
+            work,
+            criterion,
+            old,
+            new,
+            ..
+        } => (
+            super::signoff_view::revise_title(app, work, criterion, *old, *new),
+            crate::tr!(app.lang, "signoff.tui.reason_hint"),
+            5,
+        ),
     };
     let area = popup(
         frame.area(),
@@ -933,6 +944,10 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
             ));
             lines.push(Line::styled(app.t(Msg::ConfirmYesNo), DIM));
             title_owned = format!("{} {work}", crate::tr!(app.lang, "tui.recuse_title"));
+            &title_owned
+        }
+        Dialog::Signoff => {
+            title_owned = super::signoff_view::dialog_lines(app, &mut lines, frame.area().height);
             &title_owned
         }
         Dialog::Receipt { code } => {

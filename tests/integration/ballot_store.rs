@@ -164,7 +164,13 @@ fn submitted_ballots_are_read_only_until_reopened() {
     let reopened = b.reopen().unwrap();
     assert!(reopened.revision > submitted.revision);
     assert!(matches!(b.reopen(), Err(StoreError::NotSubmitted)));
-    b.set_score("001", "theme", Some(1)).unwrap();
+    // After reopening, a submitted score changes only with a reason.
+    assert!(matches!(
+        b.set_score("001", "theme", Some(1)),
+        Err(StoreError::RevisionNeedsReason { .. })
+    ));
+    b.revise_score("001", "theme", Some(1), "讨论后修正")
+        .unwrap();
     assert!(b.verify().is_ok());
 }
 

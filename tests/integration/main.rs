@@ -32,6 +32,7 @@ mod pipeline_e2e;
 mod results_report;
 mod room;
 mod rounds;
+mod signoff;
 mod sync_crash;
 mod tally_fixtures;
 mod tally_props;

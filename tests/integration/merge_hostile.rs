@@ -101,8 +101,13 @@ fn a_good_ballot_merges_and_the_same_file_again_changes_nothing() {
     // A later revision replaces the judge's rows: changed and removed scores are reported.
     let mut ballot = jury_testkit::open_fast(&b);
     ballot.reopen().unwrap();
-    ballot.set_score(&b.works[0], "theme", Some(26)).unwrap();
-    ballot.set_score(&b.works[1], "theme", None).unwrap();
+    // Submitted scores change only with a reason.
+    ballot
+        .revise_score(&b.works[0], "theme", Some(26), "讨论后修正")
+        .unwrap();
+    ballot
+        .revise_score(&b.works[1], "theme", None, "讨论后修正")
+        .unwrap();
     let file = snapshot_to(&ballot, &b, &dir.path().join("sync"));
     let MergeOutcome::Merged(diff) = merge(&mut f, &file).unwrap().outcome else {
         panic!()
@@ -420,6 +425,7 @@ fn content_edited_with_the_right_key_is_refused() {
             work: recused.clone(),
             criterion: "theme".into(),
             steps: Some(4),
+            reason: None,
         };
         c.execute(
             "INSERT INTO scores (work_id, criterion_id, max_steps, steps) VALUES (?1, 'theme', 30, 4)",
@@ -442,6 +448,7 @@ fn content_edited_with_the_right_key_is_refused() {
                 work: w0.clone(),
                 criterion: "theme".into(),
                 steps: Some(31),
+                reason: None,
             },
         );
     }));

@@ -24,6 +24,7 @@ pub mod results;
 pub mod rounds;
 pub mod sample;
 pub mod showing;
+pub mod signoff;
 pub mod table;
 pub mod tally;
 pub mod text;

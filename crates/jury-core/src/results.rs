@@ -176,6 +176,11 @@ pub struct ResultsView {
     /// Judges' comments per work (filled by the caller from the merged comments; identities
     /// are shown only in the internal audience).
     pub comments: Vec<CommentRow>,
+    /// Sign-off confirmations merged from the ballots (filled by the caller, see
+    /// [`crate::signoff::confirmation_rows`]): the signature page lists them.
+    pub confirmations: Vec<crate::signoff::ConfirmationRow>,
+    /// Changes to submitted scores with their reasons (filled by the caller): internal only.
+    pub revisions: Vec<crate::signoff::RevisionRow>,
 }
 
 fn native_rule(method: AggregationMethod, rule: &WorkRule) -> bool {
@@ -415,6 +420,8 @@ impl ResultsView {
             rounds: Default::default(),
             organization,
             comments: Vec::new(),
+            confirmations: Vec::new(),
+            revisions: Vec::new(),
         }
     }
 

@@ -368,6 +368,8 @@ impl Ballot {
         match (event, submitted) {
             (Event::Reopen, false) => return Err(StoreError::NotSubmitted),
             (Event::Reopen, true) => {}
+            // Confirming the final results changes nothing the judge submitted.
+            (Event::Confirm { .. }, _) => {}
             (_, true) => return Err(StoreError::Submitted),
             _ => {}
         }
@@ -407,7 +409,32 @@ impl Ballot {
                 work,
                 criterion,
                 steps,
-            } => self.change(event, |tx, path| {
+                reason,
+            } => {
+                // A submitted ballot takes no score at all (said before the reason rule).
+                if self.state()?.1 {
+                    return Err(StoreError::Submitted);
+                }
+                let revision = self.replay_events()?.revision(event);
+                if let Some(r) = &revision {
+                    if r.reason.is_none() {
+                        return Err(StoreError::RevisionNeedsReason {
+                            work: work.clone(),
+                            criterion: criterion.clone(),
+                        });
+                    }
+                }
+                // A reason is stored trimmed, and only on a revision.
+                let kept = revision.and_then(|r| r.reason);
+                if kept != *reason {
+                    return self.commit(&Event::Score {
+                        work: work.clone(),
+                        criterion: criterion.clone(),
+                        steps: *steps,
+                        reason: kept,
+                    });
+                }
+                self.change(event, |tx, path| {
                 let err = sqlite_err(path);
                 Self::work_exists(tx, path, work)?;
                 let max_steps: u32 = tx
@@ -437,7 +464,8 @@ impl Ballot {
                         .map(|_| ())
                         .map_err(&err),
                 }
-            }),
+            })
+            }
             Event::Comment { work, text } => self.change(event, |tx, path| {
                 Self::work_exists(tx, path, work)?;
                 put_note(tx, path, Note::Comment, work, Some(text).filter(|t| !t.is_empty()))
@@ -482,7 +510,57 @@ impl Ballot {
                 .map_err(sqlite_err(path))
             }),
             Event::Submit | Event::Reopen => self.change(event, |_, _| Ok(())),
+            Event::Confirm { fingerprint } => {
+                let hex = fingerprint.len() == 64
+                    && fingerprint.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+                if !hex {
+                    return Err(StoreError::BadFingerprint(
+                        jury_core::text::one_line(fingerprint, 80),
+                    ));
+                }
+                self.change(event, |_, _| Ok(()))
+            }
         }
+    }
+
+    /// The scores as they stood at the last submission (empty if never submitted): changing
+    /// one of them needs a reason.
+    pub fn submitted_scores(&self) -> Result<std::collections::BTreeMap<(String, String), u32>> {
+        Ok(self.replay_events()?.at_submit)
+    }
+
+    /// The ballot's events replayed (no hash checks: this is the ballot's own file, verified
+    /// on open), for the revision rule. Skipped while the ballot was never submitted.
+    fn replay_events(&self) -> Result<Replay> {
+        let err = sqlite_err(&self.path);
+        let mut replay = Replay::default();
+        let ever_submitted = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM events WHERE kind = 'submit' LIMIT 1",
+                [],
+                |_| Ok(()),
+            )
+            .optional()
+            .map_err(&err)?
+            .is_some();
+        if !ever_submitted {
+            return Ok(replay);
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT payload FROM events ORDER BY seq")
+            .map_err(&err)?;
+        let payloads = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(&err)?;
+        for payload in payloads {
+            let event: Event =
+                serde_json::from_str(&payload).map_err(|e| corrupt(&self.path, e))?;
+            replay.apply(&event);
+        }
+        Ok(replay)
     }
 
     /// Sets (Some) or clears (None) one criterion's score, in step units.
@@ -491,6 +569,31 @@ impl Ballot {
             work: work.into(),
             criterion: criterion.into(),
             steps,
+            reason: None,
+        })
+    }
+
+    /// Changes a score after reopening a submitted ballot, with the reason the judge gave
+    /// (required when the score was submitted; see [`Replay::revision`]).
+    pub fn revise_score(
+        &mut self,
+        work: &str,
+        criterion: &str,
+        steps: Option<u32>,
+        reason: &str,
+    ) -> Result<Commit> {
+        self.commit(&Event::Score {
+            work: work.into(),
+            criterion: criterion.into(),
+            steps,
+            reason: Some(reason.into()),
+        })
+    }
+
+    /// Appends "results confirmed <fingerprint>" (the sign-off).
+    pub fn confirm_results(&mut self, fingerprint: &str) -> Result<Commit> {
+        self.commit(&Event::Confirm {
+            fingerprint: fingerprint.into(),
         })
     }
 
@@ -585,6 +688,12 @@ impl Ballot {
                     return Err(broken(*seq, "a second creation event".into()))
                 }
                 _ => {}
+            }
+            if replay.revision(&event).is_some_and(|r| r.reason.is_none()) {
+                return Err(broken(
+                    *seq,
+                    "a submitted score changed without a reason".into(),
+                ));
             }
             replay.apply(&event);
             prev = hash.clone();
@@ -707,6 +816,7 @@ mod tests {
                 work: "001".into(),
                 criterion: "theme".into(),
                 steps: Some(20),
+                reason: None,
             },
             Event::Comment {
                 work: "001".into(),
@@ -764,5 +874,49 @@ mod tests {
         ));
         b.verify()
             .expect("the trimmed reason is what the chain holds");
+    }
+
+    #[test]
+    fn a_submitted_score_changes_only_with_a_reason_and_confirmations_need_a_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = new_ballot(dir.path());
+        b.set_score("001", "theme", Some(18)).unwrap();
+        b.submit().unwrap();
+        let fp = "ab".repeat(32);
+        b.confirm_results(&fp).unwrap();
+        assert!(matches!(
+            b.confirm_results("AB"),
+            Err(StoreError::BadFingerprint(_))
+        ));
+        b.reopen().unwrap();
+        // A criterion left open before submitting is scored freely.
+        b.set_score("001", "story", Some(10)).unwrap();
+        assert!(matches!(
+            b.set_score("001", "theme", Some(22)),
+            Err(StoreError::RevisionNeedsReason { .. })
+        ));
+        assert!(matches!(
+            b.revise_score("001", "theme", Some(22), "   "),
+            Err(StoreError::RevisionNeedsReason { .. })
+        ));
+        b.revise_score("001", "theme", Some(22), " 讨论后修正 ")
+            .unwrap();
+        // Back to the submitted value: no revision, and no reason kept.
+        b.revise_score("001", "story", Some(12), "不需要").unwrap();
+        let payloads: Vec<String> = {
+            let mut stmt = b
+                .connection()
+                .prepare("SELECT payload FROM events ORDER BY seq")
+                .unwrap();
+            let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+            rows.map(|r| r.unwrap()).collect()
+        };
+        assert!(payloads
+            .iter()
+            .any(|p| p.contains(r#""reason":"讨论后修正""#)));
+        assert!(!payloads.iter().any(|p| p.contains("不需要")));
+        assert!(payloads.iter().any(|p| p.contains(r#""kind":"confirm""#)));
+        b.verify().unwrap();
+        assert_eq!(b.load().unwrap().score("001", "theme"), Some(22));
     }
 }

@@ -11,6 +11,7 @@ pub mod intake;
 pub mod master;
 pub mod merge;
 pub mod showing;
+pub mod signoff;
 pub mod snapshot;
 pub mod table;
 pub mod tasks;
@@ -74,6 +75,10 @@ pub enum StoreError {
     Recused(String),
     #[error("a recusal needs a reason")]
     EmptyReason,
+    #[error("work `{work}`, criterion `{criterion}`: changing a submitted score needs a reason; nothing was saved")]
+    RevisionNeedsReason { work: String, criterion: String },
+    #[error("`{0}` is not a results fingerprint (64 hex digits); nothing was saved")]
+    BadFingerprint(String),
     #[error("the ballot is submitted and read-only; reopen it to change anything")]
     Submitted,
     #[error("the ballot is not submitted, so there is nothing to reopen")]

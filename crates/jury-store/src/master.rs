@@ -239,6 +239,8 @@ impl Master {
         let tx = master.conn.transaction().map_err(&err)?;
         tx.execute_batch(MASTER_SCHEMA).map_err(&err)?;
         tx.execute_batch(ROUNDS_SCHEMA).map_err(&err)?;
+        tx.execute_batch(crate::signoff::SIGNOFF_SCHEMA)
+            .map_err(&err)?;
         for (k, v) in [
             ("format", MASTER_FORMAT.to_string()),
             ("contest_id", contest_id.to_string()),
@@ -287,6 +289,7 @@ impl Master {
         set_durable(&master.conn, path)?;
         crate::intake::migrate_works(&master.conn, path)?;
         migrate_rounds(&master.conn, path)?;
+        crate::signoff::migrate(&master.conn, path)?;
         Ok(master)
     }
 

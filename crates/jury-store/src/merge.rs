@@ -520,6 +520,7 @@ fn apply_merge(
             insert.execute(params![judge, work, text]).map_err(&err)?;
         }
     }
+    crate::signoff::store_merged(tx, path, ballot)?;
     let now = now_secs();
     tx.execute(
         "UPDATE ballots SET merged_revision = ?1, merged_head = ?2, merged_at = ?3, submitted = ?4

@@ -238,6 +238,27 @@ pub enum ContentProblem {
     Recused { work: String },
     #[error("comment or recusal for work {work}, which is not on the ballot")]
     NotOnBallot { work: String },
+    /// A score the judge had submitted was changed by an event without a reason (jury asks
+    /// for one after reopening; only an edit outside jury leaves it out).
+    #[error("event {seq} changes the submitted score of work {work}, criterion `{criterion}`, without a reason")]
+    RevisionWithoutReason {
+        seq: i64,
+        work: String,
+        criterion: String,
+    },
+    #[error("event {seq} confirms results with a malformed fingerprint")]
+    BadFingerprint { seq: i64 },
+}
+
+/// What a ballot's chain says beyond its current state: the revisions of submitted scores
+/// (with reasons) and the judge's sign-off confirmations, each with its event's sequence
+/// number and time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BallotHistory {
+    /// (seq, unix seconds, the revision; its reason is always there).
+    pub revisions: Vec<(i64, i64, chain::Revision)>,
+    /// (seq, unix seconds, fingerprint).
+    pub confirmations: Vec<(i64, i64, String)>,
 }
 
 /// An id from a ballot, fit for a message: one line, at most 60 characters.
@@ -312,6 +333,8 @@ pub struct VerifiedBallot {
     pub event_hashes: Vec<String>,
     /// The round the ballot was issued for (meta `round`; None without rounds).
     pub round: Option<String>,
+    /// Revisions and confirmations in the chain.
+    pub history: BallotHistory,
 }
 
 impl VerifiedBallot {
@@ -708,6 +731,7 @@ pub fn read_verified(conn: &Connection, at: &Origin) -> Result<VerifiedBallot, V
     };
     let mut prev = chain::genesis(&ballot_id);
     let mut replay = Replay::default();
+    let mut history = BallotHistory::default();
     let mut event_hashes = Vec::with_capacity(events.len());
     for (index, (seq, when, kind, payload, prev_hash, hash)) in events.iter().enumerate() {
         let seq = *seq;
@@ -752,6 +776,34 @@ pub fn read_verified(conn: &Connection, at: &Origin) -> Result<VerifiedBallot, V
                 return Err(broken(&at, seq, ChainProblem::SecondCreation))
             }
             _ => {}
+        }
+        if let Some(revision) = replay.revision(&event) {
+            if revision.reason.is_none() {
+                return Err(VerifyError::Content {
+                    at,
+                    problem: ContentProblem::RevisionWithoutReason {
+                        seq,
+                        work: id(&revision.work),
+                        criterion: id(&revision.criterion),
+                    },
+                });
+            }
+            history.revisions.push((seq, *when, revision));
+        }
+        if let Event::Confirm { fingerprint } = &event {
+            let hex = fingerprint.len() == 64
+                && fingerprint
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            if !hex {
+                return Err(VerifyError::Content {
+                    at,
+                    problem: ContentProblem::BadFingerprint { seq },
+                });
+            }
+            history
+                .confirmations
+                .push((seq, *when, fingerprint.clone()));
         }
         replay.apply(&event);
         event_hashes.push(hash.clone());
@@ -813,6 +865,7 @@ pub fn read_verified(conn: &Connection, at: &Origin) -> Result<VerifiedBallot, V
         assignment_version,
         event_hashes,
         round: meta.get("round").map(|r| one_line(r, 60)),
+        history,
     })
 }
 
