@@ -170,13 +170,16 @@ pub enum OrganizerCmd {
         #[command(subcommand)]
         cmd: MediaCmd,
     },
-    /// The meeting room: publish the work now showing (`show WORK`) or clear it (`clear`).
+    /// The meeting room: without a subcommand the room console (show works on the projector,
+    /// follow the panel's scores live); `show WORK`, `clear` and `status` for scripts.
     Room {
         #[command(subcommand)]
-        action: super::room::RoomCmd,
+        action: Option<super::room::RoomCmd>,
         /// The sync folder the judges follow.
         #[arg(long, global = true)]
         sync_dir: Option<PathBuf>,
+        #[command(flatten)]
+        console: super::room::ConsoleArgs,
     },
     /// Show the audit log of merges.
     Log {
@@ -663,7 +666,11 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             print!("{}", outcome.text);
             Ok(true)
         }
-        OrganizerCmd::Room { action, sync_dir } => super::room::run_room(action, sync_dir, globals),
+        OrganizerCmd::Room {
+            action,
+            sync_dir,
+            console,
+        } => super::room::run_room(action, sync_dir, &console, globals),
         OrganizerCmd::Log { refused } => super::sync_cmd::run_log(refused, globals),
         OrganizerCmd::Export { ballot, dir } => super::sync_cmd::run_export(&ballot, &dir, globals),
     }
