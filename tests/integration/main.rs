@@ -30,6 +30,7 @@ mod paperwork;
 mod pipeline_e2e;
 mod results_report;
 mod room;
+mod room_console;
 mod rounds;
 mod sync_crash;
 mod tally_fixtures;
