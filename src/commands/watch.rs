@@ -166,8 +166,8 @@ impl BallotWatcher {
         lang: Lang,
         out: &mut dyn FnMut(&str),
     ) -> Result<MergeTally, String> {
-        let initial =
-            ballot_files(&[self.dir.clone()]).map_err(|e| words::verify_error(&e, lang))?;
+        let initial = ballot_files(std::slice::from_ref(&self.dir))
+            .map_err(|e| words::verify_error(&e, lang))?;
         Ok(self.consider(master, contest, initial, lang, out))
     }
 

@@ -165,11 +165,14 @@ pub struct RoomApp {
     /// The first picture of the master is still being read.
     pub loading: bool,
     pub screen: (u16, u16),
+    /// `data.progress()`, counted once per picture rather than once per frame.
+    pub progress: Progress,
 }
 
 impl RoomApp {
     pub fn new(data: RoomData, lang: Lang, keymap: Keymap) -> RoomApp {
         RoomApp {
+            progress: data.progress(),
             data,
             lang,
             keymap,
@@ -232,6 +235,7 @@ impl RoomApp {
         self.loading = false;
         let on = self.selected().map(|w| w.id.clone());
         self.data = data;
+        self.progress = self.data.progress();
         self.cursor = on
             .and_then(|id| self.data.works.iter().position(|w| w.id == id))
             .unwrap_or(self.cursor)

@@ -140,7 +140,8 @@ fn list_lines(app: &RoomApp, area: Rect) -> Vec<Line<'static>> {
         ),
         BOLD,
     )];
-    let rows = list_rows(area.height + 3);
+    // Below the column header.
+    let rows = area.height.saturating_sub(1) as usize;
     let top = app.cursor.saturating_sub(rows.saturating_sub(1));
     let showing = app.showing_work().map(|w| w.id.clone());
     for (i, work) in app.data.works.iter().enumerate().skip(top).take(rows) {
@@ -263,7 +264,7 @@ fn panel_lines(app: &RoomApp, w: usize) -> Vec<Line<'static>> {
             }
         }
     }
-    let p = app.data.progress();
+    let p = app.progress;
     lines.push(Line::raw(String::new()));
     lines.push(Line::raw(line(tr!(
         lang,
