@@ -275,3 +275,36 @@ fn three_judges_and_the_console_in_one_room() {
     }
     console.send(&["q"]);
 }
+
+#[test]
+fn the_console_without_a_sync_folder_or_a_terminal_says_so_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(jury_testkit::build(dir.path(), 1, 2, |_, _| true));
+    let run = |args: &[&str]| {
+        let out = jury()
+            .arg("--contest")
+            .arg(dir.path())
+            .arg("room")
+            .args(args)
+            .env("JURY_KEY", ORGANIZER_KEY)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+        err
+    };
+    assert!(run(&["--lang", "en"]).contains("--sync-dir"));
+    let gone = dir.path().join("unplugged");
+    let err = run(&["--sync-dir", gone.to_str().unwrap(), "--lang", "zh"]);
+    assert!(err.contains("同步文件夹不存在"), "{err}");
+    // A folder, but no terminal to draw on (output captured here).
+    let share = dir.path().join("share");
+    std::fs::create_dir(&share).unwrap();
+    let err = run(&["--sync-dir", share.to_str().unwrap(), "--lang", "en"]);
+    assert!(err.contains("terminal"), "{err}");
+    assert!(
+        !share.join(jury_store::showing::FILE_NAME).exists(),
+        "nothing published"
+    );
+}
