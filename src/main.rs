@@ -35,20 +35,9 @@ fn print_all(bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// Preset, then the user's keymap.toml from the config dir (if any).
 /// The preset and the user's keymap file; errors in the UI language (--lang, else the locale).
 fn load_keymap(preset: &str, lang: Option<jury::i18n::Lang>) -> Result<Keymap> {
-    let lang = lang
-        .or_else(jury::i18n::Lang::from_locale)
-        .unwrap_or(jury::i18n::Lang::Zh);
-    let mut keymap = Keymap::preset(lang, preset)?;
-    if let Some(dir) = jury::cli::UserConfig::dir() {
-        let path = dir.join("keymap.toml");
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            keymap.apply(lang, &path.display().to_string(), &text)?;
-        }
-    }
-    Ok(keymap)
+    Ok(Keymap::load(preset, lang)?)
 }
 
 fn run(cli: Cli) -> Result<()> {

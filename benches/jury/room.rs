@@ -1,13 +1,22 @@
-//! The meeting room's pace: *now showing* published (`jury_store::showing::publish`, the
-//! store's atomic writer) → the judge's follower (`jury::tui::follow`) delivers it → the
-//! judge app has selected the work (`App::on_now_showing`). 50 shows through a local folder,
-//! with file notifications and with polling only (as on a share without notifications);
-//! median and p95 printed (goal: median ≤ 1 s). A timing harness rather than criterion: each
-//! sample is one real publication, spaced at irregular gaps so the poll's phase is sampled
-//! fairly.
+//! The meeting room's pace, two measurements:
 //!
-//! `JURY_BENCH=room cargo bench --bench jury` (`JURY_ROOM_SHOWS=N` for another count; under
-//! `cargo test --benches` three shows each, to check the path works).
+//! 1. *now showing* published (`jury_store::showing::publish`, the store's atomic writer) →
+//!    the judge's follower (`jury::tui::follow`) delivers it → the judge app has selected the
+//!    work (`App::on_now_showing`). 50 shows through a local folder, with file notifications
+//!    and with polling only (as on a share without notifications); median and p95 printed
+//!    (goal: median ≤ 1 s).
+//! 2. A judge's score saved (a real SQLCipher ballot) → its copy in the sync folder → the room
+//!    console's worker (`jury::tui::room::run::spawn_worker`: `jury watch`'s merge, then a
+//!    fresh picture of the master) → the console's state shows the score. 50 scores, twice:
+//!    with the copy written at once (as the judge's sync does on submit), and through the
+//!    judge's real sync worker, which writes a copy [`jury::tui::sync::DEBOUNCE`] after the
+//!    last change (goal: median ≤ 3 s).
+//!
+//! A timing harness rather than criterion: each sample is one real publication or score,
+//! spaced at irregular gaps so the polls' and watchers' phases are sampled fairly.
+//!
+//! `JURY_BENCH=room cargo bench --bench jury` (`JURY_ROOM_SHOWS=N`, `JURY_ROOM_SCORES=N` for
+//! other counts; under `cargo test --benches` three of each, to check the paths work).
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -24,6 +33,19 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// Irregular gaps (100–600 ms) from a fixed LCG: reproducible, not in step with any poll.
+struct Gaps(u64);
+
+impl Gaps {
+    fn next(&mut self) -> Duration {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        Duration::from_millis(100 + (self.0 >> 33) % 500)
+    }
+}
+
 fn measure(watching: Watching, shows: usize) -> Vec<Duration> {
     let dir = tempfile::tempdir().expect("temp folder");
     let (tx, rx) = mpsc::channel::<Showing>();
@@ -36,14 +58,10 @@ fn measure(watching: Watching, shows: usize) -> Vec<Duration> {
         Lang::Zh,
     );
     let contest = app.data.contest.id.clone();
-    // Irregular gaps (100–600 ms) from a fixed LCG: reproducible, not in step with the poll.
-    let mut seed: u64 = 0x2023;
+    let mut gaps = Gaps(0x2023);
     let mut samples = Vec::with_capacity(shows);
     for i in 0..shows {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        std::thread::sleep(Duration::from_millis(100 + (seed >> 33) % 500));
+        std::thread::sleep(gaps.next());
         let work = format!("{:03}", i % WORKS + 1);
         let start = Instant::now();
         showing::publish(dir.path(), &contest, Some(&work), i as i64).expect("publish");
@@ -61,6 +79,121 @@ fn measure(watching: Watching, shows: usize) -> Vec<Duration> {
     samples
 }
 
+/// How the judge's copy reaches the sync folder.
+#[derive(Clone, Copy)]
+enum Copy {
+    /// Written at once after the score (as on submit).
+    AtOnce,
+    /// The judge TUI's sync worker, told of the change (it waits for quiet).
+    SyncWorker,
+}
+
+/// Score saved → the console's state shows it, `scores` times.
+fn measure_console(copy: Copy, scores: usize) -> Vec<Duration> {
+    use jury::tui::room::run::{spawn_worker, RoomMessage};
+    use jury::tui::room::{RoomApp, RoomData};
+    use jury::tui::runtime::Incoming;
+
+    let dir = tempfile::tempdir().expect("temp folder");
+    let f = jury_testkit::build(dir.path(), 1, 10, |_, _| true);
+    let share = dir.path().join("share");
+    std::fs::create_dir(&share).expect("share");
+    let contest = f.folder.contest.clone();
+    let issued = f.ballots[0].clone();
+    let (tx, rx) = mpsc::channel::<Incoming<RoomMessage>>();
+    let (_refresh, refresh_rx) = mpsc::channel();
+    spawn_worker(
+        f.master,
+        contest.clone(),
+        share.clone(),
+        Lang::Zh,
+        tx,
+        refresh_rx,
+    );
+    let mut app = RoomApp::new(
+        RoomData::empty(&contest),
+        Lang::Zh,
+        Keymap::default_keymap(),
+    );
+    let mut ballot = jury_store::Ballot::open(&issued.path, &issued.key).expect("ballot");
+    let worker = match copy {
+        Copy::AtOnce => None,
+        Copy::SyncWorker => Some(jury::tui::sync::SyncWorker::start(
+            issued.path.clone(),
+            issued.key.clone(),
+            share.clone(),
+            |_| {},
+        )),
+    };
+    let pump = |app: &mut RoomApp, wait: Duration| {
+        if let Ok(Incoming::App(RoomMessage::Loaded(loaded))) = rx.recv_timeout(wait) {
+            app.replace_data((*loaded).expect("the master loads"));
+        }
+    };
+    // The first picture (and the sync worker's first copy) before the clock runs.
+    let settle = Instant::now();
+    while settle.elapsed() < Duration::from_secs(2) {
+        pump(&mut app, Duration::from_millis(100));
+    }
+    let cells: Vec<(String, String, u32)> = issued
+        .works
+        .iter()
+        .flat_map(|w| {
+            contest
+                .rubric
+                .criteria()
+                .map(|c| (w.clone(), c.id.clone(), c.max_steps().min(3)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut gaps = Gaps(0x2024);
+    let mut samples = Vec::with_capacity(scores);
+    for (work, criterion, steps) in cells.iter().cycle().take(scores) {
+        std::thread::sleep(gaps.next());
+        // Past the first round of cells a score changes: 3 → 1 → 3 …
+        let key = (issued.judge_id.clone(), work.clone(), criterion.clone());
+        let steps = match app.data.merged.scores.get(&key) {
+            Some(s) if s == steps => 1,
+            _ => *steps,
+        };
+        let start = Instant::now();
+        ballot
+            .set_score(work, criterion, Some(steps))
+            .expect("score saved");
+        match &worker {
+            None => {
+                jury_store::snapshot::write_snapshot(
+                    ballot.connection(),
+                    &issued.key,
+                    &issued.path,
+                    &share,
+                )
+                .expect("copy written");
+            }
+            Some(w) => w.changed(),
+        }
+        while app.data.merged.scores.get(&key) != Some(&steps) {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "the console shows the score within 30 s"
+            );
+            pump(&mut app, Duration::from_millis(100));
+        }
+        samples.push(start.elapsed());
+    }
+    samples
+}
+
+fn report(what: &str, n: usize, mut samples: Vec<Duration>) {
+    samples.sort();
+    println!(
+        "{what}: {n} samples, median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        percentile(&samples, 0.5).as_secs_f64() * 1e3,
+        percentile(&samples, 0.95).as_secs_f64() * 1e3,
+        samples.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+    );
+}
+
 pub fn run() {
     let shows = std::env::var("JURY_ROOM_SHOWS")
         .ok()
@@ -70,13 +203,24 @@ pub fn run() {
         ("notifications", Watching::Notify),
         ("polling only", Watching::PollOnly),
     ] {
-        let mut samples = measure(watching, shows);
-        samples.sort();
-        println!(
-            "now showing → judge selected, {name}: {shows} shows, median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
-            percentile(&samples, 0.5).as_secs_f64() * 1e3,
-            percentile(&samples, 0.95).as_secs_f64() * 1e3,
-            samples.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+        report(
+            &format!("now showing → judge selected, {name}"),
+            shows,
+            measure(watching, shows),
+        );
+    }
+    let scores = std::env::var("JURY_ROOM_SCORES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(if crate::full_size() { 50 } else { 3 });
+    for (name, copy) in [
+        ("copy written at once", Copy::AtOnce),
+        ("through the judge's sync worker", Copy::SyncWorker),
+    ] {
+        report(
+            &format!("score saved → console shows it, {name}"),
+            scores,
+            measure_console(copy, scores),
         );
     }
 }

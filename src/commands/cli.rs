@@ -170,13 +170,16 @@ pub enum OrganizerCmd {
         #[command(subcommand)]
         cmd: MediaCmd,
     },
-    /// The meeting room: publish the work now showing (`show WORK`) or clear it (`clear`).
+    /// The meeting room: without a subcommand the room console (show works on the projector,
+    /// follow the panel's scores live); `show WORK`, `clear` and `status` for scripts.
     Room {
         #[command(subcommand)]
-        action: super::room::RoomCmd,
+        action: Option<super::room::RoomCmd>,
         /// The sync folder the judges follow.
         #[arg(long, global = true)]
         sync_dir: Option<PathBuf>,
+        #[command(flatten)]
+        console: super::room::ConsoleArgs,
     },
     /// The calibration round: each judge's offset from the panel median per criterion group
     /// (or who has not scored the calibration works yet); `--publish` sends the offsets to
@@ -695,7 +698,11 @@ pub fn run(cmd: OrganizerCmd, globals: &Globals) -> Result<bool, OrganizeError> 
             print!("{}", outcome.text);
             Ok(true)
         }
-        OrganizerCmd::Room { action, sync_dir } => super::room::run_room(action, sync_dir, globals),
+        OrganizerCmd::Room {
+            action,
+            sync_dir,
+            console,
+        } => super::room::run_room(action, sync_dir, &console, globals),
         OrganizerCmd::Calibration { publish, sync_dir } => {
             super::calibration::run(publish, sync_dir, globals)
         }

@@ -116,15 +116,33 @@ pub fn publish(
     })
 }
 
-/// `jury room show|clear [--sync-dir DIR]`.
+/// The room console's own options (`jury room` without a subcommand).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConsoleArgs {
+    /// Screen for the projector's video window, from 0.
+    #[arg(long)]
+    pub screen: Option<u32>,
+    /// Where videos play: mpv's window (fullscreen on --screen), or none (headless).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub video_output: crate::cli::VideoOutputArg,
+    /// Keymap preset: default or vim (your config-dir keymap.toml applies on top).
+    #[arg(long, default_value = "default")]
+    pub keymap: String,
+}
+
+/// `jury room [show|clear|status] [--sync-dir DIR]`; no subcommand: the room console.
 pub fn run_room(
-    cmd: RoomCmd,
+    cmd: Option<RoomCmd>,
     sync_dir: Option<PathBuf>,
+    console: &ConsoleArgs,
     globals: &Globals,
 ) -> Result<bool, OrganizeError> {
     let (folder, master) = open_contest(globals)?;
     let lang = Lang::choose(globals.lang, folder.contest.language);
     let dir = sync_folder(sync_dir, lang)?;
+    let Some(cmd) = cmd else {
+        return run_console_with(folder, master, dir, console, globals, lang);
+    };
     let works: Vec<(String, String)> = master
         .works()?
         .into_iter()
@@ -139,6 +157,39 @@ pub fn run_room(
         }
     };
     println!("{}", publish(&folder.contest.id, &works, work, &dir, lang)?);
+    Ok(true)
+}
+
+/// Opens the room console on the open round's sync folder `dir`.
+fn run_console_with(
+    folder: jury_store::folder::ContestFolder,
+    master: jury_store::master::Master,
+    dir: PathBuf,
+    console: &ConsoleArgs,
+    globals: &Globals,
+    lang: Lang,
+) -> Result<bool, OrganizeError> {
+    super::rounds::require_open(&folder.contest, &master, None, lang)?;
+    if !dir.is_dir() {
+        return Err(publish_error(&PublishError::NoFolder { dir }, lang));
+    }
+    let keymap = crate::tui::keymap::Keymap::load(&console.keymap, globals.lang)
+        .map_err(|e| OrganizeError::Other(e.to_string()))?;
+    let options = crate::tui::room::ConsoleOptions {
+        media_dir: folder.media_dir(),
+        contest: folder.contest,
+        sync_dir: dir,
+        player: jury_media::PlayerConfig {
+            output: console.video_output.into(),
+            fullscreen: true,
+            screen: console.screen,
+            ..Default::default()
+        },
+        lang,
+        keymap,
+    };
+    crate::tui::room::run_console(master, options)
+        .map_err(|e| OrganizeError::Other(e.to_string()))?;
     Ok(true)
 }
 
@@ -188,7 +239,102 @@ pub fn standings(
         .collect()
 }
 
-/// `jury room status`: the table of [`standings`] for the work now showing.
+/// The spread of the judges' totals on one work, once every judge has scored it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    pub lo: jury_core::model::Points,
+    pub hi: jury_core::model::Points,
+    /// `hi − lo`.
+    pub range: jury_core::model::Points,
+    /// Sample standard deviation of the totals in points (with at least two totals).
+    pub sd: Option<f64>,
+}
+
+/// Where the panel stands on one work: what `jury room status` prints and the room console
+/// shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkStanding {
+    pub work: String,
+    /// Each assigned judge's standing (judges in id order).
+    pub rows: Vec<(String, Standing)>,
+    /// Judges who have not scored it fully (neither scored nor recused).
+    pub waiting: usize,
+    /// Once nobody is waiting and someone scored it.
+    pub spread: Option<Spread>,
+}
+
+impl WorkStanding {
+    /// Judges who scored it fully.
+    pub fn scored(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|(_, s)| matches!(s, Standing::Scored(_)))
+            .count()
+    }
+}
+
+/// The standing of `work` from its assigned judges (in id order) and the merged scores.
+pub fn work_standing(
+    contest: &jury_core::model::Contest,
+    work: &str,
+    judges: &[String],
+    merged: &jury_core::records::MergedScores,
+) -> WorkStanding {
+    let rows = standings(contest, work, judges, merged);
+    let totals: Vec<i64> = rows
+        .iter()
+        .filter_map(|(_, s)| match s {
+            Standing::Scored(t) => Some(t.0),
+            _ => None,
+        })
+        .collect();
+    let waiting = rows
+        .iter()
+        .filter(|(_, s)| matches!(s, Standing::Partly { .. } | Standing::NotYet))
+        .count();
+    let spread = match (waiting, totals.iter().min(), totals.iter().max()) {
+        (0, Some(&lo), Some(&hi)) => Some(Spread {
+            lo: jury_core::model::Points(lo),
+            hi: jury_core::model::Points(hi),
+            range: jury_core::model::Points(hi - lo),
+            sd: sample_sd(&totals),
+        }),
+        _ => None,
+    };
+    WorkStanding {
+        work: work.to_string(),
+        rows,
+        waiting,
+        spread,
+    }
+}
+
+/// Sample standard deviation, in points, of totals in hundredths (as the tally's spread
+/// statistics: exact integer sums, then one float step).
+fn sample_sd(totals: &[i64]) -> Option<f64> {
+    let m = totals.len() as i128;
+    if m < 2 {
+        return None;
+    }
+    let sum: i128 = totals.iter().map(|&t| i128::from(t)).sum();
+    let sq: i128 = totals.iter().map(|&t| i128::from(t) * i128::from(t)).sum();
+    let var = (m * sq - sum * sum) as f64 / (m * (m - 1)) as f64;
+    Some(var.max(0.0).sqrt() / jury_core::model::Points::SCALE as f64)
+}
+
+/// A judge's standing in words ("scored, 62", "not yet", …).
+pub fn standing_words(standing: &Standing, lang: Lang) -> String {
+    match standing {
+        Standing::Scored(total) => tr!(lang, "room.status.scored", total = total),
+        Standing::Partly { scored, of } => {
+            tr!(lang, "room.status.partly", scored = scored, of = of)
+        }
+        Standing::NotYet => tr!(lang, "room.status.not_yet").to_string(),
+        Standing::Recused => tr!(lang, "room.follow.recused").to_string(),
+    }
+}
+
+/// `jury room status`: the table of [`work_standing`] for the work now showing.
 fn status(
     contest: &jury_core::model::Contest,
     master: &jury_store::master::Master,
@@ -202,38 +348,31 @@ fn status(
     let Some(work) = work else {
         return Ok(format!("{}\n", tr!(lang, "room.follow.nothing")));
     };
+    let names: std::collections::BTreeMap<String, String> = master
+        .judges()?
+        .into_iter()
+        .map(|j| (j.id, j.name))
+        .collect();
     let judges: Vec<String> = master
         .assignments()?
         .into_iter()
         .filter(|(w, _)| *w == work)
         .map(|(_, j)| j)
         .collect();
-    let names: std::collections::BTreeMap<String, String> = master
-        .judges()?
-        .into_iter()
-        .map(|j| (j.id, j.name))
-        .collect();
-    let rows = standings(contest, &work, &judges, &master.merged()?);
+    let standing = work_standing(contest, &work, &judges, &master.merged()?);
     let mut out = format!(
         "{}\n",
         tr!(lang, "room.status.work", work = safe_line(&work))
     );
-    let table: Vec<Vec<String>> = rows
+    let table: Vec<Vec<String>> = standing
+        .rows
         .iter()
-        .map(|(judge, standing)| {
+        .map(|(judge, s)| {
             let name = names.get(judge).map(|n| safe_line(n).into_owned());
-            let state = match standing {
-                Standing::Scored(total) => tr!(lang, "room.status.scored", total = total),
-                Standing::Partly { scored, of } => {
-                    tr!(lang, "room.status.partly", scored = scored, of = of)
-                }
-                Standing::NotYet => tr!(lang, "room.status.not_yet").to_string(),
-                Standing::Recused => tr!(lang, "room.follow.recused").to_string(),
-            };
             vec![
                 safe_line(judge).into_owned(),
                 name.unwrap_or_default(),
-                state,
+                standing_words(s, lang),
             ]
         })
         .collect();
@@ -245,37 +384,26 @@ fn status(
         ],
         &table,
     ));
-    let totals: Vec<_> = rows
-        .iter()
-        .filter_map(|(_, s)| match s {
-            Standing::Scored(t) => Some(*t),
-            _ => None,
-        })
-        .collect();
-    let waiting = rows
-        .iter()
-        .filter(|(_, s)| matches!(s, Standing::Partly { .. } | Standing::NotYet))
-        .count();
-    if waiting == 0 && !totals.is_empty() {
-        let (lo, hi) = (totals.iter().min(), totals.iter().max());
-        if let (Some(lo), Some(hi)) = (lo, hi) {
-            let spread = jury_core::model::Points(hi.0 - lo.0);
-            out.push_str(&format!(
-                "{}\n",
-                tr!(
-                    lang,
-                    "room.status.spread",
-                    lo = lo,
-                    hi = hi,
-                    spread = spread
-                )
-            ));
-        }
-    } else {
-        out.push_str(&format!(
+    match &standing.spread {
+        Some(spread) => out.push_str(&format!(
             "{}\n",
-            tr!(lang, "room.status.waiting", n = waiting, of = rows.len())
-        ));
+            tr!(
+                lang,
+                "room.status.spread",
+                lo = spread.lo,
+                hi = spread.hi,
+                spread = spread.range
+            )
+        )),
+        None => out.push_str(&format!(
+            "{}\n",
+            tr!(
+                lang,
+                "room.status.waiting",
+                n = standing.waiting,
+                of = standing.rows.len()
+            )
+        )),
     }
     Ok(out)
 }

@@ -58,12 +58,164 @@ fn version_of(file: &Path) -> Option<String> {
     Some(jury_core::chain::sha256_hex(&bytes))
 }
 
+/// The live merge of a sync folder, one step at a time: what `jury watch` runs in a loop and
+/// the room console runs on its worker thread (which reloads its picture after each step
+/// that merged something). Files whose bytes did not change since the last attempt are
+/// skipped, so a refused file is reported (and audited) once per version. A file is looked
+/// at by its metadata first and read with a bounded reader: one larger than any ballot is
+/// refused unread.
+pub struct BallotWatcher {
+    /// The folder, in one spelling: the first listing and the watcher's events must meet in
+    /// `seen`, or a file is merged (and printed) twice.
+    dir: PathBuf,
+    rx: std::sync::mpsc::Receiver<notify_debouncer_mini::DebounceEventResult>,
+    _debouncer: notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>,
+    seen: BTreeMap<PathBuf, String>,
+}
+
+/// What one [`BallotWatcher::step`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchStep {
+    /// Nothing changed in the folder.
+    Quiet,
+    /// Files were looked at; the tally of those merged (skipped unchanged files not counted).
+    Handled(MergeTally),
+    /// The notifications stopped for good.
+    Gone,
+}
+
+impl BallotWatcher {
+    /// Starts watching `dir` (which must be a folder) for ballots; nothing is merged yet.
+    pub fn start(dir: &Path, lang: Lang) -> Result<BallotWatcher, String> {
+        use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
+        let shown = safe_line(&dir.display().to_string()).into_owned();
+        if !dir.is_dir() {
+            return Err(tr!(lang, "sync.watch.no_folder", dir = shown));
+        }
+        let dir = std::fs::canonicalize(dir)
+            .or_else(|_| std::path::absolute(dir))
+            .unwrap_or_else(|_| dir.to_path_buf());
+        let cannot = |e: notify_debouncer_mini::notify::Error| {
+            tr!(
+                lang,
+                "sync.watch.cannot",
+                dir = shown,
+                error = safe_line(&e.to_string())
+            )
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut debouncer = new_debouncer(Duration::from_millis(700), tx).map_err(cannot)?;
+        debouncer
+            .watcher()
+            .watch(&dir, RecursiveMode::NonRecursive)
+            .map_err(cannot)?;
+        Ok(BallotWatcher {
+            dir,
+            rx,
+            _debouncer: debouncer,
+            seen: BTreeMap::new(),
+        })
+    }
+
+    /// The folder watched (as spelled in its events).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Merges the files not seen in this version before.
+    fn consider(
+        &mut self,
+        master: &mut Master,
+        contest: &Contest,
+        files: Vec<PathBuf>,
+        lang: Lang,
+        out: &mut dyn FnMut(&str),
+    ) -> MergeTally {
+        let mut tally = MergeTally::default();
+        for file in files {
+            // Watchers may report a folder's real path (macOS: /private/tmp for /tmp).
+            let file = std::fs::canonicalize(&file).unwrap_or(file);
+            let Some(version) = version_of(&file) else {
+                continue;
+            };
+            if self.seen.get(&file) == Some(&version) {
+                continue;
+            }
+            self.seen.insert(file.clone(), version);
+            let one = merge_all(
+                master,
+                contest,
+                std::slice::from_ref(&file),
+                lang,
+                &mut *out,
+            );
+            tally.merged += one.merged;
+            tally.unchanged += one.unchanged;
+            tally.stale += one.stale;
+            tally.refused += one.refused;
+            tally.unrecorded += one.unrecorded;
+        }
+        tally
+    }
+
+    /// Merges every ballot in the folder now (the first step).
+    pub fn merge_present(
+        &mut self,
+        master: &mut Master,
+        contest: &Contest,
+        lang: Lang,
+        out: &mut dyn FnMut(&str),
+    ) -> Result<MergeTally, String> {
+        let initial = ballot_files(std::slice::from_ref(&self.dir))
+            .map_err(|e| words::verify_error(&e, lang))?;
+        Ok(self.consider(master, contest, initial, lang, out))
+    }
+
+    /// Waits up to `wait` for the folder to change and merges the ballots that appeared or
+    /// changed.
+    pub fn step(
+        &mut self,
+        master: &mut Master,
+        contest: &Contest,
+        lang: Lang,
+        wait: Duration,
+        out: &mut dyn FnMut(&str),
+    ) -> WatchStep {
+        match self.rx.recv_timeout(wait) {
+            Ok(Ok(events)) => {
+                let files: BTreeSet<PathBuf> = events
+                    .into_iter()
+                    .map(|e| e.path)
+                    .filter(|p| is_ballot_name(p) && p.is_file())
+                    .collect();
+                if files.is_empty() {
+                    return WatchStep::Quiet;
+                }
+                WatchStep::Handled(self.consider(
+                    master,
+                    contest,
+                    files.into_iter().collect(),
+                    lang,
+                    out,
+                ))
+            }
+            Ok(Err(e)) => {
+                out(&tr!(
+                    lang,
+                    "sync.watch.error",
+                    error = safe_line(&e.to_string())
+                ));
+                WatchStep::Quiet
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => WatchStep::Quiet,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => WatchStep::Gone,
+        }
+    }
+}
+
 /// `jury watch DIR`: merges what is in `dir` now, then every `*.ballot` that appears or
-/// changes, until the process is stopped (Ctrl-C; a merge is one transaction, so stopping
-/// mid-way leaves each ballot merged or not). Files whose bytes did not change since the last
-/// attempt are skipped, so a refused file is reported (and audited) once per version. A file
-/// is looked at by its metadata first and read with a bounded reader: one larger than any
-/// ballot is refused unread.
+/// changes (see [`BallotWatcher`]), until the process is stopped (Ctrl-C; a merge is one
+/// transaction, so stopping mid-way leaves each ballot merged or not).
 pub fn watch(
     master: &mut Master,
     contest: &Contest,
@@ -72,75 +224,17 @@ pub fn watch(
     mut out: impl FnMut(&str),
     stop: impl Fn() -> bool,
 ) -> Result<(), String> {
-    use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
-    let shown = safe_line(&dir.display().to_string()).into_owned();
-    if !dir.is_dir() {
-        return Err(tr!(lang, "sync.watch.no_folder", dir = shown));
-    }
-    // One spelling of every path: the first listing and the watcher's events must meet in
-    // `seen`, or a file is merged (and printed) twice.
-    let dir = &std::fs::canonicalize(dir)
-        .or_else(|_| std::path::absolute(dir))
-        .unwrap_or_else(|_| dir.to_path_buf());
-    let cannot = |e: notify_debouncer_mini::notify::Error| {
-        tr!(
-            lang,
-            "sync.watch.cannot",
-            dir = shown,
-            error = safe_line(&e.to_string())
-        )
-    };
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = new_debouncer(Duration::from_millis(700), tx).map_err(cannot)?;
-    debouncer
-        .watcher()
-        .watch(dir, RecursiveMode::NonRecursive)
-        .map_err(cannot)?;
-    let mut seen: BTreeMap<PathBuf, String> = BTreeMap::new();
-    let mut consider = |files: Vec<PathBuf>, out: &mut dyn FnMut(&str)| {
-        for file in files {
-            // Watchers may report a folder's real path (macOS: /private/tmp for /tmp).
-            let file = std::fs::canonicalize(&file).unwrap_or(file);
-            let Some(version) = version_of(&file) else {
-                continue;
-            };
-            if seen.get(&file) == Some(&version) {
-                continue;
-            }
-            seen.insert(file.clone(), version);
-            merge_all(
-                master,
-                contest,
-                std::slice::from_ref(&file),
-                lang,
-                &mut *out,
-            );
-        }
-    };
+    let mut watcher = BallotWatcher::start(dir, lang)?;
     out(&tr!(
         lang,
         "sync.watch.start",
-        dir = safe_line(&dir.display().to_string())
+        dir = safe_line(&watcher.dir().display().to_string())
     ));
-    let initial = ballot_files(&[dir.to_path_buf()]).map_err(|e| words::verify_error(&e, lang))?;
-    consider(initial, &mut out);
+    watcher.merge_present(master, contest, lang, &mut out)?;
     while !stop() {
-        match rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(Ok(events)) => {
-                let files: BTreeSet<PathBuf> = events
-                    .into_iter()
-                    .map(|e| e.path)
-                    .filter(|p| is_ballot_name(p) && p.is_file())
-                    .collect();
-                consider(files.into_iter().collect(), &mut out);
-            }
-            Ok(Err(e)) => out(&tr!(
-                lang,
-                "sync.watch.error",
-                error = safe_line(&e.to_string())
-            )),
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        let step = watcher.step(master, contest, lang, Duration::from_millis(200), &mut out);
+        if step == WatchStep::Gone {
+            break;
         }
     }
     Ok(())

@@ -38,6 +38,7 @@ bindable! {
     ScrollRight => "scroll_right", CycleMethod => "cycle_method", Refresh => "refresh",
     Tab1 => "tab_1", Tab2 => "tab_2", Tab3 => "tab_3", Tab4 => "tab_4", Tab5 => "tab_5",
     Tab6 => "tab_6", NowShowing => "now_showing", FinalResults => "final_results",
+    Show => "show", ClearShowing => "clear_showing",
 }
 
 /// One enum per input layer, each listing the commands that layer takes: the keymap accepts a
@@ -95,6 +96,11 @@ layer_commands! {
         CycleMethod, Refresh, Filter, ClearFilter, Sort, Help, Quit, Tab1, Tab2, Tab3, Tab4,
         Tab5, Tab6,
     }
+    /// The room console (`jury room`).
+    RoomCommand {
+        Next, Prev, First, Last, PageDown, PageUp, Show, ClearShowing, Pause, Stop, Refresh,
+        Help, Quit,
+    }
 }
 
 /// What the judge app's layers take, by layer.
@@ -117,7 +123,7 @@ impl JudgeCommand {
             Layer::Input => InputCommand::of(c).map(JudgeCommand::Input),
             Layer::Confirm => ConfirmCommand::of(c).map(JudgeCommand::Confirm),
             Layer::Help => HelpCommand::of(c).map(JudgeCommand::Help),
-            Layer::Organizer => None,
+            Layer::Organizer | Layer::Room => None,
         }
     }
 }

@@ -70,16 +70,19 @@ pub enum Layer {
     Help,
     /// The organizer TUI's tabs.
     Organizer,
+    /// The room console (`jury room`).
+    Room,
 }
 
 impl Layer {
-    pub const ALL: [Layer; 6] = [
+    pub const ALL: [Layer; 7] = [
         Layer::List,
         Layer::Score,
         Layer::Input,
         Layer::Confirm,
         Layer::Help,
         Layer::Organizer,
+        Layer::Room,
     ];
 
     /// The judge TUI's layers (its help lists these).
@@ -99,6 +102,7 @@ impl Layer {
             Layer::Confirm => "confirm",
             Layer::Help => "help",
             Layer::Organizer => "organizer",
+            Layer::Room => "room",
         }
     }
 
@@ -110,6 +114,7 @@ impl Layer {
             Layer::Confirm => crate::tr!(lang, "keymap.layer.confirm"),
             Layer::Help => crate::tr!(lang, "keymap.layer.help"),
             Layer::Organizer => crate::tr!(lang, "keymap.layer.organizer"),
+            Layer::Room => crate::tr!(lang, "console.layer"),
         }
     }
 
@@ -123,6 +128,7 @@ impl Layer {
             Layer::Confirm => ConfirmCommand::of(c).is_some(),
             Layer::Help => HelpCommand::of(c).is_some(),
             Layer::Organizer => OrganizerCommand::of(c).is_some(),
+            Layer::Room => RoomCommand::of(c).is_some(),
         }
     }
 }
@@ -283,6 +289,7 @@ struct RawFile {
     confirm: Option<RawLayer>,
     help: Option<RawLayer>,
     organizer: Option<RawLayer>,
+    room: Option<RawLayer>,
 }
 
 #[derive(Deserialize)]
@@ -328,6 +335,20 @@ impl Keymap {
         Ok(k)
     }
 
+    /// The preset, then the user's keymap.toml from the config dir (if any); errors in the
+    /// UI language (`lang`, else the locale's).
+    pub fn load(preset: &str, lang: Option<Lang>) -> Result<Keymap, KeymapError> {
+        let lang = lang.or_else(Lang::from_locale).unwrap_or(Lang::Zh);
+        let mut keymap = Keymap::preset(lang, preset)?;
+        if let Some(dir) = crate::cli::UserConfig::dir() {
+            let path = dir.join("keymap.toml");
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                keymap.apply(lang, &path.display().to_string(), &text)?;
+            }
+        }
+        Ok(keymap)
+    }
+
     /// Applies a keymap file on top: each listed key is taken from whatever it did before.
     /// Errors name the file and line and say why in `lang`; a failed file changes nothing.
     pub fn apply(&mut self, lang: Lang, file: &str, text: &str) -> Result<(), KeymapError> {
@@ -340,6 +361,7 @@ impl Keymap {
             (Layer::Confirm, raw.confirm),
             (Layer::Help, raw.help),
             (Layer::Organizer, raw.organizer),
+            (Layer::Room, raw.room),
         ];
         let mut staged: Vec<(Layer, Binding)> = Vec::new();
         for (layer, raw_layer) in layers {

@@ -1,5 +1,6 @@
 //! The judge TUI: state + pure update (app), actions, keymap, views, and the event loop;
-//! and the organizer TUI in `organizer`, built from the same keymap system.
+//! the organizer TUI in `organizer` and the room console in `room`, built from the same keymap
+//! system.
 
 pub mod action;
 pub mod app;
@@ -7,6 +8,7 @@ pub mod editor;
 pub mod follow;
 pub mod keymap;
 pub mod organizer;
+pub mod room;
 pub mod run;
 pub mod runtime;
 pub mod signoff_view;

@@ -85,12 +85,12 @@ pub fn log_dir() -> PathBuf {
 
 /// Sends the process's stderr to a log file while the TUI owns the terminal: libraries
 /// below jury (ALSA, mpv's drivers) may print there and would draw over the screen.
-struct StderrToFile {
+pub(crate) struct StderrToFile {
     saved: Option<i32>,
 }
 
 impl StderrToFile {
-    fn start(path: &Path) -> StderrToFile {
+    pub(crate) fn start(path: &Path) -> StderrToFile {
         use std::os::fd::IntoRawFd;
         let Some(file) = path
             .parent()

@@ -596,6 +596,13 @@ pub(crate) fn hint_commands(layer: Layer) -> &'static [Command] {
             Command::Help,
             Command::Quit,
         ],
+        Layer::Room => &[
+            Command::Show,
+            Command::ClearShowing,
+            Command::Stop,
+            Command::Help,
+            Command::Quit,
+        ],
     }
 }
 

@@ -31,6 +31,7 @@ mod paperwork;
 mod pipeline_e2e;
 mod results_report;
 mod room;
+mod room_console;
 mod rounds;
 mod signoff;
 mod sync_crash;

@@ -1,0 +1,344 @@
+//! The room console's screen: the works in showing order on the left, the work now showing on
+//! the right with each judge's standing, the spread once all have scored, the panel's
+//! progress; a status line and the key hints at the bottom. ASCII chrome, every column cut to
+//! its display width so Chinese titles and names line up.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+use super::state::{scored_of, RoomApp};
+use crate::commands::room::{standing_words, Standing};
+use crate::tr;
+use crate::tui::keymap::Layer;
+use crate::tui::text::fit;
+use crate::tui::view::{hint_commands, hint_spans, ASCII};
+use jury_core::text::{clock, safe_line, width};
+
+const BAR: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
+const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
+const SELECTED: Style = Style::new().add_modifier(Modifier::REVERSED);
+const DIM: Style = Style::new().fg(Color::DarkGray);
+const GOOD: Style = Style::new().fg(Color::Green);
+
+/// Works-list rows on a screen `height` tall (header bar, column header, status and hints
+/// taken off).
+pub fn list_rows(height: u16) -> usize {
+    height.saturating_sub(4) as usize
+}
+
+fn rect(x: u16, y: u16, width: u16, height: u16) -> Rect {
+    Rect {
+        x,
+        y,
+        width,
+        height,
+    }
+}
+
+/// Draws the console from its state; reads only.
+pub fn draw(frame: &mut Frame, app: &RoomApp) {
+    let area = frame.area();
+    if area.height < 8 || area.width < 40 {
+        frame.render_widget(Paragraph::new("jury: window too small"), area);
+        return;
+    }
+    draw_header(frame, app, rect(area.x, area.y, area.width, 1));
+    let body_h = area.height - 3;
+    if app.loading {
+        let text = format!(" {}", tr!(app.lang, "org.loading"));
+        frame.render_widget(
+            Paragraph::new(Line::styled(fit(&text, area.width as usize), DIM)),
+            rect(area.x, area.y + 2, area.width, 1),
+        );
+    } else {
+        let left_w = (area.width * 9 / 20).max(30).min(area.width - 10);
+        let list = rect(area.x, area.y + 1, left_w, body_h);
+        frame.render_widget(Paragraph::new(list_lines(app, list)), list);
+        let right = rect(
+            area.x + left_w + 1,
+            area.y + 1,
+            area.width - left_w - 1,
+            body_h,
+        );
+        frame.render_widget(
+            Paragraph::new(panel_lines(app, right.width as usize)),
+            right,
+        );
+    }
+    let status = app.status.as_deref().map(safe_line).unwrap_or_default();
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            fit(&format!(" {status}"), area.width as usize),
+            DIM,
+        )),
+        rect(area.x, area.y + area.height - 2, area.width, 1),
+    );
+    let hints = hint_spans(
+        &app.keymap,
+        Layer::Room,
+        hint_commands(Layer::Room),
+        app.lang,
+        area.width as usize,
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(hints)),
+        rect(area.x, area.y + area.height - 1, area.width, 1),
+    );
+    if let Some(selected) = app.help {
+        draw_help(frame, app, selected);
+    }
+}
+
+fn draw_header(frame: &mut Frame, app: &RoomApp, area: Rect) {
+    let lang = app.lang;
+    let title = tr!(
+        lang,
+        "console.title",
+        contest = safe_line(app.data.contest.title(lang))
+    );
+    let right = match (&app.showing, app.showing_work()) {
+        (Some(record), Some(work)) => format!(
+            " {} ",
+            tr!(
+                lang,
+                "console.seq",
+                seq = record.seq,
+                work = safe_line(&work.id)
+            )
+        ),
+        _ => String::new(),
+    };
+    let w = area.width as usize;
+    let left_w = w.saturating_sub(width(&right));
+    let line = Line::from(vec![
+        Span::styled(
+            fit(&format!(" {title}"), left_w),
+            BAR.add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(right, BAR),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The works in showing order: `>` marks the cursor, `*` the work now showing; each with how
+/// many of its judges (recused ones left out) have scored it.
+fn list_lines(app: &RoomApp, area: Rect) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let w = area.width as usize;
+    let count_w = 6;
+    let id_w = 5;
+    let title_w = w.saturating_sub(2 + id_w + 1 + count_w + 1);
+    let mut lines = vec![Line::styled(
+        format!(
+            "  {} {} {}",
+            fit(tr!(lang, "console.col.work"), id_w),
+            fit(tr!(lang, "console.col.title"), title_w),
+            fit(tr!(lang, "console.col.scored"), count_w)
+        ),
+        BOLD,
+    )];
+    // Below the column header.
+    let rows = area.height.saturating_sub(1) as usize;
+    let top = app.cursor.saturating_sub(rows.saturating_sub(1));
+    let showing = app.showing_work().map(|w| w.id.clone());
+    for (i, work) in app.data.works.iter().enumerate().skip(top).take(rows) {
+        let standing = app.data.standing(work);
+        let (scored, of) = scored_of(&standing);
+        let cursor = if i == app.cursor { '>' } else { ' ' };
+        let mark = if showing.as_deref() == Some(work.id.as_str()) {
+            '*'
+        } else {
+            ' '
+        };
+        let text = format!(
+            "{cursor}{mark}{} {} {}",
+            fit(&safe_line(&work.id), id_w),
+            fit(&safe_line(&work.title), title_w),
+            fit(&format!("{scored}/{of}"), count_w)
+        );
+        let style = if i == app.cursor {
+            SELECTED
+        } else if standing.waiting == 0 && !standing.rows.is_empty() {
+            GOOD
+        } else {
+            Style::new()
+        };
+        lines.push(Line::styled(text, style));
+    }
+    lines
+}
+
+/// The work now showing: its title, the video's position, each judge's standing, the spread
+/// (or who is still scoring), then the panel's progress over all works.
+fn panel_lines(app: &RoomApp, w: usize) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let mut lines = Vec::new();
+    let line = |s: String| fit(&s, w);
+    match app.showing_work() {
+        None => lines.push(Line::styled(
+            line(tr!(lang, "room.follow.nothing").into()),
+            DIM,
+        )),
+        Some(work) => {
+            lines.push(Line::styled(
+                line(tr!(
+                    lang,
+                    "room.follow.banner",
+                    work = safe_line(&work.id),
+                    title = safe_line(&work.title)
+                )),
+                BOLD,
+            ));
+            lines.push(Line::raw(line(playback_words(app))));
+            lines.push(Line::raw(String::new()));
+            let standing = app.data.standing(work);
+            if standing.rows.is_empty() {
+                lines.push(Line::styled(
+                    line(tr!(lang, "console.no_judges").into()),
+                    DIM,
+                ));
+            } else {
+                let (judge_w, name_w) = (5, 10);
+                lines.push(Line::styled(
+                    line(format!(
+                        "{} {} {}",
+                        fit(tr!(lang, "room.status.judge"), judge_w),
+                        fit(tr!(lang, "room.status.name"), name_w),
+                        tr!(lang, "room.status.state")
+                    )),
+                    BOLD,
+                ));
+                for (judge, s) in &standing.rows {
+                    let name = app.data.names.get(judge).cloned().unwrap_or_default();
+                    let style = match s {
+                        Standing::Scored(_) => GOOD,
+                        Standing::Recused => DIM,
+                        _ => Style::new(),
+                    };
+                    lines.push(Line::styled(
+                        line(format!(
+                            "{} {} {}",
+                            fit(&safe_line(judge), judge_w),
+                            fit(&safe_line(&name), name_w),
+                            standing_words(s, lang)
+                        )),
+                        style,
+                    ));
+                }
+                lines.push(Line::raw(String::new()));
+                match &standing.spread {
+                    Some(spread) => {
+                        lines.push(Line::styled(
+                            line(tr!(lang, "console.all_scored").into()),
+                            GOOD.add_modifier(Modifier::BOLD),
+                        ));
+                        let words = match spread.sd {
+                            Some(sd) => tr!(
+                                lang,
+                                "console.spread",
+                                lo = spread.lo,
+                                hi = spread.hi,
+                                range = spread.range,
+                                sd = format!("{sd:.2}")
+                            ),
+                            None => tr!(
+                                lang,
+                                "console.spread_one",
+                                lo = spread.lo,
+                                hi = spread.hi,
+                                range = spread.range
+                            ),
+                        };
+                        lines.push(Line::raw(line(words)));
+                    }
+                    None => lines.push(Line::raw(line(tr!(
+                        lang,
+                        "console.waiting",
+                        n = standing.waiting,
+                        of = standing.rows.len()
+                    )))),
+                }
+            }
+        }
+    }
+    let p = app.progress;
+    lines.push(Line::raw(String::new()));
+    lines.push(Line::raw(line(tr!(
+        lang,
+        "console.progress",
+        done = p.done,
+        pairs = p.pairs
+    ))));
+    lines.push(Line::raw(line(tr!(
+        lang,
+        "console.progress_works",
+        done = p.works_done,
+        works = p.works
+    ))));
+    lines
+}
+
+/// "Playing 00:01 / 00:03", "Paused …", "Played to the end", or nothing.
+fn playback_words(app: &RoomApp) -> String {
+    let lang = app.lang;
+    let Some(p) = &app.playback else {
+        return String::new();
+    };
+    let at = clock(p.position_ms);
+    let total = p.duration_ms.map(clock).unwrap_or_else(|| "--:--".into());
+    if p.ended {
+        tr!(lang, "console.play.ended").to_string()
+    } else if p.paused {
+        tr!(lang, "console.play.paused", at = at, total = total)
+    } else {
+        tr!(lang, "console.play.playing", at = at, total = total)
+    }
+}
+
+fn draw_help(frame: &mut Frame, app: &RoomApp, selected: usize) {
+    let full = frame.area();
+    let area = Rect {
+        x: full.x + 1,
+        y: full.y + 1,
+        width: full.width.saturating_sub(2),
+        height: full.height.saturating_sub(2),
+    };
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(ASCII)
+        .title(format!(" {} ", crate::i18n::Msg::Help.text(app.lang)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let (layer_w, keys_w) = (12, 16);
+    let desc_w = w.saturating_sub(layer_w + keys_w + 2);
+    let rows = app.help_rows();
+    let height = inner.height as usize;
+    let top = selected.saturating_sub(height.saturating_sub(1));
+    let lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(height)
+        .map(|(i, (layer, keys, desc))| {
+            Line::styled(
+                format!(
+                    "{} {} {}",
+                    fit(layer.label(app.lang), layer_w),
+                    fit(keys, keys_w),
+                    fit(desc, desc_w)
+                ),
+                if i == selected {
+                    SELECTED
+                } else {
+                    Style::new()
+                },
+            )
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,310 @@
+//! The room console (`jury room` without a subcommand): its screen at 80×24 in both languages
+//! (TestBackend + insta), and the meeting room end to end in tmux — three judge TUIs on one
+//! sync folder and the console with headless video: the console shows a work, every judge's
+//! TUI selects it, each scores it, the console shows all three scored and the spread.
+
+use crate::helpers::{assert_ok, jury, screen_of, Tmux};
+use jury::i18n::Lang;
+use jury::tui::room::state::ConsoleWork;
+use jury::tui::room::{view, RoomApp, RoomData};
+use jury::tui::Keymap;
+use jury_core::records::MergedScores;
+use jury_store::showing::{NowShowing, Showing};
+use jury_testkit::ORGANIZER_KEY;
+
+/// Five works, three judges each; on 003 (now showing, playing) J01 and J02 scored, J03 has
+/// scored two criteria; 001 is scored by all, with J02 recused.
+fn data(all_scored: bool) -> RoomData {
+    let contest = jury_core::sample::sample_data(1).contest;
+    let criteria: Vec<String> = contest.rubric.criteria().map(|c| c.id.clone()).collect();
+    let judges: Vec<String> = ["J01", "J02", "J03"].map(String::from).to_vec();
+    let mut merged = MergedScores::default();
+    let mut score = |judge: &str, work: &str, steps: &[u32]| {
+        for (c, s) in criteria.iter().zip(steps) {
+            merged
+                .scores
+                .insert((judge.into(), work.into(), c.clone()), *s);
+        }
+    };
+    score("J01", "003", &[25, 26, 12, 8, 4, 4, 4]);
+    score("J02", "003", &[20, 20, 10, 7, 3, 3, 3]);
+    if all_scored {
+        score("J03", "003", &[18, 22, 14, 6, 5, 4, 2]);
+    } else {
+        score("J03", "003", &[18, 22]);
+    }
+    score("J01", "001", &[10, 10, 10, 5, 3, 3, 3]);
+    score("J03", "001", &[12, 12, 10, 5, 3, 3, 3]);
+    merged
+        .recusals
+        .insert(("J02".into(), "001".into()), "同单位".into());
+    let titles = [
+        "山城记忆",
+        "江上的桥",
+        "一碗小面的故事",
+        "Night Market 夜市",
+        "晨光",
+    ];
+    let works = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| ConsoleWork {
+            id: format!("{:03}", i + 1),
+            title: t.to_string(),
+            media_file: Some(format!("{:03}.mp4", i + 1)),
+            judges: judges.clone(),
+        })
+        .collect();
+    RoomData {
+        contest,
+        works,
+        names: [("J01", "王老师"), ("J02", "李明"), ("J03", "Chen Jing")]
+            .iter()
+            .map(|(j, n)| (j.to_string(), n.to_string()))
+            .collect(),
+        merged,
+    }
+}
+
+fn console(lang: Lang, all_scored: bool) -> RoomApp {
+    let mut app = RoomApp::new(data(all_scored), lang, Keymap::default_keymap());
+    let contest = app.data.contest.id.clone();
+    app.cursor = 2;
+    app.on_now_showing(Showing::Published(NowShowing {
+        contest,
+        work: Some("003".into()),
+        seq: 7,
+        at: 0,
+    }));
+    app.playing("003");
+    app.on_player(jury_media::PlayerEvent::Position {
+        position_ms: 65_000,
+        duration_ms: Some(180_000),
+        paused: false,
+        speed: 1.0,
+    });
+    app
+}
+
+fn screen(app: &RoomApp) -> String {
+    screen_of(|f| view::draw(f, app), 80, 24)
+}
+
+#[test]
+fn the_console_at_80x24_while_a_judge_is_still_scoring() {
+    let zh = screen(&console(Lang::Zh, false));
+    assert!(zh.contains(">*003"), "cursor and now-showing mark:\n{zh}");
+    assert!(zh.contains("正在放映：003"), "{zh}");
+    assert!(zh.contains("部分（2/7）"), "{zh}");
+    assert!(zh.contains("还有 1/3 位评委未评完"), "{zh}");
+    assert!(!zh.contains("极差"), "no spread before all scored:\n{zh}");
+    insta::assert_snapshot!("room_console_waiting_zh_80x24", zh);
+    let en = screen(&console(Lang::En, false));
+    assert!(en.contains("Playing 1:05 / 3:00"), "{en}");
+    assert!(en.contains("1 of 3 judges still to score it"), "{en}");
+    insta::assert_snapshot!("room_console_waiting_en_80x24", en);
+}
+
+#[test]
+fn the_console_at_80x24_once_all_have_scored() {
+    let zh = screen(&console(Lang::Zh, true));
+    // 83, 66 and 71: spread 17, SD 8.74.
+    assert!(zh.contains("全部评委已评"), "{zh}");
+    assert!(zh.contains("极差 17（66 至 83），标准差 8.74"), "{zh}");
+    insta::assert_snapshot!("room_console_scored_zh_80x24", zh);
+    let en = screen(&console(Lang::En, true));
+    assert!(en.contains("spread 17 (66 to 83), SD 8.74"), "{en}");
+    assert!(
+        en.contains("Progress: 6 of 15 assigned scores in"),
+        "three on 003, two and a recusal on 001:\n{en}"
+    );
+    insta::assert_snapshot!("room_console_scored_en_80x24", en);
+}
+
+#[test]
+fn the_console_help_lists_its_keys() {
+    let mut app = console(Lang::En, false);
+    app.update(jury::tui::action::Action::Command(
+        jury::tui::action::Command::Help,
+    ));
+    let en = screen(&app);
+    assert!(en.contains("Show to the room"), "{en}");
+    assert!(en.contains("Clear now showing"), "{en}");
+}
+
+/// Polls a screen until `done` holds (at most 30 s, however slow the machine).
+fn until(t: &Tmux, what: &str, done: impl Fn(&str) -> bool) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        let screen = t.screen();
+        if done(&screen) {
+            return screen;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "timed out waiting for {what}:\n{screen}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[cfg(feature = "mpv")]
+#[test]
+fn three_judges_and_the_console_in_one_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = jury_testkit::build(dir.path(), 3, 4, |_, _| true);
+    let ballots = f.ballots.clone();
+    drop(f);
+    let media = dir.path().join("media");
+    std::fs::create_dir_all(&media).unwrap();
+    jury_media::testclip::Clip {
+        seconds: 30,
+        ..Default::default()
+    }
+    .make(&media.join("002.mp4"))
+    .unwrap();
+    let out = jury()
+        .arg("--contest")
+        .arg(dir.path())
+        .args(["media", "match"])
+        .arg(&media)
+        .arg("--accept")
+        .env("JURY_KEY", ORGANIZER_KEY)
+        .output()
+        .unwrap();
+    assert_ok(&out, "media match --accept");
+    let share = dir.path().join("share");
+    std::fs::create_dir(&share).unwrap();
+    let env = |who: &str| {
+        let home = dir.path().join(who);
+        std::fs::create_dir_all(home.join("config")).unwrap();
+        format!(
+            "exec env XDG_CONFIG_HOME={0}/config XDG_CACHE_HOME={0}/cache LANG=en_US.UTF-8",
+            home.display()
+        )
+    };
+    let judges: Vec<Tmux> = ballots
+        .iter()
+        .map(|b| {
+            let line = format!(
+                "{} JURY_KEY={} {} judge {} --sync-dir {} --video-output none 2>{}/stderr.txt",
+                env(&b.judge_id),
+                b.key.secret(),
+                env!("CARGO_BIN_EXE_jury"),
+                b.path.display(),
+                share.display(),
+                dir.path().join(&b.judge_id).display(),
+            );
+            Tmux::start(&format!("room-{}", b.judge_id), &line, 80, 24)
+        })
+        .collect();
+    for t in &judges {
+        t.wait_for("todo");
+    }
+    let line = format!(
+        "{} JURY_KEY='{}' {} --contest {} room --sync-dir {} --video-output none 2>{}/stderr.txt",
+        env("console"),
+        ORGANIZER_KEY,
+        env!("CARGO_BIN_EXE_jury"),
+        dir.path().display(),
+        share.display(),
+        dir.path().join("console").display(),
+    );
+    let console = Tmux::start("room-console", &line, 80, 24);
+    // The first picture lists the works and has merged the judges' first copies.
+    until(&console, "the works", |s| {
+        s.contains(">") && s.contains("004")
+    });
+    console.send(&["j", "Enter"]);
+    let screen = until(&console, "002 showing and playing", |s| {
+        s.contains("Now showing: 002") && s.contains("Playing")
+    });
+    assert!(screen.contains(">*002"), "{screen}");
+    assert!(
+        screen.contains("3 of 3 judges still to score it"),
+        "{screen}"
+    );
+    for t in &judges {
+        until(t, "the judge on 002", |s| {
+            s.contains("Now showing: 002") && s.contains(">002")
+        });
+    }
+    // Each judge scores 002 (the rubric: 30, 30, 15, 10, 5, 5, 5): 83, 66 and 71.
+    let keys: [&[&str]; 3] = [
+        &["s", "2", "5", "2", "6", "1", "2", "8", "4", "4", "4"],
+        &["s", "2", "0", "2", "0", "1", "0", "7", "3", "3", "3"],
+        &["s", "1", "8", "2", "2", "1", "4", "6", "5", "4", "2"],
+    ];
+    for ((t, keys), total) in judges.iter().zip(keys).zip([83, 66, 71]) {
+        t.send(keys);
+        t.wait_for(&format!("{total} points saved"));
+    }
+    // The judges' sync folder copies come in (a few seconds after the last change) and the
+    // console merges them as they arrive.
+    let screen = until(&console, "all three scored and the spread", |s| {
+        s.contains("All judges have scored it")
+    });
+    for (judge, total) in [("J01", 83), ("J02", 66), ("J03", 71)] {
+        let row = screen
+            .lines()
+            .find(|l| l.contains(judge))
+            .unwrap_or_else(|| panic!("{judge} listed:\n{screen}"));
+        assert!(row.contains(&format!("scored, {total}")), "{row}\n{screen}");
+    }
+    assert!(screen.contains("spread 17 (66 to 83), SD 8.74"), "{screen}");
+    assert!(
+        screen.contains("3/3"),
+        "the list counts 002 as scored:\n{screen}"
+    );
+    // `jury room status` tells the same from the merged master.
+    let out = jury()
+        .arg("--contest")
+        .arg(dir.path())
+        .args(["room", "status", "--sync-dir"])
+        .arg(&share)
+        .env("JURY_KEY", ORGANIZER_KEY)
+        .output()
+        .unwrap();
+    let status = String::from_utf8_lossy(&out.stdout);
+    assert!(status.contains("totals 66 to 83, spread 17"), "{status}");
+    // Clearing: the judges' banners go, the console says nothing shows.
+    console.send(&["c"]);
+    until(&console, "cleared", |s| s.contains("nothing is showing"));
+    for t in &judges {
+        until(t, "no banner", |s| !s.contains("Now showing"));
+    }
+    console.send(&["q"]);
+}
+
+#[test]
+fn the_console_without_a_sync_folder_or_a_terminal_says_so_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(jury_testkit::build(dir.path(), 1, 2, |_, _| true));
+    let run = |args: &[&str]| {
+        let out = jury()
+            .arg("--contest")
+            .arg(dir.path())
+            .arg("room")
+            .args(args)
+            .env("JURY_KEY", ORGANIZER_KEY)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+        err
+    };
+    assert!(run(&["--lang", "en"]).contains("--sync-dir"));
+    let gone = dir.path().join("unplugged");
+    let err = run(&["--sync-dir", gone.to_str().unwrap(), "--lang", "zh"]);
+    assert!(err.contains("同步文件夹不存在"), "{err}");
+    // A folder, but no terminal to draw on (output captured here).
+    let share = dir.path().join("share");
+    std::fs::create_dir(&share).unwrap();
+    let err = run(&["--sync-dir", share.to_str().unwrap(), "--lang", "en"]);
+    assert!(err.contains("terminal"), "{err}");
+    assert!(
+        !share.join(jury_store::showing::FILE_NAME).exists(),
+        "nothing published"
+    );
+}
