@@ -710,3 +710,82 @@ fn the_judge_tui_shows_a_disqualified_work_and_does_not_ask_for_its_scores() {
     assert!(screen.contains("组织方已取消该作品资格"), "{screen}");
     assert_eq!(app.done_count(), 1, "the disqualified work needs nothing");
 }
+
+/// `jury organize --round`: the organizer TUI shows the given round (default the open one):
+/// its works, assignments, progress and results, and its header names the round.
+#[test]
+fn the_organizer_tui_shows_the_round_asked_for() {
+    use jury::tui::organizer::{OrgApp, OrgData, Tab};
+    let tmp = tempfile::tempdir().unwrap();
+    let c = contest(tmp.path(), ROUNDS);
+    let b1 = c.join("ballots1");
+    ok(&jury(&c, &["assign", "--seed", "3"]), "assign 初评");
+    ok(
+        &jury(&c, &["issue", "--out", b1.to_str().unwrap()]),
+        "issue",
+    );
+    fill_all(&c, &b1, |i| i as u32 - 1);
+    ok(&jury(&c, &["merge", b1.to_str().unwrap()]), "merge 初评");
+    ok(&jury(&c, &["advance"]), "advance");
+    ok(&jury(&c, &["assign", "--seed", "5"]), "assign 终评");
+    let b2 = c.join("ballots2");
+    ok(
+        &jury(&c, &["issue", "--out", b2.to_str().unwrap()]),
+        "issue 终评",
+    );
+
+    let folder = ContestFolder::load(&c).unwrap();
+    let m = master(&c);
+    let open = OrgData::load(&m, &folder.contest).unwrap();
+    assert_eq!(open.round.as_deref(), Some("终评"));
+    assert_eq!(open.works.len(), 12, "the shortlist only");
+    assert_eq!(open.works.iter().map(|w| w.assigned).sum::<usize>(), 60);
+    assert_eq!(open.works.iter().map(|w| w.scored).sum::<usize>(), 0);
+    assert_eq!(
+        OrgData::load_round(&m, &folder.contest, Some("终评")).unwrap(),
+        open
+    );
+
+    let first = OrgData::load_round(&m, &folder.contest, Some("初评")).unwrap();
+    assert_eq!(first.round.as_deref(), Some("初评"));
+    assert_eq!(first.works.len(), WORKS);
+    assert_eq!(first.works.iter().map(|w| w.assigned).sum::<usize>(), 120);
+    assert_eq!(first.works.iter().map(|w| w.scored).sum::<usize>(), 120);
+    assert_eq!(first.merged_and_submitted(), (JUDGES, JUDGES));
+    for lang in [jury::i18n::Lang::Zh, jury::i18n::Lang::En] {
+        let mut app = OrgApp::new(first.clone(), lang, jury::tui::Keymap::default_keymap());
+        assert_eq!(app.results.rows.len(), WORKS);
+        assert_eq!(app.results.rows[0].work, "001", "初评 ranks 001 first");
+        app.tab = Tab::Results;
+        let screen =
+            crate::helpers::screen_of(|f| jury::tui::organizer::view::draw(f, &app), 80, 24);
+        let name = match lang {
+            jury::i18n::Lang::Zh => "organize_round_first_results_zh",
+            jury::i18n::Lang::En => "organize_round_first_results_en",
+        };
+        insta::assert_snapshot!(name, screen);
+        let header = screen.lines().next().unwrap();
+        let want = match lang {
+            jury::i18n::Lang::Zh => "轮次：初评 | 作品 40 评委 10",
+            jury::i18n::Lang::En => "round: First round | works 40",
+        };
+        assert!(header.contains(want), "{header}");
+        let app = OrgApp::new(open.clone(), lang, jury::tui::Keymap::default_keymap());
+        let screen =
+            crate::helpers::screen_of(|f| jury::tui::organizer::view::draw(f, &app), 80, 24);
+        let header = screen.lines().next().unwrap();
+        assert!(
+            header.contains("轮次：终评 | 作品 12")
+                || header.contains("round: Final round | works 12"),
+            "{header}"
+        );
+    }
+
+    // An unknown round, or one not reached, is refused before the TUI starts.
+    for (round, says) in [("复评", "no such round"), ("", "no such round")] {
+        let out = jury(&c, &["organize", "--round", round]);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{err}");
+    }
+}
