@@ -789,3 +789,105 @@ fn the_organizer_tui_shows_the_round_asked_for() {
         assert!(err.contains(says), "{err}");
     }
 }
+
+/// Blind: the organizer's video file names often carry the district or unit. A blind ballot
+/// names the video by the work's number, `jury issue` places that copy next to the ballots
+/// (and in the judge's package), and a probe note quoting the file's path is left out.
+#[test]
+fn a_blind_ballot_names_the_video_by_its_number_not_the_organizers_file_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let c = contest(tmp.path(), ROUNDS);
+    let o = origin_strings(WORKS);
+    let named = format!("{}-{}-长江鲟.MP4", o[1], o[0]);
+    let media = c.join("media");
+    std::fs::create_dir_all(&media).unwrap();
+    let video = media.join(&named);
+    std::fs::write(&video, b"not really a video, but these bytes").unwrap();
+    let sha = jury_media::sha256_file(&video).unwrap();
+    let mut m = master(&c);
+    m.write(|tx, path| {
+        tx.execute(
+            "UPDATE works SET media_file = ?1 WHERE id = ?2",
+            rusqlite::params![named, format!("{WORKS:03}")],
+        )
+        .map_err(sqlite_err(path))?;
+        Ok(())
+    })
+    .unwrap();
+    let probe = |note: String| jury_store::master::ProbeRecord {
+        checked_at: 1,
+        media_path: Some(video.display().to_string()),
+        found: true,
+        compliant: true,
+        sha256: Some(sha.clone()),
+        size_bytes: Some(35),
+        duration_ms: Some(200_000),
+        note,
+    };
+    m.set_probe(
+        &format!("{WORKS:03}"),
+        &probe(format!("{} 读取较慢", video.display())),
+    )
+    .unwrap();
+    // A note without the file's name stays on the ballot.
+    m.set_probe("001", &probe("mp4 · 3:20 · 1920×1080".into()))
+        .unwrap();
+    drop(m);
+    ok(&jury(&c, &["assign", "--seed", "3"]), "assign");
+    let out = c.join("ballots");
+    let pkg = c.join("packages");
+    let text = ok(
+        &jury(
+            &c,
+            &[
+                "issue",
+                "--out",
+                out.to_str().unwrap(),
+                "--package",
+                pkg.to_str().unwrap(),
+            ],
+        ),
+        "issue",
+    );
+    assert!(text.contains("blind round: 2 videos placed"), "{text}");
+    let id = format!("{WORKS:03}");
+    let m = master(&c);
+    let holders: Vec<String> = m
+        .assignments()
+        .unwrap()
+        .into_iter()
+        .filter(|(w, _)| *w == id)
+        .map(|(_, j)| j)
+        .collect();
+    assert_eq!(holders.len(), 3);
+    for r in m.ballots().unwrap() {
+        let path = out.join(&r.file_name);
+        let text = all_values(&path, &r.key);
+        for s in o.iter().chain([&"长江鲟".to_string(), &named]) {
+            assert!(!text.contains(s.as_str()), "{} holds `{s}`", r.file_name);
+        }
+        let d = Ballot::open(&path, &r.key).unwrap().load().unwrap();
+        if let Some(w) = d.works.iter().find(|w| w.id == id) {
+            assert_eq!(w.media_file, format!("{id}.mp4"));
+            assert_eq!(w.probe_note, None, "the note quoted the path");
+            assert_eq!(w.media_sha256.as_deref(), Some(sha.as_str()));
+            // The judge's TUI finds it next to the ballot, and it is the organizer's file.
+            let found = jury_media::locate(&w.media_file, &[out.clone()]).unwrap();
+            assert!(jury_media::check_media(&found, w.media_sha256.as_deref()).is_ok());
+            // The package holds it under the same name, and nothing else of the name.
+            let stem = r.file_name.trim_end_matches(".ballot");
+            let dir = pkg.join(stem);
+            assert!(dir.join(&w.media_file).is_file(), "{}", dir.display());
+            for f in std::fs::read_dir(&dir).unwrap() {
+                let f = f.unwrap().file_name().to_string_lossy().into_owned();
+                assert!(!f.contains("长江鲟"), "{f}");
+            }
+        }
+        if let Some(w) = d.works.iter().find(|w| w.id == "001") {
+            assert_eq!(w.probe_note.as_deref(), Some("mp4 · 3:20 · 1920×1080"));
+        }
+    }
+    assert!(holders
+        .iter()
+        .all(|j| m.ballots().unwrap().iter().any(|b| &b.judge_id == j)));
+}
