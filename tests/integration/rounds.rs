@@ -891,3 +891,57 @@ fn a_blind_ballot_names_the_video_by_its_number_not_the_organizers_file_name() {
         .iter()
         .all(|j| m.ballots().unwrap().iter().any(|b| &b.judge_id == j)));
 }
+
+/// Withdrawing a recusal made in an earlier session still offers the removed scores back:
+/// they are read from the ballot's event chain, and restoring them commits new score events.
+#[test]
+fn withdrawing_an_earlier_sessions_recusal_offers_its_scores_from_the_chain() {
+    use jury::tui::action::{Action, Command};
+    use jury::tui::app::{Dialog, Effect, Mode};
+    let dir = tempfile::tempdir().unwrap();
+    let key = BallotKey::generate();
+    let path = dir.path().join("c-J07.ballot");
+    let init = jury_core::sample::sample_init(3, "b-7");
+    let contest = init.contest.clone();
+    let mut b = Ballot::create(&path, &key, &init).unwrap();
+    for c in contest.rubric.criteria() {
+        b.set_score("001", &c.id, Some(c.max_steps() - 1)).unwrap();
+    }
+    let before = b.load().unwrap().scores;
+    b.recuse("001", "同单位").unwrap();
+    drop(b);
+
+    // The next session: the recusal is there, the scores are not.
+    let mut b = Ballot::open(&path, &key).unwrap();
+    let data = b.load().unwrap();
+    assert!(data.scores.is_empty());
+    let mut app = jury::tui::App::new(
+        data,
+        jury::tui::Keymap::default_keymap(),
+        jury::i18n::Lang::Zh,
+    );
+    app.restorable_from(b.recusal_removals().unwrap());
+    let mut commit_all = |app: &mut jury::tui::App, effects: Vec<Effect>| {
+        for e in effects {
+            if let Effect::Commit(event) = e {
+                let result = b.commit(&event).map_err(|e| e.to_string());
+                app.on_saved(&event, result);
+            }
+        }
+    };
+    let effects = app.update(Action::Command(Command::Recuse));
+    commit_all(&mut app, effects);
+    let Mode::Confirm(Dialog::Restore { work, scores, .. }) = &app.mode else {
+        panic!("no offer to restore: {:?}", app.mode);
+    };
+    assert_eq!(work, "001");
+    assert_eq!(scores.len(), contest.rubric.criteria().count());
+    let screen = crate::helpers::screen_of(|f| jury::tui::view::draw(f, &app), 80, 24);
+    assert!(screen.contains("恢复"), "{screen}");
+    let effects = app.update(Action::Command(Command::Confirm));
+    commit_all(&mut app, effects);
+    let after = b.load().unwrap();
+    assert_eq!(after.scores, before, "every removed score is back");
+    assert!(after.recusals.is_empty());
+    b.verify().unwrap();
+}
