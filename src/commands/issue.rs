@@ -180,6 +180,9 @@ fn blind_work(mut w: Work, media_path: Option<&str>) -> Work {
     if w.probe_note.as_deref().is_some_and(quoted) {
         w.probe_note = None;
     }
+    if let Some(f) = &mut w.probe_findings {
+        f.violations.retain(|v| !quoted(&v.to_string()));
+    }
     if !w.media_file.is_empty() {
         w.media_file = blind_media_name(&w.id, &w.media_file);
     }

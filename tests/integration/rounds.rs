@@ -823,6 +823,7 @@ fn a_blind_ballot_names_the_video_by_its_number_not_the_organizers_file_name() {
         size_bytes: Some(35),
         duration_ms: Some(200_000),
         note,
+        findings: None,
     };
     m.set_probe(
         &format!("{WORKS:03}"),
@@ -944,4 +945,69 @@ fn withdrawing_an_earlier_sessions_recusal_offers_its_scores_from_the_chain() {
     assert_eq!(after.scores, before, "every removed score is back");
     assert!(after.recusals.is_empty());
     b.verify().unwrap();
+}
+
+/// The ballot's probe note in the judge's language: typed findings travel in the ballot and
+/// the judge's TUI words them in its UI language; a ballot of an earlier version (prose only)
+/// keeps showing its prose.
+#[test]
+fn probe_findings_are_worded_in_the_judges_language() {
+    use jury_media::Violation;
+    let findings = jury_core::model::ProbeFindings {
+        found: true,
+        summary: Some("mp4 · 5:12 · 1920×1080 · 16:9 · h264 · 80.0 MB".into()),
+        violations: [
+            Violation::TooLong {
+                duration_s: 312,
+                min_s: Some(180),
+                max_s: 240,
+            },
+            Violation::NoAudio,
+        ]
+        .iter()
+        .map(|v| serde_json::to_value(v).unwrap())
+        .collect(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let key = BallotKey::generate();
+    let path = dir.path().join("c-J01.ballot");
+    let mut init = jury_core::sample::sample_init(2, "b-1");
+    init.works[0].probe_note = Some("时长 5:12 超出 3:00–4:00；没有声音（提示）".into());
+    init.works[0].probe_findings = Some(findings.clone());
+    init.works[1].probe_note = Some("组织方的原话".into());
+    Ballot::create(&path, &key, &init).unwrap();
+    let data = Ballot::open(&path, &key).unwrap().load().unwrap();
+    assert_eq!(data.works[0].probe_findings.as_ref(), Some(&findings));
+    assert_eq!(data.works[1].probe_findings, None);
+
+    for (lang, name, says) in [
+        (
+            jury::i18n::Lang::Zh,
+            "judge_probe_findings_zh",
+            "时长 5:12 超出 3:00-4:00；没有声音",
+        ),
+        (
+            jury::i18n::Lang::En,
+            "judge_probe_findings_en",
+            "duration 5:12 outside 3:00-4:00; no audio",
+        ),
+    ] {
+        let mut app = jury::tui::App::new(data.clone(), jury::tui::Keymap::default_keymap(), lang);
+        app.resize(120, 40);
+        let screen = crate::helpers::screen_of(|f| jury::tui::view::draw(f, &app), 120, 40);
+        insta::assert_snapshot!(name, screen);
+        assert!(screen.contains(says), "{screen}");
+        if lang == jury::i18n::Lang::En {
+            assert!(
+                !screen.contains("时长"),
+                "not the organizer's prose: {screen}"
+            );
+        }
+        // The earlier ballot's work: its prose, as before.
+        app.update(jury::tui::action::Action::Command(
+            jury::tui::action::Command::Next,
+        ));
+        let screen = crate::helpers::screen_of(|f| jury::tui::view::draw(f, &app), 120, 40);
+        assert!(screen.contains("组织方的原话"), "{screen}");
+    }
 }

@@ -117,6 +117,17 @@ impl Ballot {
         if let Some(dir) = &init.sync_dir {
             meta.push(("sync_dir", dir.clone()));
         }
+        // The probe's findings, per work, as data (a meta row: the works table of earlier
+        // ballots stays as it was, and a ballot without the row shows the prose notes).
+        let findings: BTreeMap<&str, &jury_core::model::ProbeFindings> = init
+            .works
+            .iter()
+            .filter_map(|w| Some((w.id.as_str(), w.probe_findings.as_ref()?)))
+            .collect();
+        if !findings.is_empty() {
+            let json = serde_json::to_string(&findings).map_err(|e| corrupt(&path, e))?;
+            meta.push(("probe_findings", json));
+        }
         for (k, v) in meta {
             tx.execute(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2)",
@@ -224,10 +235,19 @@ impl Ballot {
                     media_sha256: r.get(5)?,
                     probe_note: r.get(6)?,
                     duration_ms: r.get::<_, Option<i64>>(7)?.map(|d| d.max(0) as u64),
+                    probe_findings: None,
                 })
             })
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(&err)?;
+        let mut works = works;
+        if let Some(json) = self.meta("probe_findings")? {
+            let mut findings: BTreeMap<String, jury_core::model::ProbeFindings> =
+                serde_json::from_str(&json).map_err(|e| corrupt(path, e))?;
+            for w in &mut works {
+                w.probe_findings = findings.remove(&w.id);
+            }
+        }
         let scores = self.pairs("SELECT work_id, criterion_id, steps FROM scores", |r| {
             Ok(((r.get(0)?, r.get(1)?), r.get::<_, u32>(2)?))
         })?;
