@@ -873,7 +873,7 @@ fn a_blind_ballot_names_the_video_by_its_number_not_the_organizers_file_name() {
             assert_eq!(w.probe_note, None, "the note quoted the path");
             assert_eq!(w.media_sha256.as_deref(), Some(sha.as_str()));
             // The judge's TUI finds it next to the ballot, and it is the organizer's file.
-            let found = jury_media::locate(&w.media_file, &[out.clone()]).unwrap();
+            let found = jury_media::locate(&w.media_file, std::slice::from_ref(&out)).unwrap();
             assert!(jury_media::check_media(&found, w.media_sha256.as_deref()).is_ok());
             // The package holds it under the same name, and nothing else of the name.
             let stem = r.file_name.trim_end_matches(".ballot");
