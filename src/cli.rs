@@ -56,6 +56,9 @@ pub enum Cmd {
         /// Keymap preset: default or vim (your config-dir keymap.toml applies on top).
         #[arg(long, default_value = "default")]
         keymap: String,
+        /// The round to show (default: the open one; a closed round as it closed).
+        #[arg(long)]
+        round: Option<String>,
     },
     /// Organizer commands (init, import, probe, assign, issue, …).
     #[command(flatten)]

@@ -92,10 +92,11 @@ fn init(dir: &Path) -> Result<BallotInit, DataError> {
                 probed.then(|| {
                     crate::commands::compliance::assessment_note(&assessment, contest.language)
                 }),
+                probed.then(|| crate::commands::compliance::assessment_findings(&assessment)),
                 assessment.info.and_then(|i| i.duration_ms),
             )
         })
-        .map(|(w, probe_note, duration_ms)| Work {
+        .map(|(w, probe_note, probe_findings, duration_ms)| Work {
             id: w.id.into(),
             title: w.title.into(),
             unit: w.unit.into(),
@@ -103,6 +104,7 @@ fn init(dir: &Path) -> Result<BallotInit, DataError> {
             media_file: w.file.into(),
             media_sha256: Some(sha256_hex(w.bytes)),
             probe_note,
+            probe_findings,
             duration_ms,
         })
         .collect();

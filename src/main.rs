@@ -105,11 +105,14 @@ fn run(cli: Cli) -> Result<()> {
                 .sync_dir,
             })
         }
-        Cmd::Organize { keymap } => {
+        Cmd::Organize { keymap, round } => {
             let keymap = load_keymap(&keymap, cli.lang)?;
             let (folder, master) = jury::commands::cli::open_contest(&globals)?;
             let lang = jury::i18n::Lang::choose(cli.lang, folder.contest.language);
-            jury::tui::organizer::run_organizer(master, folder.contest, lang, keymap)
+            let round = round
+                .map(|r| jury::commands::rounds::readable_round(&folder.contest, &master, &r, lang))
+                .transpose()?;
+            jury::tui::organizer::run_organizer(master, folder.contest, round, lang, keymap)
         }
         Cmd::Completions { shell } => {
             let mut cmd = jury::cli::localized_command(jury::cli::help_lang(&[]));

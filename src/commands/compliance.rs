@@ -166,6 +166,36 @@ pub fn assessment_note(a: &Assessment, lang: Lang) -> String {
     parts.join(crate::tr!(lang, "intake.reason_sep"))
 }
 
+/// The findings of `a` as data for a ballot: worded by the judge's UI in its language.
+pub fn assessment_findings(a: &Assessment) -> jury_core::model::ProbeFindings {
+    jury_core::model::ProbeFindings {
+        found: true,
+        summary: a.info.as_ref().map(|i| i.summary()),
+        violations: a
+            .violations
+            .iter()
+            .filter_map(|v| serde_json::to_value(v).ok())
+            .collect(),
+    }
+}
+
+/// A ballot's probe findings in `lang`: the violations, then the summary (as
+/// [`assessment_note`] words them for the organizer); "not found" for a missing video.
+/// Findings of a kind this version does not know are left out.
+pub fn findings_note(f: &jury_core::model::ProbeFindings, lang: Lang) -> String {
+    if !f.found {
+        return crate::tr!(lang, "rounds.probe.not_found").into();
+    }
+    let mut parts: Vec<String> = f
+        .violations
+        .iter()
+        .filter_map(|v| serde_json::from_value::<Violation>(v.clone()).ok())
+        .map(|v| v.message(lang))
+        .collect();
+    parts.extend(f.summary.clone());
+    parts.join(crate::tr!(lang, "intake.reason_sep"))
+}
+
 /// The `jury probe FILE...` report: one line per file (marker, name, summary), its violations
 /// indented below, and a count; plus whether every file complies.
 pub fn probe_files(paths: &[PathBuf], rules: &MediaRules, lang: Lang) -> (String, bool) {
@@ -224,6 +254,7 @@ fn missing_note(work: &WorkRecord, media_dir: &Path, lang: Lang) -> String {
 fn probe_found(path: &Path, rules: &MediaRules, lang: Lang) -> ProbeRecord {
     let assessment = assess(path, rules);
     let mut note = assessment_note(&assessment, lang);
+    let findings = assessment_findings(&assessment);
     let sha256 = match sha256_file(path) {
         Ok(sha) => Some(sha),
         Err(e) => {
@@ -245,6 +276,7 @@ fn probe_found(path: &Path, rules: &MediaRules, lang: Lang) -> ProbeRecord {
         size_bytes: size,
         duration_ms: assessment.info.as_ref().and_then(|i| i.duration_ms),
         note: note.replace(['\n', '\r'], " "),
+        findings: Some(findings),
     }
 }
 
@@ -279,6 +311,7 @@ pub fn probe_works(
             None => ProbeRecord {
                 checked_at: now_secs(),
                 note: missing_note(work, media_dir, lang),
+                findings: Some(jury_core::model::ProbeFindings::default()),
                 ..Default::default()
             },
         },

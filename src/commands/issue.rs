@@ -131,19 +131,21 @@ pub struct IssueOutcome {
 /// `<contest>-<judge>.ballot`, with characters that some file systems (USB sticks formatted
 /// FAT, Windows shares) refuse replaced by `_`.
 pub fn ballot_file_name(contest_id: &str, judge_id: &str) -> String {
-    let clean = |s: &str| -> String {
-        s.trim()
-            .chars()
-            .map(|c| {
-                if c.is_control() || "/\\:*?\"<>|".contains(c) {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect()
-    };
-    format!("{}-{}.ballot", clean(contest_id), clean(judge_id))
+    format!("{}-{}.ballot", clean_name(contest_id), clean_name(judge_id))
+}
+
+/// `s` with characters that some file systems refuse replaced by `_`.
+fn clean_name(s: &str) -> String {
+    s.trim()
+        .chars()
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// `<contest>-<round>-<judge>.ballot` for a contest with `[[rounds]]` (one ballot per judge
@@ -157,11 +159,113 @@ pub fn round_ballot_file_name(contest: &Contest, round: &str, judge_id: &str) ->
 }
 
 /// What a blind ballot keeps of a work: number, title, video and probe note; nothing of its
-/// origin (unit, district: the form's other columns never enter a ballot).
-fn blind_work(mut w: Work) -> Work {
+/// origin (unit, district: the form's other columns never enter a ballot). The video is
+/// named by the work's number ([`blind_media_name`]): the organizer's file names often carry
+/// the district or unit (`渝中区-长江鲟.mp4`). A probe note that quotes the file's name or
+/// path (a missing file, an unreadable one) is left out for the same reason; a summary or a
+/// rule broken ("时长 5:12 超出 3:00–4:00") stays.
+fn blind_work(mut w: Work, media_path: Option<&str>) -> Work {
     w.unit.clear();
     w.district.clear();
+    let quoted = |note: &str| {
+        let names = [Some(w.media_file.as_str()), media_path];
+        names.into_iter().flatten().any(|p| {
+            let file = Path::new(p)
+                .file_name()
+                .and_then(|f| f.to_str())
+                .unwrap_or(p);
+            !p.is_empty() && (note.contains(p) || note.contains(file))
+        })
+    };
+    if w.probe_note.as_deref().is_some_and(quoted) {
+        w.probe_note = None;
+    }
+    if let Some(f) = &mut w.probe_findings {
+        f.violations.retain(|v| !quoted(&v.to_string()));
+    }
+    if !w.media_file.is_empty() {
+        w.media_file = blind_media_name(&w.id, &w.media_file);
+    }
     w
+}
+
+/// A blind ballot's name for a work's video: `<number>.<ext>`, the extension of the
+/// organizer's file kept (lower case) when it is a plain one.
+pub fn blind_media_name(work_id: &str, media_file: &str) -> String {
+    let ext = Path::new(media_file)
+        .extension()
+        .and_then(|e| e.to_str())
+        .filter(|e| !e.is_empty() && e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric()))
+        .map(str::to_ascii_lowercase);
+    match ext {
+        Some(ext) => format!("{}.{ext}", clean_name(work_id)),
+        None => clean_name(work_id),
+    }
+}
+
+/// Where the organizer's copy of `work`'s video is: where the probe found it, else the
+/// first candidate that is a file.
+fn organizer_video(
+    work: &jury_store::master::WorkRecord,
+    probe: Option<&jury_store::master::ProbeRecord>,
+    media_dir: &Path,
+) -> Option<PathBuf> {
+    probe
+        .and_then(|p| p.media_path.as_deref())
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .or_else(|| super::import::resolve_media(work, media_dir))
+}
+
+/// Puts `src` at `dest` (a hard link where the file system allows, else a copy), through a
+/// temporary name so that a crash never leaves half a video under the ballot's name. A file
+/// already at `dest` of the same size is kept (the judge's TUI checks the SHA-256 anyway).
+fn place_video(src: &Path, dest: &Path) -> Result<(), OrganizeError> {
+    let len = |p: &Path| std::fs::metadata(p).map(|m| m.len()).ok();
+    if dest.is_file() && len(dest) == len(src) {
+        return Ok(());
+    }
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let tmp = dest.with_file_name(format!(".{name}.tmp"));
+    let _ = std::fs::remove_file(&tmp);
+    if std::fs::hard_link(src, &tmp).is_err() {
+        std::fs::copy(src, &tmp).map_err(io_err(&tmp))?;
+    }
+    std::fs::rename(&tmp, dest).map_err(io_err(dest))
+}
+
+/// Blind rounds: every assigned work's video into `out` under its ballot name
+/// (`<number>.<ext>`), next to the ballots, where the judge's TUI looks first. Returns how
+/// many were placed and the works whose video was not found.
+fn place_blind_videos(
+    folder: &ContestFolder,
+    master: &Master,
+    works: &BTreeSet<&str>,
+    out: &Path,
+) -> Result<(usize, Vec<String>), OrganizeError> {
+    let probes = master.probes()?;
+    let media_dir = folder.media_dir();
+    let (mut placed, mut missing) = (0, Vec::new());
+    for w in master.works()? {
+        if !works.contains(w.id.as_str()) {
+            continue;
+        }
+        let Some(named) = w.media_file.as_deref().filter(|m| !m.is_empty()) else {
+            missing.push(w.id.clone());
+            continue;
+        };
+        match organizer_video(&w, probes.get(&w.id), &media_dir) {
+            Some(src) => {
+                place_video(&src, &out.join(blind_media_name(&w.id, named)))?;
+                placed += 1;
+            }
+            None => missing.push(w.id.clone()),
+        }
+    }
+    Ok((placed, missing))
 }
 
 /// The contest as a ballot of `round` carries it: the round's rubric and settings; blind,
@@ -326,6 +430,7 @@ pub fn run_issue(
         .collect();
     let merged = master.merged()?;
     let all_works = master.ballot_works()?;
+    let probes = master.probes()?;
     let mut works_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (w, j) in &assignments {
         works_of.entry(j.as_str()).or_default().insert(w.as_str());
@@ -420,7 +525,14 @@ pub fn run_issue(
             .iter()
             .filter(|w| assigned.contains(w.id.as_str()))
             .cloned()
-            .map(|w| if blind { blind_work(w) } else { w })
+            .map(|w| {
+                if blind {
+                    let path = probes.get(&w.id).and_then(|p| p.media_path.clone());
+                    blind_work(w, path.as_deref())
+                } else {
+                    w
+                }
+            })
             .collect();
         let notes_of = BallotNotes {
             round: contest.has_rounds().then(|| round.clone()),
@@ -647,6 +759,19 @@ pub fn run_issue(
             remove_with_sidecars_only(&plan.path);
         }
         std::fs::rename(tmp, &plan.path).map_err(io_err(&plan.path))?;
+    }
+    if blind {
+        let (placed, missing) = place_blind_videos(folder, master, &assigned_works, &opts.out)?;
+        notes.push(crate::tr!(
+            lang,
+            "rounds.issue.blind_videos",
+            n = placed,
+            dir = opts.out.display()
+        ));
+        if !missing.is_empty() {
+            let list = missing.join(crate::tr!(lang, "intake.list_sep"));
+            notes.push(crate::tr!(lang, "rounds.issue.blind_missing", list = list));
+        }
     }
     sync_dir(&opts.out);
 
@@ -877,6 +1002,9 @@ pub fn write_packages(
         works_of.entry(j).or_default().push(w);
     }
     let media_dir = folder.media_dir();
+    let blind = folder
+        .contest
+        .is_blind(&master.current_round(&folder.contest)?);
     let mut report = String::new();
     for b in &outcome.ballots {
         let file_name = b.path.file_name().map(PathBuf::from).unwrap_or_default();
@@ -895,7 +1023,13 @@ pub fn write_packages(
             let Some(name) = src.file_name() else {
                 continue;
             };
-            let dest = judge_dir.join(name);
+            // Blind: the name the ballot knows the video by, never the organizer's.
+            let dest = if blind {
+                let named = work.media_file.as_deref().unwrap_or_default();
+                judge_dir.join(blind_media_name(id, named))
+            } else {
+                judge_dir.join(name)
+            };
             std::fs::copy(&src, &dest).map_err(io_err(&dest))?;
             let original = file_sha256(&src)?;
             let copy = file_sha256(&dest)?;

@@ -37,6 +37,25 @@ pub fn known_round(contest: &Contest, id: &str, lang: Lang) -> Result<String, Or
     )))
 }
 
+/// A round whose data can be shown (`jury organize --round`): the open one, or a closed one.
+pub fn readable_round(
+    contest: &Contest,
+    master: &Master,
+    asked: &str,
+    lang: Lang,
+) -> Result<String, OrganizeError> {
+    let asked = known_round(contest, asked, lang)?;
+    let closed = master.closed_rounds()?;
+    if asked == master.current_round(contest)? || closed.iter().any(|c| c.round_id == asked) {
+        return Ok(asked);
+    }
+    Err(OrganizeError::Other(tr!(
+        lang,
+        "rounds.not_reached",
+        round = safe_line(&asked)
+    )))
+}
+
 /// The open round; `asked` (from `--round`) must name it: assign, issue, merge and watch act
 /// on the open round only (a closed round's results stay readable with `jury results`).
 pub fn require_open(

@@ -1450,6 +1450,19 @@ impl App {
         self.refilter();
     }
 
+    /// Scores recusals made in earlier sessions removed (read from the ballot's event chain
+    /// by the runtime): withdrawing such a recusal offers them back too.
+    pub fn restorable_from(
+        &mut self,
+        removed: std::collections::BTreeMap<String, Vec<(String, u32)>>,
+    ) {
+        for (work, scores) in removed {
+            if self.data.recusals.contains_key(&work) {
+                self.removed.entry(work).or_insert(scores);
+            }
+        }
+    }
+
     /// Where to resume a work: where the judge stopped, unless that was (nearly) the end.
     pub fn resume_position(&self, work: &str) -> u64 {
         let last = self.data.progress.get(work).map(|p| p.last_ms).unwrap_or(0);

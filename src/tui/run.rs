@@ -211,6 +211,11 @@ where
     }
     let mut app = App::new(data, opts.keymap, lang);
     app.at_submit = ballot.submitted_scores()?;
+    // Recusals of earlier sessions: their removed scores are in the chain (best effort: a
+    // chain that cannot be read offers nothing to restore, the ballot still opens).
+    if let Ok(removed) = ballot.recusal_removals() {
+        app.restorable_from(removed);
+    }
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     let mut session = Session {

@@ -375,7 +375,14 @@ fn draw_detail(frame: &mut Frame, app: &App, area: Rect) {
         .media_notes
         .get(&work.id)
         .cloned()
-        .or_else(|| work.probe_note.clone())
+        .or_else(|| {
+            // Findings as data, in the judge's language; a ballot of an earlier version has
+            // only the organizer's prose.
+            work.probe_findings
+                .as_ref()
+                .map(|f| crate::commands::compliance::findings_note(f, app.lang))
+                .or_else(|| work.probe_note.clone())
+        })
         .map(|n| shown(&n).into_owned())
         .unwrap_or_else(|| app.t(Msg::NotProbed).to_string());
     lines.push(Line::styled(

@@ -710,3 +710,304 @@ fn the_judge_tui_shows_a_disqualified_work_and_does_not_ask_for_its_scores() {
     assert!(screen.contains("组织方已取消该作品资格"), "{screen}");
     assert_eq!(app.done_count(), 1, "the disqualified work needs nothing");
 }
+
+/// `jury organize --round`: the organizer TUI shows the given round (default the open one):
+/// its works, assignments, progress and results, and its header names the round.
+#[test]
+fn the_organizer_tui_shows_the_round_asked_for() {
+    use jury::tui::organizer::{OrgApp, OrgData, Tab};
+    let tmp = tempfile::tempdir().unwrap();
+    let c = contest(tmp.path(), ROUNDS);
+    let b1 = c.join("ballots1");
+    ok(&jury(&c, &["assign", "--seed", "3"]), "assign 初评");
+    ok(
+        &jury(&c, &["issue", "--out", b1.to_str().unwrap()]),
+        "issue",
+    );
+    fill_all(&c, &b1, |i| i as u32 - 1);
+    ok(&jury(&c, &["merge", b1.to_str().unwrap()]), "merge 初评");
+    ok(&jury(&c, &["advance"]), "advance");
+    ok(&jury(&c, &["assign", "--seed", "5"]), "assign 终评");
+    let b2 = c.join("ballots2");
+    ok(
+        &jury(&c, &["issue", "--out", b2.to_str().unwrap()]),
+        "issue 终评",
+    );
+
+    let folder = ContestFolder::load(&c).unwrap();
+    let m = master(&c);
+    let open = OrgData::load(&m, &folder.contest).unwrap();
+    assert_eq!(open.round.as_deref(), Some("终评"));
+    assert_eq!(open.works.len(), 12, "the shortlist only");
+    assert_eq!(open.works.iter().map(|w| w.assigned).sum::<usize>(), 60);
+    assert_eq!(open.works.iter().map(|w| w.scored).sum::<usize>(), 0);
+    assert_eq!(
+        OrgData::load_round(&m, &folder.contest, Some("终评")).unwrap(),
+        open
+    );
+
+    let first = OrgData::load_round(&m, &folder.contest, Some("初评")).unwrap();
+    assert_eq!(first.round.as_deref(), Some("初评"));
+    assert_eq!(first.works.len(), WORKS);
+    assert_eq!(first.works.iter().map(|w| w.assigned).sum::<usize>(), 120);
+    assert_eq!(first.works.iter().map(|w| w.scored).sum::<usize>(), 120);
+    assert_eq!(first.merged_and_submitted(), (JUDGES, JUDGES));
+    for lang in [jury::i18n::Lang::Zh, jury::i18n::Lang::En] {
+        let mut app = OrgApp::new(first.clone(), lang, jury::tui::Keymap::default_keymap());
+        assert_eq!(app.results.rows.len(), WORKS);
+        assert_eq!(app.results.rows[0].work, "001", "初评 ranks 001 first");
+        app.tab = Tab::Results;
+        let screen =
+            crate::helpers::screen_of(|f| jury::tui::organizer::view::draw(f, &app), 80, 24);
+        let name = match lang {
+            jury::i18n::Lang::Zh => "organize_round_first_results_zh",
+            jury::i18n::Lang::En => "organize_round_first_results_en",
+        };
+        insta::assert_snapshot!(name, screen);
+        let header = screen.lines().next().unwrap();
+        let want = match lang {
+            jury::i18n::Lang::Zh => "轮次：初评 | 作品 40 评委 10",
+            jury::i18n::Lang::En => "round: First round | works 40",
+        };
+        assert!(header.contains(want), "{header}");
+        let app = OrgApp::new(open.clone(), lang, jury::tui::Keymap::default_keymap());
+        let screen =
+            crate::helpers::screen_of(|f| jury::tui::organizer::view::draw(f, &app), 80, 24);
+        let header = screen.lines().next().unwrap();
+        assert!(
+            header.contains("轮次：终评 | 作品 12")
+                || header.contains("round: Final round | works 12"),
+            "{header}"
+        );
+    }
+
+    // An unknown round, or one not reached, is refused before the TUI starts.
+    for (round, says) in [("复评", "no such round"), ("", "no such round")] {
+        let out = jury(&c, &["organize", "--round", round]);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{err}");
+    }
+}
+
+/// Blind: the organizer's video file names often carry the district or unit. A blind ballot
+/// names the video by the work's number, `jury issue` places that copy next to the ballots
+/// (and in the judge's package), and a probe note quoting the file's path is left out.
+#[test]
+fn a_blind_ballot_names_the_video_by_its_number_not_the_organizers_file_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let c = contest(tmp.path(), ROUNDS);
+    let o = origin_strings(WORKS);
+    let named = format!("{}-{}-长江鲟.MP4", o[1], o[0]);
+    let media = c.join("media");
+    std::fs::create_dir_all(&media).unwrap();
+    let video = media.join(&named);
+    std::fs::write(&video, b"not really a video, but these bytes").unwrap();
+    let sha = jury_media::sha256_file(&video).unwrap();
+    let mut m = master(&c);
+    m.write(|tx, path| {
+        tx.execute(
+            "UPDATE works SET media_file = ?1 WHERE id = ?2",
+            rusqlite::params![named, format!("{WORKS:03}")],
+        )
+        .map_err(sqlite_err(path))?;
+        Ok(())
+    })
+    .unwrap();
+    let probe = |note: String| jury_store::master::ProbeRecord {
+        checked_at: 1,
+        media_path: Some(video.display().to_string()),
+        found: true,
+        compliant: true,
+        sha256: Some(sha.clone()),
+        size_bytes: Some(35),
+        duration_ms: Some(200_000),
+        note,
+        findings: None,
+    };
+    m.set_probe(
+        &format!("{WORKS:03}"),
+        &probe(format!("{} 读取较慢", video.display())),
+    )
+    .unwrap();
+    // A note without the file's name stays on the ballot.
+    m.set_probe("001", &probe("mp4 · 3:20 · 1920×1080".into()))
+        .unwrap();
+    drop(m);
+    ok(&jury(&c, &["assign", "--seed", "3"]), "assign");
+    let out = c.join("ballots");
+    let pkg = c.join("packages");
+    let text = ok(
+        &jury(
+            &c,
+            &[
+                "issue",
+                "--out",
+                out.to_str().unwrap(),
+                "--package",
+                pkg.to_str().unwrap(),
+            ],
+        ),
+        "issue",
+    );
+    assert!(text.contains("blind round: 2 videos placed"), "{text}");
+    let id = format!("{WORKS:03}");
+    let m = master(&c);
+    let holders: Vec<String> = m
+        .assignments()
+        .unwrap()
+        .into_iter()
+        .filter(|(w, _)| *w == id)
+        .map(|(_, j)| j)
+        .collect();
+    assert_eq!(holders.len(), 3);
+    for r in m.ballots().unwrap() {
+        let path = out.join(&r.file_name);
+        let text = all_values(&path, &r.key);
+        for s in o.iter().chain([&"长江鲟".to_string(), &named]) {
+            assert!(!text.contains(s.as_str()), "{} holds `{s}`", r.file_name);
+        }
+        let d = Ballot::open(&path, &r.key).unwrap().load().unwrap();
+        if let Some(w) = d.works.iter().find(|w| w.id == id) {
+            assert_eq!(w.media_file, format!("{id}.mp4"));
+            assert_eq!(w.probe_note, None, "the note quoted the path");
+            assert_eq!(w.media_sha256.as_deref(), Some(sha.as_str()));
+            // The judge's TUI finds it next to the ballot, and it is the organizer's file.
+            let found = jury_media::locate(&w.media_file, std::slice::from_ref(&out)).unwrap();
+            assert!(jury_media::check_media(&found, w.media_sha256.as_deref()).is_ok());
+            // The package holds it under the same name, and nothing else of the name.
+            let stem = r.file_name.trim_end_matches(".ballot");
+            let dir = pkg.join(stem);
+            assert!(dir.join(&w.media_file).is_file(), "{}", dir.display());
+            for f in std::fs::read_dir(&dir).unwrap() {
+                let f = f.unwrap().file_name().to_string_lossy().into_owned();
+                assert!(!f.contains("长江鲟"), "{f}");
+            }
+        }
+        if let Some(w) = d.works.iter().find(|w| w.id == "001") {
+            assert_eq!(w.probe_note.as_deref(), Some("mp4 · 3:20 · 1920×1080"));
+        }
+    }
+    assert!(holders
+        .iter()
+        .all(|j| m.ballots().unwrap().iter().any(|b| &b.judge_id == j)));
+}
+
+/// Withdrawing a recusal made in an earlier session still offers the removed scores back:
+/// they are read from the ballot's event chain, and restoring them commits new score events.
+#[test]
+fn withdrawing_an_earlier_sessions_recusal_offers_its_scores_from_the_chain() {
+    use jury::tui::action::{Action, Command};
+    use jury::tui::app::{Dialog, Effect, Mode};
+    let dir = tempfile::tempdir().unwrap();
+    let key = BallotKey::generate();
+    let path = dir.path().join("c-J07.ballot");
+    let init = jury_core::sample::sample_init(3, "b-7");
+    let contest = init.contest.clone();
+    let mut b = Ballot::create(&path, &key, &init).unwrap();
+    for c in contest.rubric.criteria() {
+        b.set_score("001", &c.id, Some(c.max_steps() - 1)).unwrap();
+    }
+    let before = b.load().unwrap().scores;
+    b.recuse("001", "同单位").unwrap();
+    drop(b);
+
+    // The next session: the recusal is there, the scores are not.
+    let mut b = Ballot::open(&path, &key).unwrap();
+    let data = b.load().unwrap();
+    assert!(data.scores.is_empty());
+    let mut app = jury::tui::App::new(
+        data,
+        jury::tui::Keymap::default_keymap(),
+        jury::i18n::Lang::Zh,
+    );
+    app.restorable_from(b.recusal_removals().unwrap());
+    let mut commit_all = |app: &mut jury::tui::App, effects: Vec<Effect>| {
+        for e in effects {
+            if let Effect::Commit(event) = e {
+                let result = b.commit(&event).map_err(|e| e.to_string());
+                app.on_saved(&event, result);
+            }
+        }
+    };
+    let effects = app.update(Action::Command(Command::Recuse));
+    commit_all(&mut app, effects);
+    let Mode::Confirm(Dialog::Restore { work, scores, .. }) = &app.mode else {
+        panic!("no offer to restore: {:?}", app.mode);
+    };
+    assert_eq!(work, "001");
+    assert_eq!(scores.len(), contest.rubric.criteria().count());
+    let screen = crate::helpers::screen_of(|f| jury::tui::view::draw(f, &app), 80, 24);
+    assert!(screen.contains("恢复"), "{screen}");
+    let effects = app.update(Action::Command(Command::Confirm));
+    commit_all(&mut app, effects);
+    let after = b.load().unwrap();
+    assert_eq!(after.scores, before, "every removed score is back");
+    assert!(after.recusals.is_empty());
+    b.verify().unwrap();
+}
+
+/// The ballot's probe note in the judge's language: typed findings travel in the ballot and
+/// the judge's TUI words them in its UI language; a ballot of an earlier version (prose only)
+/// keeps showing its prose.
+#[test]
+fn probe_findings_are_worded_in_the_judges_language() {
+    use jury_media::Violation;
+    let findings = jury_core::model::ProbeFindings {
+        found: true,
+        summary: Some("mp4 · 5:12 · 1920×1080 · 16:9 · h264 · 80.0 MB".into()),
+        violations: [
+            Violation::TooLong {
+                duration_s: 312,
+                min_s: Some(180),
+                max_s: 240,
+            },
+            Violation::NoAudio,
+        ]
+        .iter()
+        .map(|v| serde_json::to_value(v).unwrap())
+        .collect(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let key = BallotKey::generate();
+    let path = dir.path().join("c-J01.ballot");
+    let mut init = jury_core::sample::sample_init(2, "b-1");
+    init.works[0].probe_note = Some("时长 5:12 超出 3:00–4:00；没有声音（提示）".into());
+    init.works[0].probe_findings = Some(findings.clone());
+    init.works[1].probe_note = Some("组织方的原话".into());
+    Ballot::create(&path, &key, &init).unwrap();
+    let data = Ballot::open(&path, &key).unwrap().load().unwrap();
+    assert_eq!(data.works[0].probe_findings.as_ref(), Some(&findings));
+    assert_eq!(data.works[1].probe_findings, None);
+
+    for (lang, name, says) in [
+        (
+            jury::i18n::Lang::Zh,
+            "judge_probe_findings_zh",
+            "时长 5:12 超出 3:00-4:00；没有声音",
+        ),
+        (
+            jury::i18n::Lang::En,
+            "judge_probe_findings_en",
+            "duration 5:12 outside 3:00-4:00; no audio",
+        ),
+    ] {
+        let mut app = jury::tui::App::new(data.clone(), jury::tui::Keymap::default_keymap(), lang);
+        app.resize(120, 40);
+        let screen = crate::helpers::screen_of(|f| jury::tui::view::draw(f, &app), 120, 40);
+        insta::assert_snapshot!(name, screen);
+        assert!(screen.contains(says), "{screen}");
+        if lang == jury::i18n::Lang::En {
+            assert!(
+                !screen.contains("时长"),
+                "not the organizer's prose: {screen}"
+            );
+        }
+        // The earlier ballot's work: its prose, as before.
+        app.update(jury::tui::action::Action::Command(
+            jury::tui::action::Command::Next,
+        ));
+        let screen = crate::helpers::screen_of(|f| jury::tui::view::draw(f, &app), 120, 40);
+        assert!(screen.contains("组织方的原话"), "{screen}");
+    }
+}

@@ -47,6 +47,8 @@ pub struct ProbeRecord {
     pub duration_ms: Option<u64>,
     /// One line: the summary, or the violations, or why the file was not found.
     pub note: String,
+    /// The same as data (None: probed by an earlier version).
+    pub findings: Option<crate::model::ProbeFindings>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

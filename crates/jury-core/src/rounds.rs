@@ -415,4 +415,85 @@ mod tests {
             Some(Score::mean(9000, 1))
         );
     }
+
+    /// A disqualified work's sheets count for nothing: not in the z-score of the judges who
+    /// scored it, not in their statistics, and not missing either. The tally is the one of a
+    /// contest where nobody scored it.
+    #[test]
+    fn a_disqualified_works_sheets_do_not_count_anywhere() {
+        use crate::model::contest::AggregationMethod;
+        use crate::tally::{tally, Sheet, TallyInput, TallyParams};
+        let mut contest = crate::data::contest_template("cq-2023-short-video").unwrap();
+        contest.aggregation.method = AggregationMethod::Zscore;
+        let works: Vec<String> = (1..=6).map(|i| format!("{i:03}")).collect();
+        let judges: Vec<String> = (1..=5).map(|j| format!("J{j}")).collect();
+        let criteria: Vec<_> = contest.rubric.criteria().cloned().collect();
+        let sheet = |j: usize, w: usize| {
+            // J1 scores 003 far below everything else; otherwise a spread by work and judge.
+            let low = j == 1 && w == 3;
+            Sheet {
+                judge: judges[j - 1].clone(),
+                work: works[w - 1].clone(),
+                scores: criteria
+                    .iter()
+                    .enumerate()
+                    .map(|(k, c)| {
+                        let s = if low {
+                            0
+                        } else {
+                            (w as u32 * 3 + j as u32 * 5 + k as u32) % (c.max_steps() + 1)
+                        };
+                        (c.id.clone(), s)
+                    })
+                    .collect(),
+                complete: true,
+            }
+        };
+        let input = |with_003: bool| TallyInput {
+            contest: &contest,
+            works: works.clone(),
+            judges: judges.clone(),
+            assignments: judges
+                .iter()
+                .flat_map(|j| works.iter().map(move |w| (j.clone(), w.clone())))
+                .collect(),
+            sheets: (1..=5)
+                .flat_map(|j| (1..=6).map(move |w| (j, w)))
+                .filter(|&(_, w)| with_003 || w != 3)
+                .map(|(j, w)| sheet(j, w))
+                .collect(),
+            recusals: vec![],
+            submitted: judges.iter().cloned().collect(),
+        };
+        let rulings = current_rulings(&[ruling(1, "003", RulingKind::Disqualify)]);
+        let params = TallyParams {
+            adjust: Adjustments::from_rulings(&rulings),
+            ..TallyParams::for_contest(&contest)
+        };
+        let scored = tally(&input(true), &params);
+        let unscored = tally(&input(false), &params);
+        assert!(
+            matches!(
+                scored.zscore,
+                Some(crate::tally::ZscoreStatus::Applied { .. })
+            ),
+            "{:?}",
+            scored.zscore
+        );
+        let others = |t: &crate::tally::Tally| -> Vec<_> {
+            t.works
+                .iter()
+                .map(|w| (w.work.clone(), w.place, w.aggregate))
+                .collect()
+        };
+        assert_eq!(others(&scored), others(&unscored));
+        assert_eq!(scored.judges, unscored.judges);
+        assert!(
+            scored.missing.is_empty() && unscored.missing.is_empty(),
+            "{:?}",
+            unscored.missing
+        );
+        let w3 = scored.work("003").unwrap();
+        assert_eq!((w3.place, w3.aggregate), (None, None));
+    }
 }

@@ -4,7 +4,7 @@
 //! raises the revision; callers show "saved" only once a method here has returned Ok.
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::cipher::{open_encrypted, set_durable, sqlite_err, OpenMode};
@@ -117,6 +117,17 @@ impl Ballot {
         if let Some(dir) = &init.sync_dir {
             meta.push(("sync_dir", dir.clone()));
         }
+        // The probe's findings, per work, as data (a meta row: the works table of earlier
+        // ballots stays as it was, and a ballot without the row shows the prose notes).
+        let findings: BTreeMap<&str, &jury_core::model::ProbeFindings> = init
+            .works
+            .iter()
+            .filter_map(|w| Some((w.id.as_str(), w.probe_findings.as_ref()?)))
+            .collect();
+        if !findings.is_empty() {
+            let json = serde_json::to_string(&findings).map_err(|e| corrupt(&path, e))?;
+            meta.push(("probe_findings", json));
+        }
         for (k, v) in meta {
             tx.execute(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2)",
@@ -224,10 +235,19 @@ impl Ballot {
                     media_sha256: r.get(5)?,
                     probe_note: r.get(6)?,
                     duration_ms: r.get::<_, Option<i64>>(7)?.map(|d| d.max(0) as u64),
+                    probe_findings: None,
                 })
             })
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(&err)?;
+        let mut works = works;
+        if let Some(json) = self.meta("probe_findings")? {
+            let mut findings: BTreeMap<String, jury_core::model::ProbeFindings> =
+                serde_json::from_str(&json).map_err(|e| corrupt(path, e))?;
+            for w in &mut works {
+                w.probe_findings = findings.remove(&w.id);
+            }
+        }
         let scores = self.pairs("SELECT work_id, criterion_id, steps FROM scores", |r| {
             Ok(((r.get(0)?, r.get(1)?), r.get::<_, u32>(2)?))
         })?;
@@ -629,6 +649,59 @@ impl Ballot {
         self.commit(&Event::Reopen)
     }
 
+    /// For every work recused now: the scores its last recusal removed, read back from the
+    /// event chain (criterion, steps), in the order they were first given. What withdrawing
+    /// the recusal can offer to restore, in this session or any later one.
+    pub fn recusal_removals(&self) -> Result<BTreeMap<String, Vec<(String, u32)>>> {
+        let err = sqlite_err(&self.path);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT seq, payload FROM events WHERE kind IN ('score', 'recuse', 'unrecuse')
+                 ORDER BY seq",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(&err)?;
+        let mut scores: BTreeMap<String, Vec<(String, u32)>> = BTreeMap::new();
+        let mut removed: BTreeMap<String, Vec<(String, u32)>> = BTreeMap::new();
+        for (seq, payload) in rows {
+            let event: Event = serde_json::from_str(&payload).map_err(|e| StoreError::Chain {
+                path: self.path.clone(),
+                seq,
+                why: format!("unreadable event: {e}"),
+            })?;
+            match event {
+                Event::Score {
+                    work,
+                    criterion,
+                    steps,
+                    ..
+                } => {
+                    let sheet = scores.entry(work).or_default();
+                    match (sheet.iter().position(|(c, _)| *c == criterion), steps) {
+                        (Some(i), Some(s)) => sheet[i].1 = s,
+                        (Some(i), None) => _ = sheet.remove(i),
+                        (None, Some(s)) => sheet.push((criterion, s)),
+                        (None, None) => {}
+                    }
+                }
+                Event::Recuse { work, .. } => {
+                    let sheet = scores.remove(&work).unwrap_or_default();
+                    if !sheet.is_empty() {
+                        removed.insert(work, sheet);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let recused: BTreeSet<String> = self.load()?.recusals.into_keys().collect();
+        removed.retain(|w, _| recused.contains(w));
+        Ok(removed)
+    }
+
     /// Recomputes the event chain and replays it; the tables must equal what the events say.
     pub fn verify(&self) -> Result<Replay> {
         let path = &self.path;
@@ -805,6 +878,35 @@ mod tests {
     fn new_ballot(dir: &Path) -> Ballot {
         let init = jury_core::sample::sample_init(2, "b-1");
         Ballot::create(&dir.join("c-j.ballot"), &BallotKey::generate(), &init).unwrap()
+    }
+
+    #[test]
+    fn a_recusals_removed_scores_are_read_back_from_the_chain() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = BallotKey::generate();
+        let init = jury_core::sample::sample_init(2, "b-1");
+        let path = dir.path().join("c-j.ballot");
+        let mut b = Ballot::create(&path, &key, &init).unwrap();
+        b.set_score("001", "theme", Some(20)).unwrap();
+        b.set_score("001", "story", Some(3)).unwrap();
+        b.set_score("001", "theme", Some(18)).unwrap();
+        b.set_score("002", "theme", Some(9)).unwrap();
+        b.recuse("001", "同单位").unwrap();
+        b.recuse("002", "亲属").unwrap();
+        b.unrecuse("002").unwrap();
+        drop(b);
+        // Another session: the tables no longer hold the scores, the chain does.
+        let b = Ballot::open(&path, &key).unwrap();
+        assert!(b.load().unwrap().scores.is_empty());
+        let removed = b.recusal_removals().unwrap();
+        assert_eq!(
+            removed.into_iter().collect::<Vec<_>>(),
+            vec![(
+                "001".to_string(),
+                vec![("theme".to_string(), 18), ("story".to_string(), 3)]
+            )],
+            "002 is no longer recused"
+        );
     }
 
     #[test]

@@ -52,7 +52,8 @@ CREATE TABLE probes (
     sha256 TEXT,
     size_bytes INTEGER,
     duration_ms INTEGER,
-    note TEXT NOT NULL DEFAULT ''
+    note TEXT NOT NULL DEFAULT '',
+    findings TEXT
 );
 CREATE TABLE judges (
     id TEXT PRIMARY KEY,
@@ -198,6 +199,23 @@ CREATE TABLE IF NOT EXISTS rulings (
 );
 ";
 
+/// Adds `probes.findings` (the probe's findings as JSON) to a master of an earlier version;
+/// its probes keep their prose note and no findings until probed again.
+fn migrate_findings(conn: &Connection, path: &Path) -> Result<()> {
+    let present: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM pragma_table_info('probes') WHERE name = 'findings'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(sqlite_err(path))?;
+    if present == 0 {
+        conn.execute_batch("ALTER TABLE probes ADD COLUMN findings TEXT")
+            .map_err(sqlite_err(path))?;
+    }
+    Ok(())
+}
+
 /// Adds the rounds and rulings tables to a master of an earlier version (no-op when present).
 fn migrate_rounds(conn: &Connection, path: &Path) -> Result<()> {
     let present: i64 = conn
@@ -290,6 +308,7 @@ impl Master {
         crate::intake::migrate_works(&master.conn, path)?;
         migrate_rounds(&master.conn, path)?;
         crate::signoff::migrate(&master.conn, path)?;
+        migrate_findings(&master.conn, path)?;
         Ok(master)
     }
 
@@ -379,7 +398,7 @@ impl Master {
             .conn
             .prepare(
                 "SELECT work_id, checked_at, media_path, found, compliant, sha256, size_bytes,
-                        duration_ms, note FROM probes",
+                        duration_ms, note, findings FROM probes",
             )
             .map_err(self.err())?;
         let rows = stmt
@@ -395,6 +414,10 @@ impl Master {
                         size_bytes: r.get::<_, Option<i64>>(6)?.map(|v| v as u64),
                         duration_ms: r.get::<_, Option<i64>>(7)?.map(|v| v as u64),
                         note: r.get(8)?,
+                        // Unreadable findings are as none: the prose note still says it.
+                        findings: r
+                            .get::<_, Option<String>>(9)?
+                            .and_then(|j| serde_json::from_str(&j).ok()),
                     },
                 ))
             })
@@ -420,6 +443,7 @@ impl Master {
                     media_sha256: probe.and_then(|p| p.sha256.clone()),
                     probe_note: probe.map(|p| p.note.clone()).filter(|n| !n.is_empty()),
                     duration_ms: probe.and_then(|p| p.duration_ms),
+                    probe_findings: probe.and_then(|p| p.findings.clone()),
                     id: w.id,
                     title: w.title,
                     unit: w.unit,
@@ -669,13 +693,13 @@ pub fn bump_assignment_version(tx: &Transaction<'_>, path: &Path) -> Result<u64>
 
 pub fn put_probe(tx: &Transaction<'_>, path: &Path, work_id: &str, p: &ProbeRecord) -> Result<()> {
     tx.execute(
-        "INSERT INTO probes (work_id, checked_at, media_path, found, compliant, sha256, size_bytes, duration_ms, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        "INSERT INTO probes (work_id, checked_at, media_path, found, compliant, sha256, size_bytes, duration_ms, note, findings)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT(work_id) DO UPDATE SET checked_at = excluded.checked_at,
              media_path = excluded.media_path, found = excluded.found,
              compliant = excluded.compliant, sha256 = excluded.sha256,
              size_bytes = excluded.size_bytes, duration_ms = excluded.duration_ms,
-             note = excluded.note",
+             note = excluded.note, findings = excluded.findings",
         params![
             work_id,
             p.checked_at,
@@ -685,7 +709,10 @@ pub fn put_probe(tx: &Transaction<'_>, path: &Path, work_id: &str, p: &ProbeReco
             p.sha256,
             p.size_bytes.map(|v| v as i64),
             p.duration_ms.map(|v| v as i64),
-            p.note
+            p.note,
+            p.findings
+                .as_ref()
+                .and_then(|f| serde_json::to_string(f).ok())
         ],
     )
     .map_err(sqlite_err(path))?;
@@ -863,6 +890,11 @@ mod tests {
             size_bytes: Some(100),
             duration_ms: Some(6000),
             note: "too short".into(),
+            findings: Some(jury_core::model::ProbeFindings {
+                found: true,
+                summary: Some("mp4 · 0:06".into()),
+                violations: vec![serde_json::json!("NoVideo")],
+            }),
         };
         m.set_probe("7", &probe).unwrap();
         assert_eq!(m.probes().unwrap()["7"], probe);
@@ -870,5 +902,6 @@ mod tests {
         assert_eq!(works[0].media_file, "v.mp4");
         assert_eq!(works[0].duration_ms, Some(6000));
         assert_eq!(works[0].probe_note.as_deref(), Some("too short"));
+        assert_eq!(works[0].probe_findings, probe.findings);
     }
 }

@@ -110,6 +110,7 @@ fn work(i: usize) -> Work {
         media_file: format!("{:03}.mp4", i + 1),
         media_sha256: None,
         probe_note: None,
+        probe_findings: None,
         duration_ms: Some(200_000),
     }
 }

@@ -29,6 +29,7 @@ pub enum OrgMessage {
 fn spawn_loader(
     master: Master,
     contest: Contest,
+    round: Option<String>,
     tx: Sender<Incoming<OrgMessage>>,
     refresh: Receiver<()>,
     mut seen: Option<i64>,
@@ -38,7 +39,8 @@ fn spawn_loader(
         loop {
             let version = master.data_version().ok();
             if forced || version.is_none() || version != seen {
-                let loaded = OrgData::load(&master, &contest).map_err(|e| e.to_string());
+                let loaded = OrgData::load_round(&master, &contest, round.as_deref())
+                    .map_err(|e| e.to_string());
                 if tx
                     .send(Incoming::App(OrgMessage::Loaded(Box::new(loaded))))
                     .is_err()
@@ -60,6 +62,7 @@ fn spawn_loader(
 pub fn run_organizer(
     master: Master,
     contest: Contest,
+    round: Option<String>,
     lang: Lang,
     keymap: Keymap,
 ) -> anyhow::Result<()> {
@@ -69,7 +72,7 @@ pub fn run_organizer(
     app.loading = true;
     let runtime: Runtime<OrgMessage> = Runtime::start();
     let (refresh, refresh_rx) = mpsc::channel();
-    spawn_loader(master, contest, runtime.sender(), refresh_rx, None);
+    spawn_loader(master, contest, round, runtime.sender(), refresh_rx, None);
     let mut terminal = crate::tui::run::start_terminal(lang)?;
     let size = terminal.size()?;
     app.resize(size.width, size.height);

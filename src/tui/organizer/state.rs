@@ -134,18 +134,40 @@ pub struct OrgData {
     pub source: ResultsSource,
     /// The call's quotas per unit and district, over every form imported (works tab).
     pub quotas: Vec<jury_core::intake::QuotaWarning>,
+    /// The round shown (`jury organize --round`, else the open one); None without
+    /// `[[rounds]]`.
+    pub round: Option<String>,
 }
 
 impl OrgData {
+    /// The open round (or the contest's only one).
     pub fn load(master: &Master, contest: &Contest) -> Result<OrgData, StoreError> {
+        OrgData::load_round(master, contest, None)
+    }
+
+    /// Round `round` (None: the open one): its works, assignments, ballots and merged
+    /// scores, as it stands or as it closed. A round with no data (not reached) shows the
+    /// open one; `jury organize` refuses such a round before the TUI starts.
+    pub fn load_round(
+        master: &Master,
+        contest: &Contest,
+        round: Option<&str>,
+    ) -> Result<OrgData, StoreError> {
         let probes = master.probes()?;
-        let records = master.works()?;
+        let all_works = master.works()?;
         let judges = master.judges()?;
-        let assigned: BTreeSet<(String, String)> = master.assignments()?.into_iter().collect();
-        let source = ResultsSource::load(master)?;
+        let mut source = ResultsSource::load(master)?;
+        if let Some(id) = round {
+            if let Some(src) = source.for_round(contest, id) {
+                source = src;
+            }
+        }
+        let round_id = source.round_id(contest);
+        let records = source.works.clone();
+        let assigned: BTreeSet<(String, String)> = source.assignments.iter().cloned().collect();
         let merged = &source.merged;
         let ballots = &source.ballots;
-        let criteria = contest.rubric.criteria().count();
+        let criteria = contest.for_round(&round_id).rubric.criteria().count();
         let mut scored_counts: BTreeMap<(String, String), usize> = BTreeMap::new();
         for (judge, work, _) in merged.scores.keys() {
             *scored_counts
@@ -247,7 +269,8 @@ impl OrgData {
             judge_keys,
             assignment_version: master.assignment_version()?,
             source,
-            quotas: jury_core::intake::quota_warnings(&records, &contest.quotas),
+            quotas: jury_core::intake::quota_warnings(&all_works, &contest.quotas),
+            round: contest.has_rounds().then_some(round_id),
         })
     }
 
@@ -264,6 +287,7 @@ impl OrgData {
             assignment_version: 0,
             source: ResultsSource::default(),
             quotas: Vec::new(),
+            round: None,
         }
     }
 

@@ -121,11 +121,21 @@ fn draw_header(frame: &mut Frame, app: &OrgApp, area: Rect) {
     let lang = app.lang;
     let d = &app.data;
     let (merged, submitted) = d.merged_and_submitted();
+    // The round shown comes first on the right: the contest's title is what gets cut.
+    let round = d
+        .round
+        .as_deref()
+        .and_then(|r| d.contest.round(r))
+        .map(|r| {
+            let label = jury_core::text::safe_line(r.label(lang)).into_owned();
+            format!(" {}", crate::tr!(lang, "rounds.org.header", round = label))
+        })
+        .unwrap_or_default();
     let right = if app.loading {
-        String::new()
+        format!("{round} ")
     } else {
         format!(
-            " {} ",
+            "{round} {} ",
             crate::tr!(
                 lang,
                 "org.header",

@@ -14,4 +14,4 @@ pub use datafile::DataError;
 pub use points::Points;
 pub use round::{Advance, Round};
 pub use rubric::{Criterion, Group, Rubric};
-pub use work::{work_number_order, Judge, ScoreStatus, Work};
+pub use work::{work_number_order, Judge, ProbeFindings, ScoreStatus, Work};

@@ -14,9 +14,29 @@ pub struct Work {
     pub media_file: String,
     /// Lower-case hex SHA-256 of the video as the organizer received it.
     pub media_sha256: Option<String>,
-    /// One-line probe summary or violations, if the organizer probed the file.
+    /// One-line probe summary or violations, if the organizer probed the file, in the
+    /// organizer's language (what a ballot of an earlier version shows).
     pub probe_note: Option<String>,
     pub duration_ms: Option<u64>,
+    /// The probe's findings as data, worded by each reader's UI in its own language (ballots
+    /// of an earlier version have none and show `probe_note`).
+    #[serde(default)]
+    pub probe_findings: Option<ProbeFindings>,
+}
+
+/// What `jury probe` found about a work's video, as data rather than prose.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ProbeFindings {
+    /// The file was found (false: not there, or no file named).
+    pub found: bool,
+    /// The technical summary, the same in every language
+    /// ("mp4 · 3:20 · 1920×1080 · 16:9 · h264/aac · 12.3 MB").
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Each rule broken, as jury-media's `Violation` serializes it (jury-core does not know
+    /// jury-media's types; the app reads them back with them and words them).
+    #[serde(default)]
+    pub violations: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -83,6 +83,9 @@ pub enum IgnoreReason {
     NotAssigned,
     /// A sheet for a recused pair: the recusal wins and the scores are not reported.
     Recused,
+    /// A sheet for a work the organizer disqualified: kept in the master, counted nowhere
+    /// (not in a judge's z-score, statistics or missing sheets).
+    Disqualified,
 }
 
 /// Something in the input that does not belong. Never carries score values.
@@ -197,11 +200,16 @@ impl Panel {
                 Err(reason) => ignore(j, w, IgnoredItem::Recusal, reason),
             }
         }
+        let excluded: Vec<bool> = works
+            .iter()
+            .map(|w| params.adjust.excluded.contains(w))
+            .collect();
         let mut by_pair: HashMap<(usize, usize), Vec<&Sheet>> = HashMap::new();
         for s in &input.sheets {
             let reason = match locate(&s.judge, &s.work) {
                 Ok(key) if !assigned.contains(&key) => IgnoreReason::NotAssigned,
                 Ok(key) if recused.contains(&key) => IgnoreReason::Recused,
+                Ok((w, _)) if excluded[w] => IgnoreReason::Disqualified,
                 Ok(key) => {
                     by_pair.entry(key).or_default().push(s);
                     continue;
@@ -240,6 +248,10 @@ impl Panel {
                 panel
                     .recusals
                     .push((panel.judges[j].clone(), panel.works[w].clone()));
+                continue;
+            }
+            if excluded[w] {
+                // Nothing is expected of a disqualified work, nor counted.
                 continue;
             }
             let problem = match by_pair.get(&(w, j)).map(Vec::as_slice) {
