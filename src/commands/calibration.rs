@@ -13,7 +13,6 @@ use jury_core::calibration::{offsets, CalibrationState, JudgeOffsets};
 use jury_core::model::{Contest, Points};
 use jury_core::tally::Score;
 use jury_core::text::safe_line;
-use jury_store::showing::PublishError;
 
 /// An offset as the organizer reads it: "+6.0", "-1.5", "0.0".
 pub fn signed(offset: Score) -> String {
@@ -137,22 +136,6 @@ pub fn report(
     })
 }
 
-fn publish_error(e: &PublishError, lang: Lang) -> OrganizeError {
-    OrganizeError::Other(match e {
-        PublishError::NoFolder { dir } => tr!(
-            lang,
-            "room.no_folder",
-            dir = safe_line(&dir.display().to_string())
-        ),
-        PublishError::Io { path, source } => tr!(
-            lang,
-            "calibration.cannot_write",
-            path = safe_line(&path.display().to_string()),
-            why = source
-        ),
-    })
-}
-
 /// Publishes a complete calibration into `dir`; the line to print.
 pub fn publish(
     contest: &Contest,
@@ -167,7 +150,7 @@ pub fn publish(
     };
     let record =
         jury_store::calibration::publish(dir, &contest.id, judges, jury_store::master::now_secs())
-            .map_err(|e| publish_error(&e, lang))?;
+            .map_err(|e| super::room::publish_error(&e, "calibration.cannot_write", lang))?;
     Ok(tr!(
         lang,
         "calibration.published",

@@ -48,18 +48,25 @@ pub fn find_work<'a>(ids: &'a [String], typed: &str) -> Option<&'a String> {
     })
 }
 
-fn publish_error(e: &PublishError, lang: Lang) -> OrganizeError {
+/// A failed publication in words: no sync folder, or the record (worded by the
+/// `cannot_write` key: now showing, calibration, sign-off) could not be written.
+pub(crate) fn publish_error(
+    e: &PublishError,
+    cannot_write: &'static str,
+    lang: Lang,
+) -> OrganizeError {
     OrganizeError::Other(match e {
         PublishError::NoFolder { dir } => tr!(
             lang,
             "room.no_folder",
             dir = safe_line(&dir.display().to_string())
         ),
-        PublishError::Io { path, source } => tr!(
-            lang,
-            "room.cannot_write",
-            path = safe_line(&path.display().to_string()),
-            why = source
+        PublishError::Io { path, source } => crate::i18n::fill(
+            crate::i18n::text(lang, cannot_write),
+            &[
+                ("path", &safe_line(&path.display().to_string())),
+                ("why", source),
+            ],
         ),
     })
 }
@@ -94,7 +101,7 @@ pub fn publish(
         chosen.as_deref(),
         jury_store::master::now_secs(),
     )
-    .map_err(|e| publish_error(&e, lang))?;
+    .map_err(|e| publish_error(&e, "room.cannot_write", lang))?;
     let shown_dir = safe_line(&dir.display().to_string()).into_owned();
     Ok(match &chosen {
         Some(id) => {
@@ -171,7 +178,11 @@ fn run_console_with(
 ) -> Result<bool, OrganizeError> {
     super::rounds::require_open(&folder.contest, &master, None, lang)?;
     if !dir.is_dir() {
-        return Err(publish_error(&PublishError::NoFolder { dir }, lang));
+        return Err(publish_error(
+            &PublishError::NoFolder { dir },
+            "room.cannot_write",
+            lang,
+        ));
     }
     let keymap = crate::tui::keymap::Keymap::load(&console.keymap, globals.lang)
         .map_err(|e| OrganizeError::Other(e.to_string()))?;

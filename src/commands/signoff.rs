@@ -16,7 +16,6 @@ use jury_core::results::ResultsView;
 use jury_core::signoff::{confirmation_rows, short, RevisionRow};
 use jury_core::text::safe_line;
 use jury_store::master::Master;
-use jury_store::showing::PublishError;
 
 /// "J03 改 012 主题与传播价值 18→22：讨论后修正": one revision in words, points as the
 /// rubric counts them ("-" for a score removed).
@@ -108,21 +107,7 @@ pub fn run_signoff(sync_dir: Option<PathBuf>, globals: &Globals) -> Result<bool,
     let dir = super::room::sync_folder(sync_dir, lang)?;
     let view = ResultsSource::load(&master)?.view(&folder.contest, None);
     let record = jury_store::signoff::publish(&dir, &view, jury_store::master::now_secs())
-        .map_err(|e| {
-            OrganizeError::Other(match e {
-                PublishError::NoFolder { dir } => tr!(
-                    lang,
-                    "room.no_folder",
-                    dir = safe_line(&dir.display().to_string())
-                ),
-                PublishError::Io { path, source } => tr!(
-                    lang,
-                    "signoff.cannot_write",
-                    path = safe_line(&path.display().to_string()),
-                    why = source
-                ),
-            })
-        })?;
+        .map_err(|e| super::room::publish_error(&e, "signoff.cannot_write", lang))?;
     println!(
         "{}",
         tr!(

@@ -2,7 +2,7 @@
 //! repeated files, edited content. Every refusal is a typed error and leaves the master
 //! exactly as it was; merging in any order gives the same master.
 
-use jury_core::chain::{self, Event};
+use jury_core::chain::Event;
 use jury_store::cipher::{open_encrypted, OpenMode};
 use jury_store::master::{Master, MergedScores};
 use jury_store::merge::MergeOutcome;
@@ -12,7 +12,7 @@ use jury_store::{Ballot, BallotInit, BallotKey};
 use jury_testkit::ballot_state;
 use jury_testkit::{self, Fixture, Issued};
 use proptest::prelude::*;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 
 /// Judge j gets work w unless (w + j) % 3 == 0: 3 judges, 6 works, every judge has 4.
@@ -359,26 +359,8 @@ fn raw(b: &Issued) -> Connection {
     conn
 }
 
-/// Appends `event` with a correct hash (anyone with the key can), as a forger would.
 fn forge(conn: &Connection, event: &Event) {
-    let (rev, head): (i64, String) = conn
-        .query_row("SELECT revision, chain_head FROM state", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
-    let payload = serde_json::to_string(event).unwrap();
-    let seq = rev + 1;
-    let hash = chain::event_hash(&head, seq, 1, &payload);
-    conn.execute(
-        "INSERT INTO events (seq, at, kind, payload, prev_hash, hash) VALUES (?1, 1, ?2, ?3, ?4, ?5)",
-        params![seq, event.kind(), payload, head, hash],
-    )
-    .unwrap();
-    conn.execute(
-        "UPDATE state SET revision = ?1, chain_head = ?2",
-        params![seq, hash],
-    )
-    .unwrap();
+    jury_testkit::forge_event(conn, event)
 }
 
 #[test]

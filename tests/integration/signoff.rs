@@ -6,12 +6,13 @@
 //! and the judge TUI does both through tmux.
 
 use crate::helpers::{assert_ok, jury, stdout_ok, Tmux};
-use jury_core::chain::{self, Event};
+use jury_core::chain::Event;
 use jury_store::cipher::{open_encrypted, OpenMode};
 use jury_store::master::Master;
+use jury_store::room_record::RoomRecord;
 use jury_store::signoff::{self, Signoff, SignoffRecord};
 use jury_testkit::{Issued, ORGANIZER_KEY};
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use std::path::Path;
 
 fn cli(contest: &Path, args: &[&str]) -> std::process::Output {
@@ -35,26 +36,8 @@ fn master_state(
     (m.merged().unwrap(), jury_testkit::ballot_state(&m).unwrap())
 }
 
-/// Appends `event` with a correct hash, as anyone holding the key could.
 fn forge(conn: &Connection, event: &Event) {
-    let (rev, head): (i64, String) = conn
-        .query_row("SELECT revision, chain_head FROM state", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
-    let payload = serde_json::to_string(event).unwrap();
-    let seq = rev + 1;
-    let hash = chain::event_hash(&head, seq, 1, &payload);
-    conn.execute(
-        "INSERT INTO events (seq, at, kind, payload, prev_hash, hash) VALUES (?1, 1, ?2, ?3, ?4, ?5)",
-        params![seq, event.kind(), payload, head, hash],
-    )
-    .unwrap();
-    conn.execute(
-        "UPDATE state SET revision = ?1, chain_head = ?2",
-        params![seq, hash],
-    )
-    .unwrap();
+    jury_testkit::forge_event(conn, event)
 }
 
 /// A contest of `judges` judges who all score all 3 works and submit, merged.

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Contest, Points};
 use crate::records::MergedScores;
-use crate::showing::BadShowing;
+use crate::room_record::{bad_id, bad_text, BadRecord, RecordFile, RoomRecord};
 use crate::tally::{Score, TallyInput};
 
 /// One judge's offset in one rubric group.
@@ -245,11 +245,23 @@ pub struct CalibrationRecord {
 }
 
 /// What reading the sync folder's calibration record gave.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CalibrationFile {
-    Absent,
-    Published(CalibrationRecord),
-    Bad(BadShowing),
+pub type CalibrationFile = RecordFile<CalibrationRecord>;
+
+impl RoomRecord for CalibrationRecord {
+    const FILE_NAME: &'static str = FILE_NAME;
+    const MAX_BYTES: u64 = MAX_BYTES;
+
+    fn check(&self) -> Result<(), BadRecord> {
+        let bad = bad_id(&self.contest)
+            || self
+                .judges
+                .iter()
+                .any(|j| bad_id(&j.judge) || j.groups.iter().any(|(g, _)| bad_id(g)));
+        if bad {
+            return Err(bad_text("an id"));
+        }
+        Ok(())
+    }
 }
 
 impl CalibrationRecord {
@@ -276,38 +288,6 @@ impl CalibrationRecord {
                 })
                 .collect(),
         }
-    }
-
-    /// Parses the file's bytes: at most [`MAX_BYTES`], JSON of this record only, ids
-    /// without control characters.
-    pub fn parse(bytes: &[u8]) -> Result<CalibrationRecord, BadShowing> {
-        if bytes.len() as u64 > MAX_BYTES {
-            return Err(BadShowing::TooLarge {
-                bytes: bytes.len() as u64,
-            });
-        }
-        let record: CalibrationRecord =
-            serde_json::from_slice(bytes).map_err(|e| BadShowing::NotJson {
-                detail: e.to_string(),
-            })?;
-        let bad_id = |s: &str| s.is_empty() || s.chars().any(char::is_control);
-        let bad = bad_id(&record.contest)
-            || record
-                .judges
-                .iter()
-                .any(|j| bad_id(&j.judge) || j.groups.iter().any(|(g, _)| bad_id(g)));
-        if bad {
-            return Err(BadShowing::NotJson {
-                detail: "empty id or control character in an id".into(),
-            });
-        }
-        Ok(record)
-    }
-
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut bytes = serde_json::to_vec_pretty(self).unwrap_or_default();
-        bytes.push(b'\n');
-        bytes
     }
 
     /// `judge`'s offsets, if the record has them.
@@ -498,7 +478,7 @@ mod tests {
         assert!(CalibrationRecord::parse(escape).is_err());
         assert!(matches!(
             CalibrationRecord::parse(&vec![b' '; MAX_BYTES as usize + 1]),
-            Err(BadShowing::TooLarge { .. })
+            Err(BadRecord::TooLarge { .. })
         ));
     }
 }

@@ -21,6 +21,7 @@ pub mod model;
 pub mod parallel;
 pub mod records;
 pub mod results;
+pub mod room_record;
 pub mod rounds;
 pub mod sample;
 pub mod showing;

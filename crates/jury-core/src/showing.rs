@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::room_record::{bad_id, bad_text, BadRecord, RecordFile, RoomRecord};
+
 /// The file's name in the sync folder.
 pub const FILE_NAME: &str = "now-showing.json";
 
@@ -28,56 +30,24 @@ pub struct NowShowing {
 }
 
 /// Why a now-showing file was not used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BadShowing {
-    /// Larger than [`MAX_BYTES`].
-    TooLarge { bytes: u64 },
-    /// Not a regular file (a folder, pipe or device stands under the name).
-    NotAFile,
-    /// Not the JSON of a [`NowShowing`] (truncated, hand-edited, another program's file).
-    NotJson { detail: String },
-    /// The file could not be read.
-    Unreadable { detail: String },
-}
+pub type BadShowing = BadRecord;
 
 /// What reading the sync folder's now-showing gave.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Showing {
-    /// No file: nothing published yet.
-    Absent,
-    Published(NowShowing),
-    Bad(BadShowing),
+pub type Showing = RecordFile<NowShowing>;
+
+impl RoomRecord for NowShowing {
+    const FILE_NAME: &'static str = FILE_NAME;
+    const MAX_BYTES: u64 = MAX_BYTES;
+
+    fn check(&self) -> Result<(), BadRecord> {
+        if bad_id(&self.contest) || self.work.as_deref().is_some_and(bad_id) {
+            return Err(bad_text("an id"));
+        }
+        Ok(())
+    }
 }
 
 impl NowShowing {
-    /// Parses the file's bytes (already bounded by the reader): at most [`MAX_BYTES`], JSON
-    /// of this record only, ids without control characters.
-    pub fn parse(bytes: &[u8]) -> Result<NowShowing, BadShowing> {
-        if bytes.len() as u64 > MAX_BYTES {
-            return Err(BadShowing::TooLarge {
-                bytes: bytes.len() as u64,
-            });
-        }
-        let record: NowShowing =
-            serde_json::from_slice(bytes).map_err(|e| BadShowing::NotJson {
-                detail: e.to_string(),
-            })?;
-        let bad_id = |s: &str| s.is_empty() || s.chars().any(char::is_control);
-        if bad_id(&record.contest) || record.work.as_deref().is_some_and(bad_id) {
-            return Err(BadShowing::NotJson {
-                detail: "empty id or control character in an id".into(),
-            });
-        }
-        Ok(record)
-    }
-
-    /// The file's bytes.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut bytes = serde_json::to_vec_pretty(self).unwrap_or_default();
-        bytes.push(b'\n');
-        bytes
-    }
-
     /// The next publication after `previous` (sequence one higher, or 1).
     pub fn next(previous: Option<&NowShowing>, contest: &str, work: Option<&str>, at: i64) -> Self {
         NowShowing {

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::chain::sha256_hex;
 use crate::results::ResultsView;
+use crate::room_record::{bad_text, BadRecord, RecordFile, RoomRecord};
 use crate::tally::{Award, AwardOutcome};
 
 /// The file's name in the sync folder.
@@ -59,28 +60,40 @@ pub struct SignoffRecord {
 }
 
 /// Why a sign-off file was not used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BadSignoff {
-    TooLarge {
-        bytes: u64,
-    },
-    NotAFile,
-    NotJson {
-        detail: String,
-    },
-    /// The fingerprint is not the one of the lines (edited by hand, or another program's).
-    Fingerprint,
-    Unreadable {
-        detail: String,
-    },
-}
+pub type BadSignoff = BadRecord;
 
 /// What reading the sync folder's sign-off record gave.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Signoff {
-    Absent,
-    Published(SignoffRecord),
-    Bad(BadSignoff),
+pub type Signoff = RecordFile<SignoffRecord>;
+
+impl RoomRecord for SignoffRecord {
+    const FILE_NAME: &'static str = FILE_NAME;
+    const MAX_BYTES: u64 = MAX_BYTES;
+
+    /// No control characters in what a screen shows, and a fingerprint that is the lines' own.
+    fn check(&self) -> Result<(), BadRecord> {
+        let control = |s: &str| s.chars().any(char::is_control);
+        let texts = self.lines.iter().flat_map(|l| {
+            [
+                &l.work,
+                &l.title,
+                &l.award,
+                &l.award_zh,
+                &l.award_en,
+                &l.score,
+            ]
+        });
+        if self.contest.is_empty()
+            || control(&self.contest)
+            || control(&self.method)
+            || texts.into_iter().any(|t| control(t))
+        {
+            return Err(bad_text("a text"));
+        }
+        if fingerprint(&self.contest, &self.method, &self.lines) != self.fingerprint {
+            return Err(BadRecord::Fingerprint);
+        }
+        Ok(())
+    }
 }
 
 /// The canonical text the fingerprint hashes.
@@ -173,51 +186,6 @@ impl SignoffRecord {
             provisional: view.provisional,
             lines,
         }
-    }
-
-    /// Parses the file's bytes: at most [`MAX_BYTES`], JSON of this record only, no control
-    /// characters in what a screen shows, and a fingerprint that is the lines' own.
-    pub fn parse(bytes: &[u8]) -> Result<SignoffRecord, BadSignoff> {
-        if bytes.len() as u64 > MAX_BYTES {
-            return Err(BadSignoff::TooLarge {
-                bytes: bytes.len() as u64,
-            });
-        }
-        let record: SignoffRecord =
-            serde_json::from_slice(bytes).map_err(|e| BadSignoff::NotJson {
-                detail: e.to_string(),
-            })?;
-        let control = |s: &str| s.chars().any(char::is_control);
-        let texts = record.lines.iter().flat_map(|l| {
-            [
-                &l.work,
-                &l.title,
-                &l.award,
-                &l.award_zh,
-                &l.award_en,
-                &l.score,
-            ]
-        });
-        if record.contest.is_empty()
-            || control(&record.contest)
-            || control(&record.method)
-            || texts.into_iter().any(|t| control(t))
-        {
-            return Err(BadSignoff::NotJson {
-                detail: "empty contest id or control character in a text".into(),
-            });
-        }
-        if fingerprint(&record.contest, &record.method, &record.lines) != record.fingerprint {
-            return Err(BadSignoff::Fingerprint);
-        }
-        Ok(record)
-    }
-
-    /// The file's bytes.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut bytes = serde_json::to_vec_pretty(self).unwrap_or_default();
-        bytes.push(b'\n');
-        bytes
     }
 }
 

@@ -5,26 +5,19 @@
 
 use std::path::{Path, PathBuf};
 
-pub use crate::showing::PublishError;
+pub use crate::room_record::PublishError;
 pub use jury_core::calibration::{
     CalibrationFile, CalibrationRecord, JudgeOffsets, PublishedOffsets, FILE_NAME, MAX_BYTES,
 };
 
 /// Where the record lives in `dir`.
 pub fn path_in(dir: &Path) -> PathBuf {
-    dir.join(FILE_NAME)
+    crate::room_record::path_in::<CalibrationRecord>(dir)
 }
 
 /// Reads the record in `dir` (bounded, typed; a damaged file is reported, never trusted).
 pub fn read(dir: &Path) -> CalibrationFile {
-    match crate::showing::read_small(&path_in(dir), MAX_BYTES) {
-        Ok(None) => CalibrationFile::Absent,
-        Err(bad) => CalibrationFile::Bad(bad),
-        Ok(Some(bytes)) => match CalibrationRecord::parse(&bytes) {
-            Ok(record) => CalibrationFile::Published(record),
-            Err(bad) => CalibrationFile::Bad(bad),
-        },
-    }
+    crate::room_record::read(dir)
 }
 
 /// Publishes `judges`' offsets for `contest` into `dir`, one sequence number above the
@@ -35,20 +28,9 @@ pub fn publish(
     judges: &[JudgeOffsets],
     at: i64,
 ) -> Result<CalibrationRecord, PublishError> {
-    if !dir.is_dir() {
-        return Err(PublishError::NoFolder {
-            dir: dir.to_path_buf(),
-        });
-    }
-    let previous = match read(dir) {
-        CalibrationFile::Published(p) => Some(p),
-        _ => None,
-    };
-    let record = CalibrationRecord::of(contest, judges, previous.as_ref(), at);
-    let path = path_in(dir);
-    crate::snapshot::write_atomic(&path, &record.to_bytes())
-        .map_err(|source| PublishError::Io { path, source })?;
-    Ok(record)
+    crate::room_record::publish(dir, |previous| {
+        CalibrationRecord::of(contest, judges, previous, at)
+    })
 }
 
 #[cfg(test)]

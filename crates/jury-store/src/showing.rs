@@ -1,73 +1,20 @@
-//! The now-showing file in the sync folder: published with the store's durable atomic
-//! writer ([`crate::snapshot::write_atomic`]: temp name, fsync, rename, fsync folder), so a
-//! judge's TUI sees the old record or the new one, never half of one; read back bounded (one
-//! larger than [`MAX_BYTES`] is refused unread) and typed, so a hostile or damaged file is
-//! reported, never trusted.
+//! The now-showing file in the sync folder (one of the room's records:
+//! [`crate::room_record`]).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub use jury_core::showing::{BadShowing, NowShowing, Showing, FILE_NAME, MAX_BYTES};
 
+pub use crate::room_record::PublishError;
+
 /// Where the record lives in `dir`.
 pub fn path_in(dir: &Path) -> PathBuf {
-    dir.join(FILE_NAME)
+    crate::room_record::path_in::<NowShowing>(dir)
 }
 
-/// Why publishing failed.
-#[derive(Debug, thiserror::Error)]
-pub enum PublishError {
-    #[error("{dir}: the sync folder is not there")]
-    NoFolder { dir: PathBuf },
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-}
-
-/// Reads the record in `dir`. The metadata is looked at first (a pipe under the name would
-/// block a read; a huge file is refused unread), then at most [`MAX_BYTES`] + 1 bytes.
+/// Reads the record in `dir` (bounded, typed: see [`crate::room_record`]).
 pub fn read(dir: &Path) -> Showing {
-    match read_small(&path_in(dir), MAX_BYTES) {
-        Ok(None) => Showing::Absent,
-        Err(bad) => Showing::Bad(bad),
-        Ok(Some(bytes)) => match NowShowing::parse(&bytes) {
-            Ok(record) => Showing::Published(record),
-            Err(bad) => Showing::Bad(bad),
-        },
-    }
-}
-
-/// The bytes of a small record file at `path` (`None`: no file): the metadata first (not a
-/// regular file or larger than `max` is refused unread), then at most `max` + 1 bytes. The
-/// sync folder's other records (`crate::calibration`) are read the same way.
-pub(crate) fn read_small(path: &Path, max: u64) -> Result<Option<Vec<u8>>, BadShowing> {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(BadShowing::Unreadable {
-                detail: e.to_string(),
-            })
-        }
-    };
-    if !meta.is_file() {
-        return Err(BadShowing::NotAFile);
-    }
-    if meta.len() > max {
-        return Err(BadShowing::TooLarge { bytes: meta.len() });
-    }
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(path).and_then(|f| f.take(max + 1).read_to_end(&mut bytes));
-    match read {
-        // Removed between the two looks: nothing published.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(BadShowing::Unreadable {
-            detail: e.to_string(),
-        }),
-        Ok(_) => Ok(Some(bytes)),
-    }
+    crate::room_record::read(dir)
 }
 
 /// Publishes `work` (or, with `None`, that nothing is showing) for `contest` in `dir`: the
@@ -78,20 +25,9 @@ pub fn publish(
     work: Option<&str>,
     at: i64,
 ) -> Result<NowShowing, PublishError> {
-    if !dir.is_dir() {
-        return Err(PublishError::NoFolder {
-            dir: dir.to_path_buf(),
-        });
-    }
-    let previous = match read(dir) {
-        Showing::Published(p) => Some(p),
-        _ => None,
-    };
-    let record = NowShowing::next(previous.as_ref(), contest, work, at);
-    let path = path_in(dir);
-    crate::snapshot::write_atomic(&path, &record.to_bytes())
-        .map_err(|source| PublishError::Io { path, source })?;
-    Ok(record)
+    crate::room_record::publish(dir, |previous| {
+        NowShowing::next(previous, contest, work, at)
+    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@
 //!   merge (as its scores are), read by `jury log` and the report.
 
 use rusqlite::{params, Connection, Transaction};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::cipher::sqlite_err;
@@ -195,38 +194,13 @@ impl Master {
 
 /// Where the record lives in `dir`.
 pub fn path_in(dir: &Path) -> PathBuf {
-    dir.join(FILE_NAME)
+    crate::room_record::path_in::<SignoffRecord>(dir)
 }
 
-/// Reads the record in `dir`: metadata first (a pipe would block a read, a huge file is
-/// refused unread), then at most [`MAX_BYTES`] + 1 bytes, parsed and its fingerprint checked.
+/// Reads the record in `dir`: bounded and typed (see [`crate::room_record`]), its
+/// fingerprint checked.
 pub fn read(dir: &Path) -> Signoff {
-    let path = path_in(dir);
-    let unreadable = |e: std::io::Error| {
-        Signoff::Bad(BadSignoff::Unreadable {
-            detail: e.to_string(),
-        })
-    };
-    let meta = match std::fs::metadata(&path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Signoff::Absent,
-        Err(e) => return unreadable(e),
-    };
-    if !meta.is_file() {
-        return Signoff::Bad(BadSignoff::NotAFile);
-    }
-    if meta.len() > MAX_BYTES {
-        return Signoff::Bad(BadSignoff::TooLarge { bytes: meta.len() });
-    }
-    let mut bytes = Vec::new();
-    match std::fs::File::open(&path).and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes)) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Signoff::Absent,
-        Err(e) => unreadable(e),
-        Ok(_) => match SignoffRecord::parse(&bytes) {
-            Ok(record) => Signoff::Published(record),
-            Err(bad) => Signoff::Bad(bad),
-        },
-    }
+    crate::room_record::read(dir)
 }
 
 /// Publishes the sign-off record for `view` into `dir`, its sequence one more than the
@@ -236,20 +210,7 @@ pub fn publish(
     view: &jury_core::results::ResultsView,
     at: i64,
 ) -> Result<SignoffRecord, PublishError> {
-    if !dir.is_dir() {
-        return Err(PublishError::NoFolder {
-            dir: dir.to_path_buf(),
-        });
-    }
-    let previous = match read(dir) {
-        Signoff::Published(p) => Some(p),
-        _ => None,
-    };
-    let record = SignoffRecord::for_view(view, previous.as_ref(), at);
-    let path = path_in(dir);
-    crate::snapshot::write_atomic(&path, &record.to_bytes())
-        .map_err(|source| PublishError::Io { path, source })?;
-    Ok(record)
+    crate::room_record::publish(dir, |previous| SignoffRecord::for_view(view, previous, at))
 }
 
 #[cfg(test)]

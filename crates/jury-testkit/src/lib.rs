@@ -392,6 +392,30 @@ pub fn ballot_state(m: &Master) -> jury_store::Result<Vec<BallotState>> {
         .collect())
 }
 
+/// Appends `event` to a ballot opened raw, with a correct hash (anyone holding the key can), as
+/// a forger would: what the verifier must catch by meaning, not by the chain.
+pub fn forge_event(conn: &rusqlite::Connection, event: &jury_core::chain::Event) {
+    use rusqlite::params;
+    let (rev, head): (i64, String) = conn
+        .query_row("SELECT revision, chain_head FROM state", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    let payload = serde_json::to_string(event).unwrap();
+    let seq = rev + 1;
+    let hash = jury_core::chain::event_hash(&head, seq, 1, &payload);
+    conn.execute(
+        "INSERT INTO events (seq, at, kind, payload, prev_hash, hash) VALUES (?1, 1, ?2, ?3, ?4, ?5)",
+        params![seq, event.kind(), payload, head, hash],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE state SET revision = ?1, chain_head = ?2",
+        params![seq, hash],
+    )
+    .unwrap();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
