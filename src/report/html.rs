@@ -317,6 +317,21 @@ fn axis(lo: f64, hi: f64, max: f64) -> (f64, f64) {
 }
 
 /// Tick values from `lo` to `hi` on a round step (1, 2, 5, 10, …) giving at most 6 intervals.
+/// Tick marks and their labels under a horizontal axis at `base`; `x` places a value.
+fn x_ticks(s: &mut String, values: Vec<f64>, x: &impl Fn(f64) -> f64, base: f64) {
+    for v in values {
+        let _ = writeln!(
+            s,
+            "<line x1=\"{:.1}\" y1=\"{base:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#333\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{v:.0}</text>",
+            x(v),
+            x(v),
+            base + 4.0,
+            x(v),
+            base + 16.0
+        );
+    }
+}
+
 fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     let span = (hi - lo).max(1.0);
     let step = [
@@ -477,17 +492,7 @@ fn svg_judges(view: &ResultsView, lang: Lang) -> String {
         "<line x1=\"{ml}\" y1=\"{base:.1}\" x2=\"{:.1}\" y2=\"{base:.1}\" stroke=\"#333\"/>",
         w - mr
     );
-    for v in ticks(x0, x1) {
-        let _ = writeln!(
-            s,
-            "<line x1=\"{:.1}\" y1=\"{base:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#333\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{v:.0}</text>",
-            x(v),
-            x(v),
-            base + 4.0,
-            x(v),
-            base + 16.0
-        );
-    }
+    x_ticks(&mut s, ticks(x0, x1), &x, base);
     for (i, j) in shown.iter().enumerate() {
         let cy = mt + row_h * (i as f64 + 0.5);
         let vals: Vec<f64> = j.totals.iter().map(|&p| pts(p)).collect();
@@ -575,17 +580,7 @@ fn svg_spread(view: &ResultsView, lang: Lang) -> String {
             esc(&tr!(lang, "report.html.capped", max = MAX_SPREAD_BARS))
         );
     }
-    for v in ticks(0.0, x1) {
-        let _ = writeln!(
-            s,
-            "<line x1=\"{:.1}\" y1=\"{base:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#333\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{v:.0}</text>",
-            x(v),
-            x(v),
-            base + 4.0,
-            x(v),
-            base + 16.0
-        );
-    }
+    x_ticks(&mut s, ticks(0.0, x1), &x, base);
     let decimals = point_decimals(&view.contest);
     for (i, (r, v)) in shown.iter().enumerate() {
         let y = mt + row_h * i as f64;

@@ -499,17 +499,7 @@ impl Contest {
                     }
                 })?),
             };
-            rounds.push(Round {
-                id: r.id,
-                label_zh: r.label_zh,
-                label_en: r.label_en,
-                judges_per_work: r.judges_per_work,
-                rubric: round_rubric,
-                aggregation: r.aggregation,
-                advance: r.advance,
-                boundary_ties: r.boundary_ties,
-                blind: r.blind,
-            });
+            rounds.push(r.resolved(round_rubric));
         }
         Ok(Contest {
             rounds,

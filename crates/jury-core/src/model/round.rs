@@ -30,15 +30,17 @@ impl Advance {
     }
 }
 
-/// One round, resolved: its own rubric and aggregation when contest.toml gives them.
+/// One round; `R` is its own rubric: a name as contest.toml writes it ([`RawRound`]), the
+/// loaded rubric once resolved ([`Round`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Round {
+#[serde(deny_unknown_fields)]
+pub struct RoundOf<R> {
     pub id: String,
     pub label_zh: String,
     pub label_en: String,
     pub judges_per_work: u32,
-    #[serde(default)]
-    pub rubric: Option<Rubric>,
+    #[serde(default = "none")]
+    pub rubric: Option<R>,
     #[serde(default)]
     pub aggregation: Option<Aggregation>,
     /// Required for every round after the first.
@@ -53,6 +55,33 @@ pub struct Round {
     pub blind: Option<bool>,
 }
 
+/// One round, resolved: its own rubric and aggregation when contest.toml gives them.
+pub type Round = RoundOf<Rubric>;
+
+/// `[[rounds]]` as written in contest.toml (the rubric is still a name).
+pub(crate) type RawRound = RoundOf<String>;
+
+impl RawRound {
+    /// This round with its rubric resolved (`rubric` is what its name loaded, if it has one).
+    pub(crate) fn resolved(self, rubric: Option<Rubric>) -> Round {
+        RoundOf {
+            id: self.id,
+            label_zh: self.label_zh,
+            label_en: self.label_en,
+            judges_per_work: self.judges_per_work,
+            rubric,
+            aggregation: self.aggregation,
+            advance: self.advance,
+            boundary_ties: self.boundary_ties,
+            blind: self.blind,
+        }
+    }
+}
+
+fn none<R>() -> Option<R> {
+    None
+}
+
 fn up() -> BoundaryTies {
     BoundaryTies::Up
 }
@@ -61,26 +90,6 @@ impl Round {
     pub fn label(&self, lang: Lang) -> &str {
         lang.pick(&self.label_zh, &self.label_en)
     }
-}
-
-/// `[[rounds]]` as written in contest.toml (the rubric is still a name).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawRound {
-    pub id: String,
-    pub label_zh: String,
-    pub label_en: String,
-    pub judges_per_work: u32,
-    #[serde(default)]
-    pub rubric: Option<String>,
-    #[serde(default)]
-    pub aggregation: Option<Aggregation>,
-    #[serde(default)]
-    pub advance: Option<Advance>,
-    #[serde(default = "up")]
-    pub boundary_ties: BoundaryTies,
-    #[serde(default)]
-    pub blind: Option<bool>,
 }
 
 impl Contest {
