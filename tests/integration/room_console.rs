@@ -63,6 +63,8 @@ fn data(all_scored: bool) -> RoomData {
             .map(|(j, n)| (j.to_string(), n.to_string()))
             .collect(),
         merged,
+        calibration: jury_core::calibration::CalibrationState::NotConfigured,
+        confirmations: Vec::new(),
     }
 }
 
