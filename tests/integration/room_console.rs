@@ -123,6 +123,96 @@ fn the_console_at_80x24_once_all_have_scored() {
     insta::assert_snapshot!("room_console_scored_en_80x24", en);
 }
 
+/// Calibration offsets for the three judges: J01 above in content, J02 below in two groups,
+/// J03 level.
+fn calibrated(mut app: RoomApp) -> RoomApp {
+    use jury_core::calibration::{CalibrationState, GroupOffset, JudgeOffsets};
+    use jury_core::model::Points;
+    use jury_core::tally::Score;
+    let judge = |id: &str, offsets: [i64; 4]| JudgeOffsets {
+        judge: id.into(),
+        works: 2,
+        groups: ["content", "technique", "creativity", "artistry"]
+            .iter()
+            .zip(offsets)
+            .map(|(g, o)| GroupOffset {
+                group: g.to_string(),
+                offset: Score::from_points(Points(o)),
+            })
+            .collect(),
+    };
+    app.data.calibration = CalibrationState::Ready {
+        judges: vec![
+            judge("J01", [600, 0, 0, 0]),
+            judge("J02", [-150, -350, 0, 0]),
+            judge("J03", [0, 0, 0, 0]),
+        ],
+    };
+    app
+}
+
+#[test]
+fn the_console_shows_who_still_has_calibration_works_to_score() {
+    let mut app = console(Lang::En, false);
+    app.data.calibration = jury_core::calibration::CalibrationState::Pending {
+        judges: vec![
+            ("J02".into(), vec!["001".into(), "002".into()]),
+            ("J03".into(), vec!["002".into()]),
+        ],
+    };
+    let en = screen(&app);
+    assert!(en.contains("Calibration:"), "{en}");
+    assert!(en.contains("J02 still to score 001, 002"), "{en}");
+    assert!(en.contains("J03 still to score 002"), "{en}");
+    insta::assert_snapshot!("room_console_calibration_pending_en_80x24", en);
+}
+
+#[test]
+fn the_console_shows_calibration_offsets_and_sign_off_confirmations() {
+    let mut app = calibrated(console(Lang::Zh, true));
+    app.on_now_showing(Showing::Absent);
+    app.status = None;
+    app.data.confirmations = vec![
+        ("J01".into(), "ab12cd34".repeat(8), 1_764_770_580),
+        ("J03".into(), "ab12cd34".repeat(8), 1_764_770_700),
+    ];
+    // The times are local: the snapshots read them as hh:mm.
+    let local = |at: i64| jury_store::snapshot::local_time(at, false)[..5].to_string();
+    let (t1, t3) = (local(1_764_770_580), local(1_764_770_700));
+    let clocks = |s: String| s.replace(&t1, "hh:m1").replace(&t3, "hh:m3");
+    let zh = clocks(screen(&app));
+    assert!(zh.contains("校准："), "{zh}");
+    assert!(zh.contains("J01 题材内容 +6.0"), "{zh}");
+    assert!(
+        zh.contains("J02 技术性 -3.5，题材内容 -1.5"),
+        "largest first:\n{zh}"
+    );
+    assert!(zh.contains("J03 与评审组中位数一致"), "{zh}");
+    assert!(zh.contains("签署确认：2/3 位评委已确认"), "{zh}");
+    let short = jury_core::signoff::short(&"ab12cd34".repeat(8));
+    let rows: Vec<&str> = zh.lines().filter(|l| l.contains(&short)).collect();
+    assert_eq!(rows.len(), 2, "{zh}");
+    assert!(
+        rows[0].contains("J01 王老师") && rows[1].contains("J03 Chen Jing"),
+        "{zh}"
+    );
+    insta::assert_snapshot!("room_console_calibrated_confirmed_zh_80x24", zh);
+    let en = clocks(screen(&app_in(app, Lang::En)));
+    assert!(
+        en.contains("J02 Technique -3.5, Subject and content"),
+        "the largest first, the rest cut to the panel:\n{en}"
+    );
+    assert!(en.contains("J01 Subject and content +6.0"), "{en}");
+    assert!(en.contains("Sign-off: 2 of 3 judges confirmed"), "{en}");
+    assert!(en.contains(&format!("J01 王老师: {short}, hh:m1")), "{en}");
+    insta::assert_snapshot!("room_console_calibrated_confirmed_en_80x24", en);
+}
+
+fn app_in(mut app: RoomApp, lang: Lang) -> RoomApp {
+    app.lang = lang;
+    app
+}
+
 #[test]
 fn the_console_help_lists_its_keys() {
     let mut app = console(Lang::En, false);

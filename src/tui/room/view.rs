@@ -364,6 +364,12 @@ fn calibration_lines(app: &RoomApp, w: usize) -> Vec<Line<'static>> {
     lines
 }
 
+/// "14:03" of a Unix time, local.
+fn hours_minutes(at: i64) -> String {
+    let time = jury_store::snapshot::local_time(at, false);
+    time.get(..5).unwrap_or(&time).to_string()
+}
+
 /// The sign-off confirmations merged so far (who confirmed which fingerprint, when).
 fn confirmation_lines(app: &RoomApp, w: usize) -> Vec<Line<'static>> {
     let lang = app.lang;
@@ -396,7 +402,7 @@ fn confirmation_lines(app: &RoomApp, w: usize) -> Vec<Line<'static>> {
                     judge = safe_line(judge),
                     name = safe_line(&name),
                     fingerprint = short(fingerprint),
-                    at = jury_store::snapshot::local_time(*at, false)
+                    at = hours_minutes(*at)
                 ),
                 w,
             ),
