@@ -331,8 +331,8 @@ fn three_judges_and_the_console_in_one_room() {
         t.send(keys);
         t.wait_for(&format!("{total} points saved"));
     }
-    // The judges' sync folder copies come in (a few seconds after the last change) and the
-    // console merges them as they arrive.
+    // The judges' sync folder copies come in (at once: the room shows the work they scored)
+    // and the console merges them as they arrive.
     let screen = until(&console, "all three scored and the spread", |s| {
         s.contains("All judges have scored it")
     });
@@ -528,7 +528,9 @@ fn the_room_calibrates_revises_and_signs_off() {
         t.send(&["y"]);
         t.wait_for("Receipt");
         t.send(&["Escape"]);
-        t.wait_for("o Reopen");
+        until(t, "the receipt closed", |s| {
+            !s.contains("Note this receipt") && s.contains("o Reopen")
+        });
     }
     // J01 reopens and changes 002's theme 25→20 with the reason typed in the TUI.
     let j01 = &judges[0];
@@ -550,7 +552,9 @@ fn the_room_calibrates_revises_and_signs_off() {
     j01.send(&["y"]);
     j01.wait_for("Receipt");
     j01.send(&["Escape"]);
-    j01.wait_for("o Reopen");
+    until(j01, "the receipt closed", |s| {
+        !s.contains("Note this receipt") && s.contains("o Reopen")
+    });
     cli_until(
         dir.path(),
         &["log", "--lang", "en"],
