@@ -8,9 +8,11 @@
 //! 2. A judge's score saved (a real SQLCipher ballot) → its copy in the sync folder → the room
 //!    console's worker (`jury::tui::room::run::spawn_worker`: `jury watch`'s merge, then a
 //!    fresh picture of the master) → the console's state shows the score. 50 scores, twice:
-//!    with the copy written at once (as the judge's sync does on submit), and through the
-//!    judge's real sync worker, which writes a copy [`jury::tui::sync::DEBOUNCE`] after the
-//!    last change (goal: median ≤ 3 s).
+//!    with the copy written at once, and through the judge's real sync worker, told what the
+//!    judge TUI tells it ([`jury::tui::sync::request`] on the judge's app, which follows the
+//!    room): at once for a score while the room shows a work, else
+//!    [`jury::tui::sync::DEBOUNCE`] after the last change unless the work became fully scored
+//!    — measured both with the work shown and with nothing shown (goal: median ≤ 3 s).
 //!
 //! A timing harness rather than criterion: each sample is one real publication or score,
 //! spaced at irregular gaps so the polls' and watchers' phases are sampled fairly.
@@ -84,8 +86,9 @@ fn measure(watching: Watching, shows: usize) -> Vec<Duration> {
 enum Copy {
     /// Written at once after the score (as on submit).
     AtOnce,
-    /// The judge TUI's sync worker, told of the change (it waits for quiet).
-    SyncWorker,
+    /// The judge TUI's sync worker, told what `tui::sync::request` asks for; `showing`: the
+    /// room shows the work being scored.
+    SyncWorker { showing: bool },
 }
 
 /// Score saved → the console's state shows it, `scores` times.
@@ -116,9 +119,15 @@ fn measure_console(copy: Copy, scores: usize) -> Vec<Duration> {
         Keymap::default_keymap(),
     );
     let mut ballot = jury_store::Ballot::open(&issued.path, &issued.key).expect("ballot");
+    // The judge's app, as the judge TUI keeps it: what it asks of the sync worker.
+    let mut judge = App::new(
+        ballot.load().expect("ballot data"),
+        Keymap::default_keymap(),
+        Lang::Zh,
+    );
     let worker = match copy {
         Copy::AtOnce => None,
-        Copy::SyncWorker => Some(jury::tui::sync::SyncWorker::start(
+        Copy::SyncWorker { .. } => Some(jury::tui::sync::SyncWorker::start(
             issued.path.clone(),
             issued.key.clone(),
             share.clone(),
@@ -156,10 +165,24 @@ fn measure_console(copy: Copy, scores: usize) -> Vec<Duration> {
             Some(s) if s == steps => 1,
             _ => *steps,
         };
+        if let Copy::SyncWorker { showing: true } = copy {
+            judge.on_now_showing(Showing::Published(showing::NowShowing {
+                contest: contest.id.clone(),
+                work: Some(work.clone()),
+                seq: 1,
+                at: 0,
+            }));
+        }
+        let event = jury_core::chain::Event::Score {
+            work: work.clone(),
+            criterion: criterion.clone(),
+            steps: Some(steps),
+            reason: None,
+        };
         let start = Instant::now();
-        ballot
-            .set_score(work, criterion, Some(steps))
-            .expect("score saved");
+        let before = jury::tui::sync::Before::of(&judge);
+        let commit = ballot.commit(&event).expect("score saved");
+        judge.on_saved(&event, Ok(commit));
         match &worker {
             None => {
                 jury_store::snapshot::write_snapshot(
@@ -170,7 +193,10 @@ fn measure_console(copy: Copy, scores: usize) -> Vec<Duration> {
                 )
                 .expect("copy written");
             }
-            Some(w) => w.changed(),
+            Some(w) => match jury::tui::sync::request(before, &judge, true) {
+                Some(jury::tui::sync::Request::Now) => w.now(),
+                _ => w.changed(),
+            },
         }
         while app.data.merged.scores.get(&key) != Some(&steps) {
             assert!(
@@ -215,7 +241,14 @@ pub fn run() {
         .unwrap_or(if crate::full_size() { 50 } else { 3 });
     for (name, copy) in [
         ("copy written at once", Copy::AtOnce),
-        ("through the judge's sync worker", Copy::SyncWorker),
+        (
+            "judge's sync worker, the room showing the work",
+            Copy::SyncWorker { showing: true },
+        ),
+        (
+            "judge's sync worker, nothing shown",
+            Copy::SyncWorker { showing: false },
+        ),
     ] {
         report(
             &format!("score saved → console shows it, {name}"),

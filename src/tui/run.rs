@@ -269,7 +269,10 @@ where
             Some(Incoming::Tick | Incoming::App(JudgeMessage::Opened(_))) => {}
             None => break,
         }
-        let (revision, submitted) = (app.data.revision, app.data.submitted);
+        let before = super::sync::Before::of(&app);
+        let scored = effects
+            .iter()
+            .any(|e| matches!(e, Effect::Commit(jury_core::chain::Event::Score { .. })));
         for effect in effects {
             session.carry_out(&mut app, effect);
         }
@@ -279,10 +282,10 @@ where
             session.handed_over = true;
         }
         if let Some(sync) = &sync {
-            if app.data.submitted && !submitted {
-                sync.now();
-            } else if app.data.revision != revision {
-                sync.changed();
+            match super::sync::request(before, &app, scored) {
+                Some(super::sync::Request::Now) => sync.now(),
+                Some(super::sync::Request::Later) => sync.changed(),
+                None => {}
             }
         }
         if app.quit {

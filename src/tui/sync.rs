@@ -1,6 +1,8 @@
 //! The judge TUI's sync folder: a background thread writes a snapshot of the ballot into the
 //! folder a few seconds after the last change (so a burst of keystrokes makes one copy), at
-//! once on submit, and on quit if anything is still unsynced. It has its own read-only
+//! once on submit, when a work becomes fully scored, and for every score while the room shows
+//! a work (the console is waiting for it; see [`request`]), and on quit if anything is still
+//! unsynced. It has its own read-only
 //! connection, so a slow USB stick or a vanished share never blocks the screen; results come
 //! back to the event loop as messages and show on the status line.
 
@@ -17,6 +19,52 @@ use jury_store::{Ballot, BallotKey};
 pub const DEBOUNCE: Duration = Duration::from_secs(3);
 /// Longest a change waits while the judge keeps typing.
 pub const MAX_DELAY: Duration = Duration::from_secs(15);
+
+/// How soon a change should reach the sync folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Request {
+    /// Write the snapshot at once.
+    Now,
+    /// Write it once the judge has been quiet for [`DEBOUNCE`] (typing a comment, watching).
+    Later,
+}
+
+/// What [`request`] compares against: the ballot as it stood before one turn of the event loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Before {
+    revision: u64,
+    submitted: bool,
+    done: usize,
+}
+
+impl Before {
+    pub fn of(app: &crate::tui::app::App) -> Before {
+        Before {
+            revision: app.data.revision,
+            submitted: app.data.submitted,
+            done: app.done_count(),
+        }
+    }
+}
+
+/// Whether (and how soon) the turn that led from `before` to `app` needs a sync: at once for a
+/// submission, a work that became done (its last criterion scored, or a recusal), and a score
+/// committed while the room shows a work (the console is waiting to see it); after the
+/// debounce for anything else that changed the ballot; not at all when nothing was committed.
+/// `scored`: the turn committed a score event.
+pub fn request(before: Before, app: &crate::tui::app::App, scored: bool) -> Option<Request> {
+    if app.data.submitted && !before.submitted {
+        return Some(Request::Now);
+    }
+    if app.data.revision == before.revision {
+        return None;
+    }
+    if app.done_count() > before.done || (scored && app.showing.is_some()) {
+        Some(Request::Now)
+    } else {
+        Some(Request::Later)
+    }
+}
 
 /// One finished sync attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,4 +204,105 @@ fn sync_once(
     write_snapshot(c, key, ballot, dir)
         .map(|s| s.revision)
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::tui::action::{Action, Command};
+    use crate::tui::app::{App, Effect};
+    use crate::tui::keymap::Keymap;
+    use jury_store::Commit;
+
+    fn app() -> App {
+        App::new(
+            jury_core::sample::sample_data(4),
+            Keymap::default_keymap(),
+            Lang::En,
+        )
+    }
+
+    /// One turn of the event loop as `tui::run` does it: the action, its commits, the request.
+    fn turn(a: &mut App, action: Action) -> Option<Request> {
+        let effects = a.update(action);
+        let before = Before::of(a);
+        let scored = effects
+            .iter()
+            .any(|e| matches!(e, Effect::Commit(jury_core::chain::Event::Score { .. })));
+        for e in effects {
+            if let Effect::Commit(event) = &e {
+                let revision = a.data.revision + 1;
+                a.on_saved(
+                    event,
+                    Ok(Commit {
+                        revision,
+                        chain_head: format!("{revision:064x}"),
+                    }),
+                );
+            }
+        }
+        request(before, a, scored)
+    }
+
+    fn turns(a: &mut App, actions: impl IntoIterator<Item = Action>) -> Vec<Option<Request>> {
+        actions.into_iter().map(|x| turn(a, x)).collect()
+    }
+
+    /// The sample's seven criteria, one turn each ("25" "26" "12" "8" "4" "4" "4").
+    fn score_keys() -> Vec<Action> {
+        let mut keys = vec![Action::Command(Command::Score)];
+        keys.extend("2526128444".chars().map(Action::Type));
+        keys
+    }
+
+    #[test]
+    fn the_last_criterion_syncs_at_once_the_others_wait_for_quiet() {
+        let mut a = app();
+        let requests = turns(&mut a, score_keys());
+        let made: Vec<_> = requests.iter().flatten().copied().collect();
+        assert_eq!(made.len(), 7, "one per criterion: {requests:?}");
+        assert_eq!(made[..6], [Request::Later; 6], "{requests:?}");
+        assert_eq!(made[6], Request::Now, "the work is now fully scored");
+        assert_eq!(a.done_count(), 1);
+        // Leaving the summary commits nothing: no sync.
+        assert_eq!(turn(&mut a, Action::Command(Command::ScoreExit)), None);
+    }
+
+    #[test]
+    fn while_the_room_shows_a_work_every_score_syncs_at_once() {
+        let mut a = app();
+        let contest = a.data.contest.id.clone();
+        a.on_now_showing(jury_store::showing::Showing::Published(
+            jury_store::showing::NowShowing {
+                contest,
+                work: Some("001".into()),
+                seq: 1,
+                at: 0,
+            },
+        ));
+        let made: Vec<_> = turns(&mut a, score_keys()).into_iter().flatten().collect();
+        assert_eq!(made, [Request::Now; 7]);
+    }
+
+    #[test]
+    fn a_comment_waits_for_quiet_even_while_the_room_shows_a_work() {
+        let mut a = app();
+        let contest = a.data.contest.id.clone();
+        a.on_now_showing(jury_store::showing::Showing::Published(
+            jury_store::showing::NowShowing {
+                contest,
+                work: Some("001".into()),
+                seq: 1,
+                at: 0,
+            },
+        ));
+        let mut keys = vec![Action::Command(Command::Comment)];
+        keys.extend("ok".chars().map(Action::Type));
+        keys.push(Action::Command(Command::InputSubmit));
+        let requests = turns(&mut a, keys);
+        assert_eq!(a.data.comments.get("001").map(String::as_str), Some("ok"));
+        let made: Vec<_> = requests.into_iter().flatten().collect();
+        assert_eq!(made, [Request::Later]);
+    }
 }

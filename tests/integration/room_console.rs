@@ -63,6 +63,8 @@ fn data(all_scored: bool) -> RoomData {
             .map(|(j, n)| (j.to_string(), n.to_string()))
             .collect(),
         merged,
+        calibration: jury_core::calibration::CalibrationState::NotConfigured,
+        confirmations: Vec::new(),
     }
 }
 
@@ -119,6 +121,96 @@ fn the_console_at_80x24_once_all_have_scored() {
         "three on 003, two and a recusal on 001:\n{en}"
     );
     insta::assert_snapshot!("room_console_scored_en_80x24", en);
+}
+
+/// Calibration offsets for the three judges: J01 above in content, J02 below in two groups,
+/// J03 level.
+fn calibrated(mut app: RoomApp) -> RoomApp {
+    use jury_core::calibration::{CalibrationState, GroupOffset, JudgeOffsets};
+    use jury_core::model::Points;
+    use jury_core::tally::Score;
+    let judge = |id: &str, offsets: [i64; 4]| JudgeOffsets {
+        judge: id.into(),
+        works: 2,
+        groups: ["content", "technique", "creativity", "artistry"]
+            .iter()
+            .zip(offsets)
+            .map(|(g, o)| GroupOffset {
+                group: g.to_string(),
+                offset: Score::from_points(Points(o)),
+            })
+            .collect(),
+    };
+    app.data.calibration = CalibrationState::Ready {
+        judges: vec![
+            judge("J01", [600, 0, 0, 0]),
+            judge("J02", [-150, -350, 0, 0]),
+            judge("J03", [0, 0, 0, 0]),
+        ],
+    };
+    app
+}
+
+#[test]
+fn the_console_shows_who_still_has_calibration_works_to_score() {
+    let mut app = console(Lang::En, false);
+    app.data.calibration = jury_core::calibration::CalibrationState::Pending {
+        judges: vec![
+            ("J02".into(), vec!["001".into(), "002".into()]),
+            ("J03".into(), vec!["002".into()]),
+        ],
+    };
+    let en = screen(&app);
+    assert!(en.contains("Calibration:"), "{en}");
+    assert!(en.contains("J02 still to score 001, 002"), "{en}");
+    assert!(en.contains("J03 still to score 002"), "{en}");
+    insta::assert_snapshot!("room_console_calibration_pending_en_80x24", en);
+}
+
+#[test]
+fn the_console_shows_calibration_offsets_and_sign_off_confirmations() {
+    let mut app = calibrated(console(Lang::Zh, true));
+    app.on_now_showing(Showing::Absent);
+    app.status = None;
+    app.data.confirmations = vec![
+        ("J01".into(), "ab12cd34".repeat(8), 1_764_770_580),
+        ("J03".into(), "ab12cd34".repeat(8), 1_764_770_700),
+    ];
+    // The times are local: the snapshots read them as hh:mm.
+    let local = |at: i64| jury_store::snapshot::local_time(at, false)[..5].to_string();
+    let (t1, t3) = (local(1_764_770_580), local(1_764_770_700));
+    let clocks = |s: String| s.replace(&t1, "hh:m1").replace(&t3, "hh:m3");
+    let zh = clocks(screen(&app));
+    assert!(zh.contains("校准："), "{zh}");
+    assert!(zh.contains("J01 题材内容 +6.0"), "{zh}");
+    assert!(
+        zh.contains("J02 技术性 -3.5，题材内容 -1.5"),
+        "largest first:\n{zh}"
+    );
+    assert!(zh.contains("J03 与评审组中位数一致"), "{zh}");
+    assert!(zh.contains("签署确认：2/3 位评委已确认"), "{zh}");
+    let short = jury_core::signoff::short(&"ab12cd34".repeat(8));
+    let rows: Vec<&str> = zh.lines().filter(|l| l.contains(&short)).collect();
+    assert_eq!(rows.len(), 2, "{zh}");
+    assert!(
+        rows[0].contains("J01 王老师") && rows[1].contains("J03 Chen Jing"),
+        "{zh}"
+    );
+    insta::assert_snapshot!("room_console_calibrated_confirmed_zh_80x24", zh);
+    let en = clocks(screen(&app_in(app, Lang::En)));
+    assert!(
+        en.contains("J02 Technique -3.5, Subject and content"),
+        "the largest first, the rest cut to the panel:\n{en}"
+    );
+    assert!(en.contains("J01 Subject and content +6.0"), "{en}");
+    assert!(en.contains("Sign-off: 2 of 3 judges confirmed"), "{en}");
+    assert!(en.contains(&format!("J01 王老师: {short}, hh:m1")), "{en}");
+    insta::assert_snapshot!("room_console_calibrated_confirmed_en_80x24", en);
+}
+
+fn app_in(mut app: RoomApp, lang: Lang) -> RoomApp {
+    app.lang = lang;
+    app
 }
 
 #[test]
@@ -239,8 +331,8 @@ fn three_judges_and_the_console_in_one_room() {
         t.send(keys);
         t.wait_for(&format!("{total} points saved"));
     }
-    // The judges' sync folder copies come in (a few seconds after the last change) and the
-    // console merges them as they arrive.
+    // The judges' sync folder copies come in (at once: the room shows the work they scored)
+    // and the console merges them as they arrive.
     let screen = until(&console, "all three scored and the spread", |s| {
         s.contains("All judges have scored it")
     });
@@ -306,5 +398,227 @@ fn the_console_without_a_sync_folder_or_a_terminal_says_so_in_one_line() {
     assert!(
         !share.join(jury_store::showing::FILE_NAME).exists(),
         "nothing published"
+    );
+}
+
+/// Polls `jury ARGS` until its stdout holds `needle` (the console merges in the background).
+fn cli_until(contest: &std::path::Path, args: &[&str], needle: &str) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        let out = jury()
+            .arg("--contest")
+            .arg(contest)
+            .args(args)
+            .env("JURY_KEY", ORGANIZER_KEY)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        if text.contains(needle) {
+            return text;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "timed out waiting for {needle:?} in jury {args:?}:\n{text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+}
+
+/// The rest of the "done when", in one room: three judge TUIs and the console on one
+/// sync folder. Both works are calibration anchors; once all three have scored them the
+/// console and `jury calibration` show the offsets. J01 then changes a submitted score with a
+/// reason (the refusal of a reasonless one is `signoff::a_revision_without_a_reason_is_refused…`),
+/// which merges and is in `jury log`; `jury signoff` publishes, each judge confirms in the TUI
+/// (`A`, `y`), the console lists all three and the panel report has three current rows.
+#[cfg(feature = "mpv")]
+#[test]
+fn the_room_calibrates_revises_and_signs_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = jury_testkit::build(dir.path(), 3, 2, |_, _| true);
+    let ballots = f.ballots.clone();
+    drop(f);
+    let contest_file = dir.path().join(jury_store::folder::CONTEST_FILE);
+    let text = std::fs::read_to_string(&contest_file).unwrap();
+    std::fs::write(
+        &contest_file,
+        format!("{text}\n[calibration]\nworks = [\"001\", \"002\"]\n"),
+    )
+    .unwrap();
+    let share = dir.path().join("share");
+    std::fs::create_dir(&share).unwrap();
+    let env = |who: &str| {
+        let home = dir.path().join(who);
+        std::fs::create_dir_all(home.join("config")).unwrap();
+        format!(
+            "exec env XDG_CONFIG_HOME={0}/config XDG_CACHE_HOME={0}/cache LANG=en_US.UTF-8",
+            home.display()
+        )
+    };
+    let judges: Vec<Tmux> = ballots
+        .iter()
+        .map(|b| {
+            let line = format!(
+                "{} JURY_KEY={} {} judge {} --sync-dir {} --video-output none 2>{}/stderr.txt",
+                env(&b.judge_id),
+                b.key.secret(),
+                env!("CARGO_BIN_EXE_jury"),
+                b.path.display(),
+                share.display(),
+                dir.path().join(&b.judge_id).display(),
+            );
+            Tmux::start(&format!("cal-{}", b.judge_id), &line, 100, 30)
+        })
+        .collect();
+    for t in &judges {
+        t.wait_for("todo");
+    }
+    let line = format!(
+        "{} JURY_KEY='{}' {} --contest {} room --sync-dir {} --video-output none 2>{}/stderr.txt",
+        env("console"),
+        ORGANIZER_KEY,
+        env!("CARGO_BIN_EXE_jury"),
+        dir.path().display(),
+        share.display(),
+        dir.path().join("console").display(),
+    );
+    let console = Tmux::start("cal-console", &line, 80, 30);
+    until(&console, "the calibration round pending", |s| {
+        s.contains("Calibration:") && s.contains("J03 still to score")
+    });
+    // Both works alike per judge; 题材内容 (theme + story): 51, 40, 40 — median 40, so J01
+    // is 11 above and the others level; every other group is the same for all.
+    let keys = ["2526128444", "2020128444", "1822128444"];
+    for (t, keys) in judges.iter().zip(keys) {
+        for work in ["001", "002"] {
+            until(t, "the work selected", |s| s.contains(&format!(">{work}")));
+            let mut k = vec!["s".to_string()];
+            k.extend(keys.chars().map(String::from));
+            t.send(&k.iter().map(String::as_str).collect::<Vec<_>>());
+            t.wait_for("points saved");
+            // The summary's Enter: on to the next unscored work (or "all scored").
+            t.send(&["Enter"]);
+            until(t, "back in the list", |s| !s.contains("points saved"));
+        }
+    }
+    let screen = until(&console, "the offsets", |s| {
+        s.contains("J01 Subject and content +11.0")
+    });
+    assert!(
+        screen.contains("J02 level with the panel median"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("J03 level with the panel median"),
+        "{screen}"
+    );
+    let calibration = cli_until(
+        dir.path(),
+        &["calibration", "--lang", "en"],
+        "J01 Subject and content +11.0",
+    );
+    assert!(
+        calibration.contains("J02 Subject and content 0.0"),
+        "{calibration}"
+    );
+    // Every judge submits.
+    for t in &judges {
+        t.send(&["S"]);
+        t.wait_for("Submit ballot");
+        t.send(&["y"]);
+        t.wait_for("Receipt");
+        t.send(&["Escape"]);
+        until(t, "the receipt closed", |s| {
+            !s.contains("Note this receipt") && s.contains("o Reopen")
+        });
+    }
+    // J01 reopens and changes 002's theme 25→20 with the reason typed in the TUI.
+    let j01 = &judges[0];
+    j01.send(&["o"]);
+    j01.wait_for("Reopen ballot");
+    j01.send(&["y"]);
+    j01.wait_for(" rev ");
+    until(j01, "002 selected", |s| s.contains(">002"));
+    j01.send(&["s", "2", "0"]);
+    j01.wait_for("Change 002 Theme and reach 25→20");
+    j01.send(&["Enter"]);
+    j01.wait_for("Type the reason");
+    j01.send(&["corrected after discussion", "Enter"]);
+    j01.wait_for("saved, rev");
+    j01.send(&["Escape"]);
+    until(j01, "back in the list", |s| !s.contains("0-9 "));
+    j01.send(&["S"]);
+    j01.wait_for("Submit ballot");
+    j01.send(&["y"]);
+    j01.wait_for("Receipt");
+    j01.send(&["Escape"]);
+    until(j01, "the receipt closed", |s| {
+        !s.contains("Note this receipt") && s.contains("o Reopen")
+    });
+    cli_until(
+        dir.path(),
+        &["log", "--lang", "en"],
+        "J01 changed 002 Theme and reach 25→20: corrected after discussion",
+    );
+    // Sign-off: published, then each judge confirms in the TUI.
+    let out = jury()
+        .arg("--contest")
+        .arg(dir.path())
+        .args(["signoff", "--sync-dir"])
+        .arg(&share)
+        .env("JURY_KEY", ORGANIZER_KEY)
+        .output()
+        .unwrap();
+    assert_ok(&out, "signoff");
+    let jury_core::signoff::Signoff::Published(record) = jury_store::signoff::read(&share) else {
+        panic!("signoff published");
+    };
+    for t in &judges {
+        t.wait_for("Final results published for sign-off");
+        t.send(&["A"]);
+        t.wait_for("Results fingerprint");
+        t.send(&["y"]);
+        t.wait_for("confirmed (revision");
+    }
+    let short = jury_core::signoff::short(&record.fingerprint);
+    let screen = until(&console, "all three confirmations", |s| {
+        s.contains("Sign-off: 3 of 3 judges confirmed")
+    });
+    for judge in ["J01", "J02", "J03"] {
+        assert!(
+            screen
+                .lines()
+                .any(|l| l.contains(judge) && l.contains(&short)),
+            "{judge} confirmed {short}:\n{screen}"
+        );
+    }
+    console.send(&["q"]);
+    for t in &judges {
+        t.send(&["q"]);
+    }
+    let html = dir.path().join("panel.html");
+    let out = jury()
+        .arg("--contest")
+        .arg(dir.path())
+        .args([
+            "results",
+            "--format",
+            "html",
+            "--audience",
+            "panel",
+            "--lang",
+            "en",
+            "--out",
+        ])
+        .arg(&html)
+        .env("JURY_KEY", ORGANIZER_KEY)
+        .output()
+        .unwrap();
+    assert_ok(&out, "panel report");
+    let report = std::fs::read_to_string(&html).unwrap();
+    assert_eq!(
+        report.matches("<tr class=\"current\">").count(),
+        3,
+        "three current confirmations on the signature page"
     );
 }

@@ -10,12 +10,14 @@ use crate::i18n::Lang;
 use crate::tr;
 use crate::tui::action::{Action, HelpCommand, RoomCommand};
 use crate::tui::keymap::{Keymap, Layer};
+use jury_core::calibration::{offsets, CalibrationState};
 use jury_core::model::Contest;
 use jury_core::records::MergedScores;
 use jury_core::text::safe_line;
 use jury_media::PlayerEvent;
 use jury_store::master::Master;
 use jury_store::showing::{NowShowing, Showing};
+use jury_store::signoff::ConfirmationRecord;
 use jury_store::StoreError;
 
 /// One work of the showing order.
@@ -38,6 +40,23 @@ pub struct RoomData {
     /// Judge id → name (names are shown only here, in the room).
     pub names: BTreeMap<String, String>,
     pub merged: MergedScores,
+    /// The calibration round (contest.toml `[calibration]`), from the same merged scores.
+    pub calibration: CalibrationState,
+    /// Merged sign-off confirmations, the newest of each judge: (judge, fingerprint, at), by
+    /// judge id.
+    pub confirmations: Vec<(String, String, i64)>,
+}
+
+/// The newest confirmation of each judge, by judge id, from the master's rows (oldest first).
+fn newest_confirmations(rows: Vec<ConfirmationRecord>) -> Vec<(String, String, i64)> {
+    let mut newest: BTreeMap<String, (String, i64)> = BTreeMap::new();
+    for r in rows {
+        newest.insert(r.judge_id, (r.fingerprint, r.at));
+    }
+    newest
+        .into_iter()
+        .map(|(j, (fp, at))| (j, fp, at))
+        .collect()
 }
 
 /// The panel's progress over every assigned (judge, work) pair.
@@ -63,13 +82,16 @@ impl RoomData {
             works: Vec::new(),
             names: BTreeMap::new(),
             merged: MergedScores::default(),
+            calibration: CalibrationState::NotConfigured,
+            confirmations: Vec::new(),
         }
     }
 
     pub fn load(master: &Master, contest: &Contest) -> Result<RoomData, StoreError> {
+        let assignments = master.assignments()?;
         let mut by_work: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (work, judge) in master.assignments()? {
-            by_work.entry(work).or_default().push(judge);
+        for (work, judge) in &assignments {
+            by_work.entry(work.clone()).or_default().push(judge.clone());
         }
         let mut works: Vec<ConsoleWork> = master
             .works()?
@@ -92,11 +114,14 @@ impl RoomData {
             .into_iter()
             .map(|j| (j.id, j.name))
             .collect();
+        let merged = master.merged()?;
         Ok(RoomData {
             contest: contest.clone(),
             works,
             names,
-            merged: master.merged()?,
+            calibration: offsets(contest, &assignments, &merged),
+            confirmations: newest_confirmations(master.confirmations()?),
+            merged,
         })
     }
 
@@ -423,6 +448,8 @@ mod tests {
                 .map(|(i, j)| (j.clone(), format!("评委{}", i + 1)))
                 .collect(),
             merged,
+            calibration: CalibrationState::NotConfigured,
+            confirmations: Vec::new(),
         };
         data.works
             .sort_by(|a, b| showing_key(&a.id).cmp(&showing_key(&b.id)));

@@ -10,11 +10,14 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::state::{scored_of, RoomApp};
+use crate::commands::calibration::signed;
 use crate::commands::room::{standing_words, Standing};
 use crate::tr;
 use crate::tui::keymap::Layer;
 use crate::tui::text::fit;
 use crate::tui::view::{hint_commands, hint_spans, ASCII};
+use jury_core::calibration::CalibrationState;
+use jury_core::signoff::short;
 use jury_core::text::{clock, safe_line, width};
 
 const BAR: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
@@ -278,6 +281,134 @@ fn panel_lines(app: &RoomApp, w: usize) -> Vec<Line<'static>> {
         done = p.works_done,
         works = p.works
     ))));
+    lines.extend(calibration_lines(app, w));
+    lines.extend(confirmation_lines(app, w));
+    lines
+}
+
+/// The calibration round, when the contest has one: who still has calibration works to
+/// score, or each judge's offsets from the panel median in one line (the largest first).
+fn calibration_lines(app: &RoomApp, w: usize) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let contest = &app.data.contest;
+    let list = |items: &[String]| {
+        items
+            .iter()
+            .map(|x| safe_line(x).into_owned())
+            .collect::<Vec<_>>()
+            .join(tr!(lang, "calibration.list_separator"))
+    };
+    let mut lines = match &app.data.calibration {
+        CalibrationState::NotConfigured => return Vec::new(),
+        CalibrationState::Unassigned { works } => vec![Line::raw(fit(
+            &tr!(lang, "console.calibration.unassigned", works = list(works)),
+            w,
+        ))],
+        CalibrationState::Pending { judges } => judges
+            .iter()
+            .map(|(judge, works)| {
+                Line::raw(fit(
+                    &tr!(
+                        lang,
+                        "console.calibration.pending",
+                        judge = safe_line(judge),
+                        works = list(works)
+                    ),
+                    w,
+                ))
+            })
+            .collect(),
+        CalibrationState::Ready { judges } => judges
+            .iter()
+            .map(|j| {
+                let mut groups: Vec<_> = j
+                    .groups
+                    .iter()
+                    .filter(|g| g.offset.rounded().0 != 0)
+                    .collect();
+                groups.sort_by_key(|g| std::cmp::Reverse(g.offset.rounded().0.abs()));
+                let offsets = if groups.is_empty() {
+                    tr!(lang, "console.calibration.level").to_string()
+                } else {
+                    groups
+                        .iter()
+                        .map(|g| {
+                            let label = contest
+                                .rubric
+                                .groups
+                                .iter()
+                                .find(|x| x.id == g.group)
+                                .map_or(g.group.as_str(), |x| x.label(lang));
+                            format!("{} {}", safe_line(label), signed(g.offset))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(tr!(lang, "console.calibration.separator"))
+                };
+                Line::raw(fit(
+                    &tr!(
+                        lang,
+                        "console.calibration.judge",
+                        judge = safe_line(&j.judge),
+                        offsets = offsets
+                    ),
+                    w,
+                ))
+            })
+            .collect(),
+    };
+    lines.insert(
+        0,
+        Line::styled(fit(tr!(lang, "console.calibration.heading"), w), BOLD),
+    );
+    lines.insert(0, Line::raw(String::new()));
+    lines
+}
+
+/// "14:03" of a Unix time, local.
+fn hours_minutes(at: i64) -> String {
+    let time = jury_store::snapshot::local_time(at, false);
+    time.get(..5).unwrap_or(&time).to_string()
+}
+
+/// The sign-off confirmations merged so far (who confirmed which fingerprint, when).
+fn confirmation_lines(app: &RoomApp, w: usize) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let confirmations = &app.data.confirmations;
+    if confirmations.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![
+        Line::raw(String::new()),
+        Line::styled(
+            fit(
+                &tr!(
+                    lang,
+                    "console.signoff.heading",
+                    n = confirmations.len(),
+                    of = app.data.names.len()
+                ),
+                w,
+            ),
+            BOLD,
+        ),
+    ];
+    for (judge, fingerprint, at) in confirmations {
+        let name = app.data.names.get(judge).cloned().unwrap_or_default();
+        lines.push(Line::styled(
+            fit(
+                &tr!(
+                    lang,
+                    "console.signoff.row",
+                    judge = safe_line(judge),
+                    name = safe_line(&name),
+                    fingerprint = short(fingerprint),
+                    at = hours_minutes(*at)
+                ),
+                w,
+            ),
+            GOOD,
+        ));
+    }
     lines
 }
 
