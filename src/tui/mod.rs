@@ -6,6 +6,7 @@ pub mod action;
 pub mod app;
 pub mod editor;
 pub mod follow;
+pub mod help;
 pub mod keymap;
 pub mod organizer;
 pub mod room;

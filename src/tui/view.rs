@@ -1007,57 +1007,13 @@ fn shown_one_line(title: &str) -> String {
 }
 
 fn draw_help(frame: &mut Frame, app: &App, filter: &str, selected: usize) {
-    let full = frame.area();
-    let area = Rect {
-        x: full.x + 1,
-        y: full.y + 1,
-        width: full.width.saturating_sub(2),
-        height: full.height.saturating_sub(2),
-    };
-    frame.render_widget(Clear, area);
-    let rows = app.help_rows(filter);
-    // Where the selection is: "20/57".
-    let position = format!(" {}/{} ", (selected + 1).min(rows.len()), rows.len());
-    let block = boxed(&format!(
+    let title = format!(
         "{} / {}_",
         app.t(Msg::Help),
         labelled(app.lang, app.t(Msg::Filter), filter)
-    ))
-    .title_bottom(Line::from(position).right_aligned());
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let w = inner.width as usize;
-    let layer_w = 10;
-    let keys_w = 16;
-    let desc_w = w.saturating_sub(layer_w + keys_w + 2);
-    let height = inner.height.saturating_sub(1) as usize;
-    let top = keep_visible(app.help_top, selected, height, rows.len());
-    let mut lines = vec![Line::styled(
-        format!(
-            "{} {} {}",
-            fit(app.t(Msg::Layer), layer_w),
-            fit(app.t(Msg::Keys), keys_w),
-            fit(app.t(Msg::Action), desc_w)
-        ),
-        BOLD.add_modifier(Modifier::UNDERLINED),
-    )];
-    for (i, (layer, keys, desc)) in rows.iter().enumerate().skip(top).take(height) {
-        let text = format!(
-            "{} {} {}",
-            fit(layer.label(app.lang), layer_w),
-            fit(keys, keys_w),
-            fit(desc, desc_w)
-        );
-        lines.push(Line::styled(
-            text,
-            if i == selected {
-                SELECTED
-            } else {
-                Style::new()
-            },
-        ));
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
+    );
+    let rows = app.help_rows(filter);
+    super::help::draw(frame, &title, &rows, selected, app.help_top, app.lang);
 }
 
 #[cfg(test)]

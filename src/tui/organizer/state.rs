@@ -629,16 +629,8 @@ impl OrgApp {
     }
 
     /// (layer, keys, description) of the organizer's help.
-    pub fn help_rows(&self) -> Vec<(Layer, String, String)> {
-        [Layer::Organizer, Layer::Help]
-            .iter()
-            .flat_map(|&layer| {
-                self.keymap
-                    .bindings(layer)
-                    .iter()
-                    .map(move |b| (layer, b.keys_label(), b.desc(self.lang).to_string()))
-            })
-            .collect()
+    pub fn help_rows(&self) -> Vec<crate::tui::help::HelpRow> {
+        crate::tui::help::binding_rows(&self.keymap, &[Layer::Organizer, Layer::Help], self.lang)
     }
 
     /// New data from the master; cursors stay where they were (clamped).

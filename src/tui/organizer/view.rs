@@ -4,7 +4,7 @@
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::state::{sortable, Compliance, OrgApp, OrgData, Tab};
@@ -13,7 +13,7 @@ use crate::report::ResultsWords;
 use crate::tui::action::Command;
 use crate::tui::keymap::Layer;
 use crate::tui::text::fit;
-use crate::tui::view::{hint_commands, hint_spans, ASCII};
+use crate::tui::view::{hint_commands, hint_spans};
 use jury_core::chain::receipt;
 use jury_core::model::contest::AggregationMethod;
 use jury_core::results::{ResultsView, METHODS};
@@ -828,48 +828,8 @@ fn draw_hints(frame: &mut Frame, app: &OrgApp, area: Rect) {
 }
 
 fn draw_help(frame: &mut Frame, app: &OrgApp, selected: usize) {
-    let full = frame.area();
-    let area = Rect {
-        x: full.x + 1,
-        y: full.y + 1,
-        width: full.width.saturating_sub(2),
-        height: full.height.saturating_sub(2),
-    };
-    frame.render_widget(Clear, area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(ASCII)
-        .title(format!(" {} ", crate::i18n::Msg::Help.text(app.lang)));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let w = inner.width as usize;
-    let (layer_w, keys_w) = (10, 16);
-    let desc_w = w.saturating_sub(layer_w + keys_w + 2);
-    let rows = app.help_rows();
-    let height = inner.height as usize;
-    let top = selected.saturating_sub(height.saturating_sub(1));
-    let lines: Vec<Line> = rows
-        .iter()
-        .enumerate()
-        .skip(top)
-        .take(height)
-        .map(|(i, (layer, keys, desc))| {
-            Line::styled(
-                format!(
-                    "{} {} {}",
-                    fit(layer.label(app.lang), layer_w),
-                    fit(keys, keys_w),
-                    fit(desc, desc_w)
-                ),
-                if i == selected {
-                    SELECTED
-                } else {
-                    Style::new()
-                },
-            )
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    let title = crate::i18n::Msg::Help.text(app.lang);
+    crate::tui::help::draw(frame, title, &app.help_rows(), selected, 0, app.lang);
 }
 
 #[cfg(test)]

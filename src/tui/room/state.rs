@@ -235,16 +235,8 @@ impl RoomApp {
     }
 
     /// (layer, keys, description) of the console's help.
-    pub fn help_rows(&self) -> Vec<(Layer, String, String)> {
-        [Layer::Room, Layer::Help]
-            .iter()
-            .flat_map(|&layer| {
-                self.keymap
-                    .bindings(layer)
-                    .iter()
-                    .map(move |b| (layer, b.keys_label(), b.desc(self.lang).to_string()))
-            })
-            .collect()
+    pub fn help_rows(&self) -> Vec<crate::tui::help::HelpRow> {
+        crate::tui::help::binding_rows(&self.keymap, &[Layer::Room, Layer::Help], self.lang)
     }
 
     pub fn resize(&mut self, width: u16, height: u16) {

@@ -6,7 +6,7 @@
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::state::{scored_of, RoomApp};
@@ -15,7 +15,7 @@ use crate::commands::room::{standing_words, Standing};
 use crate::tr;
 use crate::tui::keymap::Layer;
 use crate::tui::text::fit;
-use crate::tui::view::{hint_commands, hint_spans, ASCII};
+use crate::tui::view::{hint_commands, hint_spans};
 use jury_core::calibration::CalibrationState;
 use jury_core::signoff::short;
 use jury_core::text::{clock, safe_line, width};
@@ -430,46 +430,6 @@ fn playback_words(app: &RoomApp) -> String {
 }
 
 fn draw_help(frame: &mut Frame, app: &RoomApp, selected: usize) {
-    let full = frame.area();
-    let area = Rect {
-        x: full.x + 1,
-        y: full.y + 1,
-        width: full.width.saturating_sub(2),
-        height: full.height.saturating_sub(2),
-    };
-    frame.render_widget(Clear, area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(ASCII)
-        .title(format!(" {} ", crate::i18n::Msg::Help.text(app.lang)));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let w = inner.width as usize;
-    let (layer_w, keys_w) = (12, 16);
-    let desc_w = w.saturating_sub(layer_w + keys_w + 2);
-    let rows = app.help_rows();
-    let height = inner.height as usize;
-    let top = selected.saturating_sub(height.saturating_sub(1));
-    let lines: Vec<Line> = rows
-        .iter()
-        .enumerate()
-        .skip(top)
-        .take(height)
-        .map(|(i, (layer, keys, desc))| {
-            Line::styled(
-                format!(
-                    "{} {} {}",
-                    fit(layer.label(app.lang), layer_w),
-                    fit(keys, keys_w),
-                    fit(desc, desc_w)
-                ),
-                if i == selected {
-                    SELECTED
-                } else {
-                    Style::new()
-                },
-            )
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    let title = crate::i18n::Msg::Help.text(app.lang);
+    crate::tui::help::draw(frame, title, &app.help_rows(), selected, 0, app.lang);
 }
