@@ -11,6 +11,7 @@ use jury::tui::Keymap;
 use jury_core::records::MergedScores;
 use jury_store::showing::{NowShowing, Showing};
 use jury_testkit::ORGANIZER_KEY;
+use std::path::Path;
 
 /// Five works, three judges each; on 003 (now showing, playing) J01 and J02 scored, J03 has
 /// scored two criteria; 001 is scored by all, with J02 recused.
@@ -90,6 +91,58 @@ fn console(lang: Lang, all_scored: bool) -> RoomApp {
 
 fn screen(app: &RoomApp) -> String {
     screen_of(|f| view::draw(f, app), 80, 24)
+}
+
+/// Every ballot's judge TUI and the room console in tmux on one sync folder `share` (each
+/// with a config and cache folder of its own under `dir`, stderr kept there), headless video,
+/// English; returns once every judge's list is up. Sizes are (width, height).
+fn open_room(
+    dir: &Path,
+    share: &Path,
+    ballots: &[jury_testkit::Issued],
+    name: &str,
+    judge_size: (u16, u16),
+    console_size: (u16, u16),
+) -> (Vec<Tmux>, Tmux) {
+    let env = |who: &str| {
+        let home = dir.join(who);
+        std::fs::create_dir_all(home.join("config")).unwrap();
+        format!(
+            "exec env XDG_CONFIG_HOME={0}/config XDG_CACHE_HOME={0}/cache LANG=en_US.UTF-8",
+            home.display()
+        )
+    };
+    let judges: Vec<Tmux> = ballots
+        .iter()
+        .map(|b| {
+            let line = format!(
+                "{} JURY_KEY={} {} judge {} --sync-dir {} --video-output none 2>{}/stderr.txt",
+                env(&b.judge_id),
+                b.key.secret(),
+                env!("CARGO_BIN_EXE_jury"),
+                b.path.display(),
+                share.display(),
+                dir.join(&b.judge_id).display(),
+            );
+            let (w, h) = judge_size;
+            Tmux::start(&format!("{name}-{}", b.judge_id), &line, w, h)
+        })
+        .collect();
+    for t in &judges {
+        t.wait_for("todo");
+    }
+    let line = format!(
+        "{} JURY_KEY='{}' {} --contest {} room --sync-dir {} --video-output none 2>{}/stderr.txt",
+        env("console"),
+        ORGANIZER_KEY,
+        env!("CARGO_BIN_EXE_jury"),
+        dir.display(),
+        share.display(),
+        dir.join("console").display(),
+    );
+    let (w, h) = console_size;
+    let console = Tmux::start(&format!("{name}-console"), &line, w, h);
+    (judges, console)
 }
 
 #[test]
@@ -267,42 +320,7 @@ fn three_judges_and_the_console_in_one_room() {
     assert_ok(&out, "media match --accept");
     let share = dir.path().join("share");
     std::fs::create_dir(&share).unwrap();
-    let env = |who: &str| {
-        let home = dir.path().join(who);
-        std::fs::create_dir_all(home.join("config")).unwrap();
-        format!(
-            "exec env XDG_CONFIG_HOME={0}/config XDG_CACHE_HOME={0}/cache LANG=en_US.UTF-8",
-            home.display()
-        )
-    };
-    let judges: Vec<Tmux> = ballots
-        .iter()
-        .map(|b| {
-            let line = format!(
-                "{} JURY_KEY={} {} judge {} --sync-dir {} --video-output none 2>{}/stderr.txt",
-                env(&b.judge_id),
-                b.key.secret(),
-                env!("CARGO_BIN_EXE_jury"),
-                b.path.display(),
-                share.display(),
-                dir.path().join(&b.judge_id).display(),
-            );
-            Tmux::start(&format!("room-{}", b.judge_id), &line, 80, 24)
-        })
-        .collect();
-    for t in &judges {
-        t.wait_for("todo");
-    }
-    let line = format!(
-        "{} JURY_KEY='{}' {} --contest {} room --sync-dir {} --video-output none 2>{}/stderr.txt",
-        env("console"),
-        ORGANIZER_KEY,
-        env!("CARGO_BIN_EXE_jury"),
-        dir.path().display(),
-        share.display(),
-        dir.path().join("console").display(),
-    );
-    let console = Tmux::start("room-console", &line, 80, 24);
+    let (judges, console) = open_room(dir.path(), &share, &ballots, "room", (80, 24), (80, 24));
     // The first picture lists the works and has merged the judges' first copies.
     until(&console, "the works", |s| {
         s.contains(">") && s.contains("004")
@@ -447,42 +465,7 @@ fn the_room_calibrates_revises_and_signs_off() {
     .unwrap();
     let share = dir.path().join("share");
     std::fs::create_dir(&share).unwrap();
-    let env = |who: &str| {
-        let home = dir.path().join(who);
-        std::fs::create_dir_all(home.join("config")).unwrap();
-        format!(
-            "exec env XDG_CONFIG_HOME={0}/config XDG_CACHE_HOME={0}/cache LANG=en_US.UTF-8",
-            home.display()
-        )
-    };
-    let judges: Vec<Tmux> = ballots
-        .iter()
-        .map(|b| {
-            let line = format!(
-                "{} JURY_KEY={} {} judge {} --sync-dir {} --video-output none 2>{}/stderr.txt",
-                env(&b.judge_id),
-                b.key.secret(),
-                env!("CARGO_BIN_EXE_jury"),
-                b.path.display(),
-                share.display(),
-                dir.path().join(&b.judge_id).display(),
-            );
-            Tmux::start(&format!("cal-{}", b.judge_id), &line, 100, 30)
-        })
-        .collect();
-    for t in &judges {
-        t.wait_for("todo");
-    }
-    let line = format!(
-        "{} JURY_KEY='{}' {} --contest {} room --sync-dir {} --video-output none 2>{}/stderr.txt",
-        env("console"),
-        ORGANIZER_KEY,
-        env!("CARGO_BIN_EXE_jury"),
-        dir.path().display(),
-        share.display(),
-        dir.path().join("console").display(),
-    );
-    let console = Tmux::start("cal-console", &line, 80, 30);
+    let (judges, console) = open_room(dir.path(), &share, &ballots, "cal", (100, 30), (80, 30));
     until(&console, "the calibration round pending", |s| {
         s.contains("Calibration:") && s.contains("J03 still to score")
     });
