@@ -9,6 +9,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
+use super::action::HelpCommand;
 use super::keymap::{Keymap, Layer};
 use super::text::fit;
 use crate::i18n::{Lang, Msg};
@@ -27,6 +28,21 @@ pub fn binding_rows(keymap: &Keymap, layers: &[Layer], lang: Lang) -> Vec<HelpRo
                 .map(move |b| (layer, b.keys_label(), b.desc(lang).to_string()))
         })
         .collect()
+}
+
+/// Where the selection goes on `command` among `rows` rows, `page` to a page; `None`: the
+/// overlay closes.
+pub fn step(selected: usize, command: HelpCommand, rows: usize, page: usize) -> Option<usize> {
+    let last = rows.saturating_sub(1);
+    Some(match command {
+        HelpCommand::Close => return None,
+        HelpCommand::Next => (selected + 1).min(last),
+        HelpCommand::Prev => selected.saturating_sub(1),
+        HelpCommand::PageDown => (selected + page).min(last),
+        HelpCommand::PageUp => selected.saturating_sub(page),
+        HelpCommand::First => 0,
+        HelpCommand::Last => last,
+    })
 }
 
 /// An overlay's area: the screen inset by one cell on every side.

@@ -682,17 +682,10 @@ impl OrgApp {
             return None;
         }
         if let Some(selected) = self.help {
-            let rows = self.help_rows().len();
-            let last = rows.saturating_sub(1);
-            let page = self.page();
             self.help = match action.command_in(HelpCommand::of) {
-                Some(HelpCommand::Close) => None,
-                Some(HelpCommand::Next) => Some((selected + 1).min(last)),
-                Some(HelpCommand::Prev) => Some(selected.saturating_sub(1)),
-                Some(HelpCommand::PageDown) => Some((selected + page).min(last)),
-                Some(HelpCommand::PageUp) => Some(selected.saturating_sub(page)),
-                Some(HelpCommand::First) => Some(0),
-                Some(HelpCommand::Last) => Some(last),
+                Some(command) => {
+                    crate::tui::help::step(selected, command, self.help_rows().len(), self.page())
+                }
                 None => Some(selected),
             };
             return None;

@@ -261,16 +261,10 @@ impl RoomApp {
 
     pub fn update(&mut self, action: Action) -> Option<RoomEffect> {
         if let Some(selected) = self.help {
-            let last = self.help_rows().len().saturating_sub(1);
-            let page = self.page();
             self.help = match action.command_in(HelpCommand::of) {
-                Some(HelpCommand::Close) => None,
-                Some(HelpCommand::Next) => Some((selected + 1).min(last)),
-                Some(HelpCommand::Prev) => Some(selected.saturating_sub(1)),
-                Some(HelpCommand::PageDown) => Some((selected + page).min(last)),
-                Some(HelpCommand::PageUp) => Some(selected.saturating_sub(page)),
-                Some(HelpCommand::First) => Some(0),
-                Some(HelpCommand::Last) => Some(last),
+                Some(command) => {
+                    crate::tui::help::step(selected, command, self.help_rows().len(), self.page())
+                }
                 None => Some(selected),
             };
             return None;
