@@ -25,6 +25,26 @@ fn cli(contest: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// `jury results --format html --audience AUDIENCE` written to `html` in `lang`; its text.
+fn html_report(contest: &Path, html: &Path, audience: &str, lang: &str) -> String {
+    let out = cli(
+        contest,
+        &[
+            "results",
+            "--format",
+            "html",
+            "--audience",
+            audience,
+            "--out",
+            html.to_str().unwrap(),
+            "--lang",
+            lang,
+        ],
+    );
+    assert_ok(&out, audience);
+    std::fs::read_to_string(html).unwrap()
+}
+
 fn master_state(
     contest: &Path,
 ) -> (
@@ -145,40 +165,12 @@ fn a_revision_without_a_reason_is_refused_and_with_one_it_merges_and_is_logged()
         "{log}"
     );
     let html = dir.path().join("r.html");
-    let out = cli(
-        dir.path(),
-        &[
-            "results",
-            "--format",
-            "html",
-            "--out",
-            html.to_str().unwrap(),
-            "--lang",
-            "zh",
-        ],
-    );
-    assert_ok(&out, "internal report");
-    let text = std::fs::read_to_string(&html).unwrap();
+    let text = html_report(dir.path(), &html, "internal", "zh");
     assert!(
         text.contains("J01 改 001 主题与传播价值 3→9：讨论后修正"),
         "internal"
     );
-    let out = cli(
-        dir.path(),
-        &[
-            "results",
-            "--format",
-            "html",
-            "--audience",
-            "panel",
-            "--out",
-            html.to_str().unwrap(),
-            "--lang",
-            "zh",
-        ],
-    );
-    assert_ok(&out, "panel report");
-    let text = std::fs::read_to_string(&html).unwrap();
+    let text = html_report(dir.path(), &html, "panel", "zh");
     assert!(!text.contains("讨论后修正"), "revisions are internal only");
 }
 
@@ -226,22 +218,7 @@ fn signoff_confirmations_of_three_judges_are_on_the_signature_page_stale_ones_ma
     );
     for audience in ["panel", "internal"] {
         let html = dir.path().join(format!("{audience}.html"));
-        let out = cli(
-            dir.path(),
-            &[
-                "results",
-                "--format",
-                "html",
-                "--audience",
-                audience,
-                "--out",
-                html.to_str().unwrap(),
-                "--lang",
-                "zh",
-            ],
-        );
-        assert_ok(&out, audience);
-        let text = std::fs::read_to_string(&html).unwrap();
+        let text = html_report(dir.path(), &html, audience, "zh");
         let page = &text[text.find("class=\"signatures\"").expect("signature page")..];
         assert!(page.contains("电子确认"), "{audience}");
         let short = jury_core::signoff::short(&record.fingerprint);
@@ -373,22 +350,7 @@ fn a_judge_tui_revises_with_a_reason_and_confirms_the_published_results() {
     assert_eq!(confirmations[0].fingerprint, record.fingerprint);
     drop(m);
     let html = dir.path().join("panel.html");
-    let out = cli(
-        dir.path(),
-        &[
-            "results",
-            "--format",
-            "html",
-            "--audience",
-            "panel",
-            "--out",
-            html.to_str().unwrap(),
-            "--lang",
-            "en",
-        ],
-    );
-    assert_ok(&out, "panel report");
-    let text = std::fs::read_to_string(&html).unwrap();
+    let text = html_report(dir.path(), &html, "panel", "en");
     assert!(
         text.contains("<tr class=\"current\">") && text.contains("these results"),
         "the confirmation is of the results reported"
