@@ -99,19 +99,25 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    /// Waits (up to 20 s, however slow the machine) until the screen shows `needle`.
+    /// Waits (up to 30 s, however slow the machine) until the screen shows `needle`.
     pub fn wait_for(&self, needle: &str) -> String {
+        self.until(&format!("{needle:?}"), |s| s.contains(needle))
+    }
+
+    /// Polls the screen until `done` holds (up to 30 s, however slow the machine; how long it
+    /// took is a bench's business, not a test's); the failure names `what` was awaited.
+    pub fn until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
         let start = std::time::Instant::now();
         loop {
             let screen = self.screen();
-            if screen.contains(needle) {
+            if done(&screen) {
                 return screen;
             }
             assert!(
-                start.elapsed() < std::time::Duration::from_secs(20),
-                "timed out waiting for {needle:?}:\n{screen}"
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "timed out waiting for {what}:\n{screen}"
             );
-            std::thread::sleep(std::time::Duration::from_millis(100));
+            std::thread::sleep(std::time::Duration::from_millis(50));
         }
     }
 }

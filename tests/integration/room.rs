@@ -145,21 +145,8 @@ fn the_now_showing_banner_at_80x24() {
     insta::assert_snapshot!("now_showing_en_80x24", en);
 }
 
-/// Polls the screen until `done` holds (at most 20 s, however slow the machine): how long it
-/// took is the bench's business, not this test's.
 fn until(t: &crate::helpers::Tmux, what: &str, done: impl Fn(&str) -> bool) -> String {
-    let start = std::time::Instant::now();
-    loop {
-        let screen = t.screen();
-        if done(&screen) {
-            return screen;
-        }
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(20),
-            "timed out waiting for {what}:\n{screen}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    t.until(what, done)
 }
 
 /// A judge TUI following `share` (notifications, or polling only) selects what `jury room

@@ -277,20 +277,8 @@ fn the_console_help_lists_its_keys() {
     assert!(en.contains("Clear now showing"), "{en}");
 }
 
-/// Polls a screen until `done` holds (at most 30 s, however slow the machine).
-fn until(t: &Tmux, what: &str, done: impl Fn(&str) -> bool) -> String {
-    let start = std::time::Instant::now();
-    loop {
-        let screen = t.screen();
-        if done(&screen) {
-            return screen;
-        }
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(30),
-            "timed out waiting for {what}:\n{screen}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+fn until(t: &crate::helpers::Tmux, what: &str, done: impl Fn(&str) -> bool) -> String {
+    t.until(what, done)
 }
 
 #[cfg(feature = "mpv")]
