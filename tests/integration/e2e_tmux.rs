@@ -417,9 +417,13 @@ fn scores_reach_the_sync_folder_and_a_vanished_folder_does_not_stop_scoring() {
     let copy = sync.join(jury::demo::DEMO_BALLOT);
     let start = Instant::now();
     loop {
-        // A reader only ever sees a whole ballot: every poll opens and verifies.
-        if copy.exists() {
-            let b = Ballot::open(&copy, &jury::demo::demo_key()).expect("a whole ballot");
+        // A reader only ever sees a whole ballot: every poll reads the file's bytes (as the
+        // merger does: the judge's next copy may be renamed over it at any moment) and opens
+        // and verifies them.
+        if let Ok(bytes) = std::fs::read(&copy) {
+            let private = dir.path().join("read.ballot");
+            std::fs::write(&private, bytes).unwrap();
+            let b = Ballot::open(&private, &jury::demo::demo_key()).expect("a whole ballot");
             let data = b.load().unwrap();
             if data.revision >= 8 {
                 assert_eq!(data.score("001", "theme"), Some(25));
