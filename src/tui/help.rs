@@ -30,10 +30,18 @@ pub fn binding_rows(keymap: &Keymap, layers: &[Layer], lang: Lang) -> Vec<HelpRo
         .collect()
 }
 
-/// Where the selection goes on `command` among `rows` rows, `page` to a page; `None`: the
-/// overlay closes.
-pub fn step(selected: usize, command: HelpCommand, rows: usize, page: usize) -> Option<usize> {
+/// Where the selection goes on `command` (none: a key of no help command, it stays) among
+/// `rows` rows, `page` to a page; `None`: the overlay closes.
+pub fn step(
+    selected: usize,
+    command: Option<HelpCommand>,
+    rows: usize,
+    page: usize,
+) -> Option<usize> {
     let last = rows.saturating_sub(1);
+    let Some(command) = command else {
+        return Some(selected);
+    };
     Some(match command {
         HelpCommand::Close => return None,
         HelpCommand::Next => (selected + 1).min(last),

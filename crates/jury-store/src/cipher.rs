@@ -35,6 +35,19 @@ pub fn sqlite_err(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
     }
 }
 
+/// Every row of a parameterless query on the database at `path`, mapped by `map`.
+pub fn query_all<T>(
+    conn: &rusqlite::Connection,
+    path: &Path,
+    sql: &str,
+    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
+    let err = sqlite_err(path);
+    let mut stmt = conn.prepare(sql).map_err(&err)?;
+    let rows = stmt.query_map([], map).map_err(&err)?;
+    rows.collect::<rusqlite::Result<Vec<T>>>().map_err(&err)
+}
+
 /// Held while a connection is keyed and its key proven by the first read. OpenSSL 3.0's
 /// first fetch of an algorithm can fail when threads race to fill its method cache
 /// (openssl/openssl#13682, #17633); SQLCipher then answers `PRAGMA key` with "An error

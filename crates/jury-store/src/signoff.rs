@@ -11,9 +11,9 @@
 use rusqlite::{params, Connection, Transaction};
 use std::path::{Path, PathBuf};
 
-use crate::cipher::sqlite_err;
+use crate::cipher::{query_all, sqlite_err};
 use crate::master::Master;
-use crate::showing::PublishError;
+use crate::room_record::PublishError;
 use crate::verify::VerifiedBallot;
 pub use jury_core::signoff::{BadSignoff, Signoff, SignoffRecord, FILE_NAME, MAX_BYTES};
 
@@ -139,16 +139,12 @@ pub(crate) fn store_merged(
 impl Master {
     /// Every merged revision, oldest first.
     pub fn revisions(&self) -> crate::Result<Vec<RevisionRecord>> {
-        let err = sqlite_err(&self.path);
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT ballot_id, judge_id, seq, at, work_id, criterion_id, old_steps, new_steps, reason
-                 FROM revisions ORDER BY at, judge_id, seq",
-            )
-            .map_err(&err)?;
-        let rows = stmt
-            .query_map([], |r| {
+        query_all(
+            &self.conn,
+            &self.path,
+            "SELECT ballot_id, judge_id, seq, at, work_id, criterion_id, old_steps, new_steps, reason
+             FROM revisions ORDER BY at, judge_id, seq",
+            |r| {
                 Ok(RevisionRecord {
                     ballot_id: r.get(0)?,
                     judge_id: r.get(1)?,
@@ -160,24 +156,18 @@ impl Master {
                     new: r.get(7)?,
                     reason: r.get(8)?,
                 })
-            })
-            .and_then(|rows| rows.collect())
-            .map_err(&err)?;
-        Ok(rows)
+            },
+        )
     }
 
     /// Every merged confirmation, oldest first.
     pub fn confirmations(&self) -> crate::Result<Vec<ConfirmationRecord>> {
-        let err = sqlite_err(&self.path);
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT ballot_id, judge_id, seq, at, fingerprint FROM confirmations
-                 ORDER BY at, judge_id, seq",
-            )
-            .map_err(&err)?;
-        let rows = stmt
-            .query_map([], |r| {
+        query_all(
+            &self.conn,
+            &self.path,
+            "SELECT ballot_id, judge_id, seq, at, fingerprint FROM confirmations
+             ORDER BY at, judge_id, seq",
+            |r| {
                 Ok(ConfirmationRecord {
                     ballot_id: r.get(0)?,
                     judge_id: r.get(1)?,
@@ -185,10 +175,8 @@ impl Master {
                     at: r.get(3)?,
                     fingerprint: r.get(4)?,
                 })
-            })
-            .and_then(|rows| rows.collect())
-            .map_err(&err)?;
-        Ok(rows)
+            },
+        )
     }
 }
 

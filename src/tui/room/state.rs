@@ -261,12 +261,9 @@ impl RoomApp {
 
     pub fn update(&mut self, action: Action) -> Option<RoomEffect> {
         if let Some(selected) = self.help {
-            self.help = match action.command_in(HelpCommand::of) {
-                Some(command) => {
-                    crate::tui::help::step(selected, command, self.help_rows().len(), self.page())
-                }
-                None => Some(selected),
-            };
+            let command = action.command_in(HelpCommand::of);
+            let rows = self.help_rows().len();
+            self.help = crate::tui::help::step(selected, command, rows, self.page());
             return None;
         }
         let command = action.command_in(RoomCommand::of)?;
