@@ -116,8 +116,8 @@ pub fn run_assign(
         .collect();
     let orphaned: BTreeSet<(String, String)> = merged
         .scores
-        .keys()
-        .map(|(j, w, _)| (j.clone(), w.clone()))
+        .pairs()
+        .map(|(j, w, _)| (j.to_string(), w.to_string()))
         .chain(merged.comments.keys().cloned())
         .chain(merged.recusals.keys().cloned())
         .filter(|(j, w)| !kept.contains(&(w.as_str(), j.as_str())))

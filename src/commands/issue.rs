@@ -299,10 +299,8 @@ impl Entries {
 
     fn from_master(m: &jury_store::master::MergedScores, judge: &str) -> Entries {
         let mut e = Entries::default();
-        for ((j, w, c), s) in &m.scores {
-            if j == judge {
-                e.scores.insert((w.clone(), c.clone()), *s);
-            }
+        for (w, c, s) in m.scores.of_judge(judge) {
+            e.scores.insert((w.to_string(), c.to_string()), s);
         }
         for ((j, w), t) in &m.comments {
             if j == judge {

@@ -218,13 +218,7 @@ impl ResultsSource {
 
     /// The tally's input (see the module docs for how each part is formed).
     pub fn tally_input<'a>(&self, contest: &'a Contest) -> TallyInput<'a> {
-        let mut sheets: BTreeMap<(&str, &str), BTreeMap<String, u32>> = BTreeMap::new();
-        for ((judge, work, criterion), &steps) in &self.merged.scores {
-            sheets
-                .entry((judge.as_str(), work.as_str()))
-                .or_default()
-                .insert(criterion.clone(), steps);
-        }
+        let scores = &self.merged.scores;
         TallyInput {
             contest,
             works: self.works.iter().map(|w| w.id.clone()).collect(),
@@ -234,12 +228,16 @@ impl ResultsSource {
                 .iter()
                 .map(|(w, j)| (j.clone(), w.clone()))
                 .collect(),
-            sheets: sheets
-                .into_iter()
-                .map(|((judge, work), scores)| Sheet {
+            // The table is sorted by (judge, work, criterion): one sheet per run of a pair.
+            sheets: scores
+                .pairs()
+                .map(|(judge, work, rows)| Sheet {
                     judge: judge.into(),
                     work: work.into(),
-                    scores,
+                    scores: rows
+                        .iter()
+                        .map(|r| (scores.criteria()[r.criterion as usize].clone(), r.steps))
+                        .collect(),
                     complete: true,
                 })
                 .collect(),

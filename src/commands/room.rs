@@ -233,8 +233,8 @@ pub fn standings(
                 .filter_map(|c| {
                     merged
                         .scores
-                        .get(&(judge.clone(), work.to_string(), c.id.clone()))
-                        .map(|s| c.points(*s))
+                        .get(judge, work, &c.id)
+                        .map(|s| c.points(s))
                 })
                 .collect();
             let standing = match steps.len() {
@@ -481,13 +481,9 @@ mod tests {
         let mut merged = jury_core::records::MergedScores::default();
         let ids: Vec<String> = contest.rubric.criteria().map(|c| c.id.clone()).collect();
         for c in &ids {
-            merged
-                .scores
-                .insert(("J1".into(), "001".into(), c.clone()), 1);
+            merged.scores.insert("J1", "001", c, 1);
         }
-        merged
-            .scores
-            .insert(("J2".into(), "001".into(), ids[0].clone()), 1);
+        merged.scores.insert("J2", "001", &ids[0], 1);
         merged
             .recusals
             .insert(("J4".into(), "001".into()), "亲属".into());

@@ -47,8 +47,8 @@ fn a_ballot_appearing_in_the_watched_folder_is_merged() {
         "{lines:?}"
     );
     assert!(!lines.iter().any(|l| l.starts_with("refused")), "{lines:?}");
-    let key = (b.judge_id.clone(), "001".to_string(), "theme".to_string());
-    assert_eq!(f.master.merged().unwrap().scores[&key], 17);
+    let merged = f.master.merged().unwrap();
+    assert_eq!(merged.scores.get(&b.judge_id, "001", "theme"), Some(17));
 }
 
 #[test]

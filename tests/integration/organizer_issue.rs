@@ -475,8 +475,12 @@ fn an_old_copy_of_a_reissued_ballot_is_refused_by_the_merge() {
     let report = c.master.merge_file(&contest, &path).unwrap();
     assert_eq!(report.judge_id, "J3");
     assert_eq!(
-        c.master.merged().unwrap().scores[&("J3".to_string(), first_work, "theme".to_string())],
-        6,
+        c.master
+            .merged()
+            .unwrap()
+            .scores
+            .get("J3", &first_work, "theme"),
+        Some(6),
         "the re-issued ballot carries the judge's score"
     );
 }

@@ -61,9 +61,8 @@ fn sigkill_during_merge_leaves_each_ballot_merged_or_not() {
             let record = m.ballot(&b.ballot_id).unwrap().unwrap();
             let scores: std::collections::BTreeMap<(String, String), u32> = merged
                 .scores
-                .iter()
-                .filter(|((j, _, _), _)| *j == b.judge_id)
-                .map(|((_, w, c), s)| ((w.clone(), c.clone()), *s))
+                .of_judge(&b.judge_id)
+                .map(|(w, c, s)| ((w.to_string(), c.to_string()), s))
                 .collect();
             let comments = merged.comments.keys().filter(|k| k.0 == b.judge_id).count();
             if record.merged_revision == 0 {

@@ -573,15 +573,25 @@ impl Master {
                 "SELECT judge_id, work_id, criterion_id, steps FROM {table} {filter}"
             ))
             .map_err(self.err())?;
-        let rows: Vec<(String, String, String, i64)> = stmt
-            .query_map(round_param(round), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .and_then(|rows| rows.collect())
-            .map_err(self.err())?;
-        for (j, w, c, s) in rows {
-            out.scores.insert((j, w, c), s as u32);
+        // Ids are interned as the rows come (no string allocated per row).
+        let mut scores = jury_core::records::ScoreTableBuilder::default();
+        let mut rows = stmt.query(round_param(round)).map_err(self.err())?;
+        while let Some(r) = rows.next().map_err(self.err())? {
+            let text = |i: usize| -> rusqlite::Result<&str> {
+                r.get_ref(i)?.as_str().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+                })
+            };
+            let steps: i64 = r.get(3).map_err(self.err())?;
+            scores.push(
+                text(0).map_err(self.err())?,
+                text(1).map_err(self.err())?,
+                text(2).map_err(self.err())?,
+                steps as u32,
+            );
         }
+        drop(rows);
+        out.scores = scores.finish();
         for (table, target) in [
             ("comments", &mut out.comments),
             ("recusals", &mut out.recusals),

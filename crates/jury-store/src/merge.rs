@@ -195,6 +195,54 @@ impl MergeContext {
     }
 }
 
+/// The part of every ballot's [`Expectation`] that is the same for all of them, read once.
+struct ExpectationBase {
+    contest_id: String,
+    criteria: BTreeMap<String, u32>,
+    known_works: std::sync::Arc<BTreeSet<String>>,
+    round: Option<String>,
+}
+
+impl ExpectationBase {
+    fn read(master: &Master, contest: &Contest) -> crate::Result<ExpectationBase> {
+        let mut stmt = master
+            .conn
+            .prepare("SELECT id FROM works")
+            .map_err(master.err())?;
+        let known_works: BTreeSet<String> = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(master.err())?;
+        Ok(ExpectationBase {
+            contest_id: master.contest_id()?,
+            criteria: contest
+                .for_round(&master.current_round(contest)?)
+                .rubric
+                .criteria()
+                .map(|c| (c.id.clone(), c.max_steps()))
+                .collect(),
+            known_works: std::sync::Arc::new(known_works),
+            round: contest
+                .has_rounds()
+                .then(|| master.current_round(contest))
+                .transpose()?,
+        })
+    }
+
+    fn of(&self, record: &BallotRecord, assigned: BTreeSet<String>) -> Expectation {
+        Expectation {
+            contest_id: self.contest_id.clone(),
+            ballot_id: record.ballot_id.clone(),
+            judge_id: record.judge_id.clone(),
+            criteria: self.criteria.clone(),
+            assigned,
+            known_works: self.known_works.clone(),
+            assignment_version: record.assignment_version,
+            round: self.round.clone(),
+        }
+    }
+}
+
 /// A file that passed every check, ready to merge.
 pub struct Checked {
     /// The verified file as it was read (its name and SHA-256 go into the audit row).
@@ -225,32 +273,7 @@ impl Master {
             .query_map([&record.judge_id], |r| r.get(0))
             .and_then(|rows| rows.collect())
             .map_err(self.err())?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id FROM works")
-            .map_err(self.err())?;
-        let known_works: BTreeSet<String> = stmt
-            .query_map([], |r| r.get(0))
-            .and_then(|rows| rows.collect())
-            .map_err(self.err())?;
-        Ok(Expectation {
-            contest_id: self.contest_id()?,
-            ballot_id: record.ballot_id.clone(),
-            judge_id: record.judge_id.clone(),
-            criteria: contest
-                .for_round(&self.current_round(contest)?)
-                .rubric
-                .criteria()
-                .map(|c| (c.id.clone(), c.max_steps()))
-                .collect(),
-            assigned,
-            known_works,
-            assignment_version: record.assignment_version,
-            round: contest
-                .has_rounds()
-                .then(|| self.current_round(contest))
-                .transpose()?,
-        })
+        Ok(ExpectationBase::read(self, contest)?.of(record, assigned))
     }
 
     /// The open round's id: recorded by `jury advance`, else the contest's first round ("" without
@@ -259,13 +282,33 @@ impl Master {
         Ok(self.open_round()?.unwrap_or_else(|| contest.first_round()))
     }
 
-    /// What verifying files needs from the master, read once (see [`MergeContext`]).
+    /// What verifying files needs from the master, read once (see [`MergeContext`]): the
+    /// contest-wide part of the expectations once, and every judge's assigned works in one
+    /// pass over the assignments (a query per judge scans them all: the assignments table is
+    /// keyed by work).
     pub fn merge_context(&self, contest: &Contest) -> crate::Result<MergeContext> {
         let ballots = self.ballots()?;
+        let base = ExpectationBase::read(self, contest)?;
+        let mut assigned: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT judge_id, work_id FROM assignments")
+            .map_err(self.err())?;
+        let mut rows = stmt.query([]).map_err(self.err())?;
+        while let Some(r) = rows.next().map_err(self.err())? {
+            let judge: String = r.get(0).map_err(self.err())?;
+            let work: String = r.get(1).map_err(self.err())?;
+            assigned.entry(judge).or_default().insert(work);
+        }
+        drop(rows);
+        drop(stmt);
         let expectations = ballots
             .iter()
-            .map(|b| Ok((b.ballot_id.clone(), self.expectation(contest, b)?)))
-            .collect::<crate::Result<_>>()?;
+            .map(|b| {
+                let mine = assigned.get(&b.judge_id).cloned().unwrap_or_default();
+                (b.ballot_id.clone(), base.of(b, mine))
+            })
+            .collect();
         Ok(MergeContext {
             closed: self.archived_ballots()?,
             round: contest

@@ -353,8 +353,9 @@ pub struct Expectation {
     pub criteria: BTreeMap<String, u32>,
     /// Works assigned to this judge.
     pub assigned: BTreeSet<String>,
-    /// Every work of the contest (comments and recusals may only name these).
-    pub known_works: BTreeSet<String>,
+    /// Every work of the contest (comments and recusals may only name these); shared by
+    /// every ballot's expectation.
+    pub known_works: std::sync::Arc<BTreeSet<String>>,
     /// The assignment version of the ballot the master issued last to this judge.
     pub assignment_version: u64,
     /// The open round (None without rounds).

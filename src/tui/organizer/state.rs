@@ -169,10 +169,8 @@ impl OrgData {
         let ballots = &source.ballots;
         let criteria = contest.for_round(&round_id).rubric.criteria().count();
         let mut scored_counts: BTreeMap<(String, String), usize> = BTreeMap::new();
-        for (judge, work, _) in merged.scores.keys() {
-            *scored_counts
-                .entry((judge.clone(), work.clone()))
-                .or_default() += 1;
+        for (judge, work, rows) in merged.scores.pairs() {
+            scored_counts.insert((judge.to_string(), work.to_string()), rows.len());
         }
         // One pass over the grid, counting as it goes: per-work and per-judge totals are
         // added up here rather than recounted over the whole grid for every row (which made

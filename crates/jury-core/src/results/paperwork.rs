@@ -242,10 +242,7 @@ pub fn judge_sheets(
                         if recusal.is_some() {
                             return None;
                         }
-                        merged
-                            .scores
-                            .get(&(j.id.clone(), w.to_string(), c.id.clone()))
-                            .map(|&s| c.points(s))
+                        merged.scores.get(&j.id, w, &c.id).map(|s| c.points(s))
                     })
                     .collect();
                 let mut at = 0;
