@@ -160,9 +160,10 @@ fn measure_console(copy: Copy, scores: usize) -> Vec<Duration> {
     for (work, criterion, steps) in cells.iter().cycle().take(scores) {
         std::thread::sleep(gaps.next());
         // Past the first round of cells a score changes: 3 → 1 → 3 …
-        let key = (issued.judge_id.clone(), work.clone(), criterion.clone());
-        let steps = match app.data.merged.scores.get(&key) {
-            Some(s) if s == steps => 1,
+        let (judge_id, work_id, crit) =
+            (issued.judge_id.as_str(), work.as_str(), criterion.as_str());
+        let steps = match app.data.merged.scores.get(judge_id, work_id, crit) {
+            Some(s) if s == *steps => 1,
             _ => *steps,
         };
         if let Copy::SyncWorker { showing: true } = copy {
@@ -198,7 +199,7 @@ fn measure_console(copy: Copy, scores: usize) -> Vec<Duration> {
                 _ => w.changed(),
             },
         }
-        while app.data.merged.scores.get(&key) != Some(&steps) {
+        while app.data.merged.scores.get(judge_id, work_id, crit) != Some(steps) {
             assert!(
                 start.elapsed() < Duration::from_secs(30),
                 "the console shows the score within 30 s"

@@ -230,12 +230,7 @@ pub fn standings(
             }
             let steps: Vec<_> = criteria
                 .iter()
-                .filter_map(|c| {
-                    merged
-                        .scores
-                        .get(judge, work, &c.id)
-                        .map(|s| c.points(s))
-                })
+                .filter_map(|c| merged.scores.get(judge, work, &c.id).map(|s| c.points(s)))
                 .collect();
             let standing = match steps.len() {
                 0 => Standing::NotYet,

@@ -22,9 +22,7 @@ fn data(all_scored: bool) -> RoomData {
     let mut merged = MergedScores::default();
     let mut score = |judge: &str, work: &str, steps: &[u32]| {
         for (c, s) in criteria.iter().zip(steps) {
-            merged
-                .scores
-                .insert((judge.into(), work.into(), c.clone()), *s);
+            merged.scores.insert(judge, work, c, *s);
         }
     };
     score("J01", "003", &[25, 26, 12, 8, 4, 4, 4]);

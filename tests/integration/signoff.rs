@@ -147,12 +147,7 @@ fn a_revision_without_a_reason_is_refused_and_with_one_it_merges_and_is_logged()
     let out = cli(dir.path(), &["merge", b.path.to_str().unwrap()]);
     assert_ok(&out, "merge with a reason");
     let (merged, _) = master_state(dir.path());
-    assert_eq!(
-        merged
-            .scores
-            .get(&("J01".into(), "001".into(), "theme".into())),
-        Some(&9)
-    );
+    assert_eq!(merged.scores.get("J01", "001", "theme"), Some(9));
     let log = stdout_ok(&cli(dir.path(), &["log", "--lang", "zh"]), "log");
     assert!(log.contains("提交后改分："), "{log}");
     assert!(
@@ -315,9 +310,8 @@ fn a_judge_tui_revises_with_a_reason_and_confirms_the_published_results() {
     t.send(&["y"]);
     t.wait_for("Receipt");
     t.send(&["Escape"]);
-    let theme = ("J01".to_string(), "001".to_string(), "theme".to_string());
     merge_until(dir.path(), &share, "the revised ballot merges", |m| {
-        m.merged().unwrap().scores.get(&theme) == Some(&7)
+        m.merged().unwrap().scores.get("J01", "001", "theme") == Some(7)
     });
     let log = stdout_ok(&cli(dir.path(), &["log", "--lang", "en"]), "log");
     assert!(

@@ -104,12 +104,7 @@ pub fn offsets(
     if !unassigned.is_empty() {
         return CalibrationState::Unassigned { works: unassigned };
     }
-    let step = |judge: &str, work: &str, criterion: &str| {
-        merged
-            .scores
-            .get(&(judge.to_string(), work.to_string(), criterion.to_string()))
-            .copied()
-    };
+    let step = |judge: &str, work: &str, criterion: &str| merged.scores.get(judge, work, criterion);
     let mut pending: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for w in works {
         for j in &panels[w.as_str()] {
@@ -311,8 +306,7 @@ mod tests {
     fn score(m: &mut MergedScores, judge: &str, work: &str, steps: [u32; 7]) {
         let c = contest(&[]);
         for (crit, s) in c.rubric.criteria().zip(steps) {
-            m.scores
-                .insert((judge.into(), work.into(), crit.id.clone()), s);
+            m.scores.insert(judge, work, &crit.id, s);
         }
     }
 
@@ -411,8 +405,7 @@ mod tests {
         score(&mut m, "J01", "002", [20, 20, 10, 5, 3, 3, 3]);
         score(&mut m, "J02", "001", [20, 20, 10, 5, 3, 3, 3]);
         // J02 has one criterion of 002 only: not scored yet.
-        m.scores
-            .insert(("J02".into(), "002".into(), "theme".into()), 1);
+        m.scores.insert("J02", "002", "theme", 1);
         assert_eq!(
             offsets(&c, &all, &m),
             CalibrationState::Pending {

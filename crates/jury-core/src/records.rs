@@ -458,10 +458,8 @@ mod tests {
             .iter()
             .map(|(j, w, c, s)| (j.into(), w.into(), c.into(), s))
             .collect();
-        let want: Vec<(String, String, String, u32)> = map
-            .into_iter()
-            .map(|((j, w, c), s)| (j, w, c, s))
-            .collect();
+        let want: Vec<(String, String, String, u32)> =
+            map.into_iter().map(|((j, w, c), s)| (j, w, c, s)).collect();
         assert_eq!(got, want);
         assert_eq!(table.len(), 5);
         assert_eq!(table.get("J1", "2", "a"), Some(9));
@@ -477,11 +475,18 @@ mod tests {
         assert_eq!(table.of_judge("J9").count(), 0);
         let pair: Vec<_> = table.of_pair("J1", "2").collect();
         assert_eq!(pair, vec![("a", 9), ("b", 2)]);
-        let pairs: Vec<(&str, &str, usize)> =
-            table.pairs().map(|(j, w, rows)| (j, w, rows.len())).collect();
+        let pairs: Vec<(&str, &str, usize)> = table
+            .pairs()
+            .map(|(j, w, rows)| (j, w, rows.len()))
+            .collect();
         assert_eq!(
             pairs,
-            vec![("J1", "10", 1), ("J1", "2", 2), ("J10", "1", 1), ("J2", "10", 1)]
+            vec![
+                ("J1", "10", 1),
+                ("J1", "2", 2),
+                ("J10", "1", 1),
+                ("J2", "10", 1)
+            ]
         );
         table.insert("J0", "2", "a", 5);
         table.insert("J1", "2", "b", 8);

@@ -579,7 +579,11 @@ impl Master {
         while let Some(r) = rows.next().map_err(self.err())? {
             let text = |i: usize| -> rusqlite::Result<&str> {
                 r.get_ref(i)?.as_str().map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+                    rusqlite::Error::FromSqlConversionFailure(
+                        i,
+                        rusqlite::types::Type::Text,
+                        e.into(),
+                    )
                 })
             };
             let steps: i64 = r.get(3).map_err(self.err())?;

@@ -402,13 +402,9 @@ mod tests {
         let criteria: Vec<String> = contest.rubric.criteria().map(|c| c.id.clone()).collect();
         let mut merged = MergedScores::default();
         for c in &criteria {
-            merged
-                .scores
-                .insert(("J01".into(), "002".into(), c.clone()), 2);
+            merged.scores.insert("J01", "002", c, 2);
         }
-        merged
-            .scores
-            .insert(("J02".into(), "002".into(), criteria[0].clone()), 1);
+        merged.scores.insert("J02", "002", &criteria[0], 1);
         merged
             .recusals
             .insert(("J03".into(), "002".into()), "亲属".into());
@@ -533,9 +529,7 @@ mod tests {
             .map(|c| c.id.clone())
             .collect();
         for c in &criteria {
-            data.merged
-                .scores
-                .insert(("J02".into(), "002".into(), c.clone()), 4);
+            data.merged.scores.insert("J02", "002", c, 4);
         }
         let work = data.work("002").unwrap().clone();
         let standing = data.standing(&work);
