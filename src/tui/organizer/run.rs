@@ -68,12 +68,13 @@ pub fn run_organizer(
 ) -> anyhow::Result<()> {
     // The first screen comes at once and says the master is being read; every picture,
     // the first included, comes from the worker (a national contest takes seconds to read).
+    // The terminal first: without one, no worker may have started.
+    let mut terminal = crate::tui::run::start_terminal(lang)?;
     let mut app = OrgApp::new(OrgData::empty(&contest), lang, keymap);
     app.loading = true;
     let runtime: Runtime<OrgMessage> = Runtime::start();
     let (refresh, refresh_rx) = mpsc::channel();
     spawn_loader(master, contest, round, runtime.sender(), refresh_rx, None);
-    let mut terminal = crate::tui::run::start_terminal(lang)?;
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     let result = (|| -> anyhow::Result<()> {

@@ -243,6 +243,9 @@ pub fn run_console(master: Master, opts: ConsoleOptions) -> anyhow::Result<()> {
         lang,
         keymap,
     } = opts;
+    // The terminal first: without one, nothing may have started (a worker still reading
+    // the master through SQLCipher while the process exits can crash it).
+    let mut terminal = crate::tui::run::start_terminal(lang)?;
     let logs = crate::tui::run::log_dir();
     if player.log_file.is_none() {
         player.log_file = Some(logs.join("mpv-room.log"));
@@ -271,7 +274,6 @@ pub fn run_console(master: Master, opts: ConsoleOptions) -> anyhow::Result<()> {
         player: None,
         tx: runtime.sender(),
     };
-    let mut terminal = crate::tui::run::start_terminal(lang)?;
     let redirect = crate::tui::run::StderrToFile::start(&logs.join("stderr-room.log"));
     let size = terminal.size()?;
     app.resize(size.width, size.height);
