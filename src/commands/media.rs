@@ -28,6 +28,15 @@ use super::cli::OrganizeError;
 pub const LIST_HEAD: usize = 10;
 
 /// `items` joined, the first [`LIST_HEAD`] only, then "… and N more" (each item sanitised).
+/// One line of `template` with `%{n}` the list's length and `%{list}` its head.
+fn counted_list(out: &mut String, template: &str, list: &[String], lang: Lang) {
+    let line = crate::i18n::fill(
+        template,
+        &[("n", &list.len()), ("list", &summarised(list, lang))],
+    );
+    let _ = writeln!(out, "{line}");
+}
+
 pub fn summarised(items: &[String], lang: Lang) -> String {
     let sep = crate::tr!(lang, "intake.list_sep");
     let mut s = items
@@ -176,28 +185,20 @@ pub fn run_match(
             .iter()
             .map(|id| format!("{id} {}", title_of(id)))
             .collect();
-        let _ = writeln!(
-            out,
-            "{}",
-            crate::tr!(
-                lang,
-                "intake.media.unmatched",
-                n = list.len(),
-                list = summarised(&list, lang)
-            )
+        counted_list(
+            &mut out,
+            crate::tr!(lang, "intake.media.unmatched"),
+            &list,
+            lang,
         );
     }
     if !plan.unused.is_empty() {
         let list: Vec<String> = plan.unused.iter().map(|i| files[*i].path.clone()).collect();
-        let _ = writeln!(
-            out,
-            "{}",
-            crate::tr!(
-                lang,
-                "intake.media.unused",
-                n = list.len(),
-                list = summarised(&list, lang)
-            )
+        counted_list(
+            &mut out,
+            crate::tr!(lang, "intake.media.unused"),
+            &list,
+            lang,
         );
     }
     for (hash, ids) in &same {

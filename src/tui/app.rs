@@ -825,12 +825,7 @@ impl App {
         if need == 0 {
             return;
         }
-        let duration = self
-            .data
-            .works
-            .iter()
-            .find(|w| w.id == work)
-            .and_then(|w| w.duration_ms);
+        let duration = self.data.work(work).and_then(|w| w.duration_ms);
         let furthest = self
             .data
             .progress
@@ -1466,12 +1461,7 @@ impl App {
     /// Where to resume a work: where the judge stopped, unless that was (nearly) the end.
     pub fn resume_position(&self, work: &str) -> u64 {
         let last = self.data.progress.get(work).map(|p| p.last_ms).unwrap_or(0);
-        let duration = self
-            .data
-            .works
-            .iter()
-            .find(|w| w.id == work)
-            .and_then(|w| w.duration_ms);
+        let duration = self.data.work(work).and_then(|w| w.duration_ms);
         match duration {
             Some(d) if last + 3_000 >= d => 0,
             _ => last,

@@ -373,7 +373,7 @@ impl Session {
             }
             return;
         }
-        let Some(work) = app.data.works.iter().find(|w| w.id == work_id).cloned() else {
+        let Some(work) = app.data.work(&work_id).cloned() else {
             return;
         };
         let dirs = self.media_dirs.clone();
@@ -405,9 +405,7 @@ impl Session {
         let (Some(path), true) = (path, check.is_ok()) else {
             let file = app
                 .data
-                .works
-                .iter()
-                .find(|w| w.id == work)
+                .work(&work)
                 .map(|w| w.media_file.clone())
                 .unwrap_or_default();
             let message = super::text::labelled(app.lang, &file, check.message(app.lang));

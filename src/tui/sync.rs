@@ -269,9 +269,8 @@ mod tests {
         assert_eq!(turn(&mut a, Action::Command(Command::ScoreExit)), None);
     }
 
-    #[test]
-    fn while_the_room_shows_a_work_every_score_syncs_at_once() {
-        let mut a = app();
+    /// The room publishes work 001 of the app's own contest.
+    fn room_shows_001(a: &mut App) {
         let contest = a.data.contest.id.clone();
         a.on_now_showing(jury_store::showing::Showing::Published(
             jury_store::showing::NowShowing {
@@ -281,6 +280,12 @@ mod tests {
                 at: 0,
             },
         ));
+    }
+
+    #[test]
+    fn while_the_room_shows_a_work_every_score_syncs_at_once() {
+        let mut a = app();
+        room_shows_001(&mut a);
         let made: Vec<_> = turns(&mut a, score_keys()).into_iter().flatten().collect();
         assert_eq!(made, [Request::Now; 7]);
     }
@@ -288,15 +293,7 @@ mod tests {
     #[test]
     fn a_comment_waits_for_quiet_even_while_the_room_shows_a_work() {
         let mut a = app();
-        let contest = a.data.contest.id.clone();
-        a.on_now_showing(jury_store::showing::Showing::Published(
-            jury_store::showing::NowShowing {
-                contest,
-                work: Some("001".into()),
-                seq: 1,
-                at: 0,
-            },
-        ));
+        room_shows_001(&mut a);
         let mut keys = vec![Action::Command(Command::Comment)];
         keys.extend("ok".chars().map(Action::Type));
         keys.push(Action::Command(Command::InputSubmit));

@@ -166,13 +166,7 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
 /// this judge recused from it).
 pub fn showing_banner(app: &App) -> Option<String> {
     let showing = app.showing.as_ref()?;
-    let title = app
-        .data
-        .works
-        .iter()
-        .find(|w| w.id == showing.work)
-        .map(|w| jury_core::text::safe_line(&w.title).into_owned())
-        .unwrap_or_default();
+    let title = jury_core::text::safe_line(app.data.title_of(&showing.work)).into_owned();
     let work = jury_core::text::safe_line(&showing.work).into_owned();
     Some(if app.data.recusals.contains_key(&showing.work) {
         crate::tr!(
@@ -505,13 +499,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
                 .duration_ms
                 .map(clock)
                 .unwrap_or_else(|| "?".into());
-            let title = app
-                .data
-                .works
-                .iter()
-                .find(|w| &w.id == id)
-                .map(|w| w.title.as_str())
-                .unwrap_or("");
+            let title = app.data.title_of(id);
             let title_w = (area.width as usize / 4).clamp(6, 24);
             format!(
                 " {state} {id} {} {}/{duration} x{:.2} ",
@@ -835,13 +823,7 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
                     unfinished.len()
                 };
                 for id in unfinished.iter().take(shown) {
-                    let title = app
-                        .data
-                        .works
-                        .iter()
-                        .find(|w| &w.id == id)
-                        .map(|w| w.title.as_str())
-                        .unwrap_or("");
+                    let title = app.data.title_of(id);
                     lines.push(Line::raw(format!("  {id} {}", shown_one_line(title))));
                 }
                 if unfinished.len() > shown {
@@ -909,11 +891,10 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
                 BOLD,
             ));
             lines.push(Line::styled(
-                crate::tr!(
-                    app.lang,
-                    "tui.restore_choice",
-                    yes = confirm_key(app, Command::Accept),
-                    no = confirm_key(app, Command::Cancel)
+                choice_line(
+                    app,
+                    crate::tr!(app.lang, "tui.restore_choice"),
+                    Command::Accept,
                 ),
                 DIM,
             ));
@@ -931,11 +912,10 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
                 lines.push(Line::raw(crate::tr!(app.lang, "tui.quit_unsynced")));
             }
             lines.push(Line::styled(
-                crate::tr!(
-                    app.lang,
-                    "tui.quit_choice",
-                    yes = confirm_key(app, Command::Confirm),
-                    no = confirm_key(app, Command::Cancel)
+                choice_line(
+                    app,
+                    crate::tr!(app.lang, "tui.quit_choice"),
+                    Command::Confirm,
                 ),
                 BOLD,
             ));
@@ -991,6 +971,18 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     frame.render_widget(Paragraph::new(wrapped), inner);
+}
+
+/// A dialog's answer line: `template` with the confirm layer's keys for `yes` and for
+/// cancelling.
+fn choice_line(app: &App, template: &str, yes: Command) -> String {
+    crate::i18n::fill(
+        template,
+        &[
+            ("yes", &confirm_key(app, yes)),
+            ("no", &confirm_key(app, Command::Cancel)),
+        ],
+    )
 }
 
 /// The first key the confirm layer binds to `command` ("y", "Enter").

@@ -5,18 +5,12 @@
 //! lists works near a cut-off first, then by disagreement; a judge TUI (tmux) shows its own
 //! offset after `jury calibration --publish`.
 
-use crate::helpers::{assert_ok, jury, stdout_ok};
+use crate::helpers::{assert_ok, stdout_ok};
 use jury_testkit::{open_fast, steps_2023, Issued, ORGANIZER_KEY};
 use std::path::Path;
 
 fn run(contest: &Path, args: &[&str]) -> std::process::Output {
-    jury()
-        .arg("--contest")
-        .arg(contest)
-        .args(args)
-        .env("JURY_KEY", ORGANIZER_KEY)
-        .output()
-        .unwrap()
+    crate::helpers::run_as(contest, ORGANIZER_KEY, args)
 }
 
 /// Scores `work` on `b`'s ballot with steps in `jury_testkit::CRITERIA_2023` order.
@@ -371,19 +365,14 @@ fn a_judge_tui_shows_its_offset_after_publish() {
     merge(dir.path());
     let share = dir.path().join("share");
     std::fs::create_dir(&share).unwrap();
-    let config = dir.path().join("config");
-    std::fs::create_dir(&config).unwrap();
-    let ballot = &ballots[3];
-    let line = format!(
-        "exec env XDG_CONFIG_HOME={} JURY_KEY={} {} judge {} --sync-dir {} --video-output none --lang zh 2>{}/stderr.txt",
-        config.display(),
-        ballot.key.secret(),
-        env!("CARGO_BIN_EXE_jury"),
-        ballot.path.display(),
-        share.display(),
-        config.display(),
+    let t = crate::helpers::judge_following(
+        "calibration",
+        dir.path(),
+        &ballots[3],
+        &share,
+        "LANG=zh_CN.UTF-8",
+        (100, 24),
     );
-    let t = crate::helpers::Tmux::start("calibration", &line, 100, 24);
     t.wait_for("作品 1");
     let out = run(
         dir.path(),

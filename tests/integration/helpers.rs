@@ -48,14 +48,52 @@ pub fn show(out: &std::process::Output) -> String {
 /// `jury --contest CONTEST --lang en ARGS…` run to its end, the organizer's passphrase
 /// `key` in `JURY_KEY`.
 pub fn run_in(contest: &std::path::Path, key: &str, args: &[&str]) -> std::process::Output {
+    run_as(contest, key, &[&["--lang", "en"], args].concat())
+}
+
+/// `jury --contest CONTEST ARGS…` run to its end, the organizer's passphrase `key` in
+/// `JURY_KEY`.
+pub fn run_as(contest: &std::path::Path, key: &str, args: &[&str]) -> std::process::Output {
     jury()
         .env("JURY_KEY", key)
         .arg("--contest")
         .arg(contest)
-        .args(["--lang", "en"])
         .args(args)
         .output()
         .unwrap()
+}
+
+/// The line of a printed table whose first word is `id` (empty if there is none).
+pub fn line_of(table: &str, id: &str) -> String {
+    table
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(id))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A judge TUI on `ballot` in tmux, following the sync folder `share` with video off: the
+/// room's end-to-end tests start their judges this way. `env` is extra `VAR=value` words
+/// (language, polling only); the judge's config and stderr go to a fresh folder in `root`.
+pub fn judge_following(
+    name: &str,
+    root: &std::path::Path,
+    ballot: &jury_testkit::Issued,
+    share: &std::path::Path,
+    env: &str,
+    size: (u16, u16),
+) -> Tmux {
+    let config = root.join(format!("config-{name}"));
+    std::fs::create_dir_all(&config).unwrap();
+    let line = format!(
+        "exec env XDG_CONFIG_HOME={config} {env} JURY_KEY={key} {bin} judge {ballot} --sync-dir {share} --video-output none 2>{config}/stderr.txt",
+        config = config.display(),
+        key = ballot.key.secret(),
+        bin = env!("CARGO_BIN_EXE_jury"),
+        ballot = ballot.path.display(),
+        share = share.display(),
+    );
+    Tmux::start(name, &line, size.0, size.1)
 }
 
 /// A program running in a private tmux server, read back with `capture-pane`: the one screen

@@ -348,16 +348,10 @@ fn bad_rows_carry_every_reason_with_their_row_number() {
 
 #[test]
 fn mojibake_of_utf8_read_as_latin1_is_refused() {
-    let garbled: String = "深海里的灯塔"
-        .as_bytes()
-        .iter()
-        .map(|&b| {
-            encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(&[b])
-                .0
-                .into_owned()
-        })
-        .collect();
+    let garbled = encoding_rs::WINDOWS_1252
+        .decode_without_bom_handling("深海里的灯塔".as_bytes())
+        .0
+        .into_owned();
     let t = table(&[
         &["序号", "作品名称", "创作单位"],
         &["1", &garbled, "重庆大学"],
@@ -493,16 +487,8 @@ fn work(id: &str, unit: &str, district: &str) -> WorkRow {
         title: format!("作品{id}"),
         unit: unit.into(),
         district: district.into(),
-        address: String::new(),
-        contact: String::new(),
-        contact_person: String::new(),
-        media_file: None,
-        summary: String::new(),
-        creators: String::new(),
-        email: String::new(),
-        credit_code: String::new(),
-        origin_no: String::new(),
         row: id.parse::<usize>().unwrap() + 1,
+        ..WorkRow::default()
     }
 }
 

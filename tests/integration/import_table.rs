@@ -10,10 +10,34 @@ use rust_xlsxwriter::{Format, Workbook};
 
 const FORM: &str = "序号,作品名称,创作单位,推荐单位（区县）\r\n1,追光者,重庆大学,沙坪坝区\r\n2,深海里的灯塔,重庆医科大学,渝中区\r\n";
 
+/// The header row of the workbook fixtures, 联系方式 merged over two columns.
+const MERGED_HEADERS: [&str; 6] = [
+    "序号",
+    "作品名称",
+    "创作单位",
+    "联系方式",
+    "联系方式",
+    "视频文件",
+];
+
 /// `bytes` written as `name` in a folder of its own and read as a form.
 fn read_form(name: &str, bytes: &[u8]) -> Table {
     let dir = tempfile::tempdir().unwrap();
     read_table(&write(dir.path(), name, bytes)).unwrap()
+}
+
+/// `read_form`, checking the encoding the reader says it found.
+fn read_as(name: &str, bytes: &[u8], encoding: &str) -> Table {
+    let t = read_form(name, bytes);
+    assert_eq!(t.encoding, encoding, "{name}");
+    t
+}
+
+/// `text` in `encoding`, every character of it mappable.
+fn encoded(encoding: &'static encoding_rs::Encoding, text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding.encode(text);
+    assert!(!unmappable, "{text}");
+    bytes.into_owned()
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
@@ -34,8 +58,7 @@ fn cells(table: &Table, row: usize) -> Vec<&str> {
 
 #[test]
 fn utf8_csv_is_read_as_utf8() {
-    let t = read_form("works.csv", FORM.as_bytes());
-    assert_eq!(t.encoding, "UTF-8");
+    let t = read_as("works.csv", FORM.as_bytes(), "UTF-8");
     assert_eq!(t.sheet, None);
     assert_eq!(
         cells(&t, 0),
@@ -52,8 +75,7 @@ fn utf8_csv_is_read_as_utf8() {
 fn utf8_bom_csv_loses_its_bom() {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend_from_slice(FORM.as_bytes());
-    let t = read_form("works.csv", &bytes);
-    assert_eq!(t.encoding, "UTF-8 (BOM)");
+    let t = read_as("works.csv", &bytes, "UTF-8 (BOM)");
     assert_eq!(
         t.rows[0][0], "序号",
         "the BOM must not stick to the first header"
@@ -62,14 +84,12 @@ fn utf8_bom_csv_loses_its_bom() {
 
 #[test]
 fn gbk_csv_is_detected_and_decoded_not_mojibake() {
-    let (gbk, _, unmappable) = encoding_rs::GBK.encode(FORM);
-    assert!(!unmappable);
+    let gbk = encoded(encoding_rs::GBK, FORM);
     assert!(
         std::str::from_utf8(&gbk).is_err(),
         "the fixture must not be valid UTF-8"
     );
-    let t = read_form("works.csv", &gbk);
-    assert_eq!(t.encoding, "GB18030");
+    let t = read_as("works.csv", &gbk, "GB18030");
     assert_eq!(cells(&t, 1), ["1", "追光者", "重庆大学", "沙坪坝区"]);
 }
 
@@ -77,10 +97,8 @@ fn gbk_csv_is_detected_and_decoded_not_mojibake() {
 fn gb18030_four_byte_characters_decode() {
     // 𠀀 (U+20000) needs GB18030's four-byte form; GBK alone cannot say it.
     let text = "序号,作品名称,创作单位\n1,𠀀之谜,重庆大学\n";
-    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(text);
-    assert!(!unmappable);
-    let t = read_form("works.csv", &bytes);
-    assert_eq!(t.encoding, "GB18030");
+    let bytes = encoded(encoding_rs::GB18030, text);
+    let t = read_as("works.csv", &bytes, "GB18030");
     assert_eq!(t.rows[1][1], "𠀀之谜");
 }
 
@@ -91,8 +109,7 @@ fn utf16_unicode_text_from_excel_is_read_with_tabs() {
     for unit in text.encode_utf16() {
         bytes.extend_from_slice(&unit.to_le_bytes());
     }
-    let t = read_form("works.txt", &bytes);
-    assert_eq!(t.encoding, "UTF-16LE");
+    let t = read_as("works.txt", &bytes, "UTF-16LE");
     assert_eq!(cells(&t, 1), ["1", "追光者", "重庆大学", "沙坪坝区"]);
 }
 
@@ -126,8 +143,7 @@ fn excel_sep_line_names_the_delimiter_and_is_not_a_row() {
 fn a_text_export_named_xls_is_read_as_text() {
     let tsv = FORM.replace(',', "\t");
     let (gbk, _, _) = encoding_rs::GBK.encode(&tsv);
-    let t = read_form("导出.xls", &gbk);
-    assert_eq!(t.encoding, "GB18030 (text file named .xls)");
+    let t = read_as("导出.xls", &gbk, "GB18030 (text file named .xls)");
     assert_eq!(t.rows[1][2], "重庆大学");
 }
 
@@ -335,17 +351,7 @@ fn xlsx_merged_cells_fill_their_span_and_numbers_lose_point_zero() {
     );
     assert_eq!(t.row_numbers, [1, 2, 3, 4, 5, 6]);
     assert_eq!(t.rows[1], vec!["推荐单位（盖章）：渝中区科学技术局"; 6]);
-    assert_eq!(
-        cells(&t, 2),
-        [
-            "序号",
-            "作品名称",
-            "创作单位",
-            "联系方式",
-            "联系方式",
-            "视频文件"
-        ]
-    );
+    assert_eq!(cells(&t, 2), MERGED_HEADERS);
     assert_eq!(
         cells(&t, 3),
         ["序号", "作品名称", "创作单位", "联系人", "电话", "视频文件"]
@@ -397,17 +403,7 @@ fn xls_fixture_with_merged_two_level_header_is_read() {
     assert_eq!(t.encoding, "XLS");
     assert_eq!(t.sheet.as_deref(), Some("推荐表"));
     assert_eq!(t.rows[1][5], "推荐单位（盖章）：江北区科学技术局");
-    assert_eq!(
-        cells(&t, 2),
-        [
-            "序号",
-            "作品名称",
-            "创作单位",
-            "联系方式",
-            "联系方式",
-            "视频文件"
-        ]
-    );
+    assert_eq!(cells(&t, 2), MERGED_HEADERS);
     assert_eq!(cells(&t, 3)[0], "序号");
     assert_eq!(
         cells(&t, 4),

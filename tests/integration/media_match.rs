@@ -67,12 +67,7 @@ fn videos_named_by_title_in_district_folders_are_matched_and_recorded_on_accept(
     let out = run(&c, &["media", "match", vdir]);
     assert!(out.status.success(), "{}", show(&out));
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let line = |id: &str| {
-        text.lines()
-            .find(|l| l.split_whitespace().next() == Some(id))
-            .unwrap_or_default()
-            .to_string()
-    };
+    let line = |id: &str| crate::helpers::line_of(&text, id);
     assert!(
         line(&light).contains("渝中区/重庆大学/追光者.mp4") && line(&light).contains("title"),
         "{text}"
@@ -122,13 +117,7 @@ fn videos_named_by_title_in_district_folders_are_matched_and_recorded_on_accept(
     {
         let out = run(&c, &["probe", "--jobs", "2"]);
         let table = String::from_utf8_lossy(&out.stdout).into_owned();
-        let line = |id: &str| {
-            table
-                .lines()
-                .find(|l| l.split_whitespace().next() == Some(id))
-                .unwrap_or_default()
-                .to_string()
-        };
+        let line = |id: &str| crate::helpers::line_of(&table, id);
         for id in [&light, &ai, &fish] {
             assert!(line(id).contains(" ok "), "{id}: {table}");
         }

@@ -518,13 +518,7 @@ fn probe_checks_every_work_stores_results_and_gates_on_missing_or_breaking() {
         "no progress bar off a terminal: {}",
         show(&out)
     );
-    let line = |id: &str| {
-        table
-            .lines()
-            .find(|l| l.split_whitespace().next() == Some(id))
-            .unwrap_or_default()
-            .to_string()
-    };
+    let line = |id: &str| crate::helpers::line_of(&table, id);
     assert!(line("1").contains(" ok "), "{table}");
     assert!(
         line("3").contains("FAIL") && line("3").contains("4:3"),

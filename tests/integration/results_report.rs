@@ -216,6 +216,14 @@ pub(crate) fn view(
     source.view(&folder.contest, lang_method)
 }
 
+/// The standard fixture in a fresh folder, and its results view by the contest's method.
+fn fixture_view() -> (tempfile::TempDir, ResultsView) {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let v = view(dir.path(), None);
+    (dir, v)
+}
+
 fn cell(range: &calamine::Range<Data>, row: u32, col: u32) -> Data {
     range.get_value((row, col)).cloned().unwrap_or(Data::Empty)
 }
@@ -230,9 +238,7 @@ fn n(x: f64) -> Data {
 
 #[test]
 fn view_matches_the_hand_tally() {
-    let dir = tempfile::tempdir().unwrap();
-    fixture(dir.path());
-    let v = view(dir.path(), None);
+    let (_dir, v) = fixture_view();
     assert!(v.provisional);
     assert_eq!(v.tally.unsubmitted, ["J4"]);
     let order: Vec<(&str, Option<usize>, String)> = v
@@ -295,9 +301,7 @@ fn view_matches_the_hand_tally() {
 
 #[test]
 fn xlsx_reads_back_cell_by_cell() {
-    let dir = tempfile::tempdir().unwrap();
-    fixture(dir.path());
-    let v = view(dir.path(), None);
+    let (dir, v) = fixture_view();
     let path = dir.path().join("out.xlsx");
     report::xlsx::write(&v, Lang::Zh, &path).unwrap();
     let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
@@ -579,9 +583,7 @@ fn balanced(svg: &str) -> bool {
 
 #[test]
 fn html_has_every_work_tier_receipt_and_valid_svg() {
-    let dir = tempfile::tempdir().unwrap();
-    fixture(dir.path());
-    let v = view(dir.path(), None);
+    let (_dir, v) = fixture_view();
     for lang in [Lang::Zh, Lang::En] {
         let html = report::html::render(&v, lang);
         assert!(html.starts_with("<!DOCTYPE html>"));
@@ -649,9 +651,7 @@ fn html_has_every_work_tier_receipt_and_valid_svg() {
 
 #[test]
 fn csv_parses_back_with_bom() {
-    let dir = tempfile::tempdir().unwrap();
-    fixture(dir.path());
-    let v = view(dir.path(), None);
+    let (_dir, v) = fixture_view();
     let text = report::csv::render(&v, Lang::Zh).unwrap();
     assert!(text.starts_with('\u{feff}'));
     let mut rd = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
@@ -692,9 +692,7 @@ fn csv_parses_back_with_bom() {
 
 #[test]
 fn terminal_table_rows_have_equal_display_width() {
-    let dir = tempfile::tempdir().unwrap();
-    fixture(dir.path());
-    let v = view(dir.path(), None);
+    let (_dir, v) = fixture_view();
     for lang in [Lang::Zh, Lang::En] {
         let lines = report::table::table_lines(&v, lang);
         assert_eq!(lines.len(), 2 + 6);
@@ -885,6 +883,35 @@ fn formula_like_titles_stay_text_in_csv() {
     assert_eq!(&first[4], "'=HYPERLINK(\"http://x\")");
 }
 
+/// Two submitted judges, J1 and J2, each scoring every work in `works` with its steps.
+fn two_judges<'c>(
+    contest: &'c jury_core::model::Contest,
+    works: &[(&str, BTreeMap<String, u32>)],
+) -> jury_core::tally::TallyInput<'c> {
+    const JUDGES: [&str; 2] = ["J1", "J2"];
+    let pairs = || {
+        works
+            .iter()
+            .flat_map(|(w, steps)| JUDGES.map(|j| (j, *w, steps)))
+    };
+    jury_core::tally::TallyInput {
+        contest,
+        works: works.iter().map(|(w, _)| w.to_string()).collect(),
+        judges: JUDGES.map(String::from).to_vec(),
+        assignments: pairs().map(|(j, w, _)| (j.into(), w.into())).collect(),
+        sheets: pairs()
+            .map(|(j, w, steps)| jury_core::tally::Sheet {
+                judge: j.into(),
+                work: w.into(),
+                scores: steps.clone(),
+                complete: true,
+            })
+            .collect(),
+        recusals: Vec::new(),
+        submitted: JUDGES.map(String::from).into(),
+    }
+}
+
 #[test]
 fn a_tie_across_a_tier_boundary_is_shown_as_the_panels_decision() {
     // Two works with the same two sheets tie at place 1. With two ranked works the cut-offs
@@ -896,26 +923,7 @@ fn a_tie_across_a_tier_boundary_is_shown_as_the_panels_decision() {
         .map(|c| c.to_string())
         .zip([25, 25, 12, 8, 4, 4, 4])
         .collect();
-    let mut input = jury_core::tally::TallyInput {
-        contest: &contest,
-        works: vec!["A".into(), "B".into()],
-        judges: vec!["J1".into(), "J2".into()],
-        assignments: Vec::new(),
-        sheets: Vec::new(),
-        recusals: Vec::new(),
-        submitted: ["J1".to_string(), "J2".to_string()].into(),
-    };
-    for w in ["A", "B"] {
-        for j in ["J1", "J2"] {
-            input.assignments.push((j.into(), w.into()));
-            input.sheets.push(jury_core::tally::Sheet {
-                judge: j.into(),
-                work: w.into(),
-                scores: steps.clone(),
-                complete: true,
-            });
-        }
-    }
+    let input = two_judges(&contest, &[("A", steps.clone()), ("B", steps)]);
     let v = ResultsView::build(&input, None, &[], &[], &[]);
     assert!(!v.provisional);
     assert_eq!(v.award_label(&v.rows[0], Lang::Zh), "待定（二等奖/优秀奖）");
@@ -1039,9 +1047,7 @@ fn number_format(sheet: &str, styles: &str, r: &str) -> String {
 
 #[test]
 fn xlsx_numbers_carry_one_format_per_column_and_print_on_a4_landscape() {
-    let dir = tempfile::tempdir().unwrap();
-    fixture(dir.path());
-    let v = view(dir.path(), None);
+    let (_dir, v) = fixture_view();
     let bytes = report::xlsx::render(&v, Lang::Zh).unwrap();
     let styles = xlsx_part(&bytes, "xl/styles.xml");
     let results = xlsx_part(&bytes, "xl/worksheets/sheet1.xml");
@@ -1100,9 +1106,7 @@ fn xlsx_numbers_carry_one_format_per_column_and_print_on_a4_landscape() {
 
 #[test]
 fn every_score_column_has_two_decimals_in_csv_html_and_the_table() {
-    let dir = tempfile::tempdir().unwrap();
-    fixture(dir.path());
-    let v = view(dir.path(), None);
+    let (_dir, v) = fixture_view();
     let two = |x: &str| {
         let x = x.trim_end_matches('*');
         matches!(x.split_once('.'), Some((w, f)) if !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()) && f.len() == 2 && f.bytes().all(|b| b.is_ascii_digit()))
@@ -1155,26 +1159,7 @@ fn a_tie_broken_by_the_tie_break_order_is_marked_in_every_output() {
         ("B", sheet([25, 25, 13, 9, 4, 4, 4])),
         ("C", sheet([20, 20, 12, 8, 4, 3, 3])),
     ];
-    let mut input = jury_core::tally::TallyInput {
-        contest: &contest,
-        works: vec!["A".into(), "B".into(), "C".into()],
-        judges: vec!["J1".into(), "J2".into()],
-        assignments: Vec::new(),
-        sheets: Vec::new(),
-        recusals: Vec::new(),
-        submitted: ["J1".to_string(), "J2".to_string()].into(),
-    };
-    for (w, scores) in &steps {
-        for j in ["J1", "J2"] {
-            input.assignments.push((j.into(), w.to_string()));
-            input.sheets.push(jury_core::tally::Sheet {
-                judge: j.into(),
-                work: w.to_string(),
-                scores: scores.clone(),
-                complete: true,
-            });
-        }
-    }
+    let input = two_judges(&contest, &steps);
     let v = ResultsView::build(&input, None, &[], &[], &[]);
     let order: Vec<(&str, Option<usize>)> =
         v.rows.iter().map(|r| (r.work.as_str(), r.place)).collect();
@@ -1225,9 +1210,7 @@ fn a_tie_broken_by_the_tie_break_order_is_marked_in_every_output() {
 #[test]
 fn a_provisional_public_list_says_so_without_naming_judges() {
     use jury::report::audience::{public_csv, Audience};
-    let dir = tempfile::tempdir().unwrap();
-    fixture(dir.path());
-    let v = view(dir.path(), None);
+    let (_dir, v) = fixture_view();
     assert!(v.provisional && v.tally.unsubmitted == ["J4"]);
     let html = report::html::render_for(&v, Lang::Zh, Audience::Public);
     assert!(html.contains("暂定结果：尚有评委评分未提交"));

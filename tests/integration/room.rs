@@ -158,24 +158,17 @@ fn judge_follows_the_room(poll_only: bool) {
     drop(f);
     let share = dir.path().join("share");
     std::fs::create_dir(&share).unwrap();
-    let config = dir.path().join("config");
-    std::fs::create_dir(&config).unwrap();
-    let line = format!(
-        "exec env XDG_CONFIG_HOME={} LANG=en_US.UTF-8 JURY_KEY={} {} {} judge {} --sync-dir {} --video-output none 2>{}/stderr.txt",
-        config.display(),
-        ballot.key.secret(),
-        if poll_only { "JURY_FOLLOW_POLL_ONLY=1" } else { "" },
-        env!("CARGO_BIN_EXE_jury"),
-        ballot.path.display(),
-        share.display(),
-        config.display(),
-    );
+    let env = if poll_only {
+        "LANG=en_US.UTF-8 JURY_FOLLOW_POLL_ONLY=1"
+    } else {
+        "LANG=en_US.UTF-8"
+    };
     let name = if poll_only {
         "room-poll"
     } else {
         "room-notify"
     };
-    let t = crate::helpers::Tmux::start(name, &line, 80, 24);
+    let t = crate::helpers::judge_following(name, dir.path(), &ballot, &share, env, (80, 24));
     t.wait_for("todo");
     let s = share.to_str().unwrap();
     let show = |work: &str| {

@@ -18,20 +18,8 @@ const PASS: &str = "rounds organizer passphrase";
 const WORKS: usize = 40;
 const JUDGES: usize = 10;
 
-const ROUNDS: &str = r#"
-[[rounds]]
-id = "初评"
-label_zh = "初评"
-label_en = "First round"
-judges_per_work = 3
-
-[[rounds]]
-id = "终评"
-label_zh = "终评"
-label_en = "Final round"
-judges_per_work = 5
-advance = { top = 12 }
-"#;
+/// The README's example: 初评 (3 per work), then 终评 (top 12, 5 each).
+const ROUNDS: &str = jury_core::data::TWO_ROUNDS;
 
 fn jury(dir: &Path, args: &[&str]) -> Output {
     crate::helpers::jury()

@@ -5,7 +5,7 @@
 //! confirm it, and the report's signature page lists who confirmed what (stale ones marked);
 //! and the judge TUI does both through tmux.
 
-use crate::helpers::{assert_ok, jury, stdout_ok, Tmux};
+use crate::helpers::{assert_ok, stdout_ok};
 use jury_core::chain::Event;
 use jury_store::cipher::{open_encrypted, OpenMode};
 use jury_store::master::Master;
@@ -16,13 +16,7 @@ use rusqlite::Connection;
 use std::path::Path;
 
 fn cli(contest: &Path, args: &[&str]) -> std::process::Output {
-    jury()
-        .arg("--contest")
-        .arg(contest)
-        .args(args)
-        .env("JURY_KEY", ORGANIZER_KEY)
-        .output()
-        .unwrap()
+    crate::helpers::run_as(contest, ORGANIZER_KEY, args)
 }
 
 /// `jury results --format html --audience AUDIENCE` written to `html` in `lang`; its text.
@@ -267,18 +261,14 @@ fn a_judge_tui_revises_with_a_reason_and_confirms_the_published_results() {
     let b = &ballots[0];
     let share = dir.path().join("share");
     std::fs::create_dir(&share).unwrap();
-    let config = dir.path().join("config");
-    std::fs::create_dir(&config).unwrap();
-    let line = format!(
-        "exec env XDG_CONFIG_HOME={} LANG=en_US.UTF-8 JURY_KEY={} {} judge {} --sync-dir {} --video-output none 2>{}/stderr.txt",
-        config.display(),
-        b.key.secret(),
-        env!("CARGO_BIN_EXE_jury"),
-        b.path.display(),
-        share.display(),
-        config.display(),
+    let t = crate::helpers::judge_following(
+        "signoff-tui",
+        dir.path(),
+        b,
+        &share,
+        "LANG=en_US.UTF-8",
+        (100, 30),
     );
-    let t = Tmux::start("signoff-tui", &line, 100, 30);
     t.wait_for("submitted");
     t.send(&["o"]);
     t.wait_for("Reopen ballot");

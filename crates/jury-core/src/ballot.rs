@@ -75,6 +75,16 @@ pub struct BallotNotes {
 }
 
 impl BallotData {
+    /// The work of that number on this ballot.
+    pub fn work(&self, id: &str) -> Option<&Work> {
+        self.works.iter().find(|w| w.id == id)
+    }
+
+    /// The title of work `id`, empty if the ballot has no such work.
+    pub fn title_of(&self, id: &str) -> &str {
+        self.work(id).map(|w| w.title.as_str()).unwrap_or("")
+    }
+
     pub fn score(&self, work: &str, criterion: &str) -> Option<u32> {
         self.scores
             .get(&(work.to_string(), criterion.to_string()))

@@ -7,6 +7,8 @@ pub const CONTEST_2023: &str = include_str!("../../../data/contests/cq-2023-shor
 pub const CONTEST_MICRO: &str = include_str!("../../../data/contests/cq-micro-lecture.toml");
 pub const RUBRIC_2023: &str = include_str!("../../../data/rubrics/cq-2023-short-video.toml");
 pub const RUBRIC_MICRO: &str = include_str!("../../../data/rubrics/cq-micro-lecture.toml");
+/// The README's two-round example (初评 → 终评), to append to a contest.toml.
+pub const TWO_ROUNDS: &str = include_str!("../../../data/contests/two-rounds.toml");
 
 /// Template names accepted by `jury init --template`.
 pub const TEMPLATES: [&str; 2] = ["cq-2023-short-video", "cq-micro-lecture"];

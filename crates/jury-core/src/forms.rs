@@ -412,7 +412,7 @@ const JUDGE_ALIASES: &[(Field, &[&str])] = &[
 ];
 
 /// One work read from a form.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WorkRow {
     /// The contest-wide work number when the form has such a column (作品编号), normalised
     /// (`001`, `1.0` and `１` are `1`); empty otherwise, and the import numbers the work.
@@ -1845,16 +1845,10 @@ mod tests {
     fn garbled_text_is_recognised() {
         assert!(is_garbled("作品\u{FFFD}"));
         assert!(is_garbled("锟斤拷"));
-        let mojibake: String = "作品名称"
-            .as_bytes()
-            .iter()
-            .map(|&b| {
-                encoding_rs::WINDOWS_1252
-                    .decode_without_bom_handling(&[b])
-                    .0
-                    .into_owned()
-            })
-            .collect();
+        let mojibake = encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling("作品名称".as_bytes())
+            .0
+            .into_owned();
         assert!(is_garbled(&mojibake), "{mojibake}");
         assert!(!is_garbled("Café au lait"));
         assert!(!is_garbled("作品名称"));

@@ -486,15 +486,8 @@ pub fn quota_warnings(
             title: w.title.clone(),
             unit: w.unit.clone(),
             district: w.district.clone(),
-            address: String::new(),
-            contact: String::new(),
-            contact_person: String::new(),
-            media_file: None,
-            summary: String::new(),
-            creators: String::new(),
-            email: String::new(),
-            credit_code: String::new(),
             row: i + 1,
+            ..WorkRow::default()
         })
         .collect();
     let ids = |rows: &[usize]| -> Vec<String> {

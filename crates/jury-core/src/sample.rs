@@ -21,16 +21,12 @@ pub fn sample_data(works: usize) -> BallotData {
         "中国科学院重庆绿色智能技术研究院",
     ];
     let works = (0..works)
-        .map(|i| Work {
-            id: format!("{:03}", i + 1),
-            title: format!("{} {}", titles[i % titles.len()], i + 1),
-            unit: units[i % units.len()].to_string(),
-            district: "渝中区".into(),
-            media_file: format!("{:03}.mp4", i + 1),
-            media_sha256: None,
-            probe_note: None,
-            probe_findings: None,
-            duration_ms: Some(200_000),
+        .map(|i| {
+            Work::numbered(
+                i + 1,
+                format!("{} {}", titles[i % titles.len()], i + 1),
+                units[i % units.len()].to_string(),
+            )
         })
         .collect();
     BallotData {

@@ -102,17 +102,7 @@ pub fn organizer_key() -> BallotKey {
 }
 
 fn work(i: usize) -> Work {
-    Work {
-        id: format!("{:03}", i + 1),
-        title: format!("作品 {}", i + 1),
-        unit: format!("单位{}", i % 5),
-        district: "渝中区".into(),
-        media_file: format!("{:03}.mp4", i + 1),
-        media_sha256: None,
-        probe_note: None,
-        probe_findings: None,
-        duration_ms: Some(200_000),
-    }
+    Work::numbered(i + 1, format!("作品 {}", i + 1), format!("单位{}", i % 5))
 }
 
 /// Builds a contest in `dir` (the 2023 rubric) with `works` works and `judges` judges;

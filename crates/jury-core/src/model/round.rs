@@ -177,25 +177,14 @@ mod tests {
         assert_eq!(Advance::TopPercent(10).count(0), 0);
     }
 
-    const ROUNDS: &str = r#"
-[[rounds]]
-id = "初评"
-label_zh = "初评"
-label_en = "First round"
-judges_per_work = 3
-
-[[rounds]]
-id = "终评"
-label_zh = "终评"
-label_en = "Final round"
-judges_per_work = 5
-advance = { top = 12 }
-blind = true
-"#;
-
     #[test]
     fn rounds_parse_and_the_final_round_judges_with_its_own_settings() {
-        let text = format!("{}{ROUNDS}", crate::data::CONTEST_2023);
+        // The example's last table is 终评's: the appended line makes that round blind.
+        let text = format!(
+            "{}{}blind = true\n",
+            crate::data::CONTEST_2023,
+            crate::data::TWO_ROUNDS
+        );
         let c = Contest::from_toml("contest.toml", &text, crate::data::rubric).unwrap();
         assert_eq!(c.rounds.len(), 2);
         assert_eq!(c.rounds[1].advance, Some(Advance::Top(12)));
@@ -223,7 +212,7 @@ blind = true
         let missing = format!(
             "{}{}",
             crate::data::CONTEST_2023,
-            ROUNDS.replace("advance = { top = 12 }\n", "")
+            crate::data::TWO_ROUNDS.replace("advance = { top = 12 }\n", "")
         );
         let e = Contest::from_toml("contest.toml", &missing, crate::data::rubric).unwrap_err();
         assert_eq!(e.field, "rounds.advance", "{e}");
@@ -231,14 +220,14 @@ blind = true
         let twice = format!(
             "{}{}",
             crate::data::CONTEST_2023,
-            ROUNDS.replace("id = \"终评\"", "id = \"初评\"")
+            crate::data::TWO_ROUNDS.replace("id = \"终评\"", "id = \"初评\"")
         );
         let e = Contest::from_toml("contest.toml", &twice, crate::data::rubric).unwrap_err();
         assert!(e.message.contains("twice"), "{e}");
         let pct = format!(
             "{}{}",
             crate::data::CONTEST_2023,
-            ROUNDS.replace("{ top = 12 }", "{ top_percent = 130 }")
+            crate::data::TWO_ROUNDS.replace("{ top = 12 }", "{ top_percent = 130 }")
         );
         let e = Contest::from_toml("contest.toml", &pct, crate::data::rubric).unwrap_err();
         assert!(e.message.contains("130"), "{e}");

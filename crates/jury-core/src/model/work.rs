@@ -24,6 +24,24 @@ pub struct Work {
     pub probe_findings: Option<ProbeFindings>,
 }
 
+impl Work {
+    /// Work `n` (from 1) of a generated contest — the demo's and the tests': numbered 001…,
+    /// its video `001.mp4`, from 渝中区, 3 min 20 s long, not probed.
+    pub fn numbered(n: usize, title: String, unit: String) -> Work {
+        Work {
+            id: format!("{n:03}"),
+            title,
+            unit,
+            district: "渝中区".into(),
+            media_file: format!("{n:03}.mp4"),
+            media_sha256: None,
+            probe_note: None,
+            probe_findings: None,
+            duration_ms: Some(200_000),
+        }
+    }
+}
+
 /// What `jury probe` found about a work's video, as data rather than prose.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ProbeFindings {
