@@ -373,7 +373,7 @@ impl Session {
             }
             return;
         }
-        let Some(work) = app.data.work(&work_id).cloned() else {
+        let Some(work) = app.data.work(work_id).cloned() else {
             return;
         };
         let dirs = self.media_dirs.clone();
