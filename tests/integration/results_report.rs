@@ -763,11 +763,7 @@ fn jury_results_prints_the_table_and_writes_files() {
 
     let out = jury(dir.path()).arg("results").output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::helpers::assert_ok(&out, "jury results");
     assert!(
         stdout.contains("科学家精神的传承") && stdout.contains("一等奖"),
         "{stdout}"
@@ -779,11 +775,7 @@ fn jury_results_prints_the_table_and_writes_files() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::helpers::assert_ok(&out, "jury results");
     let default = dir.path().join("results.xlsx");
     assert!(stdout.contains(&default.display().to_string()), "{stdout}");
     assert!(stdout.contains("PROVISIONAL"), "{stdout}");
@@ -798,11 +790,7 @@ fn jury_results_prints_the_table_and_writes_files() {
         .arg(&html)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::helpers::assert_ok(&out, "jury results");
     assert!(std::fs::read_to_string(&html).unwrap().contains("</html>"));
 
     let out = jury(dir.path())
@@ -810,11 +798,7 @@ fn jury_results_prints_the_table_and_writes_files() {
         .arg(dir.path().join("z.csv"))
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::helpers::assert_ok(&out, "jury results");
 
     // A wrong key is a one-line error and exit 1, not a panic.
     let out = jury(dir.path())
@@ -852,11 +836,7 @@ fn an_empty_contest_renders_everywhere_without_panicking() {
         assert!(report::xlsx::render(&v, lang).is_ok());
     }
     let out = jury(dir.path()).arg("results").output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::helpers::assert_ok(&out, "jury results");
 }
 
 #[test]

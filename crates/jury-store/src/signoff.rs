@@ -8,7 +8,7 @@
 //!   reasons and the judge's confirmations, in two master tables replaced per ballot on every
 //!   merge (as its scores are), read by `jury log` and the report.
 
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{Connection, Transaction};
 use std::path::{Path, PathBuf};
 
 use crate::cipher::{query_all, sqlite_err};
@@ -82,6 +82,19 @@ pub struct ConfirmationRecord {
     pub fingerprint: String,
 }
 
+/// Runs the insert `sql` once for each row of parameters.
+fn insert_all<P: rusqlite::Params>(
+    tx: &Transaction<'_>,
+    sql: &str,
+    rows: impl Iterator<Item = P>,
+) -> rusqlite::Result<()> {
+    let mut insert = tx.prepare_cached(sql)?;
+    for row in rows {
+        insert.execute(row)?;
+    }
+    Ok(())
+}
+
 /// Inside the merge's transaction: replaces the ballot's revisions and confirmations with
 /// the ones its chain holds.
 pub(crate) fn store_merged(
@@ -95,44 +108,38 @@ pub(crate) fn store_merged(
             .and_then(|mut d| d.execute([&ballot.ballot_id]))
             .map_err(&err)?;
     }
-    let mut insert = tx
-        .prepare_cached(
-            "INSERT INTO revisions (ballot_id, judge_id, seq, at, work_id, criterion_id, old_steps, new_steps, reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )
-        .map_err(&err)?;
-    for (seq, at, r) in &ballot.history.revisions {
-        insert
-            .execute(params![
-                ballot.ballot_id,
-                ballot.judge_id,
+    insert_all(
+        tx,
+        "INSERT INTO revisions (ballot_id, judge_id, seq, at, work_id, criterion_id, old_steps, new_steps, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        ballot.history.revisions.iter().map(|(seq, at, r)| {
+            (
+                &ballot.ballot_id,
+                &ballot.judge_id,
                 seq,
                 at,
-                r.work,
-                r.criterion,
+                &r.work,
+                &r.criterion,
                 r.old,
                 r.new,
-                r.reason.clone().unwrap_or_default()
-            ])
-            .map_err(&err)?;
-    }
-    let mut insert = tx
-        .prepare_cached(
-            "INSERT INTO confirmations (ballot_id, judge_id, seq, at, fingerprint)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )
-        .map_err(&err)?;
-    for (seq, at, fingerprint) in &ballot.history.confirmations {
-        insert
-            .execute(params![
-                ballot.ballot_id,
-                ballot.judge_id,
-                seq,
-                at,
-                fingerprint
-            ])
-            .map_err(&err)?;
-    }
+                r.reason.as_deref().unwrap_or_default(),
+            )
+        }),
+    )
+    .map_err(&err)?;
+    insert_all(
+        tx,
+        "INSERT INTO confirmations (ballot_id, judge_id, seq, at, fingerprint)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        ballot
+            .history
+            .confirmations
+            .iter()
+            .map(|(seq, at, fingerprint)| {
+                (&ballot.ballot_id, &ballot.judge_id, seq, at, fingerprint)
+            }),
+    )
+    .map_err(&err)?;
     Ok(())
 }
 
