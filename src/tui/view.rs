@@ -622,26 +622,21 @@ pub(crate) fn summary_line(app: &App) -> String {
         .criteria()
         .filter(|c| app.data.score(&work, &c.id).is_none())
         .count();
-    if open == 0 {
-        crate::tr!(
-            app.lang,
-            "tui.summary_done",
-            total = total,
-            next = next,
-            play = play,
-            back = back
-        )
+    let template = if open == 0 {
+        crate::tr!(app.lang, "tui.summary_done")
     } else {
-        crate::tr!(
-            app.lang,
-            "tui.summary_partial",
-            total = total,
-            open = open,
-            next = next,
-            play = play,
-            back = back
-        )
-    }
+        crate::tr!(app.lang, "tui.summary_partial")
+    };
+    crate::i18n::fill(
+        template,
+        &[
+            ("total", &total),
+            ("open", &open),
+            ("next", &next),
+            ("play", &play),
+            ("back", &back),
+        ],
+    )
 }
 
 fn draw_hints(frame: &mut Frame, app: &App, area: Rect) {
@@ -890,14 +885,8 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
                 ),
                 BOLD,
             ));
-            lines.push(Line::styled(
-                choice_line(
-                    app,
-                    crate::tr!(app.lang, "tui.restore_choice"),
-                    Command::Accept,
-                ),
-                DIM,
-            ));
+            let ask = crate::tr!(app.lang, "tui.restore_choice");
+            lines.push(choice_line(app, ask, Command::Accept, DIM));
             title_owned = format!("{} {work}", crate::tr!(app.lang, "tui.restore_title"));
             &title_owned
         }
@@ -911,14 +900,8 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
             if *unsynced {
                 lines.push(Line::raw(crate::tr!(app.lang, "tui.quit_unsynced")));
             }
-            lines.push(Line::styled(
-                choice_line(
-                    app,
-                    crate::tr!(app.lang, "tui.quit_choice"),
-                    Command::Confirm,
-                ),
-                BOLD,
-            ));
+            let ask = crate::tr!(app.lang, "tui.quit_choice");
+            lines.push(choice_line(app, ask, Command::Confirm, BOLD));
             title_owned = crate::tr!(app.lang, "tui.quit_title").to_string();
             &title_owned
         }
@@ -975,14 +958,15 @@ fn draw_dialog(frame: &mut Frame, app: &App, dialog: &Dialog) {
 
 /// A dialog's answer line: `template` with the confirm layer's keys for `yes` and for
 /// cancelling.
-fn choice_line(app: &App, template: &str, yes: Command) -> String {
-    crate::i18n::fill(
+fn choice_line(app: &App, template: &str, yes: Command, style: Style) -> Line<'static> {
+    let text = crate::i18n::fill(
         template,
         &[
             ("yes", &confirm_key(app, yes)),
             ("no", &confirm_key(app, Command::Cancel)),
         ],
-    )
+    );
+    Line::styled(text, style)
 }
 
 /// The first key the confirm layer binds to `command` ("y", "Enter").
