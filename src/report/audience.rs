@@ -210,7 +210,7 @@ pub fn org_html(h: &mut String, view: &ResultsView, lang: Lang) {
     let (Some(org), Some(rule)) = (&view.organization, &view.contest.awards.organization) else {
         return;
     };
-    let label = lang.pick(&rule.label_zh, &rule.label_en);
+    let label = rule.label(lang);
     let _ = writeln!(
         h,
         "<section class=\"org-award\">\n<h2>{}</h2>\n<p class=\"small\">{}</p>\n<table>\n<thead><tr>",

@@ -260,11 +260,11 @@ pub struct Binding {
     pub desc_en: String,
 }
 
-impl Binding {
-    pub fn desc(&self, lang: Lang) -> &str {
-        lang.pick(&self.desc_zh, &self.desc_en)
-    }
+jury_core::bilingual!(Binding {
+    desc: desc_zh / desc_en
+});
 
+impl Binding {
     pub fn keys_label(&self) -> String {
         self.keys
             .iter()

@@ -230,6 +230,10 @@ pub struct RoundRef {
     pub last: bool,
 }
 
+crate::bilingual!(RoundRef {
+    label: label_zh / label_en
+});
+
 impl RoundRef {
     pub fn of(round: &Round, last: bool) -> RoundRef {
         RoundRef {
@@ -238,10 +242,6 @@ impl RoundRef {
             label_en: round.label_en.clone(),
             last,
         }
-    }
-
-    pub fn label(&self, lang: crate::lang::Lang) -> &str {
-        lang.pick(&self.label_zh, &self.label_en)
     }
 }
 

@@ -283,11 +283,17 @@ fn zh() -> Lang {
     Lang::Zh
 }
 
-impl Contest {
-    pub fn title(&self, lang: Lang) -> &str {
-        lang.pick(&self.title_zh, &self.title_en)
-    }
+crate::bilingual!(Contest {
+    title: title_zh / title_en
+});
+crate::bilingual!(AwardTier {
+    label: label_zh / label_en
+});
+crate::bilingual!(AwardRules {
+    rest_label: rest_zh / rest_en
+});
 
+impl Contest {
     /// Parses contest.toml; `load_rubric` resolves its `rubric = "…"` reference.
     pub fn from_toml(
         file: &str,

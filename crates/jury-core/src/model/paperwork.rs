@@ -402,3 +402,10 @@ mod tests {
         assert!(toml::from_str::<T>("rest = \"some\"").is_err());
     }
 }
+
+crate::bilingual!(CertificateSpec {
+    heading: heading_zh / heading_en
+});
+crate::bilingual!(OrganizationAward {
+    label: label_zh / label_en
+});

@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use super::contest::{Aggregation, BoundaryTies, Contest};
 use super::rubric::Rubric;
-use crate::lang::Lang;
 
 /// Who goes on from the round before: the best `N` works, or the best `P` percent (rounded
 /// up, at least one). Ties at the cut are settled by the round's `boundary_ties`.
@@ -86,11 +85,9 @@ fn up() -> BoundaryTies {
     BoundaryTies::Up
 }
 
-impl Round {
-    pub fn label(&self, lang: Lang) -> &str {
-        lang.pick(&self.label_zh, &self.label_en)
-    }
-}
+crate::bilingual!(Round {
+    label: label_zh / label_en
+});
 
 impl Contest {
     /// The rounds in order; a contest without `[[rounds]]` has one implicit round with an

@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 
 use super::datafile::DataError;
 use super::points::Points;
-use crate::lang::Lang;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rubric {
@@ -49,31 +48,26 @@ impl Criterion {
         (points.0 >= 0 && points.0 <= self.max.0 && points.0 % self.step.0 == 0)
             .then(|| (points.0 / self.step.0) as u32)
     }
-
-    pub fn label(&self, lang: Lang) -> &str {
-        lang.pick(&self.label_zh, &self.label_en)
-    }
-
-    pub fn standard(&self, lang: Lang) -> &str {
-        lang.pick(&self.standard_zh, &self.standard_en)
-    }
 }
 
-impl Group {
-    pub fn label(&self, lang: Lang) -> &str {
-        lang.pick(&self.label_zh, &self.label_en)
-    }
+crate::bilingual!(Criterion {
+    label: label_zh / label_en,
+    standard: standard_zh / standard_en
+});
+crate::bilingual!(Group {
+    label: label_zh / label_en
+});
+crate::bilingual!(Rubric {
+    title: title_zh / title_en
+});
 
+impl Group {
     pub fn max(&self) -> Points {
         self.criteria.iter().map(|c| c.max).sum()
     }
 }
 
 impl Rubric {
-    pub fn title(&self, lang: Lang) -> &str {
-        lang.pick(&self.title_zh, &self.title_en)
-    }
-
     /// Criteria in display order, across groups.
     pub fn criteria(&self) -> impl Iterator<Item = &Criterion> {
         self.groups.iter().flat_map(|g| g.criteria.iter())

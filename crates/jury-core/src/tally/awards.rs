@@ -28,11 +28,10 @@ pub enum Award {
 impl Award {
     /// The tier's name from contest.toml (data with both languages, not prose).
     pub fn label(self, rules: &AwardRules, lang: Lang) -> &str {
-        let (zh, en) = match self {
-            Award::Tier(i) => (&rules.tiers[i].label_zh, &rules.tiers[i].label_en),
-            Award::Rest => (&rules.rest_zh, &rules.rest_en),
-        };
-        lang.pick(zh, en)
+        match self {
+            Award::Tier(i) => rules.tiers[i].label(lang),
+            Award::Rest => rules.rest_label(lang),
+        }
     }
 
     /// The tier's id from contest.toml, or "rest".
