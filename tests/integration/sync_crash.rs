@@ -9,9 +9,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-fn jury() -> Command {
-    crate::helpers::jury()
-}
+use crate::helpers::jury;
 
 fn kill_after(mut cmd: Command, delay: Duration) -> bool {
     let mut child = cmd
