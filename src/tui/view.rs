@@ -605,8 +605,8 @@ pub(crate) fn hint_commands(layer: Layer) -> &'static [Command] {
         ],
         Layer::Room => &[
             Command::Show,
+            Command::TabNext,
             Command::ClearShowing,
-            Command::Stop,
             Command::Help,
             Command::Quit,
         ],
