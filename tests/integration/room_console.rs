@@ -389,6 +389,16 @@ fn the_console_help_lists_its_keys() {
     assert!(en.contains("Clear now showing"), "{en}");
 }
 
+/// A contest folder of three judges on four works, everyone on everything, and its ballots.
+#[cfg(feature = "mpv")]
+fn three_judges_four_works() -> (tempfile::TempDir, Vec<jury_testkit::Issued>) {
+    let dir = tempfile::tempdir().unwrap();
+    let f = jury_testkit::build(dir.path(), 3, 4, |_, _| true);
+    let ballots = f.ballots.clone();
+    drop(f);
+    (dir, ballots)
+}
+
 fn until(t: &crate::helpers::Tmux, what: &str, done: impl Fn(&str) -> bool) -> String {
     t.until(what, done)
 }
@@ -396,10 +406,7 @@ fn until(t: &crate::helpers::Tmux, what: &str, done: impl Fn(&str) -> bool) -> S
 #[cfg(feature = "mpv")]
 #[test]
 fn three_judges_and_the_console_in_one_room() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = jury_testkit::build(dir.path(), 3, 4, |_, _| true);
-    let ballots = f.ballots.clone();
-    drop(f);
+    let (dir, ballots) = three_judges_four_works();
     let media = dir.path().join("media");
     std::fs::create_dir_all(&media).unwrap();
     jury_media::testclip::Clip {
@@ -716,11 +723,7 @@ fn the_room_calibrates_revises_and_signs_off() {
 #[cfg(feature = "mpv")]
 #[test]
 fn the_room_shows_in_the_set_order_and_deliberates_a_disputed_work() {
-    use jury_testkit::{open_fast, steps_2023};
-    let dir = tempfile::tempdir().unwrap();
-    let f = jury_testkit::build(dir.path(), 3, 4, |_, _| true);
-    let ballots = f.ballots.clone();
-    drop(f);
+    let (dir, ballots) = three_judges_four_works();
     // 004 stays unscored; no work is within 0 points of a cut-off, so the list goes by range.
     let steps: [[[u32; 7]; 3]; 3] = [
         // 001: 64, 63, 62
@@ -744,12 +747,7 @@ fn the_room_shows_in_the_set_order_and_deliberates_a_disputed_work() {
     ];
     for (w, per_judge) in steps.iter().enumerate() {
         for (b, s) in ballots.iter().zip(per_judge) {
-            let mut ballot = open_fast(b);
-            for (criterion, step) in steps_2023(*s) {
-                ballot
-                    .set_score(&format!("{:03}", w + 1), &criterion, Some(step))
-                    .unwrap();
-            }
+            crate::deliberation::score(b, &format!("{:03}", w + 1), *s);
         }
     }
     let contest_file = dir.path().join(jury_store::folder::CONTEST_FILE);
