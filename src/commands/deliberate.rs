@@ -33,6 +33,107 @@ fn award_label(contest: &Contest, award: Option<Award>, lang: Lang) -> String {
     }
 }
 
+/// Between two judges' totals on a row.
+pub const TOTALS_SEPARATOR: &str = " · ";
+
+/// The column headings: #, work, title, place, score, range, SD, to cut-off, totals.
+pub fn headings(lang: Lang) -> [&'static str; 9] {
+    [
+        tr!(lang, "deliberate.col.n"),
+        tr!(lang, "deliberate.col.work"),
+        tr!(lang, "deliberate.col.title"),
+        tr!(lang, "deliberate.col.place"),
+        tr!(lang, "deliberate.col.score"),
+        tr!(lang, "deliberate.col.range"),
+        tr!(lang, "deliberate.col.sd"),
+        tr!(lang, "deliberate.col.cutoff"),
+        tr!(lang, "deliberate.col.totals"),
+    ]
+}
+
+/// One item of the list in words, every cell made safe for a terminal line: what
+/// `jury deliberate` prints and the room console's deliberation tab shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub work: String,
+    pub title: String,
+    pub place: String,
+    pub score: String,
+    pub range: String,
+    pub sd: String,
+    /// Distance to the nearest cut-off and the awards either side; `* ` first when near.
+    pub cutoff: String,
+    /// Each judge's total ("J01 83", or "J01 王老师 83" with names), by judge id.
+    pub totals: Vec<String>,
+}
+
+impl Row {
+    /// The row of `item` (its work titled `title`); judge names beside their ids when
+    /// `names` is given.
+    pub fn of(
+        contest: &Contest,
+        item: &Item,
+        title: &str,
+        names: Option<&BTreeMap<String, String>>,
+        lang: Lang,
+    ) -> Row {
+        let decimals = jury_core::results::point_decimals(contest);
+        let totals = item
+            .totals
+            .iter()
+            .map(|(judge, total)| {
+                let judge = safe_line(judge);
+                match names.and_then(|n| n.get(judge.as_ref())) {
+                    Some(name) => format!("{judge} {} {total}", safe_line(name)),
+                    None => format!("{judge} {total}"),
+                }
+            })
+            .collect();
+        let cutoff = item.cutoff.map_or_else(String::new, |c| {
+            let text = tr!(
+                lang,
+                "deliberate.cutoff",
+                distance = jury_core::results::fmt_points(c.distance.rounded(), decimals),
+                above = award_label(contest, Some(c.above), lang),
+                below = award_label(contest, c.below, lang)
+            );
+            if item.near {
+                format!("* {text}")
+            } else {
+                text
+            }
+        });
+        Row {
+            work: safe_line(&item.work).into_owned(),
+            title: safe_line(title).into_owned(),
+            place: item.place.map_or_else(|| "-".into(), |p| p.to_string()),
+            score: item
+                .aggregate
+                .map_or_else(|| "-".into(), jury_core::results::score_text),
+            range: item.spread.map_or_else(|| "-".into(), |s| s.to_string()),
+            sd: fmt_f64(item.sd, 1),
+            cutoff,
+            totals,
+        }
+    }
+}
+
+/// The open round's deliberation list from the master's data: the items in order and whether
+/// the results are still provisional.
+pub fn list(contest: &Contest, source: &ResultsSource, near: Points) -> (Vec<Item>, bool) {
+    let tally = source.round_tally(contest);
+    (order(&tally, near), tally.provisional)
+}
+
+/// Work id → title, of the source's works.
+pub fn titles(source: &ResultsSource) -> BTreeMap<String, String> {
+    source
+        .works
+        .iter()
+        .map(|w| (w.id.clone(), w.title.clone()))
+        .collect()
+}
+
 /// The list as text: a heading, the table and, when cut short, how many more there are.
 pub fn render(
     contest: &Contest,
@@ -61,67 +162,27 @@ pub fn render(
         out.push('\n');
     }
     let shown = options.top.unwrap_or(items.len()).min(items.len());
-    let decimals = jury_core::results::point_decimals(contest);
+    let names = options.names.then_some(names);
     let rows: Vec<Vec<String>> = items[..shown]
         .iter()
         .enumerate()
         .map(|(n, item)| {
-            let totals: Vec<String> = item
-                .totals
-                .iter()
-                .map(|(judge, total)| {
-                    let judge = safe_line(judge);
-                    match names.get(judge.as_ref()).filter(|_| options.names) {
-                        Some(name) => format!("{judge} {} {total}", safe_line(name)),
-                        None => format!("{judge} {total}"),
-                    }
-                })
-                .collect();
-            let cutoff = item.cutoff.map_or_else(String::new, |c| {
-                let text = tr!(
-                    lang,
-                    "deliberate.cutoff",
-                    distance = jury_core::results::fmt_points(c.distance.rounded(), decimals),
-                    above = award_label(contest, Some(c.above), lang),
-                    below = award_label(contest, c.below, lang)
-                );
-                if item.near {
-                    format!("* {text}")
-                } else {
-                    text
-                }
-            });
+            let title = titles.get(&item.work).map_or("", String::as_str);
+            let r = Row::of(contest, item, title, names, lang);
             vec![
                 (n + 1).to_string(),
-                safe_line(&item.work).into_owned(),
-                titles
-                    .get(&item.work)
-                    .map(|t| safe_line(t).into_owned())
-                    .unwrap_or_default(),
-                item.place.map_or_else(|| "-".into(), |p| p.to_string()),
-                item.aggregate
-                    .map_or_else(|| "-".into(), jury_core::results::score_text),
-                item.spread.map_or_else(|| "-".into(), |s| s.to_string()),
-                fmt_f64(item.sd, 1),
-                cutoff,
-                totals.join(" · "),
+                r.work,
+                r.title,
+                r.place,
+                r.score,
+                r.range,
+                r.sd,
+                r.cutoff,
+                r.totals.join(TOTALS_SEPARATOR),
             ]
         })
         .collect();
-    out.push_str(&super::watch::aligned_table(
-        &[
-            tr!(lang, "deliberate.col.n"),
-            tr!(lang, "deliberate.col.work"),
-            tr!(lang, "deliberate.col.title"),
-            tr!(lang, "deliberate.col.place"),
-            tr!(lang, "deliberate.col.score"),
-            tr!(lang, "deliberate.col.range"),
-            tr!(lang, "deliberate.col.sd"),
-            tr!(lang, "deliberate.col.cutoff"),
-            tr!(lang, "deliberate.col.totals"),
-        ],
-        &rows,
-    ));
+    out.push_str(&super::watch::aligned_table(&headings(lang), &rows));
     if near > 0 {
         out.push_str(tr!(lang, "deliberate.near_mark"));
         out.push('\n');
@@ -150,13 +211,8 @@ pub fn run(
             .ok_or_else(|| OrganizeError::Other(tr!(lang, "deliberate.bad_near", n = n)))?,
     };
     let source = ResultsSource::load(&master)?;
-    let tally = source.round_tally(contest);
-    let items = order(&tally, near);
-    let titles: BTreeMap<String, String> = source
-        .works
-        .iter()
-        .map(|w| (w.id.clone(), w.title.clone()))
-        .collect();
+    let (items, provisional) = list(contest, &source, near);
+    let titles = titles(&source);
     let judge_names: BTreeMap<String, String> = source
         .judges
         .iter()
@@ -171,7 +227,7 @@ pub fn run(
             &titles,
             &judge_names,
             &options,
-            tally.provisional,
+            provisional,
             lang
         )
     );

@@ -123,6 +123,25 @@ pub fn publish(
     })
 }
 
+/// contest.toml's `[room] order` names only works of the contest: else one line naming the
+/// first that is not.
+pub fn check_order(
+    contest: &jury_core::model::Contest,
+    works: &[(String, String)],
+    lang: Lang,
+) -> Result<(), OrganizeError> {
+    let ids: Vec<&str> = works.iter().map(|(id, _)| id.as_str()).collect();
+    match contest.room.unknown(&ids) {
+        None => Ok(()),
+        Some(work) => Err(OrganizeError::Other(tr!(
+            lang,
+            "room.order_unknown",
+            work = safe_line(work),
+            file = jury_store::folder::CONTEST_FILE
+        ))),
+    }
+}
+
 /// The room console's own options (`jury room` without a subcommand).
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConsoleArgs {
@@ -147,14 +166,17 @@ pub fn run_room(
     let (folder, master) = open_contest(globals)?;
     let lang = Lang::choose(globals.lang, folder.contest.language);
     let dir = sync_folder(sync_dir, lang)?;
-    let Some(cmd) = cmd else {
-        return run_console_with(folder, master, dir, console, globals, lang);
-    };
     let works: Vec<(String, String)> = master
         .works()?
         .into_iter()
         .map(|w| (w.id, w.title))
         .collect();
+    if matches!(cmd, None | Some(RoomCmd::Show { .. })) {
+        check_order(&folder.contest, &works, lang)?;
+    }
+    let Some(cmd) = cmd else {
+        return run_console_with(folder, master, dir, console, globals, lang);
+    };
     let work = match &cmd {
         RoomCmd::Show { work } => Some(work.as_str()),
         RoomCmd::Clear => None,
@@ -423,6 +445,22 @@ mod tests {
             ("001".into(), "山城".into()),
             ("012".into(), "江\u{1b}[2J桥".into()),
         ]
+    }
+
+    #[test]
+    fn an_unknown_work_in_the_room_order_is_one_line_naming_it() {
+        let mut contest = jury_core::sample::sample_data(1).contest;
+        assert!(check_order(&contest, &works(), Lang::En).is_ok());
+        contest.room.order = vec!["012".into(), "099".into()];
+        let en = check_order(&contest, &works(), Lang::En)
+            .unwrap_err()
+            .to_string();
+        assert!(en.contains("099") && en.contains("contest.toml"), "{en}");
+        assert!(!en.contains('\n'), "{en}");
+        let zh = check_order(&contest, &works(), Lang::Zh)
+            .unwrap_err()
+            .to_string();
+        assert!(zh.contains("099") && zh.contains("不在本比赛中"), "{zh}");
     }
 
     #[test]

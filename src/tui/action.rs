@@ -99,7 +99,7 @@ layer_commands! {
     /// The room console (`jury room`).
     RoomCommand {
         Next, Prev, First, Last, PageDown, PageUp, Show, ClearShowing, Pause, Stop, Refresh,
-        Help, Quit,
+        TabNext, Help, Quit,
     }
 }
 

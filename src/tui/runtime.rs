@@ -59,3 +59,63 @@ impl<M: Send + 'static> Runtime<M> {
         }
     }
 }
+
+/// An app the shared loop ([`run_loop`]) drives: the organizer TUI and the room console.
+/// Keys come already resolved through the app's keymap into its own effects.
+pub trait LoopApp {
+    /// The app's background messages.
+    type Message;
+    /// What the app asks the loop to carry out.
+    type Effect;
+    /// Draws the app's screen; reads only.
+    fn draw(&self, frame: &mut ratatui::Frame);
+    /// A key (other than the repaint key, which the loop handles).
+    fn key(&mut self, key: KeyEvent) -> Option<Self::Effect>;
+    /// One of the app's background messages.
+    fn message(&mut self, message: Self::Message) -> Option<Self::Effect>;
+    /// The terminal's new size in cells.
+    fn resize(&mut self, width: u16, height: u16);
+    /// Just before every frame (clocks).
+    fn before_draw(&mut self) {}
+}
+
+/// The loop both the organizer TUI and the room console run: draw, wait for the next thing
+/// (or a tick), hand it to the app, carry out the effect it asks for. Returns when
+/// `carry_out` says `false` (quit), or when every sender is gone. The terminal is left to
+/// the caller to restore.
+pub fn run_loop<A: LoopApp>(
+    terminal: &mut ratatui::DefaultTerminal,
+    runtime: &Runtime<A::Message>,
+    tick: Duration,
+    app: &mut A,
+    mut carry_out: impl FnMut(&mut A, A::Effect) -> bool,
+) -> anyhow::Result<()>
+where
+    A::Message: Send + 'static,
+{
+    let size = terminal.size()?;
+    app.resize(size.width, size.height);
+    loop {
+        app.before_draw();
+        terminal.draw(|frame| app.draw(frame))?;
+        let effect = match runtime.next(tick) {
+            None => return Ok(()),
+            Some(Incoming::Key(key)) if crate::tui::run::is_repaint_key(&key) => {
+                terminal.clear()?;
+                None
+            }
+            Some(Incoming::Key(key)) => app.key(key),
+            Some(Incoming::App(message)) => app.message(message),
+            Some(Incoming::Resize(w, h)) => {
+                app.resize(w, h);
+                None
+            }
+            Some(Incoming::Tick) => None,
+        };
+        if let Some(effect) = effect {
+            if !carry_out(app, effect) {
+                return Ok(());
+            }
+        }
+    }
+}

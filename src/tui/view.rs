@@ -593,8 +593,8 @@ pub(crate) fn hint_commands(layer: Layer) -> &'static [Command] {
         ],
         Layer::Room => &[
             Command::Show,
+            Command::TabNext,
             Command::ClearShowing,
-            Command::Stop,
             Command::Help,
             Command::Quit,
         ],

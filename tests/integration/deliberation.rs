@@ -14,7 +14,7 @@ fn run(contest: &Path, args: &[&str]) -> std::process::Output {
 }
 
 /// Scores `work` on `b`'s ballot with steps in `jury_testkit::CRITERIA_2023` order.
-fn score(b: &Issued, work: &str, steps: [u32; 7]) {
+pub(crate) fn score(b: &Issued, work: &str, steps: [u32; 7]) {
     let mut ballot = open_fast(b);
     for (criterion, s) in steps_2023(steps) {
         ballot.set_score(work, &criterion, Some(s)).unwrap();

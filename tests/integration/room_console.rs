@@ -64,6 +64,8 @@ fn data(all_scored: bool) -> RoomData {
         merged,
         calibration: jury_core::calibration::CalibrationState::NotConfigured,
         confirmations: Vec::new(),
+        deliberation: Vec::new(),
+        provisional: false,
     }
 }
 
@@ -259,6 +261,118 @@ fn the_console_shows_calibration_offsets_and_sign_off_confirmations() {
     insta::assert_snapshot!("room_console_calibrated_confirmed_en_80x24", en);
 }
 
+/// The deliberation list of [`data`]'s scores (by hand, as `jury_core::deliberation::order`
+/// gives it): 003 (83, 66, 71: mean 73.33) is 1.33 points above the first-prize cut-off,
+/// within the default 2 (shown whole: the rubric's points are); 001 (44, 47, J02 recused) is ranked below it, 3 points wide.
+fn deliberating(mut app: RoomApp) -> RoomApp {
+    use jury_core::deliberation::{Cutoff, Item};
+    use jury_core::model::Points;
+    use jury_core::tally::{Award, Score};
+    let item = |work: &str, place, mean: Score, totals: &[(&str, i64)], cutoff, near| Item {
+        work: work.into(),
+        place: Some(place),
+        aggregate: Some(mean),
+        award: None,
+        spread: Some(Points(
+            totals.iter().map(|t| t.1).max().unwrap() - totals.iter().map(|t| t.1).min().unwrap(),
+        )),
+        sd: Some(if totals.len() == 3 { 8.736 } else { 2.121 }),
+        totals: totals
+            .iter()
+            .map(|(j, t)| (j.to_string(), Points(*t)))
+            .collect(),
+        cutoff,
+        near,
+    };
+    let mean = |sum: i64, n: usize| Score::mean(sum, n);
+    app.data.deliberation = vec![
+        item(
+            "003",
+            1,
+            mean(22_000, 3),
+            &[("J01", 8300), ("J02", 6600), ("J03", 7100)],
+            Some(Cutoff {
+                above: Award::Tier(0),
+                below: Some(Award::Tier(1)),
+                distance: Score(mean(22_000, 3).0 - Score::from_points(Points(7200)).0),
+                inside: true,
+            }),
+            true,
+        ),
+        item(
+            "001",
+            2,
+            mean(9100, 2),
+            &[("J01", 4400), ("J03", 4700)],
+            Some(Cutoff {
+                above: Award::Tier(0),
+                below: Some(Award::Tier(1)),
+                distance: Score::from_points(Points(2783)),
+                inside: false,
+            }),
+            false,
+        ),
+    ];
+    app.data.provisional = true;
+    app.update(jury::tui::action::Action::Command(
+        jury::tui::action::Command::TabNext,
+    ));
+    app
+}
+
+#[test]
+fn the_deliberation_tab_at_80x24_lists_totals_with_names() {
+    let mut app = deliberating(console(Lang::Zh, true));
+    let zh = screen(&app);
+    assert!(zh.contains("讨论清单：2023"), "{zh}");
+    assert!(zh.contains("临时结果"), "{zh}");
+    let rows: Vec<&str> = zh.lines().collect();
+    let first = rows
+        .iter()
+        .position(|l| l.contains("> *") || l.contains(">*"))
+        .unwrap();
+    assert!(
+        rows[first].contains("003") && rows[first].contains("一碗小面的故事"),
+        "{zh}"
+    );
+    assert!(
+        rows[first].contains("* 1（一等奖/二等奖）"),
+        "near the cut-off, marked:\n{zh}"
+    );
+    // (The TUI draws `·`, whose width terminals disagree on, as `・`.)
+    assert!(
+        rows[first + 1].contains("J01 王老师 83 ・ J02 李明 66 ・ J03 Chen Jing 71"),
+        "totals side by side with names:\n{zh}"
+    );
+    assert!(
+        rows[first + 3].contains("J01 王老师 44 ・ J03 Chen Jing 47"),
+        "{zh}"
+    );
+    // CJK columns line up: the score column starts at one display column on every row.
+    let col = |l: &str, needle: &str| {
+        let at = l.find(needle).unwrap();
+        jury_core::text::width(&l[..at])
+    };
+    assert_eq!(
+        col(rows[first], "73.33"),
+        col(rows[first + 2], "45.50"),
+        "{zh}"
+    );
+    insta::assert_snapshot!("room_console_deliberation_zh_80x24", zh);
+    // Enter shows the row's work, Tab goes back to the works.
+    use jury::tui::action::{Action, Command};
+    app.update(Action::Command(Command::Next));
+    assert_eq!(
+        app.update(Action::Command(Command::Show)),
+        Some(jury::tui::room::RoomEffect::Show("001".into()))
+    );
+    let en = screen(&app_in(app, Lang::En));
+    assert!(en.contains("Deliberation list: 2023"), "{en}");
+    assert!(en.contains("Provisional"), "{en}");
+    assert!(en.contains("J01 王老师 44 ・ J03 Chen Jing 47"), "{en}");
+    insta::assert_snapshot!("room_console_deliberation_en_80x24", en);
+}
+
 fn app_in(mut app: RoomApp, lang: Lang) -> RoomApp {
     app.lang = lang;
     app
@@ -275,6 +389,16 @@ fn the_console_help_lists_its_keys() {
     assert!(en.contains("Clear now showing"), "{en}");
 }
 
+/// A contest folder of three judges on four works, everyone on everything, and its ballots.
+#[cfg(feature = "mpv")]
+fn three_judges_four_works() -> (tempfile::TempDir, Vec<jury_testkit::Issued>) {
+    let dir = tempfile::tempdir().unwrap();
+    let f = jury_testkit::build(dir.path(), 3, 4, |_, _| true);
+    let ballots = f.ballots.clone();
+    drop(f);
+    (dir, ballots)
+}
+
 fn until(t: &crate::helpers::Tmux, what: &str, done: impl Fn(&str) -> bool) -> String {
     t.until(what, done)
 }
@@ -282,10 +406,7 @@ fn until(t: &crate::helpers::Tmux, what: &str, done: impl Fn(&str) -> bool) -> S
 #[cfg(feature = "mpv")]
 #[test]
 fn three_judges_and_the_console_in_one_room() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = jury_testkit::build(dir.path(), 3, 4, |_, _| true);
-    let ballots = f.ballots.clone();
-    drop(f);
+    let (dir, ballots) = three_judges_four_works();
     let media = dir.path().join("media");
     std::fs::create_dir_all(&media).unwrap();
     jury_media::testclip::Clip {
@@ -590,4 +711,129 @@ fn the_room_calibrates_revises_and_signs_off() {
         3,
         "three current confirmations on the signature page"
     );
+}
+
+/// The organizer's showing order and the deliberation tab, in one room: contest.toml's
+/// `[room] order` with a number that is no work is refused in one line; with a good one the
+/// console lists 003 and 001 first, then the rest by number. The judges' ballots hold
+/// scores already (002 disputed: 94, 39, 64); the deliberation tab (`Tab`) lists 002 first
+/// with each judge's total beside the judge's name, and `Enter` there shows it: the
+/// now-showing file and every judge TUI name 002. `q` then ends the console (its worker
+/// joined) and the window closes.
+#[cfg(feature = "mpv")]
+#[test]
+fn the_room_shows_in_the_set_order_and_deliberates_a_disputed_work() {
+    let (dir, ballots) = three_judges_four_works();
+    // 004 stays unscored; no work is within 0 points of a cut-off, so the list goes by range.
+    let steps: [[[u32; 7]; 3]; 3] = [
+        // 001: 64, 63, 62
+        [
+            [20, 20, 10, 5, 3, 3, 3],
+            [20, 19, 10, 5, 3, 3, 3],
+            [19, 19, 10, 5, 3, 3, 3],
+        ],
+        // 002: 94, 39, 64
+        [
+            [28, 28, 14, 9, 5, 5, 5],
+            [10, 10, 5, 5, 3, 3, 3],
+            [20, 20, 10, 5, 3, 3, 3],
+        ],
+        // 003: 52, 53, 49
+        [
+            [15, 15, 8, 5, 3, 3, 3],
+            [16, 15, 8, 5, 3, 3, 3],
+            [15, 12, 8, 5, 3, 3, 3],
+        ],
+    ];
+    for (w, per_judge) in steps.iter().enumerate() {
+        for (b, s) in ballots.iter().zip(per_judge) {
+            crate::deliberation::score(b, &format!("{:03}", w + 1), *s);
+        }
+    }
+    let contest_file = dir.path().join(jury_store::folder::CONTEST_FILE);
+    let template = std::fs::read_to_string(&contest_file).unwrap();
+    let with = |room: &str| {
+        std::fs::write(
+            &contest_file,
+            format!("{template}\n[deliberation]\nnear_cutoff = 0\n\n[room]\n{room}\n"),
+        )
+        .unwrap()
+    };
+    let share = dir.path().join("share");
+    std::fs::create_dir(&share).unwrap();
+    // A number that is no work: one line naming it and contest.toml, nothing published.
+    with("order = [\"003\", \"099\"]");
+    for lang in ["en", "zh"] {
+        let out = jury()
+            .arg("--contest")
+            .arg(dir.path())
+            .args(["room", "show", "001", "--lang", lang, "--sync-dir"])
+            .arg(&share)
+            .env("JURY_KEY", ORGANIZER_KEY)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", crate::helpers::show(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+        assert!(err.contains("099") && err.contains("contest.toml"), "{err}");
+        if lang == "zh" {
+            assert!(err.contains("不在本比赛中"), "{err}");
+        }
+    }
+    assert!(!share.join(jury_store::showing::FILE_NAME).exists());
+    with("order = [\"003\", \"001\"]");
+    let (judges, console) = open_room(dir.path(), &share, &ballots, "order", (80, 24), (80, 24));
+    let rows = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter_map(|l| {
+                let id = l.get(2..5)?;
+                ["001", "002", "003", "004"]
+                    .contains(&id)
+                    .then(|| id.to_string())
+            })
+            .collect()
+    };
+    let screen = until(&console, "the works in the set order", |s| {
+        rows(s).len() == 4 && s.contains("3/3")
+    });
+    assert_eq!(rows(&screen), ["003", "001", "002", "004"], "{screen}");
+    assert!(screen.contains(">"), "{screen}");
+    assert!(
+        screen.lines().any(|l| l.starts_with("> 003")),
+        "the cursor on the first work of the order:\n{screen}"
+    );
+    // The deliberation tab: 002 first (range 55), the totals with the judges' names.
+    console.send(&["Tab"]);
+    let screen = until(&console, "the deliberation list", |s| {
+        s.contains("Deliberation list") && s.contains("94")
+    });
+    let lines: Vec<&str> = screen.lines().collect();
+    let first = lines
+        .iter()
+        .position(|l| l.starts_with('>'))
+        .unwrap_or_else(|| panic!("a cursor row:\n{screen}"));
+    assert!(
+        lines[first].contains("002"),
+        "002 is the most disputed:\n{screen}"
+    );
+    assert!(lines[first].contains(" 55 "), "its range:\n{screen}");
+    assert!(
+        lines[first + 1].contains("J01 评委1 94 ・ J02 评委2 39 ・ J03 评委3 64"),
+        "the totals side by side, with names:\n{screen}"
+    );
+    // Enter shows it, as in the works list.
+    console.send(&["Enter"]);
+    until(&console, "002 published", |s| s.contains("showing 002"));
+    let published = std::fs::read_to_string(share.join(jury_store::showing::FILE_NAME)).unwrap();
+    assert!(published.contains("\"002\""), "{published}");
+    for t in &judges {
+        until(t, "the judge on 002", |s| {
+            s.contains("Now showing: 002") && s.contains(">002")
+        });
+    }
+    // Back to the works: the now-showing mark is on 002.
+    console.send(&["Tab"]);
+    until(&console, "the works again", |s| s.contains(" *002"));
+    console.send(&["q"]);
+    until(&console, "the console ended", |s| s.trim().is_empty());
 }

@@ -11,7 +11,7 @@ use super::state::{OrgApp, OrgData, OrgEffect};
 use super::view;
 use crate::i18n::Lang;
 use crate::tui::keymap::Keymap;
-use crate::tui::runtime::{Incoming, Runtime};
+use crate::tui::runtime::{run_loop, Incoming, LoopApp, Runtime};
 use jury_core::model::Contest;
 use jury_store::master::Master;
 
@@ -75,50 +75,59 @@ pub fn run_organizer(
     let runtime: Runtime<OrgMessage> = Runtime::start();
     let (refresh, refresh_rx) = mpsc::channel();
     spawn_loader(master, contest, round, runtime.sender(), refresh_rx, None);
-    let size = terminal.size()?;
-    app.resize(size.width, size.height);
-    let result = (|| -> anyhow::Result<()> {
-        loop {
-            app.now = jury_store::master::now_secs();
-            terminal.draw(|frame| view::draw(frame, &app))?;
-            let effect = match runtime.next(CLOCK_TICK) {
-                None => return Ok(()),
-                Some(Incoming::Key(key)) if crate::tui::run::is_repaint_key(&key) => {
-                    terminal.clear()?;
-                    None
-                }
-                Some(Incoming::Key(key)) => app
-                    .keymap
-                    .resolve(app.layer(), key)
-                    .and_then(|action| app.update(action)),
-                Some(Incoming::App(OrgMessage::Loaded(loaded))) => {
-                    match *loaded {
-                        Ok(data) => {
-                            app.replace_data(data);
-                            app.status = None;
-                        }
-                        Err(e) => {
-                            app.loading = false;
-                            app.status = Some(e);
-                        }
-                    }
-                    None
-                }
-                Some(Incoming::Resize(w, h)) => {
-                    app.resize(w, h);
-                    None
-                }
-                Some(Incoming::Tick) => None,
-            };
+    let result = run_loop(
+        &mut terminal,
+        &runtime,
+        CLOCK_TICK,
+        &mut app,
+        |_, effect| {
             match effect {
-                Some(OrgEffect::Quit) => return Ok(()),
-                Some(OrgEffect::Refresh) => {
+                OrgEffect::Quit => return false,
+                OrgEffect::Refresh => {
                     let _ = refresh.send(());
                 }
-                None => {}
             }
-        }
-    })();
+            true
+        },
+    );
     ratatui::restore();
     result
+}
+
+impl LoopApp for OrgApp {
+    type Message = OrgMessage;
+    type Effect = OrgEffect;
+
+    fn draw(&self, frame: &mut ratatui::Frame) {
+        view::draw(frame, self);
+    }
+
+    fn key(&mut self, key: crossterm::event::KeyEvent) -> Option<OrgEffect> {
+        self.keymap
+            .resolve(self.layer(), key)
+            .and_then(|action| self.update(action))
+    }
+
+    fn message(&mut self, message: OrgMessage) -> Option<OrgEffect> {
+        let OrgMessage::Loaded(loaded) = message;
+        match *loaded {
+            Ok(data) => {
+                self.replace_data(data);
+                self.status = None;
+            }
+            Err(e) => {
+                self.loading = false;
+                self.status = Some(e);
+            }
+        }
+        None
+    }
+
+    fn resize(&mut self, width: u16, height: u16) {
+        OrgApp::resize(self, width, height);
+    }
+
+    fn before_draw(&mut self) {
+        self.now = jury_store::master::now_secs();
+    }
 }

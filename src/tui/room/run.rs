@@ -8,6 +8,7 @@
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::state::{RoomApp, RoomData, RoomEffect};
@@ -17,7 +18,7 @@ use crate::i18n::Lang;
 use crate::tr;
 use crate::tui::follow::{Follower, Watching};
 use crate::tui::keymap::Keymap;
-use crate::tui::runtime::{Incoming, Runtime};
+use crate::tui::runtime::{run_loop, Incoming, LoopApp, Runtime};
 use jury_core::model::Contest;
 use jury_core::text::safe_line;
 use jury_media::{locate, Player, PlayerConfig, PlayerError, PlayerEvent, VideoOutput};
@@ -50,8 +51,10 @@ pub struct ConsoleOptions {
     pub keymap: Keymap,
 }
 
-/// The worker: merges and reloads until the UI thread is gone. Every picture, the first
-/// included, comes from here.
+/// The worker: merges and reloads until the UI thread is gone or `refresh` is dropped (it
+/// looks after every watch step, 200 ms at most). Every picture, the first included, comes
+/// from here. The caller joins it before the process exits: a thread still inside a master
+/// read (SQLCipher, OpenSSL) while the process exits can crash it.
 pub fn spawn_worker(
     mut master: Master,
     contest: Contest,
@@ -59,7 +62,7 @@ pub fn spawn_worker(
     lang: Lang,
     tx: Sender<Incoming<RoomMessage>>,
     refresh: Receiver<()>,
-) {
+) -> JoinHandle<()> {
     std::thread::spawn(move || {
         let send = |m: RoomMessage| tx.send(Incoming::App(m)).is_ok();
         let mut lines: Vec<String> = Vec::new();
@@ -114,7 +117,7 @@ pub fn spawn_worker(
                 reload = true;
             }
         }
-    });
+    })
 }
 
 /// The player and the folders: where the console's effects become I/O.
@@ -254,7 +257,7 @@ pub fn run_console(master: Master, opts: ConsoleOptions) -> anyhow::Result<()> {
     app.loading = true;
     let runtime: Runtime<RoomMessage> = Runtime::start();
     let (refresh, refresh_rx) = mpsc::channel();
-    spawn_worker(
+    let worker = spawn_worker(
         master,
         contest.clone(),
         sync_dir.clone(),
@@ -275,57 +278,53 @@ pub fn run_console(master: Master, opts: ConsoleOptions) -> anyhow::Result<()> {
         tx: runtime.sender(),
     };
     let redirect = crate::tui::run::StderrToFile::start(&logs.join("stderr-room.log"));
-    let size = terminal.size()?;
-    app.resize(size.width, size.height);
-    let result = (|| -> anyhow::Result<()> {
-        loop {
-            terminal.draw(|frame| view::draw(frame, &app))?;
-            let effect = match runtime.next(CLOCK_TICK) {
-                None => return Ok(()),
-                Some(Incoming::Key(key)) if crate::tui::run::is_repaint_key(&key) => {
-                    terminal.clear()?;
-                    None
-                }
-                Some(Incoming::Key(key)) => app
-                    .keymap
-                    .resolve(app.layer(), key)
-                    .and_then(|action| app.update(action)),
-                Some(Incoming::App(RoomMessage::Loaded(loaded))) => {
-                    match *loaded {
-                        Ok(data) => app.replace_data(data),
-                        Err(e) => {
-                            app.loading = false;
-                            app.status = Some(e);
-                        }
-                    }
-                    None
-                }
-                Some(Incoming::App(RoomMessage::Merged(lines))) => {
-                    app.on_merged(&lines);
-                    None
-                }
-                Some(Incoming::App(RoomMessage::NowShowing(state))) => {
-                    app.on_now_showing(state);
-                    None
-                }
-                Some(Incoming::App(RoomMessage::Player(event))) => {
-                    app.on_player(event);
-                    None
-                }
-                Some(Incoming::Resize(w, h)) => {
-                    app.resize(w, h);
-                    None
-                }
-                Some(Incoming::Tick) => None,
-            };
-            if let Some(effect) = effect {
-                if !room.carry_out(&mut app, effect, &refresh) {
-                    return Ok(());
-                }
-            }
-        }
-    })();
+    let result = run_loop(
+        &mut terminal,
+        &runtime,
+        CLOCK_TICK,
+        &mut app,
+        |app, effect| room.carry_out(app, effect, &refresh),
+    );
     ratatui::restore();
+    // No thread may be inside a master read when the process exits: the worker sees its
+    // refresh channel gone after its current step (or read) and returns.
+    drop(refresh);
+    let _ = worker.join();
     drop(redirect);
     result
+}
+
+impl LoopApp for RoomApp {
+    type Message = RoomMessage;
+    type Effect = RoomEffect;
+
+    fn draw(&self, frame: &mut ratatui::Frame) {
+        view::draw(frame, self);
+    }
+
+    fn key(&mut self, key: crossterm::event::KeyEvent) -> Option<RoomEffect> {
+        self.keymap
+            .resolve(self.layer(), key)
+            .and_then(|action| self.update(action))
+    }
+
+    fn message(&mut self, message: RoomMessage) -> Option<RoomEffect> {
+        match message {
+            RoomMessage::Loaded(loaded) => match *loaded {
+                Ok(data) => self.replace_data(data),
+                Err(e) => {
+                    self.loading = false;
+                    self.status = Some(e);
+                }
+            },
+            RoomMessage::Merged(lines) => self.on_merged(&lines),
+            RoomMessage::NowShowing(state) => self.on_now_showing(state),
+            RoomMessage::Player(event) => self.on_player(event),
+        }
+        None
+    }
+
+    fn resize(&mut self, width: u16, height: u16) {
+        RoomApp::resize(self, width, height);
+    }
 }

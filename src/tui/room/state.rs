@@ -5,12 +5,15 @@
 
 use std::collections::BTreeMap;
 
+use crate::commands::deliberate;
+use crate::commands::results::ResultsSource;
 use crate::commands::room::{work_standing, Standing, WorkStanding};
 use crate::i18n::Lang;
 use crate::tr;
 use crate::tui::action::{Action, HelpCommand, RoomCommand};
 use crate::tui::keymap::{Keymap, Layer};
 use jury_core::calibration::{offsets, CalibrationState};
+use jury_core::deliberation::Item;
 use jury_core::model::Contest;
 use jury_core::records::MergedScores;
 use jury_core::text::safe_line;
@@ -35,7 +38,8 @@ pub struct ConsoleWork {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoomData {
     pub contest: Contest,
-    /// In showing order: by number (numeric ids first, in numeric order, then the rest).
+    /// In showing order ([`in_showing_order`]): the calibration works, then contest.toml's
+    /// `[room] order`, then the rest by number.
     pub works: Vec<ConsoleWork>,
     /// Judge id → name (names are shown only here, in the room).
     pub names: BTreeMap<String, String>,
@@ -45,6 +49,11 @@ pub struct RoomData {
     /// Merged sign-off confirmations, the newest of each judge: (judge, fingerprint, at), by
     /// judge id.
     pub confirmations: Vec<(String, String, i64)>,
+    /// The deliberation list of the open round, as `jury deliberate` orders it (near a
+    /// cut-off within `[deliberation] near_cutoff`, then by disagreement).
+    pub deliberation: Vec<Item>,
+    /// The results behind the list are provisional (not every ballot submitted).
+    pub provisional: bool,
 }
 
 /// The newest confirmation of each judge, by judge id, from the master's rows (oldest first).
@@ -70,9 +79,13 @@ pub struct Progress {
     pub works: usize,
 }
 
-/// The showing order's sort key: numbers by value ("9" before "10"), then other ids.
-fn showing_key(id: &str) -> (Option<u64>, &str) {
-    (id.parse().ok(), id)
+/// `works` in showing order: the calibration works first (every judge scores them first),
+/// then contest.toml's `[room] order`, then every other work by number ("9" before "10").
+pub fn in_showing_order(contest: &Contest, works: Vec<ConsoleWork>) -> Vec<ConsoleWork> {
+    let ids: Vec<&str> = works.iter().map(|w| w.id.as_str()).collect();
+    let order = contest.room.showing_order(&contest.calibration, &ids);
+    let mut slots: Vec<Option<ConsoleWork>> = works.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 impl RoomData {
@@ -84,16 +97,23 @@ impl RoomData {
             merged: MergedScores::default(),
             calibration: CalibrationState::NotConfigured,
             confirmations: Vec::new(),
+            deliberation: Vec::new(),
+            provisional: false,
         }
     }
 
     pub fn load(master: &Master, contest: &Contest) -> Result<RoomData, StoreError> {
-        let assignments = master.assignments()?;
+        // What `jury deliberate` reads; the console's judges, assignments and merged scores
+        // come from the same read.
+        let source = ResultsSource::load(master)?;
+        let (deliberation, provisional) =
+            deliberate::list(contest, &source, contest.deliberation.near_cutoff);
+        let assignments = source.assignments;
         let mut by_work: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (work, judge) in &assignments {
             by_work.entry(work.clone()).or_default().push(judge.clone());
         }
-        let mut works: Vec<ConsoleWork> = master
+        let works: Vec<ConsoleWork> = master
             .works()?
             .into_iter()
             .map(|w| {
@@ -108,13 +128,9 @@ impl RoomData {
                 }
             })
             .collect();
-        works.sort_by(|a, b| showing_key(&a.id).cmp(&showing_key(&b.id)));
-        let names = master
-            .judges()?
-            .into_iter()
-            .map(|j| (j.id, j.name))
-            .collect();
-        let merged = master.merged()?;
+        let works = in_showing_order(contest, works);
+        let names = source.judges.into_iter().map(|j| (j.id, j.name)).collect();
+        let merged = source.merged;
         Ok(RoomData {
             contest: contest.clone(),
             works,
@@ -122,6 +138,8 @@ impl RoomData {
             calibration: offsets(contest, &assignments, &merged),
             confirmations: newest_confirmations(master.confirmations()?),
             merged,
+            deliberation,
+            provisional,
         })
     }
 
@@ -174,12 +192,25 @@ pub enum RoomEffect {
     Quit,
 }
 
+/// The console's two views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RoomTab {
+    /// The works in showing order, and the work now showing.
+    #[default]
+    Works,
+    /// The deliberation list (`jury deliberate`'s), judges' totals with their names.
+    Deliberation,
+}
+
 pub struct RoomApp {
     pub data: RoomData,
     pub lang: Lang,
     pub keymap: Keymap,
+    pub tab: RoomTab,
     /// Index into `data.works`.
     pub cursor: usize,
+    /// Index into `data.deliberation`.
+    pub deliberation_cursor: usize,
     /// What this contest's room shows now (the last record seen, published here or by
     /// `jury room show` in a shell); `None` also when the record is cleared.
     pub showing: Option<NowShowing>,
@@ -201,7 +232,9 @@ impl RoomApp {
             data,
             lang,
             keymap,
+            tab: RoomTab::Works,
             cursor: 0,
+            deliberation_cursor: 0,
             showing: None,
             playback: None,
             status: None,
@@ -221,6 +254,11 @@ impl RoomApp {
 
     pub fn selected(&self) -> Option<&ConsoleWork> {
         self.data.works.get(self.cursor)
+    }
+
+    /// The deliberation list's row under the cursor.
+    pub fn selected_item(&self) -> Option<&Item> {
+        self.data.deliberation.get(self.deliberation_cursor)
     }
 
     /// The work now showing, when it is one of this contest's.
@@ -244,19 +282,28 @@ impl RoomApp {
     }
 
     fn page(&self) -> usize {
-        super::view::list_rows(self.screen.1).max(1)
+        match self.tab {
+            RoomTab::Works => super::view::list_rows(self.screen.1),
+            RoomTab::Deliberation => super::view::deliberation_rows(self.screen.1),
+        }
+        .max(1)
     }
 
-    /// New data from the master; the cursor stays on the same work (or in range).
+    /// New data from the master; each cursor stays on the same work (or in range).
     pub fn replace_data(&mut self, data: RoomData) {
         self.loading = false;
         let on = self.selected().map(|w| w.id.clone());
+        let on_item = self.selected_item().map(|i| i.work.clone());
         self.data = data;
         self.progress = self.data.progress();
         self.cursor = on
             .and_then(|id| self.data.works.iter().position(|w| w.id == id))
             .unwrap_or(self.cursor)
             .min(self.data.works.len().saturating_sub(1));
+        self.deliberation_cursor = on_item
+            .and_then(|id| self.data.deliberation.iter().position(|i| i.work == id))
+            .unwrap_or(self.deliberation_cursor)
+            .min(self.data.deliberation.len().saturating_sub(1));
     }
 
     pub fn update(&mut self, action: Action) -> Option<RoomEffect> {
@@ -267,16 +314,36 @@ impl RoomApp {
             return None;
         }
         let command = action.command_in(RoomCommand::of)?;
-        let last = self.data.works.len().saturating_sub(1);
         let page = self.page();
+        let (cursor, rows) = match self.tab {
+            RoomTab::Works => (&mut self.cursor, self.data.works.len()),
+            RoomTab::Deliberation => (&mut self.deliberation_cursor, self.data.deliberation.len()),
+        };
+        // Moves go as the help list's do.
+        if let Some(moved) = HelpCommand::of(command.into()) {
+            *cursor = crate::tui::help::step(*cursor, Some(moved), rows, page).unwrap_or(*cursor);
+            return None;
+        }
         match command {
-            RoomCommand::Next => self.cursor = (self.cursor + 1).min(last),
-            RoomCommand::Prev => self.cursor = self.cursor.saturating_sub(1),
-            RoomCommand::First => self.cursor = 0,
-            RoomCommand::Last => self.cursor = last,
-            RoomCommand::PageDown => self.cursor = (self.cursor + page).min(last),
-            RoomCommand::PageUp => self.cursor = self.cursor.saturating_sub(page),
-            RoomCommand::Show => return self.selected().map(|w| RoomEffect::Show(w.id.clone())),
+            RoomCommand::Next
+            | RoomCommand::Prev
+            | RoomCommand::First
+            | RoomCommand::Last
+            | RoomCommand::PageDown
+            | RoomCommand::PageUp => {}
+            RoomCommand::TabNext => {
+                self.tab = match self.tab {
+                    RoomTab::Works => RoomTab::Deliberation,
+                    RoomTab::Deliberation => RoomTab::Works,
+                }
+            }
+            RoomCommand::Show => {
+                let work = match self.tab {
+                    RoomTab::Works => self.selected().map(|w| &w.id),
+                    RoomTab::Deliberation => self.selected_item().map(|i| &i.work),
+                };
+                return work.map(|id| RoomEffect::Show(id.clone()));
+            }
             RoomCommand::ClearShowing => return Some(RoomEffect::Clear),
             RoomCommand::Pause => return self.playback.is_some().then_some(RoomEffect::Pause),
             RoomCommand::Stop => return self.playback.is_some().then_some(RoomEffect::Stop),
@@ -429,9 +496,10 @@ mod tests {
             merged,
             calibration: CalibrationState::NotConfigured,
             confirmations: Vec::new(),
+            deliberation: Vec::new(),
+            provisional: false,
         };
-        data.works
-            .sort_by(|a, b| showing_key(&a.id).cmp(&showing_key(&b.id)));
+        data.works = in_showing_order(&data.contest, std::mem::take(&mut data.works));
         data
     }
 
@@ -476,6 +544,60 @@ mod tests {
         assert_eq!(key(&mut app, Command::Stop), Some(RoomEffect::Stop));
         // A judge-list command is not the console's.
         assert_eq!(key(&mut app, Command::Score), None);
+    }
+
+    /// A bare deliberation item for `work`.
+    fn item(work: &str) -> Item {
+        Item {
+            work: work.into(),
+            place: None,
+            aggregate: None,
+            award: None,
+            spread: None,
+            sd: None,
+            totals: Vec::new(),
+            cutoff: None,
+            near: false,
+        }
+    }
+
+    #[test]
+    fn the_deliberation_tab_moves_its_own_cursor_and_enter_shows_its_work() {
+        let mut data = data();
+        data.deliberation = ["9", "002", "001"].map(item).to_vec();
+        let mut app = RoomApp::new(data.clone(), Lang::En, Keymap::default_keymap());
+        key(&mut app, Command::Next);
+        assert_eq!(app.selected().unwrap().id, "002");
+        key(&mut app, Command::TabNext);
+        assert_eq!(app.tab, RoomTab::Deliberation);
+        assert_eq!(
+            key(&mut app, Command::Show),
+            Some(RoomEffect::Show("9".into())),
+            "the list's first row, not the works' cursor"
+        );
+        key(&mut app, Command::Last);
+        assert_eq!(app.selected_item().unwrap().work, "001");
+        assert_eq!(app.selected().unwrap().id, "002", "the works' cursor stays");
+        // A new picture reorders the list: the cursor stays on 001.
+        data.deliberation = ["001", "9", "002"].map(item).to_vec();
+        app.replace_data(data);
+        assert_eq!(app.deliberation_cursor, 0);
+        key(&mut app, Command::TabNext);
+        assert_eq!(app.tab, RoomTab::Works);
+        assert_eq!(
+            key(&mut app, Command::Show),
+            Some(RoomEffect::Show("002".into()))
+        );
+    }
+
+    #[test]
+    fn calibration_works_come_first_then_the_set_order_then_by_number() {
+        let mut data = data();
+        data.contest.calibration.works = vec!["010".into()];
+        data.contest.room.order = vec!["9".into(), "010".into(), "002".into()];
+        let works = in_showing_order(&data.contest, data.works.clone());
+        let ids: Vec<&str> = works.iter().map(|w| w.id.as_str()).collect();
+        assert_eq!(ids, ["010", "9", "002", "001"]);
     }
 
     #[test]

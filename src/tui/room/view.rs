@@ -9,8 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::state::{scored_of, RoomApp};
+use super::state::{scored_of, RoomApp, RoomTab};
 use crate::commands::calibration::signed;
+use crate::commands::deliberate::{headings, Row, TOTALS_SEPARATOR};
 use crate::commands::room::{standing_words, Standing};
 use crate::tr;
 use crate::tui::keymap::Layer;
@@ -30,6 +31,12 @@ const GOOD: Style = Style::new().fg(Color::Green);
 /// taken off).
 pub fn list_rows(height: u16) -> usize {
     height.saturating_sub(4) as usize
+}
+
+/// Deliberation-list items on a screen `height` tall: two lines each (the work, then the
+/// judges' totals), below the heading, the provisional note and the column header.
+pub fn deliberation_rows(height: u16) -> usize {
+    (height.saturating_sub(6) / 2) as usize
 }
 
 fn rect(x: u16, y: u16, width: u16, height: u16) -> Rect {
@@ -56,6 +63,9 @@ pub fn draw(frame: &mut Frame, app: &RoomApp) {
             Paragraph::new(Line::styled(fit(&text, area.width as usize), DIM)),
             rect(area.x, area.y + 2, area.width, 1),
         );
+    } else if app.tab == RoomTab::Deliberation {
+        let body = rect(area.x, area.y + 1, area.width, body_h);
+        frame.render_widget(Paragraph::new(deliberation_lines(app, body)), body);
     } else {
         let left_w = (area.width * 9 / 20).max(30).min(area.width - 10);
         let list = rect(area.x, area.y + 1, left_w, body_h);
@@ -97,11 +107,11 @@ pub fn draw(frame: &mut Frame, app: &RoomApp) {
 
 fn draw_header(frame: &mut Frame, app: &RoomApp, area: Rect) {
     let lang = app.lang;
-    let title = tr!(
-        lang,
-        "console.title",
-        contest = safe_line(app.data.contest.title(lang))
-    );
+    let contest = safe_line(app.data.contest.title(lang));
+    let title = match app.tab {
+        RoomTab::Works => tr!(lang, "console.title", contest = contest),
+        RoomTab::Deliberation => tr!(lang, "console.tab.deliberation", contest = contest),
+    };
     let right = match (&app.showing, app.showing_work()) {
         (Some(record), Some(work)) => format!(
             " {} ",
@@ -170,6 +180,112 @@ fn list_lines(app: &RoomApp, area: Rect) -> Vec<Line<'static>> {
             Style::new()
         };
         lines.push(Line::styled(text, style));
+    }
+    lines
+}
+
+/// The deliberation list, in `jury deliberate`'s order and words: a heading, then two lines
+/// per work — `>` the cursor, `*` the work now showing, number, title, score, range, SD and
+/// the nearest cut-off; below it each judge's total with the judge's name (names are shown
+/// only here, in the room).
+fn deliberation_lines(app: &RoomApp, area: Rect) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let w = area.width as usize;
+    let data = &app.data;
+    let items = &data.deliberation;
+    if items.is_empty() {
+        return vec![Line::styled(fit(tr!(lang, "deliberate.empty"), w), DIM)];
+    }
+    let near = items.iter().filter(|i| i.near).count();
+    let mut lines = vec![Line::styled(
+        fit(
+            &tr!(
+                lang,
+                "console.deliberation.heading",
+                near = near,
+                points = data.contest.deliberation.near_cutoff
+            ),
+            w,
+        ),
+        BOLD,
+    )];
+    lines.push(if data.provisional {
+        Line::styled(fit(tr!(lang, "deliberate.provisional"), w), DIM)
+    } else {
+        Line::raw(String::new())
+    });
+    // n, work, title, score, range, SD, cut-off (the rest).
+    let (n_w, id_w, score_w, range_w, sd_w) = (3, 5, 6, 5, 6);
+    let title_w = w.saturating_sub(2 + n_w + id_w + score_w + range_w + sd_w + 6) * 2 / 5;
+    let cutoff_w = w.saturating_sub(2 + n_w + id_w + title_w + score_w + range_w + sd_w + 6);
+    let h = headings(lang);
+    let columns =
+        |n: &str, id: &str, title: &str, score: &str, range: &str, sd: &str, cut: &str| {
+            format!(
+                "{} {} {} {} {} {} {}",
+                fit(n, n_w),
+                fit(id, id_w),
+                fit(title, title_w),
+                fit(score, score_w),
+                fit(range, range_w),
+                fit(sd, sd_w),
+                fit(cut, cutoff_w)
+            )
+        };
+    lines.push(Line::styled(
+        format!("  {}", columns(h[0], h[1], h[2], h[4], h[5], h[6], h[7])),
+        BOLD,
+    ));
+    let rows = deliberation_rows(area.height);
+    let top = app
+        .deliberation_cursor
+        .saturating_sub(rows.saturating_sub(1));
+    let showing = app.showing_work().map(|w| w.id.as_str());
+    let titles = |id: &str| data.work(id).map_or("", |w| w.title.as_str());
+    for (i, item) in items.iter().enumerate().skip(top).take(rows) {
+        let row = Row::of(
+            &data.contest,
+            item,
+            titles(&item.work),
+            Some(&data.names),
+            lang,
+        );
+        let on = i == app.deliberation_cursor;
+        let cursor = if on { '>' } else { ' ' };
+        let mark = if showing == Some(item.work.as_str()) {
+            '*'
+        } else {
+            ' '
+        };
+        let text = format!(
+            "{cursor}{mark}{}",
+            columns(
+                &(i + 1).to_string(),
+                &row.work,
+                &row.title,
+                &row.score,
+                &row.range,
+                &row.sd,
+                &row.cutoff
+            )
+        );
+        let style = if on {
+            SELECTED
+        } else if item.near {
+            BOLD
+        } else {
+            Style::new()
+        };
+        lines.push(Line::styled(text, style));
+        let totals = format!(
+            "{}{}",
+            " ".repeat(2 + n_w + 1),
+            row.totals.join(TOTALS_SEPARATOR)
+        );
+        lines.push(Line::styled(
+            fit(&totals, w),
+            if on { Style::new() } else { DIM },
+        ));
     }
     lines
 }

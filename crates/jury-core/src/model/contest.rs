@@ -46,6 +46,57 @@ pub struct Contest {
     /// `[deliberation]`: what `jury deliberate` calls near a cut-off.
     #[serde(default)]
     pub deliberation: Deliberation,
+    /// `[room]`: the showing order the organizer sets for the room console. Left out of the
+    /// JSON when empty, so contests stored in ballots before it existed read the same.
+    #[serde(default, skip_serializing_if = "RoomOrder::is_empty")]
+    pub room: RoomOrder,
+}
+
+/// `[room] order = ["012", "003", …]`: the works the room console lists (and shows) first,
+/// after the calibration works; every other work follows by number
+/// ([`RoomOrder::showing_order`]). Whether each id is a work of the contest is known only
+/// with the works (the master): [`RoomOrder::unknown`] tells the console which is not.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoomOrder {
+    /// Work ids in the order the room shows them.
+    #[serde(default)]
+    pub order: Vec<String>,
+}
+
+impl RoomOrder {
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The first id of the order that is not among `works` (the contest's work ids).
+    pub fn unknown<'a>(&'a self, works: &[&str]) -> Option<&'a str> {
+        self.order
+            .iter()
+            .map(String::as_str)
+            .find(|id| !works.contains(id))
+    }
+
+    /// The showing order of `works` (ids): the calibration works first (every judge scores
+    /// them first), in their listed order; then this order; then every other work by number
+    /// ([`super::work_number_order`]). Each work once; ids of either list that are not among
+    /// `works` are passed over. Returns indices into `works`.
+    pub fn showing_order(&self, calibration: &Calibration, works: &[&str]) -> Vec<usize> {
+        let mut placed = vec![false; works.len()];
+        let mut out = Vec::with_capacity(works.len());
+        for id in calibration.works.iter().chain(&self.order) {
+            if let Some(i) = works.iter().position(|w| w == id) {
+                if !placed[i] {
+                    placed[i] = true;
+                    out.push(i);
+                }
+            }
+        }
+        let mut rest: Vec<usize> = (0..works.len()).filter(|&i| !placed[i]).collect();
+        rest.sort_by(|&a, &b| super::work_number_order(works[a], works[b]));
+        out.extend(rest);
+        out
+    }
 }
 
 /// `[calibration]`: anchor works every judge scores before the real ones; once all have,
@@ -277,6 +328,8 @@ struct RawContest {
     calibration: Calibration,
     #[serde(default)]
     deliberation: RawDeliberation,
+    #[serde(default)]
+    room: RoomOrder,
 }
 
 fn zh() -> Lang {
@@ -428,20 +481,38 @@ impl Contest {
                 ));
             }
         }
-        for (i, w) in raw.calibration.works.iter().enumerate() {
-            if w.trim().is_empty() || w.chars().any(char::is_control) {
-                return Err(at(
-                    "[calibration]",
-                    "calibration.works",
-                    "a calibration work must be a work number such as \"001\"".into(),
-                ));
-            }
-            if raw.calibration.works[..i].contains(w) {
-                return Err(at(
-                    &format!("\"{w}\""),
-                    "calibration.works",
-                    format!("calibration work `{w}` is listed twice"),
-                ));
+        // Lists of work ids: each a work number, each once. (Whether it is one of the
+        // contest's works is known only with the master.)
+        let work_lists = [
+            (
+                &raw.calibration.works,
+                "[calibration]",
+                "calibration.works",
+                "calibration work",
+            ),
+            (
+                &raw.room.order,
+                "[room]",
+                "room.order",
+                "work in the showing order",
+            ),
+        ];
+        for (list, table, field, what) in work_lists {
+            for (i, w) in list.iter().enumerate() {
+                if w.trim().is_empty() || w.chars().any(char::is_control) {
+                    return Err(at(
+                        table,
+                        field,
+                        format!("a {what} must be a work number such as \"001\""),
+                    ));
+                }
+                if list[..i].contains(w) {
+                    return Err(at(
+                        &format!("\"{w}\""),
+                        field,
+                        format!("{what} `{w}` is listed twice"),
+                    ));
+                }
             }
         }
         let deliberation = match raw.deliberation.near_cutoff {
@@ -527,6 +598,7 @@ impl Contest {
             certificate: raw.certificate,
             calibration: raw.calibration,
             deliberation,
+            room: raw.room,
         })
     }
 }
@@ -631,6 +703,42 @@ mod tests {
         json.as_object_mut().unwrap().remove("deliberation");
         let back: Contest = serde_json::from_value(json).unwrap();
         assert_eq!(back, old);
+    }
+
+    #[test]
+    fn the_room_order_is_optional_checked_and_puts_calibration_first() {
+        let old = data::contest_template("cq-2023-short-video").unwrap();
+        assert!(old.room.is_empty());
+        // Not in the JSON when empty: contests stored in ballots read as before.
+        let json = serde_json::to_value(&old).unwrap();
+        assert!(json.get("room").is_none(), "{json}");
+        let with = |tail: &str| format!("{}\n{tail}", data::CONTEST_2023);
+        let tail =
+            "[calibration]\nworks = [\"004\"]\n\n[room]\norder = [\"012\", \"003\", \"004\"]\n";
+        let c = Contest::from_toml("contest.toml", &with(tail), data::rubric).unwrap();
+        assert_eq!(c.room.order, ["012", "003", "004"]);
+        let back: Contest = serde_json::from_value(serde_json::to_value(&c).unwrap()).unwrap();
+        assert_eq!(back, c);
+        let works = ["010", "003", "2", "004", "012", "001"];
+        let order: Vec<&str> = c
+            .room
+            .showing_order(&c.calibration, &works)
+            .into_iter()
+            .map(|i| works[i])
+            .collect();
+        // Calibration first, then the set order (004 once), then by number.
+        assert_eq!(order, ["004", "012", "003", "001", "2", "010"]);
+        assert_eq!(c.room.unknown(&works), None);
+        assert_eq!(c.room.unknown(&["003", "004"]), Some("012"));
+        let twice = with(&tail.replace("\"004\"]\n", "\"012\"]\n"));
+        let e = Contest::from_toml("contest.toml", &twice, data::rubric).unwrap_err();
+        assert_eq!(e.field, "room.order", "{e}");
+        assert!(e.message.contains("012"), "{e}");
+        let blank = with("[room]\norder = [\" \"]\n");
+        let e = Contest::from_toml("contest.toml", &blank, data::rubric).unwrap_err();
+        assert_eq!(e.field, "room.order", "{e}");
+        let unknown = with("[room]\nsequence = [\"001\"]\n");
+        assert!(Contest::from_toml("contest.toml", &unknown, data::rubric).is_err());
     }
 
     #[test]
