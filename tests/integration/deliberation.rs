@@ -238,7 +238,7 @@ fn deliberate_lists_works_near_a_cut_off_first_then_by_disagreement() {
         "deliberate",
     );
     assert!(
-        out.starts_with("Deliberation list: 0 works within 2 points"),
+        out.starts_with("Deliberation list: within 2 points of an award cut-off first (works: 0)"),
         "{out}"
     );
     assert!(out.contains("Provisional"), "not submitted yet: {out}");
@@ -272,7 +272,7 @@ fn deliberate_lists_works_near_a_cut_off_first_then_by_disagreement() {
         "flag",
     );
     assert!(
-        out.starts_with("Deliberation list: 0 works within 0.5 points"),
+        out.starts_with("Deliberation list: within 0.5 points of an award cut-off first (works: 0)"),
         "{out}"
     );
     let bad = run(dir.path(), &["deliberate", "--near=-1", "--lang", "en"]);

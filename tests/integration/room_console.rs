@@ -366,7 +366,11 @@ fn the_deliberation_tab_at_80x24_lists_totals_with_names() {
         app.update(Action::Command(Command::Show)),
         Some(jury::tui::room::RoomEffect::Show("001".into()))
     );
-    let en = screen(&app_in(app, Lang::En));
+    drop(app);
+    // The same list drawn by an English console from the start (its status line included).
+    let mut en_app = deliberating(console(Lang::En, true));
+    en_app.update(Action::Command(Command::Next));
+    let en = screen(&en_app);
     assert!(en.contains("Deliberation list: 2023"), "{en}");
     assert!(en.contains("Provisional"), "{en}");
     assert!(en.contains("J01 王老师 44 ・ J03 Chen Jing 47"), "{en}");
