@@ -260,9 +260,9 @@ pub struct Binding {
     pub desc_en: String,
 }
 
-jury_core::bilingual!(Binding {
-    desc: desc_zh / desc_en
-});
+jury_core::bilingual! {
+    Binding { desc: desc_zh / desc_en }
+}
 
 impl Binding {
     pub fn keys_label(&self) -> String {

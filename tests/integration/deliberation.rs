@@ -272,7 +272,9 @@ fn deliberate_lists_works_near_a_cut_off_first_then_by_disagreement() {
         "flag",
     );
     assert!(
-        out.starts_with("Deliberation list: within 0.5 points of an award cut-off first (works: 0)"),
+        out.starts_with(
+            "Deliberation list: within 0.5 points of an award cut-off first (works: 0)"
+        ),
         "{out}"
     );
     let bad = run(dir.path(), &["deliberate", "--near=-1", "--lang", "en"]);

@@ -4,20 +4,23 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Accessors for a data type's text pairs (`label_zh` / `label_en` read from a contest or
-/// rubric file, a keymap's descriptions): `bilingual!(Round { label: label_zh / label_en })`
-/// gives `Round::label(&self, lang) -> &str`. The one place data texts meet a language.
+/// Accessors for data types' text pairs (`label_zh` / `label_en` read from a contest or
+/// rubric file, a keymap's descriptions):
+/// `bilingual! { Round { label: label_zh / label_en } }` gives
+/// `Round::label(&self, lang) -> &str`. The one place data texts meet a language.
 #[macro_export]
 macro_rules! bilingual {
-    ($ty:ty { $($name:ident: $zh:ident / $en:ident),+ $(,)? }) => {
-        impl $ty {
-            $(
-                #[doc = concat!("`", stringify!($zh), "` or `", stringify!($en), "`, by language.")]
-                pub fn $name(&self, lang: $crate::lang::Lang) -> &str {
-                    lang.pick(&self.$zh, &self.$en)
-                }
-            )+
-        }
+    ($($ty:ty { $($name:ident: $zh:ident / $en:ident),+ $(,)? })+) => {
+        $(
+            impl $ty {
+                $(
+                    #[doc = concat!("`", stringify!($zh), "` or `", stringify!($en), "`, by language.")]
+                    pub fn $name(&self, lang: $crate::lang::Lang) -> &str {
+                        lang.pick(&self.$zh, &self.$en)
+                    }
+                )+
+            }
+        )+
     };
 }
 

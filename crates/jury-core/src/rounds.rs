@@ -230,9 +230,9 @@ pub struct RoundRef {
     pub last: bool,
 }
 
-crate::bilingual!(RoundRef {
-    label: label_zh / label_en
-});
+crate::bilingual! {
+    RoundRef { label: label_zh / label_en }
+}
 
 impl RoundRef {
     pub fn of(round: &Round, last: bool) -> RoundRef {

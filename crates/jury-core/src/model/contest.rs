@@ -336,15 +336,11 @@ fn zh() -> Lang {
     Lang::Zh
 }
 
-crate::bilingual!(Contest {
-    title: title_zh / title_en
-});
-crate::bilingual!(AwardTier {
-    label: label_zh / label_en
-});
-crate::bilingual!(AwardRules {
-    rest_label: rest_zh / rest_en
-});
+crate::bilingual! {
+    Contest { title: title_zh / title_en }
+    AwardTier { label: label_zh / label_en }
+    AwardRules { rest_label: rest_zh / rest_en }
+}
 
 impl Contest {
     /// Parses contest.toml; `load_rubric` resolves its `rubric = "…"` reference.

@@ -403,9 +403,7 @@ mod tests {
     }
 }
 
-crate::bilingual!(CertificateSpec {
-    heading: heading_zh / heading_en
-});
-crate::bilingual!(OrganizationAward {
-    label: label_zh / label_en
-});
+crate::bilingual! {
+    CertificateSpec { heading: heading_zh / heading_en }
+    OrganizationAward { label: label_zh / label_en }
+}

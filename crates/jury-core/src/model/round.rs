@@ -85,9 +85,9 @@ fn up() -> BoundaryTies {
     BoundaryTies::Up
 }
 
-crate::bilingual!(Round {
-    label: label_zh / label_en
-});
+crate::bilingual! {
+    Round { label: label_zh / label_en }
+}
 
 impl Contest {
     /// The rounds in order; a contest without `[[rounds]]` has one implicit round with an

@@ -50,16 +50,11 @@ impl Criterion {
     }
 }
 
-crate::bilingual!(Criterion {
-    label: label_zh / label_en,
-    standard: standard_zh / standard_en
-});
-crate::bilingual!(Group {
-    label: label_zh / label_en
-});
-crate::bilingual!(Rubric {
-    title: title_zh / title_en
-});
+crate::bilingual! {
+    Criterion { label: label_zh / label_en, standard: standard_zh / standard_en }
+    Group { label: label_zh / label_en }
+    Rubric { title: title_zh / title_en }
+}
 
 impl Group {
     pub fn max(&self) -> Points {
