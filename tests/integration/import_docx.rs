@@ -2,7 +2,7 @@
 //! from real .docx packages written here, imported through the real binary; documents that
 //! are no form and zip bombs refused with one line each.
 
-use crate::helpers::show;
+use crate::helpers::{assert_ok, show};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -25,7 +25,7 @@ pub(crate) fn contest(dir: &Path, template: &str) -> PathBuf {
         .arg(&c)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     c
 }
 
@@ -137,7 +137,7 @@ fn an_annex2_table_reads_like_a_sheet_and_imports() {
 
     let c = contest(dir.path(), "cq-2023-short-video");
     let out = import(&c, &[&form]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     let w = works(&c);
     assert_eq!(w.len(), 2);
     assert_eq!(
@@ -201,9 +201,9 @@ fn an_annex3_form_attaches_to_the_district_forms_work_and_never_blanks_a_field()
 
     let c = contest(dir.path(), "cq-2023-short-video");
     let out = import(&c, &[&csv]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     let out = import(&c, &[&unit_form]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("0 new, 1 changed"), "{stdout}");
     let w = works(&c);
@@ -223,11 +223,11 @@ fn an_annex3_form_attaches_to_the_district_forms_work_and_never_blanks_a_field()
     // The district form again (it has no contact person or synopsis): nothing is blanked.
     let before = works(&c);
     let out = import(&c, &[&csv]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     assert_eq!(works(&c), before);
     // Both together, in either order: nothing changes either.
     let out = import(&c, &[&unit_form, &csv]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     assert_eq!(works(&c), before);
 }
 
@@ -238,7 +238,7 @@ fn an_annex3_form_for_an_unknown_work_creates_it() {
     annex3(&unit_form, "重庆大学", "追光者", "张三", "简介");
     let c = contest(dir.path(), "cq-2023-short-video");
     let out = import(&c, &[&unit_form]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     let w = works(&c);
     assert_eq!(w.len(), 1);
     assert_eq!(

@@ -4,7 +4,7 @@
 //! flagged; nothing is recorded without `--accept`, and after it `jury probe` finds the
 //! videos. A folder of 10,000 files is refused with one line.
 
-use crate::helpers::show;
+use crate::helpers::{assert_ok, show};
 use std::path::Path;
 use std::process::Output;
 
@@ -41,7 +41,7 @@ fn videos_named_by_title_in_district_folders_are_matched_and_recorded_on_accept(
     )
     .unwrap();
     let out = import(&c, &[&form, &form2]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
 
     let videos = d.join("收到的视频");
     clip(&videos.join("渝中区/重庆大学/追光者.mp4"), 2);
@@ -65,7 +65,7 @@ fn videos_named_by_title_in_district_folders_are_matched_and_recorded_on_accept(
     );
     let vdir = videos.to_str().unwrap();
     let out = run(&c, &["media", "match", vdir]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let line = |id: &str| crate::helpers::line_of(&text, id);
     assert!(
@@ -97,7 +97,7 @@ fn videos_named_by_title_in_district_folders_are_matched_and_recorded_on_accept(
     );
 
     let out = run(&c, &["media", "match", vdir, "--accept"]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("recorded 3 videos"),
         "{}",
@@ -110,7 +110,7 @@ fn videos_named_by_title_in_district_folders_are_matched_and_recorded_on_accept(
 
     // A re-import of the forms (they have no video column) keeps the recorded videos.
     let out = import(&c, &[&form2, &form]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     assert_eq!(works(&c), w);
 
     #[cfg(feature = "mpv")]

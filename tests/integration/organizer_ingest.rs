@@ -3,7 +3,7 @@
 //! bad input leaves the master exactly as it was, and probe gates on missing or
 //! non-compliant videos.
 
-use crate::helpers::show;
+use crate::helpers::{assert_ok, show};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -32,7 +32,7 @@ fn contest(dir: &Path, template: &str) -> PathBuf {
         .arg(&c)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     c
 }
 
@@ -178,7 +178,7 @@ fn every_encoding_and_a_merged_xlsx_land_the_same_works() {
     for (i, (form, encoding)) in forms.iter().enumerate() {
         let c = contest(&dir.path().join(i.to_string()), "cq-2023-short-video");
         let out = import(&c, "works", form, &[]);
-        assert!(out.status.success(), "{}", show(&out));
+        assert_ok(&out, "jury");
         let report = text(&out.stdout);
         assert!(report.contains(encoding), "{encoding}: {report}");
         assert!(
@@ -221,7 +221,7 @@ fn re_import_changes_nothing_and_a_changed_row_updates_its_work() {
     assert!(import(&c, "works", &form, &[]).status.success());
     let before = data_snapshot(&c);
     let out = import(&c, "works", &form, &[]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     assert!(
         text(&out.stdout).contains("works: 0 new, 0 changed, 3 unchanged"),
         "{}",
@@ -236,7 +236,7 @@ fn re_import_changes_nothing_and_a_changed_row_updates_its_work() {
     changed.push(["4", "山城之光", "重庆师范大学", "江北区", "4.mp4"]);
     write(dir.path(), "works.csv", csv_text(&HEADER, &changed));
     let out = import(&c, "works", &form, &[]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     let report = text(&out.stdout);
     assert!(
         report.contains("works: 1 new, 1 changed, 2 unchanged"),
@@ -269,7 +269,7 @@ fn a_bad_row_refuses_the_whole_file_unless_skip_bad() {
     assert_eq!(before, snapshot(&c));
 
     let out = import(&c, "works", &form, &["--skip-bad"]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     let report = text(&out.stdout);
     assert!(
         report.contains("1 bad rows left out") && report.contains("row 4:"),
@@ -403,7 +403,7 @@ fn judges_keep_their_ids_and_declared_conflicts() {
                 王芳,重庆市科学技术研究院,渝北区,13600000003,重庆邮电大学,\"1、2\",正高级工程师\n";
     let form = write(dir.path(), "judges.csv", list);
     let out = import(&c, "judges", &form, &[]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     let report = text(&out.stdout);
     assert!(report.contains("judges: 3 new"), "{report}");
     assert!(report.contains("columns ignored: 职称"), "{report}");
@@ -434,7 +434,7 @@ fn judges_keep_their_ids_and_declared_conflicts() {
                  王芳,重庆市科学技术研究院,渝北区,13600000003,重庆邮电大学,\"1、2\"\n";
     write(dir.path(), "judges.csv", list2);
     let out = import(&c, "judges", &form, &[]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     assert!(
         text(&out.stdout).contains("judges: 1 new, 1 changed, 2 unchanged"),
         "{}",
@@ -496,7 +496,7 @@ fn probe_checks_every_work_stores_results_and_gates_on_missing_or_breaking() {
     clip(&forms.join("videos/2.mp4"), (1280, 720), true);
     clip(&c.join("media/3.mp4"), (640, 480), true);
     let out = import(&c, "works", &form, &[]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     assert!(
         text(&out.stdout).contains("video not found (yet) for 1 works: 4"),
         "{}",
@@ -659,7 +659,7 @@ fn district_forms_numbering_from_one_get_stable_contest_wide_numbers() {
     );
     // Named in reverse order: the numbers follow the forms' names, not the command line.
     let out = import_many(&c, &[&b, &a], &[]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     assert!(
         text(&out.stdout).contains("works: 5 new, 0 changed, 0 unchanged"),
         "{}",
@@ -702,7 +702,7 @@ fn district_forms_numbering_from_one_get_stable_contest_wide_numbers() {
         vec![forms.as_path()],
     ] {
         let out = import_many(&c, &paths, &[]);
-        assert!(out.status.success(), "{}", show(&out));
+        assert_ok(&out, "jury");
         assert!(
             text(&out.stdout).contains(" 0 new, 0 changed"),
             "{}",
@@ -718,7 +718,7 @@ fn district_forms_numbering_from_one_get_stable_contest_wide_numbers() {
         &[("雾都", "西南大学"), ("南山", "重庆工商大学")],
     );
     let out = import_many(&c, &[&late], &[]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     let out = text(&out.stdout);
     assert!(
         out.contains("works: 1 new, 1 changed, 0 unchanged"),
@@ -764,7 +764,7 @@ fn an_explicit_work_number_column_is_honoured_in_every_spelling() {
         "序号,作品编号,作品名称,创作单位\n1,０７,甲,重庆大学\n2,012,乙,西南大学\n",
     );
     let out = import(&c, "works", &form, &[]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     let ids: Vec<String> = master(&c)
         .works()
         .unwrap()
@@ -793,7 +793,7 @@ fn an_explicit_work_number_column_is_honoured_in_every_spelling() {
 #[test]
 fn import_help_lists_the_accepted_headers() {
     let out = jury().args(["import", "--help"]).output().unwrap();
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     let help = text(&out.stdout);
     for needle in [
         "作品编号",
@@ -839,7 +839,7 @@ fn every_sheet_with_a_form_header_is_read_and_the_others_are_named() {
     }
     book.save(&path).unwrap();
     let out = import(&c, "works", &path, &[]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     let report = text(&out.stdout);
     assert!(report.contains("works: 3 new"), "{report}");
     assert!(
@@ -876,7 +876,7 @@ fn control_characters_in_cells_are_stripped_with_a_warning_naming_the_row() {
         ),
     );
     let out = import(&c, "works", &form, &[]);
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     let report = text(&out.stdout);
     assert!(
         report.contains("warning: row 2: control characters removed from 作品名称, 创作单位"),
@@ -902,7 +902,7 @@ fn init_takes_its_id_from_the_flag_or_the_folder_and_titles_from_flags() {
         .arg(&named)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     let folder = jury_store::folder::ContestFolder::load(&named).unwrap();
     assert_eq!(folder.contest.id, "渝中-2025-微课");
     let c = dir.path().join("c2");
@@ -923,7 +923,7 @@ fn init_takes_its_id_from_the_flag_or_the_folder_and_titles_from_flags() {
         .arg(&c)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", show(&out));
+    assert_ok(&out, "jury");
     let contest = jury_store::folder::ContestFolder::load(&c).unwrap().contest;
     assert_eq!(contest.id, "cq-2025-sv");
     assert_eq!(contest.title_zh, "2025年“科普”短视频大赛");
