@@ -16,6 +16,7 @@ use jury_core::model::contest::AggregationMethod;
 use jury_core::model::Contest;
 use jury_core::results::{ResultsView, METHODS};
 use jury_store::master::{BallotRecord, JudgeRecord, Master, ProbeRecord, WorkRecord};
+use jury_store::overview::PairFact;
 use jury_store::StoreError;
 
 /// Where a work's video stands after `jury probe`.
@@ -228,7 +229,6 @@ impl OrgData {
             .into_iter()
             .map(|b| (b.judge_id.clone(), b))
             .collect();
-        let pairs = master.pair_states(tables.archived.as_deref())?;
         let criteria = contest.for_round(&tables.id).rubric.criteria().count();
         let work_at: HashMap<&str, usize> = records
             .iter()
@@ -241,28 +241,39 @@ impl OrgData {
             .map(|(i, j)| (j.id.as_str(), i))
             .collect();
         let nj = judges.len();
-        // Only the pairs are visited: per-work and per-judge totals are added up as they
-        // come, never by walking the whole grid (10,000 x 300 cells).
+        // The pairs come as facts (assigned, then scored, then recused) straight into the
+        // grid; per-work and per-judge totals are then added up over the pairs touched only,
+        // never by walking the whole grid (10,000 x 300 cells).
         let mut cells = vec![Cell::Free; records.len() * nj];
+        let mut touched: Vec<usize> = Vec::new();
+        master.pair_facts(tables.archived.as_deref(), |work, judge, fact| {
+            let (Some(&wi), Some(&ji)) = (work_at.get(work), judge_at.get(judge)) else {
+                return;
+            };
+            let i = wi * nj + ji;
+            let cell = &mut cells[i];
+            match fact {
+                PairFact::Assigned => {
+                    *cell = Cell::Assigned;
+                    touched.push(i);
+                }
+                PairFact::Scored(n) if n >= criteria && *cell == Cell::Assigned => {
+                    *cell = Cell::Scored;
+                }
+                PairFact::Scored(_) => {}
+                PairFact::Recused => {
+                    if *cell == Cell::Free {
+                        touched.push(i);
+                    }
+                    *cell = Cell::Recused;
+                }
+            }
+        })?;
         let mut per_work = vec![Counts::default(); records.len()];
         let mut per_judge = vec![Counts::default(); nj];
-        for pair in &pairs {
-            let (Some(&wi), Some(&ji)) = (
-                work_at.get(pair.work.as_str()),
-                judge_at.get(pair.judge.as_str()),
-            ) else {
-                continue;
-            };
-            let cell = if pair.recused {
-                Cell::Recused
-            } else if pair.scored >= criteria {
-                Cell::Scored
-            } else {
-                Cell::Assigned
-            };
-            per_work[wi].add(cell);
-            per_judge[ji].add(cell);
-            cells[wi * nj + ji] = cell;
+        for &i in &touched {
+            per_work[i / nj].add(cells[i]);
+            per_judge[i % nj].add(cells[i]);
         }
         // The conflict rule's own types, converted once; conflicts themselves are decided
         // only for the cells a screen shows (see `cell`), not for the whole grid.
@@ -500,6 +511,8 @@ pub struct OrgApp {
     /// `results` holds a tally of scores read (perhaps being read again): the results tabs
     /// show it. Until then they say the scores are being read.
     pub results_ready: bool,
+    /// The loader sent its overview and is reading the scores.
+    awaiting_scores: bool,
 }
 
 impl OrgApp {
@@ -525,6 +538,7 @@ impl OrgApp {
             searching: None,
             loading: false,
             results_ready,
+            awaiting_scores: false,
         }
         .reordered()
     }
@@ -736,6 +750,7 @@ impl OrgApp {
             OrgMessage::Overview(Ok(mut data)) => {
                 data.source = std::mem::take(&mut self.data.source);
                 data.scores_read = false;
+                self.awaiting_scores = true;
                 self.data = *data;
                 self.status = None;
                 self.after_new_data();
@@ -749,6 +764,7 @@ impl OrgApp {
                 self.data.source = source;
                 self.data.scores_read = true;
                 self.results_ready = true;
+                self.awaiting_scores = false;
                 if method == self.method {
                     self.results = results;
                 } else {
@@ -756,13 +772,16 @@ impl OrgApp {
                 }
                 self.after_new_data();
             }
-            OrgMessage::Overview(Err(e)) | OrgMessage::Scores(Err(e)) => self.status = Some(e),
+            OrgMessage::Overview(Err(e)) | OrgMessage::Scores(Err(e)) => {
+                self.awaiting_scores = false;
+                self.status = Some(e);
+            }
         }
     }
 
     /// The results tabs wait for the scores (the loader's second stage).
     pub fn scores_pending(&self) -> bool {
-        !self.loading && !self.data.scores_read
+        self.awaiting_scores
     }
 
     fn after_new_data(&mut self) {
