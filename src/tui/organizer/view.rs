@@ -83,7 +83,7 @@ pub fn draw(frame: &mut Frame, app: &OrgApp) {
     let lines = match app.tab {
         Tab::Results | Tab::Severity if !app.results_ready => {
             let text = crate::tr!(app.lang, "org.scores_pending_tab");
-            crate::tui::text::wrap_words(&text, (body.width as usize).saturating_sub(1))
+            crate::tui::text::wrap_words(text, (body.width as usize).saturating_sub(1))
                 .into_iter()
                 .map(|l| Line::styled(format!(" {l}"), DIM))
                 .collect()
