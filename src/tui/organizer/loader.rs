@@ -5,13 +5,15 @@
 //! snapshot): the overview, which the works tab needs and which takes a fraction of the
 //! whole at national scale, and then the scores with the results computed from them.
 //!
-//! Quitting stops it: a flag checked between stages, SQLite's interrupt for the statement
-//! running, and a join, so the process never exits with this thread inside SQLCipher.
+//! Quitting stops it: a flag, SQLite's interrupt for the statement running, and then the
+//! master is taken from the loader (waiting only while it is inside a read, which the
+//! interrupt ends) and closed on the quitting thread, so the process never exits with a
+//! thread inside SQLCipher. Computing the results touches no database: a loader busy with
+//! them is not waited for, and finds the master gone when it is done.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::Arc;
-use std::thread::JoinHandle;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::state::{OrgData, OrgMessage, ScoresRead};
@@ -22,12 +24,28 @@ use jury_store::master::Master;
 /// How often the loader asks whether the master changed (one cheap pragma).
 const CHANGE_CHECK: Duration = Duration::from_millis(250);
 
-/// The running loader; `stop` (or dropping it) ends and joins its thread.
+/// What the loader thread and its owner share: the master (None once stopped), held by the
+/// loader only while it reads, and the stop flag.
+struct Shared {
+    master: Mutex<Option<Master>>,
+    stop: AtomicBool,
+}
+
+impl Shared {
+    fn master(&self) -> MutexGuard<'_, Option<Master>> {
+        self.master.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+}
+
+/// The running loader; `stop` (or dropping it) takes the master back from it.
 pub struct Loader {
-    stop: Arc<AtomicBool>,
+    shared: Arc<Shared>,
     interrupt: rusqlite::InterruptHandle,
     refresh: Option<Sender<()>>,
-    thread: Option<JoinHandle<()>>,
 }
 
 impl Loader {
@@ -39,18 +57,20 @@ impl Loader {
         round: Option<String>,
         tx: Sender<Incoming<OrgMessage>>,
     ) -> Loader {
-        let stop = Arc::new(AtomicBool::new(false));
         let interrupt = master.connection().get_interrupt_handle();
+        let shared = Arc::new(Shared {
+            master: Mutex::new(Some(master)),
+            stop: AtomicBool::new(false),
+        });
         let (refresh, refresh_rx) = mpsc::channel();
-        let flag = stop.clone();
-        let thread = std::thread::spawn(move || {
-            run(&master, &contest, round.as_deref(), &tx, &refresh_rx, &flag);
+        let theirs = shared.clone();
+        std::thread::spawn(move || {
+            run(&theirs, &contest, round.as_deref(), &tx, &refresh_rx);
         });
         Loader {
-            stop,
+            shared,
             interrupt,
             refresh: Some(refresh),
-            thread: Some(thread),
         }
     }
 
@@ -61,15 +81,14 @@ impl Loader {
         }
     }
 
-    /// Ends the loader: between stages it returns at once, inside a statement SQLite is
-    /// interrupted; returns once the thread (and its connection) is gone.
+    /// Ends the loader: a read under way is interrupted, and once the loader is out of the
+    /// master it is closed here. Returns with no thread inside the database.
     pub fn stop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
+        self.shared.stop.store(true, Ordering::SeqCst);
         self.refresh = None;
         self.interrupt.interrupt();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        let master = self.shared.master().take();
+        drop(master);
     }
 }
 
@@ -80,21 +99,21 @@ impl Drop for Loader {
 }
 
 fn run(
-    master: &Master,
+    shared: &Shared,
     contest: &Contest,
     round: Option<&str>,
     tx: &Sender<Incoming<OrgMessage>>,
     refresh: &Receiver<()>,
-    stop: &AtomicBool,
 ) {
-    let stopped = || stop.load(Ordering::SeqCst);
-    let send = |m: OrgMessage| !stopped() && tx.send(Incoming::App(m)).is_ok();
+    let send = |m: OrgMessage| !shared.stopped() && tx.send(Incoming::App(m)).is_ok();
     let mut seen: Option<i64> = None;
     let mut forced = false;
     loop {
-        if stopped() {
+        // Inside the master: the guard is held while reading, never while computing.
+        let guard = shared.master();
+        let Some(master) = guard.as_ref().filter(|_| !shared.stopped()) else {
             return;
-        }
+        };
         let version = master.data_version().ok();
         if forced || version.is_none() || version != seen {
             seen = version;
@@ -105,19 +124,25 @@ fn run(
                 .map(Box::new)
                 .map_err(|e| e.to_string());
             let read = overview.is_ok();
-            let mut going = send(OrgMessage::Overview(overview));
-            if going && read {
-                let scores = OrgData::load_scores(master, contest, round)
-                    .map(|source| Box::new(ScoresRead::of(source, contest)))
-                    .map_err(|e| e.to_string());
-                going = send(OrgMessage::Scores(scores));
-            }
+            let going = send(OrgMessage::Overview(overview));
+            let source = (going && read).then(|| OrgData::load_scores(master, contest, round));
             if in_transaction {
                 let _ = conn.execute_batch("COMMIT");
             }
+            drop(guard);
             if !going {
                 return;
             }
+            if let Some(source) = source {
+                let scores = source
+                    .map(|source| Box::new(ScoresRead::of(source, contest)))
+                    .map_err(|e| e.to_string());
+                if !send(OrgMessage::Scores(scores)) {
+                    return;
+                }
+            }
+        } else {
+            drop(guard);
         }
         match refresh.recv_timeout(CHANGE_CHECK) {
             Ok(()) => forced = true,
