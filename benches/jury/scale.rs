@@ -302,8 +302,20 @@ fn bench_scale(c: &mut Criterion) {
             })
         });
     }
+    // The organizer's loader: its first stage is what the works tab waits for; the second
+    // (scores, and the results computed from them) fills the results and severity tabs.
+    use jury::tui::organizer::state::{OrgData, ScoresRead};
+    g.bench_function("organizer TUI first stage (works tab)", |b| {
+        b.iter(|| OrgData::load_overview(&merged, &contest, None).expect("overview"))
+    });
+    g.bench_function("organizer TUI second stage (scores + results)", |b| {
+        b.iter(|| {
+            let source = OrgData::load_scores(&merged, &contest, None).expect("scores");
+            ScoresRead::of(source, &contest)
+        })
+    });
     g.bench_function("organizer TUI data load", |b| {
-        b.iter(|| jury::tui::organizer::state::OrgData::load(&merged, &contest).expect("load"))
+        b.iter(|| OrgData::load(&merged, &contest).expect("load"))
     });
     g.finish();
     let _ = &s.ballots;

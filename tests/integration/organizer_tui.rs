@@ -7,7 +7,8 @@ use ratatui::Terminal;
 
 use jury::i18n::Lang;
 use jury::tui::action::{Action, Command};
-use jury::tui::organizer::{state::Cell, OrgApp, OrgData, Tab};
+use jury::tui::organizer::state::{Cell, OrgMessage, ScoresRead};
+use jury::tui::organizer::{OrgApp, OrgData, Tab};
 use jury::tui::Keymap;
 use jury_store::master::{Master, MASTER_FILE};
 use jury_store::BallotKey;
@@ -456,4 +457,131 @@ fn organizer_load_at_scale() {
         );
         assert_eq!(app.data.works.len(), works);
     }
+}
+
+/// The loader's first stage alone: the works tab whole, the results tabs saying the scores
+/// are on their way, and a note on the tab bar.
+fn overview_app(lang: Lang) -> (OrgApp, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let (m, contest) = master(dir.path());
+    let mut app = OrgApp::new(OrgData::empty(&contest), lang, Keymap::default_keymap());
+    app.loading = true;
+    app.now = NOW;
+    let overview = OrgData::load_overview(&m, &contest, None).unwrap();
+    app.receive(OrgMessage::Overview(Ok(Box::new(overview))));
+    (app, dir)
+}
+
+#[test]
+fn the_works_tab_comes_before_the_scores_are_read() {
+    for (lang, name, pending, tab_note) in [
+        (Lang::Zh, "zh", "正在读取评分……", "正在读取已合并的评分"),
+        (
+            Lang::En,
+            "en",
+            "reading scores...",
+            "Reading the merged scores",
+        ),
+    ] {
+        let (mut app, dir) = overview_app(lang);
+        assert!(!app.loading && app.scores_pending() && !app.results_ready);
+        let works = render(&app, 120, 40);
+        assert!(works.contains(pending), "{works}");
+        assert!(works.contains("稻田里的守望者"), "{works}");
+        assert_snapshot!(format!("overview_works_{name}"), works);
+        app.tab = Tab::Results;
+        let results = render(&app, 80, 24);
+        assert!(results.contains(tab_note), "{results}");
+        assert_snapshot!(format!("overview_results_{name}"), results);
+
+        // The works, judges and matrix are what the whole read gives.
+        let again = dir.path().join("again");
+        std::fs::create_dir_all(&again).unwrap();
+        let (m, contest) = master(&again);
+        let full = OrgData::load(&m, &contest).unwrap();
+        assert_eq!(app.data.works, full.works);
+        assert_eq!(app.data.judges, full.judges);
+        for w in 0..full.works.len() {
+            for j in 0..full.judges.len() {
+                assert_eq!(app.data.cell(w, j), full.cell(w, j), "cell {w},{j}");
+            }
+        }
+
+        // The second stage fills the results tabs as a whole read would.
+        let scores = ScoresRead::of(OrgData::load_scores(&m, &contest, None).unwrap(), &contest);
+        app.receive(OrgMessage::Scores(Ok(Box::new(scores))));
+        assert!(!app.scores_pending() && app.results_ready);
+        let mut whole = OrgApp::new(full, lang, Keymap::default_keymap());
+        whole.now = NOW;
+        whole.tab = Tab::Results;
+        assert_eq!(render(&app, 80, 24), render(&whole, 80, 24));
+        app.tab = Tab::Works;
+        assert!(!render(&app, 120, 40).contains(pending));
+
+        // A reload's overview keeps the last results on screen until the new scores come.
+        let overview = OrgData::load_overview(&m, &contest, None).unwrap();
+        app.receive(OrgMessage::Overview(Ok(Box::new(overview))));
+        assert!(app.scores_pending() && app.results_ready);
+        app.tab = Tab::Results;
+        let again = render(&app, 120, 40);
+        assert!(
+            again.contains(pending) && !again.contains(tab_note),
+            "{again}"
+        );
+        assert_eq!(app.results.rows.len(), 6);
+    }
+}
+
+#[test]
+fn a_failed_stage_shows_in_the_status_line() {
+    let (mut app, _dir) = overview_app(Lang::En);
+    app.receive(OrgMessage::Scores(
+        Err("master.jury: disk I/O error".into()),
+    ));
+    assert!(!app.results_ready);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("disk I/O error"), "{screen}");
+}
+
+#[test]
+fn the_loader_sends_both_stages_reads_again_on_change_and_stops_on_quit() {
+    use jury::tui::organizer::loader::Loader;
+    use jury::tui::runtime::Incoming;
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let f = jury_testkit::build_with(dir.path(), 3, 6, |_, _| true, false);
+    let contest = f.folder.contest.clone();
+    let other = Master::open(&f.folder.master_path(), &jury_testkit::organizer_key()).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut loader = Loader::spawn(f.master, contest, None, tx);
+    let next = || match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(Incoming::App(m)) => m,
+        _ => panic!("the loader sent nothing"),
+    };
+    let stages = |first: OrgMessage, second: OrgMessage| {
+        let OrgMessage::Overview(Ok(data)) = first else {
+            panic!("the overview first: {first:?}");
+        };
+        assert!(!data.scores_read);
+        let OrgMessage::Scores(Ok(scores)) = second else {
+            panic!("then the scores: {second:?}");
+        };
+        (data, scores)
+    };
+    let (data, scores) = stages(next(), next());
+    assert_eq!(data.works.len(), 6);
+    assert_eq!(scores.results.rows.len(), 6);
+    // Another connection commits: the loader reads again without being asked.
+    other
+        .connection()
+        .execute(
+            "INSERT INTO probes (work_id, checked_at, found, compliant) VALUES (?1, 1, 0, 0)",
+            [&data.works[0].record.id],
+        )
+        .unwrap();
+    let (data, _) = stages(next(), next());
+    assert!(data.works[0].probe.is_some(), "the new probe is read");
+    loader.stop();
+    // The thread is gone with its sender: nothing more comes.
+    assert!(rx.recv_timeout(Duration::from_secs(5)).is_err());
 }

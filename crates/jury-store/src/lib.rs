@@ -10,6 +10,7 @@ pub mod guard;
 pub mod intake;
 pub mod master;
 pub mod merge;
+pub mod overview;
 pub mod room_record;
 pub mod showing;
 pub mod signoff;

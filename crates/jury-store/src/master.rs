@@ -673,14 +673,14 @@ impl Master {
 }
 
 /// The live table, or its archive filtered on the round.
-fn archive(round: Option<&str>, table: &str) -> (String, &'static str) {
+pub(crate) fn archive(round: Option<&str>, table: &str) -> (String, &'static str) {
     match round {
         None => (table.to_string(), ""),
         Some(_) => (format!("round_{table}"), "WHERE round_id = ?1"),
     }
 }
 
-fn round_param(round: Option<&str>) -> rusqlite::ParamsFromIter<Option<String>> {
+pub(crate) fn round_param(round: Option<&str>) -> rusqlite::ParamsFromIter<Option<String>> {
     rusqlite::params_from_iter(round.map(str::to_string))
 }
 

@@ -1,63 +1,22 @@
-//! The organizer TUI's loop on the shared runtime. The master is read on a worker thread, and
-//! only when it changed: the worker asks SQLite's `PRAGMA data_version` (which moves when any
-//! other connection — `jury watch`, `jury merge` in another terminal — commits) a few times a
-//! second, and reloads on a change or when the user asks. The UI thread never touches the
-//! database and redraws only when something arrived (or once per tick for the clock).
+//! The organizer TUI's loop on the shared runtime. The master is read by the loader
+//! (`loader.rs`) on its own thread, only when it changed, in two stages. The UI thread never
+//! touches the database and redraws only when something arrived (or once per tick for the
+//! clock).
 
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
+use super::loader::Loader;
+pub use super::state::OrgMessage;
 use super::state::{OrgApp, OrgData, OrgEffect};
 use super::view;
 use crate::i18n::Lang;
 use crate::tui::keymap::Keymap;
-use crate::tui::runtime::{run_loop, Incoming, LoopApp, Runtime};
+use crate::tui::runtime::{run_loop, LoopApp, Runtime};
 use jury_core::model::Contest;
 use jury_store::master::Master;
 
-/// How often the worker asks whether the master changed (one cheap pragma).
-const CHANGE_CHECK: Duration = Duration::from_millis(250);
 /// How often the screen is redrawn while nothing happens ("merged 3 min ago").
 const CLOCK_TICK: Duration = Duration::from_secs(2);
-
-/// What the worker sends the UI thread.
-pub enum OrgMessage {
-    Loaded(Box<Result<OrgData, String>>),
-}
-
-/// Reloads the master on its own thread whenever it changed since `seen` or `refresh` asks.
-fn spawn_loader(
-    master: Master,
-    contest: Contest,
-    round: Option<String>,
-    tx: Sender<Incoming<OrgMessage>>,
-    refresh: Receiver<()>,
-    mut seen: Option<i64>,
-) {
-    std::thread::spawn(move || {
-        let mut forced = false;
-        loop {
-            let version = master.data_version().ok();
-            if forced || version.is_none() || version != seen {
-                let loaded = OrgData::load_round(&master, &contest, round.as_deref())
-                    .map_err(|e| e.to_string());
-                if tx
-                    .send(Incoming::App(OrgMessage::Loaded(Box::new(loaded))))
-                    .is_err()
-                {
-                    return;
-                }
-                seen = version;
-                forced = false;
-            }
-            match refresh.recv_timeout(CHANGE_CHECK) {
-                Ok(()) => forced = true,
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return,
-            }
-        }
-    });
-}
 
 pub fn run_organizer(
     master: Master,
@@ -73,8 +32,7 @@ pub fn run_organizer(
     let mut app = OrgApp::new(OrgData::empty(&contest), lang, keymap);
     app.loading = true;
     let runtime: Runtime<OrgMessage> = Runtime::start();
-    let (refresh, refresh_rx) = mpsc::channel();
-    spawn_loader(master, contest, round, runtime.sender(), refresh_rx, None);
+    let mut loader = Loader::spawn(master, contest, round, runtime.sender());
     let result = run_loop(
         &mut terminal,
         &runtime,
@@ -83,14 +41,14 @@ pub fn run_organizer(
         |_, effect| {
             match effect {
                 OrgEffect::Quit => return false,
-                OrgEffect::Refresh => {
-                    let _ = refresh.send(());
-                }
+                OrgEffect::Refresh => loader.refresh(),
             }
             true
         },
     );
     ratatui::restore();
+    // Not before the loader is out of the master (an exit inside SQLCipher can crash).
+    loader.stop();
     result
 }
 
@@ -109,17 +67,7 @@ impl LoopApp for OrgApp {
     }
 
     fn message(&mut self, message: OrgMessage) -> Option<OrgEffect> {
-        let OrgMessage::Loaded(loaded) = message;
-        match *loaded {
-            Ok(data) => {
-                self.replace_data(data);
-                self.status = None;
-            }
-            Err(e) => {
-                self.loading = false;
-                self.status = Some(e);
-            }
-        }
+        self.receive(message);
         None
     }
 

@@ -3,7 +3,7 @@
 //! terminal show up live), and per tab its cursor, search, sort and the rows they leave.
 //! `update` is pure, like the judge TUI's; the view only reads.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use crate::commands::results::ResultsSource;
 use crate::i18n::Lang;
@@ -16,6 +16,7 @@ use jury_core::model::contest::AggregationMethod;
 use jury_core::model::Contest;
 use jury_core::results::{ResultsView, METHODS};
 use jury_store::master::{BallotRecord, JudgeRecord, Master, ProbeRecord, WorkRecord};
+use jury_store::overview::PairFact;
 use jury_store::StoreError;
 
 /// Where a work's video stands after `jury probe`.
@@ -117,7 +118,10 @@ impl Counts {
     }
 }
 
-/// Everything the organizer TUI shows, read from the master in one go.
+/// Everything the organizer TUI shows. Read in two stages (issue 17): the overview — works,
+/// judges, ballots and the assignment matrix with its counts, which SQLite counts without a
+/// score row leaving it — and then the scores the results and severity tabs tally
+/// (`source`), which at national scale take most of the read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrgData {
     pub contest: Contest,
@@ -130,8 +134,10 @@ pub struct OrgData {
     work_keys: Vec<jury_core::assign::AssignWork>,
     judge_keys: Vec<jury_core::assign::AssignJudge>,
     pub assignment_version: u64,
-    /// What the results tabs tally.
+    /// What the results tabs tally (empty until `scores_read`).
     pub source: ResultsSource,
+    /// The scores are in `source`: false between the overview and the second stage.
+    pub scores_read: bool,
     /// The call's quotas per unit and district, over every form imported (works tab).
     pub quotas: Vec<jury_core::intake::QuotaWarning>,
     /// The round shown (`jury organize --round`, else the open one); None without
@@ -139,8 +145,45 @@ pub struct OrgData {
     pub round: Option<String>,
 }
 
+/// Where a round's data lives: the live tables (the open round) or a closed round's archive.
+struct RoundTables {
+    /// The round's id as the contest names it ("" without `[[rounds]]`).
+    id: String,
+    /// The archive to read (None: the live tables).
+    archived: Option<String>,
+    /// The round whose `round_works` lists its works (None: every work).
+    works_of: Option<String>,
+}
+
+impl RoundTables {
+    /// As `ResultsSource::load` + `for_round` choose: the open round unless `round` names a
+    /// closed one.
+    fn choose(
+        master: &Master,
+        contest: &Contest,
+        round: Option<&str>,
+    ) -> Result<RoundTables, StoreError> {
+        let open = master.open_round()?;
+        let open_id = open.clone().unwrap_or_else(|| contest.first_round());
+        if let Some(r) = round.filter(|r| *r != open_id) {
+            if let Some(i) = master.closed_rounds()?.iter().position(|c| c.round_id == r) {
+                return Ok(RoundTables {
+                    id: r.to_string(),
+                    archived: Some(r.to_string()),
+                    works_of: (i > 0).then(|| r.to_string()),
+                });
+            }
+        }
+        Ok(RoundTables {
+            id: open_id,
+            archived: None,
+            works_of: open,
+        })
+    }
+}
+
 impl OrgData {
-    /// The open round (or the contest's only one).
+    /// The open round (or the contest's only one), both stages.
     pub fn load(master: &Master, contest: &Contest) -> Result<OrgData, StoreError> {
         OrgData::load_round(master, contest, None)
     }
@@ -153,31 +196,40 @@ impl OrgData {
         contest: &Contest,
         round: Option<&str>,
     ) -> Result<OrgData, StoreError> {
+        let mut data = OrgData::load_overview(master, contest, round)?;
+        data.source = OrgData::load_scores(master, contest, round)?;
+        data.scores_read = true;
+        Ok(data)
+    }
+
+    /// The first stage: everything but the scores (`source` stays empty). The works, judges,
+    /// matrix and sync tabs are whole after it.
+    pub fn load_overview(
+        master: &Master,
+        contest: &Contest,
+        round: Option<&str>,
+    ) -> Result<OrgData, StoreError> {
+        let tables = RoundTables::choose(master, contest, round)?;
         let probes = master.probes()?;
         let all_works = master.works()?;
         let judges = master.judges()?;
-        let mut source = ResultsSource::load(master)?;
-        if let Some(id) = round {
-            if let Some(src) = source.for_round(contest, id) {
-                source = src;
+        let records: Vec<WorkRecord> = match &tables.works_of {
+            None => all_works.clone(),
+            Some(r) => {
+                let ids = master.round_works(r)?;
+                all_works
+                    .iter()
+                    .filter(|w| ids.contains(&w.id))
+                    .cloned()
+                    .collect()
             }
-        }
-        let round_id = source.round_id(contest);
-        let records = source.works.clone();
-        let assigned: BTreeSet<(String, String)> = source.assignments.iter().cloned().collect();
-        let merged = &source.merged;
-        let ballots = &source.ballots;
-        let criteria = contest.for_round(&round_id).rubric.criteria().count();
-        let mut scored_counts: BTreeMap<(String, String), usize> = BTreeMap::new();
-        for (judge, work, rows) in merged.scores.pairs() {
-            scored_counts.insert((judge.to_string(), work.to_string()), rows.len());
-        }
-        // One pass over the grid, counting as it goes: per-work and per-judge totals are
-        // added up here rather than recounted over the whole grid for every row (which made
-        // the load quadratic in the grid's size: 10,000 works x 300 judges never finished).
-        let mut cells = Vec::with_capacity(records.len() * judges.len());
-        let mut per_work = vec![Counts::default(); records.len()];
-        let mut per_judge = vec![Counts::default(); judges.len()];
+        };
+        let mut ballots: HashMap<String, BallotRecord> = master
+            .ballots_in(tables.archived.as_deref())?
+            .into_iter()
+            .map(|b| (b.judge_id.clone(), b))
+            .collect();
+        let criteria = contest.for_round(&tables.id).rubric.criteria().count();
         let work_at: HashMap<&str, usize> = records
             .iter()
             .enumerate()
@@ -189,24 +241,39 @@ impl OrgData {
             .map(|(i, j)| (j.id.as_str(), i))
             .collect();
         let nj = judges.len();
-        let at = |judge: &str, work: &str| Some(work_at.get(work)? * nj + judge_at.get(judge)?);
-        let mut is_assigned = vec![false; records.len() * nj];
-        for (work, judge) in &assigned {
-            if let Some(i) = at(judge, work) {
-                is_assigned[i] = true;
+        // The pairs come as facts (assigned, then scored, then recused) straight into the
+        // grid; per-work and per-judge totals are then added up over the pairs touched only,
+        // never by walking the whole grid (10,000 x 300 cells).
+        let mut cells = vec![Cell::Free; records.len() * nj];
+        let mut touched: Vec<usize> = Vec::new();
+        master.pair_facts(tables.archived.as_deref(), |work, judge, fact| {
+            let (Some(&wi), Some(&ji)) = (work_at.get(work), judge_at.get(judge)) else {
+                return;
+            };
+            let i = wi * nj + ji;
+            let cell = &mut cells[i];
+            match fact {
+                PairFact::Assigned => {
+                    *cell = Cell::Assigned;
+                    touched.push(i);
+                }
+                PairFact::Scored(n) if n >= criteria && *cell == Cell::Assigned => {
+                    *cell = Cell::Scored;
+                }
+                PairFact::Scored(_) => {}
+                PairFact::Recused => {
+                    if *cell == Cell::Free {
+                        touched.push(i);
+                    }
+                    *cell = Cell::Recused;
+                }
             }
-        }
-        let mut is_recused = vec![false; records.len() * nj];
-        for (judge, work) in merged.recusals.keys() {
-            if let Some(i) = at(judge, work) {
-                is_recused[i] = true;
-            }
-        }
-        let mut is_scored = vec![false; records.len() * nj];
-        for ((judge, work), n) in &scored_counts {
-            if let (Some(i), true) = (at(judge, work), *n >= criteria) {
-                is_scored[i] = true;
-            }
+        })?;
+        let mut per_work = vec![Counts::default(); records.len()];
+        let mut per_judge = vec![Counts::default(); nj];
+        for &i in &touched {
+            per_work[i / nj].add(cells[i]);
+            per_judge[i % nj].add(cells[i]);
         }
         // The conflict rule's own types, converted once; conflicts themselves are decided
         // only for the cells a screen shows (see `cell`), not for the whole grid.
@@ -214,47 +281,26 @@ impl OrgData {
             records.iter().map(Into::into).collect();
         let judge_keys: Vec<jury_core::assign::AssignJudge> =
             judges.iter().map(Into::into).collect();
-        for (wi, work_counts) in per_work.iter_mut().enumerate() {
-            for (ji, judge_counts) in per_judge.iter_mut().enumerate() {
-                let i = wi * nj + ji;
-                let cell = if is_recused[i] {
-                    Cell::Recused
-                } else if is_assigned[i] {
-                    if is_scored[i] {
-                        Cell::Scored
-                    } else {
-                        Cell::Assigned
-                    }
-                } else {
-                    // Free or Conflict: `cell` tells them apart when asked.
-                    Cell::Free
-                };
-                work_counts.add(cell);
-                judge_counts.add(cell);
-                cells.push(cell);
-            }
-        }
         let works = records
-            .iter()
+            .into_iter()
             .zip(&per_work)
             .map(|(w, c)| WorkRow {
                 probe: probes.get(&w.id).cloned(),
                 assigned: c.assigned,
                 scored: c.scored,
                 recused: c.recused,
-                record: w.clone(),
+                record: w,
             })
             .collect();
-        let judge_count = judges.len();
         let judges = judges
-            .iter()
+            .into_iter()
             .zip(&per_judge)
             .map(|(j, c)| JudgeRow {
                 load: c.assigned,
                 scored: c.scored,
                 recused: c.recused,
-                ballot: ballots.iter().find(|b| b.judge_id == j.id).cloned(),
-                record: j.clone(),
+                ballot: ballots.remove(&j.id),
+                record: j,
             })
             .collect();
         Ok(OrgData {
@@ -262,13 +308,28 @@ impl OrgData {
             works,
             judges,
             cells,
-            judge_count,
+            judge_count: nj,
             work_keys,
             judge_keys,
             assignment_version: master.assignment_version()?,
-            source,
+            source: ResultsSource::default(),
+            scores_read: false,
             quotas: jury_core::intake::quota_warnings(&all_works, &contest.quotas),
-            round: contest.has_rounds().then_some(round_id),
+            round: contest.has_rounds().then_some(tables.id),
+        })
+    }
+
+    /// The second stage: what the results and severity tabs tally, for round `round` as
+    /// `load_overview` chose it.
+    pub fn load_scores(
+        master: &Master,
+        contest: &Contest,
+        round: Option<&str>,
+    ) -> Result<ResultsSource, StoreError> {
+        let source = ResultsSource::load(master)?;
+        Ok(match round {
+            Some(id) => source.for_round(contest, id).unwrap_or(source),
+            None => source,
         })
     }
 
@@ -284,6 +345,7 @@ impl OrgData {
             judge_keys: Vec::new(),
             assignment_version: 0,
             source: ResultsSource::default(),
+            scores_read: false,
             quotas: Vec::new(),
             round: None,
         }
@@ -361,6 +423,37 @@ impl Tab {
     }
 }
 
+/// What the loader sends the UI thread, stage by stage (errors as the status line shows them).
+#[derive(Debug)]
+pub enum OrgMessage {
+    /// The first stage: `OrgData::load_overview`.
+    Overview(Result<Box<OrgData>, String>),
+    /// The second: the scores, and the results the loader computed from them.
+    Scores(Result<Box<ScoresRead>, String>),
+}
+
+/// The loader's second stage.
+#[derive(Debug)]
+pub struct ScoresRead {
+    pub source: ResultsSource,
+    /// The method `results` ranks by (the contest's).
+    pub method: AggregationMethod,
+    pub results: ResultsView,
+}
+
+impl ScoresRead {
+    /// The results of `source` (from `OrgData::load_scores`) under the contest's method.
+    pub fn of(source: ResultsSource, contest: &Contest) -> ScoresRead {
+        let method = contest.aggregation.method;
+        let results = source.view(contest, Some(method));
+        ScoresRead {
+            source,
+            method,
+            results,
+        }
+    }
+}
+
 pub enum OrgEffect {
     Quit,
     Refresh,
@@ -415,12 +508,18 @@ pub struct OrgApp {
     pub searching: Option<Editor>,
     /// The master has not been read yet (the worker is on it): the screen says so.
     pub loading: bool,
+    /// `results` holds a tally of scores read (perhaps being read again): the results tabs
+    /// show it. Until then they say the scores are being read.
+    pub results_ready: bool,
+    /// The loader sent its overview and is reading the scores.
+    awaiting_scores: bool,
 }
 
 impl OrgApp {
     pub fn new(data: OrgData, lang: Lang, keymap: Keymap) -> OrgApp {
         let method = data.contest.aggregation.method;
         let results = data.source.view(&data.contest, Some(method));
+        let results_ready = data.scores_read;
         OrgApp {
             data,
             lang,
@@ -438,6 +537,8 @@ impl OrgApp {
             shown: Default::default(),
             searching: None,
             loading: false,
+            results_ready,
+            awaiting_scores: false,
         }
         .reordered()
     }
@@ -631,14 +732,59 @@ impl OrgApp {
         crate::tui::help::binding_rows(&self.keymap, &[Layer::Organizer, Layer::Help], self.lang)
     }
 
-    /// New data from the master; cursors stay where they were (clamped).
+    /// New data from the master, both stages read; cursors stay where they were (clamped).
     pub fn replace_data(&mut self, data: OrgData) {
         self.loading = false;
-        if data == self.data {
-            return;
-        }
+        self.results_ready = data.scores_read;
         self.data = data;
         self.rebuild_results();
+        self.after_new_data();
+    }
+
+    /// What the loader sent: the overview (works tab and the others but results and
+    /// severity), then the scores with the results already computed on its thread. Until
+    /// the scores come again, the results tabs keep what they showed (marked as updating).
+    pub fn receive(&mut self, message: OrgMessage) {
+        self.loading = false;
+        match message {
+            OrgMessage::Overview(Ok(mut data)) => {
+                data.source = std::mem::take(&mut self.data.source);
+                data.scores_read = false;
+                self.awaiting_scores = true;
+                self.data = *data;
+                self.status = None;
+                self.after_new_data();
+            }
+            OrgMessage::Scores(Ok(scores)) => {
+                let ScoresRead {
+                    source,
+                    method,
+                    results,
+                } = *scores;
+                self.data.source = source;
+                self.data.scores_read = true;
+                self.results_ready = true;
+                self.awaiting_scores = false;
+                if method == self.method {
+                    self.results = results;
+                } else {
+                    self.rebuild_results();
+                }
+                self.after_new_data();
+            }
+            OrgMessage::Overview(Err(e)) | OrgMessage::Scores(Err(e)) => {
+                self.awaiting_scores = false;
+                self.status = Some(e);
+            }
+        }
+    }
+
+    /// The results tabs wait for the scores (the loader's second stage).
+    pub fn scores_pending(&self) -> bool {
+        self.awaiting_scores
+    }
+
+    fn after_new_data(&mut self) {
         self.reorder();
         self.matrix_left = self
             .matrix_left

@@ -81,6 +81,13 @@ pub fn draw(frame: &mut Frame, app: &OrgApp) {
     let body = rect(area, 2, body_height);
     let win = window(app, body.height);
     let lines = match app.tab {
+        Tab::Results | Tab::Severity if !app.results_ready => {
+            let text = crate::tr!(app.lang, "org.scores_pending_tab");
+            crate::tui::text::wrap_words(text, (body.width as usize).saturating_sub(1))
+                .into_iter()
+                .map(|l| Line::styled(format!(" {l}"), DIM))
+                .collect()
+        }
         Tab::Works => works_lines(app, body.width as usize, win),
         Tab::Judges => judges_lines(app, body.width as usize, win),
         Tab::Matrix => matrix_lines(app, body.width as usize, win),
@@ -181,6 +188,15 @@ fn draw_tabs(frame: &mut Frame, app: &OrgApp, area: Rect) {
         used += width(&text) + 1;
         spans.push(Span::styled(text, style));
         spans.push(Span::raw("|"));
+    }
+    if app.scores_pending() {
+        // The loader's second stage is under way: the results tabs fill in when it ends.
+        let note = format!(" {}", crate::tr!(app.lang, "org.scores_pending"));
+        let room = (area.width as usize).saturating_sub(used + 1 + width(&state));
+        if width(&note) <= room {
+            used += width(&note);
+            spans.push(Span::styled(note, DIM));
+        }
     }
     if !state.is_empty() {
         let room = (area.width as usize).saturating_sub(used + 1);
@@ -710,6 +726,7 @@ fn detail_lines(app: &OrgApp, w: usize) -> Vec<Line<'static>> {
                 }
             }
         }
+        Tab::Results | Tab::Severity if !app.results_ready => {}
         Tab::Results | Tab::Severity => {
             let r = &app.results;
             let wrapped = |text: &str, style: Style, out: &mut Vec<(String, Style)>| {
