@@ -475,7 +475,7 @@ fn overview_app(lang: Lang) -> (OrgApp, tempfile::TempDir) {
 #[test]
 fn the_works_tab_comes_before_the_scores_are_read() {
     for (lang, name, pending, tab_note) in [
-        (Lang::Zh, "zh", "正在读取评分……", "正在读取已合并的评分"),
+        (Lang::Zh, "zh", "正在读取评分", "正在读取已合并的评分"),
         (
             Lang::En,
             "en",
