@@ -974,6 +974,39 @@ mod tests {
     }
 
     #[test]
+    fn the_revision_rule_sees_a_submission_made_through_another_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = BallotKey::generate();
+        let init = jury_core::sample::sample_init(2, "b-1");
+        let path = dir.path().join("c-j.ballot");
+        let mut a = Ballot::create(&path, &key, &init).unwrap();
+        a.set_score("001", "theme", Some(18)).unwrap();
+        a.submit().unwrap();
+        a.reopen().unwrap();
+        // `a` now holds the replay of its own state: story was not submitted.
+        a.set_score("001", "story", Some(5)).unwrap();
+        let mut b = Ballot::open(&path, &key).unwrap();
+        b.set_score("001", "story", Some(6)).unwrap();
+        b.submit().unwrap();
+        b.reopen().unwrap();
+        drop(b);
+        assert!(
+            matches!(
+                a.set_score("001", "story", Some(7)),
+                Err(StoreError::RevisionNeedsReason { .. })
+            ),
+            "story was submitted through the other connection"
+        );
+        a.revise_score("001", "story", Some(7), "复核").unwrap();
+        // The cache follows `a`'s own commits: a second revision needs a reason too.
+        assert!(matches!(
+            a.set_score("001", "theme", Some(3)),
+            Err(StoreError::RevisionNeedsReason { .. })
+        ));
+        a.verify().unwrap();
+    }
+
+    #[test]
     fn every_change_goes_through_commit_and_replays_to_the_tables() {
         let dir = tempfile::tempdir().unwrap();
         let mut b = new_ballot(dir.path());
