@@ -944,13 +944,19 @@ mod tests {
         Ballot::create(&dir.join("c-j.ballot"), &BallotKey::generate(), &init).unwrap()
     }
 
+    /// A new ballot of two works in `dir`, with its key and path (for a second session).
+    fn keyed_ballot(dir: &Path) -> (Ballot, BallotKey, PathBuf) {
+        let key = BallotKey::generate();
+        let init = jury_core::sample::sample_init(2, "b-1");
+        let path = dir.join("c-j.ballot");
+        let ballot = Ballot::create(&path, &key, &init).unwrap();
+        (ballot, key, path)
+    }
+
     #[test]
     fn a_recusals_removed_scores_are_read_back_from_the_chain() {
         let dir = tempfile::tempdir().unwrap();
-        let key = BallotKey::generate();
-        let init = jury_core::sample::sample_init(2, "b-1");
-        let path = dir.path().join("c-j.ballot");
-        let mut b = Ballot::create(&path, &key, &init).unwrap();
+        let (mut b, key, path) = keyed_ballot(dir.path());
         b.set_score("001", "theme", Some(20)).unwrap();
         b.set_score("001", "story", Some(3)).unwrap();
         b.set_score("001", "theme", Some(18)).unwrap();
@@ -976,10 +982,7 @@ mod tests {
     #[test]
     fn the_revision_rule_sees_a_submission_made_through_another_connection() {
         let dir = tempfile::tempdir().unwrap();
-        let key = BallotKey::generate();
-        let init = jury_core::sample::sample_init(2, "b-1");
-        let path = dir.path().join("c-j.ballot");
-        let mut a = Ballot::create(&path, &key, &init).unwrap();
+        let (mut a, key, path) = keyed_ballot(dir.path());
         a.set_score("001", "theme", Some(18)).unwrap();
         a.submit().unwrap();
         a.reopen().unwrap();
