@@ -1,4 +1,4 @@
-//! Merging returned ballots: 100 ballots × 200 works × 7 criteria into a master (goal ≤ 1 s):
+//! Merging returned ballots: 100 ballots × 200 works × 7 criteria into a master (goal ≤ 0.5 s):
 //! the master transactions alone, the verification of one ballot file, and the whole
 //! `jury merge` of 100 real files.
 

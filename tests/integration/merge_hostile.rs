@@ -647,3 +647,30 @@ fn export_writes_a_ballot_the_merger_accepts() {
         MergeOutcome::Merged(_)
     ));
 }
+
+#[test]
+fn a_merge_run_syncs_once_and_leaves_the_master_synchronous_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = fixture(dir.path());
+    let files: Vec<PathBuf> = f
+        .ballots
+        .iter()
+        .map(|b| {
+            drop(score_some(b, 12));
+            b.path.clone()
+        })
+        .collect();
+    let contest = f.folder.contest.clone();
+    let tally = jury_store::merge::merge_files(&mut f.master, &contest, &files, |_, _| {});
+    assert_eq!(tally.merged, files.len());
+    let level: i64 = f
+        .master
+        .connection()
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(level, 2, "synchronous = FULL again after the run");
+    // A second connection sees every ballot of the run whole.
+    let other = Master::open(&f.folder.master_path(), &jury_testkit::organizer_key()).unwrap();
+    assert_eq!(state(&other), state(&f.master));
+    assert_eq!(other.merged().unwrap(), f.master.merged().unwrap());
+}

@@ -78,6 +78,20 @@ pub use jury_core::ballot::{BallotData, BallotInit, BallotNotes, Commit, Progres
 pub struct Ballot {
     conn: Connection,
     path: PathBuf,
+    /// The events replayed as of one revision, for the revision rule of the next score (see
+    /// [`ReplayCache`]): a commit then costs its own statements, not a pass over the chain.
+    replay: std::cell::RefCell<Option<ReplayCache>>,
+}
+
+/// What [`Ballot::replay_events`] found at `revision` with chain head `head`. Valid only
+/// while the ballot's state still says that revision and head: another connection's commit
+/// (a second jury on the same file) moves them, and the cache is rebuilt from the chain.
+struct ReplayCache {
+    revision: u64,
+    head: String,
+    /// None: no score was submitted up to this revision, so none is a revision until the
+    /// next submission (the replay is not kept: only a submission makes it matter).
+    replay: Option<Replay>,
 }
 
 use crate::master::now_secs;
@@ -90,6 +104,7 @@ impl Ballot {
         let mut ballot = Ballot {
             conn,
             path: path.to_path_buf(),
+            replay: Default::default(),
         };
         ballot.write_initial(init)?;
         Ok(ballot)
@@ -173,6 +188,7 @@ impl Ballot {
         let ballot = Ballot {
             conn,
             path: path.to_path_buf(),
+            replay: Default::default(),
         };
         ballot.check_format()?;
         Ok(ballot)
@@ -200,8 +216,8 @@ impl Ballot {
 
     fn meta(&self, key: &str) -> Result<Option<String>> {
         self.conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")
+            .and_then(|mut stmt| stmt.query_row([key], |r| r.get(0)).optional())
             .map_err(sqlite_err(&self.path))
     }
 
@@ -331,25 +347,13 @@ impl Ballot {
     }
 
     fn state(&self) -> Result<(u64, bool, String)> {
-        self.conn
-            .query_row(
-                "SELECT revision, submitted, chain_head FROM state WHERE id = 1",
-                [],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)? as u64,
-                        r.get::<_, i64>(1)? == 1,
-                        r.get(2)?,
-                    ))
-                },
-            )
-            .map_err(sqlite_err(&self.path))
+        state_of(&self.conn).map_err(sqlite_err(&self.path))
     }
 
     fn work_exists(tx: &rusqlite::Transaction<'_>, path: &Path, work: &str) -> Result<()> {
         let found: Option<i64> = tx
-            .query_row("SELECT 1 FROM works WHERE id = ?1", [work], |r| r.get(0))
-            .optional()
+            .prepare_cached("SELECT 1 FROM works WHERE id = ?1")
+            .and_then(|mut stmt| stmt.query_row([work], |r| r.get(0)).optional())
             .map_err(sqlite_err(path))?;
         found
             .map(|_| ())
@@ -357,12 +361,10 @@ impl Ballot {
     }
 
     fn is_recused(tx: &rusqlite::Transaction<'_>, path: &Path, work: &str) -> Result<bool> {
-        tx.query_row("SELECT 1 FROM recusals WHERE work_id = ?1", [work], |_| {
-            Ok(())
-        })
-        .optional()
-        .map(|o| o.is_some())
-        .map_err(sqlite_err(path))
+        tx.prepare_cached("SELECT 1 FROM recusals WHERE work_id = ?1")
+            .and_then(|mut stmt| stmt.query_row([work], |_| Ok(())).optional())
+            .map(|o| o.is_some())
+            .map_err(sqlite_err(path))
     }
 
     /// Runs `apply` and appends `event` in one transaction; refuses changes to a submitted
@@ -378,13 +380,8 @@ impl Ballot {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
-        let (revision, submitted, head): (i64, bool, String) = tx
-            .query_row(
-                "SELECT revision, submitted, chain_head FROM state WHERE id = 1",
-                [],
-                |r| Ok((r.get(0)?, r.get::<_, i64>(1)? == 1, r.get(2)?)),
-            )
-            .map_err(&err)?;
+        let (revision, submitted, head) = state_of(&tx).map_err(&err)?;
+        let revision = revision as i64;
         match (event, submitted) {
             (Event::Reopen, false) => return Err(StoreError::NotSubmitted),
             (Event::Reopen, true) => {}
@@ -396,9 +393,11 @@ impl Ballot {
         apply(&tx, &path)?;
         let revision = revision + 1;
         let hash = append_event(&tx, &path, revision, &head, event)?;
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE state SET revision = ?1, chain_head = ?2, submitted = ?3 WHERE id = 1",
-            params![
+        )
+        .and_then(|mut stmt| {
+            stmt.execute(params![
                 revision,
                 hash,
                 i64::from(match event {
@@ -406,10 +405,30 @@ impl Ballot {
                     Event::Reopen => false,
                     _ => submitted,
                 })
-            ],
-        )
+            ])
+        })
         .map_err(&err)?;
         tx.commit().map_err(&err)?;
+        // The cached replay follows the commit if it was the state this commit built on.
+        let mut cache = self.replay.borrow_mut();
+        *cache = cache.take().and_then(|mut c| {
+            if c.revision + 1 != revision as u64 || c.head != head {
+                return None;
+            }
+            c.replay = match c.replay {
+                // The first submission needs the scores as they stand: read from the chain
+                // when next needed.
+                None if *event == Event::Submit => return None,
+                None => None,
+                Some(mut replay) => {
+                    replay.apply(event);
+                    Some(replay)
+                }
+            };
+            c.revision = revision as u64;
+            c.head = hash.clone();
+            Some(c)
+        });
         Ok(Commit {
             revision: revision as u64,
             chain_head: hash,
@@ -432,10 +451,11 @@ impl Ballot {
                 reason,
             } => {
                 // A submitted ballot takes no score at all (said before the reason rule).
-                if self.state()?.1 {
+                let (current, submitted, head) = self.state()?;
+                if submitted {
                     return Err(StoreError::Submitted);
                 }
-                let revision = self.replay_events()?.revision(event);
+                let revision = self.cached_revision(current, &head, event)?;
                 if let Some(r) = &revision {
                     if r.reason.is_none() {
                         return Err(StoreError::RevisionNeedsReason {
@@ -458,8 +478,8 @@ impl Ballot {
                 let err = sqlite_err(path);
                 Self::work_exists(tx, path, work)?;
                 let max_steps: u32 = tx
-                    .query_row("SELECT max_steps FROM criteria WHERE id = ?1", [criterion], |r| r.get(0))
-                    .optional()
+                    .prepare_cached("SELECT max_steps FROM criteria WHERE id = ?1")
+                    .and_then(|mut stmt| stmt.query_row([criterion], |r| r.get(0)).optional())
                     .map_err(&err)?
                     .ok_or_else(|| StoreError::UnknownCriterion(criterion.to_string()))?;
                 if Self::is_recused(tx, path, work)? {
@@ -472,15 +492,16 @@ impl Ballot {
                         max_steps,
                     }),
                     Some(s) => tx
-                        .execute(
+                        .prepare_cached(
                             "INSERT INTO scores (work_id, criterion_id, max_steps, steps) VALUES (?1, ?2, ?3, ?4)
                              ON CONFLICT (work_id, criterion_id) DO UPDATE SET steps = excluded.steps",
-                            params![work, criterion, max_steps, s],
                         )
+                        .and_then(|mut stmt| stmt.execute(params![work, criterion, max_steps, s]))
                         .map(|_| ())
                         .map_err(&err),
                     None => tx
-                        .execute("DELETE FROM scores WHERE work_id = ?1 AND criterion_id = ?2", params![work, criterion])
+                        .prepare_cached("DELETE FROM scores WHERE work_id = ?1 AND criterion_id = ?2")
+                        .and_then(|mut stmt| stmt.execute(params![work, criterion]))
                         .map(|_| ())
                         .map_err(&err),
                 }
@@ -547,6 +568,33 @@ impl Ballot {
     /// one of them needs a reason.
     pub fn submitted_scores(&self) -> Result<std::collections::BTreeMap<(String, String), u32>> {
         Ok(self.replay_events()?.at_submit)
+    }
+
+    /// What `event` revises (see [`Replay::revision`]) on the ballot at `revision` with chain
+    /// head `head`, from the cached replay when it is of that state, else from the chain
+    /// (then cached).
+    fn cached_revision(
+        &self,
+        revision: u64,
+        head: &str,
+        event: &Event,
+    ) -> Result<Option<jury_core::chain::Revision>> {
+        let fresh =
+            matches!(&*self.replay.borrow(), Some(c) if c.revision == revision && c.head == head);
+        if !fresh {
+            let replay = self.replay_events()?;
+            let submitted_any = !replay.at_submit.is_empty();
+            *self.replay.borrow_mut() = Some(ReplayCache {
+                revision,
+                head: head.to_string(),
+                replay: submitted_any.then_some(replay),
+            });
+        }
+        let cache = self.replay.borrow();
+        Ok(cache
+            .as_ref()
+            .and_then(|c| c.replay.as_ref())
+            .and_then(|r| r.revision(event)))
     }
 
     /// The ballot's events replayed (no hash checks: this is the ballot's own file, verified
@@ -835,8 +883,12 @@ fn put_note(
         ),
     };
     match text {
-        None => tx.execute(delete, [work]),
-        Some(text) => tx.execute(upsert, params![work, text]),
+        None => tx
+            .prepare_cached(delete)
+            .and_then(|mut stmt| stmt.execute([work])),
+        Some(text) => tx
+            .prepare_cached(upsert)
+            .and_then(|mut stmt| stmt.execute(params![work, text])),
     }
     .map(|_| ())
     .map_err(sqlite_err(path))
@@ -863,12 +915,24 @@ fn append_event(
     let payload = serde_json::to_string(event).map_err(|e| corrupt(path, e))?;
     let at = now_secs();
     let hash = chain::event_hash(prev, seq, at, &payload);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO events (seq, at, kind, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![seq, at, event.kind(), payload, prev, hash],
     )
+    .and_then(|mut stmt| stmt.execute(params![seq, at, event.kind(), payload, prev, hash]))
     .map_err(sqlite_err(path))?;
     Ok(hash)
+}
+
+/// The state row: (revision, submitted, chain head).
+fn state_of(conn: &Connection) -> rusqlite::Result<(u64, bool, String)> {
+    conn.prepare_cached("SELECT revision, submitted, chain_head FROM state WHERE id = 1")?
+        .query_row([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?.max(0) as u64,
+                r.get::<_, i64>(1)? == 1,
+                r.get(2)?,
+            ))
+        })
 }
 
 #[cfg(test)]
@@ -880,13 +944,19 @@ mod tests {
         Ballot::create(&dir.join("c-j.ballot"), &BallotKey::generate(), &init).unwrap()
     }
 
+    /// A new ballot of two works in `dir`, with its key and path (for a second session).
+    fn keyed_ballot(dir: &Path) -> (Ballot, BallotKey, PathBuf) {
+        let key = BallotKey::generate();
+        let init = jury_core::sample::sample_init(2, "b-1");
+        let path = dir.join("c-j.ballot");
+        let ballot = Ballot::create(&path, &key, &init).unwrap();
+        (ballot, key, path)
+    }
+
     #[test]
     fn a_recusals_removed_scores_are_read_back_from_the_chain() {
         let dir = tempfile::tempdir().unwrap();
-        let key = BallotKey::generate();
-        let init = jury_core::sample::sample_init(2, "b-1");
-        let path = dir.path().join("c-j.ballot");
-        let mut b = Ballot::create(&path, &key, &init).unwrap();
+        let (mut b, key, path) = keyed_ballot(dir.path());
         b.set_score("001", "theme", Some(20)).unwrap();
         b.set_score("001", "story", Some(3)).unwrap();
         b.set_score("001", "theme", Some(18)).unwrap();
@@ -907,6 +977,36 @@ mod tests {
             )],
             "002 is no longer recused"
         );
+    }
+
+    #[test]
+    fn the_revision_rule_sees_a_submission_made_through_another_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, key, path) = keyed_ballot(dir.path());
+        a.set_score("001", "theme", Some(18)).unwrap();
+        a.submit().unwrap();
+        a.reopen().unwrap();
+        // `a` now holds the replay of its own state: story was not submitted.
+        a.set_score("001", "story", Some(5)).unwrap();
+        let mut b = Ballot::open(&path, &key).unwrap();
+        b.set_score("001", "story", Some(6)).unwrap();
+        b.submit().unwrap();
+        b.reopen().unwrap();
+        drop(b);
+        assert!(
+            matches!(
+                a.set_score("001", "story", Some(7)),
+                Err(StoreError::RevisionNeedsReason { .. })
+            ),
+            "story was submitted through the other connection"
+        );
+        a.revise_score("001", "story", Some(7), "复核").unwrap();
+        // The cache follows `a`'s own commits: a second revision needs a reason too.
+        assert!(matches!(
+            a.set_score("001", "theme", Some(3)),
+            Err(StoreError::RevisionNeedsReason { .. })
+        ));
+        a.verify().unwrap();
     }
 
     #[test]

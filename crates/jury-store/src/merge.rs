@@ -745,6 +745,7 @@ pub fn merge_files(
     // Files are verified in parallel (reading only them) while the calling thread merges
     // them one transaction at a time in the order given, so a later copy of the same ballot
     // still meets the earlier one.
+    let batch = DurabilityBatch::begin(master);
     match master.merge_context(contest) {
         Ok(context) => context.verify_each(files, |file, checked| record(file, checked, master)),
         Err(e) => {
@@ -757,5 +758,54 @@ pub fn merge_files(
             }
         }
     }
+    batch.end(master);
     tally
+}
+
+/// One durability barrier for a whole run of merges instead of one per ballot.
+///
+/// Each ballot stays one transaction (all of it or none of it, whatever happens), but inside
+/// the batch the master runs with `synchronous = NORMAL`: a commit is written to the WAL
+/// without its own fsync, and [`DurabilityBatch::end`] fsyncs the WAL once for all of them
+/// and puts `synchronous = FULL` back. What a crash can do:
+/// - A killed process loses nothing: the commits are in the operating system's cache.
+/// - A power cut before the barrier can lose the last merges, whole (never part of one):
+///   WAL frames count only up to the last complete commit, whose checksums chain, and a
+///   checkpoint fsyncs the WAL before it copies anything into the master, so NORMAL never
+///   corrupts (SQLite's own guarantee for WAL mode). What was lost is merged again by the
+///   next `jury merge`/`watch` of the same files: the ballot rows are lost with their scores,
+///   so the revision rule sees them as new, and a ballot already in is "unchanged".
+///
+/// The judge's side is not affected: a ballot's score commit keeps its fsync.
+struct DurabilityBatch {
+    was_full: bool,
+}
+
+impl DurabilityBatch {
+    fn begin(master: &Master) -> DurabilityBatch {
+        let was_full = master
+            .conn
+            .query_row("PRAGMA synchronous", [], |r| r.get::<_, i64>(0))
+            .is_ok_and(|level| level >= 2);
+        if was_full {
+            let _ = master.conn.pragma_update(None, "synchronous", "NORMAL");
+        }
+        DurabilityBatch { was_full }
+    }
+
+    /// The barrier: the WAL (every commit of the batch) reaches the disk, and each later
+    /// commit is synchronous again.
+    fn end(self, master: &Master) {
+        if !self.was_full {
+            return;
+        }
+        // `synchronous = FULL` first: if the fsync below fails, the next commit (or
+        // checkpoint) syncs the WAL and these frames with it.
+        let _ = master.conn.pragma_update(None, "synchronous", "FULL");
+        let mut wal = master.path().as_os_str().to_owned();
+        wal.push("-wal");
+        if let Ok(file) = std::fs::File::open(&wal) {
+            let _ = file.sync_data();
+        }
+    }
 }
