@@ -506,10 +506,6 @@ fn sync_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>> {
     styled_rows(app, header, rows, win)
 }
 
-fn score_text(score: Option<jury_core::tally::Score>) -> String {
-    score.map(|s| s.to_string()).unwrap_or_else(|| "-".into())
-}
-
 fn method_label(method: AggregationMethod, lang: Lang) -> &'static str {
     match method {
         AggregationMethod::Mean => crate::tr!(lang, "org.method.mean"),
@@ -549,7 +545,7 @@ fn results_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>> 
                 w.methods
                     .iter()
                     .find(|c| c.method == m)
-                    .map(|c| score_text(c.aggregate))
+                    .map(|c| jury_core::results::fmt_score(c.aggregate))
                     .unwrap_or_else(|| "-".into())
             };
             let style = if w.place.is_none() || w.high_spread {
@@ -671,7 +667,7 @@ fn severity_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>>
                         sub,
                     ),
                     (&format!("{}/{}", j.scored + j.recused, j.assigned), done),
-                    (&score_text(j.mean_total), mean),
+                    (&jury_core::results::fmt_score(j.mean_total), mean),
                     (&severity_text, severity),
                     (&j.outliers.to_string(), outliers),
                 ]),
