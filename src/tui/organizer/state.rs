@@ -29,6 +29,13 @@ pub enum Compliance {
 }
 
 impl Compliance {
+    pub const ALL: [Compliance; 4] = [
+        Compliance::NotProbed,
+        Compliance::Missing,
+        Compliance::BreaksRules,
+        Compliance::Ok,
+    ];
+
     pub fn of(probe: Option<&ProbeRecord>) -> Compliance {
         match probe {
             None => Compliance::NotProbed,

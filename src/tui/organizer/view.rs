@@ -299,7 +299,14 @@ fn styled_rows(
 
 fn works_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>> {
     let lang = app.lang;
-    let (no, district, video, judges, scored) = (4, 8, 7, 4, 4);
+    // The video column fits its longest word in this language ("unchecked", "缺视频").
+    let video = Compliance::ALL
+        .iter()
+        .map(|c| jury_core::text::width(c.label(lang)))
+        .chain([jury_core::text::width(crate::tr!(lang, "org.col.video"))])
+        .max()
+        .unwrap_or(7);
+    let (no, district, judges, scored) = (4, 8, 4, 4);
     let f = flex(total, &[no, district, video, judges, scored], &[3, 2]);
     let (title, unit) = (f[0], f[1]);
     let header = row(&[
