@@ -77,6 +77,27 @@ pub fn fit(s: &str, max: usize) -> String {
     out
 }
 
+/// `s` in exactly `max` cells keeping its end when it is too long: column headers of ids whose
+/// end tells them apart (J001…J300 in a 3-cell matrix column read 001…300, not "J0⋯").
+pub fn fit_tail(s: &str, max: usize) -> String {
+    let s = shown(s);
+    if width(&s) <= max {
+        return fit(&s, max);
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in s.chars().rev() {
+        let w = width(c.encode_utf8(&mut [0; 4]));
+        if used + w > max {
+            break;
+        }
+        tail.push(c);
+        used += w;
+    }
+    let kept: String = tail.into_iter().rev().collect();
+    fit(&kept, max)
+}
+
 /// "label: value" with the UI language's colon ("评语：…", "Comment: …").
 pub fn labelled(lang: crate::i18n::Lang, label: &str, value: impl std::fmt::Display) -> String {
     crate::tr!(lang, "tui.labelled", label = label, value = value)
@@ -113,5 +134,15 @@ mod tests {
         }
         assert_eq!(shown("2023年“弘扬”"), "2023年「弘扬」");
         assert!(matches!(shown("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn an_id_too_long_for_its_column_keeps_its_end() {
+        assert_eq!(fit_tail("J001", 3), "001");
+        assert_eq!(fit_tail("J300", 3), "300");
+        assert_eq!(fit_tail("J1", 3), "J1 ");
+        // A wide character that would straddle the start gives way to a space.
+        assert_eq!(fit_tail("评委甲", 3), "甲 ");
+        assert_eq!(width(&fit_tail("专家评委", 5)), 5);
     }
 }

@@ -411,7 +411,7 @@ fn matrix_lines(app: &OrgApp, total: usize, win: Window) -> Vec<Line<'static>> {
     let mut header = row(&[(crate::tr!(app.lang, "org.col.no"), no), ("", title)]);
     header.push(' ');
     for &j in &judges {
-        header.push_str(&fit(&d.judges[j].record.id, col - 1));
+        header.push_str(&crate::tui::text::fit_tail(&d.judges[j].record.id, col - 1));
         header.push(' ');
     }
     let rows = d
