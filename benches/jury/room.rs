@@ -104,8 +104,8 @@ fn measure_console(copy: Copy, scores: usize) -> Vec<Duration> {
     let contest = f.folder.contest.clone();
     let issued = f.ballots[0].clone();
     let (tx, rx) = mpsc::channel::<Incoming<RoomMessage>>();
-    let (_refresh, refresh_rx) = mpsc::channel();
-    spawn_worker(
+    let (refresh, refresh_rx) = mpsc::channel::<()>();
+    let console = spawn_worker(
         f.master,
         contest.clone(),
         share.clone(),
@@ -207,6 +207,14 @@ fn measure_console(copy: Copy, scores: usize) -> Vec<Duration> {
             pump(&mut app, Duration::from_millis(100));
         }
         samples.push(start.elapsed());
+    }
+    // As the console does on quit: the worker ends after its current step, and is joined
+    // (a thread still inside SQLCipher when the process exits can crash it).
+    drop(refresh);
+    drop(rx);
+    console.join().expect("the console's worker ends");
+    if let Some(w) = worker {
+        w.finish(Duration::from_secs(10));
     }
     samples
 }
